@@ -1,0 +1,185 @@
+"""The read-only data model every view reads, built from the sources and cached on disk.
+
+``load_model()`` returns one ``Model`` per process. The first build reads every
+manifest source, repairs and simplifies the boundaries, harmonises indicators onto
+CCG 2021, aggregates upward and computes the comparisons; the result is written to
+``OUTCOMES_CACHE_DIR/model-<fingerprint>/`` as Parquet and JSON, keyed by the
+manifest's checksums, so a warm start only reads columnar files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from data import schema as s
+from data.manifest import load_manifest, manifest_fingerprint, sha256_of
+from data.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = 3  # bump when the build changes what it writes
+
+
+@dataclass(frozen=True)
+class Model:
+    """Every frame the app reads. Treat as read-only: nothing may modify it."""
+
+    indicators: pd.DataFrame  # long table, schema.INDICATOR_COLUMNS
+    catalogue: pd.DataFrame  # indexed by indicator_id; CATALOGUE_COLUMNS + geographies, periods
+    areas: pd.DataFrame  # schema.AREA_COLUMNS (+ gss_code)
+    demographics: pd.DataFrame  # one row per CCG 2021, indexed by area_code
+    demographic_catalogue: pd.DataFrame  # indexed by id
+    lineage: pd.DataFrame  # from_geography, from_code, to_code, share, method
+    layers: pd.DataFrame  # browser layers: layer, n_areas, tolerance_deg, bytes
+    inventory: pd.DataFrame  # one row per dataset
+    problems: pd.DataFrame  # every rejected row: dataset, file, row, column, value, reason
+    frames: dict[str, pd.DataFrame]  # hierarchy, practices, peers, inequalities, ...
+    geojson: dict[str, dict]  # layer -> FeatureCollection for the browser
+    fingerprint: str
+    build_notes: tuple[str, ...] = field(default=())
+    # Row positions of each (indicator_id, geography, period, sex) slice, made at load.
+    slices: dict[tuple[str, str, str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        return self.catalogue.loc[indicator_id]
+
+    def slice(self, indicator_id: str, geography: str, period: str, sex: str) -> pd.DataFrame:
+        """The rows of one indicator, geography, period and sex (empty if none)."""
+        pos = self.slices.get((indicator_id, geography, period, sex))
+        if pos is None:
+            return self.indicators.iloc[0:0]
+        return self.indicators.iloc[pos]
+
+
+FRAME_FIELDS = (
+    "indicators",
+    "catalogue",
+    "areas",
+    "demographics",
+    "demographic_catalogue",
+    "lineage",
+    "layers",
+    "inventory",
+    "problems",
+)
+
+
+def _freeze(model: Model) -> Model:
+    """Index the slices and make accidental writes fail loudly (read-only arrays)."""
+    keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
+    object.__setattr__(model, "slices", model.indicators.groupby(keys, sort=False).indices)
+    for f in fields(model):
+        value = getattr(model, f.name)
+        if isinstance(value, pd.DataFrame):
+            _lock(value)
+    for frame in model.frames.values():
+        _lock(frame)
+    object.__setattr__(model, "frames", MappingProxyType(dict(model.frames)))
+    object.__setattr__(model, "geojson", MappingProxyType(dict(model.geojson)))
+    return model
+
+
+def _lock(frame: pd.DataFrame) -> None:
+    for col in frame.columns:
+        try:
+            arr = frame[col].to_numpy(copy=False)
+            arr.flags.writeable = False
+        except (ValueError, AttributeError):
+            pass
+
+
+def cache_dir_for(fingerprint: str) -> Path:
+    return get_settings().cache_dir / f"model-{CACHE_FORMAT}-{fingerprint}"
+
+
+def save_model(model: Model, target: Path) -> None:
+    """Write the model as Parquet + JSON, atomically (a temp dir renamed into place)."""
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for name in FRAME_FIELDS:
+        frame = getattr(model, name)
+        _to_parquet(frame, tmp / f"{name}.parquet")
+    for name, frame in model.frames.items():
+        _to_parquet(frame, tmp / f"frame__{name}.parquet")
+    (tmp / "geojson.json").write_text(json.dumps(dict(model.geojson), separators=(",", ":")))
+    meta = {"fingerprint": model.fingerprint, "build_notes": list(model.build_notes), "format": CACHE_FORMAT}
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.rename(target)
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    frame.to_parquet(path, index=True)
+
+
+def read_model(source: Path) -> Model:
+    """Read a cached model written by ``save_model``."""
+    meta = json.loads((source / "meta.json").read_text())
+    kwargs: dict[str, Any] = {name: pd.read_parquet(source / f"{name}.parquet") for name in FRAME_FIELDS}
+    kwargs["frames"] = {
+        p.name[len("frame__") : -len(".parquet")]: pd.read_parquet(p)
+        for p in sorted(source.glob("frame__*.parquet"))
+    }
+    kwargs["geojson"] = json.loads((source / "geojson.json").read_text())
+    return Model(fingerprint=meta["fingerprint"], build_notes=tuple(meta["build_notes"]), **kwargs)
+
+
+def get_model(*, rebuild: bool = False) -> Model:
+    """Load the model from the disk cache, building it first if the sources changed."""
+    settings = get_settings()
+    manifest = load_manifest()
+    fingerprint = source_fingerprint(settings.data_dir, manifest)
+    target = cache_dir_for(fingerprint)
+    if not rebuild and (target / "meta.json").exists():
+        started = time.perf_counter()
+        model = read_model(target)
+        log.info("model loaded from cache %s in %.2f s", target, time.perf_counter() - started)
+        return _freeze(model)
+    from data.build import build_model  # the build pulls in geopandas; a warm start does not
+
+    started = time.perf_counter()
+    model = build_model(settings.data_dir, manifest, fingerprint)
+    log.info("model built in %.1f s", time.perf_counter() - started)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, target)
+    return _freeze(read_model(target))
+
+
+def source_fingerprint(data_dir: Path, manifest: dict[str, dict]) -> str:
+    """Cache key: the manifest plus the checksums of the files actually present."""
+    import hashlib
+
+    digest = hashlib.sha256(manifest_fingerprint(manifest).encode())
+    for entry_id in sorted(manifest):
+        path = data_dir / manifest[entry_id]["path"]
+        digest.update(entry_id.encode())
+        digest.update(sha256_of(path).encode() if path.is_file() else b"missing")
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    """The process-wide model (built or read once, then shared read-only)."""
+    return get_model()
+
+
+def area_names(model: Model, geography: str) -> pd.Series:
+    areas = model.areas
+    return areas.loc[areas[s.GEOGRAPHY] == geography].set_index(s.AREA_CODE)[s.AREA_NAME]

@@ -1,0 +1,169 @@
+"""HEEC primary-care equity panel: ICB values by practice deprivation quintile (an equity view).
+
+Not indicator rows: there is no overall ICB value, CI or denominator, and ``avg`` is the
+England average. The reader returns a long ``inequalities`` frame keyed by icb22 code
+(joined by normalised name) and a small ``inequality_catalogue``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+
+from data import schema as s
+from data.readers import ReadContext, ReadResult, reader
+from data.readers.common import empty_values
+from data.readers.prescribing import read_text_csv
+from data.validation import Problems
+
+log = logging.getLogger(__name__)
+
+# HEEC's own datapack text pairs quin_1 with "the least deprived 20%" and quin_4_5 with
+# "the most deprived 20%" (quintiles 4 and 5 are pooled).
+QUINTILES = {
+    "quin_1": "1 (least deprived)",
+    "quin_2": "2",
+    "quin_3": "3",
+    "quin_4_5": "4-5 (most deprived)",
+}
+FRACTIONS = {"overall_pct", "access_pct", "continuity_pct", "trust_pct", "cqc_rating"}
+INEQUALITY_COLUMNS = [
+    "indicator",
+    "indicator_name",
+    "year",
+    "icb22_code",
+    "icb_name",
+    "quintile",
+    "value",
+    "england_avg",
+]
+PER_10K = "per 10,000 weighted patients"
+HIGH, LOW, NONE = s.POLARITY_HIGH_GOOD, s.POLARITY_LOW_GOOD, s.POLARITY_NONE
+# indicator -> (name, unit, polarity); anything not listed keeps HEEC's name, unit "as published".
+KNOWN: dict[str, tuple[str, str, str]] = {
+    "overall_pct": ("GP Patient Survey: overall experience good", "%", HIGH),
+    "access_pct": ("GP Patient Survey: good experience of making an appointment", "%", HIGH),
+    "continuity_pct": ("GP Patient Survey: able to see or speak to preferred GP", "%", HIGH),
+    "trust_pct": ("GP Patient Survey: confidence and trust in the healthcare professional", "%", HIGH),
+    "cqc_rating": ("Practices rated Good or Outstanding by CQC", "%", HIGH),
+    "Life_Expectancy_Male": ("Life expectancy at birth, males", "years", HIGH),
+    "Life_Expectancy_Female": ("Life expectancy at birth, females", "years", HIGH),
+    "payment_per_patient_all": ("NHS payments per weighted patient, all practices", "£", NONE),
+    "payment_per_patient_disp": ("NHS payments per weighted patient, dispensing practices", "£", NONE),
+    "payment_per_patient_non_disp": (
+        "NHS payments per weighted patient, non-dispensing practices",
+        "£",
+        NONE,
+    ),
+    "% QOF points achieved": ("QOF points achieved", "%", HIGH),
+    "child_imms": ("Childhood immunisations", "%", HIGH),
+    "Face-to-Face": ("Face-to-face appointments", PER_10K, NONE),
+    "Telephone": ("Telephone appointments", PER_10K, NONE),
+    "Home Visit": ("Home visit appointments", PER_10K, NONE),
+    "Video Conference/Online": ("Video or online appointments", PER_10K, NONE),
+    "Unknown": ("Appointments of unknown mode", PER_10K, NONE),
+    "DNA": ("Appointments not attended (DNA)", PER_10K, LOW),
+    "TOTAL_GP_EXTGL_FTE": ("Fully qualified GPs (FTE)", PER_10K, NONE),
+    "TOTAL_LOCUUM_TRN_FTE": ("Locum and trainee GPs (FTE)", PER_10K, NONE),
+    "TOTAL_NURSES_FTE": ("Nurses (FTE)", PER_10K, NONE),
+    "TOTAL_DPC_FTE": ("Direct patient care staff (FTE)", PER_10K, NONE),
+    "TOTAL_ADMIN_FTE": ("Admin staff (FTE)", PER_10K, NONE),
+    "PCN_staff": ("PCN staff (FTE)", "as published", NONE),
+}
+
+
+def normalise_icb_name(name: str) -> str:
+    """Lower-case an ICB name without "NHS", "ICB" or "Integrated Care Board" (for joining)."""
+    text = str(name).lower()
+    text = re.sub(r"\bintegrated care board\b|\bnhs\b|\bicb\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _icb22(ctx: ReadContext) -> pd.DataFrame:
+    lookup = pd.read_csv(ctx.data_dir / ctx.params["icb22_lookup"], usecols=["icb22_code", "icb22_name"])
+    lookup = lookup.drop_duplicates()
+    return lookup.assign(key=lookup["icb22_name"].map(normalise_icb_name))
+
+
+def _describe(ind: str) -> tuple[str, str, str]:
+    """Name, unit and polarity of a HEEC indicator (by its exact name, else by its wording)."""
+    if ind in KNOWN:
+        return KNOWN[ind]
+    if "Smoking prevalence" in ind:
+        return ind, "%", LOW
+    if "QOF prevalence" in ind:
+        return ind, "%", NONE
+    if ind.startswith(("Women (", "IFCC-HbA1c", "Last BP")):
+        return ind, "%", HIGH
+    if "emergency admissions" in ind.lower() or "A&E attendances" in ind:
+        return ind, "as published", LOW
+    return ind.replace("_", " "), "as published", NONE
+
+
+def _catalogue(indicators: list[str]) -> pd.DataFrame:
+    rows = []
+    for ind in indicators:
+        name, unit, polarity = _describe(ind)
+        note = "HEEC value for practices in each ICB x practice-IMD-quintile cell; avg is England's."
+        if ind in FRACTIONS:
+            note += " Published as a fraction; converted to %."
+        if unit == PER_10K:
+            note += " Unit as described in HEEC's datapack text."
+        rows.append({"indicator": ind, "name": name, "unit": unit, "polarity": polarity, "note": note})
+    return pd.DataFrame(rows, columns=["indicator", "name", "unit", "polarity", "note"])
+
+
+@reader("heec_panel")
+def read_heec_panel(ctx: ReadContext) -> ReadResult:
+    """ICB x practice-deprivation-quintile values for HEEC's 47 indicators, as a long frame."""
+    problems = Problems(ctx.dataset, ctx.entry["path"])
+    raw = read_text_csv(ctx.path(), missing=("", "NA"))  # R's write.csv marks missing cells "NA"
+    result = ReadResult(rows_read=len(raw), values=empty_values(), problems=problems.items)
+    if problems.require_columns(raw, ["Year", "Indicator", "ICB.NAME", "avg", *QUINTILES]):
+        result.frames["inequalities"] = pd.DataFrame(columns=INEQUALITY_COLUMNS)
+        result.frames["inequality_catalogue"] = _catalogue([])
+        return result
+    icb = _icb22(ctx)
+    frame = raw.copy()
+    frame["key"] = frame["ICB.NAME"].map(normalise_icb_name)
+    codes = dict(zip(icb["key"], icb["icb22_code"], strict=True))
+    names = dict(zip(icb["key"], icb["icb22_name"], strict=True))
+    codes["england"], names["england"] = s.ENGLAND_CODE, s.ENGLAND_NAME
+    frame = problems.reject_mask(
+        frame, ~frame["key"].isin(codes), "ICB.NAME", "ICB name matches no icb22 name"
+    )
+    frame = problems.numeric(frame, "Year")
+    frame = problems.numeric(frame, "avg")
+    for col in QUINTILES:
+        frame = problems.numeric(frame, col, required=False)
+    variants = frame.loc[frame["key"] != "england", "ICB.NAME"].nunique()
+    long = frame.melt(
+        id_vars=["Year", "Indicator", "key", "avg"], value_vars=list(QUINTILES), var_name="q", value_name="v"
+    )
+    missing = int(long["v"].isna().sum())
+    long = long[long["v"].notna()]
+    scale = long["Indicator"].isin(FRACTIONS).map({True: 100.0, False: 1.0})
+    catalogue = _catalogue(sorted(frame["Indicator"].unique()))
+    out = pd.DataFrame(
+        {
+            "indicator": long["Indicator"],
+            "indicator_name": long["Indicator"].map(catalogue.set_index("indicator")["name"]),
+            "year": long["Year"].astype(int),
+            "icb22_code": long["key"].map(codes),
+            "icb_name": long["key"].map(names),
+            "quintile": long["q"].map(QUINTILES),
+            "value": long["v"] * scale,
+            "england_avg": long["avg"] * scale,
+        }
+    )
+    out = out.sort_values(["indicator", "year", "icb22_code", "quintile"]).reset_index(drop=True)
+    result.frames["inequalities"] = out
+    result.frames["inequality_catalogue"] = catalogue
+    result.notes += [
+        f"HEEC: {variants} ICB name variants matched to {out.loc[out['icb22_code'] != s.ENGLAND_CODE, 'icb22_code'].nunique()} icb22 codes",
+        f"HEEC: {missing} empty quintile cells (not published for that ICB, year and quintile) left out",
+    ]
+    log.info("heec_panel: %d long rows, %d indicators", len(out), len(catalogue))
+    return result

@@ -1,0 +1,203 @@
+"""Mental health indicators by CCG (April 2021 set): out-of-area placements and survey scores.
+
+Reads the OAPs file (rate per 100,000 of the mid-2020 population, Byar's limits) and the
+CQC Community Mental Health Survey 2020 means (no CI). The MHSDS restrictive-interventions
+file is counted but not loaded (see ``MHSDS_REASON``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+
+from data import schema as s
+from data.readers import ReadContext, ReadResult, reader
+from data.readers.common import catalogue_entry, conform_values, empty_values, period_start, with_statistics
+from data.readers.prescribing import read_text_csv
+from data.validation import Problems
+
+log = logging.getLogger(__name__)
+
+OAPS_COUNT = "Inappropriate OAPs active at period end"
+CMHS_COLUMN = re.compile(r"^CMHS Q(\d+) Mean$")
+ALL_CCG21 = 106
+MHSDS_REASON = (
+    "not loaded: weak provenance (processed at a hack day, method unknown), values are non-integer "
+    "averages rather than counts, there is no denominator or stated period, and only 35 of 106 CCGs "
+    "appear, so neither a rate nor a fair comparison can be made"
+)
+
+
+def _ccg21_names(ctx: ReadContext) -> pd.Series:
+    codes = pd.read_csv(ctx.data_dir / ctx.params["ccg21_codes"], dtype=str)
+    return codes.set_index("CCG21CD")["CCG21NM"]
+
+
+def _population(ctx: ReadContext) -> pd.Series:
+    """Mid-2020 all-ages population by CCG21 code (ONS CCG population estimates)."""
+    pop = pd.read_csv(ctx.data_dir / ctx.params["population"], dtype={"CCG Code": str})
+    return pop.set_index("CCG Code")["All Ages"].astype(float)
+
+
+def _read_oaps(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.DataFrame:
+    problems = Problems(ctx.dataset, ctx.entry["path"], items=result.problems)
+    raw = read_text_csv(ctx.path())
+    result.rows_read += len(raw)
+    if problems.require_columns(raw, ["CCG21CD", OAPS_COUNT]):
+        return pd.DataFrame()
+    pop = _population(ctx)
+    frame = raw.copy()
+    frame["CCG21CD"] = frame["CCG21CD"].str.strip()
+    frame = problems.reject_mask(
+        frame, ~frame["CCG21CD"].isin(names.index), "CCG21CD", "not an April 2021 CCG code"
+    )
+    frame = problems.reject_mask(
+        frame, ~frame["CCG21CD"].isin(pop.index), "CCG21CD", "no mid-2020 population for this CCG"
+    )
+    frame = problems.numeric(frame, OAPS_COUNT)
+    frame = problems.reject_mask(frame, frame[OAPS_COUNT] < 0, OAPS_COUNT, "count is negative")
+    denominator = frame["CCG21CD"].map(pop)
+    frame = problems.reject_mask(
+        frame.assign(population=denominator), denominator <= 0, "CCG21CD", "population is zero or negative"
+    )
+    n_areas = frame["CCG21CD"].nunique()
+    values = pd.DataFrame(
+        {
+            s.INDICATOR_ID: "mh_oaps_rate",
+            s.AREA_CODE: frame["CCG21CD"],
+            s.AREA_NAME: frame["CCG21CD"].map(names),
+            s.GEOGRAPHY: "ccg21",
+            s.PERIOD: "Nov 2020",
+            s.PERIOD_START: period_start("Nov 2020"),
+            s.SEX: "Persons",
+            s.COUNT: frame[OAPS_COUNT],
+            s.DENOMINATOR: frame["population"],
+            s.NOTE: "count as published (rounded to a multiple of 5)",
+        }
+    )
+    result.notes.append(f"OAPs: {n_areas} of {ALL_CCG21} CCGs have a row")
+    result.catalogue.append(
+        catalogue_entry(
+            "mh_oaps_rate",
+            name="Inappropriate mental health out-of-area placements active at period end, per 100,000",
+            short_name="Inappropriate out-of-area placements",
+            domain="3",
+            unit="per 100,000",
+            multiplier=100_000,
+            polarity=s.POLARITY_LOW_GOOD,
+            statistic="rate",
+            ci_method="Byar's",
+            source=ctx.dataset,
+            publisher="NHS Digital; population: ONS mid-2020 CCG estimates",
+            licence="OGL-3.0",
+            definition=(
+                "Inappropriate out-of-area placements (OAPs) active at the end of the 3 months to "
+                "November 2020, by sending CCG, divided by the CCG's mid-2020 resident population "
+                "(all ages), times 100,000. Placed under Domain 3 because being treated far from home "
+                "hinders recovery from an acute mental health episode."
+            ),
+            caveats=(
+                f"{n_areas} of {ALL_CCG21} CCGs have a value; the rest are missing, not zero. Every published "
+                "count is a multiple of 5 (rounded for disclosure control), so the limits treat a rounded "
+                "count as exact and small rates are coarse. The CCG codes were mapped to April 2021 E38 "
+                "codes by the repository author."
+            ),
+        )
+    )
+    return with_statistics(values, "rate", 100_000)
+
+
+def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.DataFrame:
+    entry = ctx.manifest[ctx.params.get("cmhs_entry", "mh_cmhs")]
+    problems = Problems(entry["id"], entry["path"], items=result.problems)
+    raw = read_text_csv(ctx.path(entry["id"]))
+    result.rows_read += len(raw)
+    score_cols = {c: int(m.group(1)) for c in raw.columns if (m := CMHS_COLUMN.match(c))}
+    if problems.require_columns(raw, ["CCG21CD"]) or not score_cols:
+        if not score_cols:
+            problems.add("no 'CMHS Qn Mean' columns")
+        return pd.DataFrame()
+    frame = raw.copy()
+    frame["CCG21CD"] = frame["CCG21CD"].str.strip()
+    frame = problems.reject_mask(
+        frame, ~frame["CCG21CD"].isin(names.index), "CCG21CD", "not an April 2021 CCG code"
+    )
+    n_areas = frame["CCG21CD"].nunique()
+    pieces = []
+    for col, q in score_cols.items():
+        part = problems.numeric(frame[["CCG21CD", col]], col)
+        part = problems.reject_mask(part, (part[col] < 0) | (part[col] > 10), col, "score outside 0-10")
+        indicator_id = f"mh_cmhs_q{q:02d}"
+        pieces.append(
+            pd.DataFrame(
+                {
+                    s.INDICATOR_ID: indicator_id,
+                    s.AREA_CODE: part["CCG21CD"],
+                    s.AREA_NAME: part["CCG21CD"].map(names),
+                    s.GEOGRAPHY: "ccg21",
+                    s.PERIOD: "2020",
+                    s.PERIOD_START: period_start("2020"),
+                    s.SEX: "Persons",
+                    s.VALUE: part[col],
+                    s.NOTE: "mean of the scores of the mental health trusts mapped to this CCG",
+                }
+            )
+        )
+        result.catalogue.append(
+            catalogue_entry(
+                indicator_id,
+                name=f"Community Mental Health Survey 2020: Question {q} mean score",
+                short_name=f"CMH Survey 2020: Question {q}",
+                domain="4",
+                unit="score (0-10)",
+                multiplier=1,
+                polarity=s.POLARITY_HIGH_GOOD,
+                statistic="mean",
+                ci_method="none",
+                source=entry["id"],
+                publisher="Care Quality Commission",
+                licence="OGL-3.0",
+                definition=(
+                    f"CQC's mean score (0 to 10, higher is a better experience) for question {q} of the "
+                    "Community Mental Health Survey 2020, a trust-level survey; each CCG's value is the "
+                    "unweighted mean of the scores of the trusts mapped to it. The question wording is "
+                    "in the CQC survey documentation (not in this file)."
+                ),
+                caveats=(
+                    f"Only {n_areas} of {ALL_CCG21} CCGs have a value, through a trust-to-CCG mapping made by "
+                    "the repository author; trusts serve several CCGs, so neighbouring CCGs share "
+                    "scores. No CI, so no significance comparison."
+                ),
+            )
+        )
+    result.notes.append(f"CMHS: {n_areas} of {ALL_CCG21} CCGs, {len(score_cols)} questions")
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _count_mhsds(ctx: ReadContext, result: ReadResult) -> None:
+    entry_id = ctx.params.get("mhsds_entry", "mh_mhsds")
+    if entry_id not in ctx.manifest:
+        return
+    raw = read_text_csv(ctx.path(entry_id))
+    result.rows_read += len(raw)
+    result.notes.append(
+        f"{ctx.manifest[entry_id]['path']}: {len(raw)} rows x {raw.shape[1] - 1} measures {MHSDS_REASON}"
+    )
+
+
+@reader("mental_health")
+def read_mental_health(ctx: ReadContext) -> ReadResult:
+    """OAPs per 100,000 (Byar's) and CMHS 2020 question means by April 2021 CCG."""
+    result = ReadResult(values=empty_values())
+    names = _ccg21_names(ctx)
+    pieces = [_read_oaps(ctx, names, result)]
+    if ctx.params.get("cmhs_entry", "mh_cmhs") in ctx.manifest:
+        pieces.append(_read_cmhs(ctx, names, result))
+    _count_mhsds(ctx, result)
+    pieces = [p for p in pieces if len(p)]
+    if pieces:
+        result.values = conform_values(pd.concat(pieces, ignore_index=True))
+    log.info("mental_health: %d rows, %d indicators", len(result.values), len(result.catalogue))
+    return result

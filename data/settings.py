@@ -1,0 +1,44 @@
+"""The one place that reads the environment: data, cache and serving settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting from the environment is present but unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    cache_dir: Path
+    redis_url: str | None
+    cache_type: str  # flask-caching backend: "SimpleCache", "FileSystemCache" or "RedisCache"
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else (REPO_ROOT / path).resolve()
+
+
+def get_settings() -> Settings:
+    """Read the settings afresh from the environment (cheap; call where needed)."""
+    data_dir = _path_from_env("OUTCOMES_DATA_DIR", (REPO_ROOT / ".." / "shared" / "data").resolve())
+    cache_dir = _path_from_env("OUTCOMES_CACHE_DIR", REPO_ROOT / ".cache")
+    redis_url = os.environ.get("REDIS_URL") or None
+    cache_type = os.environ.get("OUTCOMES_CACHE_TYPE") or ("RedisCache" if redis_url else "SimpleCache")
+    if cache_type not in {"SimpleCache", "FileSystemCache", "RedisCache", "NullCache"}:
+        raise SettingsError(
+            f"OUTCOMES_CACHE_TYPE={cache_type!r}: use SimpleCache, FileSystemCache, RedisCache or NullCache"
+        )
+    if cache_type == "RedisCache" and not redis_url:
+        raise SettingsError("OUTCOMES_CACHE_TYPE=RedisCache needs REDIS_URL")
+    return Settings(data_dir=data_dir, cache_dir=cache_dir, redis_url=redis_url, cache_type=cache_type)

@@ -1,0 +1,107 @@
+"""Recording rows that could not be used, so that nothing is dropped silently.
+
+Every reader reports each rejected row as a ``Problem`` naming the file, the row
+(1-based, counting the header as row 1 as a spreadsheet would), the column and
+the value. Problems are logged when recorded and listed by ``python -m data
+inventory``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    dataset: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def message(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        if self.value is not None:
+            where += f", value {self.value!r}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Problems:
+    """Collects problems for one dataset and logs each one as a warning."""
+
+    dataset: str
+    file: str
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, reason: str, *, row: int | None = None, column: str | None = None, value=None) -> None:
+        shown = None if value is None else str(value)
+        problem = Problem(self.dataset, self.file, row, column, shown, reason)
+        self.items.append(problem)
+        log.warning("%s: %s", self.dataset, problem.message())
+
+    def reject_mask(self, frame: pd.DataFrame, mask: pd.Series, column: str, reason: str) -> pd.DataFrame:
+        """Record every row where ``mask`` is true and return the frame without them.
+
+        The frame's index must be the 0-based position of the row in the file's
+        data rows (as ``pd.read_csv`` gives), so that the reported row is right.
+        """
+        mask = mask.fillna(False).astype(bool)
+        for idx in frame.index[mask.to_numpy()]:
+            self.add(reason, row=file_row(idx), column=column, value=frame.at[idx, column])
+        return frame.loc[~mask.to_numpy()]
+
+    def numeric(self, frame: pd.DataFrame, column: str, *, required: bool = True) -> pd.DataFrame:
+        """Coerce ``column`` to float; reject rows whose value is not a number.
+
+        Blank cells are kept as NaN unless ``required``; then they are rejected too.
+        Thousands separators ("1,234") are accepted.
+        """
+        raw = frame[column]
+        cleaned = raw.astype("string").str.replace(",", "", regex=False).str.strip()
+        as_num = pd.to_numeric(cleaned, errors="coerce")
+        blank = raw.isna() | (cleaned == "")
+        bad = as_num.isna() & ~blank
+        frame = frame.copy()
+        frame[column] = as_num.astype(float)
+        frame = self.reject_mask_with_values(frame, bad, column, raw, "not a number")
+        if required:
+            frame = self.reject_mask_with_values(frame, blank.loc[frame.index], column, raw, "missing value")
+        return frame
+
+    def reject_mask_with_values(
+        self, frame: pd.DataFrame, mask: pd.Series, column: str, raw: pd.Series, reason: str
+    ) -> pd.DataFrame:
+        mask = mask.reindex(frame.index).fillna(False).astype(bool)
+        for idx in frame.index[mask.to_numpy()]:
+            self.add(reason, row=file_row(idx), column=column, value=raw.get(idx))
+        return frame.loc[~mask.to_numpy()]
+
+    def require_columns(self, frame: pd.DataFrame, columns: list[str]) -> list[str]:
+        """Return the columns that are missing (recording one problem per column)."""
+        missing = [c for c in columns if c not in frame.columns]
+        for c in missing:
+            self.add(f"missing column (columns present: {', '.join(map(str, frame.columns))})", column=c)
+        return missing
+
+
+def file_row(index) -> int | None:
+    """Spreadsheet-style row number of a data row at 0-based position ``index``."""
+    if isinstance(index, (int, np.integer)):
+        return int(index) + 2
+    return None
+
+
+class SourceError(RuntimeError):
+    """A whole source could not be read (missing file, missing key column)."""

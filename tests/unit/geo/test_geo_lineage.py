@@ -1,0 +1,106 @@
+"""geo.lineage: crosswalks to CCG 2021 sum to one per code, and regions are found for every area."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo.lineage import dominant_region, lineage_summary, overlay_shares
+
+
+def test_shares_sum_to_one_for_every_code_of_every_vintage(lineage, layers):
+    assert list(lineage.columns) == ["from_geography", "from_code", "to_code", "share", "method"]
+    for geography in ["ccg13", "ccg16", "ccg17", "ccg18", "ccg19", "ccg20"]:
+        part = lineage[lineage["from_geography"] == geography]
+        assert set(part["from_code"]) == set(layers[geography]["area_code"]), geography
+        sums = part.groupby("from_code")["share"].sum()
+        assert ((sums - 1).abs() < 1e-12).all(), geography
+    assert set(lineage["to_code"]) <= set(layers["ccg21"]["area_code"])
+    assert set(lineage["method"]) == {"merged", "apportioned"}
+    merged = lineage[lineage["method"] == "merged"]
+    assert (merged["share"] == 1.0).all() and not merged.duplicated(["from_geography", "from_code"]).any()
+    assert (lineage.loc[lineage["method"] == "apportioned", "share"] >= 0.02).all()
+
+
+def test_ccg20_to_ccg21_is_nearly_all_whole_merges(lineage):
+    summary = lineage_summary(lineage).set_index("from_geography")
+    assert summary.loc["ccg20", "merged"] >= 130
+    assert summary.loc["ccg19", "merged"] >= 185
+    # Cumbria's 2013 CCG was split in 2017 (Furness went to Morecambe Bay): a real apportionment
+    north_cumbria = lineage[(lineage["from_geography"] == "ccg13") & (lineage["from_code"] == "01H")]
+    assert len(north_cumbria) == 2 and north_cumbria["share"].max() < 0.9
+
+
+def test_lineage_uses_real_polygons_only(lineage):
+    assert list(lineage["from_geography"].unique()) == ["ccg13", "ccg16", "ccg17", "ccg18", "ccg19", "ccg20"]
+
+
+def _layer(codes, geoms):
+    return gpd.GeoDataFrame({"area_code": codes, "area_name": codes}, geometry=geoms, crs="EPSG:27700")
+
+
+def test_synthetic_split_merge_and_sliver():
+    old = _layer(
+        ["SPLIT", "WHOLE", "NOISY"],
+        [shapely.box(0, 0, 2000, 1000), shapely.box(3000, 0, 4000, 1000), shapely.box(5000, 0, 6000, 1000)],
+    )
+    new = _layer(
+        ["A", "B", "C", "D"],
+        [
+            shapely.box(0, 0, 1000, 1000),
+            shapely.box(1000, 0, 2000, 1000),
+            shapely.box(3000, 0, 5015, 1000),  # takes all of WHOLE and a 1.5% sliver of NOISY
+            shapely.box(5015, 0, 6000, 1000),
+        ],
+    )
+    shares = overlay_shares(old.to_crs(4326), new.to_crs(4326)).set_index(["from_code", "to_code"])
+    assert shares.loc[("SPLIT", "A"), "share"] == pytest.approx(0.5, abs=1e-6)
+    assert shares.loc[("SPLIT", "A"), "method"] == "apportioned"
+    assert shares.loc[("WHOLE", "C"), "share"] == 1.0 and shares.loc[("WHOLE", "C"), "method"] == "merged"
+    assert shares.loc[("NOISY", "D"), "share"] == 1.0  # 98.5% in D: whole merge, sliver ignored
+    assert ("NOISY", "C") not in shares.index
+
+
+def test_dominant_region_for_every_area(layers, data_dir):
+    regions = dominant_region(layers)
+    assert list(regions.columns) == ["geography", "area_code", "region_code"]
+    assert regions["region_code"].notna().all()
+    for key in [
+        "ccg13",
+        "ccg16",
+        "ccg17",
+        "ccg18",
+        "ccg19",
+        "ccg20",
+        "ccg21",
+        "stp21",
+        "icb22",
+        "nhser21",
+        "ccg18_cartogram",
+        "ccg19_cartogram",
+    ]:
+        assert set(regions.loc[regions["geography"] == key, "area_code"]) == set(layers[key]["area_code"]), (
+            key
+        )
+    lookup = pd.read_csv(data_dir / "lookups/ccg21_stp21_nhser21.csv").set_index("CCG21CD")["NHSER21CD"]
+    ccg21 = regions[regions["geography"] == "ccg21"].set_index("area_code")["region_code"]
+    assert (ccg21 == ccg21.index.map(lookup)).all()
+
+
+def test_synthetic_several_slivers_around_one_successor_is_a_whole_merge():
+    old = _layer(["BURY"], [shapely.box(0, 0, 1000, 1000)])
+    new = _layer(
+        ["MAIN", "N", "E", "S"],
+        [
+            shapely.box(0, 15, 985, 985),
+            shapely.box(0, 985, 1000, 1000),
+            shapely.box(985, 15, 1000, 985),
+            shapely.box(0, 0, 1000, 15),
+        ],
+    )  # 94% in MAIN, three slivers of 1.5% or less
+    shares = overlay_shares(old, new)
+    assert shares.to_dict("records") == [
+        {"from_code": "BURY", "to_code": "MAIN", "share": 1.0, "method": "merged"}
+    ]
