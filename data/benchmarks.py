@@ -27,12 +27,13 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     england = out[out[s.GEOGRAPHY] == "england"].drop_duplicates(KEYS).set_index(KEYS)[s.VALUE]
     regions = (
         out[out[s.GEOGRAPHY].isin(["nhser21", "nhser22"])]
-        .drop_duplicates(KEYS + [s.AREA_CODE])
-        .set_index(KEYS + [s.AREA_CODE])[s.VALUE]
+        .drop_duplicates(KEYS + [s.GEOGRAPHY, s.AREA_CODE])
+        .set_index(KEYS + [s.GEOGRAPHY, s.AREA_CODE])[s.VALUE]
     )
     key = pd.MultiIndex.from_frame(out[KEYS])
     eng_value = england.reindex(key).to_numpy()
-    reg_key = pd.MultiIndex.from_arrays([out[c] for c in KEYS] + [out["_region"]])
+    region_geo = out[s.GEOGRAPHY].map(s.region_geography)
+    reg_key = pd.MultiIndex.from_arrays([out[c] for c in KEYS] + [region_geo, out["_region"]])
     reg_value = regions.reindex(reg_key).to_numpy()
     polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
     is_england = (out[s.GEOGRAPHY] == "england").to_numpy()

@@ -191,6 +191,8 @@ def inventory_rows(
     """One row per manifest entry: what was read, rejected, matched, and when."""
     by_dataset: dict[str, Counter] = {}
     for p in problems:
+        if p.reason.startswith("sha256 differs"):
+            continue  # a file-level notice (shown as file_status), not a rejected row
         by_dataset.setdefault(p.dataset, Counter())[p.reason] += 1
     known = {g: set(a[s.AREA_CODE]) for g, a in areas.groupby(s.GEOGRAPHY)}
     layer_ids = {k: {f["id"] for f in v["features"]} for k, v in geojson.items()}

@@ -159,6 +159,9 @@ def get_model(*, rebuild: bool = False) -> Model:
     log.info("model built in %.1f s", time.perf_counter() - started)
     target.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, target)
+    for stale in target.parent.glob("model-*"):
+        if stale != target and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     return _freeze(read_model(target))
 
 
@@ -167,6 +170,10 @@ def source_fingerprint(data_dir: Path, manifest: dict[str, dict]) -> str:
     import hashlib
 
     digest = hashlib.sha256(manifest_fingerprint(manifest).encode())
+    # The code that builds the model is part of the key: a changed reader rebuilds.
+    root = Path(__file__).resolve().parent.parent
+    for code in sorted([*root.glob("data/**/*.py"), *root.glob("geo/**/*.py")]):
+        digest.update(code.read_bytes())
     for entry_id in sorted(manifest):
         path = data_dir / manifest[entry_id]["path"]
         digest.update(entry_id.encode())

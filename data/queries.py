@@ -106,10 +106,7 @@ def view_rows(model: Model, sel: Selection, *, with_benchmarks: bool = True) -> 
     if not with_benchmarks:
         return areas.reset_index(drop=True)
     region_codes = set(areas["region_code"].dropna())
-    regions = pd.concat(
-        [model.slice(sel.indicator_id, g, sel.period, sel.sex) for g in ("nhser21", "nhser22")],
-        ignore_index=True,
-    )
+    regions = model.slice(sel.indicator_id, s.region_geography(sel.geography), sel.period, sel.sex)
     regions = regions[regions[s.AREA_CODE].isin(region_codes)]
     england = model.slice(sel.indicator_id, "england", sel.period, sel.sex)
     return pd.concat([areas, regions, england], ignore_index=True)

@@ -147,3 +147,8 @@ AREA_COLUMNS: list[str] = [
 
 # Regions as published in 2022/23 files (codes changed with the July 2022 boundaries).
 GEOGRAPHIES["nhser22"] = "NHS England region (July 2022)"
+
+
+def region_geography(geography: str) -> str:
+    """The region set an area of ``geography`` belongs to (2022 codes for the 2022 sets)."""
+    return "nhser22" if geography in ("sicbl22", "icb22") else "nhser21"

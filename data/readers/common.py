@@ -265,3 +265,23 @@ def numeric_columns(
     for col in columns:
         frame = problems.numeric(frame, col, required=required)
     return frame
+
+
+def read_part(ctx, result, entry_id: str | None, func, *args):
+    """Run one part of a multi-file reader; a missing or unreadable file is a Problem, not a crash.
+
+    Returns what ``func`` returns, or an empty values frame when its file could not be read,
+    so the reader's other files still load.
+    """
+    from data.validation import Problem, SourceError
+
+    entry = ctx.entry if entry_id is None else ctx.manifest[entry_id]
+    path = ctx.data_dir / entry["path"]
+    if not path.is_file():
+        result.problems.append(Problem(entry["id"], entry["path"], None, None, None, "file not found"))
+        return empty_values()
+    try:
+        return func(*args)
+    except (SourceError, ValueError, KeyError) as exc:
+        result.problems.append(Problem(entry["id"], entry["path"], None, None, None, f"could not be read: {exc}"))
+        return empty_values()

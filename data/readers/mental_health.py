@@ -14,7 +14,14 @@ import pandas as pd
 
 from data import schema as s
 from data.readers import ReadContext, ReadResult, reader
-from data.readers.common import catalogue_entry, conform_values, empty_values, period_start, with_statistics
+from data.readers.common import (
+    catalogue_entry,
+    conform_values,
+    empty_values,
+    period_start,
+    read_part,
+    with_statistics,
+)
 from data.readers.prescribing import read_text_csv
 from data.validation import Problems
 
@@ -192,10 +199,13 @@ def read_mental_health(ctx: ReadContext) -> ReadResult:
     """OAPs per 100,000 (Byar's) and CMHS 2020 question means by April 2021 CCG."""
     result = ReadResult(values=empty_values())
     names = _ccg21_names(ctx)
-    pieces = [_read_oaps(ctx, names, result)]
-    if ctx.params.get("cmhs_entry", "mh_cmhs") in ctx.manifest:
-        pieces.append(_read_cmhs(ctx, names, result))
-    _count_mhsds(ctx, result)
+    pieces = [read_part(ctx, result, None, _read_oaps, ctx, names, result)]
+    cmhs = ctx.params.get("cmhs_entry", "mh_cmhs")
+    if cmhs in ctx.manifest:
+        pieces.append(read_part(ctx, result, cmhs, _read_cmhs, ctx, names, result))
+    mhsds = ctx.params.get("mhsds_entry", "mh_mhsds")
+    if mhsds in ctx.manifest:
+        read_part(ctx, result, mhsds, _count_mhsds, ctx, result)
     pieces = [p for p in pieces if len(p)]
     if pieces:
         result.values = conform_values(pd.concat(pieces, ignore_index=True))

@@ -1,0 +1,12 @@
+"""Shared fixtures: the real model, loaded once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def model():
+    from data.model import load_model
+
+    return load_model()
