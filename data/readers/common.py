@@ -283,5 +283,7 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
     try:
         return func(*args)
     except (SourceError, ValueError, KeyError) as exc:
-        result.problems.append(Problem(entry["id"], entry["path"], None, None, None, f"could not be read: {exc}"))
+        result.problems.append(
+            Problem(entry["id"], entry["path"], None, None, None, f"could not be read: {exc}")
+        )
         return empty_values()

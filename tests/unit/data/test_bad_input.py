@@ -24,7 +24,9 @@ def broken_model(tmp_path_factory):
     for p in data_dir.rglob("*"):
         p.chmod(0o755 if p.is_dir() else 0o644)
     (data_dir / CMHS).unlink()  # a missing file
-    oaps = (data_dir / OAPS).read_text().replace("Inappropriate OAPs active at period end", "OAPs (renamed)", 1)
+    oaps = (
+        (data_dir / OAPS).read_text().replace("Inappropriate OAPs active at period end", "OAPs (renamed)", 1)
+    )
     (data_dir / OAPS).write_text(oaps)  # a renamed column
     statin = pd.read_csv(data_dir / STATIN, dtype=str)
     statin.loc[4, "numerator"] = "n/a"  # not a number (file row 6)

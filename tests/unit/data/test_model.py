@@ -11,7 +11,9 @@ from data.queries import resolve, view_rows
 
 def england(model, indicator_id, period=None, sex="Persons"):
     rows = model.indicators
-    rows = rows[(rows[s.INDICATOR_ID] == indicator_id) & (rows[s.GEOGRAPHY] == "england") & (rows[s.SEX] == sex)]
+    rows = rows[
+        (rows[s.INDICATOR_ID] == indicator_id) & (rows[s.GEOGRAPHY] == "england") & (rows[s.SEX] == sex)
+    ]
     if period:
         rows = rows[rows[s.PERIOD] == period]
     assert len(rows) >= 1
@@ -42,7 +44,11 @@ def test_fingertips_smoking_values_and_cis_reproduced(model):
     """Where Fingertips gives counts, our Wilson limits equal its published limits."""
     from data.stats import wilson_limits
 
-    raw = pd.read_csv(model_data_path("indicators/fingertips_smoking_qof_ccg20_sicbl22/smok_qof_prev_fingertips_all_areas.csv"))
+    raw = pd.read_csv(
+        model_data_path(
+            "indicators/fingertips_smoking_qof_ccg20_sicbl22/smok_qof_prev_fingertips_all_areas.csv"
+        )
+    )
     raw = raw[(raw["Area Type"] == "CCGs (from Apr 2020)") | (raw["Area Type"].str.contains("CCG", na=False))]
     raw = raw[raw["Count"].notna() & raw["Denominator"].notna() & raw["Category Type"].isna()]
     assert len(raw) > 200
@@ -50,7 +56,9 @@ def test_fingertips_smoking_values_and_cis_reproduced(model):
     np.testing.assert_allclose(lo, raw["Lower CI 95.0 limit"], rtol=5e-4)
     np.testing.assert_allclose(hi, raw["Upper CI 95.0 limit"], rtol=5e-4)
     # And the model keeps the published values for those areas.
-    ours = model.indicators[(model.indicators[s.INDICATOR_ID] == "ft_91547") & (model.indicators[s.GEOGRAPHY] == "ccg20")]
+    ours = model.indicators[
+        (model.indicators[s.INDICATOR_ID] == "ft_91547") & (model.indicators[s.GEOGRAPHY] == "ccg20")
+    ]
     merged = ours.merge(raw, left_on=[s.AREA_CODE, s.PERIOD], right_on=["Area Code", "Time period"])
     assert len(merged) == len(ours) == 270
     np.testing.assert_allclose(merged[s.VALUE], merged["Value"], rtol=1e-9)
@@ -86,15 +94,32 @@ def test_harmonisation_conserves_totals(model):
 
 def test_synthetic_split_and_merge_conserve_totals():
     catalogue = pd.DataFrame(
-        {"statistic": ["proportion"], "multiplier": [100.0], "ci_method": ["Wilson"], "polarity": [s.POLARITY_NONE]},
+        {
+            "statistic": ["proportion"],
+            "multiplier": [100.0],
+            "ci_method": ["Wilson"],
+            "polarity": [s.POLARITY_NONE],
+        },
         index=["x"],
     )
     values = pd.DataFrame(
         {
-            s.INDICATOR_ID: "x", s.AREA_CODE: ["A", "B", "C"], s.AREA_NAME: ["a", "b", "c"], s.GEOGRAPHY: "ccg20",
-            s.PERIOD: "2020", s.PERIOD_START: pd.Timestamp("2020-04-01"), s.SEX: "Persons",
-            s.VALUE: np.nan, s.LOWER95: np.nan, s.UPPER95: np.nan, s.LOWER998: np.nan, s.UPPER998: np.nan,
-            s.COUNT: [10.0, 20.0, 30.0], s.DENOMINATOR: [100.0, 200.0, 300.0], s.NOTE: "", s.HARMONISATION: "published",
+            s.INDICATOR_ID: "x",
+            s.AREA_CODE: ["A", "B", "C"],
+            s.AREA_NAME: ["a", "b", "c"],
+            s.GEOGRAPHY: "ccg20",
+            s.PERIOD: "2020",
+            s.PERIOD_START: pd.Timestamp("2020-04-01"),
+            s.SEX: "Persons",
+            s.VALUE: np.nan,
+            s.LOWER95: np.nan,
+            s.UPPER95: np.nan,
+            s.LOWER998: np.nan,
+            s.UPPER998: np.nan,
+            s.COUNT: [10.0, 20.0, 30.0],
+            s.DENOMINATOR: [100.0, 200.0, 300.0],
+            s.NOTE: "",
+            s.HARMONISATION: "published",
         }
     )
     lineage = pd.DataFrame(
@@ -113,9 +138,13 @@ def test_synthetic_split_and_merge_conserve_totals():
     assert out.at["N1", s.HARMONISATION] == "apportioned"
     assert out.at["N2", s.VALUE] == pytest.approx(10.0)
     # A missing predecessor means no CCG 2021 value rather than a short sum.
-    out2, notes2 = harmonise_old_vintages(values[values[s.AREA_CODE] != "A"], catalogue, lineage, pd.Series(dtype=str))
+    out2, notes2 = harmonise_old_vintages(
+        values[values[s.AREA_CODE] != "A"], catalogue, lineage, pd.Series(dtype=str)
+    )
     assert "N1" not in set(out2[s.AREA_CODE]) and any("not formed" in n for n in notes2)
-    hierarchy = pd.DataFrame({"ccg21_code": ["N1", "N2"], "stp21_code": ["S", "S"], "nhser21_code": ["R", "R"]})
+    hierarchy = pd.DataFrame(
+        {"ccg21_code": ["N1", "N2"], "stp21_code": ["S", "S"], "nhser21_code": ["R", "R"]}
+    )
     ccg21 = out.reset_index().assign(**{s.GEOGRAPHY: "ccg21"})
     up = aggregate_up(ccg21, catalogue, hierarchy, ccg21.iloc[0:0], {})
     eng = up[up[s.GEOGRAPHY] == "england"].iloc[0]

@@ -1,0 +1,56 @@
+"""CCG Outcomes Explorer: the Dash app (``app``) and its Flask server (``server``).
+
+Serve with ``python app.py --port 8050`` (127.0.0.1) or ``gunicorn app:server``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from dash import Dash
+
+from callbacks import register_all
+from data.model import load_model
+from data.settings import get_settings
+from layouts.shell import shell
+
+logging.basicConfig(
+    level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+)
+log = logging.getLogger("app")
+
+
+def create_app() -> Dash:
+    """Build the app around the process's read-only model."""
+    model = load_model()
+    dash_app = Dash(
+        __name__,
+        title="CCG Outcomes Explorer",
+        update_title=None,
+        suppress_callback_exceptions=False,
+        serve_locally=True,
+        compress=False,
+    )
+    dash_app.layout = shell(model)
+    register_all(dash_app, get_settings())
+    return dash_app
+
+
+app = create_app()
+server = app.server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the CCG Outcomes Explorer on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--debug", action="store_true", help="Dash debug mode (off unless asked)")
+    args = parser.parse_args()
+    log.info("serving on http://%s:%d", args.host, args.port)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Callbacks: thin glue between the controls, the model and the figure builders.
+
+``register_all`` configures the shared cache and imports each callback module
+once (they register themselves with ``dash.callback``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from dash import Dash
+
+from callbacks.cache import init_cache
+from callbacks.routes import register_routes
+from data.settings import Settings
+
+log = logging.getLogger(__name__)
+MODULES = ("sync", "views", "table")
+
+
+def register_all(app: Dash, settings: Settings) -> None:
+    init_cache(app.server, settings)
+    register_routes(app.server)
+    for name in MODULES:
+        importlib.import_module(f"callbacks.{name}")

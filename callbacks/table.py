@@ -1,0 +1,94 @@
+"""The table page: every area of the selection in dash-ag-grid, and a CSV of the rows shown."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback
+from dash.exceptions import PreventUpdate
+
+from data import schema as s
+from data.model import load_model
+from data.views import category_column, ci_columns
+from layouts import ids
+
+
+def column_defs(unit: str, ci: str) -> list[dict]:
+    number = {
+        "type": "numericColumn",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": "d3.format(',.4~f')(params.value)"},
+    }
+    return [
+        {"field": "area_code", "headerName": "Area code", "pinned": "left", "width": 120},
+        {"field": "ods_code", "headerName": "ODS", "width": 80},
+        {"field": "area_name", "headerName": "Area name", "minWidth": 240, "flex": 2},
+        {"field": "region_name", "headerName": "Region", "minWidth": 150},
+        {"field": "value", "headerName": f"Value ({unit})", **number},
+        {"field": "lower", "headerName": f"Lower {ci}% CI", **number},
+        {"field": "upper", "headerName": f"Upper {ci}% CI", **number},
+        {"field": "count", "headerName": "Count", **number},
+        {"field": "denominator", "headerName": "Denominator", **number},
+        {"field": "category", "headerName": "Compared with benchmark", "minWidth": 150},
+        {"field": "note", "headerName": "Note", "minWidth": 200, "flex": 1},
+    ]
+
+
+def table_rows(state: dict) -> list[dict]:
+    """One dict per area of the selection (the region filter applies)."""
+    from callbacks.views import _area_rows
+
+    model = load_model()
+    frame, _, _ = _area_rows(
+        state["indicator"], state["period"], state["geography"], state["sex"], state.get("region") or ""
+    )
+    lo, hi = ci_columns(state["ci"])
+    cat = category_column(state["benchmark"], state["ci"])
+    ods = model.areas[model.areas[s.GEOGRAPHY] == state["geography"]].set_index(s.AREA_CODE)["ods_code"]
+    out = frame.assign(
+        ods_code=frame[s.AREA_CODE].map(ods).fillna(""),
+        lower=frame[lo],
+        upper=frame[hi],
+        category=frame[cat],
+    )[
+        [
+            s.AREA_CODE,
+            "ods_code",
+            s.AREA_NAME,
+            "region_name",
+            s.VALUE,
+            "lower",
+            "upper",
+            s.COUNT,
+            s.DENOMINATOR,
+            "category",
+            s.NOTE,
+        ]
+    ]
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict("records")
+
+
+@callback(
+    Output(ids.TABLE_GRID, "rowData"),
+    Output(ids.TABLE_GRID, "columnDefs"),
+    Output(ids.TABLE_GRID, "csvExportParams"),
+    Output(ids.TABLE_SUMMARY, "children"),
+    Input(ids.STATE, "data"),
+)
+def update_table(state):
+    if not state or state.get("page") != "table":
+        raise PreventUpdate
+    meta = load_model().catalogue.loc[state["indicator"]]
+    rows = table_rows(state)
+    name = f"{state['indicator']}_{state['geography']}_{state['period']}".replace("/", "-").replace(" ", "_")
+    summary = f"{len(rows)} areas · {meta['name']} · {state['period']} · {state['sex']}"
+    return rows, column_defs(str(meta["unit"]), state["ci"]), {"fileName": f"{name}.csv"}, summary
+
+
+@callback(
+    Output(ids.TABLE_GRID, "exportDataAsCsv"),
+    Input(ids.TABLE_DOWNLOAD_BUTTON, "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_table(n_clicks):
+    # AG Grid exports exactly the rows shown: after filtering, in the sorted order.
+    return bool(n_clicks)

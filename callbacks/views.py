@@ -1,0 +1,334 @@
+"""View callbacks: each reads the shared selection, asks the model, calls a builder.
+
+Each view answers only when its page is shown. The map sends the boundaries once per
+layer (by URL, cached by the browser) and afterwards only the per-indicator values,
+as a Dash ``Patch``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.cache import memoized
+from data import schema as s
+from data.analysis import ols_fit, residual_ranking
+from data.model import load_model
+from data.queries import Selection
+from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
+from figures.compare import ranked_bars
+from figures.map import apply_update, choropleth, map_update
+from figures.overview import overview_grid as overview_figure
+from figures.scatter import explorer_scatter
+from figures.spine import spine_chart, spine_table
+from figures.trends import trend_chart
+from layouts import ids
+
+GEO_URL = "/geo/{fingerprint}/{layer}.json"
+CARTOGRAMS = {"ccg18": "ccg18_cartogram", "ccg19": "ccg19_cartogram"}
+# Sub-ICB 2022 data has no boundary file of its own: CCG 2021 polygons stand in (same ODS codes).
+LAYER_FOR = {"sicbl22": "ccg21"}
+
+
+def selection(state: dict) -> Selection:
+    return Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+
+
+def map_layer(geography: str, layout: str) -> str:
+    """The boundary layer a geography is drawn on (the cartogram where asked and available)."""
+    if layout == "cartogram" and geography in CARTOGRAMS:
+        return CARTOGRAMS[geography]
+    return LAYER_FOR.get(geography, geography)
+
+
+def with_geojson_urls(fig, fingerprint: str, layer: str, regions: bool) -> None:
+    """Point the figure's GeoJSON at the server's cached copies instead of embedding them."""
+    url = GEO_URL.format(fingerprint=fingerprint, layer=layer)
+    region_url = GEO_URL.format(fingerprint=fingerprint, layer="nhser21")
+    for i, trace in enumerate(fig.data):
+        if getattr(trace, "geojson", None) is not None:
+            trace.geojson = region_url if (i == 2 and regions) else url
+
+
+@memoized
+def _area_rows(indicator: str, period: str, geography: str, sex: str, region: str = ""):
+    model = load_model()
+    return area_frame(model, Selection(indicator, period, geography, sex), region)
+
+
+def _map_inputs(state: dict):
+    frame, _, _ = _area_rows(state["indicator"], state["period"], state["geography"], state["sex"])
+    layer = map_layer(state["geography"], state["layout"])
+    return frame, layer
+
+
+def full_map(state: dict):
+    """The whole map figure for a selection (boundaries by URL)."""
+    model = load_model()
+    frame, layer = _map_inputs(state)
+    geojson = model.geojson[layer]
+    cartogram = layer.endswith("_cartogram")
+    fig = choropleth(
+        frame,
+        geojson,
+        meta_dict(model, state["indicator"]),
+        colour=state["colour"],
+        palette=state["palette"],
+        ci=state["ci"],
+        benchmark=state["benchmark"],
+        selected=state["areas"],
+        region_outlines=model.geojson.get("nhser21"),
+        cartogram=cartogram,
+    )
+    with_geojson_urls(fig, model.fingerprint, layer, regions=not cartogram)
+    return fig
+
+
+def map_patch(state: dict) -> Patch:
+    """Only what changes when the layer stays the same: values, classes, legend, title."""
+    model = load_model()
+    frame, layer = _map_inputs(state)
+    all_areas = [f["id"] for f in model.geojson[layer]["features"]]
+    update = map_update(
+        frame,
+        meta_dict(model, state["indicator"]),
+        colour=state["colour"],
+        palette=state["palette"],
+        ci=state["ci"],
+        benchmark=state["benchmark"],
+        selected=state["areas"],
+        all_areas=all_areas,
+    )
+    return apply_update(Patch(), update)
+
+
+def map_summary(state: dict) -> list:
+    frame, layer = _map_inputs(state)
+    model = load_model()
+    n_layer = len(model.geojson[layer]["features"])
+    have = int(frame[s.VALUE].notna().sum())
+    text = f"{have} of {n_layer} areas have a value for {state['period']}."
+    notes = []
+    if state["geography"] == "sicbl22":
+        notes.append(
+            "Sub-ICB locations (July 2022) are drawn on the April 2021 CCG polygons (same ODS codes); "
+            "6 were redrawn in July 2022, so their shapes differ slightly."
+        )
+    harmonised = frame[s.HARMONISATION].isin(["merged", "apportioned"]).sum() if len(frame) else 0
+    if harmonised:
+        apportioned = int((frame[s.HARMONISATION] == "apportioned").sum())
+        notes.append(
+            f"Harmonised onto CCG 2021 from older boundaries ({apportioned} include apportioned parts of split areas)."
+        )
+    if layer.endswith("_cartogram"):
+        notes.append("Cartogram layout: equal-area-ish shapes, not geography.")
+    return [html.Span(text)] + [html.Span(" " + n) for n in notes]
+
+
+@callback(
+    Output(ids.MAP_GRAPH, "figure"),
+    Output(ids.MAP_LAYER, "data"),
+    Output(ids.MAP_SUMMARY, "children"),
+    Input(ids.STATE, "data"),
+    State(ids.MAP_LAYER, "data"),
+)
+def update_map(state, shown_layer):
+    if not state or state.get("page") != "map":
+        raise PreventUpdate
+    layer = map_layer(state["geography"], state["layout"])
+    summary = map_summary(state)
+    if shown_layer == layer:
+        return map_patch(state), no_update, summary
+    return full_map(state), layer, summary
+
+
+@callback(Output(ids.COMPARE_GRAPH, "figure"), Input(ids.STATE, "data"))
+def update_compare(state):
+    if not state or state.get("page") != "compare":
+        raise PreventUpdate
+    return compare_figure(state)
+
+
+def compare_figure(state: dict):
+    model = load_model()
+    frame, england, regions = _area_rows(
+        state["indicator"], state["period"], state["geography"], state["sex"]
+    )
+    region = state.get("region") or None
+    if region:
+        frame = frame[frame["region_code"] == region]
+    return ranked_bars(
+        frame,
+        meta_dict(model, state["indicator"]),
+        ci=state["ci"],
+        benchmark=state["benchmark"],
+        palette=state["palette"],
+        selected=state["areas"],
+        england_value=england,
+        region_values=regions,
+        sort=state["sort"],
+        region=region,
+    )
+
+
+@memoized
+def _spine(areas: tuple[str, ...], benchmark: str, ci: str) -> pd.DataFrame:
+    return spine_rows(load_model(), list(areas), benchmark=benchmark, ci=ci)
+
+
+def area_names(codes: list[str]) -> dict[str, str]:
+    model = load_model()
+    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+    return {c: str(names.get(c, c)) for c in codes}
+
+
+def spine_outputs(state: dict):
+    areas = state["areas"]
+    if not areas:
+        empty = spine_chart(pd.DataFrame(), areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
+        return empty, html.P("Choose an area (click the map, or search above) to see its spine chart.")
+    rows = _spine(tuple(areas), state["benchmark"], state["ci"])
+    names = area_names(areas)
+    fig = spine_chart(rows, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
+    table = spine_table(rows, areas, names)
+    return fig, table_component(table)
+
+
+def table_component(frame: pd.DataFrame) -> html.Table:
+    """A plain HTML table of the numbers beside a chart."""
+
+    def cell(v):
+        if isinstance(v, float):
+            return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+        return str(v)
+
+    head = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
+    body = html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in frame.itertuples(index=False)])
+    return html.Table([head, body], className="data-table")
+
+
+@callback(Output(ids.SPINE_GRAPH, "figure"), Output(ids.SPINE_TABLE, "children"), Input(ids.STATE, "data"))
+def update_spine(state):
+    if not state or state.get("page") != "spine":
+        raise PreventUpdate
+    return spine_outputs(state)
+
+
+@memoized
+def _explorer(x: str, y: str, period: str):
+    return explorer_frame(load_model(), x, y, period=period)
+
+
+def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
+    df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
+    weights = "population" if size_by_pop else None
+    fig = explorer_scatter(
+        df,
+        x_meta=x_meta,
+        y_meta=y_meta,
+        size_by_population=size_by_pop,
+        colour_by=colour_by,
+        show_ci=show_ci,
+        selected=state["areas"],
+        weights=weights,
+        palette=state["palette"],
+    )
+    note = (
+        f"{len(df)} CCGs (April 2021) with both values. Each point is an area: an association between "
+        "areas is not an association between people (ecological fallacy)."
+    )
+    if len(df) < 3:
+        return fig, note, html.P("Too few areas with both values to fit a line.")
+    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    ranking = residual_ranking(df, fit, n=5)
+    lists = []
+    for position, title in (("above", "Furthest above the line"), ("below", "Furthest below the line")):
+        part = ranking[ranking["position"] == position]
+        lists += [
+            html.H3(title),
+            html.Ol([html.Li(f"{r.area_name} ({r.residual:+.3g})") for r in part.itertuples()]),
+        ]
+    return fig, note, lists
+
+
+@callback(
+    Output(ids.EXPLORER_GRAPH, "figure"),
+    Output(ids.EXPLORER_NOTE, "children"),
+    Output(ids.EXPLORER_OUTLIERS, "children"),
+    Input(ids.STATE, "data"),
+    Input(ids.SIZE_BY_POP, "value"),
+    Input(ids.SCATTER_COLOUR, "value"),
+    Input(ids.SHOW_CI, "value"),
+)
+def update_explorer(state, size_by_pop, colour_by, show_ci):
+    if not state or state.get("page") != "explorer":
+        raise PreventUpdate
+    return explorer_outputs(
+        state, "on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or [])
+    )
+
+
+def trends_figure(state: dict):
+    model = load_model()
+    sel = selection(state)
+    areas = state["areas"]
+    series, england, region, labels = trend_frames(model, sel, areas)
+    return trend_chart(
+        series,
+        meta_dict(model, state["indicator"]),
+        ci=state["ci"],
+        areas=areas,
+        area_names=area_names(areas),
+        england=england,
+        region=region,
+        trend_labels=labels,
+    )
+
+
+@callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.STATE, "data"))
+def update_trends(state):
+    if not state or state.get("page") != "trends":
+        raise PreventUpdate
+    return trends_figure(state)
+
+
+@memoized
+def _overview(region: str, benchmark: str, ci: str) -> pd.DataFrame:
+    return overview_grid(load_model(), region=region, benchmark=benchmark, ci=ci)
+
+
+def overview_figure_for(state: dict):
+    grid = _overview(state.get("region") or "", state["benchmark"], state["ci"])
+    return overview_figure(grid, palette=state["palette"])
+
+
+@callback(Output(ids.OVERVIEW_GRAPH, "figure"), Input(ids.STATE, "data"))
+def update_overview(state):
+    if not state or state.get("page") != "overview":
+        raise PreventUpdate
+    return overview_figure_for(state)
+
+
+@callback(
+    Output(ids.DEFINITION_PANEL, "children"),
+    Output(ids.DEFINITION_PANEL, "hidden"),
+    Input(ids.DEFINITION_BUTTON, "n_clicks"),
+    Input(ids.STATE, "data"),
+)
+def update_definition(n_clicks, state):
+    if not state:
+        raise PreventUpdate
+    meta = load_model().catalogue.loc[state["indicator"]]
+    fields = [
+        ("Indicator", meta["name"]),
+        ("Definition", meta["definition"]),
+        ("Unit", meta["unit"]),
+        ("Polarity", meta["polarity"]),
+        ("Method", f"{meta['statistic']}; confidence intervals: {meta['ci_method']}"),
+        ("Source", f"{meta['publisher']} ({meta['source']}); licence {meta['licence']}"),
+        ("Caveats", meta["caveats"] or "none recorded"),
+        ("Available for", ", ".join(s.GEOGRAPHIES.get(g, g) for g in str(meta["geographies"]).split(","))),
+    ]
+    body = html.Dl([item for k, v in fields for item in (html.Dt(k), html.Dd(str(v)))])
+    return body, not (n_clicks or 0) % 2

@@ -1,0 +1,257 @@
+"""The frames each view draws, cut from the read-only model (pandas only).
+
+Each function takes the model and plain arguments and returns the shape the
+matching figure builder expects (see figures/). Callbacks memoise them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data import schema as s
+from data.model import Model
+from data.queries import Selection, indicator_periods, view_rows
+from data.stats import recent_trend
+
+REGION_GEOGRAPHIES = ("nhser21", "nhser22")
+
+
+def category_column(benchmark: str, ci: str) -> str:
+    if benchmark == "region":
+        return s.CMP_REGION_998 if ci == "99.8" else s.CMP_REGION_95
+    return s.CMP_ENGLAND_998 if ci == "99.8" else s.CMP_ENGLAND_95
+
+
+def ci_columns(ci: str) -> tuple[str, str]:
+    return (s.LOWER998, s.UPPER998) if ci == "99.8" else (s.LOWER95, s.UPPER95)
+
+
+def meta_dict(model: Model, indicator_id: str) -> dict:
+    meta = model.catalogue.loc[indicator_id].to_dict()
+    meta[s.INDICATOR_ID] = indicator_id
+    return meta
+
+
+def benchmark_values(rows: pd.DataFrame) -> tuple[float | None, dict[str, float]]:
+    """England value and region values (by region code) among the rows of a view."""
+    eng = rows.loc[rows[s.GEOGRAPHY] == "england", s.VALUE]
+    regions = rows[rows[s.GEOGRAPHY].isin(REGION_GEOGRAPHIES)]
+    england = float(eng.iloc[0]) if len(eng) and pd.notna(eng.iloc[0]) else None
+    return england, {c: float(v) for c, v in zip(regions[s.AREA_CODE], regions[s.VALUE]) if pd.notna(v)}
+
+
+def area_frame(model: Model, sel: Selection, region: str = "") -> tuple[pd.DataFrame, float | None, dict]:
+    """The areas of a selection (optionally one region's), England and region values."""
+    rows = view_rows(model, sel)
+    areas = rows[rows[s.GEOGRAPHY] == sel.geography].copy()
+    if region:
+        areas = areas[areas["region_code"] == region]
+    england, regions = benchmark_values(rows)
+    return areas.reset_index(drop=True), england, regions
+
+
+def geography_of(model: Model, code: str, prefer: str = s.HOME_GEOGRAPHY) -> str | None:
+    geos = model.areas.loc[model.areas[s.AREA_CODE] == code, s.GEOGRAPHY].tolist()
+    if not geos:
+        return None
+    return prefer if prefer in geos else geos[0]
+
+
+def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci: str = "95") -> pd.DataFrame:
+    """One row per indicator and area for the spine chart: the latest period with data.
+
+    The comparison areas are every area of the focus area's geography in that
+    period; England at the centre; quartiles and extremes over those areas.
+    """
+    columns = [
+        s.INDICATOR_ID,
+        "short_name",
+        "domain",
+        "polarity",
+        "unit",
+        s.PERIOD,
+        "england_value",
+        "min",
+        "q25",
+        "q75",
+        "max",
+        s.AREA_CODE,
+        s.VALUE,
+        "category",
+        s.COUNT,
+        "n_areas",
+    ]
+    if not areas:
+        return pd.DataFrame(columns=columns)
+    focus = areas[0]
+    geography = geography_of(model, focus)
+    if geography is None:
+        return pd.DataFrame(columns=columns)
+    ind = model.indicators
+    cat_col = category_column(benchmark, ci)
+    mine = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.AREA_CODE] == focus) & (ind[s.SEX] == "Persons")]
+    mine = mine[mine[s.VALUE].notna()]
+    latest = mine.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)
+    out = []
+    for _, row in latest.iterrows():
+        indicator_id, period = row[s.INDICATOR_ID], row[s.PERIOD]
+        peers = model.slice(indicator_id, geography, period, "Persons")
+        vals = peers[s.VALUE].dropna()
+        eng = model.slice(indicator_id, "england", period, "Persons")[s.VALUE]
+        meta = model.catalogue.loc[indicator_id]
+        base = {
+            s.INDICATOR_ID: indicator_id,
+            "short_name": meta["short_name"],
+            "domain": meta["domain"],
+            "polarity": meta["polarity"],
+            "unit": meta["unit"],
+            s.PERIOD: period,
+            "england_value": float(eng.iloc[0]) if len(eng) else np.nan,
+            "min": vals.min(),
+            "q25": vals.quantile(0.25),
+            "q75": vals.quantile(0.75),
+            "max": vals.max(),
+            "n_areas": len(vals),
+        }
+        by_code = peers.set_index(s.AREA_CODE)
+        for code in areas:
+            if code in by_code.index:
+                r = by_code.loc[code]
+                out.append(
+                    base
+                    | {s.AREA_CODE: code, s.VALUE: r[s.VALUE], "category": r[cat_col], s.COUNT: r[s.COUNT]}
+                )
+            else:
+                out.append(
+                    base | {s.AREA_CODE: code, s.VALUE: np.nan, "category": s.NOT_COMPARED, s.COUNT: np.nan}
+                )
+    frame = pd.DataFrame(out, columns=columns)
+    order = {k: i for i, k in enumerate(s.DOMAINS)}
+    frame["_d"] = frame["domain"].astype(str).map(order).fillna(99)
+    return frame.sort_values(["_d", "short_name"]).drop(columns="_d").reset_index(drop=True)
+
+
+def variable_column(
+    model: Model, var: str, geography: str = s.HOME_GEOGRAPHY, period: str | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """One explorer axis: value (and CI, category) per area, and its metadata."""
+    if var.startswith("demo:"):
+        key = var[len("demo:") :]
+        demo = model.demographics
+        frame = pd.DataFrame({s.AREA_CODE: demo.index, "v": demo[key].to_numpy()})
+        meta = model.demographic_catalogue.loc[key].to_dict()
+        meta.update(
+            {
+                "short_name": meta.get("name", key),
+                "unit": meta.get("unit", ""),
+                "period": "",
+                "polarity": s.POLARITY_NONE,
+            }
+        )
+        return frame.assign(v_lower=np.nan, v_upper=np.nan, category=s.NOT_COMPARED), meta
+    periods = indicator_periods(model, var, geography)
+    if not periods:
+        return pd.DataFrame(columns=[s.AREA_CODE, "v", "v_lower", "v_upper", "category"]), meta_dict(
+            model, var
+        )
+    chosen = period if period in periods else periods[-1]
+    rows = model.slice(var, geography, chosen, "Persons")
+    meta = meta_dict(model, var) | {"period": chosen}
+    frame = pd.DataFrame(
+        {
+            s.AREA_CODE: rows[s.AREA_CODE].to_numpy(),
+            "v": rows[s.VALUE].to_numpy(),
+            "v_lower": rows[s.LOWER95].to_numpy(),
+            "v_upper": rows[s.UPPER95].to_numpy(),
+            "category": rows[s.CMP_ENGLAND_95].to_numpy(),
+        }
+    )
+    return frame, meta
+
+
+def explorer_frame(
+    model: Model, x: str, y: str, *, period: str | None = None
+) -> tuple[pd.DataFrame, dict, dict]:
+    """Areas of CCG 2021 with x and y (both present), population and region."""
+    xf, x_meta = variable_column(model, x)
+    yf, y_meta = variable_column(model, y, period=period)
+    areas = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY][
+        [s.AREA_CODE, s.AREA_NAME, "region_name"]
+    ]
+    df = areas.merge(
+        xf.rename(columns={"v": "x", "v_lower": "x_lower", "v_upper": "x_upper"}).drop(columns="category"),
+        on=s.AREA_CODE,
+    )
+    df = df.merge(yf.rename(columns={"v": "y", "v_lower": "y_lower", "v_upper": "y_upper"}), on=s.AREA_CODE)
+    pop_col = "population" if "population" in model.demographics.columns else None
+    df["population"] = df[s.AREA_CODE].map(model.demographics[pop_col]) if pop_col else np.nan
+    df = df[df["x"].notna() & df["y"].notna()].reset_index(drop=True)
+    return df, x_meta, y_meta
+
+
+def trend_frames(
+    model: Model, sel: Selection, areas: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Series over time for the areas, England and the focus area's region, and trend labels."""
+    ind = model.indicators
+    rows = ind[(ind[s.INDICATOR_ID] == sel.indicator_id) & (ind[s.SEX] == sel.sex)]
+    series = rows[(rows[s.GEOGRAPHY] == sel.geography) & rows[s.AREA_CODE].isin(areas)].sort_values(
+        s.PERIOD_START
+    )
+    england = rows[rows[s.GEOGRAPHY] == "england"].sort_values(s.PERIOD_START)
+    region = rows.iloc[0:0]
+    if areas:
+        info = model.areas[
+            (model.areas[s.GEOGRAPHY] == sel.geography) & (model.areas[s.AREA_CODE] == areas[0])
+        ]
+        if len(info) and pd.notna(info["region_code"].iloc[0]):
+            region = rows[
+                (rows[s.GEOGRAPHY] == s.region_geography(sel.geography))
+                & (rows[s.AREA_CODE] == info["region_code"].iloc[0])
+            ].sort_values(s.PERIOD_START)
+    meta = model.catalogue.loc[sel.indicator_id]
+    labels = {}
+    for code, g in series.groupby(s.AREA_CODE):
+        if meta["statistic"] in ("proportion", "rate"):
+            labels[code] = recent_trend(
+                g[s.COUNT].to_numpy(), g[s.DENOMINATOR].to_numpy(), meta["polarity"], meta["statistic"]
+            )
+        else:
+            labels[code] = "Cannot be calculated"
+    return (
+        series.reset_index(drop=True),
+        england.reset_index(drop=True),
+        region.reset_index(drop=True),
+        labels,
+    )
+
+
+def overview_grid(
+    model: Model,
+    *,
+    region: str = "",
+    benchmark: str = "england",
+    ci: str = "95",
+    geography: str = s.HOME_GEOGRAPHY,
+) -> pd.DataFrame:
+    """Areas x indicators: the latest period of each indicator on the geography."""
+    cat_col = category_column(benchmark, ci)
+    avail = model.frames["availability"]
+    avail = avail[(avail[s.GEOGRAPHY] == geography) & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
+    latest = avail.sort_values("period_start").groupby(s.INDICATOR_ID).tail(1)
+    parts = []
+    for indicator_id, period in zip(latest[s.INDICATOR_ID], latest[s.PERIOD]):
+        rows = model.slice(indicator_id, geography, period, "Persons")
+        parts.append(rows[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD]])
+    if not parts:
+        return pd.DataFrame(
+            columns=[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, "short_name", s.VALUE, "category"]
+        )
+    grid = pd.concat(parts, ignore_index=True).rename(columns={cat_col: "category"})
+    grid["short_name"] = grid[s.INDICATOR_ID].map(model.catalogue["short_name"])
+    grid["domain"] = grid[s.INDICATOR_ID].map(model.catalogue["domain"])
+    if region:
+        info = model.areas[(model.areas[s.GEOGRAPHY] == geography) & (model.areas["region_code"] == region)]
+        grid = grid[grid[s.AREA_CODE].isin(info[s.AREA_CODE])]
+    return grid.reset_index(drop=True)

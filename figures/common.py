@@ -1,0 +1,157 @@
+"""Formatting and hover-text helpers shared by the figure builders.
+
+Hover text is built in Python (one string per point) so that every chart shows the same
+name / value / CI / count / category lines, and so the map can swap it with a Patch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data import schema as s
+from figures import palette as pal
+
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+ECOLOGICAL_NOTE = "Associations between areas are not associations between people (ecological fallacy)."
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pandas NA."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def decimals_for(value: float) -> int:
+    """Decimal places that keep about three significant figures without spurious precision."""
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return 0
+    if magnitude >= 10:
+        return 1
+    return 2
+
+
+def format_number(value: Any, decimals: int | None = None) -> str:
+    """A value with thousands separators, or an en dash when missing."""
+    if is_missing(value):
+        return "–"
+    value = float(value)
+    places = decimals_for(value) if decimals is None else decimals
+    return f"{value:,.{places}f}"
+
+
+def format_value(value: Any, unit: str | None) -> str:
+    """A value with its unit: '12.3%', '456.7 per 100,000', '0.85 score'."""
+    if is_missing(value):
+        return "no data"
+    text = format_number(value)
+    if not unit or unit in ("count", "value"):
+        return text
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}"
+
+
+def format_ci(lower: Any, upper: Any, ci: str) -> str:
+    """'95% CI 10.1–14.5', or an empty string when either limit is missing."""
+    if is_missing(lower) or is_missing(upper):
+        return ""
+    return f"{ci}% CI {format_number(lower)}–{format_number(upper)}"
+
+
+def benchmark_phrase(benchmark: str) -> str:
+    """'England' or 'region' as used in 'Compared with ...'."""
+    return "England" if benchmark == "england" else "region"
+
+
+def hover_texts(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str,
+    benchmark: str,
+    palette: str,
+    category: pd.Series | None = None,
+    extra: pd.Series | None = None,
+) -> list[str]:
+    """One hover string per row: name, value (unit), CI, count/denominator, category."""
+    lower_col, upper_col = pal.ci_columns(ci)
+    unit = meta.get("unit")
+    if category is None and pal.category_column(benchmark, ci) in frame:
+        category = frame[pal.category_column(benchmark, ci)]
+    texts = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        rec = row._asdict()
+        lines = [f"<b>{rec.get(s.AREA_NAME, '')}</b>"]
+        region = rec.get("region_name")
+        if isinstance(region, str) and region:
+            lines[0] += f" <span style='font-size:0.85em'>({region})</span>"
+        value_line = format_value(rec.get(s.VALUE), unit)
+        ci_text = format_ci(rec.get(lower_col), rec.get(upper_col), ci)
+        if ci_text:
+            value_line += f" ({ci_text})"
+        lines.append(value_line)
+        count, denominator = rec.get(s.COUNT), rec.get(s.DENOMINATOR)
+        if not is_missing(count):
+            count_line = f"Count {format_number(count, 0)}"
+            if not is_missing(denominator):
+                count_line += f" / {format_number(denominator, 0)}"
+            lines.append(count_line)
+        if category is not None and not is_missing(rec.get(s.VALUE)):
+            cat = category.iloc[i]
+            label = cat if isinstance(cat, str) and cat else s.NOT_COMPARED
+            if label in s.CATEGORIES:
+                label = pal.category_label(label, palette)
+                lines.append(f"Compared with {benchmark_phrase(benchmark)}: {label}")
+            else:
+                lines.append(label)
+        note = rec.get(s.NOTE)
+        if isinstance(note, str) and note:
+            lines.append(f"<i>{note}</i>")
+        if extra is not None and isinstance(extra.iloc[i], str) and extra.iloc[i]:
+            lines.append(extra.iloc[i])
+        texts.append("<br>".join(lines))
+    return texts
+
+
+def customdata(frame: pd.DataFrame, *extra_columns: str) -> list[list]:
+    """Per-row customdata with area_code first (click handlers read element 0)."""
+    cols = [s.AREA_CODE, s.AREA_NAME, *extra_columns]
+    present = [c for c in cols if c in frame]
+    data = frame[present].astype(object).where(frame[present].notna(), None)
+    return data.values.tolist()
+
+
+def base_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> dict[str, Any]:
+    """Layout shared by the charts: white template, readable title, stable uirevision."""
+    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    return dict(
+        template="plotly_white",
+        title=dict(text=text, x=0.01, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=24)),
+        font=dict(family=FONT_FAMILY, size=13),
+        uirevision=uirevision,
+        hoverlabel=dict(align="left"),
+        margin=dict(l=10, r=10, t=90 if subtitle else 60, b=40),
+    )
+
+
+def finite(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Values as a float array with infinities turned into NaN."""
+    arr = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(arr), arr, np.nan)
+
+
+def indicator_title(meta: Mapping[str, Any]) -> str:
+    """The indicator's display name with its unit."""
+    name = meta.get("name") or meta.get("short_name") or "Indicator"
+    unit = meta.get("unit")
+    return f"{name} ({unit})" if unit and unit not in ("count", "value") else str(name)

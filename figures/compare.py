@@ -1,0 +1,205 @@
+"""Ranked bar chart of one indicator across areas, with CI whiskers and benchmark lines.
+
+One bar trace per comparison category so the legend shows each category with its count; bars
+are placed on a shared categorical y axis in rank order (best at the top).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema as s
+from figures import common
+from figures import palette as pal
+
+log = logging.getLogger(__name__)
+
+BAR_HEIGHT_PX = 17
+MIN_HEIGHT_PX = 320
+
+
+def rank_order(frame: pd.DataFrame, polarity: str, sort: str) -> pd.DataFrame:
+    """Rows in display order: best first given polarity (highest first without), or by name."""
+    if sort == "name":
+        return frame.sort_values(s.AREA_NAME, kind="stable")
+    if sort != "value":
+        raise ValueError(f"sort must be 'value' or 'name', not {sort!r}")
+    ascending = polarity == s.POLARITY_LOW_GOOD
+    return frame.sort_values([s.VALUE, s.AREA_NAME], ascending=[ascending, True], na_position="last")
+
+
+def _labels(frame: pd.DataFrame) -> pd.Series:
+    """Unique y labels: the area name, with the code added where two areas share a name."""
+    names = frame[s.AREA_NAME].astype(str)
+    dup = names.duplicated(keep=False)
+    return names.where(~dup, names + " (" + frame[s.AREA_CODE].astype(str) + ")")
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str = "95",
+    benchmark: str = "england",
+    palette: str = pal.FINGERTIPS,
+    selected: Sequence[str] = (),
+    england_value: float | None = None,
+    region_values: Mapping[str, float] | None = None,
+    sort: str = "value",
+    region: str | None = None,
+) -> go.Figure:
+    """Horizontal bars of each area's value with CI whiskers, coloured by benchmark category.
+
+    ``region`` (a region_code) limits the bars to one region and draws that region's line.
+    Areas with no value are listed in the subtitle rather than dropped silently.
+    """
+    pal.check_palette(palette)
+    region_values = dict(region_values or {})
+    polarity = meta.get("polarity", s.POLARITY_NONE)
+    unit = meta.get("unit")
+    lower_col, upper_col = pal.ci_columns(ci)
+    cat_col = pal.category_column(benchmark, ci)
+    data = frame if region is None else frame[frame["region_code"] == region]
+    data = data.reset_index(drop=True)
+    missing = data[data[s.VALUE].isna()]
+    data = rank_order(data[data[s.VALUE].notna()], polarity, sort).reset_index(drop=True)
+    data["_label"] = _labels(data)
+    data["_category"] = pal.clean_categories(data[cat_col])
+    hover = pd.Series(
+        common.hover_texts(
+            data, meta, ci=ci, benchmark=benchmark, palette=palette, category=data["_category"]
+        )
+    )
+    chosen = set(selected)
+    is_selected = data[s.AREA_CODE].isin(chosen)
+
+    fig = go.Figure()
+    for category in s.CATEGORIES:
+        rows = data[data["_category"] == category]
+        if rows.empty:
+            continue
+        idx = rows.index
+        colour = pal.CATEGORY_COLOURS[palette][category]
+        pattern = pal.CATEGORY_PATTERNS[category] if palette == pal.COLOURBLIND else ""
+        fig.add_trace(
+            go.Bar(
+                x=rows[s.VALUE].tolist(),
+                y=rows["_label"].tolist(),
+                orientation="h",
+                name=f"{pal.category_label(category, palette)} ({len(rows)})",
+                marker=dict(
+                    color=colour,
+                    pattern=dict(shape=pattern, fgcolor="#333333", size=6),
+                    line=dict(
+                        color=pal.OUTLINE_COLOUR,
+                        width=np.where(is_selected[idx], 2.5, 0).tolist(),
+                    ),
+                ),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(rows[upper_col] - rows[s.VALUE]).tolist(),
+                    arrayminus=(rows[s.VALUE] - rows[lower_col]).tolist(),
+                    color="#444444",
+                    thickness=1.2,
+                    width=2,
+                ),
+                customdata=common.customdata(rows),
+                hovertext=hover[idx].tolist(),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+    order = data["_label"].tolist()
+    ticktext = [
+        f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
+    ]
+    _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
+
+    subtitle = [f"{ci}% confidence intervals; colours compare with {common.benchmark_phrase(benchmark)}"]
+    if region is not None:
+        subtitle.append(f"{data['region_name'].iloc[0] if len(data) else region} only")
+    if len(missing):
+        names = ", ".join(missing[s.AREA_NAME].astype(str).head(4))
+        more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+        subtitle.append(f"no data: {names}{more}")
+    period = frame[s.PERIOD].dropna().astype(str).unique()[:1] if s.PERIOD in frame else []
+    title = common.indicator_title(meta) + (f", {period[0]}" if len(period) else "")
+    layout = common.base_layout(title, uirevision=f"bars-{sort}-{region}", subtitle="; ".join(subtitle))
+    height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(order) + 170)
+    layout["margin"]["t"] = 125
+    fig.update_layout(
+        **layout,
+        barmode="overlay",
+        bargap=0.25,
+        height=height,
+        # legend in the top margin, under the title, clear of the benchmark-line labels
+        legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 62 / height, x=0, xanchor="left"),
+        xaxis=dict(
+            title=unit or "", zeroline=True, rangemode="tozero" if (data[s.VALUE] >= 0).all() else "normal"
+        ),
+        yaxis=dict(
+            categoryorder="array",
+            categoryarray=order,
+            tickvals=order,
+            ticktext=ticktext,
+            autorange="reversed",
+            automargin=True,
+            tickfont=dict(size=11),
+        ),
+    )
+    return fig
+
+
+def _benchmark_lines(
+    fig: go.Figure,
+    data: pd.DataFrame,
+    england_value: float | None,
+    region_values: Mapping[str, float],
+    region: str | None,
+    benchmark: str,
+    unit: str | None,
+) -> None:
+    """England line, plus the region line (one region) or a region marker per bar (all regions)."""
+    if england_value is not None and not common.is_missing(england_value):
+        fig.add_vline(
+            x=england_value,
+            line=dict(color=pal.ENGLAND_COLOUR, width=2),
+            annotation=dict(
+                text=f"England {common.format_value(england_value, unit)}", yanchor="bottom", font_size=11
+            ),
+            annotation_position="top left",
+        )
+    if region is not None and region in region_values:
+        value = region_values[region]
+        fig.add_vline(
+            x=value,
+            line=dict(color=pal.REGION_COLOUR, width=2, dash="dash"),
+            annotation=dict(
+                text=f"Region {common.format_value(value, unit)}", yanchor="bottom", font_size=11
+            ),
+            annotation_position="top right",
+        )
+    elif region is None and benchmark == "region" and region_values:
+        values = data["region_code"].map(region_values)
+        fig.add_trace(
+            go.Scatter(
+                x=values.tolist(),
+                y=data["_label"].tolist(),
+                mode="markers",
+                name="Region value",
+                marker=dict(symbol="line-ns-open", size=14, color=pal.REGION_COLOUR, line=dict(width=2)),
+                customdata=common.customdata(data),
+                hovertext=[
+                    f"{r}: {common.format_value(v, unit)}"
+                    for r, v in zip(data["region_name"], values, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra>Region</extra>",
+            )
+        )

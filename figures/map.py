@@ -1,0 +1,330 @@
+"""Choropleth of one indicator over CCG boundaries, drawn without any network request.
+
+Uses ``go.Choroplethmap`` on the "white-bg" style: MapLibre draws the supplied GeoJSON and
+fetches no tiles, glyphs or sprites (no text layers, circle markers only). ``go.Choropleth``
+(the d3 "geo" subplot) was rejected: plotly.js 4.1 fetches
+https://cdn.plot.ly/un/world_110m.json for any trace with a ``locationmode`` (GeoJSON traces get
+"geojson-id"), even with ``geo.visible=False``, and draws nothing when that request is blocked.
+
+Trace layout (fixed, so a Dash ``Patch`` can update one indicator without resending GeoJSON):
+    0  no-data underlay: every boundary feature in light grey (areas without a value show through)
+    1  the indicator: ``z`` is a class index (category / quintile) or the value itself
+    2  region outlines (transparent fill, dark lines, no hover)
+    3  selected areas (transparent fill, thick outline, no hover)
+    4+ legend keys: one Scattermap per category, per quintile and "No data", with counts
+``map_update`` returns every property that depends on the indicator/options as
+``{path_tuple: value}``; ``apply_update`` writes it into a ``go.Figure`` or a Dash ``Patch``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema as s
+from figures import common
+from figures import palette as pal
+
+log = logging.getLogger(__name__)
+
+UNDERLAY, MAIN, REGIONS, SELECTED = 0, 1, 2, 3
+LEGEND_START = 4
+TRANSPARENT = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+QUINTILES = (1, 2, 3, 4, 5)
+# Legend keys in trace order: ("category", label) x6, ("quintile", q) x5, ("nodata", None).
+LEGEND_KEYS: list[tuple[str, Any]] = (
+    [("category", c) for c in s.CATEGORIES] + [("quintile", q) for q in QUINTILES] + [("nodata", None)]
+)
+COLOUR_MODES = ("category", "quintile", "value")
+MAP_UIREVISION = "ccg-map"
+
+
+def _feature_ids(geojson: Mapping[str, Any]) -> list[str]:
+    """The ``id`` of every feature (the key ``featureidkey="id"`` joins on)."""
+    ids = [f.get("id") for f in geojson.get("features", [])]
+    missing = sum(i is None for i in ids)
+    if missing:
+        log.warning("%d GeoJSON features have no 'id' and cannot be coloured", missing)
+    return [str(i) for i in ids if i is not None]
+
+
+def _coordinates(geometry: Mapping[str, Any]) -> Iterable[np.ndarray]:
+    """Every ring of a Polygon / MultiPolygon as an (n, 2) array."""
+    if not geometry:
+        return
+    if geometry["type"] == "Polygon":
+        for ring in geometry["coordinates"]:
+            yield np.asarray(ring, dtype=float)[:, :2]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            for ring in polygon:
+                yield np.asarray(ring, dtype=float)[:, :2]
+
+
+def geojson_bounds(geojson: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of all features, for centring the map."""
+    rings = [r for f in geojson.get("features", []) for r in _coordinates(f.get("geometry"))]
+    if not rings:
+        return (-6.4, 49.9, 1.8, 55.8)  # England
+    coords = np.concatenate(rings)
+    return (
+        float(coords[:, 0].min()),
+        float(coords[:, 1].min()),
+        float(coords[:, 0].max()),
+        float(coords[:, 1].max()),
+    )
+
+
+def map_view(
+    bounds: tuple[float, float, float, float], *, width: int = 520, height: int = 640
+) -> dict[str, Any]:
+    """MapLibre centre and zoom that fit ``bounds`` in a graph of about width x height pixels."""
+    west, south, east, north = bounds
+
+    def merc_y(lat: float) -> float:
+        rad = math.radians(lat)
+        return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
+
+    dx = max((east - west) / 360, 1e-9)
+    dy = max(abs(merc_y(south) - merc_y(north)), 1e-9)
+    zoom = math.log2(min(width / (512 * dx), height / (512 * dy))) - 0.15
+    centre_y = (merc_y(south) + merc_y(north)) / 2
+    centre_lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * centre_y))))
+    return {"center": {"lon": (west + east) / 2, "lat": centre_lat}, "zoom": round(zoom, 2)}
+
+
+def _classes(
+    frame: pd.DataFrame, meta: Mapping[str, Any], colour: str, ci: str, benchmark: str
+) -> tuple[np.ndarray, pd.Series]:
+    """z per row (NaN = no data) and the class label per row for the chosen colouring."""
+    value = common.finite(frame[s.VALUE])
+    has_value = ~np.isnan(value)
+    if colour == "category":
+        labels = pal.clean_categories(frame[pal.category_column(benchmark, ci)])
+        z = labels.map({c: i for i, c in enumerate(s.CATEGORIES)}).to_numpy(dtype=float)
+    elif colour == "quintile":
+        q = pd.to_numeric(frame[s.QUINTILE], errors="coerce")
+        q = q.where(q.isin(QUINTILES))
+        labels = q
+        z = q.to_numpy(dtype=float)
+    elif colour == "value":
+        labels = pd.Series(value, index=frame.index)
+        z = value.copy()
+    else:
+        raise ValueError(f"colour must be one of {COLOUR_MODES}, not {colour!r}")
+    z = np.where(has_value, z, np.nan)
+    return z, labels.where(pd.Series(has_value & ~np.isnan(z), index=frame.index))
+
+
+def map_update(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    colour: str = "category",
+    palette: str = pal.FINGERTIPS,
+    ci: str = "95",
+    benchmark: str = "england",
+    selected: Sequence[str] = (),
+    all_areas: Sequence[str] | None = None,
+) -> dict[tuple, Any]:
+    """Every map property that depends on the indicator and options, as ``{path: value}``.
+
+    ``all_areas`` (the geography's full list of codes, e.g. the GeoJSON ids) makes the
+    "No data" count include areas with no row at all; without it only rows with no value count.
+    """
+    pal.check_palette(palette)
+    frame = frame.reset_index(drop=True)
+    polarity = meta.get("polarity", s.POLARITY_NONE)
+    z, labels = _classes(frame, meta, colour, ci, benchmark)
+    category = pal.clean_categories(frame[pal.category_column(benchmark, ci)])
+    extra = None
+    if colour == "quintile":
+        extra = frame[s.QUINTILE].map(lambda q: f"Quintile: {pal.quintile_name(q, polarity)}")
+    hover = common.hover_texts(
+        frame, meta, ci=ci, benchmark=benchmark, palette=palette, category=category, extra=extra
+    )
+    codes = frame[s.AREA_CODE].astype(str).tolist()
+    names = dict(zip(codes, frame[s.AREA_NAME].astype(str), strict=True))
+
+    up: dict[tuple, Any] = {}
+    main = ("data", MAIN)
+    up[(*main, "locations")] = codes
+    up[(*main, "z")] = [None if np.isnan(v) else float(v) for v in z]
+    up[(*main, "customdata")] = [[c, names[c]] for c in codes]
+    up[(*main, "hovertext")] = hover
+    if colour == "category":
+        colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
+        up[(*main, "colorscale")] = pal.stepped_colorscale(colours)
+        up[(*main, "zmin")], up[(*main, "zmax")] = -0.5, len(colours) - 0.5
+        up[(*main, "showscale")] = False
+        up[(*main, "colorbar", "title", "text")] = ""
+    elif colour == "quintile":
+        up[(*main, "colorscale")] = pal.stepped_colorscale(pal.QUINTILE_COLOURS[palette])
+        up[(*main, "zmin")], up[(*main, "zmax")] = 0.5, 5.5
+        up[(*main, "showscale")] = False
+        up[(*main, "colorbar", "title", "text")] = ""
+    else:
+        finite = z[~np.isnan(z)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        up[(*main, "colorscale")] = pal.value_colorscale(polarity)
+        up[(*main, "zmin")], up[(*main, "zmax")] = lo, hi if hi > lo else lo + 1
+        up[(*main, "showscale")] = True
+        up[(*main, "colorbar", "title", "text")] = meta.get("unit") or ""
+
+    chosen = [c for c in dict.fromkeys(selected) if c and (all_areas is None or c in set(all_areas))]
+    up[("data", SELECTED, "locations")] = chosen
+    up[("data", SELECTED, "z")] = [0] * len(chosen)
+    up[("data", SELECTED, "customdata")] = [[c, names.get(c, c)] for c in chosen]
+
+    present = set(np.asarray(codes)[~np.isnan(z)])
+    universe = list(dict.fromkeys([*(all_areas or []), *codes]))
+    no_data = sum(c not in present for c in universe)
+    counts_cat = labels.value_counts() if colour == "category" else pd.Series(dtype=int)
+    counts_q = labels.value_counts() if colour == "quintile" else pd.Series(dtype=int)
+    for offset, (kind, key) in enumerate(LEGEND_KEYS):
+        trace = ("data", LEGEND_START + offset)
+        if kind == "category":
+            n = int(counts_cat.get(key, 0))
+            name, colour_ = pal.category_label(key, palette), pal.CATEGORY_COLOURS[palette][key]
+        elif kind == "quintile":
+            n = int(counts_q.get(float(key), 0))
+            name, colour_ = pal.quintile_name(key, polarity), pal.QUINTILE_COLOURS[palette][key - 1]
+        else:
+            n, name, colour_ = no_data, pal.NO_DATA, pal.NO_DATA_COLOUR
+        up[(*trace, "name")] = f"{name} ({n})"
+        up[(*trace, "visible")] = n > 0
+        up[(*trace, "marker", "color")] = colour_
+
+    mode_text = {"category": f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)"}
+    mode_text["quintile"] = "quintiles"
+    mode_text["value"] = "value"
+    period = frame[s.PERIOD].dropna().astype(str).unique() if s.PERIOD in frame else []
+    subtitle = ", ".join([*period[:1], mode_text[colour]])
+    up[("layout", "title", "text")] = f"{common.indicator_title(meta)}<br><sup>{subtitle}</sup>"
+    return up
+
+
+def apply_update(target: Any, update: Mapping[tuple, Any]) -> Any:
+    """Write a ``map_update`` result into a ``go.Figure`` or a Dash ``Patch`` (same paths)."""
+    for path, value in update.items():
+        node = target
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return target
+
+
+def _blank_choropleth(geojson: Mapping[str, Any], name: str, **kwargs: Any) -> go.Choroplethmap:
+    return go.Choroplethmap(geojson=geojson, featureidkey="id", name=name, showlegend=False, **kwargs)
+
+
+def choropleth(
+    frame: pd.DataFrame,
+    geojson: dict,
+    meta: Mapping[str, Any],
+    *,
+    colour: str = "category",
+    palette: str = pal.FINGERTIPS,
+    ci: str = "95",
+    benchmark: str = "england",
+    selected: Sequence[str] = (),
+    region_outlines: dict | None = None,
+    cartogram: bool = False,
+) -> go.Figure:
+    """Map of one indicator/period/sex: areas coloured by category, quintile or value.
+
+    ``geojson`` features carry the area code as ``id`` (lon/lat). With ``cartogram=True`` the
+    GeoJSON is a cartogram (also lon/lat), so region outlines, which would not line up, are hidden.
+    """
+    ids = _feature_ids(geojson)
+    unmatched = sorted(set(frame[s.AREA_CODE].astype(str)) - set(ids))
+    if unmatched:
+        log.warning("%d areas have no boundary and are not drawn: %s", len(unmatched), unmatched[:5])
+    fig = go.Figure()
+    fig.add_trace(
+        _blank_choropleth(
+            geojson,
+            "No data",
+            locations=ids,
+            z=[0] * len(ids),
+            colorscale=[[0, pal.NO_DATA_COLOUR], [1, pal.NO_DATA_COLOUR]],
+            showscale=False,
+            customdata=[[i, i] for i in ids],
+            hovertemplate="%{location}: no data<extra></extra>",
+            marker=dict(line=dict(color=pal.NO_DATA_LINE, width=0.5)),
+        )
+    )
+    fig.add_trace(
+        _blank_choropleth(
+            geojson,
+            "Indicator",
+            locations=[],
+            z=[],
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(line=dict(color="#FFFFFF", width=0.6)),
+            colorbar=dict(thickness=12, len=0.5, x=0.98, xanchor="right", y=0.5),
+        )
+    )
+    outlines = region_outlines if (region_outlines and not cartogram) else {"type": "FeatureCollection"}
+    region_ids = _feature_ids(outlines) if outlines.get("features") else []
+    fig.add_trace(
+        _blank_choropleth(
+            outlines if region_ids else geojson,
+            "Regions",
+            locations=region_ids,
+            z=[0] * len(region_ids),
+            colorscale=TRANSPARENT,
+            showscale=False,
+            hoverinfo="skip",
+            marker=dict(line=dict(color="#404040", width=1.6)),
+        )
+    )
+    fig.add_trace(
+        _blank_choropleth(
+            geojson,
+            "Selected",
+            locations=[],
+            z=[],
+            colorscale=TRANSPARENT,
+            showscale=False,
+            hoverinfo="skip",
+            marker=dict(line=dict(color=pal.OUTLINE_COLOUR, width=3.5)),
+        )
+    )
+    for kind, key in LEGEND_KEYS:
+        fig.add_trace(
+            go.Scattermap(
+                lat=[None],
+                lon=[None],
+                mode="markers",
+                marker=dict(size=13, color=pal.NO_DATA_COLOUR),
+                hoverinfo="skip",
+                showlegend=True,
+                legendgroup=kind,
+                name=str(key),
+            )
+        )
+    view = map_view(geojson_bounds(geojson))
+    fig.update_layout(
+        **common.base_layout("", uirevision=MAP_UIREVISION),
+        map=dict(style="white-bg", uirevision=MAP_UIREVISION, **view),
+        legend=dict(x=0.01, y=0.99, xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
+        showlegend=True,
+    )
+    update = map_update(
+        frame,
+        meta,
+        colour=colour,
+        palette=palette,
+        ci=ci,
+        benchmark=benchmark,
+        selected=selected,
+        all_areas=ids,
+    )
+    return apply_update(fig, update)

@@ -1,0 +1,195 @@
+"""Scatter of two indicators (or an indicator against a demographic) with its OLS line.
+
+The line, R², Spearman's rho and n come from ``data.analysis``; the subtitle says plainly that
+area-level associations are not associations between people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema as s
+from data.analysis import OLSFit, ols_fit, spearman
+from figures import common
+from figures import palette as pal
+
+MARKER_SIZE = 10
+SIZE_RANGE = (6, 28)
+
+
+def _sizes(population: pd.Series) -> np.ndarray:
+    """Marker diameters with area proportional to population (missing -> smallest)."""
+    pop = pd.to_numeric(population, errors="coerce").to_numpy(dtype=float)
+    top = np.nanmax(pop) if np.isfinite(pop).any() else 1.0
+    scaled = np.sqrt(np.where(np.isfinite(pop), pop, 0) / top)
+    return SIZE_RANGE[0] + scaled * (SIZE_RANGE[1] - SIZE_RANGE[0])
+
+
+def _point_hover(df: pd.DataFrame, x_meta: Mapping[str, Any], y_meta: Mapping[str, Any]) -> list[str]:
+    """Hover: area, region, both values with CIs, population and category."""
+    texts = []
+    for rec in df.to_dict("records"):
+        lines = [f"<b>{rec[s.AREA_NAME]}</b> ({rec.get('region_name', '')})"]
+        for axis, meta in (("x", x_meta), ("y", y_meta)):
+            line = f"{meta.get('short_name') or meta.get('name')}: {common.format_value(rec[axis], meta.get('unit'))}"
+            ci = common.format_ci(rec.get(f"{axis}_lower"), rec.get(f"{axis}_upper"), "95")
+            texts_ci = f" ({ci})" if ci else ""
+            lines.append(line + texts_ci)
+        if not common.is_missing(rec.get("population")):
+            lines.append(f"Population {common.format_number(rec['population'], 0)}")
+        if isinstance(rec.get("category"), str) and rec["category"]:
+            lines.append(f"Category: {rec['category']}")
+        if not common.is_missing(rec.get("_residual")):
+            lines.append(f"Residual from line: {common.format_number(rec['_residual'])}")
+        texts.append("<br>".join(lines))
+    return texts
+
+
+def _error(df: pd.DataFrame, axis: str, show: bool) -> dict[str, Any]:
+    lower, upper = f"{axis}_lower", f"{axis}_upper"
+    if not show or lower not in df or upper not in df:
+        return dict(visible=False)
+    return dict(
+        type="data",
+        symmetric=False,
+        array=(df[upper] - df[axis]).tolist(),
+        arrayminus=(df[axis] - df[lower]).tolist(),
+        thickness=0.8,
+        width=0,
+        color="rgba(80,80,80,0.45)",
+    )
+
+
+def fit_summary(fit: OLSFit, rho: float, n: int) -> str:
+    """'OLS R² = 0.23 · Spearman ρ = 0.41 · n = 104' (with 'population-weighted' when weighted)."""
+    kind = "Population-weighted OLS" if fit.weighted else "OLS"
+    return f"{kind} R² = {fit.r2:.2f} · Spearman ρ = {rho:.2f} · n = {n}"
+
+
+def explorer_scatter(
+    df: pd.DataFrame,
+    *,
+    x_meta: Mapping[str, Any],
+    y_meta: Mapping[str, Any],
+    size_by_population: bool = False,
+    colour_by: str = "region",
+    show_ci: bool = False,
+    selected: Sequence[str] = (),
+    weights: str | Sequence[float] | None = None,
+    palette: str = pal.FINGERTIPS,
+) -> go.Figure:
+    """Scatter of y against x across areas with an OLS line, R², Spearman's rho and n.
+
+    ``weights`` is None (ordinary fit), a column name (e.g. "population") or an array aligned to ``df``.
+    """
+    pal.check_palette(palette)
+    if colour_by not in ("region", "category"):
+        raise ValueError(f"colour_by must be 'region' or 'category', not {colour_by!r}")
+    data = df.reset_index(drop=True).copy()
+    both = data["x"].notna() & data["y"].notna()
+    dropped = int((~both).sum())
+    w = (
+        data[weights]
+        if isinstance(weights, str)
+        else (None if weights is None else pd.Series(np.asarray(weights)))
+    )
+    fit = ols_fit(data["x"], data["y"], None if w is None else w)
+    rho = spearman(data["x"], data["y"])
+    data["_residual"] = np.where(both, data["y"] - fit.predict(data["x"]), np.nan)
+    data = data[both].reset_index(drop=True)
+    hover = pd.Series(_point_hover(data, x_meta, y_meta))
+    sizes = pd.Series(
+        _sizes(data["population"]) if size_by_population and "population" in data else MARKER_SIZE
+    )
+    fig = go.Figure()
+    if colour_by == "region":
+        groups = sorted(data["region_name"].dropna().unique())
+        colours = {g: pal.QUALITATIVE[i % len(pal.QUALITATIVE)] for i, g in enumerate(groups)}
+        symbols = {g: "circle" for g in groups}
+        key = "region_name"
+    else:
+        data["category"] = pal.clean_categories(data["category"])
+        groups = [c for c in s.CATEGORIES if (data["category"] == c).any()]
+        colours = pal.CATEGORY_COLOURS[palette]
+        symbols = pal.CATEGORY_SYMBOLS if palette == pal.COLOURBLIND else {g: "circle" for g in groups}
+        key = "category"
+    for group in groups:
+        rows = data[data[key] == group]
+        idx = rows.index
+        label = pal.category_label(group, palette) if key == "category" else group
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"].tolist(),
+                y=rows["y"].tolist(),
+                mode="markers",
+                name=f"{label} ({len(rows)})",
+                marker=dict(
+                    color=colours[group],
+                    symbol=symbols.get(group, "circle"),
+                    size=sizes[idx].tolist() if size_by_population else MARKER_SIZE,
+                    opacity=0.8,
+                    line=dict(color="#FFFFFF", width=0.6),
+                ),
+                error_x=_error(rows, "x", show_ci),
+                error_y=_error(rows, "y", show_ci),
+                customdata=common.customdata(rows),
+                hovertext=hover[idx].tolist(),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    if np.isfinite(fit.slope):
+        xs = np.array([data["x"].min(), data["x"].max()])
+        fig.add_trace(
+            go.Scatter(
+                x=xs.tolist(),
+                y=fit.predict(xs).tolist(),
+                mode="lines",
+                name=f"OLS line (R² = {fit.r2:.2f})",
+                line=dict(color="#333333", width=2, dash="solid"),
+                hoverinfo="skip",
+            )
+        )
+    chosen = data[data[s.AREA_CODE].isin(list(selected))]
+    if len(chosen):
+        fig.add_trace(
+            go.Scatter(
+                x=chosen["x"].tolist(),
+                y=chosen["y"].tolist(),
+                mode="markers+text",
+                name="Selected",
+                text=chosen[s.AREA_NAME].tolist(),
+                textposition="top center",
+                marker=dict(
+                    symbol="circle-open",
+                    size=(sizes[chosen.index] + 8).tolist() if size_by_population else MARKER_SIZE + 8,
+                    color=pal.OUTLINE_COLOUR,
+                    line=dict(width=3),
+                ),
+                customdata=common.customdata(chosen),
+                hovertext=hover[chosen.index].tolist(),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    x_name = common.indicator_title(x_meta)
+    y_name = common.indicator_title(y_meta)
+    summary = fit_summary(fit, rho.rho, rho.n)
+    if dropped:
+        summary += f" ({dropped} area{'s' if dropped != 1 else ''} without both values not shown)"
+    fig.update_layout(
+        **common.base_layout(
+            f"{y_meta.get('short_name') or y_name} against {x_meta.get('short_name') or x_name}",
+            uirevision="scatter",
+            subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
+        ),
+        xaxis=dict(title=x_name, zeroline=False),
+        yaxis=dict(title=y_name, zeroline=False),
+        legend=dict(title=dict(text="Region" if colour_by == "region" else "Category")),
+        height=560,
+    )
+    fig.layout.margin.t = 100
+    return fig

@@ -1,0 +1,163 @@
+"""Trend chart: one line per area over time with its CI band, England and region dashed lines.
+
+The recent-trend label (Fingertips chi-squared test, computed in ``data.stats.recent_trend``) is
+shown with an arrow in each area's legend entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema as s
+from figures import common
+from figures import palette as pal
+
+
+def trend_arrow(label: str | None) -> str:
+    """An arrow for a recent-trend label: ↑ increasing, ↓ decreasing, → no change, blank otherwise."""
+    text = (label or "").lower()
+    if text.startswith("increasing"):
+        return "↑"
+    if text.startswith("decreasing"):
+        return "↓"
+    if text.startswith("no significant"):
+        return "→"
+    return ""
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _hover(rows: pd.DataFrame, name: str, meta: Mapping[str, Any], ci: str) -> list[str]:
+    lower_col, upper_col = pal.ci_columns(ci)
+    out = []
+    for rec in rows.to_dict("records"):
+        lines = [
+            f"<b>{name}</b> {rec.get(s.PERIOD, '')}",
+            common.format_value(rec.get(s.VALUE), meta.get("unit")),
+        ]
+        ci_text = common.format_ci(rec.get(lower_col), rec.get(upper_col), ci)
+        if ci_text:
+            lines[-1] += f" ({ci_text})"
+        if not common.is_missing(rec.get(s.COUNT)):
+            count = f"Count {common.format_number(rec[s.COUNT], 0)}"
+            if not common.is_missing(rec.get(s.DENOMINATOR)):
+                count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
+            lines.append(count)
+        for column in (s.CMP_ENGLAND_95 if ci == "95" else s.CMP_ENGLAND_998,):
+            if isinstance(rec.get(column), str) and rec[column]:
+                lines.append(f"Compared with England: {rec[column]}")
+        out.append("<br>".join(lines))
+    return out
+
+
+def trend_chart(
+    series: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str = "95",
+    areas: Sequence[str],
+    area_names: Mapping[str, str],
+    england: pd.DataFrame | None = None,
+    region: pd.DataFrame | None = None,
+    trend_labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Lines over ``period_start`` for each area with a shaded CI, plus England and region lines.
+
+    ``series`` holds rows for the areas (area_code, period, period_start, value, CI columns,
+    count, denominator); ``england``/``region`` hold the benchmark rows in the same shape.
+    """
+    lower_col, upper_col = pal.ci_columns(ci)
+    trend_labels = dict(trend_labels or {})
+    fig = go.Figure()
+    for i, code in enumerate(dict.fromkeys(areas)):
+        rows = series[series[s.AREA_CODE] == code].sort_values(s.PERIOD_START)
+        if rows.empty:
+            continue
+        colour = pal.QUALITATIVE[i % len(pal.QUALITATIVE)]
+        name = area_names.get(code, code)
+        label = trend_labels.get(code, "")
+        legend_name = f"{name} {trend_arrow(label)} {label}".strip() if label else name
+        band = rows[rows[lower_col].notna() & rows[upper_col].notna()]
+        if len(band):
+            fig.add_trace(
+                go.Scatter(
+                    x=band[s.PERIOD_START].tolist(),
+                    y=band[upper_col].tolist(),
+                    mode="lines",
+                    line=dict(width=0),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=code,
+                    name=f"{name} upper",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=band[s.PERIOD_START].tolist(),
+                    y=band[lower_col].tolist(),
+                    mode="lines",
+                    line=dict(width=0),
+                    fill="tonexty",
+                    fillcolor=_rgba(colour, 0.18),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=code,
+                    name=f"{name} {ci}% CI",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=rows[s.PERIOD_START].tolist(),
+                y=rows[s.VALUE].tolist(),
+                mode="lines+markers",
+                name=legend_name,
+                legendgroup=code,
+                line=dict(color=colour, width=2.5),
+                marker=dict(size=7, symbol=pal.AREA_SYMBOLS[i % len(pal.AREA_SYMBOLS)]),
+                customdata=[[code, name, p] for p in rows[s.PERIOD].astype(str)],
+                hovertext=_hover(rows, name, meta, ci),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    for frame, name, colour, dash in (
+        (england, "England", pal.ENGLAND_COLOUR, "dash"),
+        (region, "Region", pal.REGION_COLOUR, "dot"),
+    ):
+        if frame is None or frame.empty:
+            continue
+        rows = frame.sort_values(s.PERIOD_START)
+        label = str(rows[s.AREA_NAME].iloc[0]) if s.AREA_NAME in rows and name == "Region" else name
+        code = str(rows[s.AREA_CODE].iloc[0]) if s.AREA_CODE in rows else name
+        fig.add_trace(
+            go.Scatter(
+                x=rows[s.PERIOD_START].tolist(),
+                y=rows[s.VALUE].tolist(),
+                mode="lines",
+                name=label,
+                line=dict(color=colour, width=2, dash=dash),
+                customdata=[[code, label, p] for p in rows[s.PERIOD].astype(str)],
+                hovertext=_hover(rows, label, meta, ci),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **common.base_layout(
+            common.indicator_title(meta),
+            uirevision="trend",
+            subtitle=f"Shaded: {ci}% confidence interval; legend shows the recent trend (last five points)",
+        ),
+        xaxis=dict(title="Period start"),
+        yaxis=dict(title=meta.get("unit") or "", rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, xanchor="left"),
+        hovermode="closest",
+        height=480,
+    )
+    return fig

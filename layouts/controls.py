@@ -1,0 +1,136 @@
+"""The shared controls: indicator, period, geography, sex, areas, region, benchmark, CI."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from data import schema as s
+from data.model import Model
+from layouts import ids
+
+GEOGRAPHY_LABELS = {
+    "ccg21": "CCG April 2021 (106)",
+    "sicbl22": "Sub-ICB location July 2022 (106)",
+    "ccg20": "CCG April 2020 (135)",
+    "ccg19": "CCG April 2019 (191)",
+    "ccg18": "CCG April 2018 (195)",
+    "ccg17": "CCG April 2017 (207)",
+    "ccg16": "CCG 2015/16 (209)",
+    "ccg13": "CCG April 2013 (211)",
+    "icb22": "ICB July 2022 (42)",
+    "stp21": "STP April 2021 (42)",
+}
+
+
+def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
+    """Dropdown options grouped by domain: a disabled heading, then its indicators."""
+    options: list[dict] = []
+    order = list(s.DOMAINS)
+    cat = catalogue.assign(
+        _d=catalogue["domain"].astype(str).map(lambda d: order.index(d) if d in order else 99)
+    )
+    for _, group in cat.sort_values(["_d", "short_name"]).groupby("_d", sort=True):
+        key = str(group["domain"].iloc[0])
+        heading = s.DOMAINS.get(key, key)
+        options.append({"label": f"— {heading} —", "value": f"__domain_{key}", "disabled": True})
+        for indicator_id, row in group.iterrows():
+            options.append(
+                {
+                    "label": row["short_name"],
+                    "value": indicator_id,
+                    "search": f"{row['short_name']} {row['name']} {heading} {indicator_id}",
+                    "title": row["name"],
+                }
+            )
+    return options
+
+
+def area_options(model: Model, geography: str) -> list[dict]:
+    areas = model.areas[model.areas[s.GEOGRAPHY] == geography].sort_values(s.AREA_NAME)
+    return [
+        {
+            "label": f"{name} ({ods or code})",
+            "value": code,
+            "search": f"{name} {code} {ods}",
+        }
+        for code, name, ods in zip(areas[s.AREA_CODE], areas[s.AREA_NAME], areas["ods_code"].fillna(""))
+    ]
+
+
+def region_options(model: Model) -> list[dict]:
+    regions = model.areas[model.areas[s.GEOGRAPHY] == "nhser21"].sort_values(s.AREA_NAME)
+    return [{"label": "All regions", "value": ""}] + [
+        {"label": n, "value": c} for c, n in zip(regions[s.AREA_CODE], regions[s.AREA_NAME])
+    ]
+
+
+def _labelled(label: str, control, width: str = "") -> html.Div:
+    return html.Div([html.Label(label, className="ctl-label"), control], className=f"ctl {width}".strip())
+
+
+def _radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id=id_,
+        options=[{"label": label, "value": v} for v, label in options],
+        value=value,
+        inline=True,
+        className="radio",
+    )
+
+
+def controls(model: Model) -> html.Div:
+    """The control panel every page shares (values are set from the URL on load)."""
+    return html.Div(
+        className="controls",
+        children=[
+            html.Div(
+                className="ctl-row",
+                children=[
+                    _labelled(
+                        "Indicator",
+                        html.Div(
+                            className="indicator-picker",
+                            children=[
+                                dcc.Dropdown(
+                                    id=ids.INDICATOR,
+                                    options=indicator_options(model.catalogue),
+                                    clearable=False,
+                                    searchable=True,
+                                    placeholder="Search indicators…",
+                                    optionHeight=32,
+                                    maxHeight=420,
+                                ),
+                                html.Button(
+                                    "Definition", id=ids.DEFINITION_BUTTON, className="btn-link", n_clicks=0
+                                ),
+                            ],
+                        ),
+                        "wide",
+                    ),
+                    _labelled("Period", dcc.Dropdown(id=ids.PERIOD, clearable=False)),
+                    _labelled("Geography", dcc.Dropdown(id=ids.GEOGRAPHY, clearable=False)),
+                    _labelled("Sex", dcc.Dropdown(id=ids.SEX, clearable=False)),
+                ],
+            ),
+            html.Div(id=ids.DEFINITION_PANEL, className="definition", hidden=True),
+            html.Div(
+                className="ctl-row",
+                children=[
+                    _labelled(
+                        "Areas (first is the focus; search by name, E38 or ODS code)",
+                        dcc.Dropdown(id=ids.AREAS, multi=True, placeholder="Find an area…"),
+                        "wide",
+                    ),
+                    _labelled(
+                        "Region", dcc.Dropdown(id=ids.REGION, options=region_options(model), clearable=False)
+                    ),
+                    _labelled(
+                        "Benchmark",
+                        _radio(ids.BENCHMARK, [("england", "England"), ("region", "Region")], "england"),
+                    ),
+                    _labelled("Confidence", _radio(ids.CI, [("95", "95%"), ("99.8", "99.8%")], "95")),
+                ],
+            ),
+        ],
+    )

@@ -1,0 +1,66 @@
+"""Every component id in the app, in one place (no id is typed as a raw string elsewhere)."""
+
+from __future__ import annotations
+
+# Routing and state
+URL = "url"
+STATE = "state-store"  # the resolved selection (small dict), shared by every page
+NOTICE = "notice"
+MAP_LAYER = "map-layer-store"  # which boundary layer the map figure currently holds
+
+# Header / navigation
+NAV = "nav"
+
+
+def nav_link(page: str) -> str:
+    return f"nav-{page}"
+
+
+# Shared controls
+INDICATOR = "ctl-indicator"
+INDICATOR_INFO = "ctl-indicator-info"
+DEFINITION_BUTTON = "ctl-definition-button"
+DEFINITION_PANEL = "ctl-definition-panel"
+PERIOD = "ctl-period"
+GEOGRAPHY = "ctl-geography"
+SEX = "ctl-sex"
+AREAS = "ctl-areas"
+REGION = "ctl-region"
+BENCHMARK = "ctl-benchmark"
+CI = "ctl-ci"
+COLOUR = "ctl-colour"
+PALETTE = "ctl-palette"
+LAYOUT = "ctl-layout"  # map layout: boundaries or cartogram
+SORT = "ctl-sort"
+X_VAR = "ctl-x"
+Y_VAR = "ctl-y"
+SIZE_BY_POP = "ctl-size-by-pop"
+SCATTER_COLOUR = "ctl-scatter-colour"
+SHOW_CI = "ctl-show-ci"
+
+# Page containers
+PAGE = "page"
+
+
+def page_container(page: str) -> str:
+    return f"page-{page}"
+
+
+# Views
+MAP_GRAPH = "map-graph"
+MAP_SUMMARY = "map-summary"
+COMPARE_GRAPH = "compare-graph"
+TABLE_GRID = "table-grid"
+TABLE_DOWNLOAD_BUTTON = "table-download-button"
+TABLE_SUMMARY = "table-summary"
+SPINE_GRAPH = "spine-graph"
+SPINE_TABLE = "spine-table"
+EXPLORER_GRAPH = "explorer-graph"
+EXPLORER_OUTLIERS = "explorer-outliers"
+EXPLORER_NOTE = "explorer-note"
+TRENDS_GRAPH = "trends-graph"
+OVERVIEW_GRAPH = "overview-graph"
+EXPORT_LINKS = "export-links"
+PACK_BUTTON = "pack-button"
+PACK_PROGRESS = "pack-progress"
+PACK_DOWNLOAD = "pack-download"

@@ -1,0 +1,227 @@
+"""One container per page; the router shows the one the path names."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from data.model import Model
+from layouts import ids
+from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def _graph(id_: str, height: str = "70vh") -> dcc.Loading:
+    return dcc.Loading(
+        dcc.Graph(id=id_, config=GRAPH_CONFIG, style={"height": height}, figure={"data": [], "layout": {}}),
+        type="default",
+        delay_show=300,
+    )
+
+
+def _option_radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id=id_,
+        options=[{"label": label, "value": v} for v, label in options],
+        value=value,
+        inline=True,
+        className="radio",
+    )
+
+
+def _view_options(*children) -> html.Div:
+    return html.Div(className="view-options", children=list(children))
+
+
+def _labelled(label: str, control) -> html.Div:
+    return html.Div([html.Label(label, className="ctl-label"), control], className="ctl")
+
+
+def variable_options(model: Model) -> list[dict]:
+    """Explorer axes: demographics first, then every indicator."""
+    opts: list[dict] = [{"label": "— Demographics (CCG 2021) —", "value": "__demo", "disabled": True}]
+    demo = model.demographic_catalogue
+    for key, row in demo.iterrows():
+        opts.append(
+            {"label": str(row["name"]), "value": DEMOGRAPHIC_PREFIX + str(key), "search": str(row["name"])}
+        )
+    opts.append({"label": "— Indicators —", "value": "__ind", "disabled": True})
+    cat = model.catalogue.sort_values("short_name")
+    for key, row in cat.iterrows():
+        opts.append(
+            {"label": str(row["short_name"]), "value": key, "search": f"{row['short_name']} {row['name']}"}
+        )
+    return opts
+
+
+def map_page() -> html.Div:
+    return html.Div(
+        [
+            _view_options(
+                _labelled(
+                    "Colour by",
+                    _option_radio(
+                        ids.COLOUR,
+                        [("category", "Benchmark category"), ("quintile", "Quintile"), ("value", "Value")],
+                        "category",
+                    ),
+                ),
+                _labelled(
+                    "Palette",
+                    _option_radio(
+                        ids.PALETTE,
+                        [("fingertips", "Fingertips"), ("colourblind", "Colour-blind safe")],
+                        "fingertips",
+                    ),
+                ),
+                _labelled(
+                    "Layout",
+                    _option_radio(
+                        ids.LAYOUT, [("boundaries", "Boundaries"), ("cartogram", "Cartogram")], "boundaries"
+                    ),
+                ),
+            ),
+            _graph(ids.MAP_GRAPH, "72vh"),
+            html.Div(id=ids.MAP_SUMMARY, className="summary"),
+        ]
+    )
+
+
+def compare_page() -> html.Div:
+    return html.Div(
+        [
+            _view_options(
+                _labelled(
+                    "Sort by", _option_radio(ids.SORT, [("value", "Value"), ("name", "Name")], "value")
+                ),
+            ),
+            _graph(ids.COMPARE_GRAPH, "auto"),
+        ]
+    )
+
+
+def table_page() -> html.Div:
+    return html.Div(
+        [
+            _view_options(
+                html.Button("Download CSV of the rows shown", id=ids.TABLE_DOWNLOAD_BUTTON, className="btn"),
+                html.Span(id=ids.TABLE_SUMMARY, className="summary"),
+            ),
+            dag.AgGrid(
+                id=ids.TABLE_GRID,
+                columnDefs=[],
+                rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+                dashGridOptions={"rowSelection": {"mode": "singleRow"}, "animateRows": False},
+                csvExportParams={"fileName": "ccg-outcomes-table.csv"},
+                style={"height": "68vh"},
+                className="ag-theme-alpine",
+            ),
+        ]
+    )
+
+
+def spine_page() -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                "Every indicator with data for the focus area, latest period each. England is the centre line; "
+                "worst is on the left and best on the right; the darker band is the 25th to 75th percentile.",
+                className="hint",
+            ),
+            html.Div(
+                className="spine-grid",
+                children=[
+                    _graph(ids.SPINE_GRAPH, "auto"),
+                    html.Div(id=ids.SPINE_TABLE, className="spine-table"),
+                ],
+            ),
+        ]
+    )
+
+
+def explorer_page(model: Model) -> html.Div:
+    opts = variable_options(model)
+    return html.Div(
+        [
+            _view_options(
+                _labelled(
+                    "Y axis",
+                    dcc.Dropdown(id=ids.Y_VAR, options=opts, clearable=False, style={"minWidth": "22rem"}),
+                ),
+                _labelled(
+                    "X axis",
+                    dcc.Dropdown(id=ids.X_VAR, options=opts, clearable=False, style={"minWidth": "22rem"}),
+                ),
+                _labelled(
+                    "Colour",
+                    _option_radio(
+                        ids.SCATTER_COLOUR, [("region", "Region"), ("category", "Y's category")], "region"
+                    ),
+                ),
+                dcc.Checklist(
+                    id=ids.SIZE_BY_POP,
+                    options=[{"label": "Size and weight by population", "value": "on"}],
+                    value=[],
+                    className="check",
+                ),
+                dcc.Checklist(
+                    id=ids.SHOW_CI,
+                    options=[{"label": "CI whiskers", "value": "on"}],
+                    value=[],
+                    className="check",
+                ),
+            ),
+            html.P(id=ids.EXPLORER_NOTE, className="hint"),
+            html.Div(
+                className="explorer-grid",
+                children=[
+                    _graph(ids.EXPLORER_GRAPH, "68vh"),
+                    html.Div(id=ids.EXPLORER_OUTLIERS, className="outliers"),
+                ],
+            ),
+        ]
+    )
+
+
+def trends_page() -> html.Div:
+    return html.Div([_graph(ids.TRENDS_GRAPH, "68vh")])
+
+
+def overview_page() -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                "Areas by indicators, coloured by comparison with the benchmark (latest period of each).",
+                className="hint",
+            ),
+            _graph(ids.OVERVIEW_GRAPH, "auto"),
+        ]
+    )
+
+
+def pages(model: Model) -> list[html.Div]:
+    builders = {
+        "map": map_page,
+        "compare": compare_page,
+        "table": table_page,
+        "spine": spine_page,
+        "explorer": lambda: explorer_page(model),
+        "trends": trends_page,
+        "overview": overview_page,
+    }
+    return [
+        html.Section(
+            id=ids.page_container(page),
+            className="page",
+            hidden=page != "map",
+            children=[html.H2(PAGE_TITLES[page], className="page-title"), builders[page]()],
+        )
+        for page in PAGES
+    ]

@@ -1,0 +1,62 @@
+"""The page frame: header, navigation, notice line, shared controls and the pages."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from data.model import Model
+from layouts import ids
+from layouts.controls import controls
+from layouts.pages import pages
+from layouts.state import PAGE_TITLES, PAGES
+
+
+def navigation() -> html.Nav:
+    return html.Nav(
+        id=ids.NAV,
+        className="nav",
+        children=[
+            dcc.Link(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES
+        ],
+    )
+
+
+def shell(model: Model) -> html.Div:
+    """The whole app layout (built once at start-up from the read-only model)."""
+    return html.Div(
+        className="app",
+        children=[
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.STATE),
+            dcc.Store(id=ids.MAP_LAYER),
+            html.Header(
+                className="header",
+                children=[
+                    html.Div(
+                        className="brand",
+                        children=[
+                            html.H1("CCG Outcomes Explorer"),
+                            html.Span(
+                                "How Clinical Commissioning Groups in England compare", className="tagline"
+                            ),
+                        ],
+                    ),
+                    navigation(),
+                ],
+            ),
+            html.Div(id=ids.NOTICE, className="notice", role="status"),
+            controls(model),
+            html.Main(id=ids.PAGE, className="pages", children=pages(model)),
+            html.Footer(
+                className="footer",
+                children=[
+                    html.Span(
+                        "Contains public sector information licensed under the Open Government Licence v3.0. "
+                        "Contains OS data © Crown copyright and database right. "
+                        "Statistics: Fingertips methods via PHStatsMethods."
+                    ),
+                    html.Div(id=ids.EXPORT_LINKS, className="export-links"),
+                ],
+            ),
+        ],
+    )

@@ -1,0 +1,207 @@
+"""The selection every page shares, and its round trip through the query string.
+
+Pure functions (no Dash): parse a query string against the model, falling back to
+defaults with a short notice for anything missing, unknown or malformed; and write
+the selection back as a query string.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from data import schema as s
+from data.model import Model
+from data.queries import indicator_geographies, indicator_periods, indicator_sexes
+
+PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview")
+PAGE_TITLES = {
+    "map": "Map",
+    "compare": "Compare areas",
+    "table": "Table",
+    "spine": "Spine chart",
+    "explorer": "Explorer",
+    "trends": "Trends",
+    "overview": "Overview",
+}
+DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
+CHOICES = {
+    "benchmark": ("england", "region"),
+    "ci": ("95", "99.8"),
+    "colour": ("category", "quintile", "value"),
+    "palette": ("fingertips", "colourblind"),
+    "layout": ("boundaries", "cartogram"),
+    "sort": ("value", "name"),
+}
+DEFAULTS = {
+    "benchmark": "england",
+    "ci": "95",
+    "colour": "category",
+    "palette": "fingertips",
+    "layout": "boundaries",
+    "sort": "value",
+}
+MAX_AREAS = 6
+DEMOGRAPHIC_PREFIX = "demo:"
+QUERY_ORDER = (
+    "indicator",
+    "period",
+    "geography",
+    "sex",
+    "areas",
+    "region",
+    "benchmark",
+    "ci",
+    "colour",
+    "palette",
+    "layout",
+    "sort",
+    "x",
+    "y",
+)
+
+
+def page_of(pathname: str | None) -> str:
+    """The page for a path; "/" and anything unknown are the map."""
+    name = (pathname or "/").strip("/").split("/")[0]
+    return name if name in PAGES else "map"
+
+
+def default_indicator(model: Model) -> str:
+    for candidate in DEFAULT_INDICATORS:
+        if candidate in model.catalogue.index:
+            return candidate
+    with_ccg21 = model.catalogue[model.catalogue["geographies"].str.contains("ccg21")]
+    return str((with_ccg21 if len(with_ccg21) else model.catalogue).index[0])
+
+
+def _first(params: dict[str, list[str]], key: str) -> str | None:
+    values = params.get(key)
+    if not values:
+        return None
+    value = values[0].strip()
+    return value or None
+
+
+def known_area_codes(model: Model) -> dict[str, str]:
+    """Lower-cased GSS and ODS codes -> area code, over every geography."""
+    areas = model.areas
+    table = {str(c).lower(): str(c) for c in areas[s.AREA_CODE]}
+    for code, ods in zip(areas[s.AREA_CODE], areas["ods_code"].fillna("")):
+        if ods and str(ods).lower() not in table:
+            table[str(ods).lower()] = str(code)
+    return table
+
+
+def variable_exists(model: Model, var: str) -> bool:
+    if var.startswith(DEMOGRAPHIC_PREFIX):
+        return var[len(DEMOGRAPHIC_PREFIX) :] in model.demographic_catalogue.index
+    return var in model.catalogue.index
+
+
+def parse_query(
+    model: Model, query: str | None, area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """The selection a query string asks for, and notices for what had to change."""
+    notices: list[str] = []
+    params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
+    state: dict = {}
+
+    indicator = _first(params, "indicator")
+    if indicator is None:
+        indicator = default_indicator(model)
+    elif indicator not in model.catalogue.index:
+        fallback = default_indicator(model)
+        notices.append(
+            f"Unknown indicator '{indicator}': showing {model.catalogue.at[fallback, 'short_name']}."
+        )
+        indicator = fallback
+    state["indicator"] = indicator
+
+    geos = indicator_geographies(model, indicator)
+    geography = _first(params, "geography")
+    if geography is None or geography not in geos:
+        if geography is not None:
+            shown = s.GEOGRAPHIES.get(geography, geography)
+            notices.append(f"This indicator has no data for '{shown}': showing {s.GEOGRAPHIES[geos[0]]}.")
+        geography = geos[0] if geos else s.HOME_GEOGRAPHY
+    state["geography"] = geography
+
+    sexes = indicator_sexes(model, indicator)
+    sex = _first(params, "sex")
+    if sex is None or sex not in sexes:
+        if sex is not None:
+            notices.append(f"No data for sex '{sex}': showing {sexes[0]}.")
+        sex = sexes[0] if sexes else "Persons"
+    state["sex"] = sex
+
+    periods = indicator_periods(model, indicator, geography)
+    period = _first(params, "period")
+    if period is None or period not in periods:
+        if period is not None:
+            notices.append(f"No data for period '{period}': showing the latest, {periods[-1]}.")
+        period = periods[-1] if periods else ""
+    state["period"] = period
+
+    lookup = area_lookup if area_lookup is not None else known_area_codes(model)
+    areas: list[str] = []
+    raw_areas = _first(params, "areas") or ""
+    unknown = []
+    for token in [t.strip() for t in raw_areas.split(",") if t.strip()]:
+        code = lookup.get(token.lower())
+        if code is None:
+            unknown.append(token)
+        elif code not in areas:
+            areas.append(code)
+    if unknown:
+        notices.append(
+            f"Unknown area code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])} (ignored)."
+        )
+    if len(areas) > MAX_AREAS:
+        notices.append(f"At most {MAX_AREAS} areas at once: kept the first {MAX_AREAS}.")
+        areas = areas[:MAX_AREAS]
+    state["areas"] = areas
+
+    region = _first(params, "region")
+    regions = set(model.areas.loc[model.areas[s.GEOGRAPHY].isin(["nhser21", "nhser22"]), s.AREA_CODE])
+    if region is not None and region not in regions:
+        notices.append(f"Unknown region '{region}': showing all regions.")
+        region = None
+    state["region"] = region or ""
+
+    for key, choices in CHOICES.items():
+        value = _first(params, key)
+        if value is not None and value not in choices:
+            notices.append(f"'{value}' is not a valid {key} ({' or '.join(choices)}): using {DEFAULTS[key]}.")
+            value = None
+        state[key] = value or DEFAULTS[key]
+
+    for axis, default in (("x", default_x(model)), ("y", indicator)):
+        value = _first(params, axis)
+        if value is not None and not variable_exists(model, value):
+            notices.append(f"Unknown {axis} variable '{value}': using the default.")
+            value = None
+        state[axis] = value or default
+    return state, notices
+
+
+def default_x(model: Model) -> str:
+    demo = model.demographic_catalogue
+    for candidate in ("imd19_mean_rank", "imd_mean_rank", "pct_65plus"):
+        if candidate in demo.index:
+            return DEMOGRAPHIC_PREFIX + candidate
+    return DEMOGRAPHIC_PREFIX + str(demo.index[0]) if len(demo) else default_indicator(model)
+
+
+def to_query(state: dict) -> str:
+    """The query string for a selection: defaults left out, so links stay short."""
+    pairs = []
+    for key in QUERY_ORDER:
+        value = state.get(key)
+        if key == "areas":
+            value = ",".join(value or [])
+        if value in (None, "", []):
+            continue
+        if key in DEFAULTS and value == DEFAULTS[key]:
+            continue
+        pairs.append((key, value))
+    return "?" + urlencode(pairs, safe=",:/") if pairs else ""

@@ -1,0 +1,202 @@
+"""Map builder: traces read back, Patch contract (map_update) and no remote resources."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from figure_fixtures import make_frame, make_meta, square_geojson
+
+from data import schema as s
+from figures import palette as pal
+from figures.map import (
+    LEGEND_KEYS,
+    LEGEND_START,
+    MAIN,
+    REGIONS,
+    SELECTED,
+    UNDERLAY,
+    apply_update,
+    choropleth,
+    map_update,
+)
+
+
+def _flatten(obj, prefix=()):
+    """Leaf paths of a plotly JSON dict (lists of scalars are leaves)."""
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            out.update(_flatten(v, (*prefix, k)))
+        return out
+    if isinstance(obj, list) and obj and isinstance(obj[0], dict) and prefix and prefix[-1] == "data":
+        out = {}
+        for i, v in enumerate(obj):
+            out.update(_flatten(v, (*prefix, i)))
+        return out
+    return {prefix: obj}
+
+
+def _json(fig) -> dict:
+    return json.loads(fig.to_json())
+
+
+@pytest.fixture()
+def geo(frame):
+    return square_geojson(frame[s.AREA_CODE].tolist())
+
+
+def test_traces_layout_and_classes(frame, meta, geo):
+    fig = choropleth(frame, geo, meta, colour="category", selected=[frame[s.AREA_CODE][3]])
+    assert [t.type for t in fig.data[:4]] == ["choroplethmap"] * 4
+    assert len(fig.data) == LEGEND_START + len(LEGEND_KEYS)
+    main = fig.data[MAIN]
+    assert main.featureidkey == "id"
+    assert list(main.locations) == frame[s.AREA_CODE].tolist()
+    # z is the index of the category in CATEGORIES, NaN (None) where there is no value
+    expected = frame[s.CMP_ENGLAND_95].map({c: i for i, c in enumerate(s.CATEGORIES)}).astype(float)
+    expected[frame[s.VALUE].isna()] = np.nan
+    z = np.array([np.nan if v is None else v for v in main.z], dtype=float)
+    assert np.array_equal(np.isnan(z), np.isnan(expected.to_numpy()))
+    assert np.allclose(z[~np.isnan(z)], expected.dropna())
+    # stepped scale: class i spans [i/6, (i+1)/6] in its Fingertips colour
+    scale = [tuple(step) for step in main.colorscale]
+    for i, cat in enumerate(s.CATEGORIES):
+        assert scale[2 * i][1] == pal.CATEGORY_COLOURS["fingertips"][cat]
+        assert scale[2 * i + 1][1] == pal.CATEGORY_COLOURS["fingertips"][cat]
+    assert (main.zmin, main.zmax) == (-0.5, 5.5)
+    assert [c[0] for c in main.customdata] == frame[s.AREA_CODE].tolist()
+    assert "Compared with England" in main.hovertext[0] and "95% CI" in main.hovertext[0]
+    assert "Count" in main.hovertext[0] and "%" in main.hovertext[0]
+    assert fig.layout.uirevision and fig.layout.map.uirevision
+    assert fig.layout.map.style == "white-bg"
+    assert "synthetic outcome" in fig.layout.title.text
+
+
+def test_legend_counts_and_no_data(meta):
+    frame = make_frame(n_missing=5)
+    codes = frame[s.AREA_CODE].tolist()
+    geo = square_geojson(codes + ["E38999998", "E38999999"])  # two areas with no row at all
+    fig = choropleth(frame, geo, meta, colour="category", ci="99.8")
+    names = {
+        fig.data[LEGEND_START + i].name: fig.data[LEGEND_START + i].visible for i in range(len(LEGEND_KEYS))
+    }
+    counts = frame.loc[frame[s.VALUE].notna(), s.CMP_ENGLAND_998].value_counts()
+    for cat, n in counts.items():
+        assert names[f"{cat} ({n})"] is True
+    assert names["No data (7)"] is True
+    assert names["Higher (0)"] is False  # polarity indicator: no Higher/Lower
+    assert len(fig.data[UNDERLAY].locations) == 108
+
+
+def test_quintile_and_value_modes(frame, meta, geo):
+    fig = choropleth(frame, geo, meta, colour="quintile")
+    main = fig.data[MAIN]
+    assert (main.zmin, main.zmax) == (0.5, 5.5) and main.showscale is False
+    assert main.colorscale[-1][1] == pal.QUINTILE_COLOURS["fingertips"][4]  # best = darkest
+    visible = [t.name for t in fig.data[LEGEND_START:] if t.visible]
+    assert any(n.startswith("Q5 (Best)") for n in visible)
+    assert (
+        sum(int(n.split("(")[-1].rstrip(")")) for n in visible if n.startswith("Q"))
+        == frame[s.VALUE].notna().sum()
+    )
+    fig = choropleth(frame, geo, meta, colour="value")
+    main = fig.data[MAIN]
+    assert main.showscale is True
+    assert main.zmin == pytest.approx(frame[s.VALUE].min()) and main.zmax == pytest.approx(
+        frame[s.VALUE].max()
+    )
+    assert [t.name for t in fig.data[LEGEND_START:] if t.visible] == ["No data (4)"]
+
+
+def test_selected_areas_get_thick_outline(frame, meta, geo):
+    chosen = [frame[s.AREA_CODE][10], frame[s.AREA_CODE][20], "NOT-A-CODE"]
+    fig = choropleth(frame, geo, meta, selected=chosen)
+    sel = fig.data[SELECTED]
+    assert list(sel.locations) == chosen[:2]
+    assert sel.marker.line.width >= 3
+    assert sel.hoverinfo == "skip" and fig.data[REGIONS].hoverinfo == "skip"
+    assert [c[0] for c in sel.customdata] == chosen[:2]
+
+
+def test_region_outlines_trace(frame, meta, geo):
+    regions = square_geojson(["E40000003", "E40000005"])
+    fig = choropleth(frame, geo, meta, region_outlines=regions)
+    assert list(fig.data[REGIONS].locations) == ["E40000003", "E40000005"]
+    assert fig.data[REGIONS].colorscale[0][1] == "rgba(0,0,0,0)"
+    hidden = choropleth(frame, geo, meta, region_outlines=regions, cartogram=True)
+    assert list(hidden.data[REGIONS].locations) == []
+
+
+def test_colourblind_legend_has_glyphs(frame, meta, geo):
+    fig = choropleth(frame, geo, meta, palette="colourblind")
+    better = fig.data[LEGEND_START + s.CATEGORIES.index(s.BETTER)]
+    assert (
+        better.name.startswith("▲ Better")
+        and better.marker.color == pal.CATEGORY_COLOURS["colourblind"][s.BETTER]
+    )
+
+
+@pytest.mark.parametrize(
+    "options_b",
+    [
+        {},
+        {"colour": "quintile"},
+        {"colour": "value", "palette": "colourblind"},
+        {"ci": "99.8", "benchmark": "region", "selected": ["E38000002"]},
+    ],
+)
+def test_map_update_is_exactly_the_patch_between_two_indicators(geo, options_b):
+    frame_a, meta_a = make_frame(seed=1), make_meta()
+    frame_b = make_frame(seed=2, polarity=s.POLARITY_LOW_GOOD, n_missing=9)
+    frame_b = frame_b.iloc[:-2]  # two areas lose their rows altogether
+    meta_b = make_meta(s.POLARITY_LOW_GOOD, name="Another indicator", unit="per 100,000")
+    ids = [f["id"] for f in geo["features"]]
+    fig_a = choropleth(frame_a, geo, meta_a, selected=["E38000001"])
+    fig_b = choropleth(frame_b, geo, meta_b, **{"selected": ["E38000001"], **options_b})
+    update = map_update(frame_b, meta_b, **{"selected": ["E38000001"], **options_b}, all_areas=ids)
+    flat_a, flat_b = _flatten(_json(fig_a)), _flatten(_json(fig_b))
+    changed = {p for p in set(flat_a) | set(flat_b) if flat_a.get(p) != flat_b.get(p)}
+    keys = set(update)
+    # every changed property is in the update, and the update touches nothing constant
+    assert changed <= keys, changed - keys
+    assert all(p[0] == "layout" or p[1] in (MAIN, SELECTED) or p[1] >= LEGEND_START for p in keys)
+    assert not any(p[-1] in ("geojson", "featureidkey") for p in keys)
+    patched = apply_update(choropleth(frame_a, geo, meta_a, selected=["E38000001"]), update)
+    assert _json(patched) == _json(fig_b)
+
+
+def test_map_update_paths_are_stable():
+    frame, meta = make_frame(), make_meta()
+    paths = {p[2:] for p in map_update(frame, meta) if p[0] == "data" and p[1] == MAIN}
+    assert paths == {
+        ("locations",),
+        ("z",),
+        ("customdata",),
+        ("hovertext",),
+        ("colorscale",),
+        ("zmin",),
+        ("zmax",),
+        ("showscale",),
+        ("colorbar", "title", "text"),
+    }
+    assert set(map_update(frame, meta, colour="value")) == set(map_update(frame, meta))
+
+
+def test_no_remote_urls_in_map(frame, meta, geo):
+    fig = choropleth(frame, geo, meta, region_outlines=square_geojson(["E40000003"]))
+    assert "http" not in fig.to_json()
+
+
+def test_real_ccg21_boundaries_and_regions(real_ccg21, meta):
+    ccg, regions, lookup = real_ccg21
+    frame = make_frame(codes=lookup["CCG21CD"].tolist())
+    frame[s.AREA_NAME] = lookup["CCG21NM"].to_numpy()
+    frame["region_code"] = lookup["NHSER21CD"].to_numpy()
+    fig = choropleth(frame, ccg, meta, region_outlines=regions, selected=[lookup["CCG21CD"][0]])
+    assert set(fig.data[MAIN].locations) == {f["id"] for f in ccg["features"]}  # all 106 join
+    assert len(fig.data[REGIONS].locations) == 7
+    centre, zoom = fig.layout.map.center, fig.layout.map.zoom
+    assert 52 < centre.lat < 54 and -3 < centre.lon < 0 and 4.5 < zoom < 6.5
+    assert "http" not in fig.to_json()
