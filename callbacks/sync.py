@@ -141,9 +141,10 @@ def sync_outputs(
     indicator = state["indicator"]
     geos = indicator_geographies(model, indicator)
     query = to_query(state)
+    known = {o["value"] for o in area_opts or []}
     new_area_opts = (
-        area_options(model, state["geography"])
-        if state["geography"] != shown_geography or not area_opts
+        area_options(model, state["geography"], state["areas"])
+        if state["geography"] != shown_geography or not area_opts or not set(state["areas"]) <= known
         else no_update
     )
     notice = [html.Span(n, className="notice-item") for n in notices]

@@ -60,7 +60,18 @@ def _area_rows(indicator: str, period: str, geography: str, sex: str, region: st
 def _map_inputs(state: dict):
     frame, _, _ = _area_rows(state["indicator"], state["period"], state["geography"], state["sex"])
     layer = map_layer(state["geography"], state["layout"])
+    if state["geography"] in LAYER_FOR:
+        # Drawn on another set's polygons: key the rows by that set's codes (same ODS code).
+        frame = frame.assign(
+            **{s.AREA_CODE: frame[s.AREA_CODE].map(_stand_in_codes()).fillna(frame[s.AREA_CODE])}
+        )
     return frame, layer
+
+
+def _stand_in_codes() -> pd.Series:
+    """Sub-ICB 2022 code -> CCG 2021 code (the polygons drawn for it)."""
+    hierarchy = load_model().frames["hierarchy"]
+    return hierarchy.dropna(subset=["sicbl22_code", "ccg21_code"]).set_index("sicbl22_code")["ccg21_code"]
 
 
 def full_map(state: dict):
@@ -110,7 +121,9 @@ def map_summary(state: dict) -> list:
     have = int(frame[s.VALUE].notna().sum())
     text = f"{have} of {n_layer} areas have a value for {state['period']}."
     notes = []
-    if state["geography"] == "sicbl22":
+    if state["layout"] == "cartogram" and layer == map_layer(state["geography"], "boundaries"):
+        notes.append("No cartogram exists for this geography (only CCG 2018 and 2019): showing boundaries.")
+    if state["geography"] == "sicbl22" or (len(frame) and (frame[s.HARMONISATION] == "ods-match").any()):
         notes.append(
             "Sub-ICB locations (July 2022) are drawn on the April 2021 CCG polygons (same ODS codes); "
             "6 were redrawn in July 2022, so their shapes differ slightly."

@@ -254,4 +254,6 @@ def overview_grid(
     if region:
         info = model.areas[(model.areas[s.GEOGRAPHY] == geography) & (model.areas["region_code"] == region)]
         grid = grid[grid[s.AREA_CODE].isin(info[s.AREA_CODE])]
-    return grid.reset_index(drop=True)
+    order = {k: i for i, k in enumerate(s.DOMAINS)}
+    grid = grid.assign(_d=grid["domain"].astype(str).map(order).fillna(99))
+    return grid.sort_values(["_d", "short_name", s.AREA_NAME]).drop(columns="_d").reset_index(drop=True)

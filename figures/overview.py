@@ -99,16 +99,18 @@ def overview_grid(grid: pd.DataFrame, *, palette: str = pal.FINGERTIPS) -> go.Fi
             )
         )
     # room for the angled indicator names above the grid, below the title
-    label_px = int(6.5 * max((len(str(v)) for v in short.values()), default=10) * 0.72)
+    label_px = int(6.0 * max((len(str(v)) for v in short.values()), default=10))
     layout = common.base_layout(
         "Overview: each area by indicator, coloured by comparison category", uirevision="overview"
     )
     layout["margin"]["t"] = 60 + label_px
     fig.update_layout(
         **layout,
-        height=max(320, CELL_PX * len(area_codes) + 220),
-        xaxis=dict(tickangle=-45, side="top", showgrid=False, automargin=True),
-        yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
+        height=max(320, CELL_PX * len(area_codes) + layout["margin"]["t"] + 120),
+        xaxis=dict(
+            tickangle=-90, side="top", showgrid=False, automargin=True, dtick=1, tickfont=dict(size=10)
+        ),
+        yaxis=dict(autorange="reversed", showgrid=False, automargin=True, dtick=1),
         legend=dict(orientation="h", yanchor="top", y=-0.02, x=0, xanchor="left"),
         plot_bgcolor="#FFFFFF",
     )

@@ -46,9 +46,10 @@ def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
     return options
 
 
-def area_options(model: Model, geography: str) -> list[dict]:
+def area_options(model: Model, geography: str, keep: list[str] | None = None) -> list[dict]:
+    """Areas of the geography to search (name, GSS or ODS code), plus any selected elsewhere."""
     areas = model.areas[model.areas[s.GEOGRAPHY] == geography].sort_values(s.AREA_NAME)
-    return [
+    options = [
         {
             "label": f"{name} ({ods or code})",
             "value": code,
@@ -56,6 +57,15 @@ def area_options(model: Model, geography: str) -> list[dict]:
         }
         for code, name, ods in zip(areas[s.AREA_CODE], areas[s.AREA_NAME], areas["ods_code"].fillna(""))
     ]
+    here = set(areas[s.AREA_CODE])
+    others = model.areas[model.areas[s.AREA_CODE].isin([c for c in keep or [] if c not in here])]
+    for code, group in others.groupby(s.AREA_CODE, sort=False):
+        row = group.iloc[0]
+        label = (
+            f"{row[s.AREA_NAME]} ({s.GEOGRAPHIES.get(row[s.GEOGRAPHY], row[s.GEOGRAPHY])}; not on this map)"
+        )
+        options.append({"label": label, "value": code, "search": f"{row[s.AREA_NAME]} {code}"})
+    return options
 
 
 def region_options(model: Model) -> list[dict]:
