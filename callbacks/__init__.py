@@ -12,15 +12,17 @@ import logging
 from dash import Dash
 
 from callbacks.cache import init_cache
+from callbacks.exports import register_export_routes
 from callbacks.routes import register_routes
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
-MODULES = ("sync", "views", "table")
+MODULES = ("sync", "views", "table", "exports")
 
 
 def register_all(app: Dash, settings: Settings) -> None:
     init_cache(app.server, settings)
     register_routes(app.server)
+    register_export_routes(app.server)
     for name in MODULES:
         importlib.import_module(f"callbacks.{name}")

@@ -18,7 +18,7 @@ from data.model import load_model
 from data.queries import Selection
 from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
 from figures.compare import ranked_bars
-from figures.map import apply_update, choropleth, map_update
+from figures.map import STATIC_PATHS, apply_update, choropleth, map_update
 from figures.overview import overview_grid as overview_figure
 from figures.scatter import explorer_scatter
 from figures.spine import spine_chart, spine_table
@@ -74,6 +74,17 @@ def _stand_in_codes() -> pd.Series:
     return hierarchy.dropna(subset=["sicbl22_code", "ccg21_code"]).set_index("sicbl22_code")["ccg21_code"]
 
 
+def map_options(state: dict) -> dict:
+    """The display options every map build takes from the selection."""
+    return {
+        "colour": state["colour"],
+        "palette": state["palette"],
+        "ci": state["ci"],
+        "benchmark": state["benchmark"],
+        "selected": state["areas"],
+    }
+
+
 def full_map(state: dict):
     """The whole map figure for a selection (boundaries by URL)."""
     model = load_model()
@@ -84,11 +95,7 @@ def full_map(state: dict):
         frame,
         geojson,
         meta_dict(model, state["indicator"]),
-        colour=state["colour"],
-        palette=state["palette"],
-        ci=state["ci"],
-        benchmark=state["benchmark"],
-        selected=state["areas"],
+        **map_options(state),
         region_outlines=model.geojson.get("nhser21"),
         cartogram=cartogram,
     )
@@ -100,17 +107,14 @@ def map_patch(state: dict) -> Patch:
     """Only what changes when the layer stays the same: values, classes, legend, title."""
     model = load_model()
     frame, layer = _map_inputs(state)
-    all_areas = [f["id"] for f in model.geojson[layer]["features"]]
+    features = model.geojson[layer]["features"]
+    all_areas = [f["id"] for f in features]
+    names = {f["id"]: f["properties"].get("area_name", f["id"]) for f in features}
     update = map_update(
-        frame,
-        meta_dict(model, state["indicator"]),
-        colour=state["colour"],
-        palette=state["palette"],
-        ci=state["ci"],
-        benchmark=state["benchmark"],
-        selected=state["areas"],
-        all_areas=all_areas,
+        frame, meta_dict(model, state["indicator"]), **map_options(state), all_areas=all_areas, area_names=names
     )
+    # The layer is already drawn: its locations and names are unchanged, so leave them out.
+    update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
     return apply_update(Patch(), update)
 
 
@@ -199,7 +203,8 @@ def area_names(codes: list[str]) -> dict[str, str]:
 def spine_outputs(state: dict):
     areas = state["areas"]
     if not areas:
-        empty = spine_chart(pd.DataFrame(), areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
+        rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
+        empty = spine_chart(rows, areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
         return empty, html.P("Choose an area (click the map, or search above) to see its spine chart.")
     rows = _spine(tuple(areas), state["benchmark"], state["ci"])
     names = area_names(areas)

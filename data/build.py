@@ -18,7 +18,7 @@ import pandas as pd
 import data.readers as readers_pkg
 from data import schema as s
 from data.benchmarks import add_comparisons
-from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages
+from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
@@ -319,6 +319,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     values = _concat(
         [published[published[s.GEOGRAPHY] != "ccg21"], ccg21_all, aggregated], s.INDICATOR_COLUMNS
     )
+    values = _concat([values, regions_2021_from_2022(values, hierarchy)], s.INDICATOR_COLUMNS)
     values = normalise_values(values)
     values = add_comparisons(values, catalogue, areas)
     values = values.sort_values(

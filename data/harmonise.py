@@ -240,3 +240,35 @@ def aggregate_up(
         out.append(recompute(grouped, catalogue))
     result = pd.concat(out, ignore_index=True)
     return result.reindex(columns=ccg21_rows.columns)
+
+
+def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
+    """NHS region 2021 rows taken from published 2022 region rows where the region is unchanged.
+
+    Sub-ICB data bridged onto CCG 2021 needs a 2021 region to compare with. Where the
+    source publishes only 2022 regions and no sum can be formed (e.g. a published ratio),
+    a 2022 region with the same code and the same member areas is the same area: its row
+    is reused. Midlands and North East and Yorkshire changed in July 2022 and get none.
+    """
+    members21 = hierarchy.groupby("nhser21_code")["ccg21_code"].apply(frozenset)
+    members22 = hierarchy.groupby("nhser22_code")["ccg21_code"].apply(frozenset)
+    same = {code for code in members22.index if members21.get(code) == members22[code]}
+    r22 = values[(values[s.GEOGRAPHY] == "nhser22") & values[s.AREA_CODE].isin(same)]
+    have21 = set(
+        zip(*(values.loc[values[s.GEOGRAPHY] == "nhser21", c] for c in (s.INDICATOR_ID, s.PERIOD, s.SEX)))
+    )
+    bridged = set(
+        values.loc[
+            (values[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & (values[s.HARMONISATION] == "ods-match"),
+            s.INDICATOR_ID,
+        ]
+    )
+    keep = [
+        ind in bridged and (ind, per, sex) not in have21
+        for ind, per, sex in zip(r22[s.INDICATOR_ID], r22[s.PERIOD], r22[s.SEX])
+    ]
+    out = r22[keep].copy()
+    out[s.GEOGRAPHY] = "nhser21"
+    out[s.HARMONISATION] = "same area"
+    out[s.NOTE] = "Published for the July 2022 region, which has the same member areas as in April 2021"
+    return out

@@ -132,21 +132,28 @@ def map_update(
     benchmark: str = "england",
     selected: Sequence[str] = (),
     all_areas: Sequence[str] | None = None,
+    area_names: Mapping[str, str] | None = None,
 ) -> dict[tuple, Any]:
     """Every map property that depends on the indicator and options, as ``{path: value}``.
 
     ``all_areas`` (the geography's full list of codes, e.g. the GeoJSON ids) makes the
-    "No data" count include areas with no row at all; without it only rows with no value count.
+    "No data" count include areas with no row at all, and puts one entry per area in that
+    order, so ``locations`` and ``customdata`` (code, name from ``area_names``) stay the same
+    for every indicator on a layer: see ``STATIC_PATHS``, which a Patch need not resend.
     """
     pal.check_palette(palette)
     frame = frame.reset_index(drop=True)
+    if all_areas is not None:
+        frame = _one_row_per_area(frame, all_areas, area_names or {})
     polarity = meta.get("polarity", s.POLARITY_NONE)
     z, labels = _classes(frame, meta, colour, ci, benchmark)
     category = pal.clean_categories(frame[pal.category_column(benchmark, ci)])
     extra = None
     if colour == "quintile":
-        extra = frame[s.QUINTILE].map(lambda q: f"Quintile: {pal.quintile_name(q, polarity)}")
-    hover = common.hover_texts(
+        # The class shown is the quintile: it replaces the category in the hover.
+        extra = frame[s.QUINTILE].map(lambda q: f"{pal.quintile_name(q, polarity)} quintile")
+        category = pd.Series(None, index=frame.index, dtype=object)
+    hover_text, hover_detail, template = _compact_hover(
         frame, meta, ci=ci, benchmark=benchmark, palette=palette, category=category, extra=extra
     )
     codes = frame[s.AREA_CODE].astype(str).tolist()
@@ -155,9 +162,11 @@ def map_update(
     up: dict[tuple, Any] = {}
     main = ("data", MAIN)
     up[(*main, "locations")] = codes
-    up[(*main, "z")] = [None if np.isnan(v) else float(v) for v in z]
+    up[(*main, "z")] = [None if np.isnan(v) else (int(v) if float(v).is_integer() else float(v)) for v in z]
     up[(*main, "customdata")] = [[c, names[c]] for c in codes]
-    up[(*main, "hovertext")] = hover
+    up[(*main, "text")] = hover_text
+    up[(*main, "hovertext")] = hover_detail
+    up[(*main, "hovertemplate")] = template
     if colour == "category":
         colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
         up[(*main, "colorscale")] = pal.stepped_colorscale(colours)
@@ -197,9 +206,11 @@ def map_update(
             name, colour_ = pal.quintile_name(key, polarity), pal.QUINTILE_COLOURS[palette][key - 1]
         else:
             n, name, colour_ = no_data, pal.NO_DATA, pal.NO_DATA_COLOUR
-        up[(*trace, "name")] = f"{name} ({n})"
         up[(*trace, "visible")] = n > 0
-        up[(*trace, "marker", "color")] = colour_
+        if n > 0:
+            # Hidden keys of another colouring keep their old name and colour: less to send.
+            up[(*trace, "name")] = f"{name} ({n})"
+            up[(*trace, "marker", "color")] = colour_
 
     mode_text = {"category": f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)"}
     mode_text["quintile"] = "quintiles"
@@ -208,6 +219,89 @@ def map_update(
     subtitle = ", ".join([*period[:1], mode_text[colour]])
     up[("layout", "title", "text")] = f"{common.indicator_title(meta)}<br><sup>{subtitle}</sup>"
     return up
+
+
+# Paths whose value depends only on the layer when ``all_areas`` is given (not on the indicator).
+STATIC_PATHS = {("data", MAIN, "locations"), ("data", MAIN, "customdata")}
+
+
+def _one_row_per_area(
+    frame: pd.DataFrame, all_areas: Sequence[str], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The frame reindexed to exactly ``all_areas`` (in order); areas without a row get NaN values."""
+    codes = [str(c) for c in all_areas]
+    keyed = frame.assign(**{s.AREA_CODE: frame[s.AREA_CODE].astype(str)}).drop_duplicates(s.AREA_CODE)
+    out = keyed.set_index(s.AREA_CODE).reindex(codes).reset_index()
+    known = dict(zip(keyed[s.AREA_CODE], keyed[s.AREA_NAME].astype(str), strict=True))
+    out[s.AREA_NAME] = [names.get(c) or known.get(c) or c for c in codes]
+    return out
+
+
+def _compact_hover(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str,
+    benchmark: str,
+    palette: str,
+    category: pd.Series,
+    extra: pd.Series | None,
+) -> tuple[list[str], list[str], str]:
+    """Per-area hover pieces and the template that labels them.
+
+    ``text`` holds the value and CI, ``hovertext`` the count / denominator and the category;
+    the labels ("95% CI", "count / denominator", the benchmark) live once in the template.
+    Short, because they are resent on every indicator change.
+    """
+    lower_col, upper_col = pal.ci_columns(ci)
+    unit = meta.get("unit")
+    has_ci = bool((frame[lower_col].notna() & frame[upper_col].notna()).any())
+    has_count = bool(frame[s.COUNT].notna().any())
+    texts, details = [], []
+    for i, (value, lo, hi, count, den) in enumerate(
+        zip(
+            frame[s.VALUE],
+            frame[lower_col],
+            frame[upper_col],
+            frame[s.COUNT],
+            frame[s.DENOMINATOR],
+            strict=True,
+        )
+    ):
+        if common.is_missing(value):
+            texts.append("no data")
+            details.append("")
+            continue
+        # The unit (other than %) is written once, in the template.
+        text = common.format_value(value, "%" if unit == "%" else None)
+        if not (common.is_missing(lo) or common.is_missing(hi)):
+            # ASCII only: JSON escapes an en dash as six bytes, resent for every area.
+            text += f" ({common.format_number(lo)} to {common.format_number(hi)})"
+        parts = []
+        if not common.is_missing(count):
+            parts.append(
+                common.format_number(count, 0)
+                + ("" if common.is_missing(den) else f" / {common.format_number(den, 0)}")
+            )
+        cat = category.iloc[i]
+        if isinstance(cat, str) and cat in s.CATEGORIES:
+            parts.append(pal.category_label(cat, palette))
+        if extra is not None and isinstance(extra.iloc[i], str) and extra.iloc[i]:
+            parts.append(extra.iloc[i])
+        texts.append(text)
+        details.append("; ".join(parts))
+    labels = []
+    if has_count:
+        labels.append("count / denominator")
+    labels.append(f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)")
+    template = (
+        "<b>%{customdata[1]}</b><br>%{text}"
+        + (f" {unit}" if unit and unit != "%" else "")
+        + (f" <span style='color:#555'>{ci}% CI</span>" if has_ci else "")
+        + "<br>%{hovertext}"
+        + f"<br><span style='font-size:0.8em;color:#555'>{' · '.join(labels)}</span><extra></extra>"
+    )
+    return texts, details, template
 
 
 def apply_update(target: Any, update: Mapping[tuple, Any]) -> Any:
@@ -266,7 +360,7 @@ def choropleth(
             "Indicator",
             locations=[],
             z=[],
-            hovertemplate="%{hovertext}<extra></extra>",
+            hovertemplate="<b>%{customdata[1]}</b><br>%{hovertext}<extra></extra>",  # set by map_update
             marker=dict(line=dict(color="#FFFFFF", width=0.6)),
             colorbar=dict(thickness=12, len=0.5, x=0.98, xanchor="right", y=0.5),
         )
@@ -326,5 +420,10 @@ def choropleth(
         benchmark=benchmark,
         selected=selected,
         all_areas=ids,
+        area_names={
+            str(f.get("id")): str((f.get("properties") or {})["area_name"])
+            for f in geojson.get("features", [])
+            if (f.get("properties") or {}).get("area_name")
+        },
     )
     return apply_update(fig, update)

@@ -149,8 +149,8 @@ def stepped_colorscale(colours: list[str]) -> list[list]:
     k = len(colours)
     scale: list[list] = []
     for i, colour in enumerate(colours):
-        scale.append([i / k, colour])
-        scale.append([(i + 1) / k, colour])
+        scale.append([round(i / k, 4), colour])
+        scale.append([round((i + 1) / k, 4), colour])
     return scale
 
 

@@ -8,6 +8,7 @@ from dash import dcc, html
 from data import schema as s
 from data.model import Model
 from layouts import ids
+from layouts.widgets import labelled, radio
 
 GEOGRAPHY_LABELS = {
     "ccg21": "CCG April 2021 (106)",
@@ -75,20 +76,6 @@ def region_options(model: Model) -> list[dict]:
     ]
 
 
-def _labelled(label: str, control, width: str = "") -> html.Div:
-    return html.Div([html.Label(label, className="ctl-label"), control], className=f"ctl {width}".strip())
-
-
-def _radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItems:
-    return dcc.RadioItems(
-        id=id_,
-        options=[{"label": label, "value": v} for v, label in options],
-        value=value,
-        inline=True,
-        className="radio",
-    )
-
-
 def controls(model: Model) -> html.Div:
     """The control panel every page shares (values are set from the URL on load)."""
     return html.Div(
@@ -97,7 +84,7 @@ def controls(model: Model) -> html.Div:
             html.Div(
                 className="ctl-row",
                 children=[
-                    _labelled(
+                    labelled(
                         "Indicator",
                         html.Div(
                             className="indicator-picker",
@@ -118,28 +105,28 @@ def controls(model: Model) -> html.Div:
                         ),
                         "wide",
                     ),
-                    _labelled("Period", dcc.Dropdown(id=ids.PERIOD, clearable=False)),
-                    _labelled("Geography", dcc.Dropdown(id=ids.GEOGRAPHY, clearable=False)),
-                    _labelled("Sex", dcc.Dropdown(id=ids.SEX, clearable=False)),
+                    labelled("Period", dcc.Dropdown(id=ids.PERIOD, clearable=False)),
+                    labelled("Geography", dcc.Dropdown(id=ids.GEOGRAPHY, clearable=False)),
+                    labelled("Sex", dcc.Dropdown(id=ids.SEX, clearable=False)),
                 ],
             ),
             html.Div(id=ids.DEFINITION_PANEL, className="definition", hidden=True),
             html.Div(
                 className="ctl-row",
                 children=[
-                    _labelled(
+                    labelled(
                         "Areas (first is the focus; search by name, E38 or ODS code)",
                         dcc.Dropdown(id=ids.AREAS, multi=True, placeholder="Find an area…"),
                         "wide",
                     ),
-                    _labelled(
+                    labelled(
                         "Region", dcc.Dropdown(id=ids.REGION, options=region_options(model), clearable=False)
                     ),
-                    _labelled(
+                    labelled(
                         "Benchmark",
-                        _radio(ids.BENCHMARK, [("england", "England"), ("region", "Region")], "england"),
+                        radio(ids.BENCHMARK, [("england", "England"), ("region", "Region")], "england"),
                     ),
-                    _labelled("Confidence", _radio(ids.CI, [("95", "95%"), ("99.8", "99.8%")], "95")),
+                    labelled("Confidence", radio(ids.CI, [("95", "95%"), ("99.8", "99.8%")], "95")),
                 ],
             ),
         ],

@@ -18,7 +18,6 @@ def nav_link(page: str) -> str:
 
 # Shared controls
 INDICATOR = "ctl-indicator"
-INDICATOR_INFO = "ctl-indicator-info"
 DEFINITION_BUTTON = "ctl-definition-button"
 DEFINITION_PANEL = "ctl-definition-panel"
 PERIOD = "ctl-period"
@@ -64,3 +63,4 @@ EXPORT_LINKS = "export-links"
 PACK_BUTTON = "pack-button"
 PACK_PROGRESS = "pack-progress"
 PACK_DOWNLOAD = "pack-download"
+PACK_STATUS = "pack-status"

@@ -8,6 +8,7 @@ from dash import dcc, html
 from data.model import Model
 from layouts import ids
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+from layouts.widgets import labelled, radio
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -25,22 +26,8 @@ def _graph(id_: str, height: str = "70vh") -> dcc.Loading:
     )
 
 
-def _option_radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItems:
-    return dcc.RadioItems(
-        id=id_,
-        options=[{"label": label, "value": v} for v, label in options],
-        value=value,
-        inline=True,
-        className="radio",
-    )
-
-
 def _view_options(*children) -> html.Div:
     return html.Div(className="view-options", children=list(children))
-
-
-def _labelled(label: str, control) -> html.Div:
-    return html.Div([html.Label(label, className="ctl-label"), control], className="ctl")
 
 
 def variable_options(model: Model) -> list[dict]:
@@ -64,25 +51,25 @@ def map_page() -> html.Div:
     return html.Div(
         [
             _view_options(
-                _labelled(
+                labelled(
                     "Colour by",
-                    _option_radio(
+                    radio(
                         ids.COLOUR,
                         [("category", "Benchmark category"), ("quintile", "Quintile"), ("value", "Value")],
                         "category",
                     ),
                 ),
-                _labelled(
+                labelled(
                     "Palette",
-                    _option_radio(
+                    radio(
                         ids.PALETTE,
                         [("fingertips", "Fingertips"), ("colourblind", "Colour-blind safe")],
                         "fingertips",
                     ),
                 ),
-                _labelled(
+                labelled(
                     "Layout",
-                    _option_radio(
+                    radio(
                         ids.LAYOUT, [("boundaries", "Boundaries"), ("cartogram", "Cartogram")], "boundaries"
                     ),
                 ),
@@ -97,9 +84,7 @@ def compare_page() -> html.Div:
     return html.Div(
         [
             _view_options(
-                _labelled(
-                    "Sort by", _option_radio(ids.SORT, [("value", "Value"), ("name", "Name")], "value")
-                ),
+                labelled("Sort by", radio(ids.SORT, [("value", "Value"), ("name", "Name")], "value")),
             ),
             _graph(ids.COMPARE_GRAPH, "auto"),
         ]
@@ -151,19 +136,17 @@ def explorer_page(model: Model) -> html.Div:
     return html.Div(
         [
             _view_options(
-                _labelled(
+                labelled(
                     "Y axis",
                     dcc.Dropdown(id=ids.Y_VAR, options=opts, clearable=False, style={"minWidth": "22rem"}),
                 ),
-                _labelled(
+                labelled(
                     "X axis",
                     dcc.Dropdown(id=ids.X_VAR, options=opts, clearable=False, style={"minWidth": "22rem"}),
                 ),
-                _labelled(
+                labelled(
                     "Colour",
-                    _option_radio(
-                        ids.SCATTER_COLOUR, [("region", "Region"), ("category", "Y's category")], "region"
-                    ),
+                    radio(ids.SCATTER_COLOUR, [("region", "Region"), ("category", "Y's category")], "region"),
                 ),
                 dcc.Checklist(
                     id=ids.SIZE_BY_POP,

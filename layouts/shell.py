@@ -7,6 +7,7 @@ from dash import dcc, html
 from data.model import Model
 from layouts import ids
 from layouts.controls import controls
+from layouts.exports import pack_controls
 from layouts.pages import pages
 from layouts.state import PAGE_TITLES, PAGES
 
@@ -55,7 +56,10 @@ def shell(model: Model) -> html.Div:
                         "Contains OS data © Crown copyright and database right. "
                         "Statistics: Fingertips methods via PHStatsMethods."
                     ),
-                    html.Div(id=ids.EXPORT_LINKS, className="export-links"),
+                    html.Div(
+                        className="exports",
+                        children=[html.Div(id=ids.EXPORT_LINKS, className="export-links"), pack_controls()],
+                    ),
                 ],
             ),
         ],

@@ -143,15 +143,29 @@ def parse_query(
     state["period"] = period
 
     lookup = area_lookup if area_lookup is not None else known_area_codes(model)
+    # Codes are read in the selected geography first (its GSS and ODS codes), then anywhere:
+    # an ODS code such as 11N names different areas in different vintages.
+    here = model.areas[model.areas[s.GEOGRAPHY] == geography]
+    local = {str(o).lower(): str(c) for c, o in zip(here[s.AREA_CODE], here["ods_code"].fillna("")) if o}
+    local.update({str(c).lower(): str(c) for c in here[s.AREA_CODE]})
     areas: list[str] = []
     raw_areas = _first(params, "areas") or ""
-    unknown = []
+    unknown, elsewhere = [], []
     for token in [t.strip() for t in raw_areas.split(",") if t.strip()]:
-        code = lookup.get(token.lower())
+        code = local.get(token.lower())
+        if code is None:
+            code = lookup.get(token.lower())
+            if code is not None:
+                elsewhere.append(token)
         if code is None:
             unknown.append(token)
         elif code not in areas:
             areas.append(code)
+    if elsewhere:
+        notices.append(
+            f"Not a {s.GEOGRAPHIES.get(geography, geography)} area: {', '.join(elsewhere[:5])} "
+            "(kept in the selection; shown where its geography is)."
+        )
     if unknown:
         notices.append(
             f"Unknown area code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])} (ignored)."

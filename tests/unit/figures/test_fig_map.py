@@ -39,7 +39,13 @@ def _flatten(obj, prefix=()):
 
 
 def _json(fig) -> dict:
-    return json.loads(fig.to_json())
+    """The figure as JSON, with hidden legend keys' names and colours blanked (never shown)."""
+    out = json.loads(fig.to_json())
+    for trace in out["data"][LEGEND_START:]:
+        if trace.get("visible") is False:
+            trace.pop("name", None)
+            trace.get("marker", {}).pop("color", None)
+    return out
 
 
 @pytest.fixture()
@@ -67,8 +73,10 @@ def test_traces_layout_and_classes(frame, meta, geo):
         assert scale[2 * i + 1][1] == pal.CATEGORY_COLOURS["fingertips"][cat]
     assert (main.zmin, main.zmax) == (-0.5, 5.5)
     assert [c[0] for c in main.customdata] == frame[s.AREA_CODE].tolist()
-    assert "Compared with England" in main.hovertext[0] and "95% CI" in main.hovertext[0]
-    assert "Count" in main.hovertext[0] and "%" in main.hovertext[0]
+    # Per-area hover pieces are short; their labels live once in the template.
+    assert "compared with England" in main.hovertemplate and "95% CI" in main.hovertemplate
+    assert "count / denominator" in main.hovertemplate and "%{customdata[1]}" in main.hovertemplate
+    assert " / " in main.hovertext[0] and "%" in main.text[0] and " to " in main.text[0]
     assert fig.layout.uirevision and fig.layout.map.uirevision
     assert fig.layout.map.style == "white-bg"
     assert "synthetic outcome" in fig.layout.title.text
@@ -86,7 +94,8 @@ def test_legend_counts_and_no_data(meta):
     for cat, n in counts.items():
         assert names[f"{cat} ({n})"] is True
     assert names["No data (7)"] is True
-    assert names["Higher (0)"] is False  # polarity indicator: no Higher/Lower
+    higher = LEGEND_START + LEGEND_KEYS.index(("category", s.HIGHER))
+    assert fig.data[higher].visible is False  # polarity indicator: no Higher/Lower
     assert len(fig.data[UNDERLAY].locations) == 108
 
 
@@ -157,7 +166,12 @@ def test_map_update_is_exactly_the_patch_between_two_indicators(geo, options_b):
     fig_b = choropleth(frame_b, geo, meta_b, **{"selected": ["E38000001"], **options_b})
     update = map_update(frame_b, meta_b, **{"selected": ["E38000001"], **options_b}, all_areas=ids)
     flat_a, flat_b = _flatten(_json(fig_a)), _flatten(_json(fig_b))
-    changed = {p for p in set(flat_a) | set(flat_b) if flat_a.get(p) != flat_b.get(p)}
+    hidden_in_b = {i for i, tr in enumerate(fig_b.data) if i >= LEGEND_START and tr.visible is False}
+    changed = {
+        p
+        for p in set(flat_a) | set(flat_b)
+        if flat_a.get(p) != flat_b.get(p) and not (p[0] == "data" and p[1] in hidden_in_b and p[2] != "visible")
+    }
     keys = set(update)
     # every changed property is in the update, and the update touches nothing constant
     assert changed <= keys, changed - keys
@@ -174,14 +188,21 @@ def test_map_update_paths_are_stable():
         ("locations",),
         ("z",),
         ("customdata",),
+        ("text",),
         ("hovertext",),
+        ("hovertemplate",),
         ("colorscale",),
         ("zmin",),
         ("zmax",),
         ("showscale",),
         ("colorbar", "title", "text"),
     }
-    assert set(map_update(frame, meta, colour="value")) == set(map_update(frame, meta))
+    # Apart from the names and colours of legend keys (sent only for keys shown), every
+    # colouring updates the same paths.
+    def fixed(update):
+        return {p for p in update if not (p[0] == "data" and p[1] >= LEGEND_START and p[2] != "visible")}
+
+    assert fixed(map_update(frame, meta, colour="value")) == fixed(map_update(frame, meta))
 
 
 def test_no_remote_urls_in_map(frame, meta, geo):

@@ -1,0 +1,58 @@
+"""Export figures: one chart PNG when the renderer is warm, and a board pack for one CCG.
+
+Run with ``python -m bench.exports`` (or through ``python -m bench`` once wired in).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import time
+
+from flask import Flask
+
+AREA = "E38000014"  # NHS Blackburn with Darwen CCG
+CHART = "/export/compare.png?indicator=qof_hyp&areas=" + AREA
+MAP = "/export/map.png?indicator=qof_hyp&areas=" + AREA
+
+
+def _timed(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: {response.status_code} {response.get_data(as_text=True)[:200]}")
+    return elapsed
+
+
+def measure(repeats: int = 3) -> dict:
+    """Median warm PNG times (compare chart, map) and one board pack (PDF and PPTX) in seconds."""
+    from callbacks.cache import init_cache
+    from callbacks.exports import register_export_routes
+    from data.settings import get_settings
+
+    server = Flask("bench-exports")
+    init_cache(server, get_settings())
+    register_export_routes(server)
+    client = server.test_client()
+    started = time.perf_counter()
+    _timed(client, CHART)  # starts Chromium and loads the model
+    cold = time.perf_counter() - started
+    _timed(client, MAP)
+    chart = statistics.median(_timed(client, CHART) for _ in range(repeats))
+    map_png = statistics.median(_timed(client, MAP) for _ in range(repeats))
+    pack_pdf = _timed(client, f"/export/pack.pdf?areas={AREA}")
+    pack_pptx = _timed(client, f"/export/pack.pptx?areas={AREA}")
+    return {
+        "export_first_png_s": round(cold, 2),
+        "export_png_warm_s": round(chart, 3),
+        "export_map_png_warm_s": round(map_png, 3),
+        "board_pack_s": round(pack_pdf, 2),
+        "board_pack_pptx_s": round(pack_pptx, 2),
+    }
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.ERROR)
+    print(json.dumps(measure(), indent=1))

@@ -1,0 +1,337 @@
+"""Export routes under /export/ and the footer's download links and board-pack callback.
+
+``GET /export/<page>.<png|svg|pdf|csv|xlsx>?<page query>[&size=slide|a4|screen]`` and
+``GET /export/pack.<pdf|pptx>?areas=...&benchmark=...&ci=...`` return files with stable
+names. Every query is validated through ``layouts.state.parse_query``: anything it would
+have to change is a 400 with its notice; unknown pages and formats are 404. Nothing in
+the query is used as a path.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+import plotly.graph_objects as go
+from dash import DiskcacheManager, Input, Output, State, callback, dcc
+from dash.exceptions import PreventUpdate
+from flask import Flask, Response, request
+
+from callbacks.views import (
+    _map_inputs,
+    compare_figure,
+    explorer_outputs,
+    overview_figure_for,
+    spine_outputs,
+    trends_figure,
+)
+from data import schema as s
+from data.model import load_model
+from data.queries import AREA_GEOGRAPHIES
+from data.settings import get_settings
+from data.views import meta_dict
+from figures.map import choropleth
+from layouts import ids
+from layouts.exports import CHART_PAGES, export_links
+from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, to_query
+from reports import describe, tables
+from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
+from reports.pack import build_pack
+from reports.render import Renderer, RenderError, get_renderer
+
+log = logging.getLogger(__name__)
+
+CHART_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("csv", "xlsx")
+PACK_FORMATS = ("pdf", "pptx")
+EXPORT_PAGES = {**{p: CHART_FORMATS + DATA_FORMATS for p in CHART_PAGES}, "table": DATA_FORMATS}
+MIMETYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+MAX_QUERY = 2000
+PACK_KEYS = ("areas", "benchmark", "ci")
+
+
+class BadExport(ValueError):
+    """A request the exports cannot answer: ``status`` (400/404) and a short message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- figures -------------------------------------------------------------------
+
+
+def export_map(state: dict) -> go.Figure:
+    """The map as the app draws it, with the GeoJSON embedded (kaleido cannot fetch our URLs)."""
+    model = load_model()
+    frame, layer = _map_inputs(state)
+    cartogram = layer.endswith("_cartogram")
+    return choropleth(
+        frame,
+        model.geojson[layer],
+        meta_dict(model, state["indicator"]),
+        colour=state["colour"],
+        palette=state["palette"],
+        ci=state["ci"],
+        benchmark=state["benchmark"],
+        selected=state["areas"],
+        region_outlines=model.geojson.get("nhser21"),
+        cartogram=cartogram,
+    )
+
+
+def figure_for(state: dict, page: str) -> go.Figure:
+    """The figure a chart page shows for ``state`` (the app's own builders)."""
+    if page == "map":
+        return export_map(state)
+    if page == "compare":
+        return compare_figure(state)
+    if page == "spine":
+        return spine_outputs(state)[0]
+    if page == "trends":
+        return trends_figure(state)
+    if page == "overview":
+        return overview_figure_for(state)
+    if page == "explorer":
+        return explorer_outputs(state, False, "region", False)[0]
+    raise BadExport(404, f"The {page} page has no chart to export.")
+
+
+# --- validation ----------------------------------------------------------------
+
+
+def split_name(name: str, allowed: dict[str, tuple[str, ...]]) -> tuple[str, str]:
+    """'map.png' -> ('map', 'png'), checked against fixed allow-lists (404 otherwise)."""
+    page, dot, fmt = name.rpartition(".")
+    if not dot or page not in allowed:
+        raise BadExport(404, f"No export called {name!r}: pages are {', '.join(allowed)}.")
+    if fmt not in allowed[page]:
+        raise BadExport(404, f"The {page} page exports as {', '.join(allowed[page])}, not {fmt!r}.")
+    return page, fmt
+
+
+def query_params(raw: bytes, allowed_keys: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """The query string (decoded) and its single-valued parameters; 400 if malformed."""
+    if len(raw) > MAX_QUERY:
+        raise BadExport(400, f"Query string too long (over {MAX_QUERY} characters).")
+    try:
+        text = raw.decode("utf-8")
+        params = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadExport(400, f"Malformed query string: {exc}.") from None
+    unknown = sorted(set(params) - set(allowed_keys))
+    if unknown:
+        raise BadExport(400, f"Unknown query parameter(s): {', '.join(unknown)}.")
+    repeated = sorted(k for k, v in params.items() if len(v) > 1)
+    if repeated:
+        raise BadExport(400, f"Query parameter given more than once: {', '.join(repeated)}.")
+    return text, {k: v[0] for k, v in params.items()}
+
+
+def export_notice(notice: str) -> str:
+    """A parse_query notice without its fallback ('...: showing X.'): an export never substitutes."""
+    text = re.sub(r"(:\s*(showing|using|kept)\b.*$)|(\s*\(ignored\)\.?$)", "", notice).rstrip(".")
+    return text + "."
+
+
+def checked_state(query: str, page: str) -> dict:
+    """The selection for an export; any notice parse_query raises (unknown code...) is a 400."""
+    model = load_model()
+    state, notices = parse_query(model, query)
+    if notices:
+        raise BadExport(400, " ".join(export_notice(n) for n in notices))
+    if page == "spine" and not state["areas"]:
+        raise BadExport(400, "The spine chart needs at least one area: add areas=<code>.")
+    state["page"] = page
+    return state
+
+
+def chart_size(params: dict[str, str]):
+    name = params.get("size", DEFAULT_SIZE)
+    if name not in SIZES:
+        raise BadExport(400, f"Unknown size {name!r}: use {', '.join(SIZES)}.")
+    return name
+
+
+def view_link(root: str, page: str, state: dict) -> str:
+    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
+
+
+# --- producing files -------------------------------------------------------------
+
+
+def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes, str]:
+    """(file bytes, file name) for one view export."""
+    query, params = query_params(raw_query, QUERY_ORDER + ("size",))
+    size_name = chart_size(params)
+    state = checked_state(query, page)
+    model = load_model()
+    prov = describe.provenance(model, state, page, view_link(root, page, state))
+    name = describe.file_name(state, page, fmt)
+    if fmt in DATA_FORMATS:
+        frame = tables.view_table(model, state, page)
+        meta = tables.metadata(model, state, page, prov)
+        return (tables.csv_bytes if fmt == "csv" else tables.xlsx_bytes)(frame, meta), name
+    fig = figure_for(state, page)
+    size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
+    scale = size.png_scale() if fmt == "png" else 1.0
+    body = get_renderer().render(decorate(fig, prov, size), fmt, size.width, size.height, scale)
+    if size_name != DEFAULT_SIZE:
+        name = name.replace(f".{fmt}", f"_{size_name}.{fmt}")
+    return body, name
+
+
+def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
+    """Areas, benchmark and CI of a pack request (areas required, known, of an area geography)."""
+    query, params = query_params(raw_query, PACK_KEYS)
+    if not params.get("areas", "").strip():
+        raise BadExport(400, "A board pack needs areas=<code>[,<code>...].")
+    model = load_model()
+    tokens = [t.strip() for t in params["areas"].split(",") if t.strip()]
+    if len(tokens) > MAX_AREAS:
+        raise BadExport(400, f"At most {MAX_AREAS} areas in one board pack.")
+    state = checked_state(query, "pack")
+    lookup = known_area_codes(model)
+    areas = model.areas[model.areas[s.AREA_CODE].isin(state["areas"])]
+    not_areas = sorted(
+        set(state["areas"]) - set(areas.loc[areas[s.GEOGRAPHY].isin(AREA_GEOGRAPHIES), s.AREA_CODE])
+    )
+    if not_areas or any(t.lower() not in lookup for t in tokens):
+        raise BadExport(400, f"Not a CCG or similar area: {', '.join(not_areas)}.")
+    return state["areas"], state["benchmark"], state["ci"]
+
+
+def pack_name(areas: list[str], fmt: str) -> str:
+    return f"ccg-outcomes_board-pack_{'-'.join(areas[:3])}.{fmt}"
+
+
+def _attachment(body: bytes, name: str, fmt: str) -> Response:
+    response = Response(body, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _error(exc: BadExport) -> Response:
+    return Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+
+
+def register_export_routes(server: Flask) -> None:
+    """GET /export/<page>.<fmt> and /export/pack.<fmt> (see the module docstring)."""
+
+    @server.route("/export/<name>")
+    def export(name: str) -> Response:
+        try:
+            if name.startswith("pack."):
+                _, fmt = split_name(name, {"pack": PACK_FORMATS})
+                areas, benchmark, ci = pack_request(request.query_string)
+                body = build_pack(
+                    load_model(),
+                    areas,
+                    fmt,
+                    benchmark=benchmark,
+                    ci=ci,
+                    figure_for=figure_for,
+                    link_root=request.host_url,
+                    renderer=get_renderer(),
+                )
+                return _attachment(body, pack_name(areas, fmt), fmt)
+            page, fmt = split_name(name, EXPORT_PAGES)
+            body, file_name = export_file(page, fmt, request.query_string, request.host_url)
+            return _attachment(body, file_name, fmt)
+        except BadExport as exc:
+            return _error(exc)
+        except RenderError as exc:
+            log.error("export %s failed: %s", name, exc)
+            return Response(
+                "The image could not be rendered; try again shortly.\n", status=503, mimetype="text/plain"
+            )
+
+
+# --- footer: links and the board pack ---------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def background_manager() -> DiskcacheManager:
+    """Background callbacks' job store: a diskcache in OUTCOMES_CACHE_DIR (shared by workers)."""
+    import diskcache
+
+    directory = get_settings().cache_dir / "background-callbacks"
+    directory.mkdir(parents=True, exist_ok=True)
+    return DiskcacheManager(diskcache.Cache(str(directory)), expire=3600)
+
+
+def links_for(state: dict):
+    page = state.get("page", "map")
+    query = to_query(state)
+    if page == "spine" and not state.get("areas"):
+        return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
+    return export_links(page, query, ready=True)
+
+
+@callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.STATE, "data"))
+def update_export_links(state):
+    if not state:
+        raise PreventUpdate
+    return links_for(state)
+
+
+def pack_status(state: dict | None) -> str | None:
+    """Why the pack cannot be built for this selection, or None."""
+    if not state or not state.get("areas"):
+        return "Choose a CCG first (click the map or search), then build its board pack."
+    return None
+
+
+@callback(
+    Output(ids.PACK_DOWNLOAD, "data"),
+    Output(ids.PACK_STATUS, "children"),
+    Input(ids.PACK_BUTTON, "n_clicks"),
+    State(ids.STATE, "data"),
+    State(ids.URL, "href"),
+    background=True,
+    manager=background_manager(),
+    progress=[Output(ids.PACK_PROGRESS, "value"), Output(ids.PACK_PROGRESS, "max")],
+    progress_default=["0", "1"],
+    running=[
+        (Output(ids.PACK_BUTTON, "disabled"), True, False),
+        (Output(ids.PACK_PROGRESS, "hidden"), False, True),
+    ],
+    prevent_initial_call=True,
+)
+def build_board_pack(set_progress, n_clicks, state, href):
+    if not n_clicks:
+        raise PreventUpdate
+    problem = pack_status(state)
+    if problem:
+        return None, problem
+    parts = urlsplit(href or "")
+    root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
+
+    def progress(done: int, total: int, _message: str) -> None:
+        set_progress((str(done), str(total)))
+
+    # A background job runs in its own process: its Chromium is started and closed here.
+    with Renderer(tabs=2) as renderer:
+        body = build_pack(
+            load_model(),
+            state["areas"],
+            "pdf",
+            benchmark=state["benchmark"],
+            ci=state["ci"],
+            figure_for=figure_for,
+            link_root=root,
+            renderer=renderer,
+            progress=progress,
+        )
+    name = pack_name(state["areas"], "pdf")
+    return dcc.send_bytes(body, name), f"Board pack ready: {name}"

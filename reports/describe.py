@@ -1,0 +1,153 @@
+"""Words about a view for its exports: title, subtitle, source, method and file name.
+
+Everything is derived from the selection (``layouts.state`` dict) and the model's
+catalogue, so a chart, its data file and the board pack describe a view the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from data import schema as s
+from data.model import Model
+from reports.decorate import Provenance
+
+INDICATOR_PAGES = ("map", "compare", "table", "trends")
+MAP_PAGES = ("map",)
+APP_NAME = "CCG Outcomes Explorer"
+
+
+def _names(model: Model, codes: list[str]) -> list[str]:
+    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+    return [str(names.get(c, c)) for c in codes]
+
+
+def _variable_name(model: Model, var: str) -> str:
+    if var.startswith("demo:"):
+        key = var[len("demo:") :]
+        demo = model.demographic_catalogue
+        return str(demo.at[key, "name"]) if key in demo.index and "name" in demo.columns else key
+    return str(model.catalogue.at[var, "name"])
+
+
+def benchmark_text(state: dict) -> str:
+    return "compared with England" if state["benchmark"] == "england" else "compared with the NHS region"
+
+
+def title_for(model: Model, state: dict, page: str) -> str:
+    meta = model.catalogue.loc[state["indicator"]]
+    if page == "map":
+        return f"{meta['name']}: map"
+    if page == "compare":
+        return f"{meta['name']}: areas compared"
+    if page == "table":
+        return f"{meta['name']}: table"
+    if page == "trends":
+        who = ", ".join(_names(model, state["areas"])) or "England"
+        return f"{meta['name']}: trend for {who}"
+    if page == "spine":
+        return f"Spine chart: {', '.join(_names(model, state['areas']))}"
+    if page == "explorer":
+        return f"{_variable_name(model, state['y'])} against {_variable_name(model, state['x'])}"
+    if page == "overview":
+        return "Overview: every indicator for every CCG (April 2021)"
+    raise ValueError(f"unknown page {page!r}")
+
+
+def subtitle_for(model: Model, state: dict, page: str) -> str:
+    """Indicator, period, geography, sex, benchmark and CI level, as the page uses them."""
+    ci = f"{state['ci']}% confidence intervals"
+    geography = s.GEOGRAPHIES.get(state["geography"], state["geography"])
+    region = ""
+    if state.get("region") and page in ("compare", "table", "overview"):
+        region = "; " + _names(model, [state["region"]])[0]
+    if page in INDICATOR_PAGES:
+        meta = model.catalogue.loc[state["indicator"]]
+        unit = f" ({meta['unit']})" if meta["unit"] not in ("count", "value", "") else ""
+        period = "all periods" if page == "trends" else state["period"]
+        parts = [f"{meta['short_name']}{unit}", period, f"{geography}{region}", state["sex"]]
+        return " · ".join(parts + [benchmark_text(state), ci])
+    if page == "spine":
+        return " · ".join(["All indicators, latest period of each", geography, benchmark_text(state), ci])
+    if page == "overview":
+        return " · ".join(
+            [f"All indicators, latest period of each{region}", "CCG (April 2021)", benchmark_text(state), ci]
+        )
+    if page == "explorer":
+        return " · ".join(
+            [f"{state['y']} ({state['period']}) against {state['x']}", "CCG (April 2021)", "95% CI"]
+        )
+    raise ValueError(f"unknown page {page!r}")
+
+
+def _indicators_of(model: Model, state: dict, page: str) -> list[str]:
+    if page in INDICATOR_PAGES:
+        return [state["indicator"]]
+    if page == "explorer":
+        return [v for v in (state["x"], state["y"]) if not v.startswith("demo:")]
+    return list(model.catalogue.index)
+
+
+def source_for(model: Model, state: dict, page: str) -> str:
+    cat = model.catalogue.loc[_indicators_of(model, state, page)]
+    publishers = list(dict.fromkeys(cat["publisher"].astype(str)))
+    text = "; ".join(publishers[:4])
+    if len(publishers) > 4:
+        text += f"; and {len(publishers) - 4} more (see the data file's metadata)"
+    if page == "explorer" and any(v.startswith("demo:") for v in (state["x"], state["y"])):
+        text += "; area demographics (ONS, MHCLG)"
+    return text + f". Compiled by the {APP_NAME}."
+
+
+def method_for(model: Model, state: dict, page: str) -> str:
+    ci = state["ci"]
+    versus = "England" if state["benchmark"] == "england" else "the area's NHS region"
+    if page == "explorer":
+        return (
+            "Ordinary least squares across areas; associations between areas are not associations "
+            "between people (ecological fallacy)."
+        )
+    ci_methods = ", ".join(
+        dict.fromkeys(model.catalogue.loc[_indicators_of(model, state, page), "ci_method"])
+    )
+    return (
+        f"Each value is compared with {versus}: significantly better or worse where the {ci}% "
+        f"confidence interval excludes the benchmark, otherwise similar (Fingertips method; "
+        f"intervals: {ci_methods}). Indicators with no polarity are marked higher or lower."
+    )
+
+
+def provenance(model: Model, state: dict, page: str, link: str) -> Provenance:
+    """Title, subtitle and footer facts for one view."""
+    return Provenance(
+        title=title_for(model, state, page),
+        subtitle=subtitle_for(model, state, page),
+        source=source_for(model, state, page),
+        method=method_for(model, state, page),
+        link=link,
+        boundaries=page in MAP_PAGES,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
+
+
+def file_name(state: dict, page: str, fmt: str) -> str:
+    """``ccg-outcomes_map_qof_hyp_2022-23_ccg21.png``: page, what it shows, extension."""
+    if page in INDICATOR_PAGES:
+        parts = [
+            state["indicator"],
+            "all-periods" if page == "trends" else state["period"],
+            state["geography"],
+        ]
+        if page == "trends" and state["areas"]:
+            parts.append("-".join(state["areas"][:3]))
+    elif page == "spine":
+        parts = ["-".join(state["areas"][:3]) or "no-area", state["benchmark"]]
+    elif page == "explorer":
+        parts = [state["y"], "vs", state["x"]]
+    else:
+        parts = [state.get("region") or "england", state["benchmark"]]
+    body = "_".join(_slug(str(p)) for p in parts)
+    return f"ccg-outcomes_{page}_{body}.{fmt}"

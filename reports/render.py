@@ -1,0 +1,136 @@
+"""Server-side rendering of plotly figures to PNG, SVG and PDF with kaleido.
+
+Kaleido 1.x drives a headless Chromium through choreographer. We always hand it the
+system browser (``BROWSER_PATH`` or Debian's ``/usr/bin/chromium``) and disable MathJax
+(a CDN script), so nothing is fetched at run time. Starting Chromium takes seconds, so
+each process keeps one warm ``Renderer`` (an asyncio loop in a daemon thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import functools
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import Any
+
+import kaleido
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("png", "svg", "pdf")
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+RENDER_TIMEOUT_S = 90
+
+
+class RenderError(RuntimeError):
+    """Chromium is missing or a figure could not be rendered."""
+
+
+def chromium_path() -> str:
+    """The system Chromium kaleido should drive (never a downloaded one)."""
+    explicit = os.environ.get("BROWSER_PATH")
+    if explicit:
+        if not os.access(explicit, os.X_OK):
+            raise RenderError(f"BROWSER_PATH={explicit!r} is not an executable")
+        return explicit
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RenderError(
+        "no Chromium found: install Debian's chromium package (scripts/install-system-deps.sh) "
+        "or set BROWSER_PATH"
+    )
+
+
+class Renderer:
+    """One headless Chromium (``tabs`` pages) kept open for many renders; thread-safe."""
+
+    def __init__(self, tabs: int = 2, browser: str | None = None) -> None:
+        self.tabs = tabs
+        self.browser = browser or chromium_path()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: Any = None
+        self._lock = threading.Lock()
+
+    def start(self) -> Renderer:
+        with self._lock:
+            if self._kaleido is not None:
+                return self
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
+            thread.start()
+
+            async def open_browser():
+                k = kaleido.Kaleido(n=self.tabs, path=self.browser, mathjax=False, timeout=RENDER_TIMEOUT_S)
+                await k.open()
+                return k
+
+            try:
+                self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(60)
+            except Exception as exc:
+                loop.call_soon_threadsafe(loop.stop)
+                raise RenderError(f"could not start Chromium at {self.browser}: {exc}") from exc
+            self._loop = loop
+            log.info("kaleido started with %s (%d tabs)", self.browser, self.tabs)
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            if self._kaleido is None or self._loop is None:
+                return
+            try:
+                asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(30)
+            except Exception as exc:  # closing a dead browser: nothing more to do
+                log.warning("closing kaleido: %s", exc)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._kaleido, self._loop = None, None
+
+    def __enter__(self) -> Renderer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _submit(self, fig: Any, opts: dict) -> Future:
+        self.start()
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
+
+    def render(self, fig: Any, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
+        """Bytes of one figure as ``fmt`` (png, svg or pdf) at width x height CSS pixels."""
+        return self.render_many([(fig, fmt, width, height, scale)])[0]
+
+    def render_many(self, jobs: Sequence[tuple[Any, str, int, int, float]]) -> list[bytes]:
+        """Render several figures concurrently (one per open tab), results in job order."""
+        for job in jobs:
+            if job[1] not in FORMATS:
+                raise ValueError(f"format must be one of {FORMATS}, not {job[1]!r}")
+        futures = [
+            self._submit(fig, {"format": fmt, "width": w, "height": h, "scale": sc})
+            for fig, fmt, w, h, sc in jobs
+        ]
+        try:
+            return [f.result(RENDER_TIMEOUT_S + 10) for f in futures]
+        except Exception as exc:
+            log.exception("render failed; restarting Chromium for the next request")
+            self.close()
+            raise RenderError(f"rendering failed: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer_for(pid: int) -> Renderer:
+    renderer = Renderer(tabs=int(os.environ.get("OUTCOMES_EXPORT_TABS", "2")))
+    atexit.register(renderer.close)
+    return renderer
+
+
+def get_renderer() -> Renderer:
+    """This process's warm renderer (a fresh one after a fork, e.g. in a gunicorn worker)."""
+    return _renderer_for(os.getpid()).start()

@@ -1,0 +1,48 @@
+"""The map callback request as Chromium sends it (the shape tests/unit/callbacks/test_cb_map_patch.py posts)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data.model import load_model
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_request_shape_and_patch_on_indicator_change(app_page):
+    model = load_model()
+    app_page.goto("/map?indicator=qof_hyp")
+    app_page.wait_graph("map-graph", min_traces=16)
+    app_page.settle()
+    first = [r for r in app_page.requests if r.post_data and r.post_data.startswith('{"output":"..map-graph')]
+    assert len(first) == 1
+    payload = json.loads(first[0].post_data)
+    assert payload["outputs"] == [
+        {"id": "map-graph", "property": "figure"},
+        {"id": "map-layer-store", "property": "data"},
+        {"id": "map-summary", "property": "children"},
+    ]
+    assert [(i["id"], i["property"]) for i in payload["inputs"]] == [("state-store", "data")]
+    assert payload["state"] == [{"id": "map-layer-store", "property": "data"}]  # nothing shown yet
+    assert payload["changedPropIds"] == ["state-store.data"]
+    response = first[0].response().json()["response"]
+    assert response["map-layer-store"]["data"] == "ccg21"
+    full_bytes = len(first[0].response().body())
+
+    # change the indicator in the page: the second map request carries the layer and gets a Patch
+    app_page.choose("ctl-indicator", "Dementia diagnosis", "Dementia diagnosis rate 65+")
+    app_page.page.wait_for_function("() => location.search.includes('indicator=dementia_ddr_65plus')")
+    app_page.settle()
+    maps = [r for r in app_page.requests if r.post_data and r.post_data.startswith('{"output":"..map-graph')]
+    assert len(maps) == 2
+    second = json.loads(maps[1].post_data)
+    assert second["state"] == [{"id": "map-layer-store", "property": "data", "value": "ccg21"}]
+    body = maps[1].response().body()
+    fig = json.loads(body)["response"]["map-graph"]["figure"]
+    assert fig["__dash_patch_update"] == "__dash_patch_update"
+    assert b"geojson" not in body
+    assert len(body) < full_bytes
+    geo = [r for r in app_page.requests if r.url.endswith(f"/geo/{model.fingerprint}/ccg21.json")]
+    assert len(geo) == 1  # the boundaries are fetched once, not again for the Patch

@@ -1,0 +1,33 @@
+"""Fixtures for the callback tests: the real app (for its Flask cache) and selections from URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from layouts.state import parse_query
+
+
+@pytest.fixture(scope="session")
+def dash_app():
+    import app as app_module  # builds the app and registers every callback once
+
+    return app_module.app
+
+
+@pytest.fixture()
+def app_ctx(dash_app):
+    """A Flask request context, so the memoised (flask-caching) helpers work."""
+    with dash_app.server.test_request_context():
+        yield dash_app
+
+
+@pytest.fixture()
+def state_for(model):
+    """``state_for("?indicator=...", page="map")``: the selection a URL gives, as the store holds it."""
+
+    def make(query: str = "", page: str = "map") -> dict:
+        state, notices = parse_query(model, query)
+        assert notices == [], notices
+        return {**state, "page": page}
+
+    return make

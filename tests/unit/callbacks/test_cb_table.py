@@ -1,0 +1,85 @@
+"""callbacks.table: the grid rows, columns and CSV name for a real selection."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from dash.exceptions import PreventUpdate
+
+from callbacks import table
+from data import schema as s
+
+KERNOW, SOUTH_WEST = "E38000089", "E40000006"
+COLUMNS = [
+    "area_code",
+    "ods_code",
+    "area_name",
+    "region_name",
+    "value",
+    "lower",
+    "upper",
+    "count",
+    "denominator",
+    "category",
+    "note",
+]
+
+
+def test_rows_for_all_areas(app_ctx, model, state_for):
+    rows = table.table_rows(state_for("?indicator=qof_hyp"))
+    expected = model.slice("qof_hyp", "ccg21", "2022/23", "Persons")
+    assert len(rows) == len(expected) == 106
+    assert list(rows[0]) == COLUMNS
+    kernow = next(r for r in rows if r["area_code"] == KERNOW)
+    truth = expected.set_index(s.AREA_CODE).loc[KERNOW]
+    assert kernow["ods_code"] == "11N" and kernow["area_name"] == "NHS Kernow CCG"
+    assert kernow["region_name"] == "South West"
+    assert math.isclose(kernow["value"], truth[s.VALUE])
+    assert math.isclose(kernow["lower"], truth[s.LOWER95]) and math.isclose(kernow["upper"], truth[s.UPPER95])
+    assert kernow["category"] == truth[s.CMP_ENGLAND_95]
+    # JSON-safe: no NaN anywhere (missing is None)
+    assert not any(isinstance(v, float) and math.isnan(v) for r in rows for v in r.values())
+
+
+def test_rows_follow_ci_benchmark_and_region(app_ctx, model, state_for):
+    rows = table.table_rows(state_for(f"?indicator=qof_hyp&ci=99.8&benchmark=region&region={SOUTH_WEST}"))
+    assert {r["region_name"] for r in rows} == {"South West"} and len(rows) == 7
+    truth = model.slice("qof_hyp", "ccg21", "2022/23", "Persons").set_index(s.AREA_CODE)
+    for r in rows:
+        assert math.isclose(r["lower"], truth.at[r["area_code"], s.LOWER998])
+        assert r["category"] == truth.at[r["area_code"], s.CMP_REGION_998]
+
+
+def test_rows_for_an_older_geography(app_ctx, model, state_for):
+    rows = table.table_rows(state_for("?indicator=ft_91547&geography=ccg20&period=2019/20"))
+    assert len(rows) == len(model.slice("ft_91547", "ccg20", "2019/20", "Persons"))
+    assert all(r["ods_code"] for r in rows)
+
+
+def test_update_table_outputs(app_ctx, state_for):
+    rows, cols, csv, summary = table.update_table(
+        state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table")
+    )
+    assert csv == {"fileName": "ft_91547_ccg21_2020-21.csv"}
+    assert [c["field"] for c in cols] == COLUMNS
+    assert cols[5]["headerName"] == "Lower 99.8% CI"
+    assert summary.startswith(f"{len(rows)} areas · ") and summary.endswith("· 2020/21 · Persons")
+
+
+def test_update_table_only_on_its_page(app_ctx, state_for):
+    with pytest.raises(PreventUpdate):
+        table.update_table(state_for("", page="map"))
+
+
+def test_column_defs_units():
+    cols = table.column_defs("%", "95")
+    by = {c["field"]: c for c in cols}
+    assert by["value"]["headerName"] == "Value (%)"
+    assert by["upper"]["headerName"] == "Upper 95% CI"
+    assert by["area_code"]["pinned"] == "left"
+    assert by["value"]["filter"] == "agNumberColumnFilter"
+
+
+def test_download_button_asks_the_grid_for_a_csv():
+    assert table.download_table(1) is True

@@ -1,0 +1,273 @@
+"""callbacks.views: each page's figure for a real selection (the plain functions and the callbacks)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import Patch, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks import views
+from data import schema as s
+from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
+
+KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"  # NCL: North Central London
+
+
+def region_areas(model, region: str, geography: str = "ccg21") -> set[str]:
+    a = model.areas
+    return set(a.loc[(a[s.GEOGRAPHY] == geography) & (a["region_code"] == region), s.AREA_CODE])
+
+
+def with_value(model, indicator, period, geography="ccg21", sex="Persons") -> set[str]:
+    rows = model.slice(indicator, geography, period, sex)
+    return set(rows.loc[rows[s.VALUE].notna(), s.AREA_CODE])
+
+
+def patch_ops(patch: Patch) -> dict[tuple, object]:
+    return {tuple(op["location"]): op["params"].get("value") for op in patch.to_plotly_json()["operations"]}
+
+
+@pytest.mark.parametrize(
+    ("geography", "layout", "layer"),
+    [
+        ("ccg21", "boundaries", "ccg21"),
+        ("sicbl22", "boundaries", "ccg21"),
+        ("ccg19", "cartogram", "ccg19_cartogram"),
+        ("ccg18", "cartogram", "ccg18_cartogram"),
+        ("ccg21", "cartogram", "ccg21"),
+        ("icb22", "boundaries", "icb22"),
+    ],
+)
+def test_map_layer(geography, layout, layer):
+    assert views.map_layer(geography, layout) == layer
+
+
+def test_full_map_points_at_boundary_urls(app_ctx, model, state_for):
+    state = state_for(f"?indicator=qof_hyp&areas={KERNOW},{NCL}&ci=99.8")
+    fig = views.full_map(state)
+    url = f"/geo/{model.fingerprint}/ccg21.json"
+    assert [t.geojson for t in fig.data[:4]] == [url, url, f"/geo/{model.fingerprint}/nhser21.json", url]
+    assert "FeatureCollection" not in json.dumps(fig.to_plotly_json()["data"])  # nothing embedded
+    assert len(fig.data[UNDERLAY].locations) == 106
+    expected = with_value(model, "qof_hyp", "2022/23")
+    main = fig.data[MAIN]
+    assert sum(z is not None for z in main.z) == len(expected) == 106
+    assert set(main.locations) >= expected
+    assert list(fig.data[SELECTED].locations) == [KERNOW, NCL]
+    counts = [
+        int(t.name.rsplit("(", 1)[1].rstrip(")"))
+        for t in fig.data[LEGEND_START : LEGEND_START + 6]
+        if t.visible is not False
+    ]
+    assert sum(counts) == 106  # category legend keys add up to the areas
+    assert "99.8% CI" in fig.layout.title.text
+
+
+def test_full_map_sicbl22_uses_ccg21_polygons(app_ctx, model, state_for):
+    state = state_for("?indicator=dementia_ddr_65plus&geography=sicbl22")
+    fig = views.full_map(state)
+    assert fig.data[MAIN].geojson == f"/geo/{model.fingerprint}/ccg21.json"
+    shown = set(fig.data[MAIN].locations)
+    assert shown <= {f["id"] for f in model.geojson["ccg21"]["features"]}
+
+
+def test_map_patch_holds_values_not_boundaries(app_ctx, model, state_for):
+    state = state_for(f"?indicator=dementia_ddr_65plus&period=2024-10&areas={KERNOW}")
+    patch = views.map_patch(state)
+    assert isinstance(patch, Patch)
+    ops = patch_ops(patch)
+    assert "geojson" not in json.dumps(patch.to_plotly_json())
+    assert not any("geojson" in loc for loc in ops)
+    expected = with_value(model, "dementia_ddr_65plus", "2024-10")
+    z = ops[("data", MAIN, "z")]
+    assert sum(v is not None for v in z) == len(expected)
+    assert ops[("data", SELECTED, "locations")] == [KERNOW]
+    assert "2024-10" in ops[("layout", "title", "text")]
+
+
+def test_map_patch_equals_full_map_values(app_ctx, state_for):
+    state = state_for(f"?indicator=ft_91547&period=2020/21&colour=quintile&areas={NCL}")
+    fig = views.full_map(state).to_plotly_json()
+    for (kind, index, *rest), value in patch_ops(views.map_patch(state)).items():
+        node = fig[kind][index] if kind == "data" else fig[kind][index]
+        for key in rest:
+            node = node[key]
+        assert node == value or list(node) == list(value), (kind, index, rest)
+
+
+def test_map_summary_text(app_ctx, model, state_for):
+    summary = views.map_summary(state_for("?indicator=dementia_ddr_65plus&geography=sicbl22"))
+    n = len(with_value(model, "dementia_ddr_65plus", "2025-01", "sicbl22"))
+    assert summary[0].children == f"{n} of 106 areas have a value for 2025-01."
+    assert any("Sub-ICB" in part.children for part in summary[1:])
+
+
+def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for):
+    state = state_for("?indicator=qof_hyp")
+    fig, layer, _ = views.update_map(state, None)
+    assert layer == "ccg21" and not isinstance(fig, Patch)
+    patch, layer2, _ = views.update_map(state_for("?indicator=dementia_ddr_65plus"), "ccg21")
+    assert isinstance(patch, Patch) and layer2 is no_update
+    fig3, layer3, _ = views.update_map(state_for("?indicator=qof_hyp&geography=icb22"), "ccg21")
+    assert layer3 == "icb22" and not isinstance(fig3, Patch)
+    assert len(fig3.data[UNDERLAY].locations) == 42
+
+
+@pytest.mark.parametrize(
+    ("callback", "args"),
+    [
+        (views.update_map, ("compare", None)),
+        (views.update_compare, ("map",)),
+        (views.update_spine, ("map",)),
+        (views.update_trends, ("map",)),
+        (views.update_overview, ("map",)),
+        (views.update_explorer, ("map", [], "region", [])),
+    ],
+)
+def test_views_answer_only_for_their_page(app_ctx, state_for, callback, args):
+    page, *rest = args
+    with pytest.raises(PreventUpdate):
+        callback(state_for("", page=page), *rest)
+    with pytest.raises(PreventUpdate):
+        callback(None, *rest)
+
+
+def test_compare_figure_bars_for_one_region(app_ctx, model, state_for):
+    state = state_for(f"?indicator=qof_hyp&region={SOUTH_WEST}&areas={KERNOW}&ci=99.8")
+    fig = views.compare_figure(state)
+    bars = [t for t in fig.data if t.type == "bar"]
+    expected = with_value(model, "qof_hyp", "2022/23") & region_areas(model, SOUTH_WEST)
+    assert sum(len(t.y) for t in bars) == len(expected) == 7
+    assert {c[0] for t in bars for c in t.customdata} == expected
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
+    assert ticks["NHS Kernow CCG"] == "<b>▶ NHS Kernow CCG</b>"
+    assert sum(t.startswith("<b>") for t in ticks.values()) == 1
+    assert "South West only" in fig.layout.title.text
+
+
+def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
+    fig = views.compare_figure(state_for("?indicator=dementia_ddr_65plus&sort=name"))
+    order = list(fig.layout.yaxis.categoryarray)
+    assert len(order) == len(with_value(model, "dementia_ddr_65plus", "2025-01"))
+    assert order == sorted(order)
+
+
+def spine_expected(model, code: str) -> set[str]:
+    ind = model.indicators
+    mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == code) & (ind[s.SEX] == "Persons")]
+    return set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+
+
+def test_spine_outputs_for_two_areas(app_ctx, model, state_for):
+    fig, table = views.spine_outputs(state_for(f"?areas={KERNOW},{NCL}"))
+    expected = spine_expected(model, KERNOW)
+    markers = [t for t in fig.data if t.type == "scatter" and t.customdata is not None]
+    assert [t.name for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
+    assert {c[1] for c in markers[0].customdata} == expected
+    assert "NHS Kernow CCG, NHS North Central London CCG" in fig.layout.title.text
+    assert isinstance(table, html.Table)
+    body = table.children[1]
+    assert len(body.children) == len(expected)
+    head = [th.children for th in table.children[0].children.children]
+    assert "NHS Kernow CCG value" in head and "NHS North Central London CCG value" in head
+
+
+def test_spine_outputs_without_areas_asks_for_one(app_ctx, state_for):
+    fig, hint = views.spine_outputs(state_for(""))
+    assert isinstance(hint, html.P) and "Choose an area" in hint.children
+    assert not any(t.type == "scatter" and t.customdata is not None for t in fig.data)
+
+
+def test_explorer_outputs(app_ctx, model, state_for):
+    state = state_for(f"?x=demo:pct_65plus&y=qof_hyp&indicator=qof_hyp&areas={KERNOW}")
+    fig, note, outliers = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    demo = model.demographics["pct_65plus"].dropna()
+    expected = with_value(model, "qof_hyp", "2022/23") & set(demo.index)
+    groups = [t for t in fig.data if t.mode == "markers" and t.name != "Selected"]
+    assert sum(len(t.x) for t in groups) == len(expected)
+    assert len(groups) == 7  # one per region
+    assert note.startswith(f"{len(expected)} CCGs (April 2021) with both values")
+    selected = [t for t in fig.data if t.name == "Selected"]
+    assert len(selected) == 1 and list(selected[0].text) == ["NHS Kernow CCG"]
+    titles = [c.children for c in outliers if isinstance(c, html.H3)]
+    assert titles == ["Furthest above the line", "Furthest below the line"]
+    assert all(len(c.children) == 5 for c in outliers if isinstance(c, html.Ol))
+
+
+def test_explorer_outputs_by_category_weighted(app_ctx, state_for):
+    state = state_for("?indicator=dementia_ddr_65plus")
+    fig, _, _ = views.explorer_outputs(state, size_by_pop=True, colour_by="category", show_ci=True)
+    groups = [t for t in fig.data if t.mode == "markers"]
+    assert groups and all(t.error_y.visible is not False for t in groups)
+    assert all(isinstance(t.marker.size, tuple | list) for t in groups)
+
+
+def test_trends_figure(app_ctx, model, state_for):
+    state = state_for(f"?indicator=ft_91547&areas={KERNOW},{NCL}")
+    fig = views.trends_figure(state)
+    lines = {t.legendgroup: t for t in fig.data if t.mode == "lines+markers"}
+    assert set(lines) == {KERNOW, NCL}
+    assert lines[KERNOW].name.startswith("NHS Kernow CCG")
+    ind = model.indicators
+    kernow = ind[
+        (ind[s.INDICATOR_ID] == "ft_91547")
+        & (ind[s.GEOGRAPHY] == "ccg21")
+        & (ind[s.AREA_CODE] == KERNOW)
+        & ind[s.VALUE].notna()
+    ]
+    assert len(lines[KERNOW].x) == len(kernow) == 3
+    names = [t.name for t in fig.data if t.mode == "lines"]
+    assert "England" in names and "South West" in names  # the focus area's region
+
+
+def test_trends_figure_without_areas_shows_england(app_ctx, state_for):
+    fig = views.trends_figure(state_for("?indicator=qof_hyp"))
+    assert [t.name for t in fig.data] == ["England"]
+
+
+def test_overview_figure_for_a_region(app_ctx, model, state_for):
+    fig = views.overview_figure_for(state_for(f"?region={SOUTH_WEST}"))
+    heat = fig.data[0]
+    assert heat.type == "heatmap"
+    avail = model.frames["availability"]
+    avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
+    n_indicators = avail[s.INDICATOR_ID].nunique()
+    assert len(heat.x) == n_indicators
+    assert len(heat.y) == len(heat.z) == len(region_areas(model, SOUTH_WEST)) == 7
+    assert all(len(row) == n_indicators for row in heat.z)
+    legend = [t.name for t in fig.data[1:]]
+    cells = sum(int(n.rsplit("(", 1)[1].rstrip(")")) for n in legend)
+    assert cells == 7 * n_indicators  # every cell is in one legend entry (incl. no data)
+
+
+def test_overview_all_regions(app_ctx, state_for):
+    fig = views.overview_figure_for(state_for(""))
+    assert len(fig.data[0].y) == 106
+
+
+def test_update_definition_toggles(app_ctx, model, state_for):
+    state = state_for("?indicator=qof_hyp")
+    body, hidden = views.update_definition(0, state)
+    assert hidden is True
+    _, hidden1 = views.update_definition(1, state)
+    _, hidden2 = views.update_definition(2, state)
+    assert (hidden1, hidden2) == (False, True)
+    terms = [c.children for c in body.children if isinstance(c, html.Dt)]
+    values = [c.children for c in body.children if isinstance(c, html.Dd)]
+    assert terms[:2] == ["Indicator", "Definition"]
+    assert values[0] == model.catalogue.at["qof_hyp", "name"]
+    assert values[1] == str(model.catalogue.at["qof_hyp", "definition"])
+    with pytest.raises(PreventUpdate):
+        views.update_definition(1, None)
+
+
+def test_table_component_formats_numbers():
+    import pandas as pd
+
+    table = views.table_component(
+        pd.DataFrame({"a": ["x"], "v": [1234.5], "w": [0.123456], "n": [float("nan")]})
+    )
+    cells = [td.children for td in table.children[1].children[0].children]
+    assert cells == ["x", "1,234", "0.1235", ""]

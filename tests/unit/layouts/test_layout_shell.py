@@ -1,0 +1,132 @@
+"""layouts.shell / pages / controls: every id present once, options built from the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from layouts import ids
+from layouts.controls import area_options, controls, indicator_options, region_options
+from layouts.pages import pages, variable_options
+from layouts.shell import navigation, shell
+from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+
+
+def walk(component):
+    """Every component in a Dash tree (depth first)."""
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    if not isinstance(children, list | tuple):
+        children = [children]
+    for child in children:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def all_declared_ids() -> set[str]:
+    fixed = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
+    return fixed | {ids.page_container(p) for p in PAGES} | {ids.nav_link(p) for p in PAGES}
+
+
+# Declared in ids.py but used by no layout or callback yet (export pack, indicator info).
+NOT_IN_LAYOUT: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def layout(model):
+    return shell(model)
+
+
+@pytest.fixture(scope="module")
+def by_id(layout):
+    found: dict[str, list] = {}
+    for c in walk(layout):
+        cid = getattr(c, "id", None)
+        if cid is not None:
+            found.setdefault(cid, []).append(c)
+    return found
+
+
+def test_every_id_appears_exactly_once(by_id):
+    assert {k: len(v) for k, v in by_id.items() if len(v) > 1} == {}
+    missing = all_declared_ids() - NOT_IN_LAYOUT - set(by_id)
+    assert missing == set()
+    undeclared = set(by_id) - all_declared_ids()
+    assert undeclared == set()
+
+
+def test_only_the_map_page_is_shown_at_first(by_id):
+    for page in PAGES:
+        (section,) = by_id[ids.page_container(page)]
+        assert section.hidden is (page != "map")
+        title = section.children[0]
+        assert title.children == PAGE_TITLES[page]
+
+
+def test_navigation_links_every_page():
+    nav = navigation()
+    assert [link.href for link in nav.children] == [f"/{p}" for p in PAGES]
+    assert [link.children for link in nav.children] == [PAGE_TITLES[p] for p in PAGES]
+
+
+def test_location_refreshes_by_callback_only(by_id):
+    (url,) = by_id[ids.URL]
+    assert url.refresh == "callback-nav"
+
+
+def test_indicator_options_cover_the_catalogue(model):
+    opts = indicator_options(model.catalogue)
+    values = [o["value"] for o in opts if not o.get("disabled")]
+    assert sorted(values) == sorted(model.catalogue.index)
+    headings = [o for o in opts if o.get("disabled")]
+    assert headings and all(o["value"].startswith("__domain_") for o in headings)
+    assert opts[0].get("disabled")  # starts with a heading
+    hyp = next(o for o in opts if o["value"] == "qof_hyp")
+    assert "qof_hyp" in hyp["search"] and hyp["label"] == model.catalogue.at["qof_hyp", "short_name"]
+
+
+def test_area_and_region_options(model):
+    ccg21 = area_options(model, "ccg21")
+    assert len(ccg21) == 106
+    kernow = next(o for o in ccg21 if o["value"] == "E38000089")
+    assert kernow["label"] == "NHS Kernow CCG (11N)" and "11N" in kernow["search"]
+    assert [o["label"] for o in ccg21] == sorted(o["label"] for o in ccg21)
+    assert len(area_options(model, "icb22")) == 42
+    regions = region_options(model)
+    assert regions[0] == {"label": "All regions", "value": ""}
+    assert len(regions) == 8 and {"label": "South West", "value": "E40000006"} in regions
+
+
+def test_variable_options_demographics_then_indicators(model):
+    opts = variable_options(model)
+    values = [o["value"] for o in opts if not o.get("disabled")]
+    n_demo = len(model.demographic_catalogue)
+    assert all(v.startswith(DEMOGRAPHIC_PREFIX) for v in values[:n_demo])
+    assert sorted(values[n_demo:]) == sorted(model.catalogue.index)
+
+
+def test_controls_hold_the_shared_controls(model):
+    found = {getattr(c, "id", None) for c in walk(controls(model))}
+    for cid in (
+        ids.INDICATOR,
+        ids.PERIOD,
+        ids.GEOGRAPHY,
+        ids.SEX,
+        ids.AREAS,
+        ids.REGION,
+        ids.BENCHMARK,
+        ids.CI,
+    ):
+        assert cid in found
+
+
+def test_each_page_holds_its_view(model):
+    sections = {s.id: {getattr(c, "id", None) for c in walk(s)} for s in pages(model)}
+    assert ids.MAP_GRAPH in sections[ids.page_container("map")]
+    assert ids.COMPARE_GRAPH in sections[ids.page_container("compare")]
+    assert ids.TABLE_GRID in sections[ids.page_container("table")]
+    assert ids.SPINE_GRAPH in sections[ids.page_container("spine")]
+    assert ids.EXPLORER_GRAPH in sections[ids.page_container("explorer")]
+    assert ids.TRENDS_GRAPH in sections[ids.page_container("trends")]
+    assert ids.OVERVIEW_GRAPH in sections[ids.page_container("overview")]

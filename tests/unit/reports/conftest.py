@@ -1,0 +1,55 @@
+"""Fixtures for the export tests: a Flask server with the export routes, and files rendered once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from flask import Flask
+
+needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed")
+
+
+@pytest.fixture(scope="session")
+def export_client():
+    from callbacks.cache import init_cache
+    from callbacks.exports import register_export_routes
+    from data.settings import get_settings
+
+    server = Flask("export-tests")
+    init_cache(server, get_settings())
+    register_export_routes(server)
+    return server.test_client()
+
+
+@pytest.fixture(scope="session")
+def rendered(export_client) -> dict:
+    """A handful of real exports, fetched once per session: {key: (status, headers, bytes)}."""
+    urls = {
+        "map_png": "/export/map.png?indicator=qof_hyp&areas=E38000014",
+        "compare_svg": "/export/compare.svg?indicator=qof_hyp&areas=E38000014",
+        "map_pdf": "/export/map.pdf?indicator=qof_hyp&areas=E38000014&size=a4",
+        "spine_pdf": "/export/spine.pdf?areas=E38000014",
+        "trends_png_screen": "/export/trends.png?indicator=dementia_ddr_65plus&areas=E38000014&size=screen",
+        "map_csv": "/export/map.csv?indicator=qof_hyp&benchmark=region",
+        "spine_xlsx": "/export/spine.xlsx?areas=E38000014",
+        "compare_xlsx": "/export/compare.xlsx?indicator=qof_hyp&areas=E38000014",
+    }
+    out = {}
+    for key, url in urls.items():
+        response = export_client.get(url)
+        out[key] = (response.status_code, dict(response.headers), response.data)
+    return out
+
+
+def pdf_text(path) -> str:
+    """The PDF's text as pdftotext extracts it (NFKC: DejaVu's 'fi' ligature becomes 'fi')."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return unicodedata.normalize("NFKC", out.stdout)
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

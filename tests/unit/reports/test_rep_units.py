@@ -1,0 +1,181 @@
+"""Export pieces that need no browser: validation, names, provenance layout, data files."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from callbacks.exports import EXPORT_PAGES, BadExport, links_for, query_params, split_name
+from data import schema as s
+from reports import describe, tables
+from reports.decorate import EXPORT_FONT, OGL, OS_DATA, SIZES, Provenance, decorate, wrap
+from reports.pack import summary_sentence
+from reports.render import RenderError, chromium_path
+
+PROV = Provenance(
+    "A title", "Sub · 2022/23 · CCG", "NHS England", "Compared with England", "http://h/map?x=1", True
+)
+
+
+def test_split_name_allow_lists():
+    assert split_name("map.png", EXPORT_PAGES) == ("map", "png")
+    assert split_name("table.xlsx", EXPORT_PAGES) == ("table", "xlsx")
+    for bad, status in (
+        ("nope.png", 404),
+        ("map.gif", 404),
+        ("table.png", 404),
+        ("map", 404),
+        ("..%2Fx.png", 404),
+    ):
+        with pytest.raises(BadExport) as err:
+            split_name(bad, EXPORT_PAGES)
+        assert err.value.status == status
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (b"a=1&&b=2", "Malformed"),
+        (b"foo=1", "Unknown query parameter"),
+        (b"ci=95&ci=99.8", "more than once"),
+        (b"indicator=\xff", "Malformed"),
+        (b"x=" + b"a" * 3000, "too long"),
+    ],
+)
+def test_query_params_rejects_malformed(raw, fragment):
+    with pytest.raises(BadExport) as err:
+        query_params(raw, ("indicator", "ci", "x"))
+    assert err.value.status == 400 and fragment in str(err.value)
+
+
+def test_file_names_are_safe_and_descriptive():
+    state = {
+        "indicator": "qof_hyp",
+        "period": "2022/23",
+        "geography": "ccg21",
+        "areas": ["E38000014"],
+        "benchmark": "england",
+        "region": "",
+        "x": "demo:imd",
+        "y": "qof_hyp",
+    }
+    assert describe.file_name(state, "map", "png") == "ccg-outcomes_map_qof_hyp_2022-23_ccg21.png"
+    assert describe.file_name(state, "spine", "pdf") == "ccg-outcomes_spine_E38000014_england.pdf"
+    evil = dict(state, indicator="../../etc/passwd")
+    assert "/" not in describe.file_name(evil, "map", "csv")
+
+
+def test_decorate_adds_header_footer_fonts_and_size():
+    fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    fig.update_layout(font=dict(family="system-ui"), yaxis=dict(automargin=True), title="old")
+    out = decorate(fig, PROV, SIZES["a4"])
+    lay = out.layout
+    assert (lay.width, lay.height) == (1123, 794)
+    assert lay.title.text == "A title" and "2022/23" in lay.title.subtitle.text
+    footer = lay.annotations[-1].text.replace("<br>", " ")
+    for part in (
+        "NHS England",
+        "Open Government Licence v3.0",
+        "Contains OS data",
+        "Compared with England",
+        "http://h/map?x=1",
+    ):
+        assert part in footer
+    assert lay.font.family == EXPORT_FONT
+    assert lay.yaxis.automargin is False and lay.margin.l >= 10
+    assert fig.layout.title.text == "old"  # the app's figure is not changed
+
+
+def test_footer_licences_depend_on_boundaries():
+    assert OS_DATA in " ".join(PROV.footer_lines())
+    plain = Provenance("t", "s", "src", "m", "l", boundaries=False)
+    text = " ".join(plain.footer_lines())
+    assert OGL in text and OS_DATA not in text
+
+
+def test_sizes_give_big_enough_pngs():
+    for size in SIZES.values():
+        scale = size.png_scale()
+        assert size.width * scale >= 1600 - 1e-6 and size.height * scale >= 900 - 1e-6
+    assert abs(SIZES["slide"].width / SIZES["slide"].height - 16 / 9) < 0.01
+    assert all(len(line) < 200 for line in wrap("word " * 200, 1000, 11))
+
+
+def test_chromium_path_uses_browser_path(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
+    with pytest.raises(RenderError):
+        chromium_path()
+    monkeypatch.delenv("BROWSER_PATH")
+    assert chromium_path().endswith(("chromium", "chrome", "chromium-browser", "google-chrome-stable"))
+
+
+def test_csv_and_xlsx_writers_round_trip():
+    frame = pd.DataFrame({"Area Code": ["E1", "E2"], "Value": [1.5, None]})
+    meta = [("Definition", "What it is"), ("Licence", OGL)]
+    back = pd.read_csv(io.BytesIO(tables.csv_bytes(frame, meta)), comment="#")
+    assert back.columns.tolist() == ["Area Code", "Value"] and len(back) == 2
+    book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes(frame, meta)))
+    assert book.sheetnames == ["Data", "Metadata"]
+    assert [c.value for c in book["Metadata"][2]] == ["Definition", "What it is"]
+
+
+def test_summary_sentence_counts():
+    rows = pd.DataFrame(
+        {
+            s.VALUE: [1.0, 2.0, 3.0, None, 5.0],
+            "category": [s.WORSE, s.WORSE, s.BETTER, s.WORSE, s.SIMILAR],
+            "short_name": ["A", "B", "C", "D", "E"],
+        }
+    )
+    text = summary_sentence(rows, "NHS X CCG", "England")
+    assert text.startswith(
+        "NHS X CCG: of 4 indicators, 2 are significantly worse than England: A; B. 1 better: C."
+    )
+
+
+def test_data_tables_use_fingertips_columns(model):
+    state = {
+        "indicator": "qof_hyp",
+        "period": "2022/23",
+        "geography": "ccg21",
+        "sex": "Persons",
+        "areas": [],
+        "region": "",
+        "benchmark": "england",
+        "ci": "95",
+    }
+    frame = tables.view_table(model, state, "map")
+    assert frame.columns.tolist() == s.FINGERTIPS_COLUMNS
+    assert (frame["Area Type"] == s.GEOGRAPHIES["ccg21"]).sum() == 106
+    assert (frame["Area Code"] == s.ENGLAND_CODE).sum() == 1
+
+
+def test_footer_links_point_at_exports():
+    state = {
+        "page": "map",
+        "indicator": "qof_hyp",
+        "period": "2022/23",
+        "geography": "ccg21",
+        "sex": "Persons",
+        "areas": ["E38000014"],
+        "region": "",
+        "benchmark": "england",
+        "ci": "95",
+        "colour": "category",
+        "palette": "fingertips",
+        "layout": "boundaries",
+        "sort": "value",
+        "x": "demo:imd19_mean_rank",
+        "y": "qof_hyp",
+    }
+    hrefs = [c.href for c in links_for(state).children if getattr(c, "href", None)]
+    assert any(h.startswith("/export/map.png?indicator=qof_hyp") for h in hrefs)
+    assert {h.split("?")[0] for h in hrefs} >= {
+        f"/export/map.{f}" for f in ("png", "svg", "pdf", "csv", "xlsx")
+    }
+    no_area = links_for(dict(state, page="spine", areas=[]))
+    assert not [c for c in no_area.children if getattr(c, "href", None)]
