@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import plotly.graph_objects as go
-from dash import DiskcacheManager, Input, Output, State, callback, dcc
+from dash import DiskcacheManager, Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import Flask, Response, request
 
@@ -275,7 +275,18 @@ def links_for(state: dict):
     query = to_query(state)
     if page == "spine" and not state.get("areas"):
         return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
-    return export_links(page, query, ready=True)
+    links = export_links(page, query, ready=True)
+    if state.get("areas"):
+        pack_query = urlencode(
+            {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}, safe=","
+        )
+        links.children += [
+            html.Span(" · Board pack for the selected areas: "),
+            html.A("PDF", href=f"/export/pack.pdf?{pack_query}", className="export-link"),
+            html.Span(", "),
+            html.A("PowerPoint", href=f"/export/pack.pptx?{pack_query}", className="export-link"),
+        ]
+    return links
 
 
 @callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.STATE, "data"))
