@@ -100,14 +100,20 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
         vals = peers[s.VALUE].dropna()
         eng = model.slice(indicator_id, "england", period, "Persons")[s.VALUE]
         meta = model.catalogue.loc[indicator_id]
+        england_value = float(eng.iloc[0]) if len(eng) and pd.notna(eng.iloc[0]) else np.nan
+        short_name = meta["short_name"]
+        if np.isnan(england_value) and len(vals):
+            # No England value published or formed: centre on the median and say so.
+            england_value = float(vals.median())
+            short_name = f"{short_name} (no England value: centred on the median)"
         base = {
             s.INDICATOR_ID: indicator_id,
-            "short_name": meta["short_name"],
+            "short_name": short_name,
             "domain": meta["domain"],
             "polarity": meta["polarity"],
             "unit": meta["unit"],
             s.PERIOD: period,
-            "england_value": float(eng.iloc[0]) if len(eng) else np.nan,
+            "england_value": england_value,
             "min": vals.min(),
             "q25": vals.quantile(0.25),
             "q75": vals.quantile(0.75),

@@ -103,7 +103,10 @@ def table_page() -> html.Div:
                 columnDefs=[],
                 rowData=[],
                 defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-                dashGridOptions={"rowSelection": {"mode": "singleRow"}, "animateRows": False},
+                dashGridOptions={
+                    "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                    "animateRows": False,
+                },
                 csvExportParams={"fileName": "ccg-outcomes-table.csv"},
                 style={"height": "68vh"},
                 className="ag-theme-alpine",
