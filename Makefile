@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8050
 
-.PHONY: run test setup setup-dev system-deps lint bench model clean-cache
+.PHONY: run serve test setup setup-dev system-deps lint bench model clean-cache
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
@@ -25,6 +25,11 @@ system-deps:
 
 run: system-deps setup
 	$(PY) app.py --port $(PORT)
+
+# Production-style: gunicorn with WEB_CONCURRENCY workers (default 2), Redis cache when REDIS_URL is set.
+serve: system-deps setup
+	$(PY) -m data build
+	$(PY) -m gunicorn -c gunicorn.conf.py app:server
 
 test: system-deps setup-dev
 	$(PY) -m ruff check .

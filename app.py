@@ -31,7 +31,7 @@ def create_app() -> Dash:
         update_title=None,
         suppress_callback_exceptions=False,
         serve_locally=True,
-        compress=False,
+        compress=True,  # gzip/brotli responses (flask-compress): plotly.js is most of the first load
     )
     dash_app.layout = shell(model)
     register_all(dash_app, get_settings())

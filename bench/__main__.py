@@ -1,4 +1,4 @@
-"""`python -m bench [--only model]`: measured figures as one JSON object (also written to a file)."""
+"""`python -m bench [--only model|app|exports]`: measured figures as one JSON object (also written to a file)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", choices=["model", "app"], help="run one group")
+    parser.add_argument("--only", choices=["model", "app", "exports"], help="run one group")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "app"):
         from bench import app as app_bench
 
-        figures.update(app_bench.measure())
+        figures.update(app_bench.measure(repeats=args.repeats))
+    if args.only in (None, "exports"):
+        from bench import exports as exports_bench
+
+        figures.update(exports_bench.measure(args.repeats))
     text = json.dumps(figures, indent=1)
     print(text)
     RESULTS.mkdir(exist_ok=True)

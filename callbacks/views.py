@@ -31,6 +31,33 @@ CARTOGRAMS = {"ccg18": "ccg18_cartogram", "ccg19": "ccg19_cartogram"}
 LAYER_FOR = {"sicbl22": "ccg21"}
 
 
+def freeze(state: dict) -> tuple:
+    """A hashable form of the selection (the cache key of a view)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in state.items()))
+
+
+def _plain(output):
+    """Figures as plain dicts (cheap to cache and to send); other outputs unchanged."""
+    if hasattr(output, "to_plotly_json"):
+        return output.to_plotly_json()
+    if isinstance(output, tuple):
+        return tuple(_plain(o) for o in output)
+    return output
+
+
+@memoized
+def cached_view(view: str, frozen: tuple, *extra):
+    """A page's outputs for a selection, built once and then served from the shared cache."""
+    builders = {
+        "compare": compare_figure,
+        "spine": spine_outputs,
+        "explorer": explorer_outputs,
+        "trends": trends_figure,
+        "overview": overview_figure_for,
+    }
+    return _plain(builders[view](dict(frozen), *extra))
+
+
 def selection(state: dict) -> Selection:
     return Selection(state["indicator"], state["period"], state["geography"], state["sex"])
 
@@ -111,7 +138,11 @@ def map_patch(state: dict) -> Patch:
     all_areas = [f["id"] for f in features]
     names = {f["id"]: f["properties"].get("area_name", f["id"]) for f in features}
     update = map_update(
-        frame, meta_dict(model, state["indicator"]), **map_options(state), all_areas=all_areas, area_names=names
+        frame,
+        meta_dict(model, state["indicator"]),
+        **map_options(state),
+        all_areas=all_areas,
+        area_names=names,
     )
     # The layer is already drawn: its locations and names are unchanged, so leave them out.
     update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
@@ -164,7 +195,7 @@ def update_map(state, shown_layer):
 def update_compare(state):
     if not state or state.get("page") != "compare":
         raise PreventUpdate
-    return compare_figure(state)
+    return cached_view("compare", freeze(state))
 
 
 def compare_figure(state: dict):
@@ -230,7 +261,7 @@ def table_component(frame: pd.DataFrame) -> html.Table:
 def update_spine(state):
     if not state or state.get("page") != "spine":
         raise PreventUpdate
-    return spine_outputs(state)
+    return cached_view("spine", freeze(state))
 
 
 @memoized
@@ -282,8 +313,8 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
 def update_explorer(state, size_by_pop, colour_by, show_ci):
     if not state or state.get("page") != "explorer":
         raise PreventUpdate
-    return explorer_outputs(
-        state, "on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or [])
+    return cached_view(
+        "explorer", freeze(state), "on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or [])
     )
 
 
@@ -308,7 +339,7 @@ def trends_figure(state: dict):
 def update_trends(state):
     if not state or state.get("page") != "trends":
         raise PreventUpdate
-    return trends_figure(state)
+    return cached_view("trends", freeze(state))
 
 
 @memoized
@@ -325,7 +356,7 @@ def overview_figure_for(state: dict):
 def update_overview(state):
     if not state or state.get("page") != "overview":
         raise PreventUpdate
-    return overview_figure_for(state)
+    return cached_view("overview", freeze(state))
 
 
 @callback(

@@ -163,6 +163,31 @@ def availability(values: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values([s.INDICATOR_ID, s.GEOGRAPHY, s.SEX, "period_start"]).reset_index(drop=True)
 
 
+def distribution(values: pd.DataFrame) -> pd.DataFrame:
+    """Spread of the areas' values for every indicator, geography, period and sex, with England.
+
+    What the spine chart scales by (min, quartiles, max, median), made once at build.
+    """
+    keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
+    areas = values[~values[s.GEOGRAPHY].isin(["england", "nhser21", "nhser22"]) & values[s.VALUE].notna()]
+    grouped = areas.groupby(keys, sort=False)[s.VALUE]
+    out = pd.DataFrame(
+        {
+            "min": grouped.min(),
+            "q25": grouped.quantile(0.25),
+            "median": grouped.median(),
+            "q75": grouped.quantile(0.75),
+            "max": grouped.max(),
+            "n_areas": grouped.count(),
+        }
+    ).reset_index()
+    england = values[values[s.GEOGRAPHY] == "england"].drop_duplicates([s.INDICATOR_ID, s.PERIOD, s.SEX])
+    england = england.set_index([s.INDICATOR_ID, s.PERIOD, s.SEX])[s.VALUE]
+    key = pd.MultiIndex.from_frame(out[[s.INDICATOR_ID, s.PERIOD, s.SEX]])
+    out["england_value"] = england.reindex(key).to_numpy()
+    return out
+
+
 def fill_regions(areas: pd.DataFrame, dominant: pd.DataFrame, region_names: pd.Series) -> pd.DataFrame:
     """Give every area of the older vintages the NHS region (2021) holding most of it."""
     areas = areas.copy()
@@ -343,6 +368,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             if k not in ("areas", "demographics", "demographic_catalogue"):
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
+    frames["distribution"] = distribution(values)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),

@@ -90,52 +90,36 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
         return pd.DataFrame(columns=columns)
     ind = model.indicators
     cat_col = category_column(benchmark, ci)
-    mine = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.AREA_CODE] == focus) & (ind[s.SEX] == "Persons")]
-    mine = mine[mine[s.VALUE].notna()]
-    latest = mine.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)
-    out = []
-    for _, row in latest.iterrows():
-        indicator_id, period = row[s.INDICATOR_ID], row[s.PERIOD]
-        peers = model.slice(indicator_id, geography, period, "Persons")
-        vals = peers[s.VALUE].dropna()
-        eng = model.slice(indicator_id, "england", period, "Persons")[s.VALUE]
-        meta = model.catalogue.loc[indicator_id]
-        england_value = float(eng.iloc[0]) if len(eng) and pd.notna(eng.iloc[0]) else np.nan
-        short_name = meta["short_name"]
-        if np.isnan(england_value) and len(vals):
-            # No England value published or formed: centre on the median and say so.
-            england_value = float(vals.median())
-            short_name = f"{short_name} (no England value: centred on the median)"
-        base = {
-            s.INDICATOR_ID: indicator_id,
-            "short_name": short_name,
-            "domain": meta["domain"],
-            "polarity": meta["polarity"],
-            "unit": meta["unit"],
-            s.PERIOD: period,
-            "england_value": england_value,
-            "min": vals.min(),
-            "q25": vals.quantile(0.25),
-            "q75": vals.quantile(0.75),
-            "max": vals.max(),
-            "n_areas": len(vals),
-        }
-        by_code = peers.set_index(s.AREA_CODE)
-        for code in areas:
-            if code in by_code.index:
-                r = by_code.loc[code]
-                out.append(
-                    base
-                    | {s.AREA_CODE: code, s.VALUE: r[s.VALUE], "category": r[cat_col], s.COUNT: r[s.COUNT]}
-                )
-            else:
-                out.append(
-                    base | {s.AREA_CODE: code, s.VALUE: np.nan, "category": s.NOT_COMPARED, s.COUNT: np.nan}
-                )
-    frame = pd.DataFrame(out, columns=columns)
+    here = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons")]
+    mine = here[(here[s.AREA_CODE] == focus) & here[s.VALUE].notna()]
+    latest = mine.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)[[s.INDICATOR_ID, s.PERIOD]]
+    dist = model.frames["distribution"]
+    dist = dist[(dist[s.GEOGRAPHY] == geography) & (dist[s.SEX] == "Persons")].drop(
+        columns=[s.GEOGRAPHY, s.SEX]
+    )
+    base = latest.merge(dist, on=[s.INDICATOR_ID, s.PERIOD], how="left")
+    cat = model.catalogue
+    for col in ("short_name", "domain", "polarity", "unit"):
+        base[col] = base[s.INDICATOR_ID].map(cat[col])
+    # No England value published or formed: centre on the median and say so.
+    missing = base["england_value"].isna() & base["median"].notna()
+    base.loc[missing, "england_value"] = base.loc[missing, "median"]
+    base.loc[missing, "short_name"] = (
+        base.loc[missing, "short_name"] + " (no England value: centred on the median)"
+    )
+    picked = here[here[s.AREA_CODE].isin(areas)][
+        [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.VALUE, cat_col, s.COUNT]
+    ]
+    grid = base.merge(pd.DataFrame({s.AREA_CODE: list(areas)}), how="cross")
+    frame = grid.merge(picked, on=[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE], how="left")
+    frame = frame.rename(columns={cat_col: "category"})
+    frame["category"] = frame["category"].where(frame[s.VALUE].notna(), s.NOT_COMPARED).fillna(s.NOT_COMPARED)
+    frame = frame.reindex(columns=columns)
     order = {k: i for i, k in enumerate(s.DOMAINS)}
     frame["_d"] = frame["domain"].astype(str).map(order).fillna(99)
-    return frame.sort_values(["_d", "short_name"]).drop(columns="_d").reset_index(drop=True)
+    frame["_a"] = frame[s.AREA_CODE].map({c: i for i, c in enumerate(areas)})
+    frame = frame.sort_values(["_d", "short_name", "_a"]).drop(columns=["_d", "_a"])
+    return frame.reset_index(drop=True)
 
 
 def variable_column(

@@ -1,0 +1,22 @@
+"""gunicorn settings for the CCG Outcomes Explorer: ``gunicorn -c gunicorn.conf.py app:server``.
+
+Workers come from WEB_CONCURRENCY (default 2); the bind address from BIND (default
+127.0.0.1:8050). The app is imported once in the master before forking (preload_app), so
+the read-only model's arrays are shared copy-on-write between workers and each worker
+starts answering at once. Nothing per user lives in a worker: the selection is in the URL
+and the browser, and derived results go to the flask-caching backend (Redis when
+REDIS_URL is set, so every worker and host shares it).
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8050")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+timeout = 60
+graceful_timeout = 10
+max_requests = 2000  # recycle workers now and then: bounds any slow growth of a worker's memory
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s pid=%(p)s "%(r)s" %(s)s %(B)s %(M)sms'
