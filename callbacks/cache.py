@@ -8,6 +8,7 @@ answering, calls fall back to computing the result, with a logged warning.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -37,19 +38,40 @@ def init_cache(server: Flask, settings: Settings) -> None:
     log.info("cache backend: %s", settings.cache_type)
 
 
+def _key(func: Callable, args: tuple, kwargs: dict) -> str:
+    """A key that is the same in every worker and host, and changes with the model."""
+    from data.model import load_model
+
+    text = repr((args, sorted(kwargs.items())))
+    digest = hashlib.sha1(text.encode()).hexdigest()
+    return f"ccg:{load_model().fingerprint}:{func.__module__}.{func.__qualname__}:{digest}"
+
+
 def memoized(func: Callable) -> Callable:
-    """flask-caching memoize that degrades to a plain call if the backend fails."""
-    cached = cache.memoize(timeout=DEFAULT_TIMEOUT)(func)
+    """Memoise a pure function of hashable arguments in the shared cache.
+
+    If the backend fails (e.g. Redis stopped), the result is computed directly and a warning
+    is logged: the app keeps answering.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        key = _key(func, args, kwargs)
         try:
-            return cached(*args, **kwargs)
+            hit = cache.get(key)
         except Exception as exc:  # the cache backend (e.g. Redis) is down: answer anyway
             log.warning(
                 "cache unavailable (%s: %s); computing %s directly", type(exc).__name__, exc, func.__name__
             )
             return func(*args, **kwargs)
+        if hit is not None:
+            return hit
+        value = func(*args, **kwargs)
+        try:
+            cache.set(key, value)
+        except Exception as exc:
+            log.warning("cache unavailable (%s: %s); %s not stored", type(exc).__name__, exc, func.__name__)
+        return value
 
     wrapper.uncached = func  # type: ignore[attr-defined]
     return wrapper

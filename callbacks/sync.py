@@ -108,23 +108,24 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     Input(ids.URL, "search"),
     *[Input(cid, "value") for cid in CONTROL_KEYS],
     *[Input(cid, "clickData") for cid in CLICK_SOURCES],
-    Input(ids.TABLE_GRID, "selectedRows"),
+    Input(ids.TABLE_PICK, "data"),
     State(ids.AREAS, "options"),
     State(ids.GEOGRAPHY, "value"),
 )
 def sync(pathname, search, *rest):
     n, m = len(CONTROL_KEYS), len(CLICK_SOURCES)
     control_values, click_values = rest[:n], rest[n : n + m]
-    table_rows, area_opts, shown_geography = rest[n + m :]
+    table_pick, area_opts, shown_geography = rest[n + m :]
+    trigger = ids.TABLE_GRID if ctx.triggered_id == ids.TABLE_PICK else ctx.triggered_id
     return sync_outputs(
         pathname,
         search,
         control_values,
         click_values,
-        table_rows,
+        [table_pick] if table_pick else None,
         area_opts,
         shown_geography,
-        ctx.triggered_id,
+        trigger,
     )
 
 

@@ -9,6 +9,7 @@ from data import schema as s
 from data.model import load_model
 from data.views import category_column, ci_columns
 from layouts import ids
+from layouts.pages import table_grid
 
 
 def column_defs(unit: str, ci: str) -> list[dict]:
@@ -68,9 +69,7 @@ def table_rows(state: dict) -> list[dict]:
 
 
 @callback(
-    Output(ids.TABLE_GRID, "rowData"),
-    Output(ids.TABLE_GRID, "columnDefs"),
-    Output(ids.TABLE_GRID, "csvExportParams"),
+    Output(ids.TABLE_HOLDER, "children"),
     Output(ids.TABLE_SUMMARY, "children"),
     Input(ids.STATE, "data"),
 )
@@ -81,7 +80,15 @@ def update_table(state):
     rows = table_rows(state)
     name = f"{state['indicator']}_{state['geography']}_{state['period']}".replace("/", "-").replace(" ", "_")
     summary = f"{len(rows)} areas · {meta['name']} · {state['period']} · {state['sex']}"
-    return rows, column_defs(str(meta["unit"]), state["ci"]), {"fileName": f"{name}.csv"}, summary
+    return table_grid(rows, column_defs(str(meta["unit"]), state["ci"]), f"{name}.csv"), summary
+
+
+@callback(Output(ids.TABLE_PICK, "data"), Input(ids.TABLE_GRID, "selectedRows"), prevent_initial_call=True)
+def pick_row(selected):
+    """The row picked in the table, for the shared selection (the grid exists only on its page)."""
+    if not selected:
+        raise PreventUpdate
+    return {"area_code": selected[0].get("area_code")}
 
 
 @callback(

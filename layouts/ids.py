@@ -49,7 +49,9 @@ def page_container(page: str) -> str:
 MAP_GRAPH = "map-graph"
 MAP_SUMMARY = "map-summary"
 COMPARE_GRAPH = "compare-graph"
-TABLE_GRID = "table-grid"
+TABLE_GRID = "table-grid"  # made when the table page is first shown
+TABLE_HOLDER = "table-holder"
+TABLE_PICK = "table-pick-store"  # the row last picked in the table
 TABLE_DOWNLOAD_BUTTON = "table-download-button"
 TABLE_SUMMARY = "table-summary"
 SPINE_GRAPH = "spine-graph"

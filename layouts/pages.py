@@ -98,20 +98,27 @@ def table_page() -> html.Div:
                 html.Button("Download CSV of the rows shown", id=ids.TABLE_DOWNLOAD_BUTTON, className="btn"),
                 html.Span(id=ids.TABLE_SUMMARY, className="summary"),
             ),
-            dag.AgGrid(
-                id=ids.TABLE_GRID,
-                columnDefs=[],
-                rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-                dashGridOptions={
-                    "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                    "animateRows": False,
-                },
-                csvExportParams={"fileName": "ccg-outcomes-table.csv"},
-                style={"height": "68vh"},
-                className="ag-theme-alpine",
-            ),
+            # The grid is made when the page is first shown: AG Grid's large script then loads
+            # only for people who open the table.
+            html.Div(id=ids.TABLE_HOLDER, children=html.P("Loading the table…", className="hint")),
         ]
+    )
+
+
+def table_grid(rows: list[dict], column_defs: list[dict], file_name: str) -> dag.AgGrid:
+    """Every area of the selection: sortable, filterable, one row selectable by click."""
+    return dag.AgGrid(
+        id=ids.TABLE_GRID,
+        columnDefs=column_defs,
+        rowData=rows,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "animateRows": False,
+        },
+        csvExportParams={"fileName": file_name},
+        style={"height": "68vh"},
+        className="ag-theme-alpine",
     )
 
 

@@ -30,6 +30,7 @@ def shell(model: Model) -> html.Div:
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.STATE),
             dcc.Store(id=ids.MAP_LAYER),
+            dcc.Store(id=ids.TABLE_PICK),
             html.Header(
                 className="header",
                 children=[

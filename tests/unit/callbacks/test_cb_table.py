@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import table
 from data import schema as s
+from layouts import ids
 
 KERNOW, SOUTH_WEST = "E38000089", "E40000006"
 COLUMNS = [
@@ -58,9 +59,9 @@ def test_rows_for_an_older_geography(app_ctx, model, state_for):
 
 
 def test_update_table_outputs(app_ctx, state_for):
-    rows, cols, csv, summary = table.update_table(
-        state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table")
-    )
+    grid, summary = table.update_table(state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table"))
+    rows, cols, csv = grid.rowData, grid.columnDefs, grid.csvExportParams
+    assert grid.id == ids.TABLE_GRID
     assert csv == {"fileName": "ft_91547_ccg21_2020-21.csv"}
     assert [c["field"] for c in cols] == COLUMNS
     assert cols[5]["headerName"] == "Lower 99.8% CI"
@@ -83,3 +84,11 @@ def test_column_defs_units():
 
 def test_download_button_asks_the_grid_for_a_csv():
     assert table.download_table(1) is True
+
+
+def test_a_picked_row_goes_to_the_shared_selection():
+    assert table.pick_row([{"area_code": "E38000089", "area_name": "NHS Kernow CCG"}]) == {
+        "area_code": "E38000089"
+    }
+    with pytest.raises(PreventUpdate):
+        table.pick_row([])
