@@ -128,7 +128,9 @@ def harmonise_old_vintages(
         # Non-additive statistics: only where the CCG 2021 area is one predecessor, whole.
         plain = joined[~joined[s.INDICATOR_ID].isin(agg_ids)]
         if not plain.empty:
-            one_to_one = links[links["method"] == "merged"].groupby("to_code")["from_code"].nunique() == 1
+            # Every link counts: an area with one whole predecessor plus apportioned parts of
+            # others is not the same area as that predecessor.
+            one_to_one = links.groupby("to_code")["from_code"].nunique() == 1
             same = set(one_to_one[one_to_one].index)
             whole_from = set(links.loc[links["method"] == "merged", "from_code"])
             keep = plain["to_code"].isin(same) & plain["from_code"].isin(whole_from)

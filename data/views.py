@@ -6,6 +6,8 @@ matching figure builder expects (see figures/). Callbacks memoise them.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,11 @@ from data.queries import Selection, indicator_periods, view_rows
 from data.stats import recent_trend
 
 REGION_GEOGRAPHIES = ("nhser21", "nhser22")
+
+
+def natural_key(text: str) -> str:
+    """Sort key in which numbers sort as numbers ("Question 3" before "Question 10")."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), text.lower())
 
 
 def category_column(benchmark: str, ci: str) -> str:
@@ -118,7 +125,8 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
     order = {k: i for i, k in enumerate(s.DOMAINS)}
     frame["_d"] = frame["domain"].astype(str).map(order).fillna(99)
     frame["_a"] = frame[s.AREA_CODE].map({c: i for i, c in enumerate(areas)})
-    frame = frame.sort_values(["_d", "short_name", "_a"]).drop(columns=["_d", "_a"])
+    frame["_n"] = frame["short_name"].astype(str).map(natural_key)
+    frame = frame.sort_values(["_d", "_n", "_a"]).drop(columns=["_d", "_a", "_n"])
     return frame.reset_index(drop=True)
 
 
@@ -245,5 +253,8 @@ def overview_grid(
         info = model.areas[(model.areas[s.GEOGRAPHY] == geography) & (model.areas["region_code"] == region)]
         grid = grid[grid[s.AREA_CODE].isin(info[s.AREA_CODE])]
     order = {k: i for i, k in enumerate(s.DOMAINS)}
-    grid = grid.assign(_d=grid["domain"].astype(str).map(order).fillna(99))
-    return grid.sort_values(["_d", "short_name", s.AREA_NAME]).drop(columns="_d").reset_index(drop=True)
+    grid = grid.assign(
+        _d=grid["domain"].astype(str).map(order).fillna(99),
+        _n=grid["short_name"].astype(str).map(natural_key),
+    )
+    return grid.sort_values(["_d", "_n", s.AREA_NAME]).drop(columns=["_d", "_n"]).reset_index(drop=True)

@@ -297,9 +297,9 @@ def _compact_hover(
     template = (
         "<b>%{customdata[1]}</b><br>%{text}"
         + (f" {unit}" if unit and unit != "%" else "")
-        + (f" <span style='color:#555'>{ci}% CI</span>" if has_ci else "")
+        + (f" <span style='font-size:0.8em'>{ci}% CI</span>" if has_ci else "")
         + "<br>%{hovertext}"
-        + f"<br><span style='font-size:0.8em;color:#555'>{' · '.join(labels)}</span><extra></extra>"
+        + f"<br><span style='font-size:0.8em'>{' · '.join(labels)}</span><extra></extra>"
     )
     return texts, details, template
 

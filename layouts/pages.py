@@ -18,9 +18,14 @@ GRAPH_CONFIG = {
 }
 
 
-def _graph(id_: str, height: str = "70vh") -> dcc.Loading:
+def _graph(id_: str, height: str = "70vh", **config) -> dcc.Loading:
     return dcc.Loading(
-        dcc.Graph(id=id_, config=GRAPH_CONFIG, style={"height": height}, figure={"data": [], "layout": {}}),
+        dcc.Graph(
+            id=id_,
+            config={**GRAPH_CONFIG, **config},
+            style={"height": height},
+            figure={"data": [], "layout": {}},
+        ),
         type="default",
         delay_show=300,
     )
@@ -74,7 +79,8 @@ def map_page() -> html.Div:
                     ),
                 ),
             ),
-            _graph(ids.MAP_GRAPH, "72vh"),
+            # No scroll-wheel zoom: the wheel scrolls the page (zoom with the map's buttons).
+            _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False),
             html.Div(id=ids.MAP_SUMMARY, className="summary"),
         ]
     )
@@ -175,7 +181,7 @@ def explorer_page(model: Model) -> html.Div:
             html.Div(
                 className="explorer-grid",
                 children=[
-                    _graph(ids.EXPLORER_GRAPH, "68vh"),
+                    _graph(ids.EXPLORER_GRAPH, "auto"),
                     html.Div(id=ids.EXPLORER_OUTLIERS, className="outliers"),
                 ],
             ),

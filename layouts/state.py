@@ -120,7 +120,7 @@ def parse_query(
     geos = indicator_geographies(model, indicator)
     geography = _first(params, "geography")
     if geography is None or geography not in geos:
-        if geography is not None:
+        if geography is not None and geos:
             shown = s.GEOGRAPHIES.get(geography, geography)
             notices.append(f"This indicator has no data for '{shown}': showing {s.GEOGRAPHIES[geos[0]]}.")
         geography = geos[0] if geos else s.HOME_GEOGRAPHY
@@ -129,7 +129,7 @@ def parse_query(
     sexes = indicator_sexes(model, indicator)
     sex = _first(params, "sex")
     if sex is None or sex not in sexes:
-        if sex is not None:
+        if sex is not None and sexes:
             notices.append(f"No data for sex '{sex}': showing {sexes[0]}.")
         sex = sexes[0] if sexes else "Persons"
     state["sex"] = sex
@@ -137,7 +137,7 @@ def parse_query(
     periods = indicator_periods(model, indicator, geography)
     period = _first(params, "period")
     if period is None or period not in periods:
-        if period is not None:
+        if period is not None and periods:
             notices.append(f"No data for period '{period}': showing the latest, {periods[-1]}.")
         period = periods[-1] if periods else ""
     state["period"] = period

@@ -54,6 +54,15 @@ def title_for(model: Model, state: dict, page: str) -> str:
     raise ValueError(f"unknown page {page!r}")
 
 
+def _variable_name(model: Model, var: str) -> str:
+    """An explorer axis by its name: an indicator's short name or a demographic's name."""
+    if var.startswith("demo:") and var[5:] in model.demographic_catalogue.index:
+        return str(model.demographic_catalogue.at[var[5:], "name"])
+    if var in model.catalogue.index:
+        return str(model.catalogue.at[var, "short_name"])
+    return var
+
+
 def subtitle_for(model: Model, state: dict, page: str) -> str:
     """Indicator, period, geography, sex, benchmark and CI level, as the page uses them."""
     ci = f"{state['ci']}% confidence intervals"
@@ -64,6 +73,8 @@ def subtitle_for(model: Model, state: dict, page: str) -> str:
     if page in INDICATOR_PAGES:
         meta = model.catalogue.loc[state["indicator"]]
         unit = f" ({meta['unit']})" if meta["unit"] not in ("count", "value", "") else ""
+        if unit and unit in str(meta["short_name"]):
+            unit = ""  # the short name already says it
         period = "all periods" if page == "trends" else state["period"]
         parts = [f"{meta['short_name']}{unit}", period, f"{geography}{region}", state["sex"]]
         return " · ".join(parts + [benchmark_text(state), ci])
@@ -75,7 +86,11 @@ def subtitle_for(model: Model, state: dict, page: str) -> str:
         )
     if page == "explorer":
         return " · ".join(
-            [f"{state['y']} ({state['period']}) against {state['x']}", "CCG (April 2021)", "95% CI"]
+            [
+                f"{_variable_name(model, state['y'])} ({state['period']}) against {_variable_name(model, state['x'])}",
+                "CCG (April 2021)",
+                "95% CI",
+            ]
         )
     raise ValueError(f"unknown page {page!r}")
 
