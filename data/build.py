@@ -286,6 +286,20 @@ def _boundary_summary(entry: dict, layers: pd.DataFrame | None) -> str:
     return "; ".join(parts)
 
 
+def beyond_frames(
+    data_dir: Path,
+    areas: pd.DataFrame,
+    lineage: pd.DataFrame,
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    demographics: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """Frames of the pages beyond Fingertips (place search), each made once here."""
+    from data.places import build_place_index
+
+    return {"places": build_place_index(data_dir, areas, lineage)}
+
+
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.boundaries import build_boundaries
@@ -368,6 +382,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             if k not in ("areas", "demographics", "demographic_catalogue"):
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
+    frames.update(beyond_frames(data_dir, areas, lineage, values, catalogue, demographics))
     frames["distribution"] = distribution(values)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",

@@ -38,6 +38,7 @@ BUILD_MODULES = (
     "validation.py",
     "model.py",
     "manifest.py",
+    "places.py",
 )
 
 

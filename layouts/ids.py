@@ -66,3 +66,7 @@ PACK_BUTTON = "pack-button"
 PACK_PROGRESS = "pack-progress"
 PACK_DOWNLOAD = "pack-download"
 PACK_STATUS = "pack-status"
+
+# Finding an area by place or old CCG
+PLACE_SEARCH = "place-search"
+PLACE_RESULTS = "place-results"

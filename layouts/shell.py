@@ -9,6 +9,7 @@ from layouts import ids
 from layouts.controls import controls
 from layouts.exports import pack_controls
 from layouts.pages import pages
+from layouts.places import place_search
 from layouts.state import PAGE_TITLES, PAGES
 
 
@@ -48,6 +49,7 @@ def shell(model: Model) -> html.Div:
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             controls(model),
+            place_search(),
             html.Main(id=ids.PAGE, className="pages", children=pages(model)),
             html.Footer(
                 className="footer",

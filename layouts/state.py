@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode
 
 from data import schema as s
 from data.model import Model
+from data.places import resolve_code, suggestion_text
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 
 PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview")
@@ -151,8 +152,13 @@ def parse_query(
     areas: list[str] = []
     raw_areas = _first(params, "areas") or ""
     unknown, elsewhere = [], []
+    places = model.frames.get("places")
     for token in [t.strip() for t in raw_areas.split(",") if t.strip()]:
         code = local.get(token.lower())
+        if code is None and geography == s.HOME_GEOGRAPHY and places is not None:
+            code, moved = resolve_code(places, token)  # an old CCG: its CCG 2021 successor
+            if code is not None:
+                notices.append(moved)
         if code is None:
             code = lookup.get(token.lower())
             if code is not None:
@@ -170,6 +176,10 @@ def parse_query(
         notices.append(
             f"Unknown area code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])} (ignored)."
         )
+        for token in unknown[:5] if places is not None else []:
+            near = suggestion_text(places, token)
+            if near:
+                notices.append(f"'{token}': {near}.")
     if len(areas) > MAX_AREAS:
         notices.append(f"At most {MAX_AREAS} areas at once: kept the first {MAX_AREAS}.")
         areas = areas[:MAX_AREAS]

@@ -1,0 +1,60 @@
+"""Pages and tools beyond Fingertips, in the browser: finding an area by place or old CCG."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.model import load_model
+from layouts.state import parse_query
+
+pytestmark = pytest.mark.browser
+
+KERNOW, BLACK_COUNTRY, NORFOLK_WAVENEY = "E38000089", "E38000250", "E38000239"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.mark.parametrize(
+    "text, link, code",
+    [
+        ("Cornwall", "Cornwall → NHS Kernow CCG", KERNOW),
+        ("Sandwell", "Sandwell → NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
+        ("Great Yarmouth", "Great Yarmouth → NHS Norfolk and Waveney CCG", NORFOLK_WAVENEY),
+        ("05Y", "NHS Walsall CCG (2013) → NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
+    ],
+)
+def test_search_by_place_or_old_code_focuses_the_ccg(app_page, model, text, link, code):
+    app_page.goto("/compare?indicator=qof_hyp")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    app_page.page.fill("#place-search", text)
+    app_page.page.locator("#place-results a", has_text=link).first.click()
+    app_page.page.wait_for_function("() => /[?&]areas=/.test(location.search)")
+    app_page.settle()
+    state, _ = parse_query(model, app_page.query())
+    assert app_page.path() == "/compare"
+    assert state["areas"][0] == code and state["indicator"] == "qof_hyp"
+    if text == "Cornwall":
+        app_page.screenshot("place-search-cornwall")
+
+
+def test_old_code_in_the_url_moves_to_the_successor_with_a_notice(app_page, model):
+    app_page.goto("/spine?areas=05Y")
+    app_page.wait_graph("spine-graph", min_traces=3)
+    app_page.settle()
+    assert "NHS Walsall CCG (2013) is now part of NHS Black Country and West Birmingham CCG" in app_page.text(
+        "#notice"
+    )
+    assert parse_query(model, app_page.query())[0]["areas"] == [BLACK_COUNTRY]
+
+
+def test_unknown_name_suggests_the_closest(app_page):
+    app_page.goto("/map")
+    app_page.settle()
+    app_page.page.fill("#place-search", "Sandwel Wst Birmingham")
+    app_page.page.wait_for_selector("#place-results li")
+    text = app_page.text("#place-results")
+    assert "Closest names" in text and "Sandwell" in text
