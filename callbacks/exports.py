@@ -29,6 +29,7 @@ from callbacks.views import (
 )
 from data import schema as s
 from data.model import load_model
+from data.peer_views import benchmark_key
 from data.queries import AREA_GEOGRAPHIES
 from data.settings import get_settings
 from data.views import meta_dict
@@ -82,7 +83,7 @@ def export_map(state: dict) -> go.Figure:
         colour=state["colour"],
         palette=state["palette"],
         ci=state["ci"],
-        benchmark=state["benchmark"],
+        benchmark=benchmark_key(state),
         selected=state["areas"],
         region_outlines=model.geojson.get("nhser21"),
         cartogram=cartogram,

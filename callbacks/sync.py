@@ -7,6 +7,8 @@ every view reads. Parsing and writing are pure functions in layouts.state.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from dash import Input, Output, State, callback, ctx, html, no_update
 
 from data import schema as s
@@ -33,6 +35,8 @@ CONTROL_KEYS = {
     ids.Y_VAR: "y",
 }
 CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH)
+# Query parameters with no shared control of their own (set by links on their pages): kept as they are.
+CARRIED_KEYS = ("peers",)
 
 
 def clicked_area(click: dict | None) -> str | None:
@@ -63,6 +67,8 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     else:
         wanted = {k: v for k, v in controls.items()}
         wanted["areas"] = list(controls.get("areas") or [])
+        current = parse_qs((search or "").lstrip("?"))
+        wanted.update({k: current[k][0] for k in CARRIED_KEYS if current.get(k)})
         if trigger == ids.INDICATOR:
             wanted["period"] = None
             wanted["y"] = controls.get("indicator")

@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from data import schema as s
 from data.model import load_model
+from data.peer_views import benchmark_key, peer_codes
 from data.views import category_column, ci_columns
 from layouts import ids
 from layouts.pages import table_grid
@@ -33,6 +34,15 @@ def column_defs(unit: str, ci: str) -> list[dict]:
     ]
 
 
+def only_peers(frame, state: dict):
+    """With benchmark=peers and a CCG 2021 focus area: the focus area and its peers only."""
+    if state.get("benchmark") != "peers" or not state.get("areas") or state["geography"] != s.HOME_GEOGRAPHY:
+        return frame
+    focus = state["areas"][0]
+    keep = [focus, *peer_codes(load_model(), focus, state.get("peers") or "similar")]
+    return frame[frame[s.AREA_CODE].isin(keep)]
+
+
 def table_rows(state: dict) -> list[dict]:
     """One dict per area of the selection (the region filter applies)."""
     from callbacks.views import _area_rows
@@ -41,8 +51,9 @@ def table_rows(state: dict) -> list[dict]:
     frame, _, _ = _area_rows(
         state["indicator"], state["period"], state["geography"], state["sex"], state.get("region") or ""
     )
+    frame = only_peers(frame, state)
     lo, hi = ci_columns(state["ci"])
-    cat = category_column(state["benchmark"], state["ci"])
+    cat = category_column(benchmark_key(state), state["ci"])
     ods = model.areas[model.areas[s.GEOGRAPHY] == state["geography"]].set_index(s.AREA_CODE)["ods_code"]
     out = frame.assign(
         ods_code=frame[s.AREA_CODE].map(ods).fillna(""),
@@ -80,6 +91,8 @@ def update_table(state):
     rows = table_rows(state)
     name = f"{state['indicator']}_{state['geography']}_{state['period']}".replace("/", "-").replace(" ", "_")
     summary = f"{len(rows)} areas · {meta['name']} · {state['period']} · {state['sex']}"
+    if state.get("benchmark") == "peers" and state.get("areas") and state["geography"] == "ccg21":
+        summary += " · the focus area and its similar CCGs only"
     return table_grid(rows, column_defs(str(meta["unit"]), state["ci"]), f"{name}.csv"), summary
 
 

@@ -12,9 +12,11 @@ from dash import Input, Output, Patch, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
+from callbacks.peers import spine_with_peers, with_peers
 from data import schema as s
 from data.analysis import ols_fit, residual_ranking
 from data.model import load_model
+from data.peer_views import benchmark_key
 from data.queries import Selection
 from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
 from figures.compare import ranked_bars
@@ -107,7 +109,7 @@ def map_options(state: dict) -> dict:
         "colour": state["colour"],
         "palette": state["palette"],
         "ci": state["ci"],
-        "benchmark": state["benchmark"],
+        "benchmark": benchmark_key(state),
         "selected": state["areas"],
     }
 
@@ -206,11 +208,11 @@ def compare_figure(state: dict):
     region = state.get("region") or None
     if region:
         frame = frame[frame["region_code"] == region]
-    return ranked_bars(
+    fig = ranked_bars(
         frame,
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
-        benchmark=state["benchmark"],
+        benchmark=benchmark_key(state),
         palette=state["palette"],
         selected=state["areas"],
         england_value=england,
@@ -218,6 +220,7 @@ def compare_figure(state: dict):
         sort=state["sort"],
         region=region,
     )
+    return with_peers(fig, state, frame)
 
 
 @memoized
@@ -237,9 +240,10 @@ def spine_outputs(state: dict):
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
         empty = spine_chart(rows, areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
         return empty, html.P("Choose an area (click the map, or search above) to see its spine chart.")
-    rows = _spine(tuple(areas), state["benchmark"], state["ci"])
+    rows = _spine(tuple(areas), benchmark_key(state), state["ci"])
     names = area_names(areas)
     fig = spine_chart(rows, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
+    fig = spine_with_peers(fig, state, rows)
     table = spine_table(rows, areas, names)
     return fig, table_component(table)
 
@@ -348,7 +352,7 @@ def _overview(region: str, benchmark: str, ci: str) -> pd.DataFrame:
 
 
 def overview_figure_for(state: dict):
-    grid = _overview(state.get("region") or "", state["benchmark"], state["ci"])
+    grid = _overview(state.get("region") or "", benchmark_key(state), state["ci"])
     return overview_figure(grid, palette=state["palette"])
 
 

@@ -300,6 +300,21 @@ def beyond_frames(
     return {"places": build_place_index(data_dir, areas, lineage)}
 
 
+def peer_comparisons(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    demographics: pd.DataFrame,
+    peers16: pd.DataFrame,
+    lineage: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Peer sets for CCG 2021 and each row's comparison with its peers (data/peers.py)."""
+    from data.peers import add_peer_comparisons, build_peer_sets
+
+    sets = build_peer_sets(demographics, peers16, lineage)
+    values, peer_values = add_peer_comparisons(values, catalogue, sets)
+    return values, {"peer_sets": sets, "peer_values": peer_values}
+
+
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.boundaries import build_boundaries
@@ -373,6 +388,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     if not demographic_catalogue.empty:
         demographic_catalogue = demographic_catalogue.set_index("id")
 
+    values, peer_frames = peer_comparisons(values, catalogue, demographics, _frame(results, "peers"), lineage)
     inventory = inventory_rows(manifest, status, results, problems, values, areas, geojson, layers)
     problem_frame = pd.DataFrame([p.__dict__ for p in problems], columns=PROBLEM_COLUMNS)
     problem_frame["row"] = problem_frame["row"].astype("Int64")
@@ -383,6 +399,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
     frames.update(beyond_frames(data_dir, areas, lineage, values, catalogue, demographics))
+    frames.update(peer_frames)
     frames["distribution"] = distribution(values)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",

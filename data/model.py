@@ -39,6 +39,7 @@ BUILD_MODULES = (
     "model.py",
     "manifest.py",
     "places.py",
+    "peers.py",
 )
 
 

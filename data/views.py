@@ -13,6 +13,7 @@ import pandas as pd
 
 from data import schema as s
 from data.model import Model
+from data.peer_views import category_column_for as peer_category_column
 from data.queries import Selection, indicator_periods, view_rows
 from data.stats import recent_trend
 
@@ -25,6 +26,9 @@ def natural_key(text: str) -> str:
 
 
 def category_column(benchmark: str, ci: str) -> str:
+    peers = peer_category_column(benchmark, ci)
+    if peers:
+        return peers
     if benchmark == "region":
         return s.CMP_REGION_998 if ci == "99.8" else s.CMP_REGION_95
     return s.CMP_ENGLAND_998 if ci == "99.8" else s.CMP_ENGLAND_95

@@ -70,6 +70,8 @@ def format_ci(lower: Any, upper: Any, ci: str) -> str:
 
 def benchmark_phrase(benchmark: str) -> str:
     """'England' or 'region' as used in 'Compared with ...'."""
+    if benchmark.startswith("peers"):
+        return "RightCare similar CCGs" if benchmark == "peers_rightcare" else "similar CCGs"
     return "England" if benchmark == "england" else "region"
 
 

@@ -104,6 +104,9 @@ def category_column(benchmark: str, ci: str) -> str:
         ("region", "95"): s.CMP_REGION_95,
         ("region", "99.8"): s.CMP_REGION_998,
     }
+    if benchmark.startswith("peers"):  # peers, or peers_<set> (data/peers.py)
+        stem = "cmp_peers" if benchmark == "peers" else f"cmp_{benchmark}"
+        return f"{stem}_998" if str(ci) == "99.8" else f"{stem}_95"
     try:
         return columns[(benchmark, str(ci))]
     except KeyError:

@@ -124,7 +124,11 @@ def controls(model: Model) -> html.Div:
                     ),
                     labelled(
                         "Benchmark",
-                        radio(ids.BENCHMARK, [("england", "England"), ("region", "Region")], "england"),
+                        radio(
+                            ids.BENCHMARK,
+                            [("england", "England"), ("region", "Region"), ("peers", "Similar CCGs")],
+                            "england",
+                        ),
                     ),
                     labelled("Confidence", radio(ids.CI, [("95", "95%"), ("99.8", "99.8%")], "95")),
                 ],

@@ -70,3 +70,6 @@ PACK_STATUS = "pack-status"
 # Finding an area by place or old CCG
 PLACE_SEARCH = "place-search"
 PLACE_RESULTS = "place-results"
+
+# Peers ("similar CCGs")
+PEERS_PANEL = "peers-panel"

@@ -23,6 +23,7 @@ def place_search() -> html.Div:
                 debounce=0.4,
                 placeholder="e.g. Cornwall, Sandwell, Great Yarmouth, 05Y",
                 className="place-input",
+                style={"maxWidth": "32rem"},
                 autoComplete="off",
             ),
             html.Div(

@@ -50,6 +50,7 @@ def shell(model: Model) -> html.Div:
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             controls(model),
             place_search(),
+            html.Section(id=ids.PEERS_PANEL, className="peers", hidden=True),
             html.Main(id=ids.PAGE, className="pages", children=pages(model)),
             html.Footer(
                 className="footer",

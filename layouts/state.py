@@ -26,7 +26,8 @@ PAGE_TITLES = {
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
-    "benchmark": ("england", "region"),
+    "benchmark": ("england", "region", "peers"),
+    "peers": ("similar", "rightcare"),
     "ci": ("95", "99.8"),
     "colour": ("category", "quintile", "value"),
     "palette": ("fingertips", "colourblind"),
@@ -35,6 +36,7 @@ CHOICES = {
 }
 DEFAULTS = {
     "benchmark": "england",
+    "peers": "similar",
     "ci": "95",
     "colour": "category",
     "palette": "fingertips",
@@ -51,6 +53,7 @@ QUERY_ORDER = (
     "areas",
     "region",
     "benchmark",
+    "peers",
     "ci",
     "colour",
     "palette",

@@ -14,11 +14,22 @@ import pandas as pd
 
 from data import schema as s
 from data.model import Model
+from data.peer_views import benchmark_key, peer_values_for
 from data.queries import Selection, fingertips_frame, view_rows
 from data.views import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
 from reports.decorate import OGL, OS_DATA, Provenance
 
 REGION_COLUMN = "Compared to Region value or percentiles"
+PEERS_COLUMN = "Compared to similar CCGs"
+PEER_VALUE_COLUMN = "Similar CCGs value"
+
+
+def comparison_label(state: dict) -> str:
+    if state["benchmark"] == "peers":
+        return PEERS_COLUMN
+    return "Compared to England value or percentiles" if state["benchmark"] == "england" else REGION_COLUMN
+
+
 SPINE_COLUMNS = {
     s.INDICATOR_ID: "Indicator ID",
     "short_name": "Indicator Name",
@@ -50,6 +61,13 @@ def _with_comparison(model: Model, sel: Selection, rows: pd.DataFrame, state: di
         frame[REGION_COLUMN] = (
             rows[category_column("region", ci)].where(rows[s.GEOGRAPHY] == sel.geography, "").to_numpy()
         )
+    if state["benchmark"] == "peers":
+        key = benchmark_key(state)
+        mine = rows[s.GEOGRAPHY] == sel.geography
+        frame[PEER_VALUE_COLUMN] = peer_values_for(model, sel, rows[s.AREA_CODE], state.get("peers")).where(
+            mine
+        )
+        frame[PEERS_COLUMN] = rows[category_column(key, ci)].where(mine, "").to_numpy()
     return frame
 
 
@@ -80,20 +98,17 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
         frame["Recent Trend"] = rows[s.AREA_CODE].map(labels).fillna("").to_numpy()
         return frame
     if page == "spine":
-        rows = spine_rows(model, state["areas"], benchmark=state["benchmark"], ci=state["ci"])
+        rows = spine_rows(model, state["areas"], benchmark=benchmark_key(state), ci=state["ci"])
         names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
         rows = rows.assign(**{s.AREA_NAME: rows[s.AREA_CODE].map(names)})
         frame = rows[list(SPINE_COLUMNS)].rename(columns=SPINE_COLUMNS)
-        label = "Compared to England value or percentiles"
-        frame[label if state["benchmark"] == "england" else REGION_COLUMN] = rows["category"].to_numpy()
+        frame[comparison_label(state)] = rows["category"].to_numpy()
         return frame
     if page == "overview":
         grid = overview_grid(
-            model, region=state.get("region") or "", benchmark=state["benchmark"], ci=state["ci"]
+            model, region=state.get("region") or "", benchmark=benchmark_key(state), ci=state["ci"]
         )
-        label = (
-            "Compared to England value or percentiles" if state["benchmark"] == "england" else REGION_COLUMN
-        )
+        label = comparison_label(state)
         return pd.DataFrame(
             {
                 "Indicator ID": grid[s.INDICATOR_ID],

@@ -58,3 +58,22 @@ def test_unknown_name_suggests_the_closest(app_page):
     app_page.page.wait_for_selector("#place-results li")
     text = app_page.text("#place-results")
     assert "Closest names" in text and "Sandwell" in text
+
+
+def test_peers_benchmark_on_compare_and_table(app_page, model):
+    app_page.goto(f"/compare?indicator=qof_hyp&areas={KERNOW}&benchmark=peers")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    assert "10 CCGs most like NHS Kernow CCG" in app_page.text("#peers-panel")
+    fig = app_page.figure("compare-graph")
+    assert sum("◆" in t for t in fig["layout"]["yaxis"]["ticktext"]) == 10
+    app_page.screenshot("peers-compare")
+    app_page.page.locator("#peers-panel a", has_text="RightCare").click()
+    app_page.page.wait_for_function("() => /peers=rightcare/.test(location.search)")
+    app_page.settle()
+    app_page.page.click("#nav-table")
+    app_page.page.wait_for_selector("#table-grid .ag-row")
+    app_page.settle()
+    state, _ = parse_query(model, app_page.query())
+    assert (state["benchmark"], state["peers"], state["areas"]) == ("peers", "rightcare", [KERNOW])
+    assert "11 areas" in app_page.text("#table-summary")

@@ -1,0 +1,115 @@
+"""Peer marks on the ranked bars: the focus area's similar CCGs flagged, their value as a line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema as s
+from data.analysis import spine_scale
+from figures import common
+from figures import palette as pal
+from figures.spine import _indicator_rows, _y_labels
+
+PEER_COLOUR = "#7C2855"  # NHS plum: distinct from the England (black) and region lines
+PEER_MARK = "◆"
+
+
+def mark_peers(
+    fig: go.Figure,
+    peer_labels: Sequence[str],
+    peer_value: float | None,
+    *,
+    label: str = "Similar CCGs",
+    method: str = "",
+    unit: str | None = None,
+) -> go.Figure:
+    """Flag the peers' bars (tick label and outline) and draw the peer group's value."""
+    peers = set(peer_labels)
+    yaxis = fig.layout.yaxis
+    if yaxis.tickvals is not None and yaxis.ticktext is not None:
+        yaxis.ticktext = [
+            f'<span style="color:{PEER_COLOUR}">{PEER_MARK} {text}</span>' if val in peers else text
+            for val, text in zip(yaxis.tickvals, yaxis.ticktext, strict=True)
+        ]
+    for trace in fig.data:
+        if trace.type != "bar" or trace.y is None:
+            continue
+        widths = trace.marker.line.width
+        widths = list(widths) if isinstance(widths, list | tuple) else [widths or 0] * len(trace.y)
+        colours = [
+            PEER_COLOUR if y in peers and not w else pal.OUTLINE_COLOUR for y, w in zip(trace.y, widths)
+        ]
+        trace.marker.line.width = [2 if (y in peers and not w) else w for y, w in zip(trace.y, widths)]
+        trace.marker.line.color = colours
+    if peer_value is not None and not common.is_missing(peer_value):
+        how = f" ({method})" if method else ""
+        fig.add_vline(
+            x=peer_value,
+            line=dict(color=PEER_COLOUR, width=2, dash="dash"),
+            annotation=dict(
+                text=f"{label}{how} {common.format_value(peer_value, unit)}",
+                yanchor="bottom",
+                font=dict(size=11, color=PEER_COLOUR),
+            ),
+            annotation_position="top right",
+        )
+    return fig
+
+
+def add_peer_band(
+    fig: go.Figure, rows: pd.DataFrame, peers: pd.DataFrame, *, label: str = "Similar CCGs"
+) -> go.Figure:
+    """On a spine chart: the focus area's peers as a band (their range) and a mark (their value).
+
+    ``rows`` are the spine rows the chart was drawn from; ``peers`` has indicator_id,
+    peer_value, peer_min, peer_max (data.peers.spine_peer_rows). Positions use the same
+    scale as the chart (England at the centre, worst left).
+    """
+    if peers.empty:
+        return fig
+    ind = _indicator_rows(rows)
+    _, label_of = _y_labels(ind)
+    ind = ind.merge(peers, on=s.INDICATOR_ID, how="inner")
+    if ind.empty:
+        return fig
+    args = (ind["england_value"], ind["min"], ind["q25"], ind["q75"], ind["max"], ind["polarity"])
+    value = spine_scale(*args, ind["peer_value"])["value"]
+    lo = spine_scale(*args, ind["peer_min"])["value"]
+    hi = spine_scale(*args, ind["peer_max"])["value"]
+    left, right = np.minimum(lo, hi), np.maximum(lo, hi)
+    hover = [
+        f"<b>{label}</b><br>{r.short_name}<br>value {common.format_value(r.peer_value, r.unit)} ({r.peer_method})"
+        f"<br>range {common.format_value(r.peer_min, r.unit)} to {common.format_value(r.peer_max, r.unit)}"
+        for r in ind.itertuples(index=False)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=value.tolist(),
+            y=ind[s.INDICATOR_ID].map(label_of).tolist(),
+            mode="markers",
+            name=f"{label}: value and range",
+            marker=dict(symbol="diamond", size=9, color=PEER_COLOUR, line=dict(color="white", width=1)),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=(right - value).clip(lower=0).tolist(),
+                arrayminus=(value - left).clip(lower=0).tolist(),
+                color=PEER_COLOUR,
+                thickness=3,
+                width=0,
+            ),
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    # under the areas' markers: bands first, then the peers, then the areas
+    n_bands = sum(1 for t in fig.data if t.type == "bar")
+    fig.data = fig.data[:n_bands] + fig.data[-1:] + fig.data[n_bands:-1]
+    title = fig.layout.title.text or ""
+    phrase = label[0].lower() + label[1:]
+    fig.layout.title.text = title.replace("comparison with England", f"comparison with {phrase}")
+    return fig
