@@ -22,6 +22,7 @@ from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages,
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
+from data.trend import trend_table
 from data.validation import Problem
 
 log = logging.getLogger(__name__)
@@ -369,6 +370,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
     frames["distribution"] = distribution(values)
+    frames["trends"] = trend_table(values, catalogue)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),

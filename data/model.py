@@ -34,6 +34,7 @@ BUILD_MODULES = (
     "harmonise.py",
     "benchmarks.py",
     "stats.py",
+    "trend.py",
     "schema.py",
     "validation.py",
     "model.py",
