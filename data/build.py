@@ -111,6 +111,18 @@ def _frame(results: dict[str, ReadResult], name: str) -> pd.DataFrame:
     return _concat([r.frames[name] for r in results.values() if name in r.frames])
 
 
+def _demographics(results: dict[str, ReadResult]) -> pd.DataFrame:
+    """Every reader's demographic columns joined on the area code (one row per area)."""
+    frames = [r.frames["demographics"] for r in results.values() if "demographics" in r.frames]
+    frames = [f.set_index("area_code") for f in frames if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    out = frames[0]
+    for extra in frames[1:]:
+        out = out.join(extra[[c for c in extra.columns if c not in out.columns]], how="left")
+    return out
+
+
 def normalise_values(values: pd.DataFrame) -> pd.DataFrame:
     """Fill the columns readers leave out and fix dtypes."""
     values = values.reindex(columns=s.INDICATOR_COLUMNS)
@@ -353,9 +365,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     ).reset_index(drop=True)
     catalogue = summarise_catalogue(catalogue, values)
 
-    demographics = _frame(results, "demographics")
-    if not demographics.empty:
-        demographics = demographics.set_index("area_code")
+    demographics = _demographics(results)
     demographic_catalogue = _frame(results, "demographic_catalogue")
     if not demographic_catalogue.empty:
         demographic_catalogue = demographic_catalogue.set_index("id")
