@@ -18,6 +18,8 @@ import pandas as pd
 import data.readers as readers_pkg
 from data import schema as s
 from data.benchmarks import add_comparisons
+from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
+from data.catalogue import catalogue_frame
 from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
 from data.manifest import sha256_of
 from data.model import Model
@@ -381,6 +383,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     frames["availability"] = availability(values)
     frames["distribution"] = distribution(values)
     frames["trends"] = trend_table(values, catalogue)
+    frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),
