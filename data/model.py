@@ -34,12 +34,15 @@ BUILD_MODULES = (
     "harmonise.py",
     "benchmarks.py",
     "stats.py",
+    "trend.py",
     "schema.py",
     "validation.py",
     "model.py",
     "manifest.py",
     "places.py",
     "peers.py",
+    "catalogue.py",
+    "freshness.py",
 )
 
 
