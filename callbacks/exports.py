@@ -104,6 +104,13 @@ def figure_for(state: dict, page: str) -> go.Figure:
         return overview_figure_for(state)
     if page == "explorer":
         return explorer_outputs(state, False, "region", False)[0]
+    if page == "funnel":
+        from callbacks.funnel import funnel_chart
+
+        fig, reason = funnel_chart(state)
+        if fig is None:
+            raise BadExport(400, reason)
+        return fig
     raise BadExport(404, f"The {page} page has no chart to export.")
 
 
@@ -152,6 +159,15 @@ def checked_state(query: str, page: str) -> dict:
         raise BadExport(400, " ".join(export_notice(n) for n in notices))
     if page == "spine" and not state["areas"]:
         raise BadExport(400, "The spine chart needs at least one area: add areas=<code>.")
+    if page == "funnel":
+        from data.funnel_views import funnel_statistic
+        from data.queries import Selection
+
+        stat, reason = funnel_statistic(
+            model, Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+        )
+        if stat is None:
+            raise BadExport(400, reason)
     state["page"] = page
     return state
 

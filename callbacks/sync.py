@@ -34,9 +34,9 @@ CONTROL_KEYS = {
     ids.X_VAR: "x",
     ids.Y_VAR: "y",
 }
-CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH)
+CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH, ids.FUNNEL_GRAPH)
 # Query parameters with no shared control of their own (set by links on their pages): kept as they are.
-CARRIED_KEYS = ("peers",)
+CARRIED_KEYS = ("peers", "od")
 
 
 def clicked_area(click: dict | None) -> str | None:

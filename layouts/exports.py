@@ -13,7 +13,7 @@ from layouts import ids
 CHART_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
 IMAGE_SIZES = (("slide", "16:9 slide"), ("a4", "A4 landscape"), ("screen", "as on screen"))
-CHART_PAGES = ("map", "compare", "spine", "explorer", "trends", "overview")
+CHART_PAGES = ("map", "compare", "spine", "explorer", "trends", "overview", "funnel")
 
 
 def export_href(page: str, fmt: str, query: str, size: str | None = None) -> str:

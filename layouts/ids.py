@@ -81,3 +81,8 @@ PLACE_RESULTS = "place-results"
 
 # Peers ("similar CCGs")
 PEERS_PANEL = "peers-panel"
+
+# Funnel page
+FUNNEL_GRAPH = "funnel-graph"
+FUNNEL_NOTE = "funnel-note"
+FUNNEL_OPTIONS = "funnel-options"

@@ -16,7 +16,7 @@ from data.model import Model
 from data.places import resolve_code, suggestion_text
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 
-PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators")
+PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators", "funnel")
 PAGE_TITLES = {
     "map": "Map",
     "compare": "Compare areas",
@@ -26,11 +26,13 @@ PAGE_TITLES = {
     "trends": "Trends",
     "overview": "Overview",
     "indicators": "Indicators",
+    "funnel": "Funnel",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
     "benchmark": ("england", "region", "peers"),
     "peers": ("similar", "rightcare"),
+    "od": ("none", "multiplicative", "additive"),
     "ci": ("95", "99.8"),
     "colour": ("category", "quintile", "value"),
     "palette": ("fingertips", "colourblind"),
@@ -40,6 +42,7 @@ CHOICES = {
 DEFAULTS = {
     "benchmark": "england",
     "peers": "similar",
+    "od": "none",
     "ci": "95",
     "colour": "category",
     "palette": "fingertips",
@@ -61,6 +64,7 @@ QUERY_ORDER = (
     "region",
     "benchmark",
     "peers",
+    "od",
     "ci",
     "colour",
     "palette",

@@ -12,7 +12,7 @@ from data import schema as s
 from data.model import Model
 from reports.decorate import Provenance
 
-INDICATOR_PAGES = ("map", "compare", "table", "trends")
+INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
 MAP_PAGES = ("map",)
 APP_NAME = "CCG Outcomes Explorer"
 
@@ -42,6 +42,8 @@ def title_for(model: Model, state: dict, page: str) -> str:
         return f"{meta['name']}: areas compared"
     if page == "table":
         return f"{meta['name']}: table"
+    if page == "funnel":
+        return f"{meta['name']}: funnel plot"
     if page == "trends":
         who = ", ".join(_names(model, state["areas"])) or "England"
         return f"{meta['name']}: trend for {who}"

@@ -88,7 +88,7 @@ def _area_rows(model: Model, state: dict, region_filter: bool) -> pd.DataFrame:
 
 def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
     """The rows a page shows, with Fingertips' column names (see module docstring)."""
-    if page in ("map", "compare", "table"):
+    if page in ("map", "compare", "table", "funnel"):
         rows = _area_rows(model, state, region_filter=page != "map")
         return _with_comparison(model, selection(state), rows, state)
     if page == "trends":

@@ -77,3 +77,37 @@ def test_peers_benchmark_on_compare_and_table(app_page, model):
     state, _ = parse_query(model, app_page.query())
     assert (state["benchmark"], state["peers"], state["areas"]) == ("peers", "rightcare", [KERNOW])
     assert "11 areas" in app_page.text("#table-summary")
+
+
+def test_funnel_page_from_url_and_click_selects(app_page, model):
+    app_page.goto(f"/funnel?indicator=qof_hyp&areas={KERNOW}&od=multiplicative")
+    app_page.wait_graph("funnel-graph", min_traces=5)
+    app_page.settle()
+    fig = app_page.figure("funnel-graph")
+    points = [t for t in fig["data"] if t.get("mode") == "markers"]
+    assert sum(len(t["x"]) for t in points) == 106
+    assert "over-dispersion phi" in fig["layout"]["title"]["text"]
+    state, _ = parse_query(model, app_page.query())
+    assert (state["od"], state["areas"]) == ("multiplicative", [KERNOW])
+    app_page.screenshot("funnel-page")
+    # click a point: it becomes the focus area (and the query keeps od)
+    target = next(t for t in points if t["customdata"][0][0] != KERNOW)
+    code = target["customdata"][0][0]
+    app_page.page.evaluate(
+        """([code]) => { const gd = document.querySelector('#funnel-graph .js-plotly-plot');
+            const i = gd.data.findIndex(t => t.customdata && t.customdata.some(c => c[0] === code));
+            const j = gd.data[i].customdata.findIndex(c => c[0] === code);
+            gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: j, customdata: gd.data[i].customdata[j]}]}); }""",
+        [code],
+    )
+    app_page.page.wait_for_function(f"() => location.search.includes('areas={code}')")
+    app_page.settle()
+    state, _ = parse_query(model, app_page.query())
+    assert state["areas"][0] == code and state["od"] == "multiplicative"
+
+
+def test_funnel_for_an_indicator_without_counts_says_so(app_page):
+    app_page.goto("/funnel?indicator=dementia_ddr_65plus")
+    app_page.page.wait_for_selector("#funnel-note li a")
+    app_page.settle()
+    assert "cannot go on a funnel" in app_page.text("#funnel-note")
