@@ -31,3 +31,20 @@ def funnel_page() -> html.Div:
             ),
         ]
     )
+
+
+def alerts_page() -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                "For the focus area: indicators significantly worse than the chosen benchmark (its confidence "
+                "interval excludes the benchmark) whose recent trend is significantly getting worse (Fingertips' "
+                "rule over the last five periods), then those worse but not getting worse, then those getting "
+                "worse but not yet worse. Latest period of each indicator, persons.",
+                className="hint",
+            ),
+            dcc.Loading(html.Div(id=ids.ALERTS_FOCUS), type="default", delay_show=300),
+            html.H3("Red-red across England, by region"),
+            dcc.Loading(html.Div(id=ids.ALERTS_NATIONAL), type="default", delay_show=300),
+        ]
+    )

@@ -86,3 +86,7 @@ PEERS_PANEL = "peers-panel"
 FUNNEL_GRAPH = "funnel-graph"
 FUNNEL_NOTE = "funnel-note"
 FUNNEL_OPTIONS = "funnel-options"
+
+# Early warning page
+ALERTS_FOCUS = "alerts-focus"
+ALERTS_NATIONAL = "alerts-national"

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from data.model import Model
 from layouts import ids
-from layouts.beyond import funnel_page
+from layouts.beyond import alerts_page, funnel_page
 from layouts.catalogue import catalogue_page
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 from layouts.widgets import labelled, radio
@@ -218,6 +218,7 @@ def pages(model: Model) -> list[html.Div]:
         "overview": overview_page,
         "indicators": catalogue_page,
         "funnel": funnel_page,
+        "alerts": alerts_page,
     }
     return [
         html.Section(

@@ -16,7 +16,7 @@ from data.model import Model
 from data.places import resolve_code, suggestion_text
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 
-PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators", "funnel")
+PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators", "funnel", "alerts")
 PAGE_TITLES = {
     "map": "Map",
     "compare": "Compare areas",
@@ -27,6 +27,7 @@ PAGE_TITLES = {
     "overview": "Overview",
     "indicators": "Indicators",
     "funnel": "Funnel",
+    "alerts": "Early warning",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {

@@ -111,3 +111,25 @@ def test_funnel_for_an_indicator_without_counts_says_so(app_page):
     app_page.page.wait_for_selector("#funnel-note li a")
     app_page.settle()
     assert "cannot go on a funnel" in app_page.text("#funnel-note")
+
+
+def test_alerts_page_lists_the_recomputed_red_reds(app_page, model):
+    from data.alerts import area_alerts
+
+    expected = area_alerts(model, KERNOW)
+    reds = expected[expected["group"] == "red-red"]["short_name"].tolist()
+    app_page.goto(f"/alerts?areas={KERNOW}&ci=95")
+    app_page.page.wait_for_selector("#alerts-focus .alerts-table")
+    app_page.settle()
+    text = app_page.text("#alerts-focus")
+    assert f"Worse than the benchmark and getting worse ({len(reds)})" in text
+    for name in reds:
+        assert name in text
+    assert "red-red results in" in app_page.text("#alerts-national")
+    app_page.screenshot("alerts-page")
+    assert parse_query(model, app_page.query())[0]["areas"] == [KERNOW]
+    app_page.page.locator("#alerts-focus .alerts-table a", has_text=reds[0]).first.click()
+    app_page.page.wait_for_function("() => location.pathname === '/trends'")
+    app_page.settle()
+    state, _ = parse_query(model, app_page.query())
+    assert state["areas"][0] == KERNOW and state["indicator"] == expected.iloc[0]["indicator_id"]
