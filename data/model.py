@@ -39,6 +39,8 @@ BUILD_MODULES = (
     "validation.py",
     "model.py",
     "manifest.py",
+    "catalogue.py",
+    "freshness.py",
 )
 
 
