@@ -90,3 +90,27 @@ def test_bad_input_is_named():
         sii([1, 2, 0, 4, 5], [1, 2, 3, 4, 5], se=[1] * 5)
     with pytest.raises(ValueError, match="transform"):
         sii([1] * 5, [1] * 5, se=[1] * 5, transform=True)
+
+
+def test_sii_of_dsrs_by_quintile():
+    """DSR_testdata.csv (DSRs with limits by deprivation quintile and year; inputs only, no
+    published outputs): the SII of each year equals an independent weighted fit."""
+    data = pd.read_csv(REF / "DSR_testdata.csv")
+    assert data.groupby("Period").size().eq(5).all()
+    for _, rows in data.groupby("Period"):
+        rows = rows.sort_values("Quintile")
+        pop = rows["total_pop"].to_numpy(float)
+        result = sii(
+            pop,
+            rows["value"],
+            value_type=1,
+            lower_cl=rows["lowercl"],
+            upper_cl=rows["uppercl"],
+            repetitions=2000,
+            seed=1,
+        )
+        midpoints = (np.cumsum(pop) - pop / 2) / pop.sum()
+        slope, intercept = np.polyfit(midpoints, rows["value"], 1, w=np.sqrt(pop))
+        np.testing.assert_allclose([result.sii, result.intercept], [slope, intercept], rtol=1e-9)
+        lower, upper = result.sii_limits[0]
+        assert lower < result.sii < upper
