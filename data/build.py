@@ -18,10 +18,13 @@ import pandas as pd
 import data.readers as readers_pkg
 from data import schema as s
 from data.benchmarks import add_comparisons
+from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
+from data.catalogue import catalogue_frame
 from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
+from data.trend import trend_table
 from data.validation import Problem
 
 log = logging.getLogger(__name__)
@@ -379,6 +382,8 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
     frames["distribution"] = distribution(values)
+    frames["trends"] = trend_table(values, catalogue)
+    frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),
