@@ -202,7 +202,7 @@ def _catalogue(ctx: ReadContext, kind: str, indicator_id: str, title: str) -> di
     )
     return catalogue_entry(
         indicator_id,
-        name=f"{title}: age-standardised deaths per 100,000 (ONS 2019 definition)",
+        name=f"{title}, age-standardised (ONS 2019 definition)",
         short_name=f"{title} (DSR)",
         domain="1",
         unit="per 100,000",
