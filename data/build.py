@@ -18,7 +18,13 @@ import pandas as pd
 import data.readers as readers_pkg
 from data import schema as s
 from data.benchmarks import add_comparisons
-from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
+from data.harmonise import (
+    aggregate_up,
+    bridge_sicbl22,
+    harmonise_old_vintages,
+    predecessor_populations,
+    regions_2021_from_2022,
+)
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
@@ -289,7 +295,7 @@ def _boundary_summary(entry: dict, layers: pd.DataFrame | None) -> str:
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.boundaries import build_boundaries
-    from geo.lineage import build_lineage, dominant_region
+    from geo.lineage import apportion_by_population, build_lineage, dominant_region
     from geo.simplify import browser_layers
 
     started = time.perf_counter()
@@ -326,6 +332,15 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             )
         published = published[~unknown]
 
+    ccg21_pop = _frame(results, "ccg21_population_2019")
+    if ccg21_pop.empty:
+        notes.append("no CCG 2021 populations: split areas stay apportioned by land area")
+        lineage = lineage.assign(population=float("nan"), weight="area")
+    else:
+        lineage, p_notes = apportion_by_population(
+            lineage, ccg21_pop.set_index("area_code")["population"], predecessor_populations(published)
+        )
+        notes += p_notes
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
     harmonised, h_notes = harmonise_old_vintages(published, catalogue, lineage, ccg21_names)
     notes += h_notes
