@@ -697,7 +697,9 @@ def read_lsoa_population(ctx: ReadContext) -> ReadResult:
         return result
     result.rows_read = len(pop)
     pop = problems.numeric(pop, "population_mid2019")
-    pop = problems.reject_mask(pop, pop["population_mid2019"] < 0, "population_mid2019", "negative population")
+    pop = problems.reject_mask(
+        pop, pop["population_mid2019"] < 0, "population_mid2019", "negative population"
+    )
     joined = lookup.merge(pop, left_on="LSOA11CD", right_on="lsoa11_code", how="outer", indicator=True)
     no_ccg = joined[joined["_merge"] == "right_only"]
     no_pop = joined[joined["_merge"] == "left_only"]
