@@ -28,7 +28,7 @@ from data.harmonise import (
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
-from data.validation import Problem
+from data.validation import Problem, is_kept
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +221,13 @@ def inventory_rows(
 ) -> pd.DataFrame:
     """One row per manifest entry: what was read, rejected, matched, and when."""
     by_dataset: dict[str, Counter] = {}
+    kept: dict[str, Counter] = {}
     for p in problems:
         if p.reason.startswith("sha256 differs"):
             continue  # a file-level notice (shown as file_status), not a rejected row
+        if is_kept(p.reason):  # a flagged source anomaly whose row was kept: not a rejection
+            kept.setdefault(p.dataset, Counter())[p.reason] += 1
+            continue
         by_dataset.setdefault(p.dataset, Counter())[p.reason] += 1
     known = {g: set(a[s.AREA_CODE]) for g, a in areas.groupby(s.GEOGRAPHY)}
     layer_ids = {k: {f["id"] for f in v["features"]} for k, v in geojson.items()}
@@ -247,7 +251,10 @@ def inventory_rows(
             "indicators": 0,
             "matched": "",
             "periods": "",
-            "notes": " | ".join(result.notes) if result else "",
+            "notes": " | ".join(
+                (result.notes if result else [])
+                + [f"{n} × {r}" for r, n in kept.get(entry_id, Counter()).most_common(6)]
+            ),
         }
         if result is not None and result.values is not None and not result.values.empty:
             ids = set(result.values[s.INDICATOR_ID])
