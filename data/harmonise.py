@@ -203,8 +203,14 @@ def carry_non_additive(
     rest = plain[~keep & plain[s.VALUE].notna()].copy()
     if rest.empty:
         return carried, _empty_like(plain), 0
-    weight = rest["population"] if "population" in rest else rest["share"]
-    rest["_w"] = weight.fillna(0.0)
+    # Weights: the piece's share of the predecessor's own population (the row's
+    # denominator) where every predecessor of the area gives one, else the lineage's
+    # estimate of the piece's mid-2019 population.
+    group = KEYS + ["to_code"]
+    own = rest[s.DENOMINATOR] * rest["share"]
+    own_ok = (own > 0).groupby([rest[k] for k in group], dropna=False).transform("all")
+    fallback = rest["population"] if "population" in rest else rest["share"]
+    rest["_w"] = own.where(own_ok, fallback).fillna(0.0)
     rest["_wv"] = rest["_w"] * rest[s.VALUE]
     se95 = (rest[s.UPPER95] - rest[s.LOWER95]) / (2 * Z95)
     rest["_wse2"] = (rest["_w"] * se95) ** 2
@@ -212,7 +218,7 @@ def carry_non_additive(
     rest["_d"] = rest[s.DENOMINATOR] * rest["share"]
     rest["_apportioned"] = rest["method"] == "apportioned"
     grouped = (
-        rest.groupby(KEYS + ["to_code"], dropna=False, sort=False)
+        rest.groupby(group, dropna=False, sort=False)
         .agg(
             _w=("_w", "sum"),
             _wv=("_wv", "sum"),

@@ -48,7 +48,8 @@ LINEAGE = pd.DataFrame(
         "to_code": ["N1", "N1", "N1", "N2", "N3"],
         "share": [1.0, 1.0, 0.75, 0.25, 1.0],
         "method": ["merged", "merged", "apportioned", "apportioned", "merged"],
-        "population": [100_000.0, 300_000.0, 150_000.0, 50_000.0, 80_000.0],
+        # the lineage's own estimates, deliberately off: rows that give their population use that
+        "population": [1.0, 1.0, 1.0, 1.0, 1.0],
     }
 )
 NAMES = pd.Series({"N1": "n1", "N2": "n2", "N3": "n3"})
@@ -65,7 +66,7 @@ def test_dsr_is_a_population_weighted_mean_never_a_sum():
     )
     out, _ = harmonise_old_vintages(values, _catalogue("dsr"), LINEAGE, NAMES)
     out = out.set_index(s.AREA_CODE)
-    # N1 = A + B + 3/4 of C, weighted by the pieces' populations (100k, 300k, 150k)
+    # N1 = A + B + 3/4 of C, weighted by the pieces' own populations (100k, 300k, 3/4 of 200k)
     expected = (100 * 100_000 + 200 * 300_000 + 300 * 150_000) / 550_000
     assert out.at["N1", s.VALUE] == pytest.approx(expected)
     assert out.at["N1", s.VALUE] != pytest.approx(100 + 200 + 0.75 * 300)
