@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode
 
 import plotly.graph_objects as go
 from dash import DiskcacheManager, Input, Output, State, callback, dcc, html
@@ -162,6 +162,15 @@ def chart_size(params: dict[str, str]):
     return name
 
 
+def link_root() -> str:
+    """Where exported links point: OUTCOMES_PUBLIC_URL, else relative ("/page?query").
+
+    Never the request's Host header nor a loopback address: a board paper outlives the
+    machine that printed it.
+    """
+    return get_settings().public_url
+
+
 def view_link(root: str, page: str, state: dict) -> str:
     return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
 
@@ -241,12 +250,12 @@ def register_export_routes(server: Flask) -> None:
                     benchmark=benchmark,
                     ci=ci,
                     figure_for=figure_for,
-                    link_root=request.host_url,
+                    link_root=link_root(),
                     renderer=get_renderer(),
                 )
                 return _attachment(body, pack_name(areas, fmt), fmt)
             page, fmt = split_name(name, EXPORT_PAGES)
-            body, file_name = export_file(page, fmt, request.query_string, request.host_url)
+            body, file_name = export_file(page, fmt, request.query_string, link_root())
             return _attachment(body, file_name, fmt)
         except BadExport as exc:
             return _error(exc)
@@ -308,7 +317,6 @@ def pack_status(state: dict | None) -> str | None:
     Output(ids.PACK_STATUS, "children"),
     Input(ids.PACK_BUTTON, "n_clicks"),
     State(ids.STATE, "data"),
-    State(ids.URL, "href"),
     background=True,
     manager=background_manager(),
     progress=[Output(ids.PACK_PROGRESS, "value"), Output(ids.PACK_PROGRESS, "max")],
@@ -319,15 +327,12 @@ def pack_status(state: dict | None) -> str | None:
     ],
     prevent_initial_call=True,
 )
-def build_board_pack(set_progress, n_clicks, state, href):
+def build_board_pack(set_progress, n_clicks, state):
     if not n_clicks:
         raise PreventUpdate
     problem = pack_status(state)
     if problem:
         return None, problem
-    parts = urlsplit(href or "")
-    root = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
-
     def progress(done: int, total: int, _message: str) -> None:
         set_progress((str(done), str(total)))
 
@@ -340,7 +345,7 @@ def build_board_pack(set_progress, n_clicks, state, href):
             benchmark=state["benchmark"],
             ci=state["ci"],
             figure_for=figure_for,
-            link_root=root,
+            link_root=link_root(),
             renderer=renderer,
             progress=progress,
         )
