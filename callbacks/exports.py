@@ -38,7 +38,8 @@ from layouts.exports import CHART_PAGES, export_links
 from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, to_query
 from reports import describe, tables
 from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
-from reports.pack import build_pack
+from reports.pack import build_pack, join_pdfs
+from reports.parts import Part, chart_parts
 from reports.render import Renderer, RenderError, get_renderer
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ MIMETYPES = {
 }
 MAX_QUERY = 2000
 PACK_KEYS = ("areas", "benchmark", "ci")
+PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
 
 
 class BadExport(ValueError):
@@ -180,7 +182,7 @@ def view_link(root: str, page: str, state: dict) -> str:
 
 def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes, str]:
     """(file bytes, file name) for one view export."""
-    query, params = query_params(raw_query, QUERY_ORDER + ("size",))
+    query, params = query_params(raw_query, QUERY_ORDER + ("size", "part"))
     size_name = chart_size(params)
     state = checked_state(query, page)
     model = load_model()
@@ -190,13 +192,39 @@ def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes
         frame = tables.view_table(model, state, page)
         meta = tables.metadata(model, state, page, prov)
         return (tables.csv_bytes if fmt == "csv" else tables.xlsx_bytes)(frame, meta), name
-    fig = figure_for(state, page)
-    size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
-    scale = size.png_scale() if fmt == "png" else 1.0
-    body = get_renderer().render(decorate(fig, prov, size), fmt, size.width, size.height, scale)
+    if page in PAGED:
+        size = SIZES[size_name]
+        parts = chart_parts(model, state, page, prov, size, figure_for)
+    else:
+        fig = figure_for(state, page)
+        size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
+        parts = [Part(fig, prov)]
+    renderer = get_renderer()
+    if fmt == "pdf":
+        blobs = renderer.render_many(
+            [(decorate(p.figure, p.provenance, size), "pdf", size.width, size.height, 1.0) for p in parts]
+        )
+        body = join_pdfs(blobs, prov.title)
+    else:
+        number = part_number(params, len(parts))
+        chosen = parts[number - 1]
+        scale = size.png_scale() if fmt == "png" else 1.0
+        body = renderer.render(
+            decorate(chosen.figure, chosen.provenance, size), fmt, size.width, size.height, scale
+        )
+        if number > 1:
+            name = name.replace(f".{fmt}", f"_part{number}.{fmt}")
     if size_name != DEFAULT_SIZE:
         name = name.replace(f".{fmt}", f"_{size_name}.{fmt}")
     return body, name
+
+
+def part_number(params: dict[str, str], n_parts: int) -> int:
+    """``part=N`` of a paged chart's image export (1 when absent); 400 when out of range."""
+    raw = params.get("part", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= n_parts:
+        raise BadExport(400, f"part={raw!r}: this chart has {n_parts} part(s); use part=1 to {n_parts}.")
+    return int(raw)
 
 
 def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
@@ -333,6 +361,7 @@ def build_board_pack(set_progress, n_clicks, state):
     problem = pack_status(state)
     if problem:
         return None, problem
+
     def progress(done: int, total: int, _message: str) -> None:
         set_progress((str(done), str(total)))
 

@@ -33,6 +33,7 @@ ROW_PX = 18  # the least vertical room one line of 14 px axis labels needs
 ABOVE_PLOT_PX = 30  # room for labels drawn just above the plot (benchmark lines, Worst/Best)
 LABEL_SHARE = 0.42  # at most this share of the page width for category labels
 
+
 @dataclass(frozen=True)
 class Size:
     """An export size in CSS pixels (PDF pages are these at 96 dpi)."""
@@ -65,10 +66,12 @@ class Provenance:
     method: str
     link: str
     boundaries: bool = False
+    page_label: str = ""  # "Page 3 of 20" in a board pack
 
     def footer_lines(self) -> list[str]:
         licence = f"{OGL} {OS_DATA}" if self.boundaries else OGL
-        return [f"Source: {self.source}", licence, f"Method: {self.method}", f"View: {self.link}"]
+        view = f"View: {self.link}" + (f"  ·  {self.page_label}" if self.page_label else "")
+        return [f"Source: {self.source}", licence, f"Method: {self.method}", view]
 
 
 def screen_size(fig: go.Figure) -> Size:
@@ -264,8 +267,10 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     n_rows = legend_rows(items, width - 2 * PAD, legend_title)
     frame = page_frame(prov, size, int(n_rows * MIN_FONT_PX * 1.9) + (6 if n_rows else 0))
     x_room = _x_room(layout)
-    extra_top = int(layout.pop("_export_top", 0) or 0)
-    top = frame.top + extra_top
+    stacked = _stack_line_labels(layout)
+    meta = layout.get("meta")
+    extra_top = int(meta.get("export_top", 0)) if isinstance(meta, dict) else 0
+    top = frame.top + extra_top + stacked
     bottom = frame.footer + x_room
     left = max(PAD, _fix_y_labels(data, layout, size)) if not is_map else PAD
     right = PAD + (110 if _has_colorbar(data) else 0) + int(margin.get("r", 0) if not is_map else 0) // 4
@@ -273,6 +278,8 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     plot_h = max(50, height - top - bottom)
     for key in [k for k in layout if k.startswith("xaxis")]:
         layout[key]["automargin"] = False
+        if layout[key].get("side") != "top":
+            layout[key]["ticklabelstandoff"] = 8  # clear of the y axis' lowest label
     if items:
         layout["legend"] = dict(
             layout.get("legend") or {},
@@ -339,6 +346,26 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
         _fit_map(data, layout, plot_w, plot_h)
     _set_fonts(data)
     return go.Figure(data)
+
+
+def _stack_line_labels(layout: dict) -> int:
+    """Labels of reference lines (England, region) on separate rows above the plot.
+
+    Two vertical lines close together put their labels on top of each other; on a page each
+    label gets its own row. Returns the extra room taken above the plot.
+    """
+    labels = [
+        a
+        for a in layout.get("annotations") or []
+        if str(a.get("yref", "")).endswith("domain") and float(a.get("y", 0) or 0) >= 1
+    ]
+    if len(labels) < 2:
+        return 0
+    step = int(MIN_FONT_PX * LINE_PX) + 2
+    for i, label in enumerate(labels):
+        label["yshift"] = float(label.get("yshift") or 0) + i * step
+        label["yanchor"] = "bottom"
+    return step * (len(labels) - 1)
 
 
 def _has_colorbar(data: dict) -> bool:

@@ -25,6 +25,7 @@ class Box:
     top: float
     x1: float
     bottom: float
+    column: str = ""  # rotated glyphs of one vertical line share a column (their boxes touch)
 
     def overlaps(self, other: Box, slack: float = SLACK) -> bool:
         return (
@@ -40,12 +41,16 @@ def problems_in(boxes: list[Box], width: float, height: float, min_size: float, 
         if b.size < min_size - 0.05:
             out.append(f"{where}: {b.text!r} is {b.size:.1f} (under {min_size:g})")
         if b.x0 < EDGE or b.top < EDGE or b.x1 > width - EDGE or b.bottom > height - EDGE:
-            out.append(f"{where}: {b.text!r} is cut at the page edge ({b.x0:.0f},{b.top:.0f})-({b.x1:.0f},{b.bottom:.0f})")
+            out.append(
+                f"{where}: {b.text!r} is cut at the page edge ({b.x0:.0f},{b.top:.0f})-({b.x1:.0f},{b.bottom:.0f})"
+            )
     ordered = sorted(boxes, key=lambda b: b.top)
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             if b.top - a.bottom > 0:
                 break
+            if a.column and a.column == b.column:
+                continue
             if a.overlaps(b):
                 out.append(f"{where}: {a.text!r} overlaps {b.text!r}")
     return out
@@ -67,7 +72,15 @@ def pdf_boxes(data: bytes) -> list[tuple[float, float, list[Box]]]:
             ]
             # rotated glyphs (vertical axis titles): one box each, the font size is the box's width
             boxes += [
-                Box(c["text"], float(c["x1"] - c["x0"]), c["x0"], c["top"], c["x1"], c["bottom"])
+                Box(
+                    c["text"],
+                    float(c["x1"] - c["x0"]),
+                    c["x0"],
+                    c["top"],
+                    c["x1"],
+                    c["bottom"],
+                    column=f"{c['x0']:.1f}",
+                )
                 for c in page.chars
                 if not c.get("upright", True) and c["text"].strip()
             ]
@@ -126,8 +139,15 @@ class SvgMeasurer:
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         self._page = self._browser.new_page(viewport={"width": 1700, "height": 1000})
 
