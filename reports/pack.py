@@ -65,9 +65,9 @@ Progress = Callable[[int, int, str], None]
 MAX_DETAILED = 12  # indicators that differ given their own comparison/trend pages
 MIN_TREND_PERIODS = 3
 STALE_YEARS = 3
-KEY_ROWS = 12  # rows of the key-messages table (the rest are in the domain sections)
-KEY_SENTENCES = 5
+KEY_SENTENCES = 3
 BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
+BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
 TABLE_LINE_PX = 19  # one line of 14 px table text, with leading
 TABLE_PAD_PX = 10  # top + bottom padding of a table row
 WORSE_TRENDS = ("getting worse",)
@@ -352,20 +352,13 @@ def plan_pack(
 
 
 def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: Size) -> Page:
+    """One page: the differences table, and plain-English sentences made from its first rows."""
     sentences = [key_sentence(row) for _, row in key.head(KEY_SENTENCES).iterrows()]
     if key.empty:
         sentences = [
             f"No outcome indicator with a value is significantly different from {versus} for "
             f"{', '.join(names.values())}."
         ]
-    if len(key) > KEY_SENTENCES:
-        sentences.append(
-            f"{len(key) - KEY_SENTENCES} more differences are in the table and the domain sections."
-        )
-    if key["stale"].any() if len(key) else False:
-        sentences.append(
-            f"OLDER DATA marks periods that ended more than {STALE_YEARS} years ago: read them as history, not today."
-        )
     columns = (
         ["Indicator"]
         + (["Area"] if len(names) > 1 else [])
@@ -374,14 +367,24 @@ def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: S
     table = key[columns].rename(
         columns={"Benchmark": f"{versus} value", "Compared": f"Compared with {versus}"}
     )
-    # one page: the table gets the room the sentences leave (a note says when rows are left out)
-    note = f"The table shows the first {{n}} of {len(key)} differences; the rest are in the domain sections."
-    body_lines = sum(len(wrap(p, size.width - 2 * PAD - 40, BODY_PX)) + 1 for p in [*sentences, note])
-    room_above = int(body_lines * BODY_PX * LINE_PX)
+    notes = []
+    if len(key) > KEY_SENTENCES:
+        notes.append(f"The table lists all {len(key)} differences, worse and worsening first.")
+    if len(key) and key["stale"].any():
+        notes.append(f"OLDER DATA: the period ended more than {STALE_YEARS} years ago; read it as history.")
+    # the table gets the room the sentences leave (a note says when rows are left out)
+    note = "The table shows the first {n}; the rest are in the domain sections."
+    paragraphs = sentences + ([" ".join(notes + [note])] if notes or len(key) else [])
+    room_above = body_height(paragraphs, size)
     first = table_pages(table, size, above_px=room_above)[0] if len(table) else table
-    if len(first) < len(table):
-        sentences.append(note.format(n=len(first)))
-    return Page("text", "Key messages", paragraphs=sentences, table=first.head(KEY_ROWS))
+    last = " ".join(notes + ([note.format(n=len(first))] if len(first) < len(table) else []))
+    return Page("text", "Key messages", paragraphs=sentences + ([last] if last else []), table=first)
+
+
+def body_height(paragraphs: list[str], size: Size) -> int:
+    """Height of a text page's paragraphs (plotly sets lines 1.3 em apart; a blank line between)."""
+    lines = sum(len(wrap(p, size.width - 2 * PAD - 40, BODY_PX)) + 1 for p in paragraphs)
+    return int(lines * BODY_PX * BODY_LINE) + 4
 
 
 def _indicator_pages(
@@ -533,7 +536,7 @@ def document_page(page: Page, size: Size) -> go.Figure:
     for para in page.paragraphs:
         lines += wrap(para, width, BODY_PX) + [""]
     title_h = len(title_lines) * 26 * LINE_PX + 12
-    body_h = len(lines) * BODY_PX * LINE_PX
+    body_h = body_height(page.paragraphs, size)
     footer_lines = [line for line in (page.number, describe.APP_NAME) if line]
     footer_h = len(footer_lines) * FOOTER_SIZE * LINE_PX + PAD
     fig = go.Figure()
@@ -695,6 +698,21 @@ def pptx_table_rows(frame: pd.DataFrame, room_in: float) -> list[pd.DataFrame]:
     return [p for p in out if len(p)]
 
 
+def text_height_in(paragraphs: list[str], width_in: float, size_pt: int) -> float:
+    """Height in inches of wrapped paragraphs at ``size_pt`` (1.2 line spacing, space after each)."""
+    lines = sum(len(wrap(p, width_in * 96, size_pt * 96 / 72)) for p in paragraphs)
+    return (lines * size_pt * 1.2 + len(paragraphs) * size_pt * 0.4) / 72 + 0.15
+
+
+def fit_text(paragraphs: list[str], width_in: float, room_in: float) -> tuple[int, float]:
+    """The largest body size (16 pt down to 12 pt) at which the paragraphs fit ``room_in``."""
+    for size_pt in (PPTX_BODY_PT, 14, 13, 12):
+        height = text_height_in(paragraphs, width_in, size_pt)
+        if height <= room_in:
+            return size_pt, height
+    return 12, text_height_in(paragraphs, width_in, 12)
+
+
 def _number_box(slide, text: str) -> None:
     _textbox(
         slide,
@@ -731,9 +749,9 @@ def pack_pptx(pages: list[Page], renderer: Renderer, progress: Progress | None =
         )
         top = Inches(1.2)
         if page.paragraphs:
-            n_lines = sum(len(wrap(p, 12.3 * 96, PPTX_BODY_PT * 96 / 72)) for p in page.paragraphs)
-            height = Emu(int(Inches(1) * (n_lines * PPTX_BODY_PT * 1.45 / 72 + 0.2)))
-            _textbox(slide, Inches(0.4), top, Inches(12.5), height, page.paragraphs, PPTX_BODY_PT)
+            size_pt, height_in = fit_text(page.paragraphs, 12.3, 5.7 if page.table is None else 3.2)
+            height = Emu(int(Inches(1) * height_in))
+            _textbox(slide, Inches(0.4), top, Inches(12.5), height, page.paragraphs, size_pt)
             top = Emu(top + height + Inches(0.1))
         if page.table is not None and len(page.table):
             _pptx_table(slide, page.table, top, SLIDE_H - top - Inches(0.6))
@@ -745,16 +763,19 @@ def pack_pptx(pages: list[Page], renderer: Renderer, progress: Progress | None =
 
 
 def slide_pages(pages: list[Page]) -> list[Page]:
-    """The plan re-cut for slides: long text tables split to fit, page numbers redone."""
+    """The plan re-cut for slides: tables split to fit a slide, page numbers redone."""
     out: list[Page] = []
+    appendix = [p.table for p in pages if p.kind == "table" and p.table is not None]
     for page in pages:
-        if page.kind == "table" and page.table is not None:
-            for part in pptx_table_rows(page.table, 7.5 - 1.2 - 0.6):
-                out.append(dataclasses.replace(page, table=part))
+        if page.kind == "table":
+            if appendix:
+                whole = pd.concat(appendix, ignore_index=True)
+                parts = pptx_table_rows(whole, 7.5 - 1.2 - 0.6)
+                out += [Page("table", "Data appendix", table=part) for part in parts]
+                appendix = []
         elif page.kind == "text" and page.table is not None and len(page.table):
-            n_lines = sum(len(wrap(p, 12.3 * 96, PPTX_BODY_PT * 96 / 72)) for p in page.paragraphs)
-            room = 7.5 - 1.2 - 0.6 - (n_lines * PPTX_BODY_PT * 1.45 / 72 + 0.3)
-            parts = pptx_table_rows(page.table, room)
+            _size, used = fit_text(page.paragraphs, 12.3, 3.2)
+            parts = pptx_table_rows(page.table, 7.5 - 1.2 - 0.6 - used - 0.1)
             out.append(dataclasses.replace(page, table=parts[0]))
             for part in parts[1:]:
                 out.append(
