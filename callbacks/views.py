@@ -21,7 +21,7 @@ from figures.compare import ranked_bars
 from figures.map import STATIC_PATHS, apply_update, choropleth, map_update
 from figures.overview import overview_grid as overview_figure
 from figures.scatter import explorer_scatter
-from figures.spine import spine_chart, spine_table
+from figures.spine import profile_title, spine_chart, spine_table, split_outcomes
 from figures.trends import trend_chart
 from layouts import ids
 
@@ -53,7 +53,7 @@ def cached_view(view: str, frozen: tuple, *extra):
         "spine": spine_outputs,
         "explorer": explorer_outputs,
         "trends": trends_figure,
-        "overview": overview_figure_for,
+        "overview": overview_outputs,
     }
     return _plain(builders[view](dict(frozen), *extra))
 
@@ -232,16 +232,51 @@ def area_names(codes: list[str]) -> dict[str, str]:
 
 
 def spine_outputs(state: dict):
+    """Outcome spine, its table, context spine, its table, the counts line and the context label.
+
+    Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
+    """
     areas = state["areas"]
+    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=state["benchmark"])
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
-        empty = spine_chart(rows, areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
-        return empty, html.P("Choose an area (click the map, or search above) to see its spine chart.")
+        empty = spine_chart(rows, areas=[], area_names={}, **kwargs)
+        ask = html.P("Choose an area (click the map, or search above) to see its spine chart.")
+        return empty, ask, empty, None, "", "Context indicators"
     rows = _spine(tuple(areas), state["benchmark"], state["ci"])
     names = area_names(areas)
-    fig = spine_chart(rows, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
-    table = spine_table(rows, areas, names)
-    return fig, table_component(table)
+    outcomes, context = split_outcomes(rows)
+    focus = names.get(areas[0], areas[0])
+    n_outcome = _with_value(outcomes, areas[0])
+    n_context = _with_value(context, areas[0])
+    fig = spine_chart(outcomes, areas=areas, area_names=names, **kwargs)
+    context_fig = spine_chart(
+        context,
+        areas=areas,
+        area_names=names,
+        title=profile_title("Context indicators", areas, names),
+        **kwargs,
+    )
+    summary = (
+        f"{focus} has data for {n_outcome} outcome indicator{'' if n_outcome == 1 else 's'} "
+        f"(NHS Outcomes Framework domains 1 to 5, shown first) and {n_context} context "
+        f"indicator{'' if n_context == 1 else 's'} (in their own section below)."
+    )
+    label = f"Context indicators ({n_context}): population and services, not outcomes. Click to show."
+    return (
+        fig,
+        table_component(spine_table(outcomes, areas, names)),
+        context_fig,
+        table_component(spine_table(context, areas, names)),
+        summary,
+        label,
+    )
+
+
+def _with_value(rows: pd.DataFrame, code: str) -> int:
+    """Indicators with a value for one area among spine rows."""
+    mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
+    return int(mine["indicator_id"].nunique())
 
 
 def table_component(frame: pd.DataFrame) -> html.Table:
@@ -257,7 +292,15 @@ def table_component(frame: pd.DataFrame) -> html.Table:
     return html.Table([head, body], className="data-table")
 
 
-@callback(Output(ids.SPINE_GRAPH, "figure"), Output(ids.SPINE_TABLE, "children"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.SPINE_GRAPH, "figure"),
+    Output(ids.SPINE_TABLE, "children"),
+    Output(ids.SPINE_CONTEXT_GRAPH, "figure"),
+    Output(ids.SPINE_CONTEXT_TABLE, "children"),
+    Output(ids.SPINE_SUMMARY, "children"),
+    Output(ids.SPINE_CONTEXT_LABEL, "children"),
+    Input(ids.STATE, "data"),
+)
 def update_spine(state):
     if not state or state.get("page") != "spine":
         raise PreventUpdate
@@ -348,11 +391,39 @@ def _overview(region: str, benchmark: str, ci: str) -> pd.DataFrame:
 
 
 def overview_figure_for(state: dict):
+    """The outcome indicators' grid (domains 1-5; the export's figure)."""
+    return overview_outputs(state)[0]
+
+
+def overview_outputs(state: dict):
+    """Outcome grid, context grid, the counts line and the context section's label."""
     grid = _overview(state.get("region") or "", state["benchmark"], state["ci"])
-    return overview_figure(grid, palette=state["palette"])
+    outcomes, context = split_outcomes(grid)
+    kwargs = dict(palette=state["palette"])
+    fig = overview_figure(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
+    context_fig = overview_figure(context, title="Context indicators", **kwargs)
+    n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
+    summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
+    if state["areas"]:
+        code = state["areas"][0]
+        name = area_names([code])[code]
+        has_out = outcomes.loc[(outcomes[s.AREA_CODE] == code) & outcomes[s.VALUE].notna(), "indicator_id"]
+        has_ctx = context.loc[(context[s.AREA_CODE] == code) & context[s.VALUE].notna(), "indicator_id"]
+        summary += (
+            f" {name} has values for {has_out.nunique()} of the outcome and "
+            f"{has_ctx.nunique()} of the context indicators."
+        )
+    label = f"Context indicators ({n_ctx}): population and services, not outcomes. Click to show."
+    return fig, context_fig, summary, label
 
 
-@callback(Output(ids.OVERVIEW_GRAPH, "figure"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.OVERVIEW_GRAPH, "figure"),
+    Output(ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
+    Output(ids.OVERVIEW_SUMMARY, "children"),
+    Output(ids.OVERVIEW_CONTEXT_LABEL, "children"),
+    Input(ids.STATE, "data"),
+)
 def update_overview(state):
     if not state or state.get("page") != "overview":
         raise PreventUpdate
