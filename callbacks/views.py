@@ -14,14 +14,29 @@ from dash.exceptions import PreventUpdate
 from callbacks.cache import memoized
 from callbacks.catalogue import definition_extras
 from data import schema as s
-from data.analysis import ols_fit, residual_ranking
+from data.analysis import ols_fit, residual_ranking, spearman
 from data.model import load_model
 from data.queries import Selection
-from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
+from data.views import (
+    area_frame,
+    explorer_frame,
+    meta_dict,
+    overview_grid,
+    spine_rows,
+    trend_frames,
+    variable_column,
+)
+from figures.common import format_value
 from figures.compare import ranked_bars
 from figures.map import STATIC_PATHS, apply_update, choropleth, map_update
 from figures.overview import overview_grid as overview_figure
-from figures.scatter import explorer_scatter
+from figures.scatter import (
+    NEGLIGIBLE_R2,
+    coverage_in_words,
+    explorer_scatter,
+    fit_in_words,
+    periods_in_words,
+)
 from figures.spine import profile_title, spine_chart, spine_table, split_outcomes
 from figures.trends import trend_chart
 from layouts import ids
@@ -313,7 +328,21 @@ def _explorer(x: str, y: str, period: str):
     return explorer_frame(load_model(), x, y, period=period)
 
 
+@memoized
+def _explorer_coverage(x: str, y: str, period: str) -> tuple[int, int, int]:
+    """CCG 2021 areas in all, and how many lack x and lack y (the reasons points are missing)."""
+    model = load_model()
+    codes = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    xf, _ = variable_column(model, x)
+    yf, _ = variable_column(model, y, period=period)
+    has_x = set(xf.loc[xf["v"].notna(), s.AREA_CODE]) & codes
+    has_y = set(yf.loc[yf["v"].notna(), s.AREA_CODE]) & codes
+    return len(codes), len(codes - has_x), len(codes - has_y)
+
+
 def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
+    """The scatter, the notes under the controls (n and why, periods, the fit in words) and the
+    furthest-from-the-line lists."""
     df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
     weights = "population" if size_by_pop else None
     fig = explorer_scatter(
@@ -327,20 +356,52 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
         weights=weights,
         palette=state["palette"],
     )
-    note = (
-        f"{len(df)} CCGs (April 2021) with both values. Each point is an area: an association between "
-        "areas is not an association between people (ecological fallacy)."
+    n_total, no_x, no_y = _explorer_coverage(state["x"], state["y"], state["period"])
+    notes = [
+        coverage_in_words(len(df), n_total, no_x, no_y, "CCGs (April 2021)"),
+        periods_in_words(x_meta, y_meta),
+    ]
+    ecological = (
+        "Each point is an area: an association between areas is not an association between people "
+        "(ecological fallacy)."
     )
     if len(df) < 3:
+        note = [html.P(text) for text in [*notes, ecological]]
         return fig, note, html.P("Too few areas with both values to fit a line.")
     fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    rho = spearman(df["x"], df["y"]).rho
+    x_name = str(x_meta.get("short_name") or x_meta.get("name"))
+    y_name = str(y_meta.get("short_name") or y_meta.get("name"))
+    words = fit_in_words(fit, rho, x_name, y_name)
+    note = [
+        html.P(notes[0]),
+        html.P(notes[1]),
+        html.P(" ".join(words), className="fit-words"),
+        html.P(ecological),
+    ]
     ranking = residual_ranking(df, fit, n=5)
-    lists = []
+    lists: list = []
+    if fit.r2 < NEGLIGIBLE_R2:
+        lists.append(
+            html.P(
+                f"The line explains almost nothing (R² = {fit.r2:.2f}): distance from it mostly reflects "
+                f"how {y_name} varies anyway, not areas doing unusually well or badly for their {x_name}.",
+                className="warning-note",
+            )
+        )
+    unit = y_meta.get("unit")
     for position, title in (("above", "Furthest above the line"), ("below", "Furthest below the line")):
         part = ranking[ranking["position"] == position]
         lists += [
             html.H3(title),
-            html.Ol([html.Li(f"{r.area_name} ({r.residual:+.3g})") for r in part.itertuples()]),
+            html.Ol(
+                [
+                    html.Li(
+                        f"{r.area_name} ({'+' if r.residual > 0 else '−'}{format_value(abs(r.residual), unit)})"
+                    )
+                    for r in part.itertuples()
+                ]
+            ),
         ]
     return fig, note, lists
 

@@ -206,7 +206,7 @@ def explorer_page(model: Model) -> html.Div:
                     className="check",
                 ),
             ),
-            html.P(id=ids.EXPLORER_NOTE, className="hint"),
+            html.Div(id=ids.EXPLORER_NOTE, className="hint explorer-note"),
             html.Div(
                 className="explorer-grid",
                 children=[

@@ -204,7 +204,16 @@ def test_explorer_outputs(app_ctx, model, state_for):
     groups = [t for t in fig.data if t.mode == "markers" and t.name != "Selected"]
     assert sum(len(t.x) for t in groups) == len(expected)
     assert len(groups) == 7  # one per region
-    assert note.startswith(f"{len(expected)} CCGs (April 2021) with both values")
+    texts = [p.children for p in note]
+    assert texts[0] == f"n = {len(expected)} of 106 CCGs (April 2021) have both values."
+    assert texts[1].startswith(
+        "Periods: Hypertension prevalence (y) 2022/23; % of population aged 65+ (x) Mid-2022."
+    )
+    assert "Different periods are paired" in texts[1]
+    assert (
+        texts[2].startswith("R² = ")
+        and "of the variation in Hypertension prevalence between areas" in texts[2]
+    )
     selected = [t for t in fig.data if t.name == "Selected"]
     assert len(selected) == 1 and list(selected[0].text) == ["NHS Kernow CCG"]
     titles = [c.children for c in outliers if isinstance(c, html.H3)]
@@ -297,3 +306,21 @@ def test_table_component_formats_numbers():
     )
     cells = [td.children for td in table.children[1].children[0].children]
     assert cells == ["x", "1,234", "0.1235", ""]
+
+
+def test_explorer_outputs_with_a_line_that_explains_nothing(app_ctx, state_for):
+    """IMD rank against hypertension: R² near 0, so the furthest-from-the-line lists say so."""
+    state = state_for("?x=demo:imd19_mean_rank&y=qof_hyp&indicator=qof_hyp")
+    fig, note, outliers = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    assert "explains almost none of the variation" in note[2].children
+    assert "The line explains almost nothing" in outliers[0].children
+
+
+def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_for):
+    state = state_for("?x=demo:am_unemployment_pct&y=qof_hyp&indicator=qof_hyp")
+    _, note, _ = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    unemployment = model.demographics["am_unemployment_pct"]
+    no_x = int(unemployment.reindex(with_value(model, "qof_hyp", "2022/23")).isna().sum())
+    assert no_x > 0
+    assert note[0].children.startswith(f"n = {106 - no_x} of 106 CCGs (April 2021) have both values: ")
+    assert f"{no_x} have no value for x" in note[0].children
