@@ -82,7 +82,10 @@ def funnel_outputs(state: dict):
             for i in _eligible(state["geography"])[:12]
         ]
         note = [html.Span(reason + " Indicators with a funnel:", className="notice-item"), html.Ul(links)]
-        empty = {"data": [], "layout": {"height": 40, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+        empty = {
+            "data": [],
+            "layout": {"height": 40, "xaxis": {"visible": False}, "yaxis": {"visible": False}},
+        }
         return empty, note, options
     note = (
         "PHE funnel plot (Technical Guide: Funnel Plots, 2017): control limits around the average of all areas; "

@@ -45,7 +45,10 @@ def funnel_statistic(model: Model, sel: Selection) -> tuple[str | None, str]:
     rows = model.slice(sel.indicator_id, sel.geography, sel.period, sel.sex)
     ok = rows[rows[s.VALUE].notna() & rows[s.COUNT].notna() & (rows[s.DENOMINATOR] > 0)]
     if len(ok) < MIN_AREAS:
-        return None, f"{name} has counts and denominators for {len(ok)} areas here: a funnel needs {MIN_AREAS}."
+        return (
+            None,
+            f"{name} has counts and denominators for {len(ok)} areas here: a funnel needs {MIN_AREAS}.",
+        )
     if stat == "dsr":
         return "dsr", ""
     expected = ok[s.COUNT] / ok[s.DENOMINATOR] * float(meta["multiplier"])

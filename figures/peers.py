@@ -72,7 +72,7 @@ def add_peer_band(
     if peers.empty:
         return fig
     ind = _indicator_rows(rows)
-    _, label_of = _y_labels(ind)
+    label_of = _y_labels(ind)[-1]
     ind = ind.merge(peers, on=s.INDICATOR_ID, how="inner")
     if ind.empty:
         return fig

@@ -16,7 +16,18 @@ from data.model import Model
 from data.places import resolve_code, suggestion_text
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 
-PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators", "funnel", "alerts")
+PAGES = (
+    "map",
+    "compare",
+    "table",
+    "spine",
+    "explorer",
+    "trends",
+    "overview",
+    "indicators",
+    "funnel",
+    "alerts",
+)
 PAGE_TITLES = {
     "map": "Map",
     "compare": "Compare areas",

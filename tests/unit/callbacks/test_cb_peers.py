@@ -37,10 +37,10 @@ def test_compare_flags_peers_and_draws_their_value(app_ctx, state_for, model):
 
 
 def test_spine_has_a_peer_band(app_ctx, state_for):
-    fig, _ = spine_outputs(state_for(QUERY, page="spine"))
+    fig = spine_outputs(state_for(QUERY, page="spine"))[0]
     band = [t for t in fig.data if t.name == "Similar CCGs: value and range"]
     assert len(band) == 1 and len(band[0].x) > 10
-    assert "comparison with similar CCGs" in fig.layout.title.text
+    assert "similar CCGs" in fig.layout.title.text
 
 
 def test_overview_colours_by_peers(app_ctx, state_for, model):
