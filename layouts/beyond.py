@@ -6,15 +6,12 @@ from dash import dcc, html
 
 from layouts import ids
 
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
-
 
 def funnel_page() -> html.Div:
+    # the same modebar rules as every graph (no cloud; downloads go through the exports);
+    # imported here because layouts.pages imports this module
+    from layouts.pages import GRAPH_CONFIG
+
     return html.Div(
         [
             html.Div(id=ids.FUNNEL_OPTIONS, className="view-options"),
