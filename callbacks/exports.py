@@ -326,6 +326,8 @@ def background_manager() -> DiskcacheManager:
 
 def links_for(state: dict):
     page = state.get("page", "map")
+    if page not in EXPORT_PAGES:  # pages with no file of their own (early warning, practices)
+        return html.Div()
     query = to_query(state)
     if page == "spine" and not state.get("areas"):
         return export_links(page, query, ready=False, reason="choose an area to export the spine chart")

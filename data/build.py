@@ -322,10 +322,14 @@ def beyond_frames(
     catalogue: pd.DataFrame,
     demographics: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
-    """Frames of the pages beyond Fingertips (place search), each made once here."""
+    """Frames of the pages beyond Fingertips (place search, practice rows), each made once here."""
     from data.places import build_place_index
+    from data.practices import build_practice_values
 
-    return {"places": build_place_index(data_dir, areas, lineage)}
+    return {
+        "places": build_place_index(data_dir, areas, lineage),
+        "practice_values": build_practice_values(data_dir),
+    }
 
 
 def peer_comparisons(

@@ -42,6 +42,7 @@ BUILD_MODULES = (
     "manifest.py",
     "places.py",
     "peers.py",
+    "practices.py",
     "catalogue.py",
     "freshness.py",
 )

@@ -45,3 +45,27 @@ def alerts_page() -> html.Div:
             dcc.Loading(html.Div(id=ids.ALERTS_NATIONAL), type="default", delay_show=300),
         ]
     )
+
+
+def practices_page() -> html.Div:
+    from layouts.pages import GRAPH_CONFIG
+
+    return html.Div(
+        [
+            html.Div(id=ids.PRACTICES_NOTE),
+            dcc.Loading(
+                dcc.Graph(
+                    id=ids.PRACTICES_GRAPH,
+                    config=GRAPH_CONFIG,
+                    style={"height": "auto"},
+                    figure={"data": [], "layout": {}},
+                ),
+                type="default",
+                delay_show=300,
+            ),
+            html.H3("Primary Care Networks"),
+            html.Div(id=ids.PRACTICES_PCN),
+            html.H3("Practices"),
+            html.Div(id=ids.PRACTICES_TABLE),
+        ]
+    )

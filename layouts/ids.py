@@ -99,3 +99,9 @@ FUNNEL_OPTIONS = "funnel-options"
 # Early warning page
 ALERTS_FOCUS = "alerts-focus"
 ALERTS_NATIONAL = "alerts-national"
+
+# Practice drill-down page
+PRACTICES_NOTE = "practices-note"
+PRACTICES_GRAPH = "practices-graph"
+PRACTICES_TABLE = "practices-table"
+PRACTICES_PCN = "practices-pcn"

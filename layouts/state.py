@@ -27,6 +27,7 @@ PAGES = (
     "indicators",
     "funnel",
     "alerts",
+    "practices",
 )
 PAGE_TITLES = {
     "map": "Map",
@@ -39,6 +40,7 @@ PAGE_TITLES = {
     "indicators": "Indicators",
     "funnel": "Funnel",
     "alerts": "Early warning",
+    "practices": "Practices",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
@@ -77,6 +79,7 @@ QUERY_ORDER = (
     "benchmark",
     "peers",
     "od",
+    "practice",
     "ci",
     "colour",
     "palette",
@@ -298,6 +301,14 @@ def parse_params(
         notices.append(f"Unknown region '{region}': showing all regions.")
         region = None
     state["region"] = region or ""
+
+    practice = _first(params, "practice")
+    if practice is not None:
+        known = model.frames["practices"]["practice_code"] if "practices" in model.frames else []
+        if practice.upper() not in set(known):
+            notices.append(f"Unknown GP practice code '{practice[:20]}' (ignored).")
+            practice = None
+    state["practice"] = practice.upper() if practice else ""
 
     for key, choices in CHOICES.items():
         value = _first(params, key)

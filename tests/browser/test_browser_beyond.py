@@ -133,3 +133,27 @@ def test_alerts_page_lists_the_recomputed_red_reds(app_page, model):
     app_page.settle()
     state, _ = parse_query(model, app_page.query())
     assert state["areas"][0] == KERNOW and state["indicator"] == expected.iloc[0]["indicator_id"]
+
+
+def test_practices_page_shows_the_ccgs_practices(app_page, model):
+    from data.practice_views import practice_rows
+
+    rows, _ = practice_rows(model, KERNOW, "qof_hyp")
+    app_page.goto(f"/practices?indicator=qof_hyp&areas={KERNOW}&practice=L82011")
+    app_page.wait_graph("practices-graph", min_traces=4)
+    app_page.page.wait_for_selector("#practices-table tbody tr")
+    app_page.settle()
+    fig = app_page.figure("practices-graph")
+    points = [t for t in fig["data"] if t.get("mode") == "markers"]
+    assert sum(len(t["x"]) for t in points) == rows[s_value()].notna().sum() == len(rows)
+    assert app_page.page.locator("#practices-table tbody tr").count() == len(rows)
+    assert "Brannel Surgery" in app_page.text("#practices-table tr.picked")
+    state, _ = parse_query(model, app_page.query())
+    assert (state["practice"], state["areas"]) == ("L82011", [KERNOW])
+    app_page.screenshot("practices-page")
+
+
+def s_value() -> str:
+    from data import schema
+
+    return schema.VALUE
