@@ -150,7 +150,7 @@ def funnel_plot(
             uirevision="funnel",
             subtitle=_subtitle(result, statistic, len(frame) - len(data)),
         ),
-        xaxis=dict(title=X_TITLES[statistic]),
+        xaxis=dict(title=X_TITLES[statistic], range=_x_range(x)),
         yaxis=dict(title=meta.get("unit") or "", range=_y_range(data, x, result)),
         height=520,
     )
@@ -166,6 +166,12 @@ def _subtitle(result: fn.Funnel, statistic: str, dropped: int) -> str:
     if dropped:
         text += f"; {dropped} areas without count/denominator not shown"
     return text
+
+
+def _x_range(x: pd.Series) -> list[float] | None:
+    """From 0 to just past the largest area (the limits run on towards larger populations)."""
+    finite = x[np.isfinite(x.to_numpy())]
+    return [0, float(finite.max()) * 1.08] if len(finite) else None
 
 
 def _y_range(data: pd.DataFrame, x: pd.Series, result: fn.Funnel) -> list[float] | None:
