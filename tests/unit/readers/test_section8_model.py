@@ -1,0 +1,86 @@
+"""SOURCES.md section 8 in the built model: what `python -m data indicators` and `export` show."""
+
+from __future__ import annotations
+
+import io
+import math
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from data import schema as s
+from data.__main__ import main
+
+
+def _cli(*args: str) -> pd.DataFrame:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(list(args)) == 0
+    return pd.read_csv(io.StringIO(buf.getvalue()))
+
+
+@pytest.fixture(scope="module")
+def indicators(model):
+    return _cli("indicators").set_index("indicator_id")
+
+
+def test_indicator_list(model, indicators):
+    fft = indicators.loc["gp_fft_positive"]
+    assert str(fft["domain"]) == "4" and fft["statistic"] == "proportion"
+    ccg21 = model.indicators.query("indicator_id == 'gp_fft_positive' and geography == 'ccg21'")
+    assert ccg21[s.AREA_CODE].nunique() == 106 and ccg21[s.VALUE].notna().all()
+    for ind in ("mort_treatable_u75", "mort_preventable_u75"):
+        assert str(indicators.loc[ind, "domain"]) == "1"
+        assert (
+            len(indicators.loc[ind, "periods"].split("|")) >= 9
+            or "(9)" in indicators.loc[ind, "periods"]
+            or "(10)" in indicators.loc[ind, "periods"]
+        )
+        years = model.indicators.query("indicator_id == @ind and geography == 'ccg21'")[s.PERIOD].nunique()
+        assert years >= 9
+    assert not indicators["name"].str.contains("Survey 2020").any()
+    assert indicators.loc["mh_cmhs_q03", "name"].startswith("CQC Community Mental Health Survey 2021 (CMH21)")
+
+
+def test_export_reproduces_england_from_the_raw_file(model):
+    from data.settings import get_settings
+
+    out = _cli("export", "gp_fft_positive")
+    england = out[out["Area Code"] == s.ENGLAND_CODE].iloc[0]
+    raw = pd.read_csv(
+        get_settings().data_dir / "indicators/gp_fft_practice_2026_02/fft_gp_feb26.csv"
+    ).dropna()
+    raw = raw[raw["gp_code"] != "A84009"]  # rejected: more responses than registered patients
+    count = (raw["fft_responses"] * raw["fft_pct_positive"] / 100).round().sum()
+    n = raw["fft_responses"].sum()
+    assert (england["Count"], england["Denominator"]) == (count, n)
+    assert england["Value"] == pytest.approx(100 * count / n, abs=1e-9)
+    z = 1.959963984540054
+    p = count / n
+    half = z * math.sqrt(z**2 + 4 * count * (1 - p))
+    assert england["Lower CI 95.0 limit"] == pytest.approx(
+        100 * (2 * count + z**2 - half) / (2 * (n + z**2)), abs=1e-6
+    )
+    assert england["Upper CI 95.0 limit"] == pytest.approx(
+        100 * (2 * count + z**2 + half) / (2 * (n + z**2)), abs=1e-6
+    )
+
+
+def test_frames_and_problems(model):
+    practices = model.frames["practice_fft"]
+    assert len(practices) == 6186 and practices["practice_code"].is_unique
+    assert list(model.frames["gpps_national"].columns) == [
+        "question",
+        "response",
+        "national_pct",
+        "national_n",
+    ]
+    rejected = model.problems[model.problems["dataset"] == "fft_gp_practice_2026_02"]
+    assert len(rejected) == 4
+    inv = model.inventory.set_index("dataset")
+    assert inv.at["fft_gp_practice_2026_02", "rows_rejected"] == 4
+    assert "2018 191 (ccg19), 2019 135 (ccg20)" in inv.at["avoidable_mortality_ccg", "notes"]
+    demo = model.demographic_catalogue
+    assert {"am_unemployment_pct", "am_qual_level4_pct"} <= set(demo.index)
+    assert model.demographics.index.is_unique and len(model.demographics) == 106
