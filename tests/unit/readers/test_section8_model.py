@@ -82,3 +82,29 @@ def test_frames_and_problems(model):
     demo = model.demographic_catalogue
     assert {"am_unemployment_pct", "am_qual_level4_pct"} <= set(demo.index)
     assert model.demographics.index.is_unique and len(model.demographics) == 106
+
+
+def test_mortality_carried_onto_ccg21_as_population_weighted_means(model):
+    """A DSR never adds up: merged CCG 2021 areas get their predecessors' population-weighted mean."""
+    v = model.indicators
+    links = model.lineage[
+        (model.lineage["from_geography"] == "ccg19") & (model.lineage["to_code"] == "E38000233")
+    ]
+    assert sorted(links["from_code"]) == ["01C", "01R", "02D", "02F"]  # Cheshire CCG, April 2020
+    old = v.query("indicator_id == 'mort_treatable_u75' and geography == 'ccg19' and period == '2016'")
+    old = old[old[s.AREA_CODE].isin(links["from_code"])]
+    want = (old[s.VALUE] * old[s.DENOMINATOR]).sum() / old[s.DENOMINATOR].sum()
+    got = v.query(
+        "indicator_id == 'mort_treatable_u75' and area_code == 'E38000233' and period == '2016'"
+    ).iloc[0]
+    assert got[s.VALUE] == pytest.approx(want, rel=1e-9)
+    assert got[s.HARMONISATION] == "merged" and "population-weighted" in got[s.NOTE]
+    # Every year and area: within the range of that year's published CCG values, never a sum.
+    for ind in ("mort_treatable_u75", "mort_preventable_u75"):
+        rows = v[v[s.INDICATOR_ID] == ind]
+        published = (
+            rows[rows[s.GEOGRAPHY].isin(["ccg19", "ccg20"])].groupby(s.PERIOD)[s.VALUE].agg(["min", "max"])
+        )
+        ccg21 = rows[rows[s.GEOGRAPHY] == "ccg21"].join(published, on=s.PERIOD)
+        assert ccg21.groupby(s.PERIOD)[s.AREA_CODE].nunique().min() == 106
+        assert (ccg21[s.VALUE] >= ccg21["min"] - 1e-9).all() and (ccg21[s.VALUE] <= ccg21["max"] + 1e-9).all()
