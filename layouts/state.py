@@ -91,6 +91,20 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
     return value or None
 
 
+def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
+    """On /indicators/<id>, the indicator of the path becomes the selection's (unless the query names one)."""
+    wanted = catalogue_id(pathname)
+    if (
+        wanted is None
+        or wanted not in model.catalogue.index
+        or "indicator" in parse_qs((query or "").lstrip("?"))
+    ):
+        return query
+    extra = urlencode([("indicator", wanted)])
+    rest = (query or "").lstrip("?")
+    return "?" + (f"{extra}&{rest}" if rest else extra)
+
+
 def known_area_codes(model: Model) -> dict[str, str]:
     """Lower-cased GSS and ODS codes -> area code, over every geography."""
     areas = model.areas
