@@ -12,6 +12,8 @@ import os
 from dash import Dash
 
 from callbacks import register_all
+from callbacks.guard import install_callback_guard
+from callbacks.security import install_security
 from data.model import load_model
 from data.settings import get_settings
 from layouts.shell import shell
@@ -37,6 +39,8 @@ def create_app() -> Dash:
     )
     dash_app.layout = shell(model)
     register_all(dash_app, get_settings())
+    install_security(dash_app)
+    install_callback_guard(dash_app)
     return dash_app
 
 

@@ -2,7 +2,12 @@
 
 SimpleCache (one process) by default; FileSystemCache or Redis when configured
 (REDIS_URL), so several gunicorn workers or hosts share one cache. If Redis stops
-answering, calls fall back to computing the result, with a logged warning.
+answering, calls fall back to computing the result, with a logged warning; after a few
+failures in a row a circuit breaker skips the cache for a while, then tries it again.
+
+Bounded: at most ``MAX_ENTRIES`` entries in a process's own cache, and no value larger
+than ``MAX_VALUE_BYTES`` (pickled) is stored anywhere (Redis itself is bounded by its
+``maxmemory`` with LRU eviction; see the README).
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import pickle
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +29,16 @@ from data.settings import Settings
 log = logging.getLogger(__name__)
 cache = Cache()
 DEFAULT_TIMEOUT = 3600
+MAX_ENTRIES = 200  # per process (SimpleCache) or per directory (FileSystemCache)
+MAX_VALUE_BYTES = 2_000_000  # the largest view (a full map figure) pickles to about 0.6 MB
 
 
 def cache_config(settings: Settings) -> dict[str, Any]:
-    config: dict[str, Any] = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT}
+    config: dict[str, Any] = {
+        "CACHE_TYPE": settings.cache_type,
+        "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
+        "CACHE_THRESHOLD": MAX_ENTRIES,
+    }
     if settings.cache_type == "RedisCache":
         config["CACHE_REDIS_URL"] = settings.redis_url
         config["CACHE_OPTIONS"] = {"socket_connect_timeout": 0.2, "socket_timeout": 0.5}
@@ -47,30 +61,87 @@ def _key(func: Callable, args: tuple, kwargs: dict) -> str:
     return f"ccg:{load_model().fingerprint}:{func.__module__}.{func.__qualname__}:{digest}"
 
 
+class CircuitBreaker:
+    """After ``failures`` errors in a row, report the backend open (skip it) for ``cooldown`` s.
+
+    Then one call is let through: success closes the circuit, another error opens it again.
+    """
+
+    def __init__(
+        self, failures: int = 3, cooldown: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ):
+        self.failures, self.cooldown, self.clock = failures, cooldown, clock
+        self._errors = 0
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            return self.clock() >= self._open_until
+
+    def succeeded(self) -> None:
+        with self._lock:
+            if self._errors >= self.failures:
+                log.info("cache backend answering again")
+            self._errors = 0
+            self._open_until = 0.0
+
+    def failed(self, exc: BaseException, what: str) -> None:
+        with self._lock:
+            self._errors += 1
+            if self._errors < self.failures:
+                log.warning("cache unavailable (%s: %s); %s", type(exc).__name__, exc, what)
+                return
+            self._open_until = self.clock() + self.cooldown
+            if self._errors == self.failures:
+                log.warning(
+                    "cache unavailable %d times in a row (%s: %s): skipping it for %.0f s at a time",
+                    self._errors,
+                    type(exc).__name__,
+                    exc,
+                    self.cooldown,
+                )
+
+
+breaker = CircuitBreaker()
+
+
+def small_enough(value: Any) -> bool:
+    """True if the value pickles within ``MAX_VALUE_BYTES`` (larger results are not cached)."""
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) <= MAX_VALUE_BYTES
+    except Exception:
+        return False
+
+
 def memoized(func: Callable) -> Callable:
     """Memoise a pure function of hashable arguments in the shared cache.
 
     If the backend fails (e.g. Redis stopped), the result is computed directly and a warning
-    is logged: the app keeps answering.
+    is logged: the app keeps answering; repeated failures open the circuit breaker.
     """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if not breaker.allow():
+            return func(*args, **kwargs)
         key = _key(func, args, kwargs)
         try:
             hit = cache.get(key)
         except Exception as exc:  # the cache backend (e.g. Redis) is down: answer anyway
-            log.warning(
-                "cache unavailable (%s: %s); computing %s directly", type(exc).__name__, exc, func.__name__
-            )
+            breaker.failed(exc, f"computing {func.__name__} directly")
             return func(*args, **kwargs)
+        breaker.succeeded()
         if hit is not None:
             return hit
         value = func(*args, **kwargs)
+        if not small_enough(value):
+            log.info("%s result over %d bytes: not cached", func.__name__, MAX_VALUE_BYTES)
+            return value
         try:
             cache.set(key, value)
         except Exception as exc:
-            log.warning("cache unavailable (%s: %s); %s not stored", type(exc).__name__, exc, func.__name__)
+            breaker.failed(exc, f"{func.__name__} not stored")
         return value
 
     wrapper.uncached = func  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from data.model import load_model
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
-from layouts.state import PAGES, page_of, parse_query, to_query, with_catalogue_indicator
+from layouts.state import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",
@@ -37,16 +37,17 @@ CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH)
 
 def clicked_area(click: dict | None) -> str | None:
     """The area code a graph click refers to (customdata[0], or a choropleth location)."""
-    if not click or not click.get("points"):
+    points = click.get("points") if isinstance(click, dict) else None
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return None
-    point = click["points"][0]
+    point = points[0]
     custom = point.get("customdata")
-    if isinstance(custom, list) and custom:
+    if isinstance(custom, list) and custom and isinstance(custom[0], str | int):
         return str(custom[0])
     if isinstance(custom, str):
         return custom
     location = point.get("location")
-    return str(location) if location else None
+    return str(location) if isinstance(location, str | int) and location else None
 
 
 def focus(areas: list[str], code: str) -> list[str]:
@@ -74,7 +75,7 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
         code = clicks.get(trigger)
         if code:
             wanted["areas"] = focus(wanted["areas"], code)
-        state, notices = parse_query(model, to_query(wanted))
+        state, notices = parse_selection(model, wanted)  # the URL's rules, whatever was sent
     state["page"] = page
     return state, notices
 
@@ -135,14 +136,16 @@ def sync_outputs(
     """Everything the sync callback returns, in its output order (a plain function, for tests)."""
     controls = dict(zip(CONTROL_KEYS.values(), control_values))
     clicks = {cid: clicked_area(c) for cid, c in zip(CLICK_SOURCES, click_values)}
-    if table_rows:
-        clicks[ids.TABLE_GRID] = table_rows[0].get("area_code")
+    if table_rows and isinstance(table_rows[0], dict) and isinstance(table_rows[0].get("area_code"), str):
+        clicks[ids.TABLE_GRID] = table_rows[0]["area_code"]
     state, notices = next_state(pathname, search, trigger, controls, clicks)
     model = load_model()
     indicator = state["indicator"]
     geos = indicator_geographies(model, indicator)
     query = to_query(state)
-    known = {o["value"] for o in area_opts or []}
+    if not isinstance(area_opts, list):
+        area_opts = None
+    known = {o["value"] for o in area_opts or [] if isinstance(o, dict) and isinstance(o.get("value"), str)}
     new_area_opts = (
         area_options(model, state["geography"], state["areas"])
         if state["geography"] != shown_geography or not area_opts or not set(state["areas"]) <= known

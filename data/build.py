@@ -20,11 +20,18 @@ from data import schema as s
 from data.benchmarks import add_comparisons
 from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
 from data.catalogue import catalogue_frame
-from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
+from data.harmonise import (
+    aggregate_up,
+    bridge_sicbl22,
+    harmonise_old_vintages,
+    predecessor_populations,
+    regions_2021_from_2022,
+)
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
-from data.validation import Problem
+from data.trend import trend_table
+from data.validation import Problem, is_kept
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +117,18 @@ def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.
 
 def _frame(results: dict[str, ReadResult], name: str) -> pd.DataFrame:
     return _concat([r.frames[name] for r in results.values() if name in r.frames])
+
+
+def _demographics(results: dict[str, ReadResult]) -> pd.DataFrame:
+    """Every reader's demographic columns joined on the area code (one row per area)."""
+    frames = [r.frames["demographics"] for r in results.values() if "demographics" in r.frames]
+    frames = [f.set_index("area_code") for f in frames if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    out = frames[0]
+    for extra in frames[1:]:
+        out = out.join(extra[[c for c in extra.columns if c not in out.columns]], how="left")
+    return out
 
 
 def normalise_values(values: pd.DataFrame) -> pd.DataFrame:
@@ -217,9 +236,13 @@ def inventory_rows(
 ) -> pd.DataFrame:
     """One row per manifest entry: what was read, rejected, matched, and when."""
     by_dataset: dict[str, Counter] = {}
+    kept: dict[str, Counter] = {}
     for p in problems:
         if p.reason.startswith("sha256 differs"):
             continue  # a file-level notice (shown as file_status), not a rejected row
+        if is_kept(p.reason):  # a flagged source anomaly whose row was kept: not a rejection
+            kept.setdefault(p.dataset, Counter())[p.reason] += 1
+            continue
         by_dataset.setdefault(p.dataset, Counter())[p.reason] += 1
     known = {g: set(a[s.AREA_CODE]) for g, a in areas.groupby(s.GEOGRAPHY)}
     layer_ids = {k: {f["id"] for f in v["features"]} for k, v in geojson.items()}
@@ -243,7 +266,10 @@ def inventory_rows(
             "indicators": 0,
             "matched": "",
             "periods": "",
-            "notes": " | ".join(result.notes) if result else "",
+            "notes": " | ".join(
+                (result.notes if result else [])
+                + [f"{n} × {r}" for r, n in kept.get(entry_id, Counter()).most_common(6)]
+            ),
         }
         if result is not None and result.values is not None and not result.values.empty:
             ids = set(result.values[s.INDICATOR_ID])
@@ -291,7 +317,7 @@ def _boundary_summary(entry: dict, layers: pd.DataFrame | None) -> str:
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.boundaries import build_boundaries
-    from geo.lineage import build_lineage, dominant_region
+    from geo.lineage import apportion_by_population, build_lineage, dominant_region
     from geo.simplify import browser_layers
 
     started = time.perf_counter()
@@ -328,6 +354,15 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             )
         published = published[~unknown]
 
+    ccg21_pop = _frame(results, "ccg21_population_2019")
+    if ccg21_pop.empty:
+        notes.append("no CCG 2021 populations: split areas stay apportioned by land area")
+        lineage = lineage.assign(population=float("nan"), weight="area")
+    else:
+        lineage, p_notes = apportion_by_population(
+            lineage, ccg21_pop.set_index("area_code")["population"], predecessor_populations(published)
+        )
+        notes += p_notes
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
     harmonised, h_notes = harmonise_old_vintages(published, catalogue, lineage, ccg21_names)
     notes += h_notes
@@ -354,9 +389,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     ).reset_index(drop=True)
     catalogue = summarise_catalogue(catalogue, values)
 
-    demographics = _frame(results, "demographics")
-    if not demographics.empty:
-        demographics = demographics.set_index("area_code")
+    demographics = _demographics(results)
     demographic_catalogue = _frame(results, "demographic_catalogue")
     if not demographic_catalogue.empty:
         demographic_catalogue = demographic_catalogue.set_index("id")
@@ -371,6 +404,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
     frames["distribution"] = distribution(values)
+    frames["trends"] = trend_table(values, catalogue)
     frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",

@@ -34,6 +34,8 @@ BUILD_MODULES = (
     "harmonise.py",
     "benchmarks.py",
     "stats.py",
+    "trend.py",
+    "quantiles.py",
     "schema.py",
     "validation.py",
     "model.py",

@@ -2,7 +2,9 @@
 
 Pure functions (no Dash): parse a query string against the model, falling back to
 defaults with a short notice for anything missing, unknown or malformed; and write
-the selection back as a query string.
+the selection back as a query string. A selection that arrives as data (the store a
+callback receives, the controls' values, a board-pack request) is re-parsed by
+``parse_selection`` with exactly the same rules, so every path has one validation.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ DEFAULTS = {
     "sort": "value",
 }
 MAX_AREAS = 6
+MAX_AREA_TOKENS = 50  # area codes read from one request; the rest ignored with a notice
+MAX_VALUE_CHARS = 200  # longer parameter values are cut before they are looked up
+MAX_KEYS = 64  # keys read from a selection sent as data
+MAX_FIELDS = 200  # query-string fields read
 DEMOGRAPHIC_PREFIX = "demo:"
 QUERY_ORDER = (
     "indicator",
@@ -63,7 +69,7 @@ QUERY_ORDER = (
 
 def page_of(pathname: str | None) -> str:
     """The page for a path; "/" and anything unknown are the map."""
-    name = (pathname or "/").strip("/").split("/")[0]
+    name = (pathname if isinstance(pathname, str) else "/").strip("/").split("/")[0]
     return name if name in PAGES else "map"
 
 
@@ -93,20 +99,42 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
 
 def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
     """On /indicators/<id>, the indicator of the path becomes the selection's (unless the query names one)."""
-    wanted = catalogue_id(pathname)
-    if (
-        wanted is None
-        or wanted not in model.catalogue.index
-        or "indicator" in parse_qs((query or "").lstrip("?"))
-    ):
+    wanted = catalogue_id(pathname if isinstance(pathname, str) else None)
+    if wanted is None or wanted not in model.catalogue.index or not isinstance(query, str | None):
+        return query
+    rest = (query or "").lstrip("?")
+    if "indicator=" in rest:  # the query's own indicator wins (parse_query judges it)
         return query
     extra = urlencode([("indicator", wanted)])
-    rest = (query or "").lstrip("?")
     return "?" + (f"{extra}&{rest}" if rest else extra)
+
+
+_AREA_TABLES: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+
+
+def _area_tables(model: Model) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every-geography and per-geography code tables, made once per model (it is read-only)."""
+    tables = _AREA_TABLES.get(model.fingerprint)
+    if tables is None:
+        per_geography: dict[str, dict[str, str]] = {}
+        for geography, here in model.areas.groupby(s.GEOGRAPHY, sort=False):
+            local = {
+                str(o).lower(): str(c) for c, o in zip(here[s.AREA_CODE], here["ods_code"].fillna("")) if o
+            }
+            local.update({str(c).lower(): str(c) for c in here[s.AREA_CODE]})
+            per_geography[str(geography)] = local
+        tables = (_known_area_codes(model), per_geography)
+        _AREA_TABLES.clear()  # one model per process; a rebuilt one replaces it
+        _AREA_TABLES[model.fingerprint] = tables
+    return tables
 
 
 def known_area_codes(model: Model) -> dict[str, str]:
     """Lower-cased GSS and ODS codes -> area code, over every geography."""
+    return _area_tables(model)[0]
+
+
+def _known_area_codes(model: Model) -> dict[str, str]:
     areas = model.areas
     table = {str(c).lower(): str(c) for c in areas[s.AREA_CODE]}
     for code, ods in zip(areas[s.AREA_CODE], areas["ods_code"].fillna("")):
@@ -125,8 +153,54 @@ def parse_query(
     model: Model, query: str | None, area_lookup: dict[str, str] | None = None
 ) -> tuple[dict, list[str]]:
     """The selection a query string asks for, and notices for what had to change."""
+    if not isinstance(query, str):
+        query = ""
+    try:
+        params = parse_qs(query.lstrip("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:  # more fields than any link of ours has
+        state, notices = parse_params(model, {}, area_lookup)
+        return state, [f"More than {MAX_FIELDS} parameters in the address: showing the defaults."] + notices
+    return parse_params(model, params, area_lookup)
+
+
+def parse_selection(
+    model: Model, data: object, area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """A selection sent as data, re-parsed with the URL's rules (and notices for what changed).
+
+    ``data`` is whatever a callback or request received: anything that is not a plain value
+    (or, for ``areas``, a list of codes) is dropped, so the result is always a complete,
+    known selection. A valid ``page`` is kept.
+    """
+    params: dict[str, list[str]] = {}
+    page = None
+    if isinstance(data, dict):
+        for key, value in list(data.items())[:MAX_KEYS]:
+            if not isinstance(key, str):
+                continue
+            if key == "areas" and isinstance(value, list):
+                value = ",".join(str(v) for v in value[: MAX_AREA_TOKENS + 1] if _plain(v))
+            if not _plain(value):
+                continue
+            if key == "page":
+                page = str(value)
+            params[key] = [str(value)]
+    state, notices = parse_params(model, params, area_lookup)
+    if page is not None:
+        state["page"] = page_of(page)
+    return state, notices
+
+
+def _plain(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def parse_params(
+    model: Model, params: dict[str, list[str]], area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """The selection for parsed query parameters (``parse_qs`` form)."""
     notices: list[str] = []
-    params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
+    params = {k: [v if k == "areas" else v[:MAX_VALUE_CHARS] for v in vs] for k, vs in params.items()}
     state: dict = {}
 
     indicator = _first(params, "indicator")
@@ -165,16 +239,19 @@ def parse_query(
         period = periods[-1] if periods else ""
     state["period"] = period
 
-    lookup = area_lookup if area_lookup is not None else known_area_codes(model)
+    everywhere, per_geography = _area_tables(model)
+    lookup = area_lookup if area_lookup is not None else everywhere
     # Codes are read in the selected geography first (its GSS and ODS codes), then anywhere:
     # an ODS code such as 11N names different areas in different vintages.
-    here = model.areas[model.areas[s.GEOGRAPHY] == geography]
-    local = {str(o).lower(): str(c) for c, o in zip(here[s.AREA_CODE], here["ods_code"].fillna("")) if o}
-    local.update({str(c).lower(): str(c) for c in here[s.AREA_CODE]})
+    local = per_geography.get(geography, {})
     areas: list[str] = []
-    raw_areas = _first(params, "areas") or ""
+    raw_areas = (params.get("areas") or [""])[0]  # not cut: a long list is read token by token
+    tokens = [t.strip()[:MAX_VALUE_CHARS] for t in raw_areas.split(",", MAX_AREA_TOKENS + 1) if t.strip()]
+    if len(tokens) > MAX_AREA_TOKENS:
+        notices.append(f"Too many area codes: read the first {MAX_AREA_TOKENS}.")
+        tokens = tokens[:MAX_AREA_TOKENS]
     unknown, elsewhere = [], []
-    for token in [t.strip() for t in raw_areas.split(",") if t.strip()]:
+    for token in tokens:
         code = local.get(token.lower())
         if code is None:
             code = lookup.get(token.lower())

@@ -75,7 +75,8 @@ def test_decorate_adds_header_footer_fonts_and_size():
     out = decorate(fig, PROV, SIZES["a4"])
     lay = out.layout
     assert (lay.width, lay.height) == (1123, 794)
-    assert lay.title.text == "A title" and "2022/23" in lay.title.subtitle.text
+    header = [a.text for a in lay.annotations if a.name == "export-header"]
+    assert header[0] == "<b>A title</b>" and "2022/23" in header[1]
     footer = lay.annotations[-1].text.replace("<br>", " ")
     for part in (
         "NHS England",
@@ -85,7 +86,8 @@ def test_decorate_adds_header_footer_fonts_and_size():
         "http://h/map?x=1",
     ):
         assert part in footer
-    assert lay.font.family == EXPORT_FONT
+    assert lay.font.family == EXPORT_FONT and lay.font.size >= 14
+    assert all(a.font.size >= 14 for a in lay.annotations)
     assert lay.yaxis.automargin is False and lay.margin.l >= 10
     assert fig.layout.title.text == "old"  # the app's figure is not changed
 

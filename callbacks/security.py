@@ -1,0 +1,144 @@
+"""What every response carries, and what the server refuses, whatever route answers.
+
+- Security headers on every response: a Content-Security-Policy that allows only this
+  origin (scripts by file or by the hash of Dash's own inline scripts, no remote
+  sources, no framing), ``X-Content-Type-Options``, ``Referrer-Policy``,
+  ``Permissions-Policy``, ``X-Frame-Options``.
+- Request bodies above ``MAX_CONTENT_LENGTH`` are a 413.
+- Unknown paths are a 404 with a page that links to the real ones, instead of the app
+  shell; the known paths come from ``layouts.state.PAGES`` (the same list the navigation
+  and the page switch use).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from dash import Dash
+from flask import Response, request
+from werkzeug.exceptions import HTTPException
+
+from layouts.state import PAGE_TITLES, PAGES
+
+log = logging.getLogger(__name__)
+
+MAX_CONTENT_LENGTH = 1_000_000  # the largest callback body the app sends is about 30 kB
+SEGMENT = re.compile(r"^[A-Za-z0-9_.:~-]{1,100}$")
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The policy: this origin only; Dash's inline scripts by hash; no framing."""
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *script_hashes],
+        # plotly.js and the dropdowns set style attributes and add <style> elements at run time
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # the WebGL map decodes in blob: workers
+        "child-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def security_headers(script_hashes: list[str]) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": content_security_policy(script_hashes),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+def is_page_path(path: str) -> bool:
+    """``/``, ``/<page>`` or ``/<page>/<one id>`` for a page the app has."""
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return True
+    return parts[0] in PAGES and len(parts) <= 2 and all(SEGMENT.match(p) for p in parts)
+
+
+def not_found_page() -> str:
+    links = "".join(f'<li><a href="/{p}">{html.escape(PAGE_TITLES.get(p, p))}</a></li>' for p in PAGES)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Page not found · CCG Outcomes Explorer</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.5">'
+        "<main><h1>Page not found</h1>"
+        "<p>There is no page at this address in the CCG Outcomes Explorer. "
+        "Check the link, or go to one of its pages:</p>"
+        f"<ul>{links}</ul></main></body></html>"
+    )
+
+
+def not_found() -> Response:
+    return Response(not_found_page(), status=404, mimetype="text/html")
+
+
+def install_security(app: Dash) -> None:
+    """Headers, body limit and the 404 page for the app's server (call once, after the app is made)."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    headers: dict[str, str] = {}
+
+    @server.after_request
+    def add_headers(response: Response) -> Response:
+        if not headers:  # Dash's inline scripts are known once its first request set it up
+            headers.update(security_headers(list(app.csp_hashes())))
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    prefix = app.config.routes_pathname_prefix
+    catchall = server.view_functions[prefix + "<path:path>"]
+
+    def page_or_404(path: str = "", **kwargs):
+        if not is_page_path("/" + path):
+            return not_found()
+        return catchall(path, **kwargs)
+
+    server.view_functions[prefix + "<path:path>"] = page_or_404
+
+    @server.errorhandler(404)
+    def handle_404(exc: HTTPException):
+        if request.path.startswith(("/_dash", "/geo/", "/export/", "/assets/")):
+            return Response(f"{exc.description or 'Not found.'}\n", status=404, mimetype="text/plain")
+        return not_found()
+
+    @server.errorhandler(413)
+    def handle_413(_exc: HTTPException):
+        log.warning(
+            "refused a %s body from %s (limit %d bytes)",
+            request.method,
+            request.remote_addr,
+            MAX_CONTENT_LENGTH,
+        )
+        return Response(
+            f"Request body too large (limit {MAX_CONTENT_LENGTH} bytes).\n", status=413, mimetype="text/plain"
+        )

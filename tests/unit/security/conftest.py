@@ -1,0 +1,45 @@
+"""Fixtures for the security tests: the real app's Flask test client and callback bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from layouts.state import parse_query
+
+
+@pytest.fixture(scope="session")
+def dash_app():
+    import app as app_module  # builds the app and registers every callback once
+
+    return app_module.app
+
+
+@pytest.fixture(scope="session")
+def client(dash_app):
+    client = dash_app.server.test_client()
+    client.get("/_dash-layout")  # Dash fills its callback map on the first request
+    return client
+
+
+def view_body(state: dict, output: str = "compare-graph.figure") -> dict:
+    """The body the Dash renderer posts for a one-input view callback fed by the selection store."""
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1]} for part in output.strip(".").split("...")
+    ]
+    return {
+        "output": output,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": [{"id": "state-store", "property": "data", "value": state}],
+        "changedPropIds": ["state-store.data"],
+        "state": [],
+    }
+
+
+@pytest.fixture()
+def state_for(model):
+    def make(query: str = "", page: str = "map") -> dict:
+        state, notices = parse_query(model, query)
+        assert notices == [], notices
+        return {**state, "page": page}
+
+    return make
