@@ -17,7 +17,18 @@ from callbacks.routes import register_routes
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
-MODULES = ("sync", "views", "table", "exports", "catalogue", "places", "peers", "funnel", "alerts", "practices")
+MODULES = (
+    "sync",
+    "views",
+    "table",
+    "exports",
+    "catalogue",
+    "places",
+    "peers",
+    "funnel",
+    "alerts",
+    "practices",
+)
 
 
 def register_all(app: Dash, settings: Settings) -> None:
