@@ -28,6 +28,7 @@ MODULES = (
     "funnel",
     "alerts",
     "practices",
+    "inequalities",
 )
 
 

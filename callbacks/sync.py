@@ -36,7 +36,7 @@ CONTROL_KEYS = {
 }
 CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH, ids.FUNNEL_GRAPH)
 # Query parameters with no shared control of their own (set by links on their pages): kept as they are.
-CARRIED_KEYS = ("peers", "od", "practice")
+CARRIED_KEYS = ("peers", "od", "practice", "ineq", "icb")
 
 
 def clicked_area(click: dict | None) -> str | None:

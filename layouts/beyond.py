@@ -69,3 +69,26 @@ def practices_page() -> html.Div:
             html.Div(id=ids.PRACTICES_TABLE),
         ]
     )
+
+
+def inequalities_page() -> html.Div:
+    from layouts.pages import GRAPH_CONFIG
+
+    def graph(id_: str) -> dcc.Loading:
+        return dcc.Loading(
+            dcc.Graph(
+                id=id_, config=GRAPH_CONFIG, style={"height": "auto"}, figure={"data": [], "layout": {}}
+            ),
+            type="default",
+            delay_show=300,
+        )
+
+    return html.Div(
+        [
+            html.Div(id=ids.INEQ_NOTE),
+            graph(ids.INEQ_ICB_GRAPH),
+            graph(ids.INEQ_RANK_GRAPH),
+            html.H3("Within each CCG: the deprivation gradient of chronic ACSC admissions"),
+            html.Div(id=ids.INEQ_ACSC),
+        ]
+    )

@@ -105,3 +105,9 @@ PRACTICES_NOTE = "practices-note"
 PRACTICES_GRAPH = "practices-graph"
 PRACTICES_TABLE = "practices-table"
 PRACTICES_PCN = "practices-pcn"
+
+# Inequalities page
+INEQ_NOTE = "ineq-note"
+INEQ_ICB_GRAPH = "ineq-icb-graph"
+INEQ_RANK_GRAPH = "ineq-rank-graph"
+INEQ_ACSC = "ineq-acsc"

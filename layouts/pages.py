@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from data.model import Model
 from layouts import ids
-from layouts.beyond import alerts_page, funnel_page, practices_page
+from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 from layouts.widgets import labelled, radio
@@ -250,6 +250,7 @@ def pages(model: Model) -> list[html.Div]:
         "funnel": funnel_page,
         "alerts": alerts_page,
         "practices": practices_page,
+        "inequalities": inequalities_page,
     }
     return [
         html.Section(

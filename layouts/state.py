@@ -28,6 +28,7 @@ PAGES = (
     "funnel",
     "alerts",
     "practices",
+    "inequalities",
 )
 PAGE_TITLES = {
     "map": "Map",
@@ -41,6 +42,7 @@ PAGE_TITLES = {
     "funnel": "Funnel",
     "alerts": "Early warning",
     "practices": "Practices",
+    "inequalities": "Inequalities",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
@@ -80,6 +82,8 @@ QUERY_ORDER = (
     "peers",
     "od",
     "practice",
+    "ineq",
+    "icb",
     "ci",
     "colour",
     "palette",
@@ -321,6 +325,23 @@ def parse_params(
             notices.append(f"Unknown GP practice code '{practice[:20]}' (ignored).")
             practice = None
     state["practice"] = practice.upper() if practice else ""
+
+    ineq = _first(params, "ineq")
+    known_ineq = (
+        set(model.frames["inequality_catalogue"]["indicator"])
+        if "inequality_catalogue" in model.frames
+        else set()
+    )
+    if ineq is not None and ineq not in known_ineq:
+        notices.append(f"Unknown inequality indicator '{ineq[:60]}': showing the first.")
+        ineq = None
+    state["ineq"] = ineq or ""
+    icb = _first(params, "icb")
+    known_icb = set(model.frames["hierarchy"]["icb22_code"].dropna()) | {"all"}
+    if icb is not None and icb not in known_icb:
+        notices.append(f"Unknown ICB '{icb[:20]}': showing the focus area's ICB.")
+        icb = None
+    state["icb"] = icb or ""
 
     for key, choices in CHOICES.items():
         value = _first(params, key)

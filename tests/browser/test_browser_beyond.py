@@ -157,3 +157,20 @@ def s_value() -> str:
     from data import schema
 
     return schema.VALUE
+
+
+def test_inequalities_page_preselects_the_focus_icb(app_page, model):
+    from data.inequality_views import icb_of_ccg
+
+    app_page.goto(f"/inequalities?areas={KERNOW}&ineq=%25+QOF+points+achieved")
+    app_page.wait_graph("ineq-rank-graph", min_traces=5)
+    app_page.wait_graph("ineq-icb-graph")
+    app_page.settle()
+    icb_fig = app_page.figure("ineq-icb-graph")
+    assert "Cornwall" in icb_fig["layout"]["title"]["text"]
+    rank = app_page.figure("ineq-rank-graph")
+    icbs = {c for t in rank["data"] if t.get("customdata") for c in t["customdata"]}
+    assert len(icbs) == 42 and icb_of_ccg(model, KERNOW) in icbs
+    state, _ = parse_query(model, app_page.query())
+    assert (state["ineq"], state["areas"]) == ("% QOF points achieved", [KERNOW])
+    app_page.screenshot("inequalities-page")
