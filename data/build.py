@@ -21,6 +21,7 @@ from data.benchmarks import add_comparisons
 from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
 from data.catalogue import catalogue_frame
 from data.harmonise import (
+    REGISTERED_POPULATION,
     aggregate_up,
     bridge_sicbl22,
     harmonise_old_vintages,
@@ -360,7 +361,10 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         lineage = lineage.assign(population=float("nan"), weight="area")
     else:
         lineage, p_notes = apportion_by_population(
-            lineage, ccg21_pop.set_index("area_code")["population"], predecessor_populations(published)
+            lineage,
+            ccg21_pop.set_index("area_code")["population"],
+            predecessor_populations(published),
+            predecessor_populations(published, REGISTERED_POPULATION),
         )
         notes += p_notes
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]

@@ -167,12 +167,14 @@ def _benchmark_lines(
     unit: str | None,
 ) -> None:
     """England line, plus the region line (one region) or a region marker per bar (all regions)."""
+    # what the national comparator really is, where the data layer says (partial coverage)
+    national = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else "England"
     if england_value is not None and not common.is_missing(england_value):
         fig.add_vline(
             x=england_value,
             line=dict(color=pal.ENGLAND_COLOUR, width=2),
             annotation=dict(
-                text=f"England {common.format_value(england_value, unit)}", yanchor="bottom", font_size=11
+                text=f"{national} {common.format_value(england_value, unit)}", yanchor="bottom", font_size=11
             ),
             annotation_position="top left",
         )

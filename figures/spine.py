@@ -42,8 +42,9 @@ def _hover(shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: st
             if not common.is_missing(rec.get(s.DENOMINATOR)):
                 count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
             lines.append(count)
-        lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-        lines.append(f"Compared with England: {pal.category_label(cat, palette)}")
+        national = rec.get("benchmark") if rec.get("benchmark") not in (None, "NHS region") else "England"
+        lines.append(f"{national} {common.format_value(rec['england_value'], unit)}")
+        lines.append(f"Compared with {national}: {pal.category_label(cat, palette)}")
         texts.append("<br>".join(lines))
     return texts
 

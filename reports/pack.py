@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 FigureFor = Callable[[dict, str], go.Figure]
 Progress = Callable[[int, int, str], None]
-APPENDIX_COLUMNS = ["Indicator Name", "Area Name", "Time period", "Value", "England value"]
+APPENDIX_COLUMNS = ["Indicator Name", "Area Name", "Time period", "Value", "Benchmark value", "Benchmark"]
 PDF_ROWS_PER_PAGE, PPTX_ROWS_PER_SLIDE = 22, 12
 MAX_DETAILED = 12  # worse indicators given their own map/compare/trend pages
 
@@ -61,8 +61,13 @@ def _names(model: Model, codes: list[str]) -> dict[str, str]:
 def summary_sentence(rows: pd.DataFrame, area_name: str, versus: str) -> str:
     """'Of N indicators, A are significantly worse than England: ...; B better: ...' for one area."""
     have = rows[rows[s.VALUE].notna()]
-    worse = have.loc[have["category"] == s.WORSE, "short_name"].tolist()
-    better = have.loc[have["category"] == s.BETTER, "short_name"].tolist()
+    # an indicator whose national comparator is a partial sum names it (never "England")
+    named = have["short_name"].astype(str)
+    if "benchmark" in have:
+        bench = have["benchmark"].astype(str)
+        named = named.where(bench.isin(["England", "NHS region"]), named + " (against " + bench + ")")
+    worse = named[have["category"] == s.WORSE].tolist()
+    better = named[have["category"] == s.BETTER].tolist()
     similar = int((have["category"] == s.SIMILAR).sum())
     other = len(have) - len(worse) - len(better) - similar
     text = (
@@ -127,8 +132,9 @@ def plan_pack(
         state = _state(model, base | {"indicator": ind, "period": row[s.PERIOD]})
         meta = model.catalogue.loc[ind]
         fact = (
-            f"{names[row[s.AREA_CODE]]} is significantly worse than {versus} on {meta['short_name']} "
-            f"in {row[s.PERIOD]}: {row[s.VALUE]:,.3g} against England {row['england_value']:,.3g} ({meta['unit']})."
+            f"{names[row[s.AREA_CODE]]} is significantly worse than "
+            f"{row['benchmark'] if benchmark == 'england' else versus} on {meta['short_name']} "
+            f"in {row[s.PERIOD]}: {row[s.VALUE]:,.3g} against {row['benchmark']} {row['england_value']:,.3g} ({meta['unit']})."
         )
         for page, kind in (("map", "Map"), ("compare", "Bar chart ranking every area")):
             alt = f"{kind} of {meta['short_name']}, {row[s.PERIOD]}, {s.GEOGRAPHIES[geography]}. {fact}"
@@ -146,7 +152,7 @@ def plan_pack(
     appendix = view_table(model, spine_state, "spine")
     cmp_col = [c for c in appendix.columns if c.startswith("Compared to")][0]
     table = appendix[APPENDIX_COLUMNS + [cmp_col]].copy()
-    for col in ("Value", "England value"):
+    for col in ("Value", "Benchmark value"):
         table[col] = table[col].map(lambda v: "" if pd.isna(v) else f"{v:,.4g}")
     table = table.rename(columns={cmp_col: f"Compared with {versus}"})
     pages.append(Page("table", "Data appendix", table=table))
