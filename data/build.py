@@ -27,6 +27,7 @@ from data.harmonise import (
     harmonise_old_vintages,
     predecessor_populations,
     regions_2021_from_2022,
+    regions_from_members,
 )
 from data.manifest import sha256_of
 from data.model import Model
@@ -386,6 +387,9 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         [published[published[s.GEOGRAPHY] != "ccg21"], ccg21_all, aggregated], s.INDICATOR_COLUMNS
     )
     values = _concat([values, regions_2021_from_2022(values, hierarchy)], s.INDICATOR_COLUMNS)
+    from_members, m_notes = regions_from_members(values, catalogue, hierarchy, names)
+    notes += m_notes
+    values = _concat([values, from_members], s.INDICATOR_COLUMNS)
     values = normalise_values(values)
     values = add_comparisons(values, catalogue, areas)
     values = values.sort_values(

@@ -442,3 +442,108 @@ def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.
     out[s.HARMONISATION] = "same area"
     out[s.NOTE] = "Published for the July 2022 region, which has the same member areas as in April 2021"
     return out
+
+
+# Child geography -> (its region geography, hierarchy column of the child, of the region).
+REGION_MEMBERS = {
+    "ccg21": ("nhser21", "ccg21_code", "nhser21_code"),
+    "sicbl22": ("nhser22", "sicbl22_code", "nhser22_code"),
+}
+COUNT_BASED = {"proportion", "rate", "ratio"}
+
+
+def regions_from_members(
+    values: pd.DataFrame, catalogue: pd.DataFrame, hierarchy: pd.DataFrame, names: dict[str, pd.Series]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Region rows the source did not publish, computed from every member area's counts.
+
+    For indicators whose value is count / denominator x multiplier (checked row by row,
+    so a published ratio of two additive quantities such as the dementia diagnosis rate
+    qualifies), a missing NHS region row is Σ count / Σ denominator over ALL its member
+    areas, so that "compared with region" does not silently become "not compared". Limits
+    are recomputed for proportions (Wilson) and rates (Byar's), else left empty and said.
+    Where members are missing the row is not formed, and the notes say how many and why.
+    """
+    notes: list[str] = []
+    out = []
+    have = set(
+        zip(values[s.INDICATOR_ID], values[s.GEOGRAPHY], values[s.PERIOD], values[s.SEX], values[s.AREA_CODE])
+    )
+    for child, (region_geo, child_col, region_col) in REGION_MEMBERS.items():
+        h = hierarchy.dropna(subset=[child_col, region_col]).drop_duplicates(child_col).set_index(child_col)
+        members = h[region_col].value_counts()
+        rows = values[
+            (values[s.GEOGRAPHY] == child) & values[s.COUNT].notna() & values[s.DENOMINATOR].notna()
+        ]
+        rows = rows[rows[s.INDICATOR_ID].map(catalogue["statistic"]).isin(COUNT_BASED)]
+        if rows.empty:
+            continue
+        mult = rows[s.INDICATOR_ID].map(catalogue["multiplier"]).astype(float)
+        formed = rows[s.COUNT] / rows[s.DENOMINATOR] * mult
+        # published values may be rounded (dementia: one decimal): within 0.5% is count / denominator
+        consistent = (
+            ((formed - rows[s.VALUE]).abs() <= 0.005 * rows[s.VALUE].abs().clip(lower=1))
+            .groupby(rows[s.INDICATOR_ID])
+            .all()
+        )
+        rows = rows[rows[s.INDICATOR_ID].map(consistent)]
+        rows = rows.assign(_region=rows[s.AREA_CODE].map(h[region_col]))
+        rows = rows[rows["_region"].notna()]
+        missing = [
+            (i, region_geo, p, x, r) not in have
+            for i, p, x, r in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.SEX], rows["_region"])
+        ]
+        rows = rows[missing]
+        if rows.empty:
+            continue
+        grouped = (
+            rows.groupby(KEYS + ["_region"], sort=False)
+            .agg(
+                **{
+                    s.COUNT: (s.COUNT, "sum"),
+                    s.DENOMINATOR: (s.DENOMINATOR, "sum"),
+                    "_n": (s.AREA_CODE, "nunique"),
+                }
+            )
+            .reset_index()
+        )
+        grouped["_members"] = grouped["_region"].map(members)
+        short = grouped[grouped["_n"] < grouped["_members"]]
+        if len(short):
+            notes.append(
+                f"{region_geo}: {len(short)} region rows not computed from {s.GEOGRAPHIES.get(child, child)} "
+                f"members because some members have no data (e.g. {short.iloc[0][s.INDICATOR_ID]} "
+                f"{short.iloc[0][s.PERIOD]} {short.iloc[0]['_region']}: {short.iloc[0]['_n']} of "
+                f"{short.iloc[0]['_members']})"
+            )
+        grouped = grouped[grouped["_n"] == grouped["_members"]].copy()
+        if grouped.empty:
+            continue
+        grouped[s.AREA_CODE] = grouped["_region"]
+        grouped[s.GEOGRAPHY] = region_geo
+        grouped[s.AREA_NAME] = (
+            grouped[s.AREA_CODE].map(names.get(region_geo, pd.Series(dtype=str))).astype(object)
+        )
+        grouped[s.HARMONISATION] = "aggregated"
+        parts = []
+        for indicator_id, part in grouped.groupby(s.INDICATOR_ID, sort=False):
+            meta = catalogue.loc[indicator_id]
+            recomputable = meta["statistic"] in AGGREGABLE  # Wilson / Byar's on the sums
+            part = recompute(part, catalogue) if recomputable else part
+            if not recomputable:
+                part = part.assign(
+                    **{c: np.nan for c in (s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998)},
+                    **{s.VALUE: part[s.COUNT] / part[s.DENOMINATOR] * float(meta["multiplier"])},
+                )
+            limits = "" if recomputable else "; no limits (the source's method cannot be applied to sums)"
+            part[s.NOTE] = (
+                f"Computed from all {part['_n'].iloc[0]} member areas (sum of counts / sum of denominators): "
+                f"the source publishes no row for this region{limits}"
+            )
+            parts.append(part)
+        formed_rows = pd.concat(parts, ignore_index=True)
+        notes.append(f"{region_geo}: {len(formed_rows)} region rows computed from their member areas")
+        out.append(formed_rows.reindex(columns=values.columns))
+    if not out:
+        return _empty_like(values), notes
+    return pd.concat(out, ignore_index=True), notes
