@@ -125,7 +125,8 @@ def ranked_bars(
     ]
     _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
 
-    subtitle = [f"{ci}% confidence intervals; colours compare with {common.benchmark_phrase(benchmark)}"]
+    versus = common.national_phrase(data, benchmark)  # never a partial "England"
+    subtitle = [f"{ci}% confidence intervals; colours compare with {versus}"]
     if region is not None:
         subtitle.append(f"{data['region_name'].iloc[0] if len(data) else region} only")
     if len(missing):

@@ -223,7 +223,7 @@ def map_update(
             up[(*trace, "name")] = f"{name} ({n})"
             up[(*trace, "marker", "color")] = colour_
 
-    mode_text = {"category": f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)"}
+    mode_text = {"category": f"compared with {common.national_phrase(frame, benchmark)} ({ci}% CI)"}
     mode_text["quintile"] = "quintiles" + (
         " (no confidence intervals, so no significance comparison)" if not has_limits(meta) else ""
     )
@@ -306,7 +306,7 @@ def _compact_hover(
     labels = []
     if has_count:
         labels.append("count / denominator")
-    labels.append(f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)")
+    labels.append(f"compared with {common.national_phrase(frame, benchmark)} ({ci}% CI)")
     template = (
         "<b>%{customdata[1]}</b><br>%{text}"
         + (f" {unit}" if unit and unit != "%" else "")
