@@ -95,10 +95,10 @@ def _hover(
             if not common.is_missing(rec.get(s.DENOMINATOR)):
                 count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
             lines.append(count)
-        lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-        lines.append(
-            f"Compared with {common.benchmark_phrase(benchmark)}: {pal.category_label(cat, palette)}"
-        )
+        national = rec.get("benchmark") if rec.get("benchmark") not in (None, "NHS region") else "England"
+        lines.append(f"{national} {common.format_value(rec['england_value'], unit)}")
+        versus = national if benchmark == "england" else common.benchmark_phrase(benchmark)
+        lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
         texts.append("<br>".join(lines))
     return texts
 
