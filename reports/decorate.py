@@ -77,7 +77,7 @@ class Provenance:
 def screen_size(fig: go.Figure) -> Size:
     """The figure's own size as the app lays it out (width of the page, the builder's height)."""
     base = SIZES["screen"]
-    height = fig.layout.height or base.height
+    height = max(fig.layout.height or base.height, base.height)  # room for the header and footer
     return Size("screen", base.label, base.width, int(height))
 
 
@@ -240,6 +240,20 @@ def plot_height(prov: Provenance, size: Size, legend_lines: int = 1, x_axis: boo
 X_AXIS_PX = 62  # tick labels and a one-line axis title under the plot
 
 
+def _wrap_axis_title(axis: dict | None, length_px: float) -> int:
+    """Wrap an axis title to the plot's side; returns the extra room its extra lines take."""
+    title = (axis or {}).get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not text:
+        return 0
+    lines = wrap(re.sub(r"<br>", " ", str(text)), length_px, MIN_FONT_PX)
+    if isinstance(title, dict):
+        title["text"] = "<br>".join(lines)
+    else:
+        axis["title"] = {"text": "<br>".join(lines)}
+    return int((len(lines) - 1) * MIN_FONT_PX * LINE_PX)
+
+
 def _x_room(layout: dict) -> int:
     axis = layout.get("xaxis") or {}
     if "map" in layout or axis.get("visible") is False:
@@ -266,16 +280,18 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     legend_title = ((layout.get("legend") or {}).get("title") or {}).get("text") or ""
     n_rows = legend_rows(items, width - 2 * PAD, legend_title)
     frame = page_frame(prov, size, int(n_rows * MIN_FONT_PX * 1.9) + (6 if n_rows else 0))
-    x_room = _x_room(layout)
     stacked = _stack_line_labels(layout)
     meta = layout.get("meta")
     extra_top = int(meta.get("export_top", 0)) if isinstance(meta, dict) else 0
     top = frame.top + extra_top + stacked
-    bottom = frame.footer + x_room
     left = max(PAD, _fix_y_labels(data, layout, size)) if not is_map else PAD
     right = PAD + (110 if _has_colorbar(data) else 0) + int(margin.get("r", 0) if not is_map else 0) // 4
-    plot_w = max(50, width - left - right)
+    x_extra = 0 if is_map else _wrap_axis_title(layout.get("xaxis"), width - left - right - 40)
+    x_room = _x_room(layout) + x_extra
+    bottom = frame.footer + x_room
     plot_h = max(50, height - top - bottom)
+    left += 0 if is_map else _wrap_axis_title(layout.get("yaxis"), plot_h - 20)
+    plot_w = max(50, width - left - right)
     for key in [k for k in layout if k.startswith("xaxis")]:
         layout[key]["automargin"] = False
         if layout[key].get("side") != "top":

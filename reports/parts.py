@@ -148,10 +148,16 @@ def _windows_for(fig: go.Figure, prov: Provenance, size: Size) -> list[tuple[int
 # --- compare -----------------------------------------------------------------------
 
 
-def region_compare(fig: go.Figure) -> go.Figure:
-    """A region's few bars at a sensible thickness (the rows of ``COMPARE_MIN_SLOTS``)."""
-    n = len(_y_labels(fig))
-    return window(fig, 0, n, max(n, COMPARE_MIN_SLOTS)) if 0 < n < COMPARE_MIN_SLOTS else fig
+def region_compare(fig: go.Figure, prov: Provenance, size: Size) -> list[go.Figure]:
+    """A region's bars as pages: few bars keep a sensible thickness (``COMPARE_MIN_SLOTS`` rows),
+    never closer than their labels allow; a long region continues on a second page."""
+    windows = _windows_for(fig, prov, size)
+    if not windows:
+        return [fig]
+    return [
+        window(fig, a, b, slots)
+        for (a, b, _cap), slots in zip(windows, slots_for(windows, COMPARE_MIN_SLOTS), strict=True)
+    ]
 
 
 def compare_parts(
@@ -196,11 +202,17 @@ def compare_parts(
 
 
 def spine_parts(
-    model: Model, state: dict, prov: Provenance, size: Size, domains: list[str] | None = None
+    model: Model,
+    state: dict,
+    prov: Provenance,
+    size: Size,
+    domains: list[str] | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> list[Part]:
     """The spine chart one domain at a time (``domains`` limits and orders them)."""
     areas = state["areas"]
-    rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
+    if rows is None:
+        rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
     names = area_names(model, areas)
     parts: list[Part] = []
     for domain in domains or domain_order(rows):
