@@ -48,6 +48,8 @@ def page_container(page: str) -> str:
 # Views
 MAP_GRAPH = "map-graph"
 MAP_SUMMARY = "map-summary"
+MAP_SELECTED = "map-selected"  # the selected areas' values, in words, beside the map
+MAP_ZOOM = "map-zoom"  # bring into view: the selected area, England or London
 COMPARE_GRAPH = "compare-graph"
 TABLE_GRID = "table-grid"  # made when the table page is first shown
 TABLE_HOLDER = "table-holder"

@@ -86,8 +86,34 @@ def map_page() -> html.Div:
                     ),
                 ),
             ),
-            # No scroll-wheel zoom: the wheel scrolls the page (zoom with the map's buttons).
-            _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False),
+            html.Div(
+                className="map-grid",
+                children=[
+                    # No scroll-wheel zoom: the wheel scrolls the page. The zoom buttons stay
+                    # shown (displayModeBar), and the side panel brings an area, England or London into view.
+                    _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False, displayModeBar=True),
+                    html.Aside(
+                        className="map-side",
+                        children=[
+                            labelled(
+                                "Show",
+                                radio(
+                                    ids.MAP_ZOOM,
+                                    [
+                                        ("focus", "Selected area"),
+                                        ("england", "England"),
+                                        ("london", "London"),
+                                    ],
+                                    "focus",
+                                ),
+                            ),
+                            html.Div(
+                                id=ids.MAP_SELECTED, className="map-selected", **{"aria-live": "polite"}
+                            ),
+                        ],
+                    ),
+                ],
+            ),
             html.Div(id=ids.MAP_SUMMARY, className="summary"),
         ]
     )
