@@ -54,7 +54,9 @@ COMPARE_GRAPH = "compare-graph"
 TABLE_GRID = "table-grid"  # made when the table page is first shown
 TABLE_HOLDER = "table-holder"
 TABLE_PICK = "table-pick-store"  # the row last picked in the table
-TABLE_DOWNLOAD_BUTTON = "table-download-button"
+TABLE_DOWNLOAD = (
+    "table-download"  # links to the table's CSV / XLSX export (the same file as /export/table.csv)
+)
 TABLE_SUMMARY = "table-summary"
 SPINE_GRAPH = "spine-graph"
 SPINE_TABLE = "spine-table"

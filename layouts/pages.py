@@ -134,7 +134,8 @@ def table_page() -> html.Div:
     return html.Div(
         [
             _view_options(
-                html.Button("Download CSV of the rows shown", id=ids.TABLE_DOWNLOAD_BUTTON, className="btn"),
+                # The app's own export: numbers as numbers, with the provenance lines (not AG Grid's copy).
+                html.Span(id=ids.TABLE_DOWNLOAD, className="table-download"),
                 html.Span(id=ids.TABLE_SUMMARY, className="summary"),
             ),
             # The grid is made when the page is first shown: AG Grid's large script then loads
@@ -144,8 +145,13 @@ def table_page() -> html.Div:
     )
 
 
-def table_grid(rows: list[dict], column_defs: list[dict], file_name: str) -> dag.AgGrid:
-    """Every area of the selection: sortable, filterable, one row selectable by click."""
+def table_grid(
+    rows: list[dict], column_defs: list[dict], file_name: str, pinned: list[dict] | None = None
+) -> dag.AgGrid:
+    """Every area of the selection: sortable, filterable, one row selectable by click.
+
+    ``pinned`` rows (the focus area) stay at the top whatever the sort or filter.
+    """
     return dag.AgGrid(
         id=ids.TABLE_GRID,
         columnDefs=column_defs,
@@ -154,6 +160,7 @@ def table_grid(rows: list[dict], column_defs: list[dict], file_name: str) -> dag
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "animateRows": False,
+            "pinnedTopRowData": pinned or [],
         },
         csvExportParams={"fileName": file_name},
         style={"height": "68vh"},
