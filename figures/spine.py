@@ -29,7 +29,7 @@ LABEL_CHARS = 40  # indicator labels wrap at this width (two lines at most)
 HEADING_CHARS = 44
 LINE_PX = 16  # one line of 12 px label text
 ROW_PAD_PX = 10
-HEADER_ROW = " "  # the top row that carries the Worst / England / Best labels
+AXIS_LABEL_PX = 22  # the top x axis: Worst / England / Best and the column heading, above the plot
 # Text stand-ins for the marker symbols of pal.AREA_SYMBOLS (same order).
 AREA_GLYPHS = ["○", "◇", "□", "△", "☆", "✚"]
 NO_DATA_GLYPH = "–"
@@ -119,10 +119,10 @@ def _indicator_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _y_labels(ind: pd.DataFrame) -> tuple[list[str], list[str], dict[str, str]]:
-    """Category keys for the y axis (header, domain headings interleaved), their display text
-    (wrapped) and indicator -> key. Keys are unique; the text is what people read."""
-    order: list[str] = [HEADER_ROW]
-    text: list[str] = [""]
+    """Category keys for the y axis (domain headings interleaved), their display text (wrapped)
+    and indicator -> key. Keys are unique; the text is what people read."""
+    order: list[str] = []
+    text: list[str] = []
     key_of: dict[str, str] = {}
     for _domain, group in ind.groupby("_domain_rank", sort=True):
         domain = str(group["domain"].iloc[0])
@@ -306,7 +306,7 @@ def spine_chart(
     row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
     legend_names = ["25th to 75th percentile", *(area_names.get(a, a) for a in areas)]
     title_px = TITLE_PX + (SUBTITLE_LINE_PX if len(areas) > 1 else 0)
-    top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12
+    top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12 + AXIS_LABEL_PX
     height = max(320, row_px * len(order) + top + 30)
     if title is None:
         title = profile_title("Area profile", areas, area_names)
@@ -333,9 +333,16 @@ def spine_chart(
             xanchor="left",
             font=dict(size=12),
         ),
+        # Worst / England / Best as the top axis's labels: always just above the plot, on every
+        # page of an export that shows only some of the rows.
         xaxis=dict(
             range=[-0.03, status_x + span],
-            showticklabels=False,
+            side="top",
+            tickvals=[0, 0.5, 1] + ([status_x + span / 2] if areas else []),
+            ticktext=["◀ Worst", "<b>England</b>", "Best ▶"]
+            + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else []),
+            ticks="",
+            tickfont=dict(size=12),
             showgrid=False,
             zeroline=False,
             fixedrange=True,
@@ -354,17 +361,6 @@ def spine_chart(
             fixedrange=True,
         ),
     )
-    header = dict(y=HEADER_ROW, xref="x", yref="y", showarrow=False, font_size=12)
-    fig.add_annotation(x=0, xanchor="left", text="◀ Worst", **header)
-    fig.add_annotation(x=1, xanchor="right", text="Best ▶", **header)
-    fig.add_annotation(x=0.5, xanchor="center", text="<b>England</b>", bgcolor="#FFFFFF", **header)
-    if areas:
-        fig.add_annotation(
-            x=status_x,
-            xanchor="left",
-            text="Compared with " + common.benchmark_phrase(benchmark),
-            **header,
-        )
     return fig
 
 

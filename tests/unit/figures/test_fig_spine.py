@@ -68,14 +68,16 @@ def test_domain_headings_header_row_and_status_column(rows):
     fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
     order = list(fig.layout.yaxis.categoryarray)
-    assert order == [" ", "§1", "b", "c", "§2", "a"]
+    assert order == ["§1", "b", "c", "§2", "a"]
     assert ticks["§1"] == "<b>Domain 1: Preventing people from dying<br>prematurely</b>"
     assert (ticks["b"], ticks["c"], ticks["a"]) == ("Beta", "Gamma", "Alpha")
     assert fig.layout.shapes[0].x0 == 0.5  # England centre line
-    # Worst / England / Best sit in the header row, inside the plot (never in the legend's margin)
-    header = {a.text: a for a in fig.layout.annotations if a.y == " "}
-    assert {"◀ Worst", "<b>England</b>", "Best ▶", "Compared with England"} <= set(header)
-    assert header["◀ Worst"].xanchor == "left" and header["Best ▶"].xanchor == "right"
+    # Worst / England / Best label the top axis: just above the plot, whatever rows are shown
+    axis = fig.layout.xaxis
+    labels = dict(zip(axis.ticktext, axis.tickvals, strict=True))
+    assert axis.side == "top"
+    assert (labels["◀ Worst"], labels["<b>England</b>"], labels["Best ▶"]) == (0, 0.5, 1)
+    assert labels["Compared with England"] > 1
     # the right-hand column: each area's symbol glyph then its category glyph; a dash for no data
     status = [t for t in fig.data if t.type == "scatter" and t.mode == "text"][0]
     by_row = dict(zip(status.y, status.text, strict=True))
