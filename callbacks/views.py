@@ -370,7 +370,7 @@ def spine_outputs(state: dict):
     Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
     """
     areas = state["areas"]
-    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=state["benchmark"])
+    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=state["benchmark"], screen=True)
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
         empty = spine_chart(rows, areas=[], area_names={}, **kwargs)

@@ -183,12 +183,16 @@ def spine_chart(
     ci: str = "95",
     benchmark: str = "england",
     title: str | None = None,
+    screen: bool = False,
 ) -> go.Figure:
     """Spine chart of several indicators for up to six areas.
 
     ``rows``: one row per indicator and area with indicator_id, short_name, domain, polarity,
     unit, england_value, min, q25, q75, max, area_code, value, category (and, for the hover,
     period, CI limits, count, denominator when present). ``title`` replaces "Area profile".
+    ``screen=True`` (the app's page) adds the right-hand text column of categories and labels
+    Worst / England / Best on a top axis; exports, which page and resize the chart, keep the
+    plain form (labels just above the plot).
     """
     pal.check_palette(palette)
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
@@ -285,7 +289,7 @@ def spine_chart(
     # The right-hand text column: the category as text, and where an area has no value.
     status_x = 1.08
     span = 0.42 if len(areas) > 3 else 0.34 if len(areas) > 1 else 0.26
-    if areas and len(ind):
+    if screen and areas and len(ind):
         status = _status_text(cats_by_area, ind["_label"].tolist(), len(areas))
         fig.add_trace(
             go.Scatter(
@@ -305,7 +309,7 @@ def spine_chart(
     max_lines = max((t.count("<br>") + 1 for t in order_text), default=1)
     row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
     legend_names = ["25th to 75th percentile", *(area_names.get(a, a) for a in areas)]
-    title_px = TITLE_PX + (SUBTITLE_LINE_PX if len(areas) > 1 else 0)
+    title_px = TITLE_PX + (SUBTITLE_LINE_PX if screen and len(areas) > 1 else 0)
     top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12 + AXIS_LABEL_PX
     height = max(320, row_px * len(order) + top + 30)
     if title is None:
@@ -314,7 +318,7 @@ def spine_chart(
         "England at the centre line; worst on the left, best on the right; marker colour compares with "
         f"{common.benchmark_phrase(benchmark)} ({ci}% CI)"
     )
-    if len(areas) > 1:
+    if screen and len(areas) > 1:
         subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
     fig.update_layout(
         **{
@@ -333,14 +337,18 @@ def spine_chart(
             xanchor="left",
             font=dict(size=12),
         ),
-        # Worst / England / Best as the top axis's labels: always just above the plot, on every
-        # page of an export that shows only some of the rows.
+        # Worst / England / Best as the top axis's labels on screen: always just above the plot.
         xaxis=dict(
-            range=[-0.03, status_x + span],
+            range=[-0.03, status_x + span] if screen else [-0.03, 1.03],
             side="top",
-            tickvals=[0, 0.5, 1] + ([status_x + span / 2] if areas else []),
-            ticktext=["◀ Worst", "<b>England</b>", "Best ▶"]
-            + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else []),
+            tickvals=([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
+            ticktext=(
+                ["◀ Worst", "<b>England</b>", "Best ▶"]
+                + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else [])
+            )
+            if screen
+            else [],
+            showticklabels=screen,
             ticks="",
             tickfont=dict(size=12),
             showgrid=False,
@@ -361,6 +369,11 @@ def spine_chart(
             fixedrange=True,
         ),
     )
+    if not screen:
+        for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best")):
+            fig.add_annotation(
+                x=x, y=1, xref="x", yref="paper", yanchor="bottom", text=text, showarrow=False, font_size=11
+            )
     return fig
 
 

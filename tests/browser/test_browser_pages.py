@@ -138,7 +138,9 @@ def test_spine_page(app_page, model):
     fig = app_page.figure("spine-graph")
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == KERNOW) & (ind[s.SEX] == "Persons")]
-    expected = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
+    # outcomes on the chart; context indicators in their own section below
+    expected = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) - context
     markers = [t for t in fig["data"] if t["type"] == "scatter" and t.get("customdata")]
     assert [t["name"] for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
     assert {c[1] for c in markers[0]["customdata"]} == expected
