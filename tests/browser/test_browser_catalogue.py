@@ -18,7 +18,10 @@ def model():
 
 def test_catalogue_lists_every_indicator_and_search_filters(app_page, model):
     app_page.goto("/indicators")
-    app_page.page.wait_for_selector("details.catalogue-entry")
+    # Playwright counts a <details> as hidden, so wait for the count (long: a first load on a busy machine).
+    app_page.page.wait_for_function(
+        "() => document.querySelectorAll('details.catalogue-entry').length > 0", timeout=90000
+    )
     app_page.settle()
     n = len(model.catalogue)
     assert app_page.page.locator("details.catalogue-entry").count() == n
