@@ -437,7 +437,23 @@ def trends_figure(state: dict):
         england=england,
         region=region,
         trend_labels=labels,
+        trend_reasons=trend_reasons(model, sel, areas),
     )
+
+
+def trend_reasons(model, sel: Selection, areas: list[str]) -> dict[str, str]:
+    """Why each area's recent trend cannot be calculated (the build's trends frame says)."""
+    trends = model.frames.get("trends")
+    if trends is None or trends.empty or "reason" not in trends:
+        return {}
+    rows = trends[
+        (trends[s.INDICATOR_ID] == sel.indicator_id)
+        & (trends[s.GEOGRAPHY] == sel.geography)
+        & (trends[s.SEX] == sel.sex)
+        & trends[s.AREA_CODE].isin(areas)
+    ]
+    # the same rows, in the same order, as data.views.trend_labels: the last one per area wins
+    return {code: str(reason or "") for code, reason in zip(rows[s.AREA_CODE], rows["reason"], strict=True)}
 
 
 @callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.STATE, "data"))

@@ -21,24 +21,12 @@ from data import schema as s
 from figures import common
 from figures import palette as pal
 
-# catalogue statistic -> funnel statistic
-FUNNEL_STATISTIC = {"proportion": "proportion", "rate": "rate", "dsr": "dsr", "isr": "ratio", "smr": "ratio"}
 X_TITLES = {
     "proportion": "Denominator",
     "rate": "Population (denominator)",
     "dsr": "Population (derived from events and rate)",
     "ratio": "Expected events",
 }
-
-
-def funnel_statistic(meta: Mapping[str, Any]) -> str:
-    """The funnel type of an indicator, or ValueError naming the statistic that has none."""
-    statistic = str(meta.get("statistic", "proportion"))
-    if statistic not in FUNNEL_STATISTIC:
-        raise ValueError(
-            f"no funnel plot for statistic {statistic!r} (proportions, rates, DSRs and ISRs only)"
-        )
-    return FUNNEL_STATISTIC[statistic]
 
 
 def app_category(significance: pd.Series | np.ndarray, polarity: str, ci: str) -> np.ndarray:
@@ -67,19 +55,8 @@ def app_category(significance: pd.Series | np.ndarray, polarity: str, ci: str) -
 def compute_funnel(
     frame: pd.DataFrame, meta: Mapping[str, Any], overdispersion: str | None = None
 ) -> fn.Funnel:
-    """``data.funnels.funnel`` for the rows of one slice, with the indicator's statistic and multiplier."""
-    statistic = funnel_statistic(meta)
-    multiplier = float(meta.get("multiplier") or (100 if statistic == "proportion" else 100_000))
-    rate = frame[s.VALUE] if statistic == "dsr" else None
-    return fn.funnel(
-        frame[s.COUNT],
-        None if statistic == "dsr" else frame[s.DENOMINATOR],
-        statistic=statistic,
-        multiplier=multiplier,
-        rate=rate,
-        ratio_type="isr" if multiplier == 100 else "ratio",
-        overdispersion_method=overdispersion,
-    )
+    """``data.funnels.slice_funnel`` (kept here for the builder's callers)."""
+    return fn.slice_funnel(frame, meta, overdispersion)
 
 
 def _limit_traces(fig: go.Figure, limits: fn.FunnelLimits, *, faded: bool) -> None:
@@ -122,7 +99,7 @@ def funnel_plot(
     ``compute_funnel`` result for the same rows (else it is computed here).
     """
     pal.check_palette(palette)
-    statistic = funnel_statistic(meta)
+    statistic = fn.funnel_statistic(meta)
     needed = [s.COUNT, s.VALUE] if statistic == "dsr" else [s.COUNT, s.DENOMINATOR, s.VALUE]
     data = frame[frame[needed].notna().all(axis=1)].reset_index(drop=True)
     if data.empty:
@@ -173,7 +150,7 @@ def funnel_plot(
             uirevision="funnel",
             subtitle=_subtitle(result, statistic, len(frame) - len(data)),
         ),
-        xaxis=dict(title=X_TITLES[statistic]),
+        xaxis=dict(title=X_TITLES[statistic], range=_x_range(x)),
         yaxis=dict(title=meta.get("unit") or "", range=_y_range(data, x, result)),
         height=520,
     )
@@ -189,6 +166,12 @@ def _subtitle(result: fn.Funnel, statistic: str, dropped: int) -> str:
     if dropped:
         text += f"; {dropped} areas without count/denominator not shown"
     return text
+
+
+def _x_range(x: pd.Series) -> list[float] | None:
+    """From 0 to just past the largest area (the limits run on towards larger populations)."""
+    finite = x[np.isfinite(x.to_numpy())]
+    return [0, float(finite.max()) * 1.08] if len(finite) else None
 
 
 def _y_range(data: pd.DataFrame, x: pd.Series, result: fn.Funnel) -> list[float] | None:

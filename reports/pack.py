@@ -93,17 +93,24 @@ def _names(model: Model, codes: list[str]) -> dict[str, str]:
     return {c: str(names.get(c, c)) for c in codes}
 
 
-def benchmark_label(model: Model, indicator_id: str, benchmark: str) -> str:
-    """What an indicator is compared with, as the data layer names it (England by default)."""
+def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+    """What each row (indicator, period) is compared with, as the data layer names it.
+
+    The national comparator's row carries its name: "England", or, for an indicator summed from
+    only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data").
+    """
     if benchmark != "england":
-        return "the NHS region"
-    cat = model.catalogue
-    for column in ("benchmark_label", "comparator_label", "comparator"):
-        if column in cat.columns and indicator_id in cat.index:
-            value = cat.at[indicator_id, column]
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-    return "England"
+        return pd.Series("the NHS region", index=rows.index)
+    ind = model.indicators
+    national = ind[ind[s.GEOGRAPHY] == "england"].drop_duplicates([s.INDICATOR_ID, s.PERIOD])
+    names = national.set_index([s.INDICATOR_ID, s.PERIOD])[s.AREA_NAME].astype(str)
+    keys = pd.MultiIndex.from_arrays([rows[s.INDICATOR_ID], rows[s.PERIOD].astype(str)])
+    found = pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna("")
+    return found.map(lambda n: f"the {n}" if n.endswith("with data") else "England")
+
+
+def _with_label(value: str, label: str) -> str:
+    return value if label == "England" else f"{value} ({label.removeprefix('the ')})"
 
 
 # --- data age and trends ---------------------------------------------------------------
@@ -169,6 +176,7 @@ def key_table(
     """Outcome indicators where an area differs from the benchmark, worse-and-worsening first."""
     outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
     differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
+    differ = differ.assign(_label=benchmark_labels(model, differ, benchmark))
     records = []
     for rec in differ.to_dict("records"):
         ind, area = rec[s.INDICATOR_ID], rec[s.AREA_CODE]
@@ -183,8 +191,8 @@ def key_table(
                 "Indicator": str(rec["short_name"]),
                 "Area": names.get(area, area),
                 "Value": _value(rec[s.VALUE], str(rec["unit"])),
-                "Benchmark": _value(rec["england_value"], str(rec["unit"])),
-                "benchmark_label": benchmark_label(model, ind, benchmark),
+                "Benchmark": _with_label(_value(rec["england_value"], str(rec["unit"])), rec["_label"]),
+                "benchmark_label": rec["_label"],
                 "Period": str(rec[s.PERIOD]),
                 "Compared": str(rec["category"]),
                 "Recent trend": trend,
@@ -364,8 +372,10 @@ def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: S
         + (["Area"] if len(names) > 1 else [])
         + ["Value", "Benchmark", "Period", "Compared", "Recent trend", "Data age"]
     )
+    labels = set(key["benchmark_label"]) if len(key) else {versus}
+    against = versus if labels <= {versus} else "benchmark"
     table = key[columns].rename(
-        columns={"Benchmark": f"{versus} value", "Compared": f"Compared with {versus}"}
+        columns={"Benchmark": f"{against} value", "Compared": f"Compared with {against}"}
     )
     notes = []
     if len(key) > KEY_SENTENCES:
@@ -451,7 +461,12 @@ def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> p
             "Area": data[s.AREA_CODE].map(names),
             "Period": data[s.PERIOD].astype(str),
             "Value": [_value(v, str(u)) for v, u in zip(data[s.VALUE], data["unit"], strict=True)],
-            "England": [_value(v, str(u)) for v, u in zip(data["england_value"], data["unit"], strict=True)],
+            "Benchmark": [
+                _with_label(_value(v, str(u)), label)
+                for v, u, label in zip(
+                    data["england_value"], data["unit"], benchmark_labels(model, data, "england"), strict=True
+                )
+            ],
             "Compared": data["category"].astype(str),
         }
     ).reset_index(drop=True)
@@ -472,9 +487,10 @@ COLUMN_SHARE = {
     "Indicator": 3.2,
     "Area": 2.2,
     "Domain": 1.0,
-    "Period": 1.2,
+    "Period": 1.6,
     "Value": 0.9,
     "England": 0.9,
+    "Benchmark": 1.1,
     "Compared": 1.2,
     "Recent trend": 1.8,
     "Data age": 1.9,

@@ -43,7 +43,7 @@ from reports.decorate import (
 
 FigureFor = Callable[[dict, str], go.Figure]
 COMPARE_MAX_AREAS = 35
-COMPARE_MIN_SLOTS = 15  # a region's few bars keep a sensible thickness
+COMPARE_MIN_SLOTS = 10  # a region's few bars keep a sensible thickness
 MIN_SPINE_SLOTS = 10  # a short domain keeps the row pitch of a 10-row page (no giant bars)
 OVERVIEW_LABEL_PX = 190  # the most an (upright, wrapped) indicator name above the grid takes
 

@@ -248,8 +248,15 @@ def test_trends_figure(app_ctx, model, state_for):
 
 
 def test_trends_figure_without_areas_shows_england(app_ctx, state_for):
-    fig = views.trends_figure(state_for("?indicator=qof_hyp"))
+    fig = views.trends_figure(state_for("?indicator=dementia_ddr_65plus"))
     assert [t.name for t in fig.data] == ["England"]
+
+
+def test_trends_figure_for_a_single_period_indicator_is_a_message(app_ctx, state_for):
+    """QOF hypertension has only 2022/23: a sentence, not one dot on a millisecond axis."""
+    fig = views.trends_figure(state_for(f"?indicator=qof_hyp&areas={KERNOW}"))
+    assert len(fig.data) == 0
+    assert "only 2022/23" in fig.layout.annotations[0].text
 
 
 def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
