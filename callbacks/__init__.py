@@ -17,7 +17,7 @@ from callbacks.routes import register_routes
 from data.settings import Settings
 
 log = logging.getLogger(__name__)
-MODULES = ("sync", "views", "table", "exports")
+MODULES = ("sync", "views", "table", "exports", "catalogue")
 
 
 def register_all(app: Dash, settings: Settings) -> None:

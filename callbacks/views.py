@@ -12,6 +12,7 @@ from dash import Input, Output, Patch, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
+from callbacks.catalogue import definition_extras
 from data import schema as s
 from data.analysis import ols_fit, residual_ranking
 from data.model import load_model
@@ -379,5 +380,6 @@ def update_definition(n_clicks, state):
         ("Caveats", meta["caveats"] or "none recorded"),
         ("Available for", ", ".join(s.GEOGRAPHIES.get(g, g) for g in str(meta["geographies"]).split(","))),
     ]
-    body = html.Dl([item for k, v in fields for item in (html.Dt(k), html.Dd(str(v)))])
+    items = [item for k, v in fields for item in (html.Dt(k), html.Dd(str(v)))]
+    body = html.Dl(items + definition_extras(state["indicator"]))
     return body, not (n_clicks or 0) % 2

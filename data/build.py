@@ -18,10 +18,13 @@ import pandas as pd
 import data.readers as readers_pkg
 from data import schema as s
 from data.benchmarks import add_comparisons
+from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
+from data.catalogue import catalogue_frame
 from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
+from data.trend import trend_table
 from data.validation import Problem
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,18 @@ def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.
 
 def _frame(results: dict[str, ReadResult], name: str) -> pd.DataFrame:
     return _concat([r.frames[name] for r in results.values() if name in r.frames])
+
+
+def _demographics(results: dict[str, ReadResult]) -> pd.DataFrame:
+    """Every reader's demographic columns joined on the area code (one row per area)."""
+    frames = [r.frames["demographics"] for r in results.values() if "demographics" in r.frames]
+    frames = [f.set_index("area_code") for f in frames if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    out = frames[0]
+    for extra in frames[1:]:
+        out = out.join(extra[[c for c in extra.columns if c not in out.columns]], how="left")
+    return out
 
 
 def normalise_values(values: pd.DataFrame) -> pd.DataFrame:
@@ -352,9 +367,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     ).reset_index(drop=True)
     catalogue = summarise_catalogue(catalogue, values)
 
-    demographics = _frame(results, "demographics")
-    if not demographics.empty:
-        demographics = demographics.set_index("area_code")
+    demographics = _demographics(results)
     demographic_catalogue = _frame(results, "demographic_catalogue")
     if not demographic_catalogue.empty:
         demographic_catalogue = demographic_catalogue.set_index("id")
@@ -369,6 +382,8 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
     frames["availability"] = availability(values)
     frames["distribution"] = distribution(values)
+    frames["trends"] = trend_table(values, catalogue)
+    frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),

@@ -34,10 +34,13 @@ BUILD_MODULES = (
     "harmonise.py",
     "benchmarks.py",
     "stats.py",
+    "trend.py",
     "schema.py",
     "validation.py",
     "model.py",
     "manifest.py",
+    "catalogue.py",
+    "freshness.py",
 )
 
 

@@ -24,7 +24,6 @@ from scipy.stats import norm
 from data import schema as s
 
 CONFIDENCE_LEVELS = (0.95, 0.998)
-TREND_CHI2_THRESHOLD = 9.5495  # chi-squared(1) at p = 0.002, as Fingertips
 
 
 def _elementwise(func, *arrays) -> np.ndarray:
@@ -185,47 +184,3 @@ def quintile_label(q: float, polarity: str) -> str:
     if polarity == s.POLARITY_NONE:
         return {5: "Highest", 4: "High", 3: "Middle", 2: "Low", 1: "Lowest"}[q]
     return {5: "Best", 4: "Better", 3: "Middle", 2: "Worse", 1: "Worst"}[q]
-
-
-def recent_trend(
-    counts: np.ndarray, denominators: np.ndarray, polarity: str, statistic: str = "proportion"
-) -> str:
-    """Fingertips' recent trend over the last five points (chi-squared test for trend).
-
-    Uses the chi-squared test for linear trend in proportions (Cochran-Armitage)
-    on the last five periods. Returns one of "Increasing and getting better",
-    "Increasing and getting worse", "Decreasing and getting better", "Decreasing
-    and getting worse", "Increasing", "Decreasing", "No significant change" or
-    "Cannot be calculated".
-    """
-    counts = np.asarray(counts, dtype=float)[-5:]
-    denominators = np.asarray(denominators, dtype=float)[-5:]
-    if len(counts) < 5 or np.isnan(counts).any() or np.isnan(denominators).any():
-        return "Cannot be calculated"
-    if (denominators <= 0).any():
-        return "Cannot be calculated"
-    t = np.arange(len(counts), dtype=float)
-    n_total = denominators.sum()
-    p_bar = counts.sum() / n_total
-    if statistic == "rate":
-        # Poisson version: variance of the count is the expected count.
-        expected = denominators * p_bar
-        t_bar = (denominators * t).sum() / n_total
-        num = ((counts - expected) * (t - t_bar)).sum() ** 2
-        den = (expected * (t - t_bar) ** 2).sum()
-    else:
-        t_bar = (denominators * t).sum() / n_total
-        num = ((counts - denominators * p_bar) * (t - t_bar)).sum() ** 2
-        den = p_bar * (1 - p_bar) * (denominators * (t - t_bar) ** 2).sum()
-    if den <= 0:
-        return "Cannot be calculated"
-    chi2 = num / den
-    if chi2 <= TREND_CHI2_THRESHOLD:
-        return "No significant change"
-    rates = counts / denominators
-    increasing = np.polyfit(t, rates, 1)[0] > 0
-    direction = "Increasing" if increasing else "Decreasing"
-    if polarity == s.POLARITY_NONE:
-        return direction
-    good = increasing == (polarity == s.POLARITY_HIGH_GOOD)
-    return f"{direction} and getting {'better' if good else 'worse'}"

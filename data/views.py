@@ -14,7 +14,6 @@ import pandas as pd
 from data import schema as s
 from data.model import Model
 from data.queries import Selection, indicator_periods, view_rows
-from data.stats import recent_trend
 
 REGION_GEOGRAPHIES = ("nhser21", "nhser22")
 
@@ -188,6 +187,22 @@ def explorer_frame(
     return df, x_meta, y_meta
 
 
+def trend_labels(
+    model: Model, indicator_id: str, geography: str, sex: str, areas: list[str]
+) -> dict[str, str]:
+    """Each area's latest recent trend (Fingertips' rule), precomputed at build in frames["trends"]."""
+    trends = model.frames.get("trends")
+    if trends is None or trends.empty:
+        return {}
+    rows = trends[
+        (trends[s.INDICATOR_ID] == indicator_id)
+        & (trends[s.GEOGRAPHY] == geography)
+        & (trends[s.SEX] == sex)
+        & trends[s.AREA_CODE].isin(areas)
+    ]
+    return dict(zip(rows[s.AREA_CODE], rows["trend"]))
+
+
 def trend_frames(
     model: Model, sel: Selection, areas: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
@@ -208,15 +223,7 @@ def trend_frames(
                 (rows[s.GEOGRAPHY] == s.region_geography(sel.geography))
                 & (rows[s.AREA_CODE] == info["region_code"].iloc[0])
             ].sort_values(s.PERIOD_START)
-    meta = model.catalogue.loc[sel.indicator_id]
-    labels = {}
-    for code, g in series.groupby(s.AREA_CODE):
-        if meta["statistic"] in ("proportion", "rate"):
-            labels[code] = recent_trend(
-                g[s.COUNT].to_numpy(), g[s.DENOMINATOR].to_numpy(), meta["polarity"], meta["statistic"]
-            )
-        else:
-            labels[code] = "Cannot be calculated"
+    labels = trend_labels(model, sel.indicator_id, sel.geography, sel.sex, areas)
     return (
         series.reset_index(drop=True),
         england.reset_index(drop=True),

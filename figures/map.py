@@ -122,6 +122,16 @@ def _classes(
     return z, labels.where(pd.Series(has_value & ~np.isnan(z), index=frame.index))
 
 
+def has_limits(meta: Mapping[str, Any]) -> bool:
+    """False for an indicator published without confidence intervals (catalogue ci_method "none")."""
+    return str(meta.get("ci_method", "")).strip().lower() != "none"
+
+
+def effective_colour(colour: str, meta: Mapping[str, Any]) -> str:
+    """The colouring used: benchmark categories need limits, so without them quintiles are shown."""
+    return "quintile" if colour == "category" and not has_limits(meta) else colour
+
+
 def map_update(
     frame: pd.DataFrame,
     meta: Mapping[str, Any],
@@ -142,6 +152,7 @@ def map_update(
     for every indicator on a layer: see ``STATIC_PATHS``, which a Patch need not resend.
     """
     pal.check_palette(palette)
+    colour = effective_colour(colour, meta)
     frame = frame.reset_index(drop=True)
     if all_areas is not None:
         frame = _one_row_per_area(frame, all_areas, area_names or {})
@@ -213,7 +224,9 @@ def map_update(
             up[(*trace, "marker", "color")] = colour_
 
     mode_text = {"category": f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)"}
-    mode_text["quintile"] = "quintiles"
+    mode_text["quintile"] = "quintiles" + (
+        " (no confidence intervals, so no significance comparison)" if not has_limits(meta) else ""
+    )
     mode_text["value"] = "value"
     period = frame[s.PERIOD].dropna().astype(str).unique() if s.PERIOD in frame else []
     subtitle = ", ".join([*period[:1], mode_text[colour]])

@@ -1,6 +1,6 @@
 """Trend chart: one line per area over time with its CI band, England and region dashed lines.
 
-The recent-trend label (Fingertips chi-squared test, computed in ``data.stats.recent_trend``) is
+The recent-trend label (Fingertips chi-squared test, precomputed by ``data.trend.trend_table``) is
 shown with an arrow in each area's legend entry.
 """
 

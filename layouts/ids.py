@@ -67,3 +67,11 @@ PACK_BUTTON = "pack-button"
 PACK_PROGRESS = "pack-progress"
 PACK_DOWNLOAD = "pack-download"
 PACK_STATUS = "pack-status"
+
+# Indicator catalogue (/indicators, /indicators/<id>) and the data-age notice
+CATALOGUE_SEARCH = "catalogue-search"
+CATALOGUE_SEARCH_BOX = "catalogue-search-box"
+CATALOGUE_COUNT = "catalogue-count"
+CATALOGUE_DETAIL = "catalogue-detail"
+CATALOGUE_LIST = "catalogue-list"
+DATA_AGE = "data-age"  # "data from <period>" notice for the view shown

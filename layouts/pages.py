@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from data.model import Model
 from layouts import ids
+from layouts.catalogue import catalogue_page
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 from layouts.widgets import labelled, radio
 
@@ -214,6 +215,7 @@ def pages(model: Model) -> list[html.Div]:
         "explorer": lambda: explorer_page(model),
         "trends": trends_page,
         "overview": overview_page,
+        "indicators": catalogue_page,
     }
     return [
         html.Section(

@@ -49,6 +49,8 @@ def shell(model: Model) -> html.Div:
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             controls(model),
+            # "Data from <period>" for views of data more than three years old (callbacks/catalogue.py).
+            html.Div(id=ids.DATA_AGE, className="data-age", role="note", hidden=True),
             html.Main(id=ids.PAGE, className="pages", children=pages(model)),
             html.Footer(
                 className="footer",

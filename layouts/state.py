@@ -9,13 +9,13 @@ callback receives, the controls' values, a board-pack request) is re-parsed by
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote, urlencode
 
 from data import schema as s
 from data.model import Model
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 
-PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview")
+PAGES = ("map", "compare", "table", "spine", "explorer", "trends", "overview", "indicators")
 PAGE_TITLES = {
     "map": "Map",
     "compare": "Compare areas",
@@ -24,6 +24,7 @@ PAGE_TITLES = {
     "explorer": "Explorer",
     "trends": "Trends",
     "overview": "Overview",
+    "indicators": "Indicators",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
@@ -70,6 +71,14 @@ def page_of(pathname: str | None) -> str:
     """The page for a path; "/" and anything unknown are the map."""
     name = (pathname if isinstance(pathname, str) else "/").strip("/").split("/")[0]
     return name if name in PAGES else "map"
+
+
+def catalogue_id(pathname: str | None) -> str | None:
+    """The indicator id of a catalogue path ("/indicators/<id>"), or None for the whole catalogue."""
+    parts = (pathname or "/").strip("/").split("/")
+    if parts[0] != "indicators" or len(parts) < 2 or not parts[1].strip():
+        return None
+    return unquote(parts[1].strip())
 
 
 def default_indicator(model: Model) -> str:

@@ -1,7 +1,8 @@
 """Mental health indicators by CCG (April 2021 set): out-of-area placements and survey scores.
 
 Reads the OAPs file (rate per 100,000 of the mid-2020 population, Byar's limits) and the
-CQC Community Mental Health Survey 2020 means (no CI). The MHSDS restrictive-interventions
+CQC Community Mental Health Survey 2021 (CMH21) scored means (no CI), naming in each row the
+mental-health trusts whose headquarters lie in the CCG. The MHSDS restrictive-interventions
 file is counted but not loaded (see ``MHSDS_REASON``).
 """
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 OAPS_COUNT = "Inappropriate OAPs active at period end"
 CMHS_COLUMN = re.compile(r"^CMHS Q(\d+) Mean$")
+CMH21_PERIOD = "2021"
 ALL_CCG21 = 106
 MHSDS_REASON = (
     "not loaded: weak provenance (processed at a hack day, method unknown), values are non-integer "
@@ -38,8 +40,12 @@ MHSDS_REASON = (
 
 
 def _ccg21_names(ctx: ReadContext) -> pd.Series:
+    """CCG21 names by E38 code; ``attrs["ods"]`` holds the ODS codes (for the trust lookup)."""
     codes = pd.read_csv(ctx.data_dir / ctx.params["ccg21_codes"], dtype=str)
-    return codes.set_index("CCG21CD")["CCG21NM"]
+    names = codes.set_index("CCG21CD")["CCG21NM"]
+    if "CCG21CDH" in codes.columns:
+        names.attrs["ods"] = codes.set_index("CCG21CD")["CCG21CDH"]
+    return names
 
 
 def _population(ctx: ReadContext) -> pd.Series:
@@ -116,6 +122,66 @@ def _read_oaps(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
     return with_statistics(values, "rate", 100_000)
 
 
+# Trusts in the host-CCG lookup that are not mental-health trusts although neither acute nor
+# ambulance nor "community"/"hospital" by name (not in CMH21).
+NOT_CMH21_TRUSTS = {
+    "RNK": "Tavistock and Portman (specialist)",
+    "RYK": "Dudley Integrated Health and Care (primary and community care)",
+    "RT3": "Royal Brompton & Harefield (specialist acute)",
+}
+TRUST_LOOKUP_ID = "lookup_trust_ccg_ods_host"
+ACUTE_TRUSTS_ID = "trust_ccg21_catchment_weights_2019"
+
+
+def cmh21_trusts_by_ccg(ctx: ReadContext, ccg21: pd.DataFrame, result: ReadResult) -> pd.Series:
+    """CCG21 code -> "Trust A (R1L); Trust B (RXY)": the mental-health trusts whose HQ lies in it.
+
+    The ODS host-CCG lookup lists every kind of trust; acute trusts (those with a catchment),
+    ambulance trusts, community-only trusts and ``NOT_CMH21_TRUSTS`` are left out, leaving the
+    trusts whose CMH21 scores the published CCG means average. Empty when the lookup is absent.
+    """
+    if TRUST_LOOKUP_ID not in ctx.manifest:
+        return pd.Series(dtype="string")
+    path = ctx.path(TRUST_LOOKUP_ID)
+    problems = Problems(TRUST_LOOKUP_ID, ctx.manifest[TRUST_LOOKUP_ID]["path"], items=result.problems)
+    lookup = read_text_csv(path)
+    host = "Geographic Primary Care Organisation Code"
+    if problems.require_columns(lookup, ["Code", "Name", host]):
+        return pd.Series(dtype="string")
+    acute: set[str] = set()
+    if ACUTE_TRUSTS_ID in ctx.manifest and ctx.path(ACUTE_TRUSTS_ID).is_file():
+        acute = set(read_text_csv(ctx.path(ACUTE_TRUSTS_ID))["trust_code"])
+    name = lookup["Name"].fillna("").str.upper()
+    keep = (
+        ~lookup["Code"].isin(acute)
+        & ~name.str.contains("AMBULANCE")
+        & ~name.str.contains("COMMUNITY|HOSPITAL")
+        & ~lookup["Code"].isin(list(NOT_CMH21_TRUSTS))
+    )
+    mh = lookup[keep].copy()
+    mh["ccg21"] = mh[host].map(ccg21.set_index("CCG21CDH")["CCG21CD"])
+    outside = mh[mh["ccg21"].isna()]
+    if len(outside):
+        result.notes.append(
+            f"CMH21 trust lookup: {len(outside)} trusts hosted outside the April 2021 CCGs (Wales) left out: "
+            + ", ".join(outside["Code"])
+        )
+    mh = mh[mh["ccg21"].notna()]
+    label = mh["Name"].map(_trust_name) + " (" + mh["Code"] + ")"
+    return label.groupby(mh["ccg21"]).agg(lambda x: "; ".join(sorted(x))).astype("string")
+
+
+def _trust_name(upper: str) -> str:
+    """ "SOUTH WEST LONDON AND ST GEORGE'S MENTAL HEALTH NHS TRUST" -> readable title case."""
+    words = []
+    for w in str(upper).split():
+        words.append(w if w in ("NHS", "&") else w.capitalize())
+    text = " ".join(words)
+    for small in (" And ", " Of ", " The "):
+        text = text.replace(small, small.lower())
+    return text
+
+
 def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.DataFrame:
     entry = ctx.manifest[ctx.params.get("cmhs_entry", "mh_cmhs")]
     problems = Problems(entry["id"], entry["path"], items=result.problems)
@@ -132,6 +198,29 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
         frame, ~frame["CCG21CD"].isin(names.index), "CCG21CD", "not an April 2021 CCG code"
     )
     n_areas = frame["CCG21CD"].nunique()
+    trusts = pd.Series(dtype="string")
+    if "ods" in names.attrs:
+        ccg21 = names.attrs["ods"].rename("CCG21CDH").rename_axis("CCG21CD").reset_index()
+        trusts = cmh21_trusts_by_ccg(ctx, ccg21, result)
+    if len(trusts):
+        without = sorted(set(frame["CCG21CD"]) - set(trusts.index))
+        extra = sorted(set(trusts.index) - set(frame["CCG21CD"]))
+        result.notes.append(
+            f"CMH21: {len(trusts)} CCGs host a mental-health trust; "
+            f"{len(without)} CCGs with a value but no trust found ({', '.join(without) or 'none'}); "
+            f"{len(extra)} hosting a trust but without a value ({', '.join(extra) or 'none'})"
+        )
+    row_note = (
+        frame["CCG21CD"]
+        .map(trusts)
+        .map(
+            lambda t: (
+                f"Unweighted mean of the CMH21 scores of: {t}"
+                if isinstance(t, str) and t
+                else "Unweighted mean of the CMH21 scores of the mental-health trusts headquartered in this CCG"
+            )
+        )
+    )
     pieces = []
     for col, q in score_cols.items():
         part = problems.numeric(frame[["CCG21CD", col]], col)
@@ -144,19 +233,19 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
                     s.AREA_CODE: part["CCG21CD"],
                     s.AREA_NAME: part["CCG21CD"].map(names),
                     s.GEOGRAPHY: "ccg21",
-                    s.PERIOD: "2020",
-                    s.PERIOD_START: period_start("2020"),
+                    s.PERIOD: CMH21_PERIOD,
+                    s.PERIOD_START: period_start(CMH21_PERIOD),
                     s.SEX: "Persons",
                     s.VALUE: part[col],
-                    s.NOTE: "mean of the scores of the mental health trusts mapped to this CCG",
+                    s.NOTE: row_note.reindex(part.index),
                 }
             )
         )
         result.catalogue.append(
             catalogue_entry(
                 indicator_id,
-                name=f"Community Mental Health Survey 2020: Question {q} mean score",
-                short_name=f"CMH Survey 2020: Question {q}",
+                name=f"CQC Community Mental Health Survey 2021 (CMH21): question {q}, scored mean (0-10)",
+                short_name=f"CMH21 Q{q} score",
                 domain="4",
                 unit="score (0-10)",
                 multiplier=1,
@@ -167,19 +256,24 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
                 publisher="Care Quality Commission",
                 licence="OGL-3.0",
                 definition=(
-                    f"CQC's mean score (0 to 10, higher is a better experience) for question {q} of the "
-                    "Community Mental Health Survey 2020, a trust-level survey; each CCG's value is the "
-                    "unweighted mean of the scores of the trusts mapped to it. The question wording is "
-                    "in the CQC survey documentation (not in this file)."
+                    f"CQC's scored mean for question {q} of the 2021 Community Mental Health Survey (CMH21; "
+                    "people aged 18+ seen by NHS community mental health services of a trust in September-"
+                    "November 2020, published December 2021), on a 0-10 scale where higher is a better "
+                    "experience. Each CCG's value is the unweighted mean of the scores of the mental-health "
+                    "trusts whose headquarters lie in the CCG (ODS host CCG); the row note names them. "
+                    f"The question wording is not in the data: look up question {q} in CQC's CMH21 "
+                    "questionnaire. No confidence intervals are available, so areas are coloured by "
+                    "quintile rather than compared for significance."
                 ),
                 caveats=(
-                    f"Only {n_areas} of {ALL_CCG21} CCGs have a value, through a trust-to-CCG mapping made by "
-                    "the repository author; trusts serve several CCGs, so neighbouring CCGs share "
-                    "scores. No CI, so no significance comparison."
+                    f"Only {n_areas} of {ALL_CCG21} CCGs have a value: a CCG that hosts no mental-health trust "
+                    "headquarters gets none, although a neighbouring trust serves it. A trust serves several "
+                    "CCGs, but its score counts only where its headquarters is. No CI, so no significance "
+                    "comparison; quintiles rank the CCGs with a value."
                 ),
             )
         )
-    result.notes.append(f"CMHS: {n_areas} of {ALL_CCG21} CCGs, {len(score_cols)} questions")
+    result.notes.append(f"CMH21: {n_areas} of {ALL_CCG21} CCGs, {len(score_cols)} questions")
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -196,7 +290,7 @@ def _count_mhsds(ctx: ReadContext, result: ReadResult) -> None:
 
 @reader("mental_health")
 def read_mental_health(ctx: ReadContext) -> ReadResult:
-    """OAPs per 100,000 (Byar's) and CMHS 2020 question means by April 2021 CCG."""
+    """OAPs per 100,000 (Byar's) and CMH21 question scores by April 2021 CCG."""
     result = ReadResult(values=empty_values())
     names = _ccg21_names(ctx)
     pieces = [read_part(ctx, result, None, _read_oaps, ctx, names, result)]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from data import schema as s
-from data.stats import add_statistics, byars_limits, compare, quintiles, recent_trend, wilson_limits
+from data.stats import add_statistics, byars_limits, compare, quintiles, wilson_limits
 
 REF = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "phe"
 
@@ -124,13 +124,3 @@ def test_quintiles_follow_polarity():
     assert high.iloc[-1] == 5 and high.iloc[0] == 1
     assert low.iloc[0] == 5 and low.iloc[-1] == 1
     assert sorted(high.value_counts().tolist()) == [2, 2, 2, 2, 2]
-
-
-def test_recent_trend():
-    denominators = np.full(5, 10_000.0)
-    rising = np.array([1000, 1100, 1200, 1300, 1400.0])
-    assert recent_trend(rising, denominators, s.POLARITY_LOW_GOOD) == "Increasing and getting worse"
-    assert recent_trend(rising, denominators, s.POLARITY_HIGH_GOOD) == "Increasing and getting better"
-    flat = np.array([1000, 1001, 999, 1000, 1000.0])
-    assert recent_trend(flat, denominators, s.POLARITY_HIGH_GOOD) == "No significant change"
-    assert recent_trend(rising[:3], denominators[:3], s.POLARITY_HIGH_GOOD) == "Cannot be calculated"

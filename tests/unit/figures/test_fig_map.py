@@ -170,7 +170,8 @@ def test_map_update_is_exactly_the_patch_between_two_indicators(geo, options_b):
     changed = {
         p
         for p in set(flat_a) | set(flat_b)
-        if flat_a.get(p) != flat_b.get(p) and not (p[0] == "data" and p[1] in hidden_in_b and p[2] != "visible")
+        if flat_a.get(p) != flat_b.get(p)
+        and not (p[0] == "data" and p[1] in hidden_in_b and p[2] != "visible")
     }
     keys = set(update)
     # every changed property is in the update, and the update touches nothing constant
@@ -197,6 +198,7 @@ def test_map_update_paths_are_stable():
         ("showscale",),
         ("colorbar", "title", "text"),
     }
+
     # Apart from the names and colours of legend keys (sent only for keys shown), every
     # colouring updates the same paths.
     def fixed(update):
@@ -221,3 +223,14 @@ def test_real_ccg21_boundaries_and_regions(real_ccg21, meta):
     centre, zoom = fig.layout.map.center, fig.layout.map.zoom
     assert 52 < centre.lat < 54 and -3 < centre.lon < 0 and 4.5 < zoom < 6.5
     assert "http" not in fig.to_json()
+
+
+def test_indicator_without_limits_is_coloured_by_quintile(frame, meta, geo):
+    """Benchmark categories need confidence intervals: without them the map shows quintiles."""
+    no_ci = {**meta, "ci_method": "none"}
+    fig = choropleth(frame, geo, no_ci, colour="category")
+    main = fig.data[MAIN]
+    assert list(main.z) == [None if np.isnan(q) else int(q) for q in frame[s.QUINTILE]]
+    assert "quintiles (no confidence intervals" in fig.layout.title.text
+    with_ci = choropleth(frame, geo, meta, colour="category")
+    assert "quintiles" not in with_ci.layout.title.text

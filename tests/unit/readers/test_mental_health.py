@@ -1,4 +1,4 @@
-"""Tests of the mental health reader (OAPs, CMHS 2020, MHSDS skipped): real and synthetic."""
+"""Tests of the mental health reader (OAPs, CMH21, MHSDS skipped): real and synthetic."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from data.readers.mental_health import read_mental_health
 from data.settings import get_settings
 
 MANIFEST = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "indicators_b.toml").read_text())["source"]}
+FULL = {
+    **MANIFEST,
+    **{e["id"]: e for e in tomllib.loads((SOURCES_DIR / "section8.toml").read_text())["source"]},
+}
 DATA = get_settings().data_dir
 real = pytest.mark.skipif(not DATA.exists(), reason="shared data not available")
 
@@ -26,6 +30,11 @@ def ctx(data_dir: Path = DATA) -> ReadContext:
 @pytest.fixture(scope="module")
 def result():
     return read_mental_health(ctx())
+
+
+@pytest.fixture(scope="module")
+def with_trusts():
+    return read_mental_health(ReadContext(entry=MANIFEST["mh_oaps"], data_dir=DATA, manifest=FULL))
 
 
 @real
@@ -109,3 +118,28 @@ def test_missing_oaps_column_keeps_cmhs(tmp_path):
     result = read_mental_health(ReadContext(entry=MANIFEST["mh_oaps"], data_dir=tmp_path, manifest=no_mhsds))
     assert [p.column for p in result.problems] == ["Inappropriate OAPs active at period end"]
     assert result.values[s.INDICATOR_ID].tolist() == ["mh_cmhs_q03"]
+
+
+@real
+def test_cmh21_labels_and_trusts(with_trusts):
+    names = {c[s.INDICATOR_ID]: c for c in with_trusts.catalogue}
+    q3 = names["mh_cmhs_q03"]
+    assert q3["name"].startswith("CQC Community Mental Health Survey 2021 (CMH21)")
+    assert "question wording is not in the data" in q3["definition"]
+    assert q3["ci_method"] == "none" and "quintile" in q3["definition"]
+    assert not any(
+        "2020" in c["name"] or "2020" in c["short_name"]
+        for c in names.values()
+        if "cmhs" in c[s.INDICATOR_ID]
+    )
+    cmhs = with_trusts.values[with_trusts.values[s.INDICATOR_ID] == "mh_cmhs_q03"].set_index(s.AREA_CODE)
+    assert set(cmhs[s.PERIOD]) == {"2021"}
+    # Every CCG with a value names its trust(s); the host lookup covers exactly the 43 CCGs.
+    assert cmhs[s.NOTE].str.startswith("Unweighted mean of the CMH21 scores of: ").all()
+    assert "Greater Manchester Mental Health NHS Foundation Trust (RXV)" in cmhs.loc["E38000024", s.NOTE]
+    assert "(RPG)" in cmhs.loc["E38000237", s.NOTE] and "(RXY)" in cmhs.loc["E38000237", s.NOTE]
+    assert not cmhs[s.NOTE].str.contains("AMBULANCE|Ambulance|Hospital|Community").any()
+    assert any(
+        "CMH21: 43 CCGs host a mental-health trust; 0 CCGs with a value but no trust" in n
+        for n in with_trusts.notes
+    )
