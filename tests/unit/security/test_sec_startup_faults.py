@@ -131,6 +131,8 @@ def test_missing_boundary_file(tmp_path):
         body["state"] = [{"id": "map-layer-store", "property": "data", "value": None}]
         response = requests.post(url + "/_dash-update-component", json=body, timeout=60)
         assert response.status_code == 200
-        assert BOUNDARY in response.text and "other views still work" in response.text
+        assert (
+            Path(BOUNDARY).name in response.text and "other views still work" in response.text
+        )  # JSON escapes "/"
     text = log.read_text()
     assert BOUNDARY in text and "Traceback" not in text
