@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 from urllib.parse import parse_qs, quote, urlencode
 
@@ -40,7 +39,8 @@ from layouts.exports import CHART_PAGES, export_links
 from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
 from reports import describe, tables
 from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
-from reports.pack import build_pack
+from reports.pack import build_pack, join_pdfs
+from reports.parts import Part, chart_parts
 from reports.render import (
     EXPORT_GATE,
     EXPORT_RATE,
@@ -67,13 +67,8 @@ MIMETYPES = {
 }
 MAX_QUERY = 2000
 PACK_KEYS = ("areas", "benchmark", "ci")
+PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
 RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
-
-
-def public_root() -> str:
-    """The root of the "View:" links in exports: OUTCOMES_PUBLIC_URL, else relative ("/").
-    Never the request's Host header (anyone can send any Host)."""
-    return (os.environ.get("OUTCOMES_PUBLIC_URL") or "").rstrip("/") + "/"
 
 
 def data_stamp() -> str:
@@ -185,6 +180,15 @@ def chart_size(params: dict[str, str]):
     return name
 
 
+def link_root() -> str:
+    """Where exported links point: OUTCOMES_PUBLIC_URL, else relative ("/page?query").
+
+    Never the request's Host header nor a loopback address: a board paper outlives the
+    machine that printed it.
+    """
+    return get_settings().public_url
+
+
 def view_link(root: str, page: str, state: dict) -> str:
     return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
 
@@ -194,7 +198,7 @@ def view_link(root: str, page: str, state: dict) -> str:
 
 def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes, str]:
     """(file bytes, file name) for one view export."""
-    query, params = query_params(raw_query, QUERY_ORDER + ("size",))
+    query, params = query_params(raw_query, QUERY_ORDER + ("size", "part"))
     size_name = chart_size(params)
     state = checked_state(query, page)
     model = load_model()
@@ -204,13 +208,39 @@ def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes
         frame = tables.view_table(model, state, page)
         meta = tables.metadata(model, state, page, prov)
         return (tables.csv_bytes if fmt == "csv" else tables.xlsx_bytes)(frame, meta), name
-    fig = figure_for(state, page)
-    size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
-    scale = size.png_scale() if fmt == "png" else 1.0
-    body = get_renderer().render(decorate(fig, prov, size), fmt, size.width, size.height, scale)
+    if page in PAGED:
+        size = SIZES[size_name]
+        parts = chart_parts(model, state, page, prov, size, figure_for)
+    else:
+        fig = figure_for(state, page)
+        size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
+        parts = [Part(fig, prov)]
+    renderer = get_renderer()
+    if fmt == "pdf":
+        blobs = renderer.render_many(
+            [(decorate(p.figure, p.provenance, size), "pdf", size.width, size.height, 1.0) for p in parts]
+        )
+        body = join_pdfs(blobs, prov.title)
+    else:
+        number = part_number(params, len(parts))
+        chosen = parts[number - 1]
+        scale = size.png_scale() if fmt == "png" else 1.0
+        body = renderer.render(
+            decorate(chosen.figure, chosen.provenance, size), fmt, size.width, size.height, scale
+        )
+        if number > 1:
+            name = name.replace(f".{fmt}", f"_part{number}.{fmt}")
     if size_name != DEFAULT_SIZE:
         name = name.replace(f".{fmt}", f"_{size_name}.{fmt}")
     return body, name
+
+
+def part_number(params: dict[str, str], n_parts: int) -> int:
+    """``part=N`` of a paged chart's image export (1 when absent); 400 when out of range."""
+    raw = params.get("part", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= n_parts:
+        raise BadExport(400, f"part={raw!r}: this chart has {n_parts} part(s); use part=1 to {n_parts}.")
+    return int(raw)
 
 
 def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
@@ -281,12 +311,12 @@ def register_export_routes(server: Flask) -> None:
                     benchmark=benchmark,
                     ci=ci,
                     figure_for=figure_for,
-                    link_root=public_root(),
+                    link_root=link_root(),
                     renderer=get_renderer(),
                 )
                 return _attachment(body, pack_name(areas, fmt), fmt)
             page, fmt = split_name(name, EXPORT_PAGES)
-            body, file_name = export_file(page, fmt, request.query_string, public_root())
+            body, file_name = export_file(page, fmt, request.query_string, link_root())
             return _attachment(body, file_name, fmt)
         except BadExport as exc:
             return _error(exc)
@@ -358,7 +388,6 @@ def pack_status(state: dict | None) -> str | None:
     Output(ids.PACK_STATUS, "children"),
     Input(ids.PACK_BUTTON, "n_clicks"),
     State(ids.STATE, "data"),
-    State(ids.URL, "href"),
     background=True,
     manager=background_manager(),
     progress=[Output(ids.PACK_PROGRESS, "value"), Output(ids.PACK_PROGRESS, "max")],
@@ -369,14 +398,13 @@ def pack_status(state: dict | None) -> str | None:
     ],
     prevent_initial_call=True,
 )
-def build_board_pack(set_progress, n_clicks, state, href):
+def build_board_pack(set_progress, n_clicks, state):
     if not n_clicks:
         raise PreventUpdate
     problem = pack_status(state)
     if problem:
         return None, problem
     state, _ = parse_selection(load_model(), state)  # the URL's rules: at most six known areas
-    root = public_root()
 
     def progress(done: int, total: int, _message: str) -> None:
         set_progress((str(done), str(total)))
@@ -390,7 +418,7 @@ def build_board_pack(set_progress, n_clicks, state, href):
             benchmark=state["benchmark"],
             ci=state["ci"],
             figure_for=figure_for,
-            link_root=root,
+            link_root=link_root(),
             renderer=renderer,
             progress=progress,
         )

@@ -14,7 +14,7 @@ from data.model import load_model
 from data.queries import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
-from layouts.state import PAGES, page_of, parse_query, parse_selection, to_query
+from layouts.state import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",
@@ -60,7 +60,7 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     model = load_model()
     page = page_of(pathname)
     if trigger in (None, ids.URL):
-        state, notices = parse_query(model, search)
+        state, notices = parse_query(model, with_catalogue_indicator(model, pathname, search))
     else:
         wanted = {k: v for k, v in controls.items()}
         wanted["areas"] = list(controls.get("areas") or [])

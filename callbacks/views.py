@@ -14,15 +14,30 @@ from dash.exceptions import PreventUpdate
 from callbacks.cache import memoized
 from callbacks.catalogue import definition_extras
 from data import schema as s
-from data.analysis import ols_fit, residual_ranking
+from data.analysis import ols_fit, residual_ranking, spearman
 from data.model import load_model
 from data.queries import Selection
-from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
+from data.views import (
+    area_frame,
+    explorer_frame,
+    meta_dict,
+    overview_grid,
+    spine_rows,
+    trend_frames,
+    variable_column,
+)
+from figures.common import format_value
 from figures.compare import ranked_bars
 from figures.map import STATIC_PATHS, apply_update, choropleth, map_update
 from figures.overview import overview_grid as overview_figure
-from figures.scatter import explorer_scatter
-from figures.spine import spine_chart, spine_table
+from figures.scatter import (
+    NEGLIGIBLE_R2,
+    coverage_in_words,
+    explorer_scatter,
+    fit_in_words,
+    periods_in_words,
+)
+from figures.spine import profile_title, spine_chart, spine_table, split_outcomes
 from figures.trends import trend_chart
 from layouts import ids
 
@@ -54,7 +69,7 @@ def cached_view(view: str, frozen: tuple, *extra):
         "spine": spine_outputs,
         "explorer": explorer_outputs,
         "trends": trends_figure,
-        "overview": overview_figure_for,
+        "overview": overview_outputs,
     }
     return _plain(builders[view](dict(frozen), *extra))
 
@@ -258,16 +273,51 @@ def area_names(codes: list[str]) -> dict[str, str]:
 
 
 def spine_outputs(state: dict):
+    """Outcome spine, its table, context spine, its table, the counts line and the context label.
+
+    Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
+    """
     areas = state["areas"]
+    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=state["benchmark"])
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
-        empty = spine_chart(rows, areas=[], area_names={}, palette=state["palette"], ci=state["ci"])
-        return empty, html.P("Choose an area (click the map, or search above) to see its spine chart.")
+        empty = spine_chart(rows, areas=[], area_names={}, **kwargs)
+        ask = html.P("Choose an area (click the map, or search above) to see its spine chart.")
+        return empty, ask, empty, None, "", "Context indicators"
     rows = _spine(tuple(areas), state["benchmark"], state["ci"])
     names = area_names(areas)
-    fig = spine_chart(rows, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
-    table = spine_table(rows, areas, names)
-    return fig, table_component(table)
+    outcomes, context = split_outcomes(rows)
+    focus = names.get(areas[0], areas[0])
+    n_outcome = _with_value(outcomes, areas[0])
+    n_context = _with_value(context, areas[0])
+    fig = spine_chart(outcomes, areas=areas, area_names=names, **kwargs)
+    context_fig = spine_chart(
+        context,
+        areas=areas,
+        area_names=names,
+        title=profile_title("Context indicators", areas, names),
+        **kwargs,
+    )
+    summary = (
+        f"{focus} has data for {n_outcome} outcome indicator{'' if n_outcome == 1 else 's'} "
+        f"(NHS Outcomes Framework domains 1 to 5, shown first) and {n_context} context "
+        f"indicator{'' if n_context == 1 else 's'} (in their own section below)."
+    )
+    label = f"Context indicators ({n_context}): population and services, not outcomes. Click to show."
+    return (
+        fig,
+        table_component(spine_table(outcomes, areas, names)),
+        context_fig,
+        table_component(spine_table(context, areas, names)),
+        summary,
+        label,
+    )
+
+
+def _with_value(rows: pd.DataFrame, code: str) -> int:
+    """Indicators with a value for one area among spine rows."""
+    mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
+    return int(mine["indicator_id"].nunique())
 
 
 def table_component(frame: pd.DataFrame) -> html.Table:
@@ -283,7 +333,15 @@ def table_component(frame: pd.DataFrame) -> html.Table:
     return html.Table([head, body], className="data-table")
 
 
-@callback(Output(ids.SPINE_GRAPH, "figure"), Output(ids.SPINE_TABLE, "children"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.SPINE_GRAPH, "figure"),
+    Output(ids.SPINE_TABLE, "children"),
+    Output(ids.SPINE_CONTEXT_GRAPH, "figure"),
+    Output(ids.SPINE_CONTEXT_TABLE, "children"),
+    Output(ids.SPINE_SUMMARY, "children"),
+    Output(ids.SPINE_CONTEXT_LABEL, "children"),
+    Input(ids.STATE, "data"),
+)
 def update_spine(state):
     if not state or state.get("page") != "spine":
         raise PreventUpdate
@@ -295,7 +353,21 @@ def _explorer(x: str, y: str, period: str):
     return explorer_frame(load_model(), x, y, period=period)
 
 
+@memoized
+def _explorer_coverage(x: str, y: str, period: str) -> tuple[int, int, int]:
+    """CCG 2021 areas in all, and how many lack x and lack y (the reasons points are missing)."""
+    model = load_model()
+    codes = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    xf, _ = variable_column(model, x)
+    yf, _ = variable_column(model, y, period=period)
+    has_x = set(xf.loc[xf["v"].notna(), s.AREA_CODE]) & codes
+    has_y = set(yf.loc[yf["v"].notna(), s.AREA_CODE]) & codes
+    return len(codes), len(codes - has_x), len(codes - has_y)
+
+
 def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
+    """The scatter, the notes under the controls (n and why, periods, the fit in words) and the
+    furthest-from-the-line lists."""
     df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
     weights = "population" if size_by_pop else None
     fig = explorer_scatter(
@@ -309,20 +381,52 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
         weights=weights,
         palette=state["palette"],
     )
-    note = (
-        f"{len(df)} CCGs (April 2021) with both values. Each point is an area: an association between "
-        "areas is not an association between people (ecological fallacy)."
+    n_total, no_x, no_y = _explorer_coverage(state["x"], state["y"], state["period"])
+    notes = [
+        coverage_in_words(len(df), n_total, no_x, no_y, "CCGs (April 2021)"),
+        periods_in_words(x_meta, y_meta),
+    ]
+    ecological = (
+        "Each point is an area: an association between areas is not an association between people "
+        "(ecological fallacy)."
     )
     if len(df) < 3:
+        note = [html.P(text) for text in [*notes, ecological]]
         return fig, note, html.P("Too few areas with both values to fit a line.")
     fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    rho = spearman(df["x"], df["y"]).rho
+    x_name = str(x_meta.get("short_name") or x_meta.get("name"))
+    y_name = str(y_meta.get("short_name") or y_meta.get("name"))
+    words = fit_in_words(fit, rho, x_name, y_name)
+    note = [
+        html.P(notes[0]),
+        html.P(notes[1]),
+        html.P(" ".join(words), className="fit-words"),
+        html.P(ecological),
+    ]
     ranking = residual_ranking(df, fit, n=5)
-    lists = []
+    lists: list = []
+    if fit.r2 < NEGLIGIBLE_R2:
+        lists.append(
+            html.P(
+                f"The line explains almost nothing (R² = {fit.r2:.2f}): distance from it mostly reflects "
+                f"how {y_name} varies anyway, not areas doing unusually well or badly for their {x_name}.",
+                className="warning-note",
+            )
+        )
+    unit = y_meta.get("unit")
     for position, title in (("above", "Furthest above the line"), ("below", "Furthest below the line")):
         part = ranking[ranking["position"] == position]
         lists += [
             html.H3(title),
-            html.Ol([html.Li(f"{r.area_name} ({r.residual:+.3g})") for r in part.itertuples()]),
+            html.Ol(
+                [
+                    html.Li(
+                        f"{r.area_name} ({'+' if r.residual > 0 else '−'}{format_value(abs(r.residual), unit)})"
+                    )
+                    for r in part.itertuples()
+                ]
+            ),
         ]
     return fig, note, lists
 
@@ -358,7 +462,23 @@ def trends_figure(state: dict):
         england=england,
         region=region,
         trend_labels=labels,
+        trend_reasons=trend_reasons(model, sel, areas),
     )
+
+
+def trend_reasons(model, sel: Selection, areas: list[str]) -> dict[str, str]:
+    """Why each area's recent trend cannot be calculated (the build's trends frame says)."""
+    trends = model.frames.get("trends")
+    if trends is None or trends.empty or "reason" not in trends:
+        return {}
+    rows = trends[
+        (trends[s.INDICATOR_ID] == sel.indicator_id)
+        & (trends[s.GEOGRAPHY] == sel.geography)
+        & (trends[s.SEX] == sel.sex)
+        & trends[s.AREA_CODE].isin(areas)
+    ]
+    # the same rows, in the same order, as data.views.trend_labels: the last one per area wins
+    return {code: str(reason or "") for code, reason in zip(rows[s.AREA_CODE], rows["reason"], strict=True)}
 
 
 @callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.STATE, "data"))
@@ -374,11 +494,39 @@ def _overview(region: str, benchmark: str, ci: str) -> pd.DataFrame:
 
 
 def overview_figure_for(state: dict):
+    """The outcome indicators' grid (domains 1-5; the export's figure)."""
+    return overview_outputs(state)[0]
+
+
+def overview_outputs(state: dict):
+    """Outcome grid, context grid, the counts line and the context section's label."""
     grid = _overview(state.get("region") or "", state["benchmark"], state["ci"])
-    return overview_figure(grid, palette=state["palette"])
+    outcomes, context = split_outcomes(grid)
+    kwargs = dict(palette=state["palette"])
+    fig = overview_figure(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
+    context_fig = overview_figure(context, title="Context indicators", **kwargs)
+    n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
+    summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
+    if state["areas"]:
+        code = state["areas"][0]
+        name = area_names([code])[code]
+        has_out = outcomes.loc[(outcomes[s.AREA_CODE] == code) & outcomes[s.VALUE].notna(), "indicator_id"]
+        has_ctx = context.loc[(context[s.AREA_CODE] == code) & context[s.VALUE].notna(), "indicator_id"]
+        summary += (
+            f" {name} has values for {has_out.nunique()} of the outcome and "
+            f"{has_ctx.nunique()} of the context indicators."
+        )
+    label = f"Context indicators ({n_ctx}): population and services, not outcomes. Click to show."
+    return fig, context_fig, summary, label
 
 
-@callback(Output(ids.OVERVIEW_GRAPH, "figure"), Input(ids.STATE, "data"))
+@callback(
+    Output(ids.OVERVIEW_GRAPH, "figure"),
+    Output(ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
+    Output(ids.OVERVIEW_SUMMARY, "children"),
+    Output(ids.OVERVIEW_CONTEXT_LABEL, "children"),
+    Input(ids.STATE, "data"),
+)
 def update_overview(state):
     if not state or state.get("page") != "overview":
         raise PreventUpdate

@@ -1,8 +1,8 @@
-"""Statistics behind the figures: OLS and Spearman for scatters, spine-chart scaling, funnel limits.
+"""Statistics behind the figures: OLS and Spearman for scatters, spine-chart scaling.
 
 Pure numpy/scipy/pandas so the figure builders stay thin and these numbers can be tested on
 their own. Methods follow ../shared/docs/METHODS.md (PHE Technical Guides for spine charts and
-funnel plots; funnel limits come from PHStatsMethods).
+funnel plots). Funnel limits, categories and over-dispersion live in ``data.funnels``.
 """
 
 from __future__ import annotations
@@ -155,57 +155,3 @@ def spine_scale(
     else:
         out["value"] = np.nan
     return out
-
-
-def funnel_limits(
-    count: pd.Series,
-    denominator: pd.Series,
-    *,
-    statistic: str,
-    multiplier: float,
-    years_of_data: int = 1,
-) -> pd.DataFrame:
-    """Funnel control limits (95% and 99.8%) over a range of denominators, from PHStatsMethods.
-
-    ``statistic`` is "proportion" (Wilson) or "rate" (crude rate, Poisson on the expected count).
-    Returns columns denominator, baseline, lower95, upper95, lower998, upper998.
-    """
-    from PHStatsMethods.funnels import calculate_funnel_limits
-
-    data = pd.DataFrame({"count": count, "denominator": denominator}).dropna()
-    data = data[data["denominator"] > 0]
-    if data.empty:
-        return pd.DataFrame(columns=["denominator", "baseline", "lower95", "upper95", "lower998", "upper998"])
-    if statistic == "proportion":
-        limits = calculate_funnel_limits(
-            data, "count", "proportion", multiplier, denom_col="denominator", metadata=False
-        )
-        x = limits["Population"]
-    elif statistic == "rate":
-        data["rate"] = data["count"] / data["denominator"] * multiplier
-        limits = calculate_funnel_limits(
-            data,
-            "count",
-            "rate",
-            multiplier,
-            denom_col="denominator",
-            metadata=False,
-            rate="rate",
-            rate_type="crude",
-            years_of_data=years_of_data,
-        )
-        # limits are tabulated against expected events; the matching denominator is events / average
-        x = limits["Events"] / (data["count"].sum() / data["denominator"].sum())
-    else:
-        raise ValueError("funnel limits need statistic 'proportion' or 'rate'")
-    baseline = float(data["count"].sum() / data["denominator"].sum() * multiplier)
-    return pd.DataFrame(
-        {
-            "denominator": np.asarray(x, dtype=float),
-            "baseline": baseline,
-            "lower95": limits["lower_2s_limit"].to_numpy(dtype=float),
-            "upper95": limits["upper_2s_limit"].to_numpy(dtype=float),
-            "lower998": limits["lower_3s_limit"].to_numpy(dtype=float),
-            "upper998": limits["upper_3s_limit"].to_numpy(dtype=float),
-        }
-    )

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema as s
+from data.quantiles import model_quintiles
 from data.stats import compare
 
 KEYS = [s.INDICATOR_ID, s.PERIOD, s.SEX]
@@ -53,12 +54,6 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
         reg_cmp[is_england | is_region] = s.NOT_COMPARED
         out[s.CMP_ENGLAND_95 if level == "95" else s.CMP_ENGLAND_998] = eng_cmp
         out[s.CMP_REGION_95 if level == "95" else s.CMP_REGION_998] = reg_cmp
-    group = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
-    # Same rule as data.stats.quintiles, vectorised over every group at once.
-    grouped = out.groupby(group, sort=False)[s.VALUE]
-    ranked = grouped.rank(method="average", pct=True)
-    n = grouped.transform("count").clip(lower=1)
-    ranked = ranked.where(polarity != s.POLARITY_LOW_GOOD, 1 - ranked + 1 / n)
-    out[s.QUINTILE] = np.ceil(ranked * 5).clip(1, 5).where(out[s.VALUE].notna())
+    out[s.QUINTILE] = model_quintiles(out, polarity)  # Fingertips' rule (data.quantiles)
     out.loc[is_england | is_region, s.QUINTILE] = np.nan
     return out.drop(columns="_region")

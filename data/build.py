@@ -20,12 +20,18 @@ from data import schema as s
 from data.benchmarks import add_comparisons
 from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
 from data.catalogue import catalogue_frame
-from data.harmonise import aggregate_up, bridge_sicbl22, harmonise_old_vintages, regions_2021_from_2022
+from data.harmonise import (
+    aggregate_up,
+    bridge_sicbl22,
+    harmonise_old_vintages,
+    predecessor_populations,
+    regions_2021_from_2022,
+)
 from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
 from data.trend import trend_table
-from data.validation import Problem
+from data.validation import Problem, is_kept
 
 log = logging.getLogger(__name__)
 
@@ -230,9 +236,13 @@ def inventory_rows(
 ) -> pd.DataFrame:
     """One row per manifest entry: what was read, rejected, matched, and when."""
     by_dataset: dict[str, Counter] = {}
+    kept: dict[str, Counter] = {}
     for p in problems:
         if p.reason.startswith("sha256 differs"):
             continue  # a file-level notice (shown as file_status), not a rejected row
+        if is_kept(p.reason):  # a flagged source anomaly whose row was kept: not a rejection
+            kept.setdefault(p.dataset, Counter())[p.reason] += 1
+            continue
         by_dataset.setdefault(p.dataset, Counter())[p.reason] += 1
     known = {g: set(a[s.AREA_CODE]) for g, a in areas.groupby(s.GEOGRAPHY)}
     layer_ids = {k: {f["id"] for f in v["features"]} for k, v in geojson.items()}
@@ -256,7 +266,10 @@ def inventory_rows(
             "indicators": 0,
             "matched": "",
             "periods": "",
-            "notes": " | ".join(result.notes) if result else "",
+            "notes": " | ".join(
+                (result.notes if result else [])
+                + [f"{n} × {r}" for r, n in kept.get(entry_id, Counter()).most_common(6)]
+            ),
         }
         if result is not None and result.values is not None and not result.values.empty:
             ids = set(result.values[s.INDICATOR_ID])
@@ -304,7 +317,7 @@ def _boundary_summary(entry: dict, layers: pd.DataFrame | None) -> str:
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.boundaries import build_boundaries
-    from geo.lineage import build_lineage, dominant_region
+    from geo.lineage import apportion_by_population, build_lineage, dominant_region
     from geo.simplify import browser_layers
 
     started = time.perf_counter()
@@ -341,6 +354,15 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             )
         published = published[~unknown]
 
+    ccg21_pop = _frame(results, "ccg21_population_2019")
+    if ccg21_pop.empty:
+        notes.append("no CCG 2021 populations: split areas stay apportioned by land area")
+        lineage = lineage.assign(population=float("nan"), weight="area")
+    else:
+        lineage, p_notes = apportion_by_population(
+            lineage, ccg21_pop.set_index("area_code")["population"], predecessor_populations(published)
+        )
+        notes += p_notes
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
     harmonised, h_notes = harmonise_old_vintages(published, catalogue, lineage, ccg21_names)
     notes += h_notes

@@ -30,13 +30,16 @@ Public API (a page calls these with a slice of the model):
 * ``funnel_points(...) -> pd.DataFrame``: each area's x position, significance and category,
   with and without over-dispersion.
 * ``overdispersion(...) -> Overdispersion``: the estimated factor on its own.
-* ``funnel(...) -> Funnel``: all three for one indicator slice.
+* ``funnel(...) -> Funnel``: all three for one set of counts and denominators.
+* ``slice_funnel(rows, meta, overdispersion=None) -> Funnel``: the same for rows of the
+  model's indicator table (one indicator, period, sex and geography) and the indicator's
+  catalogue entry; points are indexed by area code.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +47,11 @@ import pandas as pd
 from PHStatsMethods.utils_funnel import poisson_funnel, signif_ceiling, signif_floor
 from scipy.stats import chi2, norm
 
+from data import schema as s
+
 STATISTICS = ("proportion", "rate", "dsr", "ratio")
+# catalogue statistic -> funnel statistic (other statistics have no funnel plot)
+FUNNEL_STATISTIC = {"proportion": "proportion", "rate": "rate", "dsr": "dsr", "isr": "ratio", "smr": "ratio"}
 OVERDISPERSION_METHODS = ("multiplicative", "additive")
 LIMITS = ("lower95", "upper95", "lower998", "upper998")
 # one-sided tail probabilities of the 95% and 99.8% limits
@@ -653,3 +660,37 @@ def funnel(
         on = points["category"] != ""
         changed = int((points.loc[on, "category"] != points.loc[on, "category_adjusted"]).sum())
     return Funnel(limits=limits, adjusted=adjusted, points=points, overdispersion=od, n_changed=changed)
+
+
+def funnel_statistic(meta: Mapping) -> str:
+    """The funnel type of an indicator, or ValueError naming the statistic that has none."""
+    statistic = str(meta.get("statistic", "proportion"))
+    if statistic not in FUNNEL_STATISTIC:
+        raise ValueError(
+            f"no funnel plot for statistic {statistic!r} (proportions, rates, DSRs and ISRs only)"
+        )
+    return FUNNEL_STATISTIC[statistic]
+
+
+def slice_funnel(rows: pd.DataFrame, meta: Mapping, overdispersion: str | None = None) -> Funnel:
+    """``funnel`` for rows of the indicator table and the indicator's catalogue entry.
+
+    Uses count and denominator (DSRs: count and value, the population derived from them;
+    ISRs: observed count over expected events in ``denominator``), the catalogue's
+    ``statistic`` and ``multiplier``. Rows need the count (and denominator) to be plotted:
+    pass only those (``rows[[count, denominator, value]].notna().all(axis=1)``).
+    ``overdispersion``: None, "multiplicative" or "additive". Points are indexed by area code.
+    """
+    statistic = funnel_statistic(meta)
+    multiplier = float(meta.get("multiplier") or (100 if statistic == "proportion" else 100_000))
+    result = funnel(
+        rows[s.COUNT],
+        None if statistic == "dsr" else rows[s.DENOMINATOR],
+        statistic=statistic,
+        multiplier=multiplier,
+        rate=rows[s.VALUE] if statistic == "dsr" else None,
+        ratio_type="isr" if multiplier == 100 else "ratio",
+        overdispersion_method=overdispersion,
+    )
+    result.points.index = pd.Index(rows[s.AREA_CODE].to_numpy(), name=s.AREA_CODE)
+    return result

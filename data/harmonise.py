@@ -1,9 +1,13 @@
 """Putting indicators onto CCG 2021 boundaries, and adding areas up to their parents.
 
 Counts and denominators are what move between geographies: a CCG that merged whole
-into a CCG 2021 adds its counts; a CCG that was split is apportioned by area share
-(from a polygon overlay, see geo.lineage) and marked "apportioned". Statistics are
-then recomputed from the sums, never averaged (METHODS.md, "Aggregating areas").
+into a CCG 2021 adds its counts; a CCG that was split is apportioned by POPULATION
+share (piece populations estimated in geo.lineage.apportion_by_population) and marked
+"apportioned". Statistics are then recomputed from the sums, never averaged
+(METHODS.md, "Aggregating areas"). Non-additive values (DSRs, ISRs, means with
+published limits, modelled values) are never summed: where a CCG 2021 area is not
+one whole predecessor they are carried as population-weighted means of the
+predecessors' values, and their notes say so.
 """
 
 from __future__ import annotations
@@ -25,6 +29,37 @@ KEYS = [s.INDICATOR_ID, s.PERIOD, s.PERIOD_START, s.SEX]
 AGGREGABLE = {"proportion", "rate"}
 ADDITIVE_WITHOUT_CI = {"mean", "ratio"}
 OLD_CCG_VINTAGES = ("ccg13", "ccg16", "ccg17", "ccg18", "ccg19", "ccg20")
+# Old vintages whose own (resident) populations are known, to fit the piece populations
+# of split areas to: the population the published obesity admission rates imply
+# (count / rate x 100,000), mid-2013. The 2016 set is the 2013 set with one whole merge
+# (13T), so the same populations serve it. Later vintages have only registered list
+# sizes, which differ from resident populations by 5-20% (more than their sliver
+# pieces): they are apportioned by successor population density alone.
+PREDECESSOR_POPULATION = {
+    "ccg13": ("obesity_admissions", "2013/14", "ccg13"),
+    "ccg16": ("obesity_admissions", "2013/14", "ccg13"),
+}
+WEIGHTED_NOTE = "population-weighted mean of the predecessors' published values (not recomputed from counts)"
+Z95, Z998 = 1.959963984540054, 3.090232306167813
+
+
+def predecessor_populations(values: pd.DataFrame) -> dict[str, pd.Series]:
+    """Population of every old CCG, per vintage, from PREDECESSOR_POPULATION (Persons denominators)."""
+    out: dict[str, pd.Series] = {}
+    for vintage, (indicator_id, period, geography) in PREDECESSOR_POPULATION.items():
+        rows = values[
+            (values[s.INDICATOR_ID] == indicator_id)
+            & (values[s.GEOGRAPHY] == geography)
+            & (values[s.PERIOD] == period)
+            & (values[s.SEX] == "Persons")
+        ]
+        pop = rows.set_index(s.AREA_CODE)[s.DENOMINATOR].dropna()
+        if pop.empty:
+            log.warning("no %s %s populations for %s: density weights only", indicator_id, period, vintage)
+            continue
+        pop.name = f"{indicator_id} {period} implied populations"
+        out[vintage] = pop
+    return out
 
 
 def is_aggregable(meta: pd.Series | dict) -> bool:
@@ -118,33 +153,111 @@ def harmonise_old_vintages(
             grouped[s.HARMONISATION] = np.where(grouped["_apportioned"], "apportioned", "merged")
             grouped[s.NOTE] = np.where(
                 grouped["_apportioned"],
-                f"Harmonised from {s.GEOGRAPHIES[vintage]}: includes parts of split areas, apportioned by area",
+                f"Harmonised from {s.GEOGRAPHIES[vintage]}: includes parts of split areas, apportioned by population",
                 f"Harmonised from {s.GEOGRAPHIES[vintage]}: predecessors added up",
             )
             grouped = grouped.rename(columns={"to_code": s.AREA_CODE}).drop(
                 columns=["_apportioned", "_sources", "_n"]
             )
             out.append(recompute(grouped, catalogue))
-        # Non-additive statistics: only where the CCG 2021 area is one predecessor, whole.
+        # Non-additive statistics: the same area carries its value as published; any
+        # other CCG 2021 area gets the population-weighted mean of its predecessors.
         plain = joined[~joined[s.INDICATOR_ID].isin(agg_ids)]
         if not plain.empty:
-            # Every link counts: an area with one whole predecessor plus apportioned parts of
-            # others is not the same area as that predecessor.
-            one_to_one = links.groupby("to_code")["from_code"].nunique() == 1
-            same = set(one_to_one[one_to_one].index)
-            whole_from = set(links.loc[links["method"] == "merged", "from_code"])
-            keep = plain["to_code"].isin(same) & plain["from_code"].isin(whole_from)
-            carried = plain[keep].copy()
-            carried[s.AREA_CODE] = carried["to_code"]
-            carried[s.HARMONISATION] = "same area"
-            carried[s.NOTE] = f"Published for {s.GEOGRAPHIES[vintage]}; the same area in April 2021"
-            out.append(carried)
+            carried, weighted, n_short = carry_non_additive(plain, links, expected, vintage)
+            out += [carried, weighted]
+            if n_short:
+                notes.append(
+                    f"{vintage}: {n_short} CCG 2021 non-additive values not formed because a "
+                    "predecessor had no value"
+                )
     if not out:
         return _empty_like(values), notes
     result = pd.concat(out, ignore_index=True)
     result[s.GEOGRAPHY] = s.HOME_GEOGRAPHY
     result[s.AREA_NAME] = result[s.AREA_CODE].map(ccg21_names)
     return result.reindex(columns=values.columns), notes
+
+
+def carry_non_additive(
+    plain: pd.DataFrame, links: pd.DataFrame, expected: pd.Series, vintage: str
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Non-additive rows (joined to their lineage links) put onto CCG 2021.
+
+    A CCG 2021 area that is one whole predecessor keeps that row as published ("same
+    area"). Any other area with every predecessor present gets the mean of their
+    values weighted by each piece's population (``population`` in the lineage); its
+    95%/99.8% limits are the normal approximation from the predecessors' limits when
+    all have them. Counts and denominators, where every predecessor has them, are moved
+    by shares (they are additive); the value is never recomputed from them.
+    Returns (same-area rows, weighted rows, number of areas left out as incomplete).
+    """
+    one_to_one = links.groupby("to_code")["from_code"].nunique() == 1
+    same = set(one_to_one[one_to_one].index)
+    whole_from = set(links.loc[links["method"] == "merged", "from_code"])
+    keep = plain["to_code"].isin(same) & plain["from_code"].isin(whole_from)
+    carried = plain[keep].copy()
+    carried[s.AREA_CODE] = carried["to_code"]
+    carried[s.HARMONISATION] = "same area"
+    carried[s.NOTE] = f"Published for {s.GEOGRAPHIES[vintage]}; the same area in April 2021"
+    rest = plain[~keep & plain[s.VALUE].notna()].copy()
+    if rest.empty:
+        return carried, _empty_like(plain), 0
+    # Weights: the piece's share of the predecessor's own population (the row's
+    # denominator) where every predecessor of the area gives one, else the lineage's
+    # estimate of the piece's mid-2019 population.
+    group = KEYS + ["to_code"]
+    own = rest[s.DENOMINATOR] * rest["share"]
+    own_ok = (own > 0).groupby([rest[k] for k in group], dropna=False).transform("all")
+    fallback = rest["population"] if "population" in rest else rest["share"]
+    rest["_w"] = own.where(own_ok, fallback).fillna(0.0)
+    rest["_wv"] = rest["_w"] * rest[s.VALUE]
+    se95 = (rest[s.UPPER95] - rest[s.LOWER95]) / (2 * Z95)
+    rest["_wse2"] = (rest["_w"] * se95) ** 2
+    rest["_c"] = rest[s.COUNT] * rest["share"]
+    rest["_d"] = rest[s.DENOMINATOR] * rest["share"]
+    rest["_apportioned"] = rest["method"] == "apportioned"
+    grouped = (
+        rest.groupby(group, dropna=False, sort=False)
+        .agg(
+            _w=("_w", "sum"),
+            _wv=("_wv", "sum"),
+            _wse2=("_wse2", lambda x: x.sum(min_count=len(x))),
+            **{
+                s.COUNT: ("_c", lambda x: x.sum(min_count=len(x))),
+                s.DENOMINATOR: ("_d", lambda x: x.sum(min_count=len(x))),
+            },
+            _apportioned=("_apportioned", "any"),
+            _sources=("from_code", frozenset),
+        )
+        .reset_index()
+    )
+    complete = np.array(
+        [
+            src >= expected.get(code, frozenset())
+            for src, code in zip(grouped["_sources"], grouped["to_code"])
+        ],
+        dtype=bool,
+    )
+    n_short = int((~complete).sum())
+    grouped = grouped[complete & (grouped["_w"] > 0)].copy()
+    grouped[s.VALUE] = grouped["_wv"] / grouped["_w"]
+    se = np.sqrt(grouped["_wse2"]) / grouped["_w"]
+    for z, lo, hi in ((Z95, s.LOWER95, s.UPPER95), (Z998, s.LOWER998, s.UPPER998)):
+        grouped[lo] = grouped[s.VALUE] - z * se
+        grouped[hi] = grouped[s.VALUE] + z * se
+    grouped[s.HARMONISATION] = np.where(grouped["_apportioned"], "apportioned", "merged")
+    limits = np.where(
+        se.notna(), "; limits approximate (normal, from the predecessors' limits)", "; no limits"
+    )
+    split = np.where(grouped["_apportioned"], ", including parts of split areas", "")
+    grouped[s.NOTE] = (
+        f"Harmonised from {s.GEOGRAPHIES[vintage]}: {WEIGHTED_NOTE}"
+        + pd.Series(split, grouped.index)
+        + limits
+    )
+    grouped = grouped.rename(columns={"to_code": s.AREA_CODE})
+    return carried, grouped.reindex(columns=plain.columns.drop(["to_code"], errors="ignore")), n_short
 
 
 def bridge_sicbl22(values: pd.DataFrame, bridge: pd.DataFrame) -> pd.DataFrame:

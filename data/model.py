@@ -35,6 +35,7 @@ BUILD_MODULES = (
     "benchmarks.py",
     "stats.py",
     "trend.py",
+    "quantiles.py",
     "schema.py",
     "validation.py",
     "model.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,7 @@ class Settings:
     cache_dir: Path
     redis_url: str | None
     cache_type: str  # flask-caching backend: "SimpleCache", "FileSystemCache" or "RedisCache"
+    public_url: str = ""  # base of the links printed in exports ("" = relative links)
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -41,4 +43,23 @@ def get_settings() -> Settings:
         )
     if cache_type == "RedisCache" and not redis_url:
         raise SettingsError("OUTCOMES_CACHE_TYPE=RedisCache needs REDIS_URL")
-    return Settings(data_dir=data_dir, cache_dir=cache_dir, redis_url=redis_url, cache_type=cache_type)
+    return Settings(
+        data_dir=data_dir,
+        cache_dir=cache_dir,
+        redis_url=redis_url,
+        cache_type=cache_type,
+        public_url=_public_url(os.environ.get("OUTCOMES_PUBLIC_URL", "")),
+    )
+
+
+def _public_url(raw: str) -> str:
+    """OUTCOMES_PUBLIC_URL: the public address exports link back to (http(s)://host[/path])."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            f"OUTCOMES_PUBLIC_URL={raw!r}: give the app's public address, e.g. https://outcomes.example.nhs.uk"
+        )
+    return raw.rstrip("/")

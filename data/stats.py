@@ -22,6 +22,7 @@ from PHStatsMethods.confidence_intervals import (
 from scipy.stats import norm
 
 from data import schema as s
+from data.quantiles import quintiles  # noqa: F401  (re-exported: the Fingertips rule)
 
 CONFIDENCE_LEVELS = (0.95, 0.998)
 
@@ -165,15 +166,6 @@ def compare(
     else:
         out[above], out[below] = s.HIGHER, s.LOWER
     return out
-
-
-def quintiles(values: pd.Series, polarity: str) -> pd.Series:
-    """Quintile 1..5 of each value among its peers; 5 is best (or highest without polarity)."""
-    ranked = values.rank(method="average", pct=True)
-    if polarity == s.POLARITY_LOW_GOOD:
-        ranked = 1 - ranked + 1 / max(values.notna().sum(), 1)
-    q = np.ceil(ranked * 5).clip(1, 5)
-    return q.where(values.notna())
 
 
 def quintile_label(q: float, polarity: str) -> str:

@@ -16,6 +16,16 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
+# Reason prefix of a problem whose row was KEPT: an oddity in a source that publishes it
+# as it is (e.g. a QOF register above its practice's list size). Listed with the problems,
+# not counted as a rejection, and the row stays in every total.
+KEPT = "source anomaly, row kept"
+
+
+def is_kept(reason: str) -> bool:
+    """True for a problem that flags a kept row rather than a rejected one."""
+    return reason.startswith(KEPT)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -61,6 +71,17 @@ class Problems:
         for idx in frame.index[mask.to_numpy()]:
             self.add(reason, row=file_row(idx), column=column, value=frame.at[idx, column])
         return frame.loc[~mask.to_numpy()]
+
+    def flag_mask(self, frame: pd.DataFrame, mask: pd.Series, column: str, reason: str) -> pd.DataFrame:
+        """Record every row where ``mask`` is true as a source anomaly, KEEPING the rows.
+
+        For values a source publishes as they are (so published totals include them):
+        the reason is prefixed with ``KEPT`` and the frame is returned whole.
+        """
+        mask = mask.fillna(False).astype(bool)
+        for idx in frame.index[mask.to_numpy()]:
+            self.add(f"{KEPT}: {reason}", row=file_row(idx), column=column, value=frame.at[idx, column])
+        return frame
 
     def numeric(self, frame: pd.DataFrame, column: str, *, required: bool = True) -> pd.DataFrame:
         """Coerce ``column`` to float; reject rows whose value is not a number.

@@ -87,6 +87,12 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
         "category",
         s.COUNT,
         "n_areas",
+        # for the hover: the CI of both levels and the denominator
+        s.LOWER95,
+        s.UPPER95,
+        s.LOWER998,
+        s.UPPER998,
+        s.DENOMINATOR,
     ]
     if not areas:
         return pd.DataFrame(columns=columns)
@@ -114,7 +120,8 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
         base.loc[missing, "short_name"] + " (no England value: centred on the median)"
     )
     picked = here[here[s.AREA_CODE].isin(areas)][
-        [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.VALUE, cat_col, s.COUNT]
+        [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.VALUE, cat_col, s.COUNT, s.DENOMINATOR]
+        + [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]
     ]
     grid = base.merge(pd.DataFrame({s.AREA_CODE: list(areas)}), how="cross")
     frame = grid.merge(picked, on=[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE], how="left")

@@ -92,7 +92,7 @@ def ranked_bars(
                 x=rows[s.VALUE].tolist(),
                 y=rows["_label"].tolist(),
                 orientation="h",
-                name=f"{pal.category_label(category, palette)} ({len(rows)})",
+                name=f"{pal.CATEGORY_GLYPHS[category]} {category} ({len(rows)})",
                 marker=dict(
                     color=colour,
                     pattern=dict(shape=pattern, fgcolor="#333333", size=6),
@@ -117,8 +117,11 @@ def ranked_bars(
         )
 
     order = data["_label"].tolist()
+    # the category as a glyph after each name: colour is never the only cue
+    glyphs = data["_category"].map(pal.CATEGORY_GLYPHS).fillna("").tolist()
     ticktext = [
-        f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
+        (f"<b>▶ {label}</b>" if sel else label) + f" {glyph}"
+        for label, sel, glyph in zip(order, is_selected.tolist(), glyphs, strict=True)
     ]
     _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
 
@@ -157,6 +160,39 @@ def ranked_bars(
     return fig
 
 
+def reference_labels(
+    england_value: float | None, region_value: float | None, unit: str | None, region_name: str = "Region"
+) -> list[dict[str, Any]]:
+    """Where the England and region line labels go, so that they can never overlap.
+
+    Each label sits above the plot, on the outer side of its own line: the lower value's label
+    to the left of its line, the higher one's to the right. Two labels on opposite outer sides
+    of two lines cannot meet. Values that print the same are one merged label.
+    """
+    lines = []
+    if england_value is not None and not common.is_missing(england_value):
+        lines.append(("England", float(england_value)))
+    if region_value is not None and not common.is_missing(region_value):
+        lines.append((region_name, float(region_value)))
+    if len(lines) == 2 and common.format_value(lines[0][1], unit) == common.format_value(lines[1][1], unit):
+        value = lines[0][1]
+        return [
+            dict(
+                x=value,
+                text=f"England and {region_name} {common.format_value(value, unit)}",
+                xanchor="center",
+            )
+        ]
+    if len(lines) == 1:
+        name, value = lines[0]
+        return [dict(x=value, text=f"{name} {common.format_value(value, unit)}", xanchor="center")]
+    lines.sort(key=lambda item: item[1])
+    return [
+        dict(x=value, text=f"{name} {common.format_value(value, unit)}", xanchor=anchor)
+        for (name, value), anchor in zip(lines, ("right", "left"), strict=False)
+    ]
+
+
 def _benchmark_lines(
     fig: go.Figure,
     data: pd.DataFrame,
@@ -167,26 +203,25 @@ def _benchmark_lines(
     unit: str | None,
 ) -> None:
     """England line, plus the region line (one region) or a region marker per bar (all regions)."""
+    region_value = region_values.get(region) if region is not None else None
     if england_value is not None and not common.is_missing(england_value):
-        fig.add_vline(
-            x=england_value,
-            line=dict(color=pal.ENGLAND_COLOUR, width=2),
-            annotation=dict(
-                text=f"England {common.format_value(england_value, unit)}", yanchor="bottom", font_size=11
-            ),
-            annotation_position="top left",
+        fig.add_vline(x=england_value, line=dict(color=pal.ENGLAND_COLOUR, width=2))
+    if region_value is not None:
+        fig.add_vline(x=region_value, line=dict(color=pal.REGION_COLOUR, width=2, dash="dash"))
+    region_name = str(data["region_name"].iloc[0]) if region_value is not None and len(data) else "Region"
+    for label in reference_labels(england_value, region_value, unit, region_name):
+        fig.add_annotation(
+            **label,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            font_size=11,
+            # a little clear of the line itself
+            xshift={"right": -3, "left": 3}.get(label["xanchor"], 0),
         )
-    if region is not None and region in region_values:
-        value = region_values[region]
-        fig.add_vline(
-            x=value,
-            line=dict(color=pal.REGION_COLOUR, width=2, dash="dash"),
-            annotation=dict(
-                text=f"Region {common.format_value(value, unit)}", yanchor="bottom", font_size=11
-            ),
-            annotation_position="top right",
-        )
-    elif region is None and benchmark == "region" and region_values:
+    if region is None and benchmark == "region" and region_values:
         values = data["region_code"].map(region_values)
         fig.add_trace(
             go.Scatter(

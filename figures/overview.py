@@ -17,7 +17,12 @@ from figures import palette as pal
 CELL_PX = 22
 
 
-def overview_grid(grid: pd.DataFrame, *, palette: str = pal.FINGERTIPS) -> go.Figure:
+def overview_grid(
+    grid: pd.DataFrame,
+    *,
+    palette: str = pal.FINGERTIPS,
+    title: str = "Overview: each area by indicator, coloured by comparison category",
+) -> go.Figure:
     """Heatmap of benchmark categories for each area and indicator.
 
     ``grid`` has area_code, area_name, indicator_id, short_name, value, category (and unit,
@@ -100,9 +105,7 @@ def overview_grid(grid: pd.DataFrame, *, palette: str = pal.FINGERTIPS) -> go.Fi
         )
     # room for the angled indicator names above the grid, below the title
     label_px = int(6.0 * max((len(str(v)) for v in short.values()), default=10))
-    layout = common.base_layout(
-        "Overview: each area by indicator, coloured by comparison category", uirevision="overview"
-    )
+    layout = common.base_layout(title, uirevision="overview")
     layout["margin"]["t"] = 60 + label_px
     fig.update_layout(
         **layout,

@@ -6,6 +6,8 @@ area-level associations are not associations between people.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +22,24 @@ from figures import palette as pal
 
 MARKER_SIZE = 10
 SIZE_RANGE = (6, 28)
+NEGLIGIBLE_R2 = 0.05  # below this the line explains almost nothing
+Y_TITLE_CHARS = 48  # the y title wraps so that it never runs past the plot into the title
+X_TITLE_CHARS = 90
+# Plain-words fractions for R², used when R² is within 0.02 of one of them.
+FRACTIONS = {
+    0.1: "a tenth",
+    0.2: "a fifth",
+    0.25: "a quarter",
+    1 / 3: "a third",
+    0.4: "two fifths",
+    0.5: "half",
+    0.6: "three fifths",
+    2 / 3: "two thirds",
+    0.75: "three quarters",
+    0.8: "four fifths",
+    0.9: "nine tenths",
+}
+PERIOD_PATTERN = re.compile(r"mid-\d{4}|\b(?:19|20)\d{2}(?:[/-]\d{2,4})?\b", re.IGNORECASE)
 
 
 def _sizes(population: pd.Series) -> np.ndarray:
@@ -63,6 +83,109 @@ def _error(df: pd.DataFrame, axis: str, show: bool) -> dict[str, Any]:
         width=0,
         color="rgba(80,80,80,0.45)",
     )
+
+
+def share_in_words(r2: float) -> str:
+    """R² as a share in words: 'a quarter', 'about 37%', 'almost none'."""
+    if not np.isfinite(r2):
+        return "an unknown share"
+    if r2 < NEGLIGIBLE_R2:
+        return "almost none"
+    for value, words in FRACTIONS.items():
+        if abs(r2 - value) <= 0.02:
+            return words
+    return f"about {round(r2 * 100)}%"
+
+
+def rho_in_words(rho: float) -> str:
+    """Spearman's rho as a strength and direction: 'a moderate positive'."""
+    size = abs(rho)
+    strength = (
+        "no"
+        if size < 0.1
+        else "a weak"
+        if size < 0.3
+        else "a moderate"
+        if size < 0.5
+        else "a strong"
+        if size < 0.7
+        else "a very strong"
+    )
+    if strength == "no":
+        return "no"
+    return f"{strength} {'positive' if rho > 0 else 'negative'}"
+
+
+def fit_in_words(fit: OLSFit, rho: float, x_name: str, y_name: str) -> list[str]:
+    """The statistics line in plain words, one sentence each for R² and Spearman's rho."""
+    if not np.isfinite(fit.r2):
+        return ["Too few areas with both values to fit a line."]
+    weighted = "population-weighted " if fit.weighted else ""
+    share = share_in_words(fit.r2)
+    if share == "almost none":
+        first = (
+            f"R² = {fit.r2:.2f}: the {weighted}straight line explains almost none of the variation in "
+            f"{y_name} between areas; {x_name} tells you very little about it."
+        )
+    else:
+        first = (
+            f"R² = {fit.r2:.2f}: in a {weighted}straight-line fit, {x_name} accounts for {share} of the "
+            f"variation in {y_name} between areas."
+        )
+    lines = [first]
+    if np.isfinite(rho):
+        words = rho_in_words(rho)
+        if words == "no":
+            lines.append(f"Spearman ρ = {rho:.2f}: no consistent ranking relationship.")
+        else:
+            tendency = "higher" if rho > 0 else "lower"
+            lines.append(
+                f"Spearman ρ = {rho:.2f}: {words} association; areas ranked higher on {x_name} tend to rank "
+                f"{tendency} on {y_name}."
+            )
+    return lines
+
+
+def period_of(meta: Mapping[str, Any]) -> str:
+    """The period a variable refers to: its own period, or one read from a demographic's name/note."""
+    period = str(meta.get("period") or "").strip()
+    if period:
+        return period
+    found = PERIOD_PATTERN.search(f"{meta.get('name', '')} {meta.get('note', '')}")
+    return found.group(0) if found else ""
+
+
+def periods_in_words(x_meta: Mapping[str, Any], y_meta: Mapping[str, Any]) -> str:
+    """'Periods: <y> 2022/23; <x> mid-2022. Different periods are paired: ...' (or 'Both from ...')."""
+    x_period, y_period = period_of(x_meta) or "period not stated", period_of(y_meta) or "period not stated"
+    if x_period.lower() == y_period.lower():
+        return f"Both from {x_period}."
+    x_name = x_meta.get("short_name") or x_meta.get("name") or "x"
+    y_name = y_meta.get("short_name") or y_meta.get("name") or "y"
+    return (
+        f"Periods: {y_name} (y) {y_period}; {x_name} (x) {x_period}. Different periods are paired: this "
+        "assumes the areas changed little in between, so read the association with care."
+    )
+
+
+def coverage_in_words(n_both: int, n_total: int, no_x: int, no_y: int, geography: str) -> str:
+    """'n = 65 of 106 CCGs (April 2021): 41 have no value for y, 3 none for x.'"""
+    text = f"n = {n_both} of {n_total} {geography} have both values"
+    reasons = []
+    if no_y:
+        reasons.append(f"{no_y} have no value for y")
+    if no_x:
+        reasons.append(f"{no_x} have no value for x")
+    return text + (
+        ": " + ", ".join(reasons) + " (not published for them, or suppressed)." if reasons else "."
+    )
+
+
+def axis_title(meta: Mapping[str, Any], width: int) -> str:
+    """An axis title with its period, wrapped to ``width`` characters so it stays inside the figure."""
+    period = period_of(meta)
+    text = common.indicator_title(meta) + (f", {period}" if period else "")
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def fit_summary(fit: OLSFit, rho: float, n: int) -> str:
@@ -180,16 +303,17 @@ def explorer_scatter(
     summary = fit_summary(fit, rho.rho, rho.n)
     if dropped:
         summary += f" ({dropped} area{'s' if dropped != 1 else ''} without both values not shown)"
+    title = f"{y_meta.get('short_name') or y_name} against {x_meta.get('short_name') or x_name}"
     fig.update_layout(
         **common.base_layout(
-            f"{y_meta.get('short_name') or y_name} against {x_meta.get('short_name') or x_name}",
+            "<br>".join(textwrap.wrap(title, 90)),
             uirevision="scatter",
             subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
         ),
-        xaxis=dict(title=x_name, zeroline=False),
-        yaxis=dict(title=y_name, zeroline=False),
+        xaxis=dict(title=dict(text=axis_title(x_meta, X_TITLE_CHARS)), zeroline=False, automargin=True),
+        yaxis=dict(title=dict(text=axis_title(y_meta, Y_TITLE_CHARS)), zeroline=False, automargin=True),
         legend=dict(title=dict(text="Region" if colour_by == "region" else "Category")),
-        height=560,
+        height=600,
     )
-    fig.layout.margin.t = 100
+    fig.layout.margin.t = 100 + (18 if len(title) > 90 else 0)
     return fig

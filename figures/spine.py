@@ -2,11 +2,15 @@
 
 Scaling is ``data.analysis.spine_scale`` (PHE Technical Guide: Spine Charts, 2017). Rows are
 grouped under domain headings; each area is a marker (own symbol) coloured by its category.
+A text column at the right repeats each area's category as a glyph (colour is never the only
+cue) and says where an area has no data. Labels wrap at a fixed width and the legend sits in
+a top margin sized for it, so six areas at 1366 px still leave the plot most of the width.
 ``spine_table`` gives the numbers shown beside the chart.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -18,16 +22,65 @@ from data.analysis import spine_scale
 from figures import common
 from figures import palette as pal
 
-ROW_HEIGHT_PX = 26
 BAND_LIGHT = "#D6D6D6"
 BAND_DARK = "#9E9E9E"
 MAX_AREAS = len(pal.AREA_SYMBOLS)
-
+LABEL_CHARS = 40  # indicator labels wrap at this width (two lines at most)
+HEADING_CHARS = 44
+LINE_PX = 16  # one line of 12 px label text
+ROW_PAD_PX = 10
+HEADER_ROW = " "  # the top row that carries the Worst / England / Best labels
+# Text stand-ins for the marker symbols of pal.AREA_SYMBOLS (same order).
+AREA_GLYPHS = ["○", "◇", "□", "△", "☆", "✚"]
+NO_DATA_GLYPH = "–"
+# Category glyphs of the right-hand column ("not compared" gets a dot: its usual ring reads as an area).
+STATUS_GLYPHS = {**pal.CATEGORY_GLYPHS, s.NOT_COMPARED: "·"}
+STATUS_KEY = "▲ better, ● similar, ▼ worse, △ higher, ▽ lower, · not compared, – no data"
+# Layout of the top margin: title + subtitle, then the legend rows.
+TITLE_PX = 62  # title and one subtitle line; each further subtitle line adds SUBTITLE_LINE_PX
+SUBTITLE_LINE_PX = 14
+LEGEND_ROW_PX = 24
+LEGEND_ASSUMED_WIDTH_PX = 900  # legend rows are counted for a graph this wide (narrower than 1366 px)
+LEGEND_CHAR_PX = 7.2
+LEGEND_ITEM_PAD_PX = 48
 
 HOVER_EXTRAS = (s.PERIOD, s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998, s.COUNT, s.DENOMINATOR)
 
 
-def _hover(shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: str) -> list[str]:
+def _wrap(text: str, width: int, max_lines: int = 2) -> list[str]:
+    """``text`` wrapped to ``width`` characters, cut with an ellipsis after ``max_lines``."""
+    lines = textwrap.wrap(text.strip(), width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
+
+
+def short_area_name(name: str) -> str:
+    """'NHS Kernow CCG' -> 'Kernow' (for tight spaces; full names stay in the legend and hover)."""
+    text = name.strip()
+    if text.startswith("NHS "):
+        text = text[4:]
+    for suffix in (" CCG", " ICB"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text or name
+
+
+def is_outcome(domain: object) -> bool:
+    """True for the outcome domains 1-5; everything else (context, unknown) is context."""
+    return str(domain) in s.DOMAINS and str(domain) != "context"
+
+
+def split_outcomes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The spine rows of outcome indicators (domains 1-5) and of context indicators."""
+    outcome = rows["domain"].map(is_outcome).astype(bool) if len(rows) else pd.Series(dtype=bool)
+    return rows[outcome].reset_index(drop=True), rows[~outcome].reset_index(drop=True)
+
+
+def _hover(
+    shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: str, benchmark: str
+) -> list[str]:
     """Hover per marker: area, indicator, value (unit) with CI, count/denominator, England, category."""
     lower_col, upper_col = pal.ci_columns(ci)
     texts = []
@@ -35,7 +88,7 @@ def _hover(shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: st
         unit = rec.get("unit")
         value = common.format_value(rec[s.VALUE], unit)
         ci_text = common.format_ci(rec.get(lower_col), rec.get(upper_col), ci)
-        lines = [f"<b>{name}</b>", f"{rec['_label'].strip()} {rec.get(s.PERIOD) or ''}".strip()]
+        lines = [f"<b>{name}</b>", f"{rec['_name']} {rec.get(s.PERIOD) or ''}".strip()]
         lines.append(value + (f" ({ci_text})" if ci_text else ""))
         if not common.is_missing(rec.get(s.COUNT)):
             count = f"Count {common.format_number(rec[s.COUNT], 0)}"
@@ -43,7 +96,9 @@ def _hover(shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: st
                 count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
             lines.append(count)
         lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-        lines.append(f"Compared with England: {pal.category_label(cat, palette)}")
+        lines.append(
+            f"Compared with {common.benchmark_phrase(benchmark)}: {pal.category_label(cat, palette)}"
+        )
         texts.append("<br>".join(lines))
     return texts
 
@@ -63,20 +118,60 @@ def _indicator_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([ind, pos.drop(columns="value")], axis=1)
 
 
-def _y_labels(ind: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
-    """Category order for the y axis (domain headings interleaved) and indicator -> label."""
-    order: list[str] = []
-    label_of: dict[str, str] = {}
+def _y_labels(ind: pd.DataFrame) -> tuple[list[str], list[str], dict[str, str]]:
+    """Category keys for the y axis (header, domain headings interleaved), their display text
+    (wrapped) and indicator -> key. Keys are unique; the text is what people read."""
+    order: list[str] = [HEADER_ROW]
+    text: list[str] = [""]
+    key_of: dict[str, str] = {}
     for _domain, group in ind.groupby("_domain_rank", sort=True):
-        key = str(group["domain"].iloc[0])
-        order.append(f"<b>{s.DOMAINS.get(key, key)}</b>")
+        domain = str(group["domain"].iloc[0])
+        heading = s.DOMAINS.get(domain, domain)
+        order.append(f"§{domain}")
+        text.append("<b>" + "<br>".join(_wrap(heading, HEADING_CHARS)) + "</b>")
         for rec in group.itertuples(index=False):
-            label = f"{rec.short_name}  "
-            while label in label_of.values() or label in order:
-                label += " "
-            label_of[rec.indicator_id] = label
-            order.append(label)
-    return order, label_of
+            key = f"{rec.indicator_id}"
+            key_of[rec.indicator_id] = key
+            order.append(key)
+            text.append("<br>".join(_wrap(str(rec.short_name), LABEL_CHARS)))
+    return order, text, key_of
+
+
+def _legend_rows(names: Sequence[str]) -> int:
+    """Rows a horizontal legend of these entries takes in a graph ``LEGEND_ASSUMED_WIDTH_PX`` wide."""
+    rows, used = 1, 0.0
+    for name in names:
+        width = LEGEND_ITEM_PAD_PX + LEGEND_CHAR_PX * len(name)
+        if used and used + width > LEGEND_ASSUMED_WIDTH_PX:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def _status_text(cats_by_area: list[pd.Series], order_keys: list[str], n_areas: int) -> dict[str, str]:
+    """Per indicator row, the right-hand text: the category in words (one area) or, per area,
+    its symbol and category glyph ("○▼ ◇●"), with a dash where the area has no value."""
+    out: dict[str, str] = {}
+    for key in order_keys:
+        parts = []
+        for i, cats in enumerate(cats_by_area):
+            cat = cats.get(key)
+            if n_areas == 1:
+                parts.append("no data" if cat is None else str(cat))
+            else:
+                glyph = NO_DATA_GLYPH if cat is None else STATUS_GLYPHS.get(cat, "·")
+                parts.append(f"{AREA_GLYPHS[i]}{glyph}")
+        out[key] = "\u2002".join(parts)  # en spaces: SVG would collapse plain ones
+    return out
+
+
+def profile_title(prefix: str, areas: Sequence[str], area_names: Mapping[str, str]) -> str:
+    """'Area profile: NHS Kernow CCG and 5 other areas' (the legend names them all)."""
+    if not areas:
+        return f"{prefix}: choose an area"
+    others = len(areas) - 1
+    tail = f" and {others} other area{'s' if others > 1 else ''}" if others else ""
+    return f"{prefix}: {area_names.get(areas[0], areas[0])}{tail}"
 
 
 def spine_chart(
@@ -86,17 +181,21 @@ def spine_chart(
     area_names: Mapping[str, str],
     palette: str = pal.FINGERTIPS,
     ci: str = "95",
+    benchmark: str = "england",
+    title: str | None = None,
 ) -> go.Figure:
     """Spine chart of several indicators for up to six areas.
 
     ``rows``: one row per indicator and area with indicator_id, short_name, domain, polarity,
-    unit, england_value, min, q25, q75, max, area_code, value, category.
+    unit, england_value, min, q25, q75, max, area_code, value, category (and, for the hover,
+    period, CI limits, count, denominator when present). ``title`` replaces "Area profile".
     """
     pal.check_palette(palette)
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
     ind = _indicator_rows(rows)
-    order, label_of = _y_labels(ind)
-    ind["_label"] = ind["indicator_id"].map(label_of)
+    order, order_text, key_of = _y_labels(ind)
+    ind["_label"] = ind["indicator_id"].map(key_of)
+    ind["_name"] = ind["short_name"].astype(str).str.strip()
     fig = go.Figure()
     bands = [
         ("worst", "q_worse", BAND_LIGHT, "Worst to 25th percentile"),
@@ -118,12 +217,23 @@ def spine_chart(
             )
         )
 
-    missing_text: dict[str, list[str]] = {}
+    cats_by_area: list[pd.Series] = []
     for i, code in enumerate(areas):
         symbol = pal.AREA_SYMBOLS[i]
         sub = rows[rows[s.AREA_CODE] == code].set_index("indicator_id")
         sub = ind[
-            ["indicator_id", "_label", "england_value", "min", "q25", "q75", "max", "polarity", "unit"]
+            [
+                "indicator_id",
+                "_label",
+                "_name",
+                "england_value",
+                "min",
+                "q25",
+                "q75",
+                "max",
+                "polarity",
+                "unit",
+            ]
         ].join(sub[[c for c in (s.VALUE, "category", *HOVER_EXTRAS) if c in sub]], on="indicator_id")
         pos = spine_scale(
             sub["england_value"],
@@ -135,10 +245,9 @@ def spine_chart(
             sub[s.VALUE],
         )
         has = sub[s.VALUE].notna().to_numpy()
-        for label in sub.loc[~has, "_label"]:
-            missing_text.setdefault(label, []).append(area_names.get(code, code))
         shown = sub[has]
         cats = pal.clean_categories(shown["category"])
+        cats_by_area.append(pd.Series(cats.to_numpy(), index=shown["_label"].to_numpy()))
         name = area_names.get(code, code)
         fig.add_trace(
             go.Scatter(
@@ -155,7 +264,7 @@ def spine_chart(
                     line=dict(color="#1A1A1A", width=1.2),
                 ),
                 customdata=[[code, ind_id] for ind_id in shown["indicator_id"]],
-                hovertext=_hover(shown, cats, name, palette, ci),
+                hovertext=_hover(shown, cats, name, palette, ci, benchmark),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -172,42 +281,72 @@ def spine_chart(
                 hoverinfo="skip",
             )
         )
-    # say "no data" in the row's own label, where automargin keeps it readable
-    ticktext = [
-        f"{label}<span style='color:#6E6E6E'>(no data"
-        + ("" if len(areas) == 1 else ": " + ", ".join(missing_text[label]))
-        + ")</span>  "
-        if label in missing_text
-        else label
-        for label in order
-    ]
+
+    # The right-hand text column: the category as text, and where an area has no value.
+    status_x = 1.08
+    span = 0.42 if len(areas) > 3 else 0.34 if len(areas) > 1 else 0.26
+    if areas and len(ind):
+        status = _status_text(cats_by_area, ind["_label"].tolist(), len(areas))
+        fig.add_trace(
+            go.Scatter(
+                x=[status_x] * len(status),
+                y=list(status),
+                mode="text",
+                text=list(status.values()),
+                textposition="middle right",
+                textfont=dict(size=12, color="#333333"),
+                hoverinfo="skip",
+                showlegend=False,
+                name="Compared with " + common.benchmark_phrase(benchmark),
+            )
+        )
     fig.add_vline(x=0.5, line=dict(color=pal.ENGLAND_COLOUR, width=2))
-    height = max(320, ROW_HEIGHT_PX * len(order) + 190)
-    title = "Area profile: " + ", ".join(area_names.get(a, a) for a in areas)
+
+    max_lines = max((t.count("<br>") + 1 for t in order_text), default=1)
+    row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
+    legend_names = ["25th to 75th percentile", *(area_names.get(a, a) for a in areas)]
+    title_px = TITLE_PX + (SUBTITLE_LINE_PX if len(areas) > 1 else 0)
+    top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12
+    height = max(320, row_px * len(order) + top + 30)
+    if title is None:
+        title = profile_title("Area profile", areas, area_names)
     subtitle = (
-        f"England at the centre line; worst on the left, best on the right; markers coloured by "
-        f"comparison with England ({ci}% CI)"
+        "England at the centre line; worst on the left, best on the right; marker colour compares with "
+        f"{common.benchmark_phrase(benchmark)} ({ci}% CI)"
     )
+    if len(areas) > 1:
+        subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
     fig.update_layout(
         **{
             **common.base_layout(title, uirevision="spine", subtitle=subtitle),
-            "margin": dict(l=10, r=10, t=125, b=30),
+            "margin": dict(l=10, r=10, t=top, b=20),
         },
         barmode="overlay",
         height=height,
-        legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 62 / height, x=0, xanchor="left"),
+        legend=dict(
+            orientation="h",
+            yref="container",
+            yanchor="top",
+            y=1 - (title_px - 4) / height,
+            xref="container",
+            x=0,
+            xanchor="left",
+            font=dict(size=12),
+        ),
         xaxis=dict(
-            range=[-0.03, 1.03],
+            range=[-0.03, status_x + span],
             showticklabels=False,
             showgrid=False,
             zeroline=False,
             fixedrange=True,
         ),
         yaxis=dict(
+            type="category",  # keys are indicator ids: never let a numeric-looking id make it linear
             categoryorder="array",
             categoryarray=order,
             tickvals=order,
-            ticktext=ticktext,
+            ticktext=order_text,
+            tickfont=dict(size=12),
             # explicit reversed range: autorange would trim heading rows that hold no trace
             range=[len(order) - 0.5, -0.5],
             automargin=True,
@@ -215,15 +354,17 @@ def spine_chart(
             fixedrange=True,
         ),
     )
-    fig.add_annotation(
-        x=0, y=1, xref="x", yref="paper", yanchor="bottom", text="Worst", showarrow=False, font_size=11
-    )
-    fig.add_annotation(
-        x=1, y=1, xref="x", yref="paper", yanchor="bottom", text="Best", showarrow=False, font_size=11
-    )
-    fig.add_annotation(
-        x=0.5, y=1, xref="x", yref="paper", yanchor="bottom", text="England", showarrow=False, font_size=11
-    )
+    header = dict(y=HEADER_ROW, xref="x", yref="y", showarrow=False, font_size=12)
+    fig.add_annotation(x=0, xanchor="left", text="◀ Worst", **header)
+    fig.add_annotation(x=1, xanchor="right", text="Best ▶", **header)
+    fig.add_annotation(x=0.5, xanchor="center", text="<b>England</b>", bgcolor="#FFFFFF", **header)
+    if areas:
+        fig.add_annotation(
+            x=status_x,
+            xanchor="left",
+            text="Compared with " + common.benchmark_phrase(benchmark),
+            **header,
+        )
     return fig
 
 

@@ -6,6 +6,7 @@ shown with an arrow in each area's legend entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -58,6 +59,54 @@ def _hover(rows: pd.DataFrame, name: str, meta: Mapping[str, Any], ci: str) -> l
     return out
 
 
+MIN_PERIODS = 2
+
+
+def message_figure(title: str, message: str) -> go.Figure:
+    """A figure that says something instead of drawing a misleading chart (no axes, no traces)."""
+    fig = go.Figure()
+    fig.update_layout(
+        **common.base_layout(title, uirevision="trend"),
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        height=260,
+    )
+    fig.add_annotation(
+        x=0.5,
+        y=0.6,
+        xref="paper",
+        yref="paper",
+        text=message,
+        showarrow=False,
+        font=dict(size=15),
+        align="center",
+    )
+    return fig
+
+
+def _periods(*frames: pd.DataFrame | None) -> list[str]:
+    """The distinct periods with a value across the frames."""
+    found: set[str] = set()
+    for frame in frames:
+        if frame is not None and not frame.empty and s.PERIOD in frame:
+            found |= set(frame.loc[frame[s.VALUE].notna(), s.PERIOD].astype(str))
+    return sorted(found)
+
+
+def trend_legend_name(name: str, label: str, reason: str = "") -> str:
+    """'Area ↑ Increasing and getting better', or why the trend cannot be calculated."""
+    if not label:
+        return name
+    if label.lower().startswith("cannot be calculated"):
+        why = reason.strip().rstrip(".") if reason else "too few comparable points"
+        points = re.fullmatch(r"(\d+) valid points? \((\d+) needed\)", why)
+        if points:
+            have, need = points.groups()
+            why = f"it needs {need} periods with counts or confidence limits; this series has {have}"
+        return f"{name} – recent trend cannot be calculated: {why}"
+    return f"{name} {trend_arrow(label)} {label}".strip()
+
+
 def trend_chart(
     series: pd.DataFrame,
     meta: Mapping[str, Any],
@@ -68,14 +117,26 @@ def trend_chart(
     england: pd.DataFrame | None = None,
     region: pd.DataFrame | None = None,
     trend_labels: Mapping[str, str] | None = None,
+    trend_reasons: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Lines over ``period_start`` for each area with a shaded CI, plus England and region lines.
 
     ``series`` holds rows for the areas (area_code, period, period_start, value, CI columns,
     count, denominator); ``england``/``region`` hold the benchmark rows in the same shape.
+    With fewer than two periods in all of them, a short message replaces the chart.
+    ``trend_reasons`` says, per area, why a "Cannot be calculated" trend could not be.
     """
     lower_col, upper_col = pal.ci_columns(ci)
     trend_labels = dict(trend_labels or {})
+    trend_reasons = dict(trend_reasons or {})
+    periods = _periods(series, england, region)
+    if len(periods) < MIN_PERIODS:
+        only = f"only {periods[0]}" if periods else "no period with a value"
+        return message_figure(
+            common.indicator_title(meta),
+            f"No trend to show: this selection has {only}.<br>A trend needs at least {MIN_PERIODS} periods; "
+            "the map, compare and table pages show the value.",
+        )
     fig = go.Figure()
     for i, code in enumerate(dict.fromkeys(areas)):
         rows = series[series[s.AREA_CODE] == code].sort_values(s.PERIOD_START)
@@ -84,7 +145,7 @@ def trend_chart(
         colour = pal.QUALITATIVE[i % len(pal.QUALITATIVE)]
         name = area_names.get(code, code)
         label = trend_labels.get(code, "")
-        legend_name = f"{name} {trend_arrow(label)} {label}".strip() if label else name
+        legend_name = trend_legend_name(name, label, trend_reasons.get(code, ""))
         band = rows[rows[lower_col].notna() & rows[upper_col].notna()]
         if len(band):
             fig.add_trace(

@@ -1,8 +1,9 @@
-"""Area-share crosswalks from older CCG vintages to CCG 2021, and each area's NHS region.
+"""Crosswalks from older CCG vintages to CCG 2021, and each area's NHS region.
 
-Shares are measured in British National Grid (metres, near equal-area over England) so
-that an older CCG's indicator can be carried onto the 2021 CCGs it became: whole when it
-merged into one, apportioned by area when it was split.
+The polygon overlay (British National Grid, near equal-area over England) finds which
+2021 CCGs each older CCG became: whole when it merged into one, in pieces when it was
+split. The pieces are then weighted by POPULATION, as Fingertips does, not by land area
+(``apportion_by_population``; the method and its limits are in its docstring).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -28,7 +30,8 @@ LINEAGE_TARGET_LAYER = "ccg21_bsc"
 LINEAGE_TARGET_OVERRIDES = {"ccg20": "ccg21"}
 REGION_LAYER = "nhser21"
 CARTOGRAM_SOURCES = {"ccg18_cartogram": "ccg18", "ccg19_cartogram": "ccg19"}
-LINEAGE_COLUMNS = ["from_code", "to_code", "share", "method"]
+LINEAGE_COLUMNS = ["from_code", "to_code", "share", "method", "area_share", "area_km2"]
+IPF_ITERATIONS = 200
 
 
 def _intersections(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -60,6 +63,8 @@ def overlay_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame
     keep = (merged & (pieces["share"] >= MERGE_SHARE)) | (~merged & (pieces["share"] >= SLIVER_SHARE))
     out = pieces[keep].copy()
     out["share"] = out["share"] / out.groupby("from_code")["share"].transform("sum")
+    out["area_share"] = out["share"]
+    out = out.rename(columns={"area": "area_km2"})
     # only slivers besides one successor: a whole merge too
     whole = merged[keep] | (out.groupby("from_code")["to_code"].transform("size") == 1)
     out["method"] = whole.map({True: "merged", False: "apportioned"})
@@ -76,7 +81,8 @@ def overlay_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame
 def build_lineage(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     """Crosswalks from every older CCG vintage (real polygons, never cartograms) to CCG 2021, stacked.
 
-    Columns: from_geography, from_code, to_code, share, method.
+    Columns: from_geography, from_code, to_code, share, method, area_share, area_km2
+    (shares by land area until ``apportion_by_population`` re-weights them).
     """
     frames = []
     for geography in LINEAGE_FROM:
@@ -142,3 +148,105 @@ def dominant_region(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         .sort_values(["geography", "area_code"])
         .reset_index(drop=True)
     )
+
+
+def apportion_by_population(
+    lineage: pd.DataFrame,
+    successor_population: pd.Series,
+    predecessor_population: dict[str, pd.Series] | None = None,
+    *,
+    iterations: int = IPF_ITERATIONS,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Re-weight the pieces of split areas by population instead of land area.
+
+    There is no LSOA lookup for the old CCG vintages, so the population of each piece
+    (old CCG ∩ CCG 2021) is estimated in two steps, vintage by vintage:
+
+    1. Seed: the CCG 2021 area's population (mid-2019, summed from its LSOAs) spread
+       evenly over its land, i.e. piece population = successor population × the
+       piece's share of the successor's area.
+    2. Fit: where the old CCGs' own populations are known (``predecessor_population``,
+       e.g. the population a published rate implies), the piece populations are raked
+       (iterative proportional fitting) so that every old CCG's pieces add up to its
+       population and every CCG 2021's pieces add up to its population (old totals are
+       first scaled to the 2019 England total, so growth between vintages does not
+       count as a boundary change). The raking keeps the seed's relative pattern where
+       the margins allow; what a successor's population needs beyond its whole
+       predecessors goes to the pieces of split ones. Slivers that are artefacts of
+       differently generalised boundary files get next to no population this way.
+
+    Limits: within a successor the seed assumes even density (step 2 corrects it only
+    where predecessor populations exist); registered and resident populations differ
+    by a few per cent; slivers under 2% of an old area's land were already dropped by
+    the overlay (their people count with the main piece). Whole merges keep share 1.
+
+    Returns the lineage with ``share`` = population share of the old area (area share
+    kept in ``area_share``), ``population`` (the piece's estimated mid-2019 population)
+    and ``weight`` ("population (successor density)", "population, fitted to <source>" or "area" where no
+    population is known), and notes for the build log.
+    """
+    predecessor_population = predecessor_population or {}
+    notes: list[str] = []
+    frames = []
+    for geography, part in lineage.groupby("from_geography", sort=False):
+        part = part.copy()
+        area_to = part.groupby("to_code")["area_km2"].transform("sum")
+        pop_to = part["to_code"].map(successor_population)
+        seed = pop_to * part["area_km2"] / area_to
+        if seed.isna().any():
+            missing = sorted(part.loc[seed.isna(), "to_code"].unique())
+            notes.append(f"{geography}: no population for {missing}; those pieces keep their area shares")
+        known = predecessor_population.get(geography)
+        fitted = seed.copy()
+        if known is not None and not known.empty and seed.notna().all():
+            fitted = _rake(part, seed, known, successor_population, iterations)
+            part["weight"] = f"population, fitted to {known.name or 'predecessor populations'}"
+        else:
+            part["weight"] = "population (successor density)"
+        part["population"] = fitted
+        totals = part.groupby("from_code")["population"].transform("sum")
+        usable = part["population"].notna() & (totals > 0)
+        apportioned = part["method"] == "apportioned"
+        by_pop = apportioned & usable
+        part.loc[by_pop, "share"] = part.loc[by_pop, "population"] / totals[by_pop]
+        part.loc[apportioned & ~usable, "weight"] = "area"
+        frames.append(part)
+        changed = part[apportioned]
+        if len(changed):
+            notes.append(
+                f"{geography}: {changed['from_code'].nunique()} split areas apportioned by population "
+                f"({part['weight'].iloc[0]})"
+            )
+    if not frames:
+        return lineage.assign(population=np.nan, weight="area"), notes
+    out = pd.concat(frames, ignore_index=True)
+    # float error must not leave a split area's shares summing to 0.9999999
+    out["share"] = out["share"] / out.groupby(["from_geography", "from_code"])["share"].transform("sum")
+    return out, notes
+
+
+def _rake(
+    part: pd.DataFrame,
+    seed: pd.Series,
+    known: pd.Series,
+    successor_population: pd.Series,
+    iterations: int,
+) -> pd.Series:
+    """Iterative proportional fitting of piece populations to both margins (see above)."""
+    cells = seed.to_numpy(dtype=float).copy()
+    rows = part["from_code"].to_numpy()
+    cols = part["to_code"].to_numpy()
+    col_target = pd.Series(cols).map(successor_population).to_numpy(dtype=float)
+    row_known = pd.Series(rows).map(known)
+    scale = successor_population.reindex(pd.unique(cols)).sum() / known.reindex(pd.unique(rows)).sum()
+    row_target = (row_known * scale).to_numpy(dtype=float)
+    has_row = ~np.isnan(row_target)
+    row_ids = pd.factorize(rows)[0]
+    col_ids = pd.factorize(cols)[0]
+    for _ in range(iterations):
+        col_sum = np.bincount(col_ids, weights=cells)[col_ids]
+        cells = np.where(col_sum > 0, cells * col_target / np.where(col_sum > 0, col_sum, 1), cells)
+        row_sum = np.bincount(row_ids, weights=cells)[row_ids]
+        factor = np.where(has_row & (row_sum > 0), row_target / np.where(row_sum > 0, row_sum, 1), 1.0)
+        cells = cells * factor
+    return pd.Series(cells, index=seed.index)

@@ -13,7 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from data import schema as s
-from data.freshness import STALE_YEARS, describe_age, is_stale
+from data.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale
 from layouts import ids
 
 INTRO = (
@@ -194,17 +194,8 @@ def catalogue_list(
 
 def indicator_detail(row: dict, today: date, extra: list[str] | None = None) -> html.Article:
     """One indicator's own page (/indicators/<id>)."""
-    old = is_old(row, today)
-    notice = (
-        [
-            html.P(
-                f"Data from {row['latest_period']}: {age_text(row, today)}, more than {STALE_YEARS} years old.",
-                className="data-age-item",
-            )
-        ]
-        if old
-        else []
-    )
+    notice = data_age_notice(row.get("latest_period"), today, start=row.get("latest_end"))
+    notice = [html.P(notice, className="data-age-item")] if notice and is_old(row, today) else []
     return html.Article(
         className="catalogue-detail",
         children=[

@@ -14,6 +14,11 @@ CHART_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
 IMAGE_SIZES = (("slide", "16:9 slide"), ("a4", "A4 landscape"), ("screen", "as on screen"))
 CHART_PAGES = ("map", "compare", "spine", "explorer", "trends", "overview")
+PAGED_PAGES = ("compare", "spine", "overview")  # exported in legible parts (reports.parts)
+PAGED_NOTE = (
+    "Exported in legible parts (by region, domain or ranking): the PDF holds every part; "
+    "a PNG or SVG is part 1 (add &part=2 and so on to its link)."
+)
 
 
 def export_href(page: str, fmt: str, query: str, size: str | None = None) -> str:
@@ -48,6 +53,8 @@ def export_links(page: str, query: str, ready: bool, reason: str = "") -> html.D
             html.A(fmt.upper(), href=export_href(page, fmt, query), className="export-link"),
             html.Span(" "),
         ]
+    if page in PAGED_PAGES:
+        items.append(html.Span(PAGED_NOTE, className="export-note"))
     return html.Div(items, className="export-formats")
 
 

@@ -11,11 +11,17 @@ from layouts.catalogue import catalogue_page
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 from layouts.widgets import labelled, radio
 
+# No cloud button, ever (information governance): nothing may offer to upload a chart to
+# Plotly's servers. No "download plot" either: downloads go through the app's own exports,
+# which carry the title, period, source and licence.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", "sendDataToCloud", "editInChartStudio"],
 }
 
 
@@ -137,6 +143,7 @@ def spine_page() -> html.Div:
                 "worst is on the left and best on the right; the darker band is the 25th to 75th percentile.",
                 className="hint",
             ),
+            html.P(id=ids.SPINE_SUMMARY, className="summary"),
             html.Div(
                 className="spine-grid",
                 children=[
@@ -144,8 +151,29 @@ def spine_page() -> html.Div:
                     html.Div(id=ids.SPINE_TABLE, className="spine-table"),
                 ],
             ),
+            context_section(
+                ids.SPINE_CONTEXT, ids.SPINE_CONTEXT_LABEL, ids.SPINE_CONTEXT_GRAPH, ids.SPINE_CONTEXT_TABLE
+            ),
         ]
     )
+
+
+def context_section(
+    section_id: str, label_id: str, graph_id: str, table_id: str | None = None
+) -> html.Details:
+    """Context indicators apart from the outcomes: a collapsed section below them."""
+    children = [
+        html.Summary("Context indicators", id=label_id, className="context-summary"),
+        html.P(
+            "Context indicators describe the population and services (prevalence, activity, spending); "
+            "they are not outcomes, and better or worse does not apply to most of them.",
+            className="hint",
+        ),
+        _graph(graph_id, "auto"),
+    ]
+    if table_id:
+        children.append(html.Div(id=table_id, className="spine-table"))
+    return html.Details(id=section_id, className="context-section", open=False, children=children)
 
 
 def explorer_page(model: Model) -> html.Div:
@@ -178,7 +206,7 @@ def explorer_page(model: Model) -> html.Div:
                     className="check",
                 ),
             ),
-            html.P(id=ids.EXPLORER_NOTE, className="hint"),
+            html.Div(id=ids.EXPLORER_NOTE, className="hint explorer-note"),
             html.Div(
                 className="explorer-grid",
                 children=[
@@ -201,7 +229,9 @@ def overview_page() -> html.Div:
                 "Areas by indicators, coloured by comparison with the benchmark (latest period of each).",
                 className="hint",
             ),
+            html.P(id=ids.OVERVIEW_SUMMARY, className="summary"),
             _graph(ids.OVERVIEW_GRAPH, "auto"),
+            context_section(ids.OVERVIEW_CONTEXT, ids.OVERVIEW_CONTEXT_LABEL, ids.OVERVIEW_CONTEXT_GRAPH),
         ]
     )
 

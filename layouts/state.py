@@ -97,6 +97,18 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
     return value or None
 
 
+def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
+    """On /indicators/<id>, the indicator of the path becomes the selection's (unless the query names one)."""
+    wanted = catalogue_id(pathname if isinstance(pathname, str) else None)
+    if wanted is None or wanted not in model.catalogue.index or not isinstance(query, str | None):
+        return query
+    rest = (query or "").lstrip("?")
+    if "indicator=" in rest:  # the query's own indicator wins (parse_query judges it)
+        return query
+    extra = urlencode([("indicator", wanted)])
+    return "?" + (f"{extra}&{rest}" if rest else extra)
+
+
 _AREA_TABLES: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
 
 

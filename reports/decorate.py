@@ -22,9 +22,16 @@ EXPORT_FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OS_DATA = "Contains OS data © Crown copyright and database right."
 MIN_PNG = (1600, 900)
-TITLE_PX, SUBTITLE_SIZE, FOOTER_SIZE = 20, 13, 11
-LINE_PX = 1.45  # line height as a multiple of the font size
-BUILDER_TITLE_PX = 50  # the builders' own title allowance in their top margin
+# Every export's text is at least MIN_FONT_PX CSS pixels: 14 px on a 1600 x 900 slide, and
+# 10.5 pt in a PDF (kaleido prints 96 px to the inch), above the 9 pt floor of issue 9.
+MIN_FONT_PX = 14
+TITLE_PX, SUBTITLE_SIZE, FOOTER_SIZE = 24, 16, MIN_FONT_PX
+LINE_PX = 1.4  # line height as a multiple of the font size
+GLYPH_EM = 0.62  # average advance of a DejaVu Sans glyph, in em (a little generous)
+PAD = 14  # page edge to text, px
+ROW_PX = 18  # the least vertical room one line of 14 px axis labels needs
+ABOVE_PLOT_PX = 30  # room for labels drawn just above the plot (benchmark lines, Worst/Best)
+LABEL_SHARE = 0.42  # at most this share of the page width for category labels
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,12 @@ class Provenance:
     method: str
     link: str
     boundaries: bool = False
+    page_label: str = ""  # "Page 3 of 20" in a board pack
 
     def footer_lines(self) -> list[str]:
         licence = f"{OGL} {OS_DATA}" if self.boundaries else OGL
-        return [f"Source: {self.source}", licence, f"Method: {self.method}", f"View: {self.link}"]
+        view = f"View: {self.link}" + (f"  ·  {self.page_label}" if self.page_label else "")
+        return [f"Source: {self.source}", licence, f"Method: {self.method}", view]
 
 
 def screen_size(fig: go.Figure) -> Size:
@@ -73,30 +82,29 @@ def screen_size(fig: go.Figure) -> Size:
 
 
 def wrap(text: str, width_px: float, font_px: float) -> list[str]:
-    """Lines of ``text`` that fit ``width_px`` (average glyph ~0.55 em in DejaVu Sans)."""
-    chars = max(20, int(width_px / (font_px * 0.56)))
+    """Lines of ``text`` that fit ``width_px`` (average glyph ``GLYPH_EM`` of the font size)."""
+    chars = max(12, int(width_px / (font_px * GLYPH_EM)))
     return textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False) or [""]
 
 
-def _set_fonts(node: Any) -> None:
-    """Every font family in a figure dict becomes the export font (installed locally)."""
+def text_px(text: str, font_px: float) -> float:
+    """Estimated width of one line of text (markup removed)."""
+    return len(re.sub(r"<[^>]+>", "", text)) * font_px * GLYPH_EM
+
+
+def _set_fonts(node: Any, key: str = "") -> None:
+    """Every font family becomes the export font; every font size at least ``MIN_FONT_PX``."""
     if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "family" and isinstance(value, str):
-                node[key] = EXPORT_FONT
-            else:
-                _set_fonts(value)
+        if key.endswith("font"):
+            if isinstance(node.get("size"), int | float) and node["size"] < MIN_FONT_PX:
+                node["size"] = MIN_FONT_PX
+            if node.get("family") is not None:
+                node["family"] = EXPORT_FONT
+        for child_key, value in node.items():
+            _set_fonts(value, child_key)
     elif isinstance(node, list):
         for item in node:
-            _set_fonts(item)
-
-
-def _container_shift(layout: dict, shift_px: float, old_h: float, new_h: float) -> None:
-    """Move legend/annotations placed in container pixels down by ``shift_px`` for the new height."""
-    legend = layout.get("legend") or {}
-    if legend.get("yref") == "container" and legend.get("y") is not None:
-        from_top = (1 - float(legend["y"])) * old_h
-        legend["y"] = max(0.0, 1 - (from_top + shift_px) / new_h)
+            _set_fonts(item, key)
 
 
 def _axis_labels(data: dict, axis_key: str, axis: dict) -> list[str]:
@@ -112,84 +120,219 @@ def _axis_labels(data: dict, axis_key: str, axis: dict) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
-def _fix_y_labels(data: dict, layout: dict, plot_h: float, width: int) -> int:
-    """Fit a category y axis to a fixed page: font sized to the rows, left margin for the labels.
+def wrap_label(label: str, width_px: float) -> str:
+    """A tick label broken onto lines of at most ``width_px`` (bold/colour markup kept whole)."""
+    plain = re.sub(r"<[^>]+>", "", label)
+    if text_px(plain, MIN_FONT_PX) <= width_px:
+        return label
+    bold = label.startswith("<b>")
+    parts = re.split(r"(<span[^>]*>.*?</span>)", re.sub(r"</?b>", "", label))
+    lines: list[str] = []
+    for part in parts:
+        if not part.strip():
+            continue
+        if part.startswith("<span"):
+            inner = re.sub(r"<[^>]+>", "", part)
+            style = re.match(r"<span[^>]*>", part).group(0)  # type: ignore[union-attr]
+            lines += [f"{style}{line}</span>" for line in wrap(inner, width_px, MIN_FONT_PX)]
+        else:
+            lines += wrap(part.strip(), width_px, MIN_FONT_PX)
+    text = "<br>".join(lines)
+    return f"<b>{text}</b>" if bold else text
+
+
+def label_lines(label: str, width_px: float) -> int:
+    return wrap_label(label, width_px).count("<br>") + 1
+
+
+def label_width(size: Size) -> float:
+    """The widest a category label may be on a page of ``size`` before it wraps."""
+    return size.width * LABEL_SHARE
+
+
+def _fix_y_labels(data: dict, layout: dict, size: Size) -> int:
+    """Category y axes: labels wrapped to the page, margin fixed; returns the left margin needed.
 
     The builders use ``automargin`` (fine on screen, where the chart grows), but a fixed page
-    needs a known left margin so that the footer lines up; returns the margin needed.
+    needs a known margin so that the footer lines up.
     """
     needed = 0
     for key in [k for k in layout if k.startswith("yaxis")]:
         axis = layout[key]
-        if not axis.get("automargin"):
-            continue
         labels = _axis_labels(data, key, axis)
-        if not labels:
-            continue
-        font = dict(axis.get("tickfont") or {})
-        size = float(font.get("size") or 12)
-        size = max(5.0, min(size, 0.85 * plot_h / len(labels)))
-        axis["tickfont"] = dict(font, size=round(size, 1))
-        longest = max(len(re.sub(r"<[^>]+>", "", label)) for label in labels)
-        needed = max(needed, int(longest * size * 0.6 + 18))
         axis["automargin"] = False
-    return min(needed, int(width * 0.45))
+        if not labels or not isinstance(labels[0], str):
+            title = (axis.get("title") or {}).get("text") if isinstance(axis.get("title"), dict) else None
+            needed = max(needed, 8 * MIN_FONT_PX * GLYPH_EM + 16 + (2 * MIN_FONT_PX if title else 0))
+            continue
+        limit = label_width(size)
+        wrapped = [wrap_label(label, limit) for label in labels]
+        if axis.get("ticktext") or axis.get("tickvals"):
+            axis["ticktext"] = wrapped
+            axis["tickvals"] = axis.get("tickvals") or labels
+        else:
+            axis["tickvals"], axis["ticktext"] = labels, wrapped
+        widest = max(text_px(line, MIN_FONT_PX) for label in wrapped for line in label.split("<br>"))
+        needed = max(needed, int(widest + 24))
+    return int(min(needed, size.width * (LABEL_SHARE + 0.04)))
+
+
+def _legend_items(data: dict, layout: dict) -> list[str]:
+    if layout.get("showlegend") is False:
+        return []
+    names = []
+    for trace in data.get("data", []):
+        shown = trace.get("showlegend")
+        if shown is False or trace.get("type") in ("heatmap", "choroplethmap", "choropleth"):
+            continue
+        if shown is None and len(data.get("data", [])) < 2:
+            continue
+        if trace.get("name"):
+            names.append(str(trace["name"]))
+    return list(dict.fromkeys(names))
+
+
+def legend_rows(items: list[str], width_px: float, title: str = "") -> int:
+    """Rows a horizontal legend of ``items`` takes in ``width_px`` (greedy, like plotly's)."""
+    if not items:
+        return 0
+    rows, used = 1, text_px(title, MIN_FONT_PX) + 10 if title else 0
+    for item in items:
+        w = text_px(item, MIN_FONT_PX) + 50
+        if used and used + w > width_px:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where header, legend, plot and footer go on a page (CSS px)."""
+
+    title_lines: list[str]
+    subtitle_lines: list[str]
+    footer_lines: list[str]
+    header: int
+    legend: int
+    footer: int
+
+    @property
+    def top(self) -> int:
+        return self.header + self.legend + ABOVE_PLOT_PX
+
+
+def page_frame(prov: Provenance, size: Size, legend: int = 0) -> Frame:
+    text_w = size.width - 2 * PAD
+    title_lines = wrap(prov.title, text_w, TITLE_PX)
+    sub_lines = wrap(prov.subtitle, text_w, SUBTITLE_SIZE)
+    footer_lines = [line for part in prov.footer_lines() for line in wrap(part, text_w, FOOTER_SIZE)]
+    header = int(PAD + len(title_lines) * TITLE_PX * LINE_PX + len(sub_lines) * SUBTITLE_SIZE * LINE_PX + 8)
+    footer = int(len(footer_lines) * FOOTER_SIZE * LINE_PX + PAD)
+    return Frame(title_lines, sub_lines, footer_lines, header, legend, footer)
+
+
+def plot_height(prov: Provenance, size: Size, legend_lines: int = 1, x_axis: bool = True) -> int:
+    """The plot height a page of ``size`` leaves (for paging category charts)."""
+    frame = page_frame(prov, size, int(legend_lines * MIN_FONT_PX * 1.9))
+    return size.height - frame.top - frame.footer - (X_AXIS_PX if x_axis else 0)
+
+
+X_AXIS_PX = 62  # tick labels and a one-line axis title under the plot
+
+
+def _x_room(layout: dict) -> int:
+    axis = layout.get("xaxis") or {}
+    if "map" in layout or axis.get("visible") is False:
+        return 8
+    ticks = axis.get("showticklabels", True) and axis.get("side") != "top"
+    title = axis.get("title")
+    has_title = bool(title.get("text") if isinstance(title, dict) else title)
+    return 8 + (28 if ticks else 0) + (26 if has_title else 0)
 
 
 def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
-    """A copy of ``fig`` with header, footer, export fonts and the size set."""
+    """A copy of ``fig`` with header, legend, footer, export fonts and the size set.
+
+    Nothing is left to plotly's automargin: the header (title, subtitle), the legend under
+    it, the plot and the footer (source, licence, method, link) each get their own band, so
+    that no text lands on another; every font is at least ``MIN_FONT_PX``.
+    """
     data = fig.to_dict()
     layout = data.setdefault("layout", {})
-    old_h = float(layout.get("height") or size.height)
     width, height = size.width, size.height
     margin = dict(layout.get("margin") or {})
-    left, right = int(margin.get("l", 60)), int(margin.get("r", 40))
-    old_t, old_b = int(margin.get("t", 80)), int(margin.get("b", 40))
-
-    text_w = width - 24
-    sub_lines = wrap(prov.subtitle, text_w, SUBTITLE_SIZE)
-    title_lines = wrap(prov.title, text_w, TITLE_PX)
-    header = int(16 + len(title_lines) * TITLE_PX * LINE_PX + len(sub_lines) * SUBTITLE_SIZE * LINE_PX + 10)
-    footer_lines = [line for part in prov.footer_lines() for line in wrap(part, text_w, FOOTER_SIZE)]
-    footer = int(len(footer_lines) * FOOTER_SIZE * LINE_PX + 16)
-
-    shift = max(0, header - BUILDER_TITLE_PX)
-    top = old_t + shift
-    bottom = old_b + footer
-    plot_h = max(50, height - top - bottom)
-    left = max(left, _fix_y_labels(data, layout, plot_h, width))
+    is_map = "map" in layout
+    items = [] if is_map else _legend_items(data, layout)
+    legend_title = ((layout.get("legend") or {}).get("title") or {}).get("text") or ""
+    n_rows = legend_rows(items, width - 2 * PAD, legend_title)
+    frame = page_frame(prov, size, int(n_rows * MIN_FONT_PX * 1.9) + (6 if n_rows else 0))
+    x_room = _x_room(layout)
+    stacked = _stack_line_labels(layout)
+    meta = layout.get("meta")
+    extra_top = int(meta.get("export_top", 0)) if isinstance(meta, dict) else 0
+    top = frame.top + extra_top + stacked
+    bottom = frame.footer + x_room
+    left = max(PAD, _fix_y_labels(data, layout, size)) if not is_map else PAD
+    right = PAD + (110 if _has_colorbar(data) else 0) + int(margin.get("r", 0) if not is_map else 0) // 4
     plot_w = max(50, width - left - right)
-    _container_shift(layout, shift, old_h, height)
+    plot_h = max(50, height - top - bottom)
+    for key in [k for k in layout if k.startswith("xaxis")]:
+        layout[key]["automargin"] = False
+        if layout[key].get("side") != "top":
+            layout[key]["ticklabelstandoff"] = 8  # clear of the y axis' lowest label
+    if items:
+        layout["legend"] = dict(
+            layout.get("legend") or {},
+            orientation="h",
+            xref="container",
+            yref="container",
+            x=PAD / width,
+            xanchor="left",
+            y=1 - (frame.header + 4) / height,
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0)",
+        )
     layout.update(
         width=width,
         height=height,
         autosize=False,
-        margin=dict(margin, t=top, b=bottom, l=left, r=right),
-        title=dict(
-            text="<br>".join(title_lines),
-            subtitle=dict(text="<br>".join(sub_lines), font=dict(size=SUBTITLE_SIZE, color="#333333")),
-            x=12 / width,
-            xanchor="left",
-            xref="container",
-            yref="container",
-            y=1 - 12 / height,
-            yanchor="top",
-            font=dict(size=TITLE_PX, color="#111111"),
-            pad=dict(t=0, b=0, l=0, r=0),
-        ),
-        font=dict(layout.get("font") or {}, family=EXPORT_FONT),
+        margin=dict(t=top, b=bottom, l=left, r=right, pad=0),
+        title=dict(text=""),
+        font=dict(layout.get("font") or {}, family=EXPORT_FONT, size=MIN_FONT_PX),
     )
     layout.pop("uirevision", None)
     annotations = list(layout.get("annotations") or [])
+    title_h = len(frame.title_lines) * TITLE_PX * LINE_PX
+    for text, font, shift in (
+        (f"<b>{'<br>'.join(frame.title_lines)}</b>", dict(size=TITLE_PX, color="#111111"), top - PAD),
+        ("<br>".join(frame.subtitle_lines), dict(size=SUBTITLE_SIZE, color="#333333"), top - PAD - title_h),
+    ):
+        annotations.append(
+            dict(
+                text=text,
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=1,
+                xshift=-(left - PAD),
+                yshift=shift,
+                xanchor="left",
+                yanchor="top",
+                align="left",
+                showarrow=False,
+                font=font,
+                name="export-header",
+            )
+        )
     annotations.append(
         dict(
-            text="<br>".join(footer_lines),
+            text="<br>".join(frame.footer_lines),
             xref="paper",
             yref="paper",
             x=0,
             y=0,
-            xshift=-(left - 12),
-            yshift=-(old_b + 4),
+            xshift=-(left - PAD),
+            yshift=-(x_room + 2),
             xanchor="left",
             yanchor="top",
             align="left",
@@ -199,10 +342,38 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
         )
     )
     layout["annotations"] = annotations
-    if "map" in layout:
+    if is_map:
         _fit_map(data, layout, plot_w, plot_h)
     _set_fonts(data)
     return go.Figure(data)
+
+
+def _stack_line_labels(layout: dict) -> int:
+    """Labels of reference lines (England, region) on separate rows above the plot.
+
+    Two vertical lines close together put their labels on top of each other; on a page each
+    label gets its own row. Returns the extra room taken above the plot.
+    """
+    labels = [
+        a
+        for a in layout.get("annotations") or []
+        if str(a.get("yref", "")).endswith("domain") and float(a.get("y", 0) or 0) >= 1
+    ]
+    if len(labels) < 2:
+        return 0
+    step = int(MIN_FONT_PX * LINE_PX) + 2
+    for i, label in enumerate(labels):
+        label["yshift"] = float(label.get("yshift") or 0) + i * step
+        label["yanchor"] = "bottom"
+    return step * (len(labels) - 1)
+
+
+def _has_colorbar(data: dict) -> bool:
+    return any(
+        t.get("colorbar") is not None and t.get("showscale") is not False and t.get("z") not in (None, [])
+        for t in data.get("data", [])
+        if t.get("type") != "choroplethmap"
+    )
 
 
 def _fit_map(data: dict, layout: dict, plot_w: float, plot_h: float) -> None:

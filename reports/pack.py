@@ -1,13 +1,27 @@
 """Board packs for chosen CCGs: a PDF (kaleido pages joined with pypdf) and a PowerPoint deck.
 
-A pack has a title page; a plain-English summary per area; the spine chart; for each
-indicator where an area is significantly worse, its map and compare chart (and trend when
-there are several periods); and a data appendix. Figures come from ``figure_for`` (the
-app's own builders), so the pack shows what the app shows.
+A pack a chair would table (issue 9):
+
+1. Cover: the areas, the date, the data sources, the public link, and how many outcome and
+   context indicators the areas have.
+2. Key messages on one page: the outcome indicators where an area differs significantly from
+   the benchmark, with value, benchmark value, period, category, recent trend and data age
+   (older than three years flagged), worse-and-worsening first, and plain-English sentences
+   made from the same table.
+3. One section per outcome domain (Domain 4 first when it has data): the legible spine page(s)
+   for the domain, then for each indicator that differs its comparison chart (the focus
+   area's region) and its trend where there are at least three periods.
+4. Context indicators in their own section after the outcomes.
+5. The data appendix, paginated so nothing is cut at a page edge.
+
+Every page is numbered; charts carry their provenance footer (never under a legend: see
+``reports.decorate``) and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
+app's own builders) or from the same builders through ``reports.parts``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 from collections.abc import Callable
@@ -23,26 +37,46 @@ from pypdf import PdfReader, PdfWriter
 
 from data import schema as s
 from data.model import Model
-from data.queries import indicator_periods
-from data.views import geography_of, spine_rows
+from data.queries import Selection, indicator_periods
+from data.views import geography_of, spine_rows, trend_frames
 from layouts.state import parse_query, to_query
 from reports import describe
-from reports.decorate import EXPORT_FONT, OGL, OS_DATA, SIZES, Provenance, Size, decorate, text_page
+from reports.decorate import (
+    EXPORT_FONT,
+    FOOTER_SIZE,
+    LINE_PX,
+    MIN_FONT_PX,
+    OGL,
+    OS_DATA,
+    PAD,
+    SIZES,
+    Provenance,
+    Size,
+    decorate,
+    wrap,
+)
+from reports.parts import domain_order, region_compare, region_of, spine_parts
 from reports.render import Renderer
-from reports.tables import view_table
 
 log = logging.getLogger(__name__)
 
 FigureFor = Callable[[dict, str], go.Figure]
 Progress = Callable[[int, int, str], None]
-APPENDIX_COLUMNS = ["Indicator Name", "Area Name", "Time period", "Value", "England value"]
-PDF_ROWS_PER_PAGE, PPTX_ROWS_PER_SLIDE = 22, 12
-MAX_DETAILED = 12  # worse indicators given their own map/compare/trend pages
+MAX_DETAILED = 12  # indicators that differ given their own comparison/trend pages
+MIN_TREND_PERIODS = 3
+STALE_YEARS = 3
+KEY_SENTENCES = 3
+BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
+BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
+TABLE_LINE_PX = 19  # one line of 14 px table text, with leading
+TABLE_PAD_PX = 10  # top + bottom padding of a table row
+WORSE_TRENDS = ("getting worse",)
+BETTER_TRENDS = ("getting better",)
 
 
 @dataclass
 class Page:
-    """One page/slide: text (paragraphs), a chart (figure + alt text) or a table."""
+    """One page/slide: text (paragraphs, optional table), a chart (figure + alt text) or a table."""
 
     kind: str
     title: str
@@ -51,6 +85,7 @@ class Page:
     alt: str = ""
     table: pd.DataFrame | None = None
     provenance: Provenance | None = None
+    number: str = ""
 
 
 def _names(model: Model, codes: list[str]) -> dict[str, str]:
@@ -58,21 +93,170 @@ def _names(model: Model, codes: list[str]) -> dict[str, str]:
     return {c: str(names.get(c, c)) for c in codes}
 
 
-def summary_sentence(rows: pd.DataFrame, area_name: str, versus: str) -> str:
-    """'Of N indicators, A are significantly worse than England: ...; B better: ...' for one area."""
-    have = rows[rows[s.VALUE].notna()]
-    worse = have.loc[have["category"] == s.WORSE, "short_name"].tolist()
-    better = have.loc[have["category"] == s.BETTER, "short_name"].tolist()
-    similar = int((have["category"] == s.SIMILAR).sum())
-    other = len(have) - len(worse) - len(better) - similar
-    text = (
-        f"{area_name}: of {len(have)} indicators, {len(worse)} "
-        f"{'is' if len(worse) == 1 else 'are'} significantly worse than {versus}"
-        f"{': ' + '; '.join(worse) if worse else ''}. {len(better)} better"
-        f"{': ' + '; '.join(better) if better else ''}. {similar} similar; {other} not judged better or "
-        "worse (no polarity, or not compared)."
+def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+    """What each row (indicator, period) is compared with, as the data layer names it.
+
+    The national comparator's row carries its name: "England", or, for an indicator summed from
+    only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data").
+    """
+    if benchmark != "england":
+        return pd.Series("the NHS region", index=rows.index)
+    ind = model.indicators
+    national = ind[ind[s.GEOGRAPHY] == "england"].drop_duplicates([s.INDICATOR_ID, s.PERIOD])
+    names = national.set_index([s.INDICATOR_ID, s.PERIOD])[s.AREA_NAME].astype(str)
+    keys = pd.MultiIndex.from_arrays([rows[s.INDICATOR_ID], rows[s.PERIOD].astype(str)])
+    found = pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna("")
+    return found.map(lambda n: f"the {n}" if n.endswith("with data") else "England")
+
+
+def _with_label(value: str, label: str) -> str:
+    return value if label == "England" else f"{value} ({label.removeprefix('the ')})"
+
+
+# --- data age and trends ---------------------------------------------------------------
+
+
+def period_age(model: Model, indicator_id: str, period: str) -> tuple[float | None, str]:
+    """(age in years since the period ended, plain words) for one indicator period."""
+    try:
+        from data.freshness import age_in_years, describe_age, period_end  # lands with the catalogue work
+    except ImportError:  # pragma: no cover - before that merge: the period's start date
+        period_end = None
+    rows = model.indicators[
+        (model.indicators[s.INDICATOR_ID] == indicator_id) & (model.indicators[s.PERIOD] == period)
+    ]
+    start = rows[s.PERIOD_START].iloc[0] if len(rows) else None
+    if period_end is not None:
+        end = period_end(period, start)
+        return age_in_years(end), describe_age(end)
+    if start is None or pd.isna(start):
+        return None, "age unknown"
+    years = (pd.Timestamp(date.today()) - pd.Timestamp(start)).days / 365.25
+    return years, f"from {pd.Timestamp(start):%b %Y}, {int(years)} years ago"
+
+
+def recent_trend_label(model: Model, indicator_id: str, geography: str, area: str) -> str:
+    """The area's recent trend: the model's precomputed frame when present, else computed here."""
+    try:
+        from data.views import trend_labels
+    except ImportError:
+        trend_labels = None
+    if trend_labels is not None:
+        label = trend_labels(model, indicator_id, geography, "Persons", [area]).get(area)
+        if label:
+            return str(label)
+    _series, _england, _region, labels = trend_frames(
+        model, Selection(indicator_id, "", geography, "Persons"), [area]
     )
-    return text
+    return str(labels.get(area, "Cannot be calculated"))
+
+
+def _trend_rank(trend: str) -> int:
+    text = trend.lower()
+    if any(w in text for w in WORSE_TRENDS):
+        return 0
+    if any(w in text for w in BETTER_TRENDS):
+        return 2
+    return 1
+
+
+def _value(v: float, unit: str) -> str:
+    if pd.isna(v):
+        return "-"
+    text = f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.3g}"
+    return f"{text}%" if unit == "%" else text
+
+
+# --- key messages ------------------------------------------------------------------
+
+
+def key_table(
+    model: Model, rows: pd.DataFrame, names: dict[str, str], benchmark: str, geography: str
+) -> pd.DataFrame:
+    """Outcome indicators where an area differs from the benchmark, worse-and-worsening first."""
+    outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
+    differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
+    differ = differ.assign(_label=benchmark_labels(model, differ, benchmark))
+    records = []
+    for rec in differ.to_dict("records"):
+        ind, area = rec[s.INDICATOR_ID], rec[s.AREA_CODE]
+        trend = recent_trend_label(model, ind, geography, area)
+        age, age_text = period_age(model, ind, rec[s.PERIOD])
+        stale = age is not None and age > STALE_YEARS
+        records.append(
+            {
+                "indicator_id": ind,
+                "area_code": area,
+                "domain": str(rec["domain"]),
+                "Indicator": str(rec["short_name"]),
+                "Area": names.get(area, area),
+                "Value": _value(rec[s.VALUE], str(rec["unit"])),
+                "Benchmark": _with_label(_value(rec["england_value"], str(rec["unit"])), rec["_label"]),
+                "benchmark_label": rec["_label"],
+                "Period": str(rec[s.PERIOD]),
+                "Compared": str(rec["category"]),
+                "Recent trend": trend,
+                "Data age": age_text + (" (OLDER DATA)" if stale else ""),
+                "stale": stale,
+                "_rank": (0 if rec["category"] == s.WORSE else 1, _trend_rank(trend), str(rec["short_name"])),
+            }
+        )
+    if not records:
+        return pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "area_code",
+                "domain",
+                "Indicator",
+                "Area",
+                "Value",
+                "Benchmark",
+                "benchmark_label",
+                "Period",
+                "Compared",
+                "Recent trend",
+                "Data age",
+                "stale",
+            ]
+        )
+    table = pd.DataFrame(records).sort_values("_rank", kind="stable").drop(columns="_rank")
+    return table.reset_index(drop=True)
+
+
+def key_sentence(row: pd.Series) -> str:
+    """'Hypertension prevalence: NHS Kernow CCG is significantly worse than England (16.9% against
+    14.4%, 2022/23) and getting worse.' from one key-messages row."""
+    side = "worse" if row["Compared"] == s.WORSE else "better"
+    trend = row["Recent trend"].lower()
+    if "getting worse" in trend:
+        moving = " and getting worse"
+    elif "getting better" in trend:
+        moving = " and getting better"
+    elif "no significant change" in trend:
+        moving = ", with no significant recent change"
+    else:
+        moving = ""
+    old = f" These data are old ({row['Data age'].replace(' (OLDER DATA)', '')})." if row["stale"] else ""
+    return (
+        f"{row['Indicator']}: {row['Area']} is significantly {side} than {row['benchmark_label']} "
+        f"({row['Value']} against {row['Benchmark']}, {row['Period']}){moving}.{old}"
+    )
+
+
+def counts_sentence(rows: pd.DataFrame, names: dict[str, str]) -> str:
+    """How many outcome and context indicators each area has values for."""
+    parts = []
+    for code, name in names.items():
+        mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
+        outcome = int((mine["domain"].astype(str) != "context").sum())
+        context = int((mine["domain"].astype(str) == "context").sum())
+        parts.append(
+            f"{name} has values for {outcome} outcome indicators (Domains 1-5) and {context} context indicators"
+        )
+    return "; ".join(parts) + "."
+
+
+# --- planning ----------------------------------------------------------------------
 
 
 def _state(model: Model, wanted: dict) -> dict:
@@ -80,136 +264,382 @@ def _state(model: Model, wanted: dict) -> dict:
     return state
 
 
+def _link(link_root: str, page: str, state: dict) -> str:
+    return f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
+
+
 def plan_pack(
-    model: Model, areas: list[str], *, benchmark: str, ci: str, figure_for: FigureFor, link_root: str
+    model: Model,
+    areas: list[str],
+    *,
+    benchmark: str,
+    ci: str,
+    figure_for: FigureFor,
+    link_root: str,
+    size: Size | None = None,
 ) -> list[Page]:
-    """Every page of the pack, in order (figures built, not yet rendered)."""
+    """Every page of the pack, in order and numbered (figures built, not yet rendered)."""
+    size = size or SIZES["a4"]
     names = _names(model, areas)
     versus = "England" if benchmark == "england" else "their NHS region"
     rows = spine_rows(model, areas, benchmark=benchmark, ci=ci)
     geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
     base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography}
-    worse = rows[(rows["category"] == s.WORSE) & rows[s.VALUE].notna()]
-    worse_ids = list(dict.fromkeys(worse[s.INDICATOR_ID]))
-    detailed = worse_ids[:MAX_DETAILED]
+    spine_state = _state(model, base)
     who = ", ".join(f"{names[c]} ({c})" for c in areas)
+    key = key_table(model, rows, names, benchmark, geography)
+    order = domain_order(rows)
+    outcome_domains = [d for d in order if d != "context"]
+    publishers = list(
+        dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
+    )
+    public = _link(link_root, "spine", spine_state)
+
     pages = [
         Page(
             "text",
             f"Board pack: {', '.join(names.values())}",
             [
                 f"Areas: {who}.",
-                f"Benchmark: {versus}, at {ci}% confidence. Prepared {date.today():%d %B %Y} by the "
-                f"{describe.APP_NAME}.",
-                "Contents: summary; spine chart of every indicator; a map and comparison chart for each "
-                f"indicator significantly worse than {versus} ({len(worse_ids)}); trends where there "
-                "are several periods; data appendix.",
+                f"Prepared {date.today():%d %B %Y} by the {describe.APP_NAME}. Each area is compared with "
+                f"{versus} at {ci}% confidence (Fingertips' method).",
+                counts_sentence(rows, names),
+                "Contents: key messages; one section per outcome domain ("
+                + ", ".join(s.DOMAINS[d].split(":")[0] for d in outcome_domains)
+                + "): its spine chart, then the indicators that differ; context indicators; data appendix.",
+                "Data sources: " + "; ".join(publishers) + ".",
+                (
+                    f"Online (the same selection, live): {public}"
+                    if public.startswith("http")
+                    else f"Online: this selection is at {public} on the {describe.APP_NAME}."
+                ),
                 f"{OGL} {OS_DATA}",
             ],
         )
     ]
-    summary = [summary_sentence(rows[rows[s.AREA_CODE] == c], names[c], versus) for c in areas]
-    if len(worse_ids) > len(detailed):
-        summary.append(
-            f"Detailed pages follow for the first {len(detailed)} of {len(worse_ids)} worse indicators."
-        )
-    pages.append(Page("text", "Summary", summary))
+    pages.append(_key_messages(key, versus, names, size))
 
-    spine_state = _state(model, base)
-    n_ind = rows[s.INDICATOR_ID].nunique()
-    alt = (
-        f"Spine chart of {n_ind} indicators for {who}: each area's value against the range of "
-        f"all areas, England at the centre. {summary[0]}"
-    )
-    pages.append(_chart(model, spine_state, "spine", "Spine chart", alt, figure_for, link_root))
-    for ind in detailed:
-        row = worse[worse[s.INDICATOR_ID] == ind].iloc[0]
-        state = _state(model, base | {"indicator": ind, "period": row[s.PERIOD]})
-        meta = model.catalogue.loc[ind]
-        fact = (
-            f"{names[row[s.AREA_CODE]]} is significantly worse than {versus} on {meta['short_name']} "
-            f"in {row[s.PERIOD]}: {row[s.VALUE]:,.3g} against England {row['england_value']:,.3g} ({meta['unit']})."
-        )
-        for page, kind in (("map", "Map"), ("compare", "Bar chart ranking every area")):
-            alt = f"{kind} of {meta['short_name']}, {row[s.PERIOD]}, {s.GEOGRAPHIES[geography]}. {fact}"
-            pages.append(
-                _chart(model, state, page, f"{meta['short_name']}: {page}", alt, figure_for, link_root)
-            )
-        periods = indicator_periods(model, ind, geography)
-        if len(periods) > 1:
+    detailed = 0
+    for domain in [*outcome_domains, *(["context"] if "context" in order else [])]:
+        heading = s.DOMAINS.get(domain, domain)
+        prov = describe.provenance(model, spine_state, "spine", public)
+        prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
+        for part in spine_parts(model, spine_state, prov, size, domains=[domain]):
+            n_ind = rows.loc[rows["domain"].astype(str) == domain, s.INDICATOR_ID].nunique()
             alt = (
-                f"Line chart of {meta['short_name']} over {len(periods)} periods "
-                f"({periods[0]} to {periods[-1]}) for {who}, England and region. {fact}"
+                f"Spine chart of {n_ind} {'context' if domain == 'context' else 'outcome'} indicators "
+                f"({heading}) for {who}: each area's value against the range of all areas, "
+                f"{versus} at the centre line, worst on the left and best on the right. {part.label}."
             )
-            title = f"{meta['short_name']}: trend"
-            pages.append(_chart(model, state, "trends", title, alt, figure_for, link_root))
-    appendix = view_table(model, spine_state, "spine")
-    cmp_col = [c for c in appendix.columns if c.startswith("Compared to")][0]
-    table = appendix[APPENDIX_COLUMNS + [cmp_col]].copy()
-    for col in ("Value", "England value"):
-        table[col] = table[col].map(lambda v: "" if pd.isna(v) else f"{v:,.4g}")
-    table = table.rename(columns={cmp_col: f"Compared with {versus}"})
-    pages.append(Page("table", "Data appendix", table=table))
+            pages.append(
+                Page(
+                    "chart",
+                    f"{heading}: spine chart",
+                    figure=part.figure,
+                    alt=alt,
+                    provenance=part.provenance,
+                )
+            )
+        if domain == "context":
+            continue
+        for rec in key[key["domain"] == domain].drop_duplicates("indicator_id").to_dict("records"):
+            if detailed >= MAX_DETAILED:
+                break
+            detailed += 1
+            pages += _indicator_pages(model, base, rec, geography, who, figure_for, link_root, size)
+    appendix = appendix_table(model, rows, names)
+    for part in table_pages(appendix, size, title_lines=1):
+        pages.append(Page("table", "Data appendix", table=part))
+    n_tables = sum(1 for p in pages if p.kind == "table")
+    seen = 0
+    for page in pages:
+        if page.kind == "table":
+            seen += 1
+            page.title = f"Data appendix ({seen} of {n_tables})"
+    return _number(pages)
+
+
+def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: Size) -> Page:
+    """One page: the differences table, and plain-English sentences made from its first rows."""
+    sentences = [key_sentence(row) for _, row in key.head(KEY_SENTENCES).iterrows()]
+    if key.empty:
+        sentences = [
+            f"No outcome indicator with a value is significantly different from {versus} for "
+            f"{', '.join(names.values())}."
+        ]
+    columns = (
+        ["Indicator"]
+        + (["Area"] if len(names) > 1 else [])
+        + ["Value", "Benchmark", "Period", "Compared", "Recent trend", "Data age"]
+    )
+    labels = set(key["benchmark_label"]) if len(key) else {versus}
+    against = versus if labels <= {versus} else "benchmark"
+    table = key[columns].rename(
+        columns={"Benchmark": f"{against} value", "Compared": f"Compared with {against}"}
+    )
+    notes = []
+    if len(key) > KEY_SENTENCES:
+        notes.append(f"The table lists all {len(key)} differences, worse and worsening first.")
+    if len(key) and key["stale"].any():
+        notes.append(f"OLDER DATA: the period ended more than {STALE_YEARS} years ago; read it as history.")
+    # the table gets the room the sentences leave (a note says when rows are left out)
+    note = "The table shows the first {n}; the rest are in the domain sections."
+    paragraphs = sentences + ([" ".join(notes + [note])] if notes or len(key) else [])
+    room_above = body_height(paragraphs, size)
+    first = table_pages(table, size, above_px=room_above)[0] if len(table) else table
+    last = " ".join(notes + ([note.format(n=len(first))] if len(first) < len(table) else []))
+    return Page("text", "Key messages", paragraphs=sentences + ([last] if last else []), table=first)
+
+
+def body_height(paragraphs: list[str], size: Size) -> int:
+    """Height of a text page's paragraphs (plotly sets lines 1.3 em apart; a blank line between)."""
+    lines = sum(len(wrap(p, size.width - 2 * PAD - 40, BODY_PX)) + 1 for p in paragraphs)
+    return int(lines * BODY_PX * BODY_LINE) + 4
+
+
+def _indicator_pages(
+    model: Model,
+    base: dict,
+    rec: dict,
+    geography: str,
+    who: str,
+    figure_for: FigureFor,
+    link_root: str,
+    size: Size,
+) -> list[Page]:
+    """The comparison chart (focus area's region) and, with >= 3 periods, the trend of one indicator."""
+    ind = rec["indicator_id"]
+    meta = model.catalogue.loc[ind]
+    state = _state(model, base | {"indicator": ind, "period": rec["Period"]})
+    fact = key_sentence(pd.Series(rec))
+    pages = []
+    region, region_name = region_of(model, state["areas"][0], geography)
+    compare_state = dict(state, region=region) if region else state
+    prov = describe.provenance(model, compare_state, "compare", _link(link_root, "compare", compare_state))
+    if region:
+        prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
+    alt = (
+        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
+        f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
+    )
+    pages.append(
+        Page(
+            "chart",
+            f"{meta['short_name']}: compared",
+            figure=region_compare(figure_for(compare_state | {"page": "compare"}, "compare")),
+            alt=alt,
+            provenance=prov,
+        )
+    )
+    periods = indicator_periods(model, ind, geography)
+    if len(periods) >= MIN_TREND_PERIODS:
+        prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))
+        alt = (
+            f"Line chart of {meta['short_name']} over {len(periods)} periods ({periods[0]} to {periods[-1]}) "
+            f"for {who}, England and the region. Recent trend: {rec['Recent trend']}. {fact}"
+        )
+        pages.append(
+            Page(
+                "chart",
+                f"{meta['short_name']}: trend",
+                figure=figure_for(state | {"page": "trends"}, "trends"),
+                alt=alt,
+                provenance=prov,
+            )
+        )
     return pages
 
 
-def _chart(
-    model: Model, state: dict, page: str, title: str, alt: str, figure_for: FigureFor, link_root: str
-) -> Page:
-    """A chart page: the app's figure for the view and its provenance (decorated at render time)."""
-    link = f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
-    prov = describe.provenance(model, state, page, link)
-    return Page("chart", title, figure=figure_for(state | {"page": page}, page), alt=alt, provenance=prov)
+def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Every indicator and area: outcomes first (the pack's domain order), then context."""
+    order = {d: i for i, d in enumerate(domain_order(rows))}
+    data = rows.assign(_d=rows["domain"].astype(str).map(order).fillna(99)).sort_values("_d", kind="stable")
+    return pd.DataFrame(
+        {
+            "Indicator": data["short_name"].astype(str),
+            "Domain": data["domain"].astype(str).map(lambda d: s.DOMAINS.get(d, d).split(":")[0]),
+            "Area": data[s.AREA_CODE].map(names),
+            "Period": data[s.PERIOD].astype(str),
+            "Value": [_value(v, str(u)) for v, u in zip(data[s.VALUE], data["unit"], strict=True)],
+            "Benchmark": [
+                _with_label(_value(v, str(u)), label)
+                for v, u, label in zip(
+                    data["england_value"], data["unit"], benchmark_labels(model, data, "england"), strict=True
+                )
+            ],
+            "Compared": data["category"].astype(str),
+        }
+    ).reset_index(drop=True)
 
 
-def _fit(page: Page, size: Size) -> go.Figure:
-    assert page.figure is not None and page.provenance is not None
-    return decorate(page.figure, page.provenance, size)
+def _number(pages: list[Page]) -> list[Page]:
+    total = len(pages)
+    for i, page in enumerate(pages, start=1):
+        page.number = f"Page {i} of {total}"
+        if page.provenance is not None:
+            page.provenance = dataclasses.replace(page.provenance, page_label=page.number)
+    return pages
 
 
-def _table_figure(title: str, frame: pd.DataFrame, size: Size) -> go.Figure:
-    fig = go.Figure(
-        go.Table(
-            header=dict(values=[f"<b>{c}</b>" for c in frame.columns], fill_color="#E8EEF4", align="left"),
-            cells=dict(
-                values=[frame[c].astype(str).tolist() for c in frame.columns], align="left", height=26
-            ),
-            columnwidth=[3, 3, 1.2, 1, 1, 1.5],
-        )
-    )
+# --- tables on pages -----------------------------------------------------------------
+
+COLUMN_SHARE = {
+    "Indicator": 3.2,
+    "Area": 2.2,
+    "Domain": 1.0,
+    "Period": 1.6,
+    "Value": 0.9,
+    "England": 0.9,
+    "Benchmark": 1.1,
+    "Compared": 1.2,
+    "Recent trend": 1.8,
+    "Data age": 1.9,
+}
+
+
+def column_widths(columns: list[str], width_px: float) -> list[float]:
+    shares = [COLUMN_SHARE.get(c.split(" ")[0] if c not in COLUMN_SHARE else c, 1.1) for c in columns]
+    total = sum(shares)
+    return [width_px * sh / total for sh in shares]
+
+
+def wrapped_cells(frame: pd.DataFrame, width_px: float) -> tuple[list[list[str]], list[int]]:
+    """Each column's cells wrapped to its width, and each row's line count."""
+    widths = column_widths(list(frame.columns), width_px)
+    columns, lines = [], [1] * len(frame)
+    for col, w in zip(frame.columns, widths, strict=True):
+        cells = []
+        for i, value in enumerate(frame[col].astype(str)):
+            parts = wrap(value, w - 14, MIN_FONT_PX)
+            lines[i] = max(lines[i], len(parts))
+            cells.append("<br>".join(parts))
+        columns.append(cells)
+    return columns, lines
+
+
+def row_px(lines: int) -> int:
+    return lines * TABLE_LINE_PX + TABLE_PAD_PX
+
+
+def table_room(size: Size, title_lines: int = 1, above_px: int = 0) -> int:
+    """Vertical room for table rows on a page (title, header row, footer taken out)."""
+    header = PAD + int(title_lines * 26 * LINE_PX) + 12
+    footer = int(FOOTER_SIZE * LINE_PX * 2) + PAD
+    return size.height - header - footer - above_px - row_px(2)
+
+
+def table_pages(
+    frame: pd.DataFrame, size: Size, title_lines: int = 1, above_px: int = 0
+) -> list[pd.DataFrame]:
+    """Consecutive slices of ``frame`` that fit a page at full text size."""
+    _cells, lines = wrapped_cells(frame, size.width - 2 * PAD - 40)
+    room = table_room(size, title_lines, above_px)
+    out, start, used = [], 0, 0
+    for i, n in enumerate(lines):
+        if used + row_px(n) > room and i > start:
+            out.append(frame.iloc[start:i])
+            start, used = i, 0
+        used += row_px(n)
+    out.append(frame.iloc[start:])
+    return [p for p in out if len(p)] or [frame.iloc[0:0]]
+
+
+def document_page(page: Page, size: Size) -> go.Figure:
+    """A text page (title, paragraphs, optional table) drawn as a figure for the PDF."""
+    width = size.width - 2 * PAD - 40
+    title_lines = wrap(page.title, width, 26)
+    lines: list[str] = []
+    for para in page.paragraphs:
+        lines += wrap(para, width, BODY_PX) + [""]
+    title_h = len(title_lines) * 26 * LINE_PX + 12
+    body_h = body_height(page.paragraphs, size)
+    footer_lines = [line for line in (page.number, describe.APP_NAME) if line]
+    footer_h = len(footer_lines) * FOOTER_SIZE * LINE_PX + PAD
+    fig = go.Figure()
+    annotations = [
+        _text(f"<b>{'<br>'.join(title_lines)}</b>", 1 - PAD / size.height, 26, "#111111", size),
+        _text("<br>".join(lines), 1 - (PAD + title_h) / size.height, BODY_PX, "#111111", size),
+        _text("  ·  ".join(footer_lines), (footer_h - 4) / size.height, FOOTER_SIZE, "#444444", size),
+    ]
+    if page.table is not None and len(page.table):
+        top = PAD + title_h + body_h + 6
+        fig.add_trace(_table_trace(page.table, width, size, top, footer_h))
     fig.update_layout(
         width=size.width,
         height=size.height,
-        title=dict(text=title, x=0.02),
-        margin=dict(l=30, r=30, t=60, b=30),
-        font=dict(family=EXPORT_FONT, size=12),
+        margin=dict(l=0, r=0, t=0, b=0),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis=dict(visible=False, range=[0, 1]),
+        yaxis=dict(visible=False, range=[0, 1]),
+        font=dict(family=EXPORT_FONT, color="#111111", size=MIN_FONT_PX),
+        annotations=annotations,
+        showlegend=False,
     )
     return fig
 
 
-def _chunks(frame: pd.DataFrame, n: int) -> list[pd.DataFrame]:
-    return [frame.iloc[i : i + n] for i in range(0, max(len(frame), 1), n)]
+def _text(text: str, y: float, font_px: int, colour: str, size: Size) -> dict:
+    return dict(
+        text=text,
+        x=PAD / size.width,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font=dict(size=font_px, color=colour),
+    )
+
+
+def _table_trace(frame: pd.DataFrame, width: float, size: Size, top_px: float, bottom_px: float) -> go.Table:
+    cells, _lines = wrapped_cells(frame, width)
+    header = [
+        f"<b>{'<br>'.join(wrap(c, w - 14, MIN_FONT_PX))}</b>"
+        for c, w in zip(frame.columns, column_widths(list(frame.columns), width), strict=True)
+    ]
+    return go.Table(
+        domain=dict(
+            x=[PAD / size.width, 1 - PAD / size.width], y=[bottom_px / size.height, 1 - top_px / size.height]
+        ),
+        columnwidth=column_widths(list(frame.columns), width),
+        header=dict(
+            values=header, fill_color="#E8EEF4", align="left", font=dict(size=MIN_FONT_PX), height=row_px(1)
+        ),
+        cells=dict(values=cells, align="left", font=dict(size=MIN_FONT_PX), height=row_px(1)),
+    )
+
+
+def table_page(page: Page, size: Size) -> go.Figure:
+    return document_page(page, size)
+
+
+# --- PDF ---------------------------------------------------------------------------
 
 
 def pack_pdf(pages: list[Page], renderer: Renderer, progress: Progress | None = None) -> bytes:
     """Each page rendered as an A4 landscape PDF by kaleido, joined with pypdf."""
     size = SIZES["a4"]
-    figs: list[go.Figure] = []
-    for page in pages:
-        if page.kind == "text":
-            figs.append(text_page(page.title, page.paragraphs, size, footer=describe.APP_NAME))
-        elif page.kind == "chart":
-            figs.append(_fit(page, size))
-        else:
-            parts = _chunks(page.table, PDF_ROWS_PER_PAGE)
-            figs += [
-                _table_figure(f"{page.title} ({i + 1} of {len(parts)})", p, size) for i, p in enumerate(parts)
-            ]
+    figs = [pdf_figure(page, size) for page in pages]
     blobs = _render_in_steps(renderer, [(f, "pdf", size.width, size.height, 1.0) for f in figs], progress)
+    return join_pdfs(blobs, pages[0].title)
+
+
+def pdf_figure(page: Page, size: Size) -> go.Figure:
+    if page.kind == "chart":
+        assert page.figure is not None and page.provenance is not None
+        return decorate(page.figure, page.provenance, size)
+    return document_page(page, size)
+
+
+def join_pdfs(blobs: list[bytes], title: str) -> bytes:
+    """One PDF of single-page PDFs, titled."""
     writer = PdfWriter()
     for blob in blobs:
         writer.append(PdfReader(io.BytesIO(blob)))
-    writer.add_metadata({"/Title": pages[0].title, "/Creator": describe.APP_NAME})
+    writer.add_metadata({"/Title": title, "/Creator": describe.APP_NAME})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -224,63 +654,155 @@ def _render_in_steps(renderer: Renderer, jobs: list, progress: Progress | None, 
     return out
 
 
+# --- PowerPoint ----------------------------------------------------------------------
+
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+PPTX_BODY_PT, PPTX_TABLE_PT, PPTX_NUMBER_PT = 16, 12, 10
+
+
 def _set_alt(picture, text: str) -> None:
     """Alt text: the picture's ``descr`` (what screen readers and PowerPoint's Alt Text show)."""
     picture._element.nvPicPr.cNvPr.set("descr", text)
+
+
+def _textbox(slide, left, top, width, height, paragraphs: list[str], size_pt: int, bold_first: bool = False):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, text in enumerate(paragraphs):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = para.add_run()
+        run.text = text
+        run.font.size = Pt(size_pt)
+        run.font.bold = bold_first and i == 0
+        para.space_after = Pt(size_pt * 0.4)
+    return box
+
+
+def _pptx_table(slide, frame: pd.DataFrame, top, height_limit) -> None:
+    rows, cols = len(frame) + 1, len(frame.columns)
+    width = SLIDE_W - Inches(0.8)
+    shares = column_widths(list(frame.columns), 1.0)
+    shape = slide.shapes.add_table(rows, cols, Inches(0.4), top, width, Emu(int(Inches(0.32) * rows)))
+    for j, share in enumerate(shares):
+        shape.table.columns[j].width = Emu(int(width * share))
+    for j, col in enumerate(frame.columns):
+        shape.table.cell(0, j).text = str(col)
+    for r, values in enumerate(frame.astype(str).itertuples(index=False), start=1):
+        for j, value in enumerate(values):
+            shape.table.cell(r, j).text = value
+    for cell in (c for row in shape.table.rows for c in row.cells):
+        cell.margin_top = cell.margin_bottom = Pt(2)
+        for para in cell.text_frame.paragraphs:
+            for run in para.runs:
+                run.font.size = Pt(PPTX_TABLE_PT)
+
+
+def pptx_table_rows(frame: pd.DataFrame, room_in: float) -> list[pd.DataFrame]:
+    """Slices of a table that fit ``room_in`` inches of a slide at PPTX_TABLE_PT (rows wrap)."""
+    width_px = (13.333 - 0.8) * 96 * (MIN_FONT_PX / (PPTX_TABLE_PT * 96 / 72))
+    _cells, lines = wrapped_cells(frame, width_px)
+    line_in = PPTX_TABLE_PT * 1.25 / 72
+    out, start, used = [], 0, line_in * 2 + 0.12
+    for i, n in enumerate(lines):
+        need = n * line_in + 0.12
+        if used + need > room_in and i > start:
+            out.append(frame.iloc[start:i])
+            start, used = i, line_in * 2 + 0.12
+        used += need
+    out.append(frame.iloc[start:])
+    return [p for p in out if len(p)]
+
+
+def text_height_in(paragraphs: list[str], width_in: float, size_pt: int) -> float:
+    """Height in inches of wrapped paragraphs at ``size_pt`` (1.2 line spacing, space after each)."""
+    lines = sum(len(wrap(p, width_in * 96, size_pt * 96 / 72)) for p in paragraphs)
+    return (lines * size_pt * 1.2 + len(paragraphs) * size_pt * 0.4) / 72 + 0.15
+
+
+def fit_text(paragraphs: list[str], width_in: float, room_in: float) -> tuple[int, float]:
+    """The largest body size (16 pt down to 12 pt) at which the paragraphs fit ``room_in``."""
+    for size_pt in (PPTX_BODY_PT, 14, 13, 12):
+        height = text_height_in(paragraphs, width_in, size_pt)
+        if height <= room_in:
+            return size_pt, height
+    return 12, text_height_in(paragraphs, width_in, 12)
+
+
+def _number_box(slide, text: str) -> None:
+    _textbox(
+        slide,
+        SLIDE_W - Inches(3.2),
+        SLIDE_H - Inches(0.45),
+        Inches(3.0),
+        Inches(0.35),
+        [text],
+        PPTX_NUMBER_PT,
+    )
 
 
 def pack_pptx(pages: list[Page], renderer: Renderer, progress: Progress | None = None) -> bytes:
     """A 16:9 deck: text slides, one full-slide chart picture per chart (with alt text), tables."""
     size = SIZES["slide"]
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    blank = prs.slide_layouts[6]
     charts = [p for p in pages if p.kind == "chart"]
-    jobs = [(_fit(p, size), "png", size.width, size.height, size.png_scale()) for p in charts]
+    jobs = [
+        (decorate(p.figure, p.provenance, size), "png", size.width, size.height, size.png_scale())
+        for p in charts
+    ]
     images = iter(_render_in_steps(renderer, jobs, progress))
-    for index, page in enumerate(pages):
-        if page.kind == "text":
-            layout = prs.slide_layouts[0] if index == 0 else prs.slide_layouts[1]
-            slide = prs.slides.add_slide(layout)
-            slide.shapes.title.text = page.title
-            body = slide.placeholders[1].text_frame
-            body.text = page.paragraphs[0] if page.paragraphs else ""
-            for para in page.paragraphs[1:]:
-                body.add_paragraph().text = para
-            for para in body.paragraphs:
-                for run in para.runs:
-                    run.font.size = Pt(16 if index else 14)
-            if index == 0:
-                slide.placeholders[1].top, slide.placeholders[1].height = Inches(3.6), Inches(3.4)
-                slide.placeholders[1].left, slide.placeholders[1].width = Inches(0.8), Inches(11.7)
-            else:
-                slide.placeholders[1].left, slide.placeholders[1].width = Inches(0.6), Inches(12.1)
-        elif page.kind == "chart":
-            slide = prs.slides.add_slide(prs.slide_layouts[6])
-            pic = slide.shapes.add_picture(io.BytesIO(next(images)), 0, 0, prs.slide_width, prs.slide_height)
+    for page in pages:
+        slide = prs.slides.add_slide(blank)
+        if page.kind == "chart":
+            pic = slide.shapes.add_picture(io.BytesIO(next(images)), 0, 0, SLIDE_W, SLIDE_H)
             pic.name = page.title
             _set_alt(pic, page.alt)
-        else:
-            parts = _chunks(page.table, PPTX_ROWS_PER_SLIDE)
-            for i, part in enumerate(parts):
-                slide = prs.slides.add_slide(prs.slide_layouts[5])
-                slide.shapes.title.text = f"{page.title} ({i + 1} of {len(parts)})"
-                rows, cols = len(part) + 1, len(part.columns)
-                shape = slide.shapes.add_table(
-                    rows, cols, Inches(0.4), Inches(1.4), Inches(12.5), Emu(Inches(0.4) * rows)
-                )
-                for j, col in enumerate(part.columns):
-                    shape.table.cell(0, j).text = str(col)
-                for r, values in enumerate(part.astype(str).itertuples(index=False), start=1):
-                    for j, value in enumerate(values):
-                        shape.table.cell(r, j).text = value
-                for cell in (c for row in shape.table.rows for c in row.cells):
-                    for para in cell.text_frame.paragraphs:
-                        for run in para.runs:
-                            run.font.size = Pt(11)
+            continue
+        _textbox(
+            slide, Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.8), [page.title], 28, bold_first=True
+        )
+        top = Inches(1.2)
+        if page.paragraphs:
+            size_pt, height_in = fit_text(page.paragraphs, 12.3, 5.7 if page.table is None else 3.2)
+            height = Emu(int(Inches(1) * height_in))
+            _textbox(slide, Inches(0.4), top, Inches(12.5), height, page.paragraphs, size_pt)
+            top = Emu(top + height + Inches(0.1))
+        if page.table is not None and len(page.table):
+            _pptx_table(slide, page.table, top, SLIDE_H - top - Inches(0.6))
+        _number_box(slide, page.number)
     prs.core_properties.title = pages[0].title
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def slide_pages(pages: list[Page]) -> list[Page]:
+    """The plan re-cut for slides: tables split to fit a slide, page numbers redone."""
+    out: list[Page] = []
+    appendix = [p.table for p in pages if p.kind == "table" and p.table is not None]
+    for page in pages:
+        if page.kind == "table":
+            if appendix:
+                whole = pd.concat(appendix, ignore_index=True)
+                parts = pptx_table_rows(whole, 7.5 - 1.2 - 0.6)
+                out += [Page("table", "Data appendix", table=part) for part in parts]
+                appendix = []
+        elif page.kind == "text" and page.table is not None and len(page.table):
+            _size, used = fit_text(page.paragraphs, 12.3, 3.2)
+            parts = pptx_table_rows(page.table, 7.5 - 1.2 - 0.6 - used - 0.1)
+            out.append(dataclasses.replace(page, table=parts[0]))
+            for part in parts[1:]:
+                out.append(
+                    dataclasses.replace(page, title=f"{page.title} (continued)", paragraphs=[], table=part)
+                )
+        else:
+            out.append(page)
+    tables = [p for p in out if p.kind == "table"]
+    for i, page in enumerate(tables, start=1):
+        page.title = f"Data appendix ({i} of {len(tables)})"
+    return _number(out)
 
 
 def build_pack(
@@ -300,6 +822,11 @@ def build_pack(
         raise ValueError(f"pack format must be pdf or pptx, not {fmt!r}")
     if not areas:
         raise ValueError("a board pack needs at least one area")
-    pages = plan_pack(model, areas, benchmark=benchmark, ci=ci, figure_for=figure_for, link_root=link_root)
+    size = SIZES["a4"] if fmt == "pdf" else SIZES["slide"]
+    pages = plan_pack(
+        model, areas, benchmark=benchmark, ci=ci, figure_for=figure_for, link_root=link_root, size=size
+    )
     log.info("board pack for %s: %d pages planned", ",".join(areas), len(pages))
-    return (pack_pdf if fmt == "pdf" else pack_pptx)(pages, renderer, progress)
+    if fmt == "pdf":
+        return pack_pdf(pages, renderer, progress)
+    return pack_pptx(slide_pages(pages), renderer, progress)

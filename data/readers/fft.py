@@ -117,18 +117,18 @@ def clean_practices(
         frame = problems.numeric(frame, col, required=False)
     blank_r, blank_p = frame[RESPONSES].isna(), frame[PCT].isna()
     status[frame.index[(blank_r & blank_p).to_numpy()]] = STATUS_SUPPRESSED
-    frame = problems.reject_mask(frame, blank_r & ~blank_p, RESPONSES, "missing value (a % is given)")
-    frame = problems.reject_mask(
-        frame,
-        blank_p.loc[frame.index] & ~blank_r.loc[frame.index],
-        PCT,
-        "missing value (responses are given)",
-    )
+
+    def reject(frame: pd.DataFrame, mask: pd.Series, column: str, reason: str) -> pd.DataFrame:
+        # Report the cell as written in the file, not as coerced.
+        return problems.reject_mask_with_values(frame, mask, column, raw[column], reason)
+
+    frame = reject(frame, blank_r & ~blank_p, RESPONSES, "missing value (a % is given)")
+    frame = reject(frame, blank_p & ~blank_r, PCT, "missing value (responses are given)")
     frame = frame[frame[RESPONSES].notna()]
-    frame = problems.reject_mask(frame, frame[RESPONSES] <= 0, RESPONSES, "denominator is zero or negative")
+    frame = reject(frame, frame[RESPONSES] <= 0, RESPONSES, "denominator is zero or negative")
     whole = (frame[RESPONSES] - frame[RESPONSES].round()).abs() <= INTEGER_TOLERANCE
-    frame = problems.reject_mask(frame, ~whole, RESPONSES, "responses not a whole number")
-    frame = problems.reject_mask(frame, (frame[PCT] < 0) | (frame[PCT] > 100), PCT, "% outside 0-100")
+    frame = reject(frame, ~whole, RESPONSES, "responses not a whole number")
+    frame = reject(frame, (frame[PCT] < 0) | (frame[PCT] > 100), PCT, "% outside 0-100")
     positive = frame[RESPONSES] * frame[PCT] / 100
     exact = (positive - positive.round()).abs() <= INTEGER_TOLERANCE
     for idx in frame.index[~exact.to_numpy()]:

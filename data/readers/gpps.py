@@ -52,22 +52,6 @@ def read_gpps_file(path, problems: Problems) -> tuple[pd.DataFrame, int]:
     return frame.reset_index(drop=True), len(raw)
 
 
-def headline(frames: dict[str, pd.DataFrame], question: str = "Q32") -> str:
-    """ "Nationally, 74% of GP Patient Survey 2026 respondents rate ... as good" or "" when absent."""
-    table, questions = frames.get("gpps_national"), frames.get("gpps_questions")
-    if table is None or questions is None or question not in set(questions["question"]):
-        return ""
-    q = questions.set_index("question").loc[question]
-    rows = table[(table["question"] == question) & (table["response"] == q["positive_responses"])]
-    if rows.empty:
-        return ""
-    return (
-        f"Nationally, {rows['national_pct'].iat[0]:.0f}% of GP Patient Survey 2026 respondents describe "
-        f"their overall experience of their GP practice as {q['positive_responses'].lower()} "
-        f'({question}: "{q["text"]}").'
-    )
-
-
 @reader("gpps_national")
 def read_gpps_national(ctx: ReadContext) -> ReadResult:
     """The national GPPS 2026 table, as published, and the wording of the quoted questions."""

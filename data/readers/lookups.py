@@ -670,3 +670,54 @@ def _icb_names(
         .sort_values("normalised_name")
         .reset_index(drop=True)
     )
+
+
+# --- mid-2019 LSOA populations summed to CCG 2021 (the weights for apportioning split areas) -------
+
+LSOA_LOOKUP_ID = "lookup_lsoa11_ccg21_lad21"
+
+
+@reader("lsoa_population")
+def read_lsoa_population(ctx: ReadContext) -> ReadResult:
+    """CCG 2021 populations (mid-2019) from LSOA populations and the LSOA -> CCG 2021 lookup.
+
+    Frame ``ccg21_population_2019``: area_code, population, n_lsoa. An LSOA without a
+    population or without a CCG is recorded as a problem (and counted in the notes).
+    """
+    result = ReadResult()
+    path = ctx.path()
+    problems = Problems(ctx.dataset, path.name)
+    pop = read_csv_checked(path, problems, ["lsoa11_code", "population_mid2019"])
+    lookup_id = ctx.params.get("lsoa_lookup", LSOA_LOOKUP_ID)
+    lookup_path = ctx.path(lookup_id)
+    lookup_problems = Problems(ctx.dataset, lookup_path.name)
+    lookup = read_csv_checked(lookup_path, lookup_problems, ["LSOA11CD", "CCG21CD"])
+    result.problems = problems.items + lookup_problems.items
+    if pop is None or lookup is None:
+        return result
+    result.rows_read = len(pop)
+    pop = problems.numeric(pop, "population_mid2019")
+    pop = problems.reject_mask(
+        pop, pop["population_mid2019"] < 0, "population_mid2019", "negative population"
+    )
+    joined = lookup.merge(pop, left_on="LSOA11CD", right_on="lsoa11_code", how="outer", indicator=True)
+    no_ccg = joined[joined["_merge"] == "right_only"]
+    no_pop = joined[joined["_merge"] == "left_only"]
+    for code in no_ccg["lsoa11_code"]:
+        problems.add("LSOA has a population but no CCG 2021 in the lookup", column="lsoa11_code", value=code)
+    for code in no_pop["LSOA11CD"]:
+        lookup_problems.add("LSOA has no mid-2019 population", column="LSOA11CD", value=code)
+    both = joined[joined["_merge"] == "both"]
+    frame = (
+        both.groupby("CCG21CD")
+        .agg(population=("population_mid2019", "sum"), n_lsoa=("LSOA11CD", "size"))
+        .reset_index()
+        .rename(columns={"CCG21CD": "area_code"})
+    )
+    result.frames["ccg21_population_2019"] = frame
+    result.problems = problems.items + lookup_problems.items
+    result.notes.append(
+        f"{ctx.dataset}: {len(both):,} LSOAs ({both['population_mid2019'].sum():,.0f} people) summed to "
+        f"{len(frame)} CCG 2021 areas; {len(no_ccg)} without a CCG, {len(no_pop)} without a population"
+    )
+    return result

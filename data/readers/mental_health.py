@@ -244,10 +244,10 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
         result.catalogue.append(
             catalogue_entry(
                 indicator_id,
-                name=f"CQC Community Mental Health Survey 2021 (CMH21): question {q}, scored mean (0-10)",
+                name=f"CQC Community Mental Health Survey 2021 (CMH21): question {q}, scored mean",
                 short_name=f"CMH21 Q{q} score",
                 domain="4",
-                unit="score (0-10)",
+                unit="score 0-10",
                 multiplier=1,
                 polarity=s.POLARITY_HIGH_GOOD,
                 statistic="mean",

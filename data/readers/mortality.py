@@ -114,10 +114,17 @@ def clean_rows(raw: pd.DataFrame, problems: Problems, sets: dict[str, dict[str, 
             frame[col] = np.nan
     both_missing = frame[TREATABLE].isna() & frame[PREVENTABLE].isna()
     frame = frame[~both_missing.to_numpy()]  # 2010 has no preventable rate; other years none for some codes
+
+    def reject(frame: pd.DataFrame, mask: pd.Series, column: str, reason: str) -> pd.DataFrame:
+        # Report the cell as written in the file, not as coerced.
+        return problems.reject_mask_with_values(
+            frame, mask, column, raw.get(column, pd.Series(dtype=object)), reason
+        )
+
     for col in (TREATABLE, PREVENTABLE):
-        frame = problems.reject_mask(frame, frame[col] < 0, col, "rate is negative")
-    frame = problems.reject_mask(frame, frame[DEATHS] < 0, DEATHS, "count is negative")
-    frame = problems.reject_mask(frame, frame[POPULATION] <= 0, POPULATION, "denominator is zero or negative")
+        frame = reject(frame, frame[col] < 0, col, "rate is negative")
+    frame = reject(frame, frame[DEATHS] < 0, DEATHS, "count is negative")
+    frame = reject(frame, frame[POPULATION] <= 0, POPULATION, "denominator is zero or negative")
     frame[YEAR] = frame[YEAR].astype(int)
     frame[s.GEOGRAPHY] = frame[YEAR].map(GEOGRAPHY_OF_YEAR)
     england = frame[CODE] == s.ENGLAND_CODE
@@ -195,7 +202,7 @@ def _catalogue(ctx: ReadContext, kind: str, indicator_id: str, title: str) -> di
     )
     return catalogue_entry(
         indicator_id,
-        name=f"{title}: age-standardised deaths per 100,000 (ONS 2019 definition)",
+        name=f"{title}, age-standardised (ONS 2019 definition)",
         short_name=f"{title} (DSR)",
         domain="1",
         unit="per 100,000",

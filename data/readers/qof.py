@@ -120,8 +120,18 @@ def read_qof_prevalence(ctx: ReadContext) -> ReadResult:
     mapping = map_problems.reject_mask(mapping, dup, "PRACTICE_CODE", "practice listed twice in the mapping")
 
     prev = numeric_columns(prev, problems, ["REGISTER", "PRACTICE_LIST_SIZE"])
+    # A register above its practice's list size is what NHS Digital published (e.g. Y05750's
+    # learning-disability register, 121 on a list of 118): the national totals include it,
+    # so it is kept and flagged, not rejected. Zero or negative lists and negative
+    # registers are real errors and are still rejected.
     prev = reject_bad_denominators(
-        prev, problems, count="REGISTER", denominator="PRACTICE_LIST_SIZE", proportion=True
+        prev, problems, count="REGISTER", denominator="PRACTICE_LIST_SIZE", proportion=False
+    )
+    prev = problems.flag_mask(
+        prev,
+        prev["REGISTER"] > prev["PRACTICE_LIST_SIZE"],
+        "REGISTER",
+        "register above the practice's list size as published; included in totals",
     )
     known = prev["GROUP_CODE"].isin(list(QOF_REGISTERS))
     prev = problems.reject_mask(prev, ~known, "GROUP_CODE", "unknown QOF register code")

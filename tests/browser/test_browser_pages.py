@@ -168,7 +168,7 @@ def test_explorer_page(app_page, model):
     groups = [t for t in fig["data"] if t.get("mode") == "markers" and t["name"] != "Selected"]
     assert sum(len(t["x"]) for t in groups) == len(expected)
     assert sum(int(re.search(r"\((\d+)\)$", t["name"]).group(1)) for t in groups) == len(expected)
-    assert app_page.text("#explorer-note").startswith(f"{len(expected)} CCGs (April 2021)")
+    assert app_page.text("#explorer-note").startswith(f"n = {len(expected)} of 106 CCGs (April 2021)")
     assert app_page.page.locator("#explorer-outliers li").count() == 10
     selected = [t for t in fig["data"] if t["name"] == "Selected"]
     assert selected and selected[0]["text"] == ["NHS Kernow CCG"]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from PHStatsMethods.funnels import calculate_funnel_limits
 from scipy import stats
 
 from data import schema as s
-from data.analysis import funnel_limits, ols_fit, residual_ranking, spearman, spine_scale
+from data.analysis import ols_fit, residual_ranking, spearman, spine_scale
 
 
 @pytest.fixture()
@@ -137,29 +136,3 @@ def test_spine_scale_no_judgement_keeps_low_on_left_and_is_vectorised():
 def test_spine_scale_all_equal_sits_on_centre():
     pos = spine_scale(5, 5, 5, 5, 5, s.POLARITY_HIGH_GOOD, 5).iloc[0]
     assert pos[["worst", "q_worse", "q_better", "best", "value"]].tolist() == [0.5] * 5
-
-
-def test_funnel_limits_match_phstatsmethods_and_nest():
-    rng = np.random.default_rng(3)
-    denominator = pd.Series(rng.integers(2_000, 40_000, 106))
-    count = pd.Series(rng.binomial(denominator, 0.3))
-    out = funnel_limits(count, denominator, statistic="proportion", multiplier=100)
-    ref = calculate_funnel_limits(
-        pd.DataFrame({"n": count, "d": denominator}), "n", "proportion", 100, denom_col="d", metadata=False
-    )
-    assert np.allclose(out["upper998"], ref["upper_3s_limit"])
-    assert out["baseline"].iloc[0] == pytest.approx(count.sum() / denominator.sum() * 100)
-    inner = out[out["denominator"] > 100]
-    assert (inner["lower998"] <= inner["lower95"]).all() and (inner["upper95"] <= inner["upper998"]).all()
-    assert inner["upper95"].is_monotonic_decreasing
-
-
-def test_funnel_limits_rate_x_is_denominator_scale():
-    rng = np.random.default_rng(4)
-    denominator = pd.Series(rng.integers(100_000, 900_000, 50))
-    count = pd.Series(rng.poisson(denominator * 0.002))
-    out = funnel_limits(count, denominator, statistic="rate", multiplier=100_000)
-    assert out["baseline"].iloc[0] == pytest.approx(count.sum() / denominator.sum() * 1e5)
-    assert out["denominator"].max() >= denominator.max() * 0.99
-    mid = out.iloc[-1]
-    assert mid["lower95"] < mid["baseline"] < mid["upper95"]

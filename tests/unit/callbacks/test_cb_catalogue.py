@@ -18,9 +18,10 @@ from callbacks.catalogue import (
     gpps_sentence,
     patient_experience_lines,
 )
+from callbacks.sync import next_state
 from data.catalogue import FRAME_NAME
 from layouts.catalogue import catalogue_list, indicator_detail
-from layouts.state import catalogue_id, page_of
+from layouts.state import catalogue_id, page_of, with_catalogue_indicator
 
 TODAY = date(2026, 11, 30)
 
@@ -88,7 +89,9 @@ def test_one_indicator_has_its_own_page(model):
     words = " ".join(texts(detail))
     assert "Hypertension prevalence" in words
     assert "Coverage" in words and "106 of 106 CCG (April 2021) areas (2022/23)" in words
-    assert "Data from 2022/23" in words  # ended March 2023: more than three years before TODAY
+    assert (
+        "Data from 2022/23 (ended Mar 2023, 3 years ago)" in words
+    )  # ended March 2023: more than three years before TODAY
     assert children == [] and hidden is True
 
 
@@ -185,3 +188,17 @@ def test_real_gpps_table_when_loaded(model):
         pytest.skip("gpps_national is not in this model yet (data engineer's branch)")
     sentence = gpps_sentence(model)
     assert sentence is not None and "Nationally, 77%" in sentence
+
+
+def test_an_indicator_page_selects_its_indicator(model):
+    assert with_catalogue_indicator(model, "/indicators/qof_hyp", "") == "?indicator=qof_hyp"
+    assert (
+        with_catalogue_indicator(model, "/indicators/qof_hyp", "?areas=00L") == "?indicator=qof_hyp&areas=00L"
+    )
+    assert with_catalogue_indicator(model, "/indicators/qof_hyp", "?indicator=qof_dm") == "?indicator=qof_dm"
+    assert (
+        with_catalogue_indicator(model, "/indicators/nope", "?areas=00L") == "?areas=00L"
+    )  # no notice twice
+    assert with_catalogue_indicator(model, "/map", "") == ""
+    state, notices = next_state("/indicators/qof_ast", "", None, {}, {})
+    assert (state["indicator"], state["page"], notices) == ("qof_ast", "indicators", [])

@@ -142,7 +142,7 @@ def test_compare_figure_bars_for_one_region(app_ctx, model, state_for):
     assert sum(len(t.y) for t in bars) == len(expected) == 7
     assert {c[0] for t in bars for c in t.customdata} == expected
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
-    assert ticks["NHS Kernow CCG"] == "<b>▶ NHS Kernow CCG</b>"
+    assert ticks["NHS Kernow CCG"].startswith("<b>▶ NHS Kernow CCG</b> ")  # then its category glyph
     assert sum(t.startswith("<b>") for t in ticks.values()) == 1
     assert "South West only" in fig.layout.title.text
 
@@ -154,28 +154,44 @@ def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
     assert order == sorted(order)
 
 
-def spine_expected(model, code: str) -> set[str]:
+def spine_expected(model, code: str, outcomes: bool | None = None) -> set[str]:
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == code) & (ind[s.SEX] == "Persons")]
-    return set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    have = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    if outcomes is None:
+        return have
+    context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
+    return have - context if outcomes else have & context
 
 
 def test_spine_outputs_for_two_areas(app_ctx, model, state_for):
-    fig, table = views.spine_outputs(state_for(f"?areas={KERNOW},{NCL}"))
-    expected = spine_expected(model, KERNOW)
-    markers = [t for t in fig.data if t.type == "scatter" and t.customdata is not None]
-    assert [t.name for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
-    assert {c[1] for c in markers[0].customdata} == expected
-    assert "NHS Kernow CCG, NHS North Central London CCG" in fig.layout.title.text
-    assert isinstance(table, html.Table)
-    body = table.children[1]
-    assert len(body.children) == len(expected)
+    fig, table, context_fig, context_table, summary, label = views.spine_outputs(
+        state_for(f"?areas={KERNOW},{NCL}")
+    )
+    outcomes = spine_expected(model, KERNOW, outcomes=True)
+    context = spine_expected(model, KERNOW, outcomes=False)
+    assert outcomes and context and outcomes | context == spine_expected(model, KERNOW)
+    for figure, expected in ((fig, outcomes), (context_fig, context)):
+        markers = [t for t in figure.data if t.type == "scatter" and t.customdata is not None]
+        assert [t.name for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
+        assert {c[1] for c in markers[0].customdata} == expected
+    assert fig.layout.title.text.startswith("Area profile: NHS Kernow CCG and 1 other area")
+    assert context_fig.layout.title.text.startswith("Context indicators: NHS Kernow CCG and 1 other area")
+    # outcome domains first: the outcome chart has no context heading, the context chart no domain
+    assert all(not str(k).startswith("§context") for k in fig.layout.yaxis.categoryarray)
+    assert [k for k in context_fig.layout.yaxis.categoryarray if str(k).startswith("§")] == ["§context"]
+    for component, expected in ((table, outcomes), (context_table, context)):
+        assert isinstance(component, html.Table)
+        assert len(component.children[1].children) == len(expected)
     head = [th.children for th in table.children[0].children.children]
     assert "NHS Kernow CCG value" in head and "NHS North Central London CCG value" in head
+    assert f"data for {len(outcomes)} outcome indicators" in summary
+    assert f"{len(context)} context indicators" in summary
+    assert label.startswith(f"Context indicators ({len(context)})")
 
 
 def test_spine_outputs_without_areas_asks_for_one(app_ctx, state_for):
-    fig, hint = views.spine_outputs(state_for(""))
+    fig, hint, *_ = views.spine_outputs(state_for(""))
     assert isinstance(hint, html.P) and "Choose an area" in hint.children
     assert not any(t.type == "scatter" and t.customdata is not None for t in fig.data)
 
@@ -188,7 +204,16 @@ def test_explorer_outputs(app_ctx, model, state_for):
     groups = [t for t in fig.data if t.mode == "markers" and t.name != "Selected"]
     assert sum(len(t.x) for t in groups) == len(expected)
     assert len(groups) == 7  # one per region
-    assert note.startswith(f"{len(expected)} CCGs (April 2021) with both values")
+    texts = [p.children for p in note]
+    assert texts[0] == f"n = {len(expected)} of 106 CCGs (April 2021) have both values."
+    assert texts[1].startswith(
+        "Periods: Hypertension prevalence (y) 2022/23; % of population aged 65+ (x) Mid-2022."
+    )
+    assert "Different periods are paired" in texts[1]
+    assert (
+        texts[2].startswith("R² = ")
+        and "of the variation in Hypertension prevalence between areas" in texts[2]
+    )
     selected = [t for t in fig.data if t.name == "Selected"]
     assert len(selected) == 1 and list(selected[0].text) == ["NHS Kernow CCG"]
     titles = [c.children for c in outliers if isinstance(c, html.H3)]
@@ -223,23 +248,40 @@ def test_trends_figure(app_ctx, model, state_for):
 
 
 def test_trends_figure_without_areas_shows_england(app_ctx, state_for):
-    fig = views.trends_figure(state_for("?indicator=qof_hyp"))
+    fig = views.trends_figure(state_for("?indicator=dementia_ddr_65plus"))
     assert [t.name for t in fig.data] == ["England"]
 
 
-def test_overview_figure_for_a_region(app_ctx, model, state_for):
-    fig = views.overview_figure_for(state_for(f"?region={SOUTH_WEST}"))
-    heat = fig.data[0]
-    assert heat.type == "heatmap"
+def test_trends_figure_for_a_single_period_indicator_is_a_message(app_ctx, state_for):
+    """QOF hypertension has only 2022/23: a sentence, not one dot on a millisecond axis."""
+    fig = views.trends_figure(state_for(f"?indicator=qof_hyp&areas={KERNOW}"))
+    assert len(fig.data) == 0
+    assert "only 2022/23" in fig.layout.annotations[0].text
+
+
+def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
+    fig, context_fig, summary, label = views.overview_outputs(
+        state_for(f"?region={SOUTH_WEST}&areas={KERNOW}")
+    )
     avail = model.frames["availability"]
     avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
-    n_indicators = avail[s.INDICATOR_ID].nunique()
-    assert len(heat.x) == n_indicators
-    assert len(heat.y) == len(heat.z) == len(region_areas(model, SOUTH_WEST)) == 7
-    assert all(len(row) == n_indicators for row in heat.z)
-    legend = [t.name for t in fig.data[1:]]
-    cells = sum(int(n.rsplit("(", 1)[1].rstrip(")")) for n in legend)
-    assert cells == 7 * n_indicators  # every cell is in one legend entry (incl. no data)
+    domain = model.catalogue["domain"]
+    context_ids = set(domain.index[domain == "context"])
+    shown = set(avail[s.INDICATOR_ID])
+    n_context, n_outcome = len(shown & context_ids), len(shown - context_ids)
+    for figure, n_indicators in ((fig, n_outcome), (context_fig, n_context)):
+        heat = figure.data[0]
+        assert heat.type == "heatmap"
+        assert len(heat.x) == n_indicators
+        assert len(heat.y) == len(heat.z) == len(region_areas(model, SOUTH_WEST)) == 7
+        assert all(len(row) == n_indicators for row in heat.z)
+        legend = [t.name for t in figure.data[1:]]
+        cells = sum(int(n.rsplit("(", 1)[1].rstrip(")")) for n in legend)
+        assert cells == 7 * n_indicators  # every cell is in one legend entry (incl. no data)
+    assert summary.startswith(f"{n_outcome} outcome indicators (shown first) and {n_context} context")
+    assert "NHS Kernow CCG has values for" in summary
+    assert label.startswith(f"Context indicators ({n_context})")
+    assert views.overview_figure_for(state_for(f"?region={SOUTH_WEST}")).data[0].x == fig.data[0].x
 
 
 def test_overview_all_regions(app_ctx, state_for):
@@ -271,3 +313,21 @@ def test_table_component_formats_numbers():
     )
     cells = [td.children for td in table.children[1].children[0].children]
     assert cells == ["x", "1,234", "0.1235", ""]
+
+
+def test_explorer_outputs_with_a_line_that_explains_nothing(app_ctx, state_for):
+    """IMD rank against hypertension: R² near 0, so the furthest-from-the-line lists say so."""
+    state = state_for("?x=demo:imd19_mean_rank&y=qof_hyp&indicator=qof_hyp")
+    fig, note, outliers = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    assert "explains almost none of the variation" in note[2].children
+    assert "The line explains almost nothing" in outliers[0].children
+
+
+def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_for):
+    state = state_for("?x=demo:am_unemployment_pct&y=qof_hyp&indicator=qof_hyp")
+    _, note, _ = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    unemployment = model.demographics["am_unemployment_pct"]
+    no_x = int(unemployment.reindex(with_value(model, "qof_hyp", "2022/23")).isna().sum())
+    assert no_x > 0
+    assert note[0].children.startswith(f"n = {106 - no_x} of 106 CCGs (April 2021) have both values: ")
+    assert f"{no_x} have no value for x" in note[0].children

@@ -218,3 +218,57 @@ def test_model_is_read_only(model):
         model.indicators[s.VALUE].to_numpy()[0] = 1.0
     with pytest.raises(TypeError):
         model.frames["new"] = pd.DataFrame()
+
+
+SPLIT_CCG21 = {
+    "E38000215": "North Cumbria",
+    "E38000226": "Fylde and Wyre",
+    "E38000227": "Greater Preston",
+    "E38000228": "Morecambe Bay",
+}
+
+
+@pytest.mark.parametrize("period", ["2013/14", "2014/15"])
+def test_split_areas_harmonised_by_population(model, period):
+    """Issue 10 item 3: the four CCG 2021 areas made from split 2013 CCGs get the people
+    of their pieces. Ratio of the harmonised obesity-admission denominator (the population
+    the published rates imply) to the area's mid-2019 population: by land area these were
+    0.81-1.19; now they sit with the whole-predecessor areas and within 0.9-1.05."""
+    pop = model.frames["ccg21_population_2019"].set_index("area_code")["population"]
+    ind = model.indicators
+    rows = ind[
+        (ind[s.INDICATOR_ID] == "obesity_admissions")
+        & (ind[s.GEOGRAPHY] == "ccg21")
+        & (ind[s.PERIOD] == period)
+        & (ind[s.SEX] == "Persons")
+    ].set_index(s.AREA_CODE)
+    assert len(rows) == 106
+    ratio = rows[s.DENOMINATOR] / pop.reindex(rows.index)
+    split = ratio[list(SPLIT_CCG21)]
+    assert (rows.loc[list(SPLIT_CCG21), s.HARMONISATION] == "apportioned").all()
+    whole = ratio[rows[s.HARMONISATION] == "merged"]
+    assert len(whole) > 90
+    assert split.between(whole.min(), whole.max()).all(), split.to_dict()
+    assert split.between(0.9, 1.05).all(), split.to_dict()
+    assert rows[s.NOTE].str.contains("apportioned by population").sum() >= 4
+
+
+def test_cumbria_split_follows_its_people(model):
+    """2013 Cumbria CCG (01H): Barrow, South Lakeland and a little of Copeland went to
+    Morecambe Bay, 180,641 of Cumbria's 500,012 people (36.1%, mid-2019, by LSOA and
+    district) though only 28% of its land. The fitted estimate must be near that."""
+    lin = model.lineage
+    piece = lin[(lin["from_geography"] == "ccg13") & (lin["from_code"] == "01H")].set_index("to_code")
+    assert piece.loc["E38000228", "area_share"] == pytest.approx(0.276, abs=0.01)
+    assert piece.loc["E38000228", "share"] == pytest.approx(0.361, abs=0.025)
+    assert piece["share"].sum() == pytest.approx(1.0)
+
+
+def test_qof_learning_disability_england_as_published(model):
+    """NHS Digital QOF 2022-23: 347,840 on LD registers of 62,378,057 (Y05750's 121 of 118 kept)."""
+    row = england(model, "qof_ld")
+    assert row[s.COUNT] == 347_840 and row[s.DENOMINATOR] == 62_378_057
+    flagged = model.problems[model.problems["reason"].str.startswith("source anomaly, row kept")]
+    assert len(flagged) == 1 and flagged.iloc[0]["value"] == "121.0"
+    inventory = model.inventory.set_index("dataset").loc["qof_prevalence_2223"]
+    assert inventory["rows_rejected"] == 0 and "source anomaly" in inventory["notes"]

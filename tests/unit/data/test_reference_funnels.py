@@ -231,3 +231,19 @@ def test_vectorised_wilson_funnel_is_phstatsmethods():
             ours = f.wilson_funnel(p, population, 0.37, side, 100)
             theirs = [sigma_adjustment(p, n, 0.37, side, 100) for n in population]
             np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_slice_funnel_on_the_model(model):
+    """A real slice: points indexed by area code, categories present, adjustment reported."""
+    from data import schema as s
+
+    meta = model.catalogue.loc["gp_appt_dna_rate"]
+    rows = model.slice("gp_appt_dna_rate", "ccg21", meta["latest_period"], "Persons")
+    rows = rows[rows[[s.COUNT, s.DENOMINATOR, s.VALUE]].notna().all(axis=1)]
+    result = f.slice_funnel(rows, meta, "multiplicative")
+    assert list(result.points.index) == list(rows[s.AREA_CODE])
+    assert set(result.points["category"]) <= set(f.FUNNEL_CATEGORIES)
+    np.testing.assert_allclose(result.points["y"], rows[s.VALUE], rtol=1e-9)
+    assert result.overdispersion.phi > 1 and result.adjusted is not None
+    with pytest.raises(ValueError, match="no funnel plot for statistic 'mean'"):
+        f.slice_funnel(rows, {"statistic": "mean"})

@@ -9,7 +9,7 @@ from figure_fixtures import make_frame, make_meta
 
 from data import schema as s
 from figures import palette as pal
-from figures.compare import ranked_bars
+from figures.compare import ranked_bars, reference_labels
 
 
 def _bars(fig):
@@ -23,7 +23,7 @@ def test_ci_whiskers_equal_ci_columns_and_colours(frame, meta):
         assert np.allclose(bar.error_x.array, rows[s.UPPER998] - rows[s.VALUE])
         assert np.allclose(bar.error_x.arrayminus, rows[s.VALUE] - rows[s.LOWER998])
         assert np.allclose(bar.x, rows[s.VALUE])
-        category = bar.name.rsplit(" (", 1)[0]
+        category = bar.name.rsplit(" (", 1)[0].split(" ", 1)[1]  # after the glyph
         assert set(rows[s.CMP_ENGLAND_998]) == {category}
         assert bar.marker.color == pal.CATEGORY_COLOURS["fingertips"][category]
         assert bar.name.endswith(f"({len(rows)})")
@@ -86,3 +86,40 @@ def test_duplicate_names_kept_apart(meta):
     labels = [y for b in _bars(fig) for y in b.y]
     assert len(labels) == len(set(labels)) == frame[s.VALUE].notna().sum()
     assert isinstance(pd.Series(labels).str.contains(r"\(E38").sum(), np.integer)
+
+
+@pytest.mark.parametrize(
+    ("england", "region", "expected"),
+    [
+        # region below England: its label goes left of its line, England's right of England's
+        (61.0, 60.9, [("London 60.9%", "right", 60.9), ("England 61.0%", "left", 61.0)]),
+        (61.0, 61.4, [("England 61.0%", "right", 61.0), ("London 61.4%", "left", 61.4)]),
+        # the same printed value: one label
+        (61.0, 61.04, [("England and London 61.0%", "center", 61.0)]),
+        (61.0, None, [("England 61.0%", "center", 61.0)]),
+    ],
+)
+def test_reference_labels_never_overlap(england, region, expected):
+    labels = reference_labels(england, region, "%", "London")
+    assert [(label["text"], label["xanchor"], label["x"]) for label in labels] == expected
+
+
+def test_reference_labels_in_the_figure_point_away_from_each_other(frame, meta):
+    regions = frame.attrs["region_values"]
+    close = regions["E40000003"] + 0.3  # England just above the region: the old labels collided
+    fig = ranked_bars(frame, meta, england_value=close, region_values=regions, region="E40000003")
+    labels = {a.text.split(" ")[0]: a for a in fig.layout.annotations}
+    assert labels["England"].xanchor == "left" and labels["England"].x == close
+    region_label = [a for a in fig.layout.annotations if not a.text.startswith("England")][0]
+    assert region_label.xanchor == "right" and region_label.x == regions["E40000003"]
+
+
+def test_category_glyph_follows_each_name(frame, meta):
+    fig = ranked_bars(frame, meta, selected=[frame[s.AREA_CODE].iloc[0]])
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    for bar in _bars(fig):
+        category = bar.name.split(" (")[0].split(" ", 1)[1]
+        glyph = pal.CATEGORY_GLYPHS[category]
+        assert bar.name.startswith(glyph)
+        assert all(ticks[label].endswith(f" {glyph}") for label in bar.y)
+    assert sum(text.startswith("<b>▶") for text in ticks.values()) == 1

@@ -8,8 +8,15 @@ from figure_inputs import make_meta, scatter_df
 from scipy import stats
 
 from data import schema as s
+from data.analysis import OLSFit
 from figures import common
-from figures.scatter import explorer_scatter
+from figures.scatter import (
+    coverage_in_words,
+    explorer_scatter,
+    fit_in_words,
+    periods_in_words,
+    share_in_words,
+)
 
 X_META = make_meta(short_name="Outcome X")
 Y_META = make_meta(short_name="Outcome Y", unit="per 100,000")
@@ -95,3 +102,40 @@ def test_ci_whiskers_and_selection():
         selected=[],
     )
     assert all(t.error_x.visible is False for t in _points(off))
+
+
+def test_fit_in_words_says_what_r2_means():
+    fit = OLSFit(intercept=0.0, slope=1.0, r2=0.25, n=65, weighted=False)
+    first, second = fit_in_words(fit, 0.41, "Deprivation", "Emergency admissions")
+    assert first == (
+        "R² = 0.25: in a straight-line fit, Deprivation accounts for a quarter of the variation in "
+        "Emergency admissions between areas."
+    )
+    assert second.startswith("Spearman ρ = 0.41: a moderate positive association")
+    weak = OLSFit(intercept=0.0, slope=0.1, r2=0.02, n=65, weighted=True)
+    assert "explains almost none of the variation" in fit_in_words(weak, -0.05, "X", "Y")[0]
+    assert fit_in_words(weak, -0.05, "X", "Y")[1] == "Spearman ρ = -0.05: no consistent ranking relationship."
+    assert share_in_words(0.37) == "about 37%" and share_in_words(0.51) == "half"
+
+
+def test_periods_and_coverage_in_words():
+    y = {"short_name": "Hypertension", "period": "2022/23"}
+    x = {"short_name": "Aged 65+", "name": "% aged 65+", "note": "Mid-2022.", "period": ""}
+    text = periods_in_words(x, y)
+    assert text.startswith("Periods: Hypertension (y) 2022/23; Aged 65+ (x) Mid-2022.")
+    assert "Different periods are paired" in text
+    assert periods_in_words(y, y) == "Both from 2022/23."
+    assert coverage_in_words(65, 106, 3, 41, "CCGs") == (
+        "n = 65 of 106 CCGs have both values: 41 have no value for y, 3 have no value for x "
+        "(not published for them, or suppressed)."
+    )
+
+
+def test_axis_titles_wrap_with_their_period():
+    meta = {"name": "A long indicator name that goes on and on well past the width of any plot", "unit": "%"}
+    fig = explorer_scatter(
+        scatter_df(), x_meta=meta | {"period": "2021"}, y_meta=meta | {"period": "2019/20"}
+    )
+    y_lines = fig.layout.yaxis.title.text.split("<br>")
+    assert len(y_lines) >= 2 and all(len(line) <= 48 for line in y_lines)
+    assert fig.layout.yaxis.title.text.endswith("2019/20") and fig.layout.xaxis.title.text.endswith("2021")

@@ -9,7 +9,7 @@ import pytest
 from data import schema as s
 from data.analysis import spine_scale
 from figures import palette as pal
-from figures.spine import spine_chart, spine_table
+from figures.spine import spine_chart, spine_table, split_outcomes
 
 
 @pytest.fixture()
@@ -43,7 +43,7 @@ def test_bands_and_markers_follow_spine_scale(rows):
     bars = [t for t in fig.data if t.type == "bar"]
     assert len(bars) == 3
     # rows are ordered by domain: Beta, Gamma (domain 1) then Alpha (domain 2)
-    assert [y.strip() for y in bars[0].y] == ["Beta", "Gamma", "Alpha"]
+    assert list(bars[0].y) == ["b", "c", "a"]  # the y keys are indicator ids
     # Beta is lower-is-better: worst band starts at max (13) -> 0.25 and ends at q75 (12) -> 1/3
     assert bars[0].base[0] == pytest.approx(0.25) and bars[0].x[0] == pytest.approx(1 / 3 - 0.25)
     assert bars[1].base[0] == pytest.approx(1 / 3) and bars[1].x[0] == pytest.approx(1 / 3)
@@ -64,18 +64,90 @@ def test_bands_and_markers_follow_spine_scale(rows):
     assert [c[0] for c in two.customdata] == ["X2"] * 3
 
 
-def test_domain_headings_and_no_data_text(rows):
+def test_domain_headings_header_row_and_status_column(rows):
     fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
-    order = list(fig.layout.yaxis.categoryarray)
-    assert order[0] == f"<b>{s.DOMAINS['1']}</b>" and order[3] == f"<b>{s.DOMAINS['2']}</b>"
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
-    gamma = [v for v in ticks if v.strip() == "Gamma"][0]
-    assert "(no data: One)" in ticks[gamma]
-    assert all("no data" not in ticks[v] for v in ticks if v != gamma)
+    order = list(fig.layout.yaxis.categoryarray)
+    assert order == [" ", "§1", "b", "c", "§2", "a"]
+    assert ticks["§1"] == "<b>Domain 1: Preventing people from dying<br>prematurely</b>"
+    assert (ticks["b"], ticks["c"], ticks["a"]) == ("Beta", "Gamma", "Alpha")
     assert fig.layout.shapes[0].x0 == 0.5  # England centre line
+    # Worst / England / Best sit in the header row, inside the plot (never in the legend's margin)
+    header = {a.text: a for a in fig.layout.annotations if a.y == " "}
+    assert {"◀ Worst", "<b>England</b>", "Best ▶", "Compared with England"} <= set(header)
+    assert header["◀ Worst"].xanchor == "left" and header["Best ▶"].xanchor == "right"
+    # the right-hand column: each area's symbol glyph then its category glyph; a dash for no data
+    status = [t for t in fig.data if t.type == "scatter" and t.mode == "text"][0]
+    by_row = dict(zip(status.y, status.text, strict=True))
+    assert by_row["b"] == "○▼\u2002◇▲"
+    assert by_row["c"] == "○–\u2002◇△"
+    assert by_row["a"] == "○▲\u2002◇▼"
+    assert "– no data" in fig.layout.title.text
     single = spine_chart(rows, areas=["X1"], area_names={"X1": "One"})
-    single_ticks = dict(zip(single.layout.yaxis.tickvals, single.layout.yaxis.ticktext, strict=True))
-    assert "(no data)" in single_ticks[gamma]
+    status = [t for t in single.data if t.type == "scatter" and t.mode == "text"][0]
+    assert dict(zip(status.y, status.text, strict=True)) == {"b": "Worse", "c": "no data", "a": "Better"}
+
+
+LONG_NAME = (
+    "An indicator with a very long name that cannot fit on one line, nor on two lines of forty characters"
+)
+
+
+def test_long_labels_wrap_and_rows_grow(rows):
+    long = rows.assign(
+        short_name=rows["short_name"].where(
+            rows["indicator_id"] != "a",
+            LONG_NAME,
+        )
+    )
+    fig = spine_chart(long, areas=["X1"], area_names={"X1": "One"})
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    lines = ticks["a"].split("<br>")
+    assert len(lines) == 2 and all(len(line) <= 40 for line in lines)
+    assert lines[1].endswith("…")  # cut after two lines; the hover has the whole name
+    marker = [t for t in fig.data if t.name == "One" and t.hovertext][0]
+    assert any(LONG_NAME in text for text in marker.hovertext)
+    assert fig.layout.yaxis.type == "category"
+
+
+def test_title_legend_margin_and_hover():
+    names = {f"E{i}": f"NHS A Rather Long Area Name Number {i} CCG" for i in range(6)}
+    rows = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "short_name": "Alpha",
+            "domain": "1",
+            "polarity": s.POLARITY_HIGH_GOOD,
+            "unit": "%",
+            "period": "2021",
+            "england_value": 10.0,
+            "min": 4.0,
+            "q25": 8.0,
+            "q75": 12.0,
+            "max": 13.0,
+            "area_code": list(names),
+            "value": [5.0, 6.0, 7.0, 8.0, 9.0, 11.0],
+            "category": s.WORSE,
+            s.LOWER95: 4.0,
+            s.UPPER95: 6.5,
+        }
+    )
+    fig = spine_chart(rows, areas=list(names), area_names=names, benchmark="region")
+    assert fig.layout.title.text.startswith(
+        "Area profile: NHS A Rather Long Area Name Number 0 CCG and 5 other areas"
+    )
+    # seven legend entries of ~40 characters need several rows: the top margin holds them all
+    assert fig.layout.margin.t >= 62 + 14 + 3 * 24
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.xref == "container"
+    first = [t for t in fig.data if t.name == names["E0"] and t.hovertext][0]
+    hover = first.hovertext[0]
+    assert "5.00% (95% CI 4.00–6.50)" in hover and "Compared with region: Worse" in hover
+
+
+def test_split_outcomes_puts_context_apart(rows):
+    mixed = rows.assign(domain=rows["indicator_id"].map({"a": "context", "b": "1", "c": "4"}))
+    outcomes, context = split_outcomes(mixed)
+    assert set(outcomes["indicator_id"]) == {"b", "c"} and set(context["indicator_id"]) == {"a"}
 
 
 def test_spine_table(rows):

@@ -44,3 +44,33 @@ def test_trend_arrow():
     assert trend_arrow("Decreasing and getting worse") == "↓"
     assert trend_arrow("No significant change") == "→"
     assert trend_arrow("Cannot be calculated") == "" and trend_arrow(None) == ""
+
+
+def test_one_period_gives_a_message_not_a_chart():
+    one = trend_series(["E38000001"], n_periods=1)
+    england = one.assign(area_code="E92000001", area_name="England")
+    fig = trend_chart(
+        one, make_meta(), areas=["E38000001"], area_names={"E38000001": "Area A"}, england=england
+    )
+    assert len(fig.data) == 0
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    message = fig.layout.annotations[0].text
+    assert f"only {one['period'].iloc[0]}" in message and "at least 2 periods" in message
+
+
+def test_a_trend_that_cannot_be_calculated_says_why():
+    series = trend_series(["E38000001", "E38000002"], n_periods=3)
+    fig = trend_chart(
+        series,
+        make_meta(),
+        areas=["E38000001", "E38000002"],
+        area_names={"E38000001": "Area A", "E38000002": "Area B"},
+        trend_labels={"E38000001": "Cannot be calculated", "E38000002": "Increasing and getting better"},
+        trend_reasons={"E38000001": "3 valid points (5 needed)"},
+    )
+    names = [t.name for t in fig.data if t.showlegend is not False and t.mode == "lines+markers"]
+    assert names == [
+        "Area A – recent trend cannot be calculated: it needs 5 periods with counts or confidence limits; "
+        "this series has 3",
+        "Area B ↑ Increasing and getting better",
+    ]

@@ -7,11 +7,19 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.lineage import dominant_region, lineage_summary, overlay_shares
+from geo.lineage import apportion_by_population, dominant_region, lineage_summary, overlay_shares
 
 
 def test_shares_sum_to_one_for_every_code_of_every_vintage(lineage, layers):
-    assert list(lineage.columns) == ["from_geography", "from_code", "to_code", "share", "method"]
+    assert list(lineage.columns) == [
+        "from_geography",
+        "from_code",
+        "to_code",
+        "share",
+        "method",
+        "area_share",
+        "area_km2",
+    ]
     for geography in ["ccg13", "ccg16", "ccg17", "ccg18", "ccg19", "ccg20"]:
         part = lineage[lineage["from_geography"] == geography]
         assert set(part["from_code"]) == set(layers[geography]["area_code"]), geography
@@ -101,6 +109,51 @@ def test_synthetic_several_slivers_around_one_successor_is_a_whole_merge():
         ],
     )  # 94% in MAIN, three slivers of 1.5% or less
     shares = overlay_shares(old, new)
-    assert shares.to_dict("records") == [
+    assert shares[["from_code", "to_code", "share", "method"]].to_dict("records") == [
         {"from_code": "BURY", "to_code": "MAIN", "share": 1.0, "method": "merged"}
     ]
+
+
+def _links(rows):
+    return pd.DataFrame(
+        rows, columns=["from_geography", "from_code", "to_code", "share", "method", "area_share", "area_km2"]
+    )
+
+
+def test_synthetic_split_is_apportioned_by_population_not_land():
+    """A predecessor split between a big rural successor and a small town: people, not acres."""
+    lineage = _links(
+        [
+            # OLD covers all of TOWN (10 km2) and 90 of RURAL's 100 km2; WHOLE is the rest of RURAL
+            ("v", "OLD", "RURAL", 0.9, "apportioned", 0.9, 90.0),
+            ("v", "OLD", "TOWN", 0.1, "apportioned", 0.1, 10.0),
+            ("v", "WHOLE", "RURAL", 1.0, "merged", 1.0, 10.0),
+        ]
+    )
+    successors = pd.Series({"RURAL": 20_000.0, "TOWN": 80_000.0})
+    by_density, _ = apportion_by_population(lineage, successors)
+    shares = by_density.set_index(["from_code", "to_code"])["share"]
+    assert shares[("OLD", "TOWN")] == pytest.approx(80_000 / (80_000 + 18_000))
+    assert shares[("WHOLE", "RURAL")] == 1.0  # whole merges are untouched
+    assert (by_density["weight"] == "population (successor density)").all()
+    # Knowing the predecessors' own populations moves the rural piece to what is left over:
+    # RURAL (20,000) minus WHOLE (15,000 scaled to the successors' total) is OLD's rural piece.
+    known = pd.Series({"OLD": 85_000.0, "WHOLE": 15_000.0}, name="test populations")
+    fitted, notes = apportion_by_population(lineage, successors, {"v": known})
+    pieces = fitted.set_index(["from_code", "to_code"])
+    assert pieces.loc[("OLD", "RURAL"), "population"] == pytest.approx(5_000, rel=1e-3)
+    assert pieces.loc[("OLD", "TOWN"), "share"] == pytest.approx(80 / 85, rel=1e-3)
+    assert fitted.groupby("from_code")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    assert fitted["weight"].str.contains("test populations").all() and notes
+
+
+def test_lsoa_populations_sum_to_ccg21(data_dir):
+    from data.manifest import load_manifest
+    from data.readers import ReadContext
+    from data.readers.lookups import read_lsoa_population
+
+    manifest = load_manifest()
+    result = read_lsoa_population(ReadContext(manifest["lsoa11_population_mid2019"], data_dir, manifest))
+    pop = result.frames["ccg21_population_2019"].set_index("area_code")["population"]
+    assert pop.sum() == 56_286_961 and len(pop) == 106 and not result.problems  # ONS England mid-2019
+    assert pop["E38000228"] == 332_696  # Morecambe Bay: Lancaster, Barrow, South Lakeland and edges

@@ -130,3 +130,17 @@ def test_each_page_holds_its_view(model):
     assert ids.EXPLORER_GRAPH in sections[ids.page_container("explorer")]
     assert ids.TRENDS_GRAPH in sections[ids.page_container("trends")]
     assert ids.OVERVIEW_GRAPH in sections[ids.page_container("overview")]
+
+
+def test_no_graph_offers_the_cloud_or_its_own_image_download(layout):
+    """Information governance: no modebar may upload to Plotly; downloads go through the exports."""
+    from dash import dcc
+
+    graphs = [c for c in walk(layout) if isinstance(c, dcc.Graph)]
+    assert len(graphs) >= 7
+    for graph in graphs:
+        config = graph.config
+        assert config.get("showSendToCloud") is False and config.get("showEditInChartStudio") is False
+        assert config.get("showLink") is False and config.get("plotlyServerURL") == ""
+        removed = set(config.get("modeBarButtonsToRemove", []))
+        assert {"toImage", "sendDataToCloud", "editInChartStudio"} <= removed, graph.id

@@ -13,7 +13,7 @@ from data.manifest import load_manifest
 from data.readers import ReadContext
 from data.readers.qof import age_group, max_points_from_header, read_qof_points, read_qof_prevalence
 from data.settings import get_settings
-from data.validation import SourceError
+from data.validation import KEPT, SourceError, is_kept
 
 DATA = get_settings().data_dir
 MANIFEST = load_manifest()
@@ -66,11 +66,21 @@ def test_prevalence_area_counts_and_limits(prevalence):
 
 
 @needs_data
-def test_prevalence_problems_are_the_one_impossible_row(prevalence):
-    # Practice Y05750 has an LD register (121) above its list size (118): rejected, recorded.
+def test_prevalence_problems_are_the_one_anomaly_kept(prevalence):
+    # Practice Y05750 has an LD register (121) above its list size (118): as NHS Digital
+    # published it. Flagged as a source anomaly, kept, and counted in every total.
     assert len(prevalence.problems) == 1
     problem = prevalence.problems[0]
-    assert problem.reason == "count above denominator for a proportion" and problem.value == "121.0"
+    assert is_kept(problem.reason) and "list size" in problem.reason and problem.value == "121.0"
+
+
+@needs_data
+def test_learning_disability_england_equals_published(prevalence):
+    """NHS Digital, QOF 2022-23: LD register 347,840 of 62,378,057 registered patients (0.56%)."""
+    v = prevalence.values
+    row = v[(v[s.INDICATOR_ID] == "qof_ld") & (v[s.GEOGRAPHY] == "england")].iloc[0]
+    assert row[s.COUNT] == 347_840 and row[s.DENOMINATOR] == 62_378_057
+    assert round(row[s.VALUE], 2) == 0.56
 
 
 @needs_data
@@ -82,15 +92,12 @@ def test_prevalence_agrees_with_derived_file(prevalence):
     derived[s.AREA_CODE] = derived["area_ons_code"].fillna(s.ENGLAND_CODE)
     joined = derived.merge(prevalence.values, on=[s.INDICATOR_ID, s.GEOGRAPHY, s.AREA_CODE], validate="1:1")
     assert len(joined) == len(derived) == 3276
-    # The derived file kept the impossible Y05750 LD row; exactly the 4 areas containing it differ.
-    affected = (joined["register"] - joined[s.COUNT]).round(6) != 0
-    assert sorted(joined.loc[affected, s.GEOGRAPHY]) == ["england", "icb22", "nhser22", "sicbl22"]
-    assert (joined.loc[affected, s.INDICATOR_ID] == "qof_ld").all()
-    assert (joined.loc[affected, "register"] - joined.loc[affected, s.COUNT] == 121).all()
-    same = joined[~affected]
-    np.testing.assert_allclose(same[s.VALUE], same["prevalence_pct"], rtol=1e-12)
-    np.testing.assert_allclose(same[s.LOWER95], same["lower_ci95"], rtol=1e-8)
-    np.testing.assert_allclose(same[s.UPPER95], same["upper_ci95"], rtol=1e-8)
+    # The derived file and the reader now agree on every area, Y05750's LD row included.
+    np.testing.assert_array_equal(joined["register"], joined[s.COUNT])
+    np.testing.assert_array_equal(joined["list_size"], joined[s.DENOMINATOR])
+    np.testing.assert_allclose(joined[s.VALUE], joined["prevalence_pct"], rtol=1e-12)
+    np.testing.assert_allclose(joined[s.LOWER95], joined["lower_ci95"], rtol=1e-8)
+    np.testing.assert_allclose(joined[s.UPPER95], joined["upper_ci95"], rtol=1e-8)
 
 
 @needs_data
@@ -174,13 +181,13 @@ def test_prevalence_bad_rows_become_problems(tmp_path):
     assert reasons == [
         (3, "not a number"),
         (4, "denominator is zero or negative"),
-        (5, "count above denominator for a proportion"),
+        (5, f"{KEPT}: register above the practice's list size as published; included in totals"),
         (6, "practice not in the geography mapping"),
         (8, "unknown QOF register code"),
     ]
     v = result.values.set_index([s.INDICATOR_ID, s.GEOGRAPHY])
     assert v.loc[("qof_hyp", "england"), s.VALUE] == pytest.approx(10.0)
-    assert v.loc[("qof_dm", "sicbl22"), s.COUNT] == 4
+    assert v.loc[("qof_dm", "sicbl22"), s.COUNT] == 54  # P1's register above its list is kept
     assert result.rows_read == 7
 
 

@@ -13,9 +13,27 @@ from callbacks.exports import EXPORT_PAGES, BadExport, links_for, query_params, 
 from data import schema as s
 from reports import describe, tables
 from reports.decorate import EXPORT_FONT, OGL, OS_DATA, SIZES, Provenance, decorate, wrap
-from reports.pack import summary_sentence
+from reports.pack import key_sentence
+from reports.parts import domain_order, fit_rows, slots_for
 from reports.render import RenderError, chromium_path
 
+PARSE_STATE = {
+    "page": "map",
+    "indicator": "qof_hyp",
+    "period": "2022/23",
+    "geography": "ccg21",
+    "sex": "Persons",
+    "areas": ["E38000014"],
+    "region": "",
+    "benchmark": "england",
+    "ci": "95",
+    "colour": "category",
+    "palette": "fingertips",
+    "layout": "boundaries",
+    "sort": "value",
+    "x": "demo:imd19_mean_rank",
+    "y": "qof_hyp",
+}
 PROV = Provenance(
     "A title", "Sub · 2022/23 · CCG", "NHS England", "Compared with England", "http://h/map?x=1", True
 )
@@ -75,7 +93,8 @@ def test_decorate_adds_header_footer_fonts_and_size():
     out = decorate(fig, PROV, SIZES["a4"])
     lay = out.layout
     assert (lay.width, lay.height) == (1123, 794)
-    assert lay.title.text == "A title" and "2022/23" in lay.title.subtitle.text
+    header = [a.text for a in lay.annotations if a.name == "export-header"]
+    assert header[0] == "<b>A title</b>" and "2022/23" in header[1]
     footer = lay.annotations[-1].text.replace("<br>", " ")
     for part in (
         "NHS England",
@@ -85,7 +104,8 @@ def test_decorate_adds_header_footer_fonts_and_size():
         "http://h/map?x=1",
     ):
         assert part in footer
-    assert lay.font.family == EXPORT_FONT
+    assert lay.font.family == EXPORT_FONT and lay.font.size >= 14
+    assert all(a.font.size >= 14 for a in lay.annotations)
     assert lay.yaxis.automargin is False and lay.margin.l >= 10
     assert fig.layout.title.text == "old"  # the app's figure is not changed
 
@@ -123,18 +143,63 @@ def test_csv_and_xlsx_writers_round_trip():
     assert [c.value for c in book["Metadata"][2]] == ["Definition", "What it is"]
 
 
-def test_summary_sentence_counts():
-    rows = pd.DataFrame(
+def test_key_sentence_says_direction_trend_and_age():
+    row = pd.Series(
         {
-            s.VALUE: [1.0, 2.0, 3.0, None, 5.0],
-            "category": [s.WORSE, s.WORSE, s.BETTER, s.WORSE, s.SIMILAR],
-            "short_name": ["A", "B", "C", "D", "E"],
+            "Indicator": "Hypertension prevalence",
+            "Area": "NHS X CCG",
+            "Compared": s.WORSE,
+            "benchmark_label": "England",
+            "Value": "16.9%",
+            "Benchmark": "14.4%",
+            "Period": "2018/19",
+            "Recent trend": "Increasing and getting worse",
+            "Data age": "ended Mar 2019, 7 years ago (OLDER DATA)",
+            "stale": True,
         }
     )
-    text = summary_sentence(rows, "NHS X CCG", "England")
+    text = key_sentence(row)
     assert text.startswith(
-        "NHS X CCG: of 4 indicators, 2 are significantly worse than England: A; B. 1 better: C."
+        "Hypertension prevalence: NHS X CCG is significantly worse than England (16.9% against 14.4%, "
+        "2018/19) and getting worse."
     )
+    assert "These data are old (ended Mar 2019, 7 years ago)" in text
+    better = key_sentence(row.copy().replace({s.WORSE: s.BETTER}).where(row.index != "stale", False))
+    assert "significantly better than England" in better and "old" not in better
+
+
+def test_fit_rows_pages_labels_at_full_size():
+    # 40 one-line labels in room for 18 rows of 18 px: three windows, none over the room
+    windows = fit_rows([1] * 40, 18 * 18)
+    assert [(a, b) for a, b, _ in windows] == [(0, 18), (18, 36), (36, 40)]
+    assert slots_for(windows) == [18, 18, 18]  # the short last page keeps the pitch
+    # two-line labels need more pitch: fewer rows per window
+    tall = fit_rows([2] * 10, 18 * 18)
+    assert all(b - a <= 9 for a, b, _ in tall)
+    assert slots_for(fit_rows([1], 18 * 18), least=10) == [10]
+
+
+def test_domain_order_puts_domain_4_first_when_it_has_data():
+    rows = pd.DataFrame({"domain": ["context", "2", "1", "4", "5"], s.VALUE: [1.0, 1.0, 1.0, 1.0, None]})
+    assert domain_order(rows) == ["4", "1", "2", "5", "context"]
+    rows.loc[rows["domain"] == "4", s.VALUE] = None
+    assert domain_order(rows) == ["1", "2", "4", "5", "context"]
+
+
+def test_public_url_setting(monkeypatch):
+    from callbacks.exports import link_root, view_link
+    from data.settings import SettingsError, get_settings
+
+    monkeypatch.delenv("OUTCOMES_PUBLIC_URL", raising=False)
+    assert link_root() == "" and view_link(link_root(), "map", dict(PARSE_STATE)).startswith("/map?")
+    monkeypatch.setenv("OUTCOMES_PUBLIC_URL", "https://outcomes.example.nhs.uk/app/")
+    assert get_settings().public_url == "https://outcomes.example.nhs.uk/app"
+    assert view_link(link_root(), "map", dict(PARSE_STATE)).startswith(
+        "https://outcomes.example.nhs.uk/app/map?"
+    )
+    monkeypatch.setenv("OUTCOMES_PUBLIC_URL", "outcomes.example.nhs.uk")
+    with pytest.raises(SettingsError, match="OUTCOMES_PUBLIC_URL"):
+        get_settings()
 
 
 def test_data_tables_use_fingertips_columns(model):
