@@ -204,6 +204,28 @@ def map_summary(state: dict) -> list:
     return [html.Span(text)] + [html.Span(" " + n) for n in notes]
 
 
+def missing_layer_note(geography: str) -> str:
+    """Why the map cannot be drawn, naming the boundary file the build did not find."""
+    inventory = load_model().inventory
+    rows = inventory[(inventory["kind"] == "boundary") & (inventory["geography"] == geography)]
+    missing = rows.loc[rows["file_status"] != "ok", "path"].tolist()
+    name = s.GEOGRAPHIES.get(geography, geography)
+    what = f"its boundary file ({', '.join(missing)}) was not found" if missing else "it has no boundaries"
+    return f"No map for {name}: {what} when the data were built. The other views still work."
+
+
+def empty_map(note: str) -> dict:
+    return {
+        "data": [],
+        "layout": {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [{"text": note, "showarrow": False, "font": {"size": 15}}],
+            "height": 300,
+        },
+    }
+
+
 @callback(
     Output(ids.MAP_GRAPH, "figure"),
     Output(ids.MAP_LAYER, "data"),
@@ -215,6 +237,9 @@ def update_map(state, shown_layer):
     if not state or state.get("page") != "map":
         raise PreventUpdate
     layer = map_layer(state["geography"], state["layout"])
+    if layer not in load_model().geojson:  # a boundary file missing from this build
+        note = missing_layer_note(state["geography"])
+        return empty_map(note), None, html.Span(note)
     summary = map_summary(state)
     if shown_layer == layer:
         return map_patch(state), no_update, summary

@@ -39,6 +39,7 @@ SHOW_CI = "ctl-show-ci"
 
 # Page containers
 PAGE = "page"
+CONTROLS = "controls"  # the skip link's target
 
 
 def page_container(page: str) -> str:
