@@ -83,3 +83,23 @@ def test_merge_keeps_other_groups_and_stamps_the_ones_run():
     assert merged["board_pack_s"] == 9.0
     assert merged["measured_at_by_group"] == {"model": "t0", "exports": "t1"}
     assert "budget" not in merged
+
+
+def test_report_renders_every_table_from_the_json_and_rewrites_only_the_marked_section(tmp_path):
+    from bench import report
+
+    figures = {
+        "interactions": _interactions(),
+        "baseline_noop": {"p50_ms": 1.0, "p95_ms": 3.0, "cpu_p50_ms": 0.9, "cpu_p95_ms": 1.2},
+        "perceived": {"spine_6_areas": {"p50_ms": 300.0, "p95_ms": 450.0, "changes": 15, "failures": 0}},
+        "first_load_transferred_bytes": 1_300_000,
+        "first_load_largest": [{"url": "/assets/plotly-ccg.min.js", "bytes": 900_000}],
+    }
+    text = report.render(figures)
+    assert "| overview_page | 60.0 | 120.0 | 40.0× |" in text
+    assert "| spine_6_areas | 300.0 | 450.0 | 15 |" in text
+    assert "| `/assets/plotly-ccg.min.js` | 900,000 |" in text
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n{report.BEGIN}\nold\n{report.END}\nkept\n")
+    report.write_readme("new", readme)
+    assert readme.read_text() == f"# Title\n{report.BEGIN}\nnew\n{report.END}\nkept\n"
