@@ -71,7 +71,7 @@ CHANGE_JS = """async ([graphId, changes, timeoutMs]) => {
 }"""
 
 
-def _plan(calls: int) -> dict[str, dict[str, Any]]:
+def _plan(calls: int, names: list[str]) -> dict[str, dict[str, Any]]:
     """For each browser interaction: the page URL to open and ``calls`` control changes."""
     from app import server
     from bench.app import INTERACTIONS, DashClient
@@ -80,7 +80,7 @@ def _plan(calls: int) -> dict[str, dict[str, Any]]:
     dc.open("/map", "?areas=E38000089")
     plans = {}
     by_name = {it.name: it for it in INTERACTIONS}
-    for name in BROWSER_INTERACTIONS:
+    for name in names:
         it = by_name[name]
         dc.open(f"/{it.page}", dc.props.get("url.search") or "")
         start = f"/{it.page}{dc.props.get('url.search') or ''}"
@@ -128,7 +128,16 @@ def _first_load(page: Any, base: str) -> dict:
 
 def _time_changes(page: Any, base: str, graph: str, plan: dict, deadline: float) -> dict:
     page.goto(base + plan["url"])
-    page.wait_for_function(DRAWN_JS, arg=graph, timeout=60_000)
+    try:
+        page.wait_for_function(DRAWN_JS, arg=graph, timeout=90_000)
+    except Exception as exc:  # noqa: BLE001 - recorded with a screenshot; the other interactions go on
+        shot = Path(tempfile.gettempdir()) / f"bench-{graph}-not-drawn.png"
+        page.screenshot(path=str(shot))
+        return {
+            "changes": 0,
+            "failures": 1,
+            "error": f"{graph} not drawn: {str(exc).splitlines()[0]} ({shot})",
+        }
     page.wait_for_load_state("networkidle")
     times, failures = [], 0
     for change in plan["changes"]:
@@ -155,7 +164,8 @@ def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
 
     from bench.load import gunicorn, worker_memory
 
-    plans = _plan(calls)
+    names = [n for n in BROWSER_INTERACTIONS if not only or n in only]
+    plans = _plan(calls, names)
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         log_path = Path(tmp) / "gunicorn.log"
@@ -167,9 +177,8 @@ def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
                 figures.update(_first_load(page, served.base))
                 deadline = time.monotonic() + GROUP_LIMIT_S
                 perceived = {}
-                for name, graph in BROWSER_INTERACTIONS.items():
-                    if only and name not in only:
-                        continue
+                for name in names:
+                    graph = BROWSER_INTERACTIONS[name]
                     perceived[name] = _time_changes(page, served.base, graph, plans[name], deadline)
                 figures["perceived"] = perceived
             finally:
