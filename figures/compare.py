@@ -117,11 +117,8 @@ def ranked_bars(
         )
 
     order = data["_label"].tolist()
-    # the category as a glyph after each name: colour is never the only cue
-    glyphs = data["_category"].map(pal.CATEGORY_GLYPHS).fillna("").tolist()
     ticktext = [
-        (f"<b>▶ {label}</b>" if sel else label) + f" {glyph}"
-        for label, sel, glyph in zip(order, is_selected.tolist(), glyphs, strict=True)
+        f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
     ]
     _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
 

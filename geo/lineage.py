@@ -92,6 +92,9 @@ def build_lineage(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         target = LINEAGE_TARGET_OVERRIDES.get(geography, LINEAGE_TARGET_LAYER)
         if target not in boundaries:
             target = LINEAGE_TO
+        if target not in boundaries:
+            log.warning("lineage: no %s polygons to overlay %s onto: not harmonised", target, geography)
+            continue
         shares = overlay_shares(boundaries[geography], boundaries[target])
         shares.insert(0, "from_geography", geography)
         frames.append(shares)
@@ -99,6 +102,8 @@ def build_lineage(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         log.info(
             "lineage %s -> %s (%s polygons): %s", geography, LINEAGE_TO, target, summary.to_dict("records")
         )
+    if not frames:
+        return pd.DataFrame(columns=["from_geography", *LINEAGE_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
