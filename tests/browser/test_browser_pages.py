@@ -133,7 +133,9 @@ def test_table_page(app_page, model):
 
 def test_spine_page(app_page, model):
     app_page.goto(f"/spine?areas={KERNOW},{NCL}&ci=99.8")
-    app_page.wait_graph("spine-graph", min_traces=5)
+    # two charts (outcomes, and context in its collapsed section) and their tables: on a busy
+    # 2-core machine the browser needs more than the default 30 s
+    app_page.wait_graph("spine-graph", min_traces=5, timeout_ms=120_000)
     app_page.settle()
     fig = app_page.figure("spine-graph")
     ind = model.indicators
