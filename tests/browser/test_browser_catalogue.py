@@ -40,7 +40,8 @@ def test_catalogue_lists_every_indicator_and_search_filters(app_page, model):
     assert 0 < expected < n
     assert f"{expected} of {n} indicators match 'dementia'" in app_page.text("#catalogue-count")
     app_page.page.locator("details.catalogue-entry summary").first.click()
-    assert app_page.page.locator("details.catalogue-entry[open] dl").first.is_visible()
+    app_page.page.wait_for_selector("details.catalogue-entry[open] .entry-fields p")
+    assert "Definition:" in app_page.text("details.catalogue-entry[open] .entry-fields")
     app_page.screenshot("catalogue-search")
 
 
