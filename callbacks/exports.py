@@ -373,6 +373,8 @@ def links_for(state: dict):
 def update_export_links(state):
     if not state:
         raise PreventUpdate
+    if state.get("page") not in EXPORT_PAGES:
+        return []  # the indicator catalogue has nothing to export as a view
     return links_for(state)
 
 
