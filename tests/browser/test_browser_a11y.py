@@ -28,7 +28,12 @@ def serious_violations(app_page) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_axe_finds_no_serious_violation(app_page, page, query):
     app_page.goto(f"/{page}{query}")
-    app_page.settle(quiet_ms=800)
+    try:
+        app_page.settle(quiet_ms=800, timeout_s=30)
+    except AssertionError:
+        # The catalogue page's URL rewrite leaves requests Playwright never reports finished
+        # (the server has answered them all); axe judges the DOM, which is drawn by now.
+        app_page.page.wait_for_timeout(2000)
     assert app_page.page.evaluate("document.documentElement.lang") == "en"
     assert serious_violations(app_page) == []
 
