@@ -324,7 +324,7 @@ def plan_pack(
         heading = s.DOMAINS.get(domain, domain)
         prov = describe.provenance(model, spine_state, "spine", public)
         prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
-        for part in spine_parts(model, spine_state, prov, size, domains=[domain]):
+        for part in spine_parts(model, spine_state, prov, size, domains=[domain], rows=rows):
             n_ind = rows.loc[rows["domain"].astype(str) == domain, s.INDICATOR_ID].nunique()
             alt = (
                 f"Spine chart of {n_ind} {'context' if domain == 'context' else 'outcome'} indicators "
@@ -422,15 +422,15 @@ def _indicator_pages(
         f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
         f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
     )
-    pages.append(
-        Page(
-            "chart",
-            f"{meta['short_name']}: compared",
-            figure=region_compare(figure_for(compare_state | {"page": "compare"}, "compare")),
-            alt=alt,
-            provenance=prov,
+    figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
+    for k, figure in enumerate(figures, start=1):
+        more = "" if len(figures) == 1 else f" ({k} of {len(figures)})"
+        part_prov = dataclasses.replace(prov, subtitle=prov.subtitle + more)
+        pages.append(
+            Page(
+                "chart", f"{meta['short_name']}: compared{more}", figure=figure, alt=alt, provenance=part_prov
+            )
         )
-    )
     periods = indicator_periods(model, ind, geography)
     if len(periods) >= MIN_TREND_PERIODS:
         prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))
