@@ -75,17 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     groups = list(args.only or DEFAULT_GROUPS)
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    new: dict = {}
-    for group in groups:
-        print(f"bench: {group} ...", file=sys.stderr, flush=True)
-        new.update(_run_group(group, args))
     latest = RESULTS / "latest.json"
-    previous = {} if args.fresh or not latest.exists() else json.loads(latest.read_text())
-    figures = merge(previous, new, groups, when)
-    checks = budget.evaluate(figures)
-    figures["budget"] = budget.as_json(checks)
+    figures = {} if args.fresh or not latest.exists() else json.loads(latest.read_text())
     RESULTS.mkdir(exist_ok=True)
-    latest.write_text(json.dumps(figures, indent=1) + "\n")
+    for group in groups:  # written after each group, so a stopped run keeps what it measured
+        print(f"bench: {group} ...", file=sys.stderr, flush=True)
+        figures = merge(figures, _run_group(group, args), [group], when)
+        checks = budget.evaluate(figures)
+        figures["budget"] = budget.as_json(checks)
+        latest.write_text(json.dumps(figures, indent=1) + "\n")
     print(budget.table(checks))
     print(f"\nwritten to {latest.relative_to(RESULTS.parent.parent)}")
     return 0

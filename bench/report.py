@@ -30,19 +30,21 @@ def _n(value: Any, digits: int = 1) -> str:
 def interactions_table(figures: dict) -> str:
     base = figures.get("baseline_noop") or {}
     rows = [
-        "| interaction | p50 ms | p95 ms | p95 / no-op p95 | CPU p50 ms | CPU p95 ms | p95 from cache ms | bytes |",
-        "|---|---|---|---|---|---|---|---|",
+        "| interaction | p50 ms | p95 ms | p95 / no-op p95 | CPU p50 ms | CPU p95 ms | all callbacks p95 ms "
+        "| p95 from cache ms | bytes | calls |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, fig in (figures.get("interactions") or {}).items():
         ratio = budget.ratio(fig["p95_ms"], base.get("p95_ms") or 0)
         rows.append(
             f"| {name} | {_n(fig['p50_ms'])} | {_n(fig['p95_ms'])} | {_n(ratio)}× | {_n(fig.get('cpu_p50_ms'))} | "
-            f"{_n(fig.get('cpu_p95_ms'))} | {_n(fig.get('cached_p95_ms'))} | {_n(fig.get('bytes'))} |"
+            f"{_n(fig.get('cpu_p95_ms'))} | {_n(fig.get('all_requests_p95_ms'))} | {_n(fig.get('cached_p95_ms'))} | "
+            f"{_n(fig.get('bytes'))} | {fig.get('calls', '—')} |"
         )
     if base:
         rows.append(
             f"| *baseline: no-op callback* | {_n(base['p50_ms'])} | {_n(base['p95_ms'])} | 1× | "
-            f"{_n(base.get('cpu_p50_ms'))} | {_n(base.get('cpu_p95_ms'))} | — | — |"
+            f"{_n(base.get('cpu_p50_ms'))} | {_n(base.get('cpu_p95_ms'))} | — | — | — | {base.get('calls', '—')} |"
         )
     return "\n".join(rows)
 
@@ -79,7 +81,7 @@ def render(figures: dict) -> str:
         "",
         "**Server time per interaction** (the URL-sync callback plus the page's view callback through the "
         "real Dash endpoint, result cache cleared before each call; CPU = the serving thread's CPU time, "
-        "which other processes on the machine do not inflate):",
+        'less inflated than wall time by other processes; "all callbacks" adds every other callback the change fires):',
         "",
         interactions_table(figures),
         "",
