@@ -68,8 +68,8 @@ STALE_YEARS = 3
 KEY_SENTENCES = 3
 BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
 BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
-TABLE_LINE_PX = 19  # one line of 14 px table text, with leading
-TABLE_PAD_PX = 10  # top + bottom padding of a table row
+TABLE_LINE_PX = 21  # one line of 14 px table text, with leading (plotly draws ~19-20 px)
+TABLE_PAD_PX = 12  # top + bottom padding of a table row
 WORSE_TRENDS = ("getting worse",)
 BETTER_TRENDS = ("getting better",)
 
