@@ -138,7 +138,9 @@ def test_spine_page(app_page, model):
     fig = app_page.figure("spine-graph")
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == KERNOW) & (ind[s.SEX] == "Persons")]
-    expected = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
+    # outcomes on the chart; context indicators in their own section below
+    expected = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) - context
     markers = [t for t in fig["data"] if t["type"] == "scatter" and t.get("customdata")]
     assert [t["name"] for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
     assert {c[1] for c in markers[0]["customdata"]} == expected
@@ -205,9 +207,11 @@ def test_overview_page(app_page, model):
     assert heat["type"] == "heatmap"
     avail = model.frames["availability"]
     avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
-    n_indicators = avail[s.INDICATOR_ID].nunique()
+    context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
+    n_outcomes = len(set(avail[s.INDICATOR_ID]) - context)  # outcomes first; context in its own section
     a = model.areas
     sw = a[(a[s.GEOGRAPHY] == "ccg21") & (a["region_code"] == SOUTH_WEST)]
-    assert len(heat["x"]) == n_indicators
+    assert len(heat["x"]) == n_outcomes
+    assert "outcome indicators (shown first)" in app_page.text("#overview-summary")
     assert sorted(heat["y"]) == sorted(sw[s.AREA_NAME]) and len(heat["z"]) == len(sw)
     app_page.screenshot("overview")
