@@ -38,6 +38,7 @@ from pypdf import PdfReader, PdfWriter
 from data import schema as s
 from data.model import Model
 from data.queries import Selection, indicator_periods
+from data.views import benchmark_labels as national_labels
 from data.views import geography_of, spine_rows, trend_frames
 from layouts.state import parse_query, to_query
 from reports import describe
@@ -101,12 +102,12 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
     """
     if benchmark != "england":
         return pd.Series("the NHS region", index=rows.index)
-    ind = model.indicators
-    national = ind[ind[s.GEOGRAPHY] == "england"].drop_duplicates([s.INDICATOR_ID, s.PERIOD])
-    names = national.set_index([s.INDICATOR_ID, s.PERIOD])[s.AREA_NAME].astype(str)
-    keys = pd.MultiIndex.from_arrays([rows[s.INDICATOR_ID], rows[s.PERIOD].astype(str)])
-    found = pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna("")
-    return found.map(lambda n: f"the {n}" if n.endswith("with data") else "England")
+    by_indicator = {ind: national_labels(model, ind) for ind in rows[s.INDICATOR_ID].unique()}
+    names = [
+        by_indicator[ind].get(str(period), "England")
+        for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
+    ]
+    return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
 
 
 def _with_label(value: str, label: str) -> str:
