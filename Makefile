@@ -23,10 +23,13 @@ setup-dev: $(VENV)/.installed-dev
 system-deps:
 	bash scripts/install-system-deps.sh
 
+# gunicorn with threads on 127.0.0.1 (a slow client holds a thread, not the server); no banner.
+# `$(PY) app.py --port N` is Werkzeug's development server, for debugging only.
 run: system-deps setup
-	$(PY) app.py --port $(PORT)
+	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} $(PY) -m gunicorn -c gunicorn.conf.py app:server
 
-# Production-style: gunicorn with WEB_CONCURRENCY workers (default 2), Redis cache when REDIS_URL is set.
+# Production-style: gunicorn with WEB_CONCURRENCY workers (default 2), Redis cache when REDIS_URL is set;
+# put nginx in front (deploy/nginx/ccg-outcomes.conf, README "Deploying").
 serve: system-deps setup
 	$(PY) -m data build
 	$(PY) -m gunicorn -c gunicorn.conf.py app:server

@@ -37,6 +37,7 @@ def create_app() -> Dash:
         serve_locally=True,
         compress=True,  # gzip/brotli responses (flask-compress): plotly.js is most of the first load
     )
+    dash_app.index_string = dash_app.index_string.replace("<html>", '<html lang="en">', 1)
     dash_app.layout = shell(model)
     register_all(dash_app, get_settings())
     install_security(dash_app)

@@ -6,13 +6,24 @@ the read-only model's arrays are shared copy-on-write between workers and each w
 starts answering at once. Nothing per user lives in a worker: the selection is in the URL
 and the browser, and derived results go to the flask-caching backend (Redis when
 REDIS_URL is set, so every worker and host shares it).
+
+Threaded workers (gthread): a slow client holds one thread, not the worker, and a long
+request (a board pack) does not make the master kill the worker. In production put nginx in
+front (deploy/nginx/ccg-outcomes.conf): it buffers slow clients completely, and set
+OUTCOMES_PROXY_COUNT=1 so the app sees the client's address (per-client export limits).
 """
 
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
+# Slow or idle clients cannot hold a thread for ever (nginx in front does better still).
+limit_request_line = 4094
+limit_request_fields = 60
+limit_request_field_size = 8190
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 timeout = 60
 graceful_timeout = 10
@@ -20,3 +31,6 @@ max_requests = 2000  # recycle workers now and then: bounds any slow growth of a
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s pid=%(p)s "%(r)s" %(s)s %(B)s %(M)sms'
+# gunicorn's run-time control socket ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn
+# of the user and not needed here: off.
+control_socket_disable = True

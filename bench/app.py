@@ -12,6 +12,7 @@ import gzip
 import itertools
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,13 @@ VIEW_OUTPUT = {
     "spine": "spine-graph.figure",
     "explorer": "explorer-graph.figure",
     "overview": "overview-graph.figure",
+    "trends": "trends-graph.figure",
+    "indicators": "catalogue-list.children",
 }
+# The baseline: a callback that returns its input, registered by the bench on the app instance,
+# posted through the same endpoint (guard, security, compression) as every interaction.
+NOOP_ID = "bench-noop"
+NOOP_OUTPUT = f"{NOOP_ID}.data"
 # Async chunks the browser fetches for each component type on the page (webpack chunk names).
 ASYNC_CHUNKS = {
     ("dash_core_components", "Graph"): [
@@ -66,6 +73,7 @@ class Call:
     status: int
     seconds: float
     nbytes: int
+    cpu: float  # CPU seconds of this thread (the test client serves in it): blind to other processes
     body: bytes = field(repr=False)
     data: bytes = field(repr=False)
     response: dict | None = field(default=None, repr=False)
@@ -115,16 +123,16 @@ class DashClient:
 
     def post(self, dep: dict, changed: list[str]) -> Call:
         body = self.body(dep, changed)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         response = self.client.post(UPDATE_PATH, data=body, content_type="application/json")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.thread_time() - cpu
         data = response.get_data()
         parsed = json.loads(data) if response.status_code == 200 else None
         if response.status_code == 200:
             self.recorded.append(body)
         if response.status_code not in (200, 204):
             raise RuntimeError(f"{dep['output']}: HTTP {response.status_code}: {data[:300]!r}")
-        return Call(dep["output"], response.status_code, seconds, len(data), body, data, parsed)
+        return Call(dep["output"], response.status_code, seconds, len(data), cpu, body, data, parsed)
 
     def apply(self, call: Call) -> list[str]:
         """Store the answer's props; the ids of props that changed (they trigger callbacks)."""
@@ -262,6 +270,14 @@ def overview_steps(dc: DashClient) -> Iterator[dict]:
         yield {"ctl-region.value": region or None, "ctl-benchmark.value": bench}
 
 
+def catalogue_steps(dc: DashClient) -> Iterator[dict]:
+    from data.model import load_model
+
+    words = sorted({w for name in load_model().catalogue["short_name"] for w in str(name).lower().split()})
+    for word in _cycle([w for w in words if len(w) > 4][::5] or ["rate"]):
+        yield {"catalogue-search.value": word}
+
+
 INTERACTIONS = (
     Interaction("map_indicator", "map", map_indicator_steps),
     Interaction("map_period", "map", map_period_steps),
@@ -272,38 +288,82 @@ INTERACTIONS = (
     Interaction("compare_page", "compare", indicator_steps),
     Interaction("table_page", "table", indicator_steps),
     Interaction("overview_page", "overview", overview_steps),
+    Interaction("trends_page", "trends", indicator_steps),
+    Interaction("catalogue_search", "indicators", catalogue_steps),
 )
+# Pages a later branch adds get an interaction here when they reach main; the harness times
+# the ones whose page and view output exist in the app it runs against (see ``available``).
 
 
 def _pct(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)) * 1000, 1)
 
 
-def time_interaction(dc: DashClient, it: Interaction, calls: int, clear: Callable[[], None]) -> dict:
-    """Cycle ``calls`` times through the interaction's steps; the server side of each."""
+def noop_body() -> bytes:
+    """The body dash-renderer would post for the baseline callback."""
+    item = {"id": NOOP_ID, "property": "id", "value": NOOP_ID}
+    return json.dumps(
+        {
+            "output": NOOP_OUTPUT,
+            "outputs": {"id": NOOP_ID, "property": "data"},
+            "inputs": [item],
+            "state": [],
+            "changedPropIds": [f"{NOOP_ID}.id"],
+        }
+    ).encode()
+
+
+def register_noop(dash_app: Any) -> None:
+    """The baseline callback (identity), added to the app instance the bench serves."""
+    from dash import Input, Output
+
+    if NOOP_OUTPUT not in dash_app.callback_map:
+        dash_app.callback(Output(NOOP_ID, "data"), Input(NOOP_ID, "id"))(lambda value: value)
+
+
+def time_interaction(
+    dc: DashClient,
+    it: Interaction,
+    calls: int,
+    clear: Callable[[], None],
+    baseline: list[float],
+    baseline_cpu: list[float],
+) -> dict:
+    """Cycle ``calls`` times through the interaction's steps; the server side of each.
+
+    After each timed chain one baseline (no-op) call goes through the same endpoint, so the
+    baseline samples the same moments of this shared machine as the interactions.
+    """
     dc.open(f"/{it.page}", dc.props.get("url.search") or "")
     view = VIEW_OUTPUT[it.page]
     critical, total, nbytes, view_bytes, requests = [], [], [], [], []
-    cached = []
+    cached, cpu = [], []
     steps = it.steps(dc)
+    noop = noop_body()
     for _ in range(calls):
         change = next(steps)
         clear()  # every call computes: a new selection, as a user changing controls makes
         chain = dc.set(**change)
-        sync = next(c for c in chain if c.output.startswith("..url.search"))
+        sync = [c for c in chain if c.output.startswith("..url.search")][:1]
         page = [c for c in chain if view in _outputs_of(c.output) and c.status == 200]
         if not page:
             raise RuntimeError(f"{it.name}: the {it.page} view did not answer {change}")
-        critical.append(sync.seconds + sum(c.seconds for c in page))
+        critical.append(sum(c.seconds for c in [*sync, *page]))
+        cpu.append(sum(c.cpu for c in [*sync, *page]))
         total.append(sum(c.seconds for c in chain))
         nbytes.append(sum(c.nbytes for c in chain))
         view_bytes.append(sum(c.nbytes for c in page))
         requests.append(len(chain))
         # The same chain again, answered from the cache (another user, or back and forth).
-        cached.append(sum(_replay(dc, c.body) for c in [sync, *page]))
+        cached.append(sum(_replay(dc, c.body) for c in [*sync, *page]))
+        cpu_started = time.thread_time()
+        baseline.append(_replay(dc, noop))
+        baseline_cpu.append(time.thread_time() - cpu_started)
     return {
         "p50_ms": _pct(critical, 50),
         "p95_ms": _pct(critical, 95),
+        "cpu_p50_ms": _pct(cpu, 50),
+        "cpu_p95_ms": _pct(cpu, 95),
         "cached_p95_ms": _pct(cached, 95),
         "all_requests_p95_ms": _pct(total, 95),
         "requests": int(np.median(requests)),
@@ -311,6 +371,12 @@ def time_interaction(dc: DashClient, it: Interaction, calls: int, clear: Callabl
         "view_bytes": int(np.median(view_bytes)),
         "calls": calls,
     }
+
+
+def available(dc: DashClient, interactions: tuple[Interaction, ...] = INTERACTIONS) -> list[Interaction]:
+    """The interactions whose page and view output exist in the app being measured."""
+    outputs = {o for dep in dc.deps for o in _outputs_of(dep["output"])}
+    return [it for it in interactions if VIEW_OUTPUT.get(it.page) in outputs]
 
 
 def _replay(dc: DashClient, body: bytes) -> float:
@@ -388,26 +454,43 @@ def page_load(dc: DashClient) -> dict:
     return {"first_load": {**parts, "total_raw": total["raw"], "total_gzip": total["gzip"]}}
 
 
-def measure_interactions(calls: int = CALLS) -> dict:
-    """Every interaction through the real endpoint (in-process Flask test client)."""
+def measure_interactions(calls: int = CALLS, only: set[str] | None = None) -> dict:
+    """Every interaction through the real endpoint (in-process Flask test client), and the baseline."""
+    from app import app as dash_app
     from app import server
     from callbacks.cache import cache
 
+    register_noop(dash_app)
     dc = DashClient(server.test_client())
     figures: dict[str, Any] = {}
     figures.update(map_bytes(dc))
     figures.update(page_load(dc))
     dc.open("/map")
+    baseline: list[float] = []
+    baseline_cpu: list[float] = []
+    chosen = [it for it in available(dc) if not only or it.name in only]
+    skipped = [it.name for it in INTERACTIONS if it not in available(dc)]
     with server.app_context():
         clear = cache.clear
-        figures["interactions"] = {it.name: time_interaction(dc, it, calls, clear) for it in INTERACTIONS}
+        figures["interactions"] = {
+            it.name: time_interaction(dc, it, calls, clear, baseline, baseline_cpu) for it in chosen
+        }
+    figures["baseline_noop"] = {
+        "p50_ms": _pct(baseline, 50),
+        "p95_ms": _pct(baseline, 95),
+        "cpu_p50_ms": _pct(baseline_cpu, 50),
+        "cpu_p95_ms": _pct(baseline_cpu, 95),
+        "calls": len(baseline),
+    }
+    figures["load_average_1min"] = round(os.getloadavg()[0], 1)  # how shared the machine was
+    figures["interactions_skipped"] = skipped  # their page is not in this app (yet)
     figures["_recorded"] = dc.recorded
     return figures
 
 
-def measure(calls: int = CALLS, load: bool = True, repeats: int = 3) -> dict:
+def measure(calls: int = CALLS, load: bool = True, repeats: int = 3, only: set[str] | None = None) -> dict:
     """The app group of ``python -m bench``: interactions, map bytes, first load, gunicorn load."""
-    figures = measure_interactions(calls)
+    figures = measure_interactions(calls, only)
     recorded = figures.pop("_recorded")
     if load:
         from bench.load import measure_load

@@ -50,28 +50,27 @@ def gpps_sentence(model: Model) -> str | None:
     )
 
 
-def england_value(model: Model, indicator_id: str) -> str | None:
-    """'England: 92.4% (Feb 2026)' for the indicator's latest period, if there is an England row."""
-    periods = indicator_periods(model, indicator_id)
-    for period in reversed(periods):
+def england_value(model: Model, indicator_id: str) -> tuple[str, str] | None:
+    """The England value of the indicator's latest period with one, formatted, and that period."""
+    for period in reversed(indicator_periods(model, indicator_id)):
         rows = model.slice(indicator_id, "england", period, "Persons")
         if len(rows) and pd.notna(rows[s.VALUE].iloc[0]):
             unit = str(model.catalogue.at[indicator_id, "unit"])
             value = float(rows[s.VALUE].iloc[0])
-            shown = f"{value:.1f}%" if unit == "%" else f"{value:,.4g} {unit}"
-            return f"England: {shown} ({period})."
+            return (f"{value:.1f}%" if unit == "%" else f"{value:,.4g} {unit}"), period
     return None
 
 
 def patient_experience_lines(model: Model, indicator_id: str) -> list[str]:
-    """Domain 4's national reference beside an indicator: the England value and the GPPS figure."""
+    """Domain 4's national reference beside an indicator: the FFT England value and the GPPS figure."""
     if indicator_id not in model.catalogue.index or str(model.catalogue.at[indicator_id, "domain"]) != "4":
         return []
-    sentence = gpps_sentence(model)
-    if indicator_id in FFT_INDICATORS:
-        england = england_value(model, indicator_id)
-        return [" ".join(x for x in (england, sentence) if x)] if (england or sentence) else []
-    return [sentence] if sentence else []
+    parts = []
+    if indicator_id in FFT_INDICATORS and (england := england_value(model, indicator_id)):
+        parts.append(f"England: {england[0]} of FFT responses positive ({england[1]}).")
+    if sentence := gpps_sentence(model):
+        parts.append(sentence)
+    return [" ".join(parts)] if parts else []
 
 
 def _suggestions(frame: pd.DataFrame, wanted: str) -> list[dict]:

@@ -14,6 +14,7 @@ import logging
 import re
 from urllib.parse import parse_qs, quote, urlencode
 
+import pandas as pd
 import plotly.graph_objects as go
 from dash import DiskcacheManager, Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
@@ -36,12 +37,20 @@ from data.views import meta_dict
 from figures.map import choropleth
 from layouts import ids
 from layouts.exports import CHART_PAGES, export_links
-from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, to_query
+from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
 from reports import describe, tables
 from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
 from reports.pack import build_pack, join_pdfs
 from reports.parts import Part, chart_parts
-from reports.render import Renderer, RenderError, get_renderer
+from reports.render import (
+    EXPORT_GATE,
+    EXPORT_RATE,
+    Busy,
+    Renderer,
+    RenderError,
+    fixed_pdf_dates,
+    get_renderer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +69,13 @@ MIMETYPES = {
 MAX_QUERY = 2000
 PACK_KEYS = ("areas", "benchmark", "ci")
 PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
+RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
+
+
+def data_stamp() -> str:
+    """The data version as a PDF date (the latest period start in the model): fixed for a build."""
+    latest = pd.to_datetime(load_model().indicators["period_start"], errors="coerce").max()
+    return (latest if pd.notna(latest) else pd.Timestamp("2000-01-01")).strftime("%Y%m%d000000")
 
 
 class BadExport(ValueError):
@@ -284,6 +300,23 @@ def register_export_routes(server: Flask) -> None:
 
     @server.route("/export/<name>")
     def export(name: str) -> Response:
+        """The export, within the per-client rate and the concurrency cap if it renders."""
+        if not name.endswith(RENDERED):
+            return produce(name)
+        try:
+            EXPORT_RATE.take(request.remote_addr or "?")
+            with EXPORT_GATE.slot():
+                response = produce(name)
+        except Busy as exc:
+            log.warning("export %s refused (%s): %s", name, exc.status, exc)
+            response = Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        if name.endswith(".pdf") and response.status_code == 200:
+            response.set_data(fixed_pdf_dates(response.get_data(), data_stamp()))
+        return response
+
+    def produce(name: str) -> Response:
         try:
             if name.startswith("pack."):
                 _, fmt = split_name(name, {"pack": PACK_FORMATS})
@@ -320,8 +353,18 @@ def background_manager() -> DiskcacheManager:
     import diskcache
 
     directory = get_settings().cache_dir / "background-callbacks"
-    directory.mkdir(parents=True, exist_ok=True)
-    return DiskcacheManager(diskcache.Cache(str(directory)), expire=3600)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        store = diskcache.Cache(str(directory))
+    except Exception as exc:  # a read-only or full cache directory (OSError, sqlite3 errors)
+        import tempfile
+
+        fallback = tempfile.mkdtemp(prefix="ccg-background-")
+        log.warning(
+            "cannot use %s for background jobs (%s): using %s", directory, type(exc).__name__, fallback
+        )
+        store = diskcache.Cache(fallback)
+    return DiskcacheManager(store, expire=3600)
 
 
 def links_for(state: dict):
@@ -349,6 +392,8 @@ def links_for(state: dict):
 def update_export_links(state):
     if not state:
         raise PreventUpdate
+    if state.get("page") not in EXPORT_PAGES:
+        return []  # the indicator catalogue has nothing to export as a view
     return links_for(state)
 
 
@@ -380,6 +425,7 @@ def build_board_pack(set_progress, n_clicks, state):
     problem = pack_status(state)
     if problem:
         return None, problem
+    state, _ = parse_selection(load_model(), state)  # the URL's rules: at most six known areas
 
     def progress(done: int, total: int, _message: str) -> None:
         set_progress((str(done), str(total)))

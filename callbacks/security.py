@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 
 from dash import Dash
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from layouts.state import PAGE_TITLES, PAGES
 
@@ -102,9 +104,16 @@ def not_found() -> Response:
 
 
 def install_security(app: Dash) -> None:
-    """Headers, body limit and the 404 page for the app's server (call once, after the app is made)."""
+    """Headers, body limit and the 404 page for the app's server (call once, after the app is made).
+
+    Behind a reverse proxy set ``OUTCOMES_PROXY_COUNT`` (1 for one nginx): the client's address
+    and scheme are then read from its X-Forwarded-For / -Proto headers (only that many hops).
+    """
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    proxies = int(os.environ.get("OUTCOMES_PROXY_COUNT", "0") or 0)
+    if proxies > 0:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
     headers: dict[str, str] = {}
 
     @server.after_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import Input, Output, callback, html
 from dash.exceptions import PreventUpdate
 
 from data import schema as s
@@ -10,7 +10,9 @@ from data.model import load_model
 from data.peer_views import benchmark_key, peer_codes
 from data.views import category_column, ci_columns
 from layouts import ids
+from layouts.exports import export_href
 from layouts.pages import table_grid
+from layouts.state import to_query
 
 
 def column_defs(unit: str, ci: str) -> list[dict]:
@@ -79,9 +81,19 @@ def table_rows(state: dict) -> list[dict]:
     return out.to_dict("records")
 
 
+def download_links(state: dict) -> list:
+    """The table's CSV and XLSX: the app's own export of exactly this selection."""
+    query = to_query(state)
+    return [
+        html.A("Download CSV", href=export_href("table", "csv", query), className="btn", download=""),
+        html.A("XLSX", href=export_href("table", "xlsx", query), className="export-link", download=""),
+    ]
+
+
 @callback(
     Output(ids.TABLE_HOLDER, "children"),
     Output(ids.TABLE_SUMMARY, "children"),
+    Output(ids.TABLE_DOWNLOAD, "children"),
     Input(ids.STATE, "data"),
 )
 def update_table(state):
@@ -89,11 +101,18 @@ def update_table(state):
         raise PreventUpdate
     meta = load_model().catalogue.loc[state["indicator"]]
     rows = table_rows(state)
+    focus = state["areas"][0] if state.get("areas") else None
+    pinned = [r for r in rows if r["area_code"] == focus]
+    rows = [r for r in rows if r["area_code"] != focus]
     name = f"{state['indicator']}_{state['geography']}_{state['period']}".replace("/", "-").replace(" ", "_")
-    summary = f"{len(rows)} areas · {meta['name']} · {state['period']} · {state['sex']}"
+    n = len(rows) + len(pinned)
+    summary = f"{n} areas · {meta['name']} · {state['period']} · {state['sex']}"
+    if pinned:
+        summary += f" · {pinned[0]['area_name']} pinned at the top"
     if state.get("benchmark") == "peers" and state.get("areas") and state["geography"] == "ccg21":
         summary += " · the focus area and its similar CCGs only"
-    return table_grid(rows, column_defs(str(meta["unit"]), state["ci"]), f"{name}.csv"), summary
+    grid = table_grid(rows, column_defs(str(meta["unit"]), state["ci"]), f"{name}.csv", pinned)
+    return grid, summary, download_links(state)
 
 
 @callback(Output(ids.TABLE_PICK, "data"), Input(ids.TABLE_GRID, "selectedRows"), prevent_initial_call=True)
@@ -102,13 +121,3 @@ def pick_row(selected):
     if not selected:
         raise PreventUpdate
     return {"area_code": selected[0].get("area_code")}
-
-
-@callback(
-    Output(ids.TABLE_GRID, "exportDataAsCsv"),
-    Input(ids.TABLE_DOWNLOAD_BUTTON, "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_table(n_clicks):
-    # AG Grid exports exactly the rows shown: after filtering, in the sorted order.
-    return bool(n_clicks)

@@ -30,7 +30,19 @@ from data.views import (
 )
 from figures.common import format_value
 from figures.compare import ranked_bars
-from figures.map import STATIC_PATHS, apply_update, choropleth, map_update
+from figures.map import (
+    SCREEN_VIEW,
+    STATIC_PATHS,
+    apply_update,
+    choropleth,
+    feature_bounds,
+    focus_view,
+    geojson_bounds,
+    has_limits,
+    map_update,
+    map_view,
+    selected_values,
+)
 from figures.overview import overview_grid as overview_figure
 from figures.scatter import (
     NEGLIGIBLE_R2,
@@ -136,6 +148,7 @@ def full_map(state: dict):
     frame, layer = _map_inputs(state)
     geojson = model.geojson[layer]
     cartogram = layer.endswith("_cartogram")
+    focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] else None
     fig = choropleth(
         frame,
         geojson,
@@ -143,6 +156,7 @@ def full_map(state: dict):
         **map_options(state),
         region_outlines=model.geojson.get("nhser21"),
         cartogram=cartogram,
+        view=focus_view(geojson, focus),
     )
     with_geojson_urls(fig, model.fingerprint, layer, regions=not cartogram)
     return fig
@@ -192,6 +206,28 @@ def map_summary(state: dict) -> list:
     return [html.Span(text)] + [html.Span(" " + n) for n in notes]
 
 
+def missing_layer_note(geography: str) -> str:
+    """Why the map cannot be drawn, naming the boundary file the build did not find."""
+    inventory = load_model().inventory
+    rows = inventory[(inventory["kind"] == "boundary") & (inventory["geography"] == geography)]
+    missing = rows.loc[rows["file_status"] != "ok", "path"].tolist()
+    name = s.GEOGRAPHIES.get(geography, geography)
+    what = f"its boundary file ({', '.join(missing)}) was not found" if missing else "it has no boundaries"
+    return f"No map for {name}: {what} when the data were built. The other views still work."
+
+
+def empty_map(note: str) -> dict:
+    return {
+        "data": [],
+        "layout": {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [{"text": note, "showarrow": False, "font": {"size": 15}}],
+            "height": 300,
+        },
+    }
+
+
 @callback(
     Output(ids.MAP_GRAPH, "figure"),
     Output(ids.MAP_LAYER, "data"),
@@ -203,10 +239,116 @@ def update_map(state, shown_layer):
     if not state or state.get("page") != "map":
         raise PreventUpdate
     layer = map_layer(state["geography"], state["layout"])
+    if layer not in load_model().geojson:  # a boundary file missing from this build
+        note = missing_layer_note(state["geography"])
+        return empty_map(note), None, html.Span(note)
     summary = map_summary(state)
     if shown_layer == layer:
         return map_patch(state), no_update, summary
     return full_map(state), layer, summary
+
+
+def _on_layer(code: str, geography: str) -> str:
+    """The code of an area as the map's layer knows it (Sub-ICB 2022 is drawn on CCG 2021)."""
+    if geography in LAYER_FOR:
+        return str(_stand_in_codes().get(code, code))
+    return code
+
+
+LONDON = "E40000003"
+
+
+def map_view_for(state: dict, zoom: str) -> dict:
+    """Centre and zoom for the chosen "Show": the focus area with its neighbours, England or London."""
+    model = load_model()
+    layer = map_layer(state["geography"], state["layout"])
+    geojson = model.geojson[layer]
+    if zoom == "london":
+        if layer.endswith("_cartogram"):
+            areas = model.areas
+            codes = areas.loc[
+                (areas[s.GEOGRAPHY] == state["geography"]) & (areas["region_code"] == LONDON), s.AREA_CODE
+            ]
+            features = [f for f in geojson["features"] if f.get("id") in set(codes)]
+            bounds = geojson_bounds({"features": features})
+        else:
+            bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
+        return map_view(bounds, **SCREEN_VIEW)
+    focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] and zoom == "focus" else None
+    return focus_view(geojson, focus)
+
+
+@callback(
+    Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+    Input(ids.STATE, "data"),
+    Input(ids.MAP_ZOOM, "value"),
+    prevent_initial_call=True,
+)
+def update_map_view(state, zoom):
+    """Bring the selected area (or England, or London) into view: only the map's centre and zoom.
+
+    Sent again with every selection: plotly keeps a view the user has panned to unless the
+    centre we send changes (a new focus area, or another "Show" choice).
+    """
+    if not state or state.get("page") != "map":
+        raise PreventUpdate
+    view = map_view_for(state, zoom or "focus")
+    patch = Patch()
+    patch["layout"]["map"]["center"] = view["center"]
+    patch["layout"]["map"]["zoom"] = view["zoom"]
+    return patch
+
+
+@callback(Output(ids.MAP_SELECTED, "children"), Input(ids.STATE, "data"))
+def update_map_selected(state):
+    """The selected areas' values in words, beside the map."""
+    if not state or state.get("page") != "map":
+        raise PreventUpdate
+    if not state["areas"]:
+        return html.P("Click an area on the map, or search above, to see its value here.", className="hint")
+    frame, england, _ = _area_rows(state["indicator"], state["period"], state["geography"], state["sex"])
+    items = selected_values(
+        frame,
+        meta_dict(load_model(), state["indicator"]),
+        state["areas"],
+        ci=state["ci"],
+        benchmark=state["benchmark"],
+        england_value=england,
+        area_names=area_names(state["areas"]),
+    )
+    period = html.P(f"{state['period']}", className="hint")
+    return [period, html.Dl([part for name, text in items for part in (html.Dt(name), html.Dd(text))])]
+
+
+@callback(
+    Output(ids.LAYOUT, "options"),
+    Output(ids.COLOUR, "options"),
+    Input(ids.STATE, "data"),
+)
+def update_map_choices(state):
+    """Options that cannot apply are disabled, and say why, rather than being silently ignored."""
+    if not state:
+        raise PreventUpdate
+    cartogram = state["geography"] in CARTOGRAMS
+    layout = [
+        {"label": "Boundaries", "value": "boundaries"},
+        {
+            "label": "Cartogram" if cartogram else "Cartogram (only for CCG 2018 and CCG 2019)",
+            "value": "cartogram",
+            "disabled": not cartogram,
+        },
+    ]
+    limits = has_limits(meta_dict(load_model(), state["indicator"]))
+    colour = [
+        {
+            "label": "Benchmark category" if limits else "Benchmark category (needs confidence intervals)",
+            "value": "category",
+            "disabled": not limits,
+        },
+        {"label": "Quintile", "value": "quintile"},
+        {"label": "Value", "value": "value"},
+    ]
+    return layout, colour
 
 
 @callback(Output(ids.COMPARE_GRAPH, "figure"), Input(ids.STATE, "data"))
@@ -256,7 +398,7 @@ def spine_outputs(state: dict):
     Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
     """
     areas = state["areas"]
-    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state))
+    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state), screen=True)
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
         empty = spine_chart(rows, areas=[], area_names={}, **kwargs)

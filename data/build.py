@@ -21,11 +21,13 @@ from data.benchmarks import add_comparisons
 from data.catalogue import FRAME_NAME as CATALOGUE_FRAME
 from data.catalogue import catalogue_frame
 from data.harmonise import (
+    REGISTERED_POPULATION,
     aggregate_up,
     bridge_sicbl22,
     harmonise_old_vintages,
     predecessor_populations,
     regions_2021_from_2022,
+    regions_from_members,
 )
 from data.manifest import sha256_of
 from data.model import Model
@@ -393,7 +395,10 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         lineage = lineage.assign(population=float("nan"), weight="area")
     else:
         lineage, p_notes = apportion_by_population(
-            lineage, ccg21_pop.set_index("area_code")["population"], predecessor_populations(published)
+            lineage,
+            ccg21_pop.set_index("area_code")["population"],
+            predecessor_populations(published),
+            predecessor_populations(published, REGISTERED_POPULATION),
         )
         notes += p_notes
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
@@ -415,6 +420,9 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         [published[published[s.GEOGRAPHY] != "ccg21"], ccg21_all, aggregated], s.INDICATOR_COLUMNS
     )
     values = _concat([values, regions_2021_from_2022(values, hierarchy)], s.INDICATOR_COLUMNS)
+    from_members, m_notes = regions_from_members(values, catalogue, hierarchy, names)
+    notes += m_notes
+    values = _concat([values, from_members], s.INDICATOR_COLUMNS)
     values = normalise_values(values)
     values = add_comparisons(values, catalogue, areas)
     values = values.sort_values(

@@ -39,25 +39,34 @@ PREDECESSOR_POPULATION = {
     "ccg13": ("obesity_admissions", "2013/14", "ccg13"),
     "ccg16": ("obesity_admissions", "2013/14", "ccg13"),
 }
+# Registered patients (GP payments denominators) of the later vintages: used only as a
+# check on their sliver pieces (geo.lineage.apportion_by_population, step 3).
+REGISTERED_POPULATION = {
+    vintage: ("gp_payments_per_patient", None, vintage) for vintage in ("ccg17", "ccg18", "ccg19", "ccg20")
+}
 WEIGHTED_NOTE = "population-weighted mean of the predecessors' published values (not recomputed from counts)"
 Z95, Z998 = 1.959963984540054, 3.090232306167813
 
 
-def predecessor_populations(values: pd.DataFrame) -> dict[str, pd.Series]:
-    """Population of every old CCG, per vintage, from PREDECESSOR_POPULATION (Persons denominators)."""
+def predecessor_populations(
+    values: pd.DataFrame, sources: dict[str, tuple[str, str | None, str]] | None = None
+) -> dict[str, pd.Series]:
+    """Population of every old CCG, per vintage, from ``sources`` (default PREDECESSOR_POPULATION):
+    vintage -> (indicator, period or None for the earliest, geography), Persons denominators."""
     out: dict[str, pd.Series] = {}
-    for vintage, (indicator_id, period, geography) in PREDECESSOR_POPULATION.items():
+    for vintage, (indicator_id, period, geography) in (sources or PREDECESSOR_POPULATION).items():
         rows = values[
             (values[s.INDICATOR_ID] == indicator_id)
             & (values[s.GEOGRAPHY] == geography)
-            & (values[s.PERIOD] == period)
             & (values[s.SEX] == "Persons")
         ]
-        pop = rows.set_index(s.AREA_CODE)[s.DENOMINATOR].dropna()
+        if period is None and len(rows):
+            period = rows.sort_values(s.PERIOD_START)[s.PERIOD].iloc[0]
+        pop = rows[rows[s.PERIOD] == period].set_index(s.AREA_CODE)[s.DENOMINATOR].dropna()
         if pop.empty:
             log.warning("no %s %s populations for %s: density weights only", indicator_id, period, vintage)
             continue
-        pop.name = f"{indicator_id} {period} implied populations"
+        pop.name = f"{indicator_id} {period} denominators"
         out[vintage] = pop
     return out
 
@@ -338,23 +347,69 @@ def aggregate_up(
                 grouped["_apportioned"], "Sum of CCG 2021 values, some apportioned", "Sum of CCG 2021 values"
             )
         else:
-            note = np.where(
-                full[grouped.index],
-                "Sum of all CCG 2021 values",
-                "Sum of the " + grouped["_n"].astype(str) + f" of {n_ccg} CCGs with data (partial coverage)",
-            )
+            note = np.where(full[grouped.index], "Sum of all CCG 2021 values", "").astype(object)
+            partial = ~full[grouped.index].to_numpy()
+            if partial.any():
+                coverage = _coverage(frame, h, names.get("nhser21", pd.Series(dtype=str)))
+                keys = list(zip(*(grouped.loc[partial, k] for k in KEYS)))
+                note[partial] = [
+                    f"Not England: the sum of the {n} of {n_ccg} CCGs with data (partial coverage; "
+                    f"{coverage.get(k, '')})"
+                    for n, k in zip(grouped.loc[partial, "_n"], keys)
+                ]
         grouped = grouped.assign(
+            _n_kept=grouped["_n"],
             **{
                 s.AREA_CODE: grouped["_parent"],
                 s.GEOGRAPHY: geography,
                 s.NOTE: note,
                 s.HARMONISATION: "aggregated",
-            }
+            },
         ).drop(columns=["_parent", "_n", "_apportioned"])
-        grouped[s.AREA_NAME] = grouped[s.AREA_CODE].map(names.get(geography, pd.Series(dtype=str)))
-        out.append(recompute(grouped, catalogue))
+        grouped[s.AREA_NAME] = (
+            grouped[s.AREA_CODE].map(names.get(geography, pd.Series(dtype=str))).astype(object)
+        )
+        if geography == "england":
+            grouped.loc[partial, s.AREA_NAME] = [
+                partial_label(n, n_ccg) for n in grouped.loc[partial, "_n_kept"]
+            ]
+        out.append(recompute(grouped.drop(columns="_n_kept", errors="ignore"), catalogue))
     result = pd.concat(out, ignore_index=True)
     return result.reindex(columns=ccg21_rows.columns)
+
+
+def partial_label(n_areas: int, n_all: int) -> str:
+    """What a comparator summed from only some areas is called (never "England")."""
+    return f"{n_areas} of {n_all} CCGs with data"
+
+
+def is_partial_comparator(name: str) -> bool:
+    return str(name).endswith("CCGs with data")
+
+
+def _coverage(frame: pd.DataFrame, h: pd.DataFrame, region_names: pd.Series) -> dict[tuple, str]:
+    """Per indicator, period and sex: which NHS regions the CCGs with data cover, and how fully.
+
+    E.g. "London all 5; Midlands 6 of 11; none from North East and Yorkshire, North West".
+    """
+    members = h["nhser21_code"].value_counts()
+    region = frame[s.AREA_CODE].map(h["nhser21_code"])
+    counts = frame.assign(_region=region).groupby(KEYS + ["_region"], dropna=False)[s.AREA_CODE].nunique()
+    present: dict[tuple, dict[str, int]] = {}
+    for (*key, code), n in counts.items():
+        present.setdefault(tuple(key), {})[code] = int(n)
+    out = {}
+    for key, have in present.items():
+        parts = []
+        for code in sorted(members.index, key=lambda c: str(region_names.get(c, c))):
+            name, total, n = region_names.get(code, code), int(members[code]), have.get(code, 0)
+            if n:
+                parts.append(f"{name} all {n}" if n == total else f"{name} {n} of {total}")
+        absent = sorted(str(region_names.get(c, c)) for c in members.index if not have.get(c))
+        if absent:
+            parts.append("none from " + ", ".join(absent))
+        out[key] = "; ".join(parts)
+    return out
 
 
 def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
@@ -387,3 +442,108 @@ def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.
     out[s.HARMONISATION] = "same area"
     out[s.NOTE] = "Published for the July 2022 region, which has the same member areas as in April 2021"
     return out
+
+
+# Child geography -> (its region geography, hierarchy column of the child, of the region).
+REGION_MEMBERS = {
+    "ccg21": ("nhser21", "ccg21_code", "nhser21_code"),
+    "sicbl22": ("nhser22", "sicbl22_code", "nhser22_code"),
+}
+COUNT_BASED = {"proportion", "rate", "ratio"}
+
+
+def regions_from_members(
+    values: pd.DataFrame, catalogue: pd.DataFrame, hierarchy: pd.DataFrame, names: dict[str, pd.Series]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Region rows the source did not publish, computed from every member area's counts.
+
+    For indicators whose value is count / denominator x multiplier (checked row by row,
+    so a published ratio of two additive quantities such as the dementia diagnosis rate
+    qualifies), a missing NHS region row is Σ count / Σ denominator over ALL its member
+    areas, so that "compared with region" does not silently become "not compared". Limits
+    are recomputed for proportions (Wilson) and rates (Byar's), else left empty and said.
+    Where members are missing the row is not formed, and the notes say how many and why.
+    """
+    notes: list[str] = []
+    out = []
+    have = set(
+        zip(values[s.INDICATOR_ID], values[s.GEOGRAPHY], values[s.PERIOD], values[s.SEX], values[s.AREA_CODE])
+    )
+    for child, (region_geo, child_col, region_col) in REGION_MEMBERS.items():
+        h = hierarchy.dropna(subset=[child_col, region_col]).drop_duplicates(child_col).set_index(child_col)
+        members = h[region_col].value_counts()
+        rows = values[
+            (values[s.GEOGRAPHY] == child) & values[s.COUNT].notna() & values[s.DENOMINATOR].notna()
+        ]
+        rows = rows[rows[s.INDICATOR_ID].map(catalogue["statistic"]).isin(COUNT_BASED)]
+        if rows.empty:
+            continue
+        mult = rows[s.INDICATOR_ID].map(catalogue["multiplier"]).astype(float)
+        formed = rows[s.COUNT] / rows[s.DENOMINATOR] * mult
+        # published values may be rounded (dementia: one decimal): within 0.5% is count / denominator
+        consistent = (
+            ((formed - rows[s.VALUE]).abs() <= 0.005 * rows[s.VALUE].abs().clip(lower=1))
+            .groupby(rows[s.INDICATOR_ID])
+            .all()
+        )
+        rows = rows[rows[s.INDICATOR_ID].map(consistent)]
+        rows = rows.assign(_region=rows[s.AREA_CODE].map(h[region_col]))
+        rows = rows[rows["_region"].notna()]
+        missing = [
+            (i, region_geo, p, x, r) not in have
+            for i, p, x, r in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.SEX], rows["_region"])
+        ]
+        rows = rows[missing]
+        if rows.empty:
+            continue
+        grouped = (
+            rows.groupby(KEYS + ["_region"], sort=False)
+            .agg(
+                **{
+                    s.COUNT: (s.COUNT, "sum"),
+                    s.DENOMINATOR: (s.DENOMINATOR, "sum"),
+                    "_n": (s.AREA_CODE, "nunique"),
+                }
+            )
+            .reset_index()
+        )
+        grouped["_members"] = grouped["_region"].map(members)
+        short = grouped[grouped["_n"] < grouped["_members"]]
+        if len(short):
+            notes.append(
+                f"{region_geo}: {len(short)} region rows not computed from {s.GEOGRAPHIES.get(child, child)} "
+                f"members because some members have no data (e.g. {short.iloc[0][s.INDICATOR_ID]} "
+                f"{short.iloc[0][s.PERIOD]} {short.iloc[0]['_region']}: {short.iloc[0]['_n']} of "
+                f"{short.iloc[0]['_members']})"
+            )
+        grouped = grouped[grouped["_n"] == grouped["_members"]].copy()
+        if grouped.empty:
+            continue
+        grouped[s.AREA_CODE] = grouped["_region"]
+        grouped[s.GEOGRAPHY] = region_geo
+        grouped[s.AREA_NAME] = (
+            grouped[s.AREA_CODE].map(names.get(region_geo, pd.Series(dtype=str))).astype(object)
+        )
+        grouped[s.HARMONISATION] = "aggregated"
+        parts = []
+        for indicator_id, part in grouped.groupby(s.INDICATOR_ID, sort=False):
+            meta = catalogue.loc[indicator_id]
+            recomputable = meta["statistic"] in AGGREGABLE  # Wilson / Byar's on the sums
+            part = recompute(part, catalogue) if recomputable else part
+            if not recomputable:
+                part = part.assign(
+                    **{c: np.nan for c in (s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998)},
+                    **{s.VALUE: part[s.COUNT] / part[s.DENOMINATOR] * float(meta["multiplier"])},
+                )
+            limits = "" if recomputable else "; no limits (the source's method cannot be applied to sums)"
+            part[s.NOTE] = (
+                f"Computed from all {part['_n'].iloc[0]} member areas (sum of counts / sum of denominators): "
+                f"the source publishes no row for this region{limits}"
+            )
+            parts.append(part)
+        formed_rows = pd.concat(parts, ignore_index=True)
+        notes.append(f"{region_geo}: {len(formed_rows)} region rows computed from their member areas")
+        out.append(formed_rows.reindex(columns=values.columns))
+    if not out:
+        return _empty_like(values), notes
+    return pd.concat(out, ignore_index=True), notes

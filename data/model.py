@@ -120,23 +120,55 @@ def cache_dir_for(fingerprint: str) -> Path:
     return get_settings().cache_dir / f"model-{CACHE_FORMAT}-{fingerprint}"
 
 
+CHECKSUMS = "checksums.json"
+
+
+class CacheUnreadable(RuntimeError):
+    """The cached model is missing a file, damaged or does not match its checksums."""
+
+
 def save_model(model: Model, target: Path) -> None:
-    """Write the model as Parquet + JSON, atomically (a temp dir renamed into place)."""
+    """Write the model as Parquet + JSON with their checksums, atomically (a temp dir renamed
+    into place). On any failure (full disk, read-only directory) nothing is left behind."""
     tmp = target.with_name(target.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    for name in FRAME_FIELDS:
-        frame = getattr(model, name)
-        _to_parquet(frame, tmp / f"{name}.parquet")
-    for name, frame in model.frames.items():
-        _to_parquet(frame, tmp / f"frame__{name}.parquet")
-    (tmp / "geojson.json").write_text(json.dumps(dict(model.geojson), separators=(",", ":")))
-    meta = {"fingerprint": model.fingerprint, "build_notes": list(model.build_notes), "format": CACHE_FORMAT}
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.rename(target)
+    try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        for name in FRAME_FIELDS:
+            frame = getattr(model, name)
+            _to_parquet(frame, tmp / f"{name}.parquet")
+        for name, frame in model.frames.items():
+            _to_parquet(frame, tmp / f"frame__{name}.parquet")
+        (tmp / "geojson.json").write_text(json.dumps(dict(model.geojson), separators=(",", ":")))
+        meta = {
+            "fingerprint": model.fingerprint,
+            "build_notes": list(model.build_notes),
+            "format": CACHE_FORMAT,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        sums = {p.name: sha256_of(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+        (tmp / CHECKSUMS).write_text(json.dumps(sums, indent=1))
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def verify_cache(source: Path) -> None:
+    """Raise ``CacheUnreadable`` unless every file the build wrote is there with its checksum."""
+    try:
+        sums = json.loads((source / CHECKSUMS).read_text())
+    except (OSError, ValueError) as exc:
+        raise CacheUnreadable(f"{CHECKSUMS}: {type(exc).__name__}") from None
+    for name, expected in sums.items():
+        path = source / name
+        if not path.is_file():
+            raise CacheUnreadable(f"{name} is missing")
+        if sha256_of(path) != expected:
+            raise CacheUnreadable(f"{name} does not match its checksum ({path.stat().st_size} bytes)")
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -160,27 +192,59 @@ def read_model(source: Path) -> Model:
 
 
 def get_model(*, rebuild: bool = False) -> Model:
-    """Load the model from the disk cache, building it first if the sources changed."""
+    """Load the model from the disk cache, building it first if the sources changed.
+
+    The cache is verified against the checksums written at build; a damaged, truncated or
+    unreadable cache is rebuilt. If the cache directory cannot be written (read-only, full),
+    the freshly built model is served from memory with one warning.
+    """
     settings = get_settings()
     manifest = load_manifest()
     fingerprint = source_fingerprint(settings.data_dir, manifest)
     target = cache_dir_for(fingerprint)
     if not rebuild and (target / "meta.json").exists():
         started = time.perf_counter()
-        model = read_model(target)
-        log.info("model loaded from cache %s in %.2f s", target, time.perf_counter() - started)
-        return _freeze(model)
+        try:
+            verify_cache(target)
+            model = read_model(target)
+        except Exception as exc:  # any damage: rebuild rather than stop
+            log.warning("model cache %s unreadable (%s: %s): rebuilding", target, type(exc).__name__, exc)
+        else:
+            log.info("model loaded from cache %s in %.2f s", target, time.perf_counter() - started)
+            return _freeze(model)
     from data.build import build_model  # the build pulls in geopandas; a warm start does not
 
     started = time.perf_counter()
     model = build_model(settings.data_dir, manifest, fingerprint)
     log.info("model built in %.1f s", time.perf_counter() - started)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    save_model(model, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        save_model(model, target)
+    except OSError as exc:
+        log.warning(
+            "cannot write the model cache under %s (%s): serving the model from memory",
+            target.parent,
+            exc.strerror or type(exc).__name__,
+        )
+        return _freeze(_round_trip(model))
     for stale in target.parent.glob("model-*"):
         if stale != target and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
     return _freeze(read_model(target))
+
+
+def _round_trip(model: Model) -> Model:
+    """The model as a cache read would give it (same column types), via a private temp dir;
+    the built model itself if even that cannot be written."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="ccg-model-") as tmp:
+            target = Path(tmp) / "model"
+            save_model(model, target)
+            return read_model(target)
+    except OSError:
+        return model
 
 
 def source_fingerprint(data_dir: Path, manifest: dict[str, dict]) -> str:

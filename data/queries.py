@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data import schema as s
+from data.harmonise import is_partial_comparator
 from data.model import Model
 
 GEOGRAPHY_PREFERENCE = [
@@ -139,7 +140,42 @@ def fingertips_frame(
             ),
         }
     )
-    return frame[s.FINGERTIPS_COLUMNS]
+    frame = frame[s.FINGERTIPS_COLUMNS]
+    notes = value_notes(rows)
+    if (notes != "").any():
+        frame["Value note"] = notes.to_numpy()
+    # A national comparator summed from only some areas is not England: say what it is.
+    eng = rows[s.GEOGRAPHY] == "england"
+    partial = eng & rows[s.AREA_NAME].map(is_partial_comparator).astype(bool)
+    if partial.any():
+        label = str(rows.loc[partial, s.AREA_NAME].iloc[-1])
+        frame.loc[partial.to_numpy(), "Area Type"] = "CCGs with data (partial coverage)"
+        frame.loc[partial.to_numpy(), "Area Code"] = ""  # not the area E92000001 stands for
+        frame = frame.rename(
+            columns={"Compared to England value or percentiles": f"Compared to {label} value or percentiles"}
+        )
+    return frame
+
+
+APPORTIONED_NOTE = "apportioned (not a whole count)"
+
+
+def value_notes(rows: pd.DataFrame) -> pd.Series:
+    """Fingertips-style 'Value note' per row: apportioned counts, weighted means, partial sums."""
+    harmonisation = (
+        rows[s.HARMONISATION].astype(str) if s.HARMONISATION in rows else pd.Series("", rows.index)
+    )
+    note = rows[s.NOTE].fillna("").astype(str) if s.NOTE in rows else pd.Series("", rows.index)
+    parts = pd.DataFrame(index=rows.index)
+    apportioned = (harmonisation == "apportioned") | note.str.contains("some apportioned", regex=False)
+    parts["a"] = pd.Series("", rows.index).where(~(apportioned & rows[s.COUNT].notna()), APPORTIONED_NOTE)
+    weighted = note.str.contains("population-weighted mean", regex=False)
+    parts["w"] = pd.Series("", rows.index).where(
+        ~weighted, "population-weighted mean of predecessor areas' values"
+    )
+    partial = rows[s.AREA_NAME].map(is_partial_comparator).astype(bool)
+    parts["p"] = pd.Series("", rows.index).where(~partial, "partial coverage: sum of the CCGs with data only")
+    return parts.apply(lambda r: "; ".join(x for x in r if x), axis=1).astype(str) if len(rows) else note
 
 
 def find_areas(model: Model, text: str, geography: str = s.HOME_GEOGRAPHY, limit: int = 10) -> pd.DataFrame:

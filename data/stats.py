@@ -2,7 +2,9 @@
 
 The confidence limits come from PHStatsMethods' own scalar functions, applied
 element-wise so that whole columns can be computed at model build. The
-comparison, quintile and trend rules follow ../shared/docs/METHODS.md.
+comparison rule follows ../shared/docs/METHODS.md; quintiles are in ``data.quantiles``,
+recent trends in ``data.trend``, funnels in ``data.funnels``, standardised rates and means
+in ``data.standardised``, SII/RII in ``data.inequality``.
 """
 
 from __future__ import annotations

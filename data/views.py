@@ -12,16 +12,51 @@ import numpy as np
 import pandas as pd
 
 from data import schema as s
+from data.harmonise import is_partial_comparator
 from data.model import Model
 from data.peer_views import category_column_for as peer_category_column
 from data.queries import Selection, indicator_periods, view_rows
 
 REGION_GEOGRAPHIES = ("nhser21", "nhser22")
+ENGLAND_LABEL = "England"
+
+
+def benchmark_label(model: Model, indicator_id: str, period: str | None = None, sex: str = "Persons") -> str:
+    """What the national comparator of an indicator (and period) really is.
+
+    "England" where the England value is published or summed from every area; where
+    it was summed from only some areas (e.g. GP appointments: 49 of 106 CCGs), its
+    name, "49 of 106 CCGs with data", which every label, legend, export column and
+    board pack sentence uses instead of "England". With no period: the partial label
+    of the latest period that has one, if any.
+    """
+    labels = benchmark_labels(model, indicator_id, sex)
+    if period is not None:
+        return labels.get(period, ENGLAND_LABEL)
+    partial = [v for v in labels.values() if v != ENGLAND_LABEL]
+    return partial[-1] if partial else ENGLAND_LABEL
+
+
+def benchmark_labels(model: Model, indicator_id: str, sex: str = "Persons") -> dict[str, str]:
+    """Period -> comparator label (see ``benchmark_label``), in period order."""
+    ind = model.indicators
+    rows = ind[(ind[s.INDICATOR_ID] == indicator_id) & (ind[s.GEOGRAPHY] == "england") & (ind[s.SEX] == sex)]
+    rows = rows.sort_values(s.PERIOD_START)
+    return {
+        p: (str(n) if is_partial_comparator(n) else ENGLAND_LABEL)
+        for p, n in zip(rows[s.PERIOD], rows[s.AREA_NAME])
+    }
 
 
 def natural_key(text: str) -> str:
     """Sort key in which numbers sort as numbers ("Question 3" before "Question 10")."""
     return re.sub(r"\d+", lambda m: m.group().zfill(6), text.lower())
+
+
+def _comparators(model: Model, frame: pd.DataFrame) -> list[str]:
+    """The England comparator's label for each row's indicator and period."""
+    labels = {ind: benchmark_labels(model, ind) for ind in frame[s.INDICATOR_ID].unique()}
+    return [labels[i].get(p, ENGLAND_LABEL) for i, p in zip(frame[s.INDICATOR_ID], frame[s.PERIOD])]
 
 
 def category_column(benchmark: str, ci: str) -> str:
@@ -58,6 +93,7 @@ def area_frame(model: Model, sel: Selection, region: str = "") -> tuple[pd.DataF
     if region:
         areas = areas[areas["region_code"] == region]
     england, regions = benchmark_values(rows)
+    areas["benchmark"] = benchmark_label(model, sel.indicator_id, sel.period, sel.sex)
     return areas.reset_index(drop=True), england, regions
 
 
@@ -99,11 +135,11 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
         s.DENOMINATOR,
     ]
     if not areas:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*columns, "benchmark"])
     focus = areas[0]
     geography = geography_of(model, focus)
     if geography is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*columns, "benchmark"])
     ind = model.indicators
     cat_col = category_column(benchmark, ci)
     here = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons")]
@@ -132,6 +168,12 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
     frame = frame.rename(columns={cat_col: "category"})
     frame["category"] = frame["category"].where(frame[s.VALUE].notna(), s.NOT_COMPARED).fillna(s.NOT_COMPARED)
     frame = frame.reindex(columns=columns)
+    national = pd.Series(_comparators(model, frame), index=frame.index, dtype=object)
+    frame["benchmark"] = national if benchmark == "england" else "NHS region"
+    partial = national != ENGLAND_LABEL  # the centre line is not England for these: say so
+    frame.loc[partial, "short_name"] = (
+        frame.loc[partial, "short_name"] + " (centre: " + national[partial] + ")"
+    )
     order = {k: i for i, k in enumerate(s.DOMAINS)}
     frame["_d"] = frame["domain"].astype(str).map(order).fillna(99)
     frame["_a"] = frame[s.AREA_CODE].map({c: i for i, c in enumerate(areas)})
@@ -256,16 +298,20 @@ def overview_grid(
     avail = model.frames["availability"]
     avail = avail[(avail[s.GEOGRAPHY] == geography) & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
     latest = avail.sort_values("period_start").groupby(s.INDICATOR_ID).tail(1)
-    parts = []
-    for indicator_id, period in zip(latest[s.INDICATOR_ID], latest[s.PERIOD]):
-        rows = model.slice(indicator_id, geography, period, "Persons")
-        parts.append(rows[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD]])
-    if not parts:
+    # One take of the six columns for every indicator's latest slice: a take of the full-width
+    # frame per indicator (80 of them) was half of the overview's server time (bench profile).
+    keys = zip(latest[s.INDICATOR_ID], [geography] * len(latest), latest[s.PERIOD], ["Persons"] * len(latest))
+    positions = [pos for pos in (model.slices.get(key) for key in keys) if pos is not None]
+    if not positions:
         return pd.DataFrame(
             columns=[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, "short_name", s.VALUE, "category"]
         )
-    grid = pd.concat(parts, ignore_index=True).rename(columns={cat_col: "category"})
+    ind = model.indicators
+    columns = [s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD]
+    grid = ind.iloc[np.concatenate(positions), [ind.columns.get_loc(c) for c in columns]]
+    grid = grid.reset_index(drop=True).rename(columns={cat_col: "category"})
     grid["short_name"] = grid[s.INDICATOR_ID].map(model.catalogue["short_name"])
+    grid["benchmark"] = _comparators(model, grid) if benchmark == "england" else "NHS region"
     grid["domain"] = grid[s.INDICATOR_ID].map(model.catalogue["domain"])
     if region:
         info = model.areas[(model.areas[s.GEOGRAPHY] == geography) & (model.areas["region_code"] == region)]

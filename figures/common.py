@@ -75,6 +75,16 @@ def benchmark_phrase(benchmark: str) -> str:
     return "England" if benchmark == "england" else "region"
 
 
+def national_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
+    """benchmark_phrase, but the data layer's name for a partial national comparator
+    ("49 of 106 CCGs with data") where the frame carries one in its "benchmark" column."""
+    if benchmark == "england" and frame is not None and "benchmark" in frame:
+        named = frame["benchmark"].dropna()
+        if len(named):
+            return str(named.iloc[0])
+    return benchmark_phrase(benchmark)
+
+
 def hover_texts(
     frame: pd.DataFrame,
     meta: Mapping[str, Any],
@@ -90,6 +100,7 @@ def hover_texts(
     unit = meta.get("unit")
     if category is None and pal.category_column(benchmark, ci) in frame:
         category = frame[pal.category_column(benchmark, ci)]
+    versus = national_phrase(frame, benchmark)
     texts = []
     for i, row in enumerate(frame.itertuples(index=False)):
         rec = row._asdict()
@@ -113,7 +124,7 @@ def hover_texts(
             label = cat if isinstance(cat, str) and cat else s.NOT_COMPARED
             if label in s.CATEGORIES:
                 label = pal.category_label(label, palette)
-                lines.append(f"Compared with {benchmark_phrase(benchmark)}: {label}")
+                lines.append(f"Compared with {versus}: {label}")
             else:
                 lines.append(label)
         note = rec.get(s.NOTE)

@@ -117,15 +117,13 @@ def ranked_bars(
         )
 
     order = data["_label"].tolist()
-    # the category as a glyph after each name: colour is never the only cue
-    glyphs = data["_category"].map(pal.CATEGORY_GLYPHS).fillna("").tolist()
     ticktext = [
-        (f"<b>▶ {label}</b>" if sel else label) + f" {glyph}"
-        for label, sel, glyph in zip(order, is_selected.tolist(), glyphs, strict=True)
+        f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
     ]
     _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
 
-    subtitle = [f"{ci}% confidence intervals; colours compare with {common.benchmark_phrase(benchmark)}"]
+    versus = common.national_phrase(data, benchmark)  # never a partial "England"
+    subtitle = [f"{ci}% confidence intervals; colours compare with {versus}"]
     if region is not None:
         subtitle.append(f"{data['region_name'].iloc[0] if len(data) else region} only")
     if len(missing):
@@ -161,7 +159,12 @@ def ranked_bars(
 
 
 def reference_labels(
-    england_value: float | None, region_value: float | None, unit: str | None, region_name: str = "Region"
+    england_value: float | None,
+    region_value: float | None,
+    unit: str | None,
+    region_name: str = "Region",
+    *,
+    national: str = "England",
 ) -> list[dict[str, Any]]:
     """Where the England and region line labels go, so that they can never overlap.
 
@@ -171,7 +174,7 @@ def reference_labels(
     """
     lines = []
     if england_value is not None and not common.is_missing(england_value):
-        lines.append(("England", float(england_value)))
+        lines.append((national, float(england_value)))
     if region_value is not None and not common.is_missing(region_value):
         lines.append((region_name, float(region_value)))
     if len(lines) == 2 and common.format_value(lines[0][1], unit) == common.format_value(lines[1][1], unit):
@@ -179,7 +182,7 @@ def reference_labels(
         return [
             dict(
                 x=value,
-                text=f"England and {region_name} {common.format_value(value, unit)}",
+                text=f"{national} and {region_name} {common.format_value(value, unit)}",
                 xanchor="center",
             )
         ]
@@ -203,13 +206,15 @@ def _benchmark_lines(
     unit: str | None,
 ) -> None:
     """England line, plus the region line (one region) or a region marker per bar (all regions)."""
+    # what the national comparator really is, where the data layer says (partial coverage)
+    national = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else "England"
     region_value = region_values.get(region) if region is not None else None
     if england_value is not None and not common.is_missing(england_value):
         fig.add_vline(x=england_value, line=dict(color=pal.ENGLAND_COLOUR, width=2))
     if region_value is not None:
         fig.add_vline(x=region_value, line=dict(color=pal.REGION_COLOUR, width=2, dash="dash"))
     region_name = str(data["region_name"].iloc[0]) if region_value is not None and len(data) else "Region"
-    for label in reference_labels(england_value, region_value, unit, region_name):
+    for label in reference_labels(england_value, region_value, unit, region_name, national=national):
         fig.add_annotation(
             **label,
             xref="x",

@@ -81,6 +81,42 @@ def geojson_bounds(geojson: Mapping[str, Any]) -> tuple[float, float, float, flo
     )
 
 
+# The graph is 72vh tall: about 550 px at 1366x768. Fit England to a little less, so Cornwall
+# and Northumberland are both in view on a laptop screen.
+SCREEN_VIEW = {"width": 520, "height": 500}
+FOCUS_CONTEXT = 2.0  # the focus area spans about half the view: its neighbours show too
+FOCUS_MIN_SPAN_DEG = 1.2
+
+
+def feature_bounds(geojson: Mapping[str, Any], code: str) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the feature whose id is ``code``, or None if absent."""
+    for feature in geojson.get("features", []):
+        if str(feature.get("id")) == str(code):
+            rings = list(_coordinates(feature.get("geometry")))
+            if not rings:
+                return None
+            coords = np.concatenate(rings)
+            return (
+                float(coords[:, 0].min()),
+                float(coords[:, 1].min()),
+                float(coords[:, 0].max()),
+                float(coords[:, 1].max()),
+            )
+    return None
+
+
+def focus_view(geojson: Mapping[str, Any], code: str | None) -> dict[str, Any]:
+    """The view that brings ``code`` into view with its neighbours (England when it is not on the layer)."""
+    bounds = feature_bounds(geojson, code) if code else None
+    if bounds is None:
+        return map_view(geojson_bounds(geojson), **SCREEN_VIEW)
+    west, south, east, north = bounds
+    half_x = max((east - west) * FOCUS_CONTEXT, FOCUS_MIN_SPAN_DEG * 1.6) / 2
+    half_y = max((north - south) * FOCUS_CONTEXT, FOCUS_MIN_SPAN_DEG) / 2
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return map_view((cx - half_x, cy - half_y, cx + half_x, cy + half_y), **SCREEN_VIEW)
+
+
 def map_view(
     bounds: tuple[float, float, float, float], *, width: int = 520, height: int = 640
 ) -> dict[str, Any]:
@@ -223,7 +259,7 @@ def map_update(
             up[(*trace, "name")] = f"{name} ({n})"
             up[(*trace, "marker", "color")] = colour_
 
-    mode_text = {"category": f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)"}
+    mode_text = {"category": f"compared with {common.national_phrase(frame, benchmark)} ({ci}% CI)"}
     mode_text["quintile"] = "quintiles" + (
         " (no confidence intervals, so no significance comparison)" if not has_limits(meta) else ""
     )
@@ -306,7 +342,7 @@ def _compact_hover(
     labels = []
     if has_count:
         labels.append("count / denominator")
-    labels.append(f"compared with {common.benchmark_phrase(benchmark)} ({ci}% CI)")
+    labels.append(f"compared with {common.national_phrase(frame, benchmark)} ({ci}% CI)")
     template = (
         "<b>%{customdata[1]}</b><br>%{text}"
         + (f" {unit}" if unit and unit != "%" else "")
@@ -343,11 +379,13 @@ def choropleth(
     selected: Sequence[str] = (),
     region_outlines: dict | None = None,
     cartogram: bool = False,
+    view: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """Map of one indicator/period/sex: areas coloured by category, quintile or value.
 
     ``geojson`` features carry the area code as ``id`` (lon/lat). With ``cartogram=True`` the
     GeoJSON is a cartogram (also lon/lat), so region outlines, which would not line up, are hidden.
+    ``view`` ({"center", "zoom"}) replaces the default view of the whole layer.
     """
     ids = _feature_ids(geojson)
     unmatched = sorted(set(frame[s.AREA_CODE].astype(str)) - set(ids))
@@ -417,7 +455,7 @@ def choropleth(
                 name=str(key),
             )
         )
-    view = map_view(geojson_bounds(geojson))
+    view = dict(view) if view else map_view(geojson_bounds(geojson), **SCREEN_VIEW)
     fig.update_layout(
         **common.base_layout("", uirevision=MAP_UIREVISION),
         map=dict(style="white-bg", uirevision=MAP_UIREVISION, **view),
@@ -440,3 +478,43 @@ def choropleth(
         },
     )
     return apply_update(fig, update)
+
+
+def selected_values(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    selected: Sequence[str],
+    *,
+    ci: str = "95",
+    benchmark: str = "england",
+    england_value: float | None = None,
+    area_names: Mapping[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    """(name, text) for each selected area and then England: the values beside the map in words.
+
+    'NHS Kernow CCG', '62.1% (95% CI 60.0–64.2); worse than England'.
+    """
+    unit = meta.get("unit")
+    lower_col, upper_col = pal.ci_columns(ci)
+    cat_col = pal.category_column(benchmark, ci)
+    rows = frame.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)
+    names = dict(area_names or {})
+    out = []
+    for code in dict.fromkeys(selected):
+        name = names.get(code) or (str(rows.at[code, s.AREA_NAME]) if code in rows.index else code)
+        if code not in rows.index or common.is_missing(rows.at[code, s.VALUE]):
+            out.append((name, "no value for this period"))
+            continue
+        rec = rows.loc[code]
+        text = common.format_value(rec[s.VALUE], unit)
+        ci_text = common.format_ci(rec.get(lower_col), rec.get(upper_col), ci)
+        if ci_text:
+            text += f" ({ci_text})"
+        category = rec.get(cat_col)
+        if isinstance(category, str) and category in (s.BETTER, s.WORSE, s.SIMILAR, s.HIGHER, s.LOWER):
+            text += f"; {pal.CATEGORY_GLYPHS[category]} {category.lower()} than {common.benchmark_phrase(benchmark)}"
+            text = text.replace("similar than", "similar to")
+        out.append((name, text))
+    if england_value is not None and not common.is_missing(england_value):
+        out.append(("England", common.format_value(england_value, unit)))
+    return out

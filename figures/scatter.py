@@ -23,7 +23,7 @@ from figures import palette as pal
 MARKER_SIZE = 10
 SIZE_RANGE = (6, 28)
 NEGLIGIBLE_R2 = 0.05  # below this the line explains almost nothing
-Y_TITLE_CHARS = 48  # the y title wraps so that it never runs past the plot into the title
+Y_TITLE_CHARS = 36  # the y title wraps so that it never runs past the plot into the title
 X_TITLE_CHARS = 90
 # Plain-words fractions for R², used when R² is within 0.02 of one of them.
 FRACTIONS = {

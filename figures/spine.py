@@ -29,7 +29,7 @@ LABEL_CHARS = 40  # indicator labels wrap at this width (two lines at most)
 HEADING_CHARS = 44
 LINE_PX = 16  # one line of 12 px label text
 ROW_PAD_PX = 10
-HEADER_ROW = " "  # the top row that carries the Worst / England / Best labels
+AXIS_LABEL_PX = 22  # the top x axis: Worst / England / Best and the column heading, above the plot
 # Text stand-ins for the marker symbols of pal.AREA_SYMBOLS (same order).
 AREA_GLYPHS = ["○", "◇", "□", "△", "☆", "✚"]
 NO_DATA_GLYPH = "–"
@@ -95,10 +95,10 @@ def _hover(
             if not common.is_missing(rec.get(s.DENOMINATOR)):
                 count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
             lines.append(count)
-        lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-        lines.append(
-            f"Compared with {common.benchmark_phrase(benchmark)}: {pal.category_label(cat, palette)}"
-        )
+        national = rec.get("benchmark") if rec.get("benchmark") not in (None, "NHS region") else "England"
+        lines.append(f"{national} {common.format_value(rec['england_value'], unit)}")
+        versus = national if benchmark == "england" else common.benchmark_phrase(benchmark)
+        lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
         texts.append("<br>".join(lines))
     return texts
 
@@ -119,10 +119,10 @@ def _indicator_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _y_labels(ind: pd.DataFrame) -> tuple[list[str], list[str], dict[str, str]]:
-    """Category keys for the y axis (header, domain headings interleaved), their display text
-    (wrapped) and indicator -> key. Keys are unique; the text is what people read."""
-    order: list[str] = [HEADER_ROW]
-    text: list[str] = [""]
+    """Category keys for the y axis (domain headings interleaved), their display text (wrapped)
+    and indicator -> key. Keys are unique; the text is what people read."""
+    order: list[str] = []
+    text: list[str] = []
     key_of: dict[str, str] = {}
     for _domain, group in ind.groupby("_domain_rank", sort=True):
         domain = str(group["domain"].iloc[0])
@@ -183,12 +183,16 @@ def spine_chart(
     ci: str = "95",
     benchmark: str = "england",
     title: str | None = None,
+    screen: bool = False,
 ) -> go.Figure:
     """Spine chart of several indicators for up to six areas.
 
     ``rows``: one row per indicator and area with indicator_id, short_name, domain, polarity,
     unit, england_value, min, q25, q75, max, area_code, value, category (and, for the hover,
     period, CI limits, count, denominator when present). ``title`` replaces "Area profile".
+    ``screen=True`` (the app's page) adds the right-hand text column of categories and labels
+    Worst / England / Best on a top axis; exports, which page and resize the chart, keep the
+    plain form (labels just above the plot).
     """
     pal.check_palette(palette)
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
@@ -285,7 +289,7 @@ def spine_chart(
     # The right-hand text column: the category as text, and where an area has no value.
     status_x = 1.08
     span = 0.42 if len(areas) > 3 else 0.34 if len(areas) > 1 else 0.26
-    if areas and len(ind):
+    if screen and areas and len(ind):
         status = _status_text(cats_by_area, ind["_label"].tolist(), len(areas))
         fig.add_trace(
             go.Scatter(
@@ -305,8 +309,8 @@ def spine_chart(
     max_lines = max((t.count("<br>") + 1 for t in order_text), default=1)
     row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
     legend_names = ["25th to 75th percentile", *(area_names.get(a, a) for a in areas)]
-    title_px = TITLE_PX + (SUBTITLE_LINE_PX if len(areas) > 1 else 0)
-    top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12
+    title_px = TITLE_PX + (SUBTITLE_LINE_PX if screen and len(areas) > 1 else 0)
+    top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12 + AXIS_LABEL_PX
     height = max(320, row_px * len(order) + top + 30)
     if title is None:
         title = profile_title("Area profile", areas, area_names)
@@ -314,7 +318,7 @@ def spine_chart(
         "England at the centre line; worst on the left, best on the right; marker colour compares with "
         f"{common.benchmark_phrase(benchmark)} ({ci}% CI)"
     )
-    if len(areas) > 1:
+    if screen and len(areas) > 1:
         subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
     fig.update_layout(
         **{
@@ -333,9 +337,20 @@ def spine_chart(
             xanchor="left",
             font=dict(size=12),
         ),
+        # Worst / England / Best as the top axis's labels on screen: always just above the plot.
         xaxis=dict(
-            range=[-0.03, status_x + span],
-            showticklabels=False,
+            range=[-0.03, status_x + span] if screen else [-0.03, 1.03],
+            side="top",
+            tickvals=([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
+            ticktext=(
+                ["◀ Worst", "<b>England</b>", "Best ▶"]
+                + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else [])
+            )
+            if screen
+            else [],
+            showticklabels=screen,
+            ticks="",
+            tickfont=dict(size=12),
             showgrid=False,
             zeroline=False,
             fixedrange=True,
@@ -354,17 +369,11 @@ def spine_chart(
             fixedrange=True,
         ),
     )
-    header = dict(y=HEADER_ROW, xref="x", yref="y", showarrow=False, font_size=12)
-    fig.add_annotation(x=0, xanchor="left", text="◀ Worst", **header)
-    fig.add_annotation(x=1, xanchor="right", text="Best ▶", **header)
-    fig.add_annotation(x=0.5, xanchor="center", text="<b>England</b>", bgcolor="#FFFFFF", **header)
-    if areas:
-        fig.add_annotation(
-            x=status_x,
-            xanchor="left",
-            text="Compared with " + common.benchmark_phrase(benchmark),
-            **header,
-        )
+    if not screen:
+        for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best")):
+            fig.add_annotation(
+                x=x, y=1, xref="x", yref="paper", yanchor="bottom", text=text, showarrow=False, font_size=11
+            )
     return fig
 
 

@@ -36,7 +36,9 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _hover(rows: pd.DataFrame, name: str, meta: Mapping[str, Any], ci: str) -> list[str]:
+def _hover(
+    rows: pd.DataFrame, name: str, meta: Mapping[str, Any], ci: str, versus: str = "England"
+) -> list[str]:
     lower_col, upper_col = pal.ci_columns(ci)
     out = []
     for rec in rows.to_dict("records"):
@@ -54,9 +56,17 @@ def _hover(rows: pd.DataFrame, name: str, meta: Mapping[str, Any], ci: str) -> l
             lines.append(count)
         for column in (s.CMP_ENGLAND_95 if ci == "95" else s.CMP_ENGLAND_998,):
             if isinstance(rec.get(column), str) and rec[column]:
-                lines.append(f"Compared with England: {rec[column]}")
+                lines.append(f"Compared with {versus}: {rec[column]}")
         out.append("<br>".join(lines))
     return out
+
+
+def _national(england: pd.DataFrame | None) -> str:
+    """'England', or what a partial national comparator is called ('49 of 106 CCGs with data')."""
+    if england is None or england.empty or s.AREA_NAME not in england:
+        return "England"
+    name = str(england.sort_values(s.PERIOD_START)[s.AREA_NAME].iloc[-1])
+    return name if name.endswith("CCGs with data") else "England"
 
 
 MIN_PERIODS = 2
@@ -184,7 +194,7 @@ def trend_chart(
                 line=dict(color=colour, width=2.5),
                 marker=dict(size=7, symbol=pal.AREA_SYMBOLS[i % len(pal.AREA_SYMBOLS)]),
                 customdata=[[code, name, p] for p in rows[s.PERIOD].astype(str)],
-                hovertext=_hover(rows, name, meta, ci),
+                hovertext=_hover(rows, name, meta, ci, _national(england)),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -196,6 +206,8 @@ def trend_chart(
             continue
         rows = frame.sort_values(s.PERIOD_START)
         label = str(rows[s.AREA_NAME].iloc[0]) if s.AREA_NAME in rows and name == "Region" else name
+        if name == "England":
+            label = _national(rows)
         code = str(rows[s.AREA_CODE].iloc[0]) if s.AREA_CODE in rows else name
         fig.add_trace(
             go.Scatter(

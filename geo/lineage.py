@@ -92,6 +92,9 @@ def build_lineage(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         target = LINEAGE_TARGET_OVERRIDES.get(geography, LINEAGE_TARGET_LAYER)
         if target not in boundaries:
             target = LINEAGE_TO
+        if target not in boundaries:
+            log.warning("lineage: no %s polygons to overlay %s onto: not harmonised", target, geography)
+            continue
         shares = overlay_shares(boundaries[geography], boundaries[target])
         shares.insert(0, "from_geography", geography)
         frames.append(shares)
@@ -99,6 +102,8 @@ def build_lineage(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         log.info(
             "lineage %s -> %s (%s polygons): %s", geography, LINEAGE_TO, target, summary.to_dict("records")
         )
+    if not frames:
+        return pd.DataFrame(columns=["from_geography", *LINEAGE_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -149,6 +154,7 @@ def apportion_by_population(
     lineage: pd.DataFrame,
     successor_population: pd.Series,
     predecessor_population: dict[str, pd.Series] | None = None,
+    registered_population: dict[str, pd.Series] | None = None,
     *,
     iterations: int = IPF_ITERATIONS,
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -169,6 +175,17 @@ def apportion_by_population(
        the margins allow; what a successor's population needs beyond its whole
        predecessors goes to the pieces of split ones. Slivers that are artefacts of
        differently generalised boundary files get next to no population this way.
+
+    3. Where only registered list sizes are known (``registered_population``; they
+       differ from resident populations by 5-20%, more than a sliver holds), the pieces
+       are raked to them as in step 2 too, and each minor piece of a split area takes
+       the SMALLER of its two population shares (by density, by raking), the main piece
+       the rest. Each estimate errs upwards in its own way: even density inflates a
+       sparse sliver of a dense successor (a corner of the South Downs in Surrey
+       Heartlands), raking pushes list inflation into the pieces (Blackpool's lists).
+       The pieces of these vintages are all artefacts of differently generalised files
+       (Coastal West Sussex in Surrey Heartlands, Islington in North East London...),
+       whose true population is near nil.
 
     Limits: within a successor the seed assumes even density (step 2 corrects it only
     where predecessor populations exist); registered and resident populations differ
@@ -192,10 +209,16 @@ def apportion_by_population(
             missing = sorted(part.loc[seed.isna(), "to_code"].unique())
             notes.append(f"{geography}: no population for {missing}; those pieces keep their area shares")
         known = predecessor_population.get(geography)
+        listed = (registered_population or {}).get(geography)
         fitted = seed.copy()
         if known is not None and not known.empty and seed.notna().all():
             fitted = _rake(part, seed, known, successor_population, iterations)
             part["weight"] = f"population, fitted to {known.name or 'predecessor populations'}"
+        elif listed is not None and not listed.empty and seed.notna().all():
+            fitted = _smaller_minor_pieces(
+                part, seed, _rake(part, seed, listed, successor_population, iterations)
+            )
+            part["weight"] = f"population (successor density, checked against {listed.name or 'list sizes'})"
         else:
             part["weight"] = "population (successor density)"
         part["population"] = fitted
@@ -218,6 +241,19 @@ def apportion_by_population(
     # float error must not leave a split area's shares summing to 0.9999999
     out["share"] = out["share"] / out.groupby(["from_geography", "from_code"])["share"].transform("sum")
     return out, notes
+
+
+def _smaller_minor_pieces(part: pd.DataFrame, density: pd.Series, raked: pd.Series) -> pd.Series:
+    """Piece populations in which every minor piece of a split area has the smaller of its
+    two estimated shares and the largest piece the rest, on the density estimate's total."""
+    rows = part["from_code"]
+    total = density.groupby(rows).transform("sum")
+    share = pd.concat([density / total, raked / raked.groupby(rows).transform("sum")], axis=1).min(axis=1)
+    main = density.groupby(rows).transform("max") == density
+    main &= ~main.groupby(rows).transform(lambda m: m.cumsum() > 1)  # one main piece per area
+    minor_sum = share.where(~main, 0.0).groupby(rows).transform("sum")
+    share = share.where(~main, 1.0 - minor_sum)
+    return share * total
 
 
 def _rake(

@@ -6,6 +6,7 @@ components out. Ages are worked out against ``today``, passed in by the callback
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -118,6 +119,19 @@ def definition_list(fields: list[tuple[str, str]]) -> html.Dl:
     return html.Dl([item for k, v in fields for item in (html.Dt(k), html.Dd(v))])
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
+
+
+def _escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def fields_markdown(fields: list[tuple[str, str]]) -> dcc.Markdown:
+    """The fields as one Markdown block: one component per entry keeps a long list light in the browser."""
+    lines = [f"**{k}:** {_escape_markdown(str(v))}" for k, v in fields]
+    return dcc.Markdown("  \n".join(lines), className="entry-fields")
+
+
 def age_badge(row: dict, today: date) -> html.Span:
     old = is_old(row, today)
     text = f"data from {row['latest_period']}" if row.get("latest_period") else "no data"
@@ -158,7 +172,7 @@ def indicator_entry(row: dict, today: date, extra: list[str] | None = None) -> h
     )
     return html.Details(
         className="catalogue-entry",
-        children=[summary, *_extra(extra or []), definition_list(entry_fields(row, today)), _links(row)],
+        children=[summary, *_extra(extra or []), fields_markdown(entry_fields(row, today)), _links(row)],
     )
 
 

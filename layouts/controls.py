@@ -79,7 +79,9 @@ def region_options(model: Model) -> list[dict]:
 def controls(model: Model) -> html.Div:
     """The control panel every page shares (values are set from the URL on load)."""
     return html.Div(
+        id=ids.CONTROLS,
         className="controls",
+        tabIndex="-1",  # the skip link moves focus here
         children=[
             html.Div(
                 className="ctl-row",

@@ -39,6 +39,7 @@ SHOW_CI = "ctl-show-ci"
 
 # Page containers
 PAGE = "page"
+CONTROLS = "controls"  # the skip link's target
 
 
 def page_container(page: str) -> str:
@@ -48,11 +49,15 @@ def page_container(page: str) -> str:
 # Views
 MAP_GRAPH = "map-graph"
 MAP_SUMMARY = "map-summary"
+MAP_SELECTED = "map-selected"  # the selected areas' values, in words, beside the map
+MAP_ZOOM = "map-zoom"  # bring into view: the selected area, England or London
 COMPARE_GRAPH = "compare-graph"
 TABLE_GRID = "table-grid"  # made when the table page is first shown
 TABLE_HOLDER = "table-holder"
 TABLE_PICK = "table-pick-store"  # the row last picked in the table
-TABLE_DOWNLOAD_BUTTON = "table-download-button"
+TABLE_DOWNLOAD = (
+    "table-download"  # links to the table's CSV / XLSX export (the same file as /export/table.csv)
+)
 TABLE_SUMMARY = "table-summary"
 SPINE_GRAPH = "spine-graph"
 SPINE_TABLE = "spine-table"

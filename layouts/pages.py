@@ -87,8 +87,34 @@ def map_page() -> html.Div:
                     ),
                 ),
             ),
-            # No scroll-wheel zoom: the wheel scrolls the page (zoom with the map's buttons).
-            _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False),
+            html.Div(
+                className="map-grid",
+                children=[
+                    # No scroll-wheel zoom: the wheel scrolls the page. The zoom buttons stay
+                    # shown (displayModeBar), and the side panel brings an area, England or London into view.
+                    _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False, displayModeBar=True),
+                    html.Aside(
+                        className="map-side",
+                        children=[
+                            labelled(
+                                "Show",
+                                radio(
+                                    ids.MAP_ZOOM,
+                                    [
+                                        ("focus", "Selected area"),
+                                        ("england", "England"),
+                                        ("london", "London"),
+                                    ],
+                                    "focus",
+                                ),
+                            ),
+                            html.Div(
+                                id=ids.MAP_SELECTED, className="map-selected", **{"aria-live": "polite"}
+                            ),
+                        ],
+                    ),
+                ],
+            ),
             html.Div(id=ids.MAP_SUMMARY, className="summary"),
         ]
     )
@@ -109,7 +135,8 @@ def table_page() -> html.Div:
     return html.Div(
         [
             _view_options(
-                html.Button("Download CSV of the rows shown", id=ids.TABLE_DOWNLOAD_BUTTON, className="btn"),
+                # The app's own export: numbers as numbers, with the provenance lines (not AG Grid's copy).
+                html.Span(id=ids.TABLE_DOWNLOAD, className="table-download"),
                 html.Span(id=ids.TABLE_SUMMARY, className="summary"),
             ),
             # The grid is made when the page is first shown: AG Grid's large script then loads
@@ -119,8 +146,13 @@ def table_page() -> html.Div:
     )
 
 
-def table_grid(rows: list[dict], column_defs: list[dict], file_name: str) -> dag.AgGrid:
-    """Every area of the selection: sortable, filterable, one row selectable by click."""
+def table_grid(
+    rows: list[dict], column_defs: list[dict], file_name: str, pinned: list[dict] | None = None
+) -> dag.AgGrid:
+    """Every area of the selection: sortable, filterable, one row selectable by click.
+
+    ``pinned`` rows (the focus area) stay at the top whatever the sort or filter.
+    """
     return dag.AgGrid(
         id=ids.TABLE_GRID,
         columnDefs=column_defs,
@@ -129,6 +161,7 @@ def table_grid(rows: list[dict], column_defs: list[dict], file_name: str) -> dag
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "animateRows": False,
+            "pinnedTopRowData": pinned or [],
         },
         csvExportParams={"fileName": file_name},
         style={"height": "68vh"},

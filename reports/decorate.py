@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from figures.map import geojson_bounds, map_view
@@ -77,7 +78,7 @@ class Provenance:
 def screen_size(fig: go.Figure) -> Size:
     """The figure's own size as the app lays it out (width of the page, the builder's height)."""
     base = SIZES["screen"]
-    height = fig.layout.height or base.height
+    height = max(fig.layout.height or base.height, base.height)  # room for the header and footer
     return Size("screen", base.label, base.width, int(height))
 
 
@@ -240,6 +241,20 @@ def plot_height(prov: Provenance, size: Size, legend_lines: int = 1, x_axis: boo
 X_AXIS_PX = 62  # tick labels and a one-line axis title under the plot
 
 
+def _wrap_axis_title(axis: dict | None, length_px: float) -> int:
+    """Wrap an axis title to the plot's side; returns the extra room its extra lines take."""
+    title = (axis or {}).get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not text:
+        return 0
+    lines = wrap(re.sub(r"<br>", " ", str(text)), length_px, MIN_FONT_PX)
+    if isinstance(title, dict):
+        title["text"] = "<br>".join(lines)
+    else:
+        axis["title"] = {"text": "<br>".join(lines)}
+    return int((len(lines) - 1) * MIN_FONT_PX * LINE_PX)
+
+
 def _x_room(layout: dict) -> int:
     axis = layout.get("xaxis") or {}
     if "map" in layout or axis.get("visible") is False:
@@ -266,16 +281,20 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     legend_title = ((layout.get("legend") or {}).get("title") or {}).get("text") or ""
     n_rows = legend_rows(items, width - 2 * PAD, legend_title)
     frame = page_frame(prov, size, int(n_rows * MIN_FONT_PX * 1.9) + (6 if n_rows else 0))
-    x_room = _x_room(layout)
     stacked = _stack_line_labels(layout)
     meta = layout.get("meta")
     extra_top = int(meta.get("export_top", 0)) if isinstance(meta, dict) else 0
     top = frame.top + extra_top + stacked
-    bottom = frame.footer + x_room
     left = max(PAD, _fix_y_labels(data, layout, size)) if not is_map else PAD
     right = PAD + (110 if _has_colorbar(data) else 0) + int(margin.get("r", 0) if not is_map else 0) // 4
-    plot_w = max(50, width - left - right)
+    x_extra = 0 if is_map else _wrap_axis_title(layout.get("xaxis"), width - left - right - 40)
+    x_room = _x_room(layout) + x_extra
+    bottom = frame.footer + x_room
     plot_h = max(50, height - top - bottom)
+    left += 0 if is_map else _wrap_axis_title(layout.get("yaxis"), plot_h - 20)
+    plot_w = max(50, width - left - right)
+    if not is_map:
+        _room_for_line_labels(data, layout, plot_w)
     for key in [k for k in layout if k.startswith("xaxis")]:
         layout[key]["automargin"] = False
         if layout[key].get("side") != "top":
@@ -346,6 +365,67 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
         _fit_map(data, layout, plot_w, plot_h)
     _set_fonts(data)
     return go.Figure(data)
+
+
+def _x_extent(data: dict) -> tuple[float, float] | None:
+    """The smallest and largest x a chart draws (bar ends, whisker ends, markers)."""
+    values: list[float] = []
+    for trace in data.get("data", []):
+        xs = trace.get("x")
+        if xs is None or not len(xs):
+            continue
+        try:
+            arr = np.asarray(xs, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        err = trace.get("error_x") or {}
+        up = np.asarray(err.get("array") if err.get("array") is not None else np.zeros(len(arr)), dtype=float)
+        down = err.get("arrayminus")
+        down = np.asarray(down if down is not None else up, dtype=float)
+        if np.isfinite(arr).any():
+            values += [np.nanmin(arr - down), np.nanmax(arr + up), np.nanmin(arr), np.nanmax(arr)]
+    values = [v for v in values if np.isfinite(v)]
+    return (min(values), max(values)) if values else None
+
+
+def _room_for_line_labels(data: dict, layout: dict, plot_w: float) -> None:
+    """Widen the x range so text set beside a point (reference-line labels, a text column) stays
+    on the page at the export's font size."""
+    labels = [
+        (float(a["x"]), str(a.get("text", "")), a["xanchor"])
+        for a in layout.get("annotations") or []
+        if a.get("xref") == "x"
+        and a.get("xanchor") in ("left", "right")
+        and isinstance(a.get("x"), int | float)
+    ]
+    for trace in data.get("data", []):
+        if "text" in str(trace.get("mode") or "") and "right" in str(trace.get("textposition") or ""):
+            for x, text in zip(trace.get("x") or [], trace.get("text") or [], strict=False):
+                if isinstance(x, int | float):
+                    labels += [(float(x), line, "left") for line in str(text).split("<br>")]
+    axis = layout.get("xaxis") or {}
+    if not labels or axis.get("type") in ("date", "category"):
+        return
+    if axis.get("range"):
+        lo, hi = (float(v) for v in axis["range"])
+    else:
+        extent = _x_extent(data)
+        if extent is None:
+            return
+        lo, hi = extent
+        if axis.get("rangemode") == "tozero":
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
+        span = (hi - lo) or 1.0
+        lo, hi = lo - (0.0 if lo == 0 else 0.03 * span), hi + 0.03 * span
+    old = (lo, hi)
+    for x, text, anchor in labels:
+        share = min(0.45, (text_px(text, MIN_FONT_PX) + 16) / plot_w)
+        if anchor == "left":
+            hi = max(hi, (x - share * lo) / (1 - share))
+        else:
+            lo = min(lo, (x - share * hi) / (1 - share))
+    if (lo, hi) != old or not axis.get("range"):
+        layout["xaxis"] = dict(axis, range=[lo, hi], autorange=False)
 
 
 def _stack_line_labels(layout: dict) -> int:

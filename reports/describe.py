@@ -10,6 +10,7 @@ import re
 
 from data import schema as s
 from data.model import Model
+from data.views import benchmark_label
 from reports.decorate import Provenance
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
@@ -30,8 +31,16 @@ def _variable_name(model: Model, var: str) -> str:
     return str(model.catalogue.at[var, "name"])
 
 
-def benchmark_text(state: dict) -> str:
-    return "compared with England" if state["benchmark"] == "england" else "compared with the NHS region"
+def benchmark_text(state: dict, national: str = "England") -> str:
+    """'compared with England', or with what the national comparator really is (partial coverage)."""
+    return f"compared with {national}" if state["benchmark"] == "england" else "compared with the NHS region"
+
+
+def national_label(model: Model, state: dict, page: str) -> str:
+    """England, or e.g. '49 of 106 CCGs with data' where the indicator's England is a partial sum."""
+    if page not in INDICATOR_PAGES:
+        return "England"
+    return benchmark_label(model, state["indicator"], None if page == "trends" else state["period"])
 
 
 def title_for(model: Model, state: dict, page: str) -> str:
@@ -79,7 +88,7 @@ def subtitle_for(model: Model, state: dict, page: str) -> str:
             unit = ""  # the short name already says it
         period = "all periods" if page == "trends" else state["period"]
         parts = [f"{meta['short_name']}{unit}", period, f"{geography}{region}", state["sex"]]
-        return " · ".join(parts + [benchmark_text(state), ci])
+        return " · ".join(parts + [benchmark_text(state, national_label(model, state, page)), ci])
     if page == "spine":
         return " · ".join(["All indicators, latest period of each", geography, benchmark_text(state), ci])
     if page == "overview":
@@ -118,7 +127,9 @@ def source_for(model: Model, state: dict, page: str) -> str:
 
 def method_for(model: Model, state: dict, page: str) -> str:
     ci = state["ci"]
-    versus = "England" if state["benchmark"] == "england" else "the area's NHS region"
+    versus = (
+        national_label(model, state, page) if state["benchmark"] == "england" else "the area's NHS region"
+    )
     if page == "explorer":
         return (
             "Ordinary least squares across areas; associations between areas are not associations "

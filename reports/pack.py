@@ -38,6 +38,7 @@ from pypdf import PdfReader, PdfWriter
 from data import schema as s
 from data.model import Model
 from data.queries import Selection, indicator_periods
+from data.views import benchmark_labels as national_labels
 from data.views import geography_of, spine_rows, trend_frames
 from layouts.state import parse_query, to_query
 from reports import describe
@@ -68,8 +69,8 @@ STALE_YEARS = 3
 KEY_SENTENCES = 3
 BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
 BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
-TABLE_LINE_PX = 19  # one line of 14 px table text, with leading
-TABLE_PAD_PX = 10  # top + bottom padding of a table row
+TABLE_LINE_PX = 21  # one line of 14 px table text, with leading (plotly draws ~19-20 px)
+TABLE_PAD_PX = 12  # top + bottom padding of a table row
 WORSE_TRENDS = ("getting worse",)
 BETTER_TRENDS = ("getting better",)
 
@@ -101,12 +102,12 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
     """
     if benchmark != "england":
         return pd.Series("the NHS region", index=rows.index)
-    ind = model.indicators
-    national = ind[ind[s.GEOGRAPHY] == "england"].drop_duplicates([s.INDICATOR_ID, s.PERIOD])
-    names = national.set_index([s.INDICATOR_ID, s.PERIOD])[s.AREA_NAME].astype(str)
-    keys = pd.MultiIndex.from_arrays([rows[s.INDICATOR_ID], rows[s.PERIOD].astype(str)])
-    found = pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna("")
-    return found.map(lambda n: f"the {n}" if n.endswith("with data") else "England")
+    by_indicator = {ind: national_labels(model, ind) for ind in rows[s.INDICATOR_ID].unique()}
+    names = [
+        by_indicator[ind].get(str(period), "England")
+        for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
+    ]
+    return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
 
 
 def _with_label(value: str, label: str) -> str:
@@ -324,7 +325,7 @@ def plan_pack(
         heading = s.DOMAINS.get(domain, domain)
         prov = describe.provenance(model, spine_state, "spine", public)
         prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
-        for part in spine_parts(model, spine_state, prov, size, domains=[domain]):
+        for part in spine_parts(model, spine_state, prov, size, domains=[domain], rows=rows):
             n_ind = rows.loc[rows["domain"].astype(str) == domain, s.INDICATOR_ID].nunique()
             alt = (
                 f"Spine chart of {n_ind} {'context' if domain == 'context' else 'outcome'} indicators "
@@ -422,15 +423,15 @@ def _indicator_pages(
         f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
         f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
     )
-    pages.append(
-        Page(
-            "chart",
-            f"{meta['short_name']}: compared",
-            figure=region_compare(figure_for(compare_state | {"page": "compare"}, "compare")),
-            alt=alt,
-            provenance=prov,
+    figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
+    for k, figure in enumerate(figures, start=1):
+        more = "" if len(figures) == 1 else f" ({k} of {len(figures)})"
+        part_prov = dataclasses.replace(prov, subtitle=prov.subtitle + more)
+        pages.append(
+            Page(
+                "chart", f"{meta['short_name']}: compared{more}", figure=figure, alt=alt, provenance=part_prov
+            )
         )
-    )
     periods = indicator_periods(model, ind, geography)
     if len(periods) >= MIN_TREND_PERIODS:
         prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))

@@ -116,17 +116,39 @@ def fit_rows(lines: list[int], room_px: float) -> list[tuple[int, int, int]]:
 
 
 def slots_for(windows: list[tuple[int, int, int]], least: int = 1) -> list[int]:
-    """Rows of pitch for each window: as many as the fullest window (a short last page does
-    not get giant bars), never more than the window's labels allow."""
+    """Rows of pitch for each window. A window followed by another shows exactly its rows (a
+    larger pitch count would show the next window's first rows); the last window keeps the
+    pitch of the fullest one, or ``least`` rows (no giant bars), never more than its labels allow."""
     full = max([b - a for a, b, _ in windows] + [least])
-    return [min(cap, full) for _a, _b, cap in windows]
+    return [b - a if i < len(windows) - 1 else min(cap, full) for i, (a, b, cap) in enumerate(windows)]
 
 
 def window(fig: go.Figure, start: int, end: int, slots: int) -> go.Figure:
-    """The category rows start..end-1 of a reversed category y axis, at the pitch of ``slots`` rows."""
+    """The category rows start..end-1 of a reversed category y axis, at the pitch of ``slots`` rows.
+
+    Text drawn on rows outside the window (a text column) is dropped, not merely clipped, so
+    that the file carries only what its page shows.
+    """
     out = go.Figure(fig)
     shown = max(end - start, slots)
     out.update_yaxes(range=[start + shown - 0.5, start - 0.5], autorange=False)
+    order = list(fig.layout.yaxis.categoryarray or fig.layout.yaxis.tickvals or [])
+    keep = set(order[start:end])
+    if order:
+        for trace in out.data:
+            mode = getattr(trace, "mode", None) or ""
+            if (
+                "text" in mode
+                and trace.y is not None
+                and trace.text is not None
+                and not isinstance(trace.text, str)
+            ):
+                pairs = [
+                    (y, x, tx) for y, x, tx in zip(trace.y, trace.x, trace.text, strict=False) if y in keep
+                ]
+                trace.y = [p[0] for p in pairs]
+                trace.x = [p[1] for p in pairs]
+                trace.text = [p[2] for p in pairs]
     return out
 
 
@@ -140,7 +162,9 @@ def _y_labels(fig: go.Figure) -> list[str]:
 
 def _windows_for(fig: go.Figure, prov: Provenance, size: Size) -> list[tuple[int, int, int]]:
     labels = _y_labels(fig)
-    _, room = plot_area(fig, prov, size)
+    # the parts' subtitles grow by "…, ranks 101-106 of 106 · part 12 of 12": room for the longest
+    worst = _with_subtitle(prov, "national ranking, ranks 100-106 of 106 · part 10 of 10 (10 of 10)")
+    _, room = plot_area(fig, worst, size)
     limit = label_width(size)
     return fit_rows([label_lines(label, limit) for label in labels], room)
 
@@ -148,10 +172,16 @@ def _windows_for(fig: go.Figure, prov: Provenance, size: Size) -> list[tuple[int
 # --- compare -----------------------------------------------------------------------
 
 
-def region_compare(fig: go.Figure) -> go.Figure:
-    """A region's few bars at a sensible thickness (the rows of ``COMPARE_MIN_SLOTS``)."""
-    n = len(_y_labels(fig))
-    return window(fig, 0, n, max(n, COMPARE_MIN_SLOTS)) if 0 < n < COMPARE_MIN_SLOTS else fig
+def region_compare(fig: go.Figure, prov: Provenance, size: Size) -> list[go.Figure]:
+    """A region's bars as pages: few bars keep a sensible thickness (``COMPARE_MIN_SLOTS`` rows),
+    never closer than their labels allow; a long region continues on a second page."""
+    windows = _windows_for(fig, prov, size)
+    if not windows:
+        return [fig]
+    return [
+        window(fig, a, b, slots)
+        for (a, b, _cap), slots in zip(windows, slots_for(windows, COMPARE_MIN_SLOTS), strict=True)
+    ]
 
 
 def compare_parts(
@@ -196,11 +226,17 @@ def compare_parts(
 
 
 def spine_parts(
-    model: Model, state: dict, prov: Provenance, size: Size, domains: list[str] | None = None
+    model: Model,
+    state: dict,
+    prov: Provenance,
+    size: Size,
+    domains: list[str] | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> list[Part]:
     """The spine chart one domain at a time (``domains`` limits and orders them)."""
     areas = state["areas"]
-    rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
+    if rows is None:
+        rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
     names = area_names(model, areas)
     parts: list[Part] = []
     for domain in domains or domain_order(rows):

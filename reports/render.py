@@ -4,6 +4,11 @@ Kaleido 1.x drives a headless Chromium through choreographer. We always hand it 
 system browser (``BROWSER_PATH`` or Debian's ``/usr/bin/chromium``) and disable MathJax
 (a CDN script), so nothing is fetched at run time. Starting Chromium takes seconds, so
 each process keeps one warm ``Renderer`` (an asyncio loop in a daemon thread).
+
+Expensive exports are bounded: ``ExportGate`` lets a few run at once with a short queue
+(beyond it ``Busy``, which the routes answer 503 with Retry-After), ``RateLimit`` caps
+each client's expensive exports per minute (429), and a render gives up well inside the
+web worker's timeout, so the app answers its own 503 instead of the worker being killed.
 """
 
 from __future__ import annotations
@@ -13,10 +18,14 @@ import atexit
 import functools
 import logging
 import os
+import re
 import shutil
 import threading
-from collections.abc import Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import Any
 
 import kaleido
@@ -25,7 +34,7 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("png", "svg", "pdf")
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-RENDER_TIMEOUT_S = 90
+RENDER_TIMEOUT_S = 30  # per batch of figures; gunicorn's worker timeout is 60 s (gunicorn.conf.py)
 
 
 class RenderError(RuntimeError):
@@ -117,7 +126,7 @@ class Renderer:
             for fig, fmt, w, h, sc in jobs
         ]
         try:
-            return [f.result(RENDER_TIMEOUT_S + 10) for f in futures]
+            return [f.result(RENDER_TIMEOUT_S + 5) for f in futures]
         except Exception as exc:
             log.exception("render failed; restarting Chromium for the next request")
             self.close()
@@ -134,3 +143,90 @@ def _renderer_for(pid: int) -> Renderer:
 def get_renderer() -> Renderer:
     """This process's warm renderer (a fresh one after a fork, e.g. in a gunicorn worker)."""
     return _renderer_for(os.getpid()).start()
+
+
+class Busy(RuntimeError):
+    """Too many expensive exports at once (or too many from one client): try again later."""
+
+    def __init__(self, message: str, retry_after: int, status: int = 503) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.status = status
+
+
+class ExportGate:
+    """At most ``running`` expensive exports at once per process, ``waiting`` more queued for
+    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``."""
+
+    def __init__(self, running: int = 2, waiting: int = 4, wait_s: float = 20.0) -> None:
+        self.running, self.waiting, self.wait_s = running, waiting, wait_s
+        self._slots = threading.BoundedSemaphore(running)
+        self._queued = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._lock:
+            if self._queued >= self.running + self.waiting:
+                raise Busy("The export queue is full; try again in a minute.", retry_after=30)
+            self._queued += 1
+        try:
+            if not self._slots.acquire(timeout=self.wait_s):
+                raise Busy("Exports are busy; try again in a minute.", retry_after=30)
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            with self._lock:
+                self._queued -= 1
+
+
+class RateLimit:
+    """A token bucket per client: ``per_minute`` expensive exports, bursts up to ``burst``."""
+
+    def __init__(
+        self,
+        per_minute: float = 12,
+        burst: int = 6,
+        clients: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate, self.burst, self.clients, self.clock = per_minute / 60.0, burst, clients, clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> None:
+        """Spend one token of ``client``'s bucket, or raise ``Busy`` (429) with the wait."""
+        now = self.clock()
+        with self._lock:
+            tokens, since = self._buckets.pop(client, (float(self.burst), now))
+            tokens = min(self.burst, tokens + (now - since) * self.rate)
+            if tokens < 1:
+                self._buckets[client] = (tokens, now)
+                wait = int((1 - tokens) / self.rate) + 1
+                raise Busy(
+                    "Too many exports from this address; try again shortly.", retry_after=wait, status=429
+                )
+            self._buckets[client] = (tokens - 1, now)
+            while len(self._buckets) > self.clients:  # bounded memory: forget the oldest
+                self._buckets.popitem(last=False)
+
+
+EXPORT_GATE = ExportGate(
+    running=int(os.environ.get("OUTCOMES_EXPORTS_RUNNING", "2")),
+    waiting=int(os.environ.get("OUTCOMES_EXPORTS_QUEUED", "4")),
+)
+EXPORT_RATE = RateLimit(per_minute=float(os.environ.get("OUTCOMES_EXPORTS_PER_MINUTE", "12")))
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{14})([^)]*)\)")
+
+
+def fixed_pdf_dates(body: bytes, stamp: str) -> bytes:
+    """Set a PDF's creation and modification dates to ``stamp`` (YYYYMMDDHHMMSS, UTC).
+
+    Only the 14 digits change, so the cross-reference offsets stay valid: the same export
+    gives the same bytes in every worker and on every day.
+    """
+    if not re.fullmatch(r"[0-9]{14}", stamp):
+        raise ValueError(f"stamp must be YYYYMMDDHHMMSS, not {stamp!r}")
+    return PDF_DATE.sub(lambda m: m.group(0).replace(m.group(2), stamp.encode(), 1), body)

@@ -38,7 +38,8 @@ SPINE_COLUMNS = {
     s.PERIOD: "Time period",
     s.VALUE: "Value",
     s.COUNT: "Count",
-    "england_value": "England value",
+    "england_value": "Benchmark value",
+    "benchmark": "Benchmark",
     "min": "Lowest",
     "q25": "25th Percentile",
     "q75": "75th Percentile",
@@ -86,6 +87,13 @@ def _area_rows(model: Model, state: dict, region_filter: bool) -> pd.DataFrame:
     return pd.concat(keep, ignore_index=True)
 
 
+def _england_column(benchmarks: pd.Series) -> str:
+    """Fingertips' comparison column, named "benchmark" when some comparator is not England."""
+    if (benchmarks.astype(str) != "England").any():
+        return "Compared to benchmark value or percentiles"
+    return "Compared to England value or percentiles"
+
+
 def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
     """The rows a page shows, with Fingertips' column names (see module docstring)."""
     if page in ("map", "compare", "table", "funnel"):
@@ -102,13 +110,20 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
         names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
         rows = rows.assign(**{s.AREA_NAME: rows[s.AREA_CODE].map(names)})
         frame = rows[list(SPINE_COLUMNS)].rename(columns=SPINE_COLUMNS)
-        frame[comparison_label(state)] = rows["category"].to_numpy()
+        if state["benchmark"] == "peers":
+            frame[PEERS_COLUMN] = rows["category"].to_numpy()
+        else:
+            label = _england_column(rows["benchmark"])
+            frame[label if state["benchmark"] == "england" else REGION_COLUMN] = rows["category"].to_numpy()
         return frame
     if page == "overview":
         grid = overview_grid(
             model, region=state.get("region") or "", benchmark=benchmark_key(state), ci=state["ci"]
         )
-        label = comparison_label(state)
+        if state["benchmark"] == "peers":
+            label = PEERS_COLUMN
+        else:
+            label = _england_column(grid["benchmark"]) if state["benchmark"] == "england" else REGION_COLUMN
         return pd.DataFrame(
             {
                 "Indicator ID": grid[s.INDICATOR_ID],
@@ -118,6 +133,7 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
                 "Time period": grid[s.PERIOD],
                 "Value": grid[s.VALUE],
                 label: grid["category"],
+                "Benchmark": grid["benchmark"],
             }
         )
     if page == "explorer":

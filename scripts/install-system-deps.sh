@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests use: Chromium (browser tests and kaleido
 # image export), fonts for exported text, poppler (pdftotext/pdftoppm in export
-# tests) and Redis (shared cache tests). Skips what is already installed.
+# tests), Redis (shared cache tests) and nginx (the reverse proxy of deploy/nginx, and its
+# test). Skips what is already installed.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
 if [ ${#need[@]} -eq 0 ]; then

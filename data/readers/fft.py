@@ -20,6 +20,7 @@ from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
     conform_values,
+    empty_values,
     normalise_header,
     period_start,
     with_statistics,
@@ -261,13 +262,16 @@ def read_gp_fft(ctx: ReadContext) -> ReadResult:
     path = ctx.path()
     problems = Problems(ctx.dataset, ctx.entry["path"])
     raw = _read_text(path)
-    if problems.require_columns(raw, FFT_COLUMNS):
-        raise SourceError(f"{path.name}: key columns missing")
     map_entry = ctx.manifest[ctx.params.get("mapping", "qof_mapping_2223")]
     mapping = _read_text(ctx.path(map_entry["id"]))
     map_problems = Problems(ctx.dataset, map_entry["path"])
-    if map_problems.require_columns(mapping, MAPPING_COLUMNS):
-        raise SourceError(f"{map_entry['path']}: key columns missing")
+    missing = problems.require_columns(raw, FFT_COLUMNS) + map_problems.require_columns(
+        mapping, MAPPING_COLUMNS
+    )
+    if missing:  # named in the problems (file and column); the other sources still load
+        return ReadResult(
+            rows_read=len(raw), values=empty_values(), problems=map_problems.items + problems.items
+        )
     list_sizes = practice_list_sizes(ctx.path(ctx.params.get("list_sizes", "qof_prevalence_2223")))
 
     clean, status = clean_practices(raw, problems, list_sizes)

@@ -22,15 +22,18 @@ COLUMNS = ["question", "response", "national_pct", "national_n"]
 QUESTION_COLUMNS = ["question", "text", "positive_responses", "source"]
 
 
-def read_gpps_file(path, problems: Problems) -> tuple[pd.DataFrame, int]:
-    """Checked rows in file order; bad rows are Problems (file, row, column, value)."""
+def read_gpps_file(path, problems: Problems) -> tuple[pd.DataFrame | None, int]:
+    """Checked rows in file order; bad rows are Problems (file, row, column, value).
+
+    None (and a Problem per missing column) when a key column is missing.
+    """
     if not path.exists():
         raise SourceError(f"{path.name}: file not found at {path}")
     raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     raw.columns = [normalise_header(c) for c in raw.columns]
     raw = raw.replace({"": None})
     if problems.require_columns(raw, COLUMNS):
-        raise SourceError(f"{path.name}: key columns missing")
+        return None, len(raw)
     frame = raw[COLUMNS].copy()
     frame["question"] = frame["question"].str.strip()
     frame["response"] = frame["response"].str.strip()
@@ -57,6 +60,8 @@ def read_gpps_national(ctx: ReadContext) -> ReadResult:
     """The national GPPS 2026 table, as published, and the wording of the quoted questions."""
     problems = Problems(ctx.dataset, ctx.entry["path"])
     table, rows_read = read_gpps_file(ctx.path(), problems)
+    if table is None:
+        return ReadResult(rows_read=rows_read, problems=problems.items)
     quoted = ctx.params.get("questions", [])
     questions = pd.DataFrame(
         [

@@ -18,8 +18,8 @@ import pandas as pd
 
 from data import schema as s
 from data.readers import ReadContext, ReadResult, reader
-from data.readers.common import catalogue_entry, conform_values, period_start
-from data.validation import Problems, SourceError
+from data.readers.common import catalogue_entry, conform_values, empty_values, period_start
+from data.validation import Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,25 @@ def _byars(deaths: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarra
     return _elementwise(_byars_lower_safe, d, conf), _elementwise(_byars_upper_safe, d, conf)
 
 
+def _checked_cells(frame: pd.DataFrame, col: str, is_bad, reason: str, problems: Problems) -> pd.Series:
+    """``col`` as numbers; a non-number or an impossible value is a Problem and becomes NaN."""
+    if col not in frame.columns:
+        return pd.Series(np.nan, index=frame.index)
+    text = frame[col].astype("string").str.replace(",", "", regex=False).str.strip()
+    number = pd.to_numeric(text, errors="coerce").astype(float)
+    not_number = number.isna() & text.notna() & (text != "")
+    impossible = is_bad(number).fillna(False)
+    for mask, why in ((not_number, "not a number"), (impossible, reason)):
+        for idx in frame.index[mask.to_numpy()]:
+            problems.add(
+                f"{why} (this value left out; the row's other values kept)",
+                row=file_row(idx),
+                column=col,
+                value=frame.at[idx, col],
+            )
+    return number.where(~(not_number | impossible))
+
+
 def clean_rows(raw: pd.DataFrame, problems: Problems, sets: dict[str, dict[str, str]]) -> pd.DataFrame:
     """CCG rows of 2010-2019 with numeric rates, a geography and the model's area code.
 
@@ -107,24 +126,17 @@ def clean_rows(raw: pd.DataFrame, problems: Problems, sets: dict[str, dict[str, 
     frame = frame[(frame[YEAR] >= FIRST_YEAR) & (frame[YEAR] <= LAST_YEAR)]
     ccg = frame[CODE].str.startswith("E38").fillna(False) | frame[CODE].eq(s.ENGLAND_CODE).fillna(False)
     frame = frame[ccg.to_numpy()]
-    for col in (TREATABLE, PREVENTABLE, DEATHS, POPULATION):
-        if col in frame.columns:
-            frame = problems.numeric(frame, col, required=False)
-        else:
-            frame[col] = np.nan
+    # A bad cell loses only itself: the row's other rates, deaths and population are kept.
+    checks = {
+        TREATABLE: (lambda x: x < 0, "rate is negative"),
+        PREVENTABLE: (lambda x: x < 0, "rate is negative"),
+        DEATHS: (lambda x: x < 0, "count is negative"),
+        POPULATION: (lambda x: x <= 0, "denominator is zero or negative"),
+    }
+    for col, (is_bad, reason) in checks.items():
+        frame[col] = _checked_cells(frame, col, is_bad, reason, problems)
     both_missing = frame[TREATABLE].isna() & frame[PREVENTABLE].isna()
-    frame = frame[~both_missing.to_numpy()]  # 2010 has no preventable rate; other years none for some codes
-
-    def reject(frame: pd.DataFrame, mask: pd.Series, column: str, reason: str) -> pd.DataFrame:
-        # Report the cell as written in the file, not as coerced.
-        return problems.reject_mask_with_values(
-            frame, mask, column, raw.get(column, pd.Series(dtype=object)), reason
-        )
-
-    for col in (TREATABLE, PREVENTABLE):
-        frame = reject(frame, frame[col] < 0, col, "rate is negative")
-    frame = reject(frame, frame[DEATHS] < 0, DEATHS, "count is negative")
-    frame = reject(frame, frame[POPULATION] <= 0, POPULATION, "denominator is zero or negative")
+    frame = frame[~both_missing.to_numpy()]  # no rate at all (2010 has no preventable rates)
     frame[YEAR] = frame[YEAR].astype(int)
     frame[s.GEOGRAPHY] = frame[YEAR].map(GEOGRAPHY_OF_YEAR)
     england = frame[CODE] == s.ENGLAND_CODE
@@ -251,8 +263,8 @@ def read_avoidable_mortality(ctx: ReadContext) -> ReadResult:
     path = ctx.path()
     problems = Problems(ctx.dataset, ctx.entry["path"])
     raw = read_mortality_file(path)
-    if problems.require_columns(raw, KEY_COLUMNS):
-        raise SourceError(f"{path.name}: key columns missing")
+    if problems.require_columns(raw, KEY_COLUMNS):  # named in the problems; the rest of the model loads
+        return ReadResult(rows_read=len(raw), values=empty_values(), problems=problems.items)
     sets = code_sets(ctx)
     ccg21 = pd.read_csv(ctx.data_dir / ctx.params["ccg21_codes"], dtype=str)
     frame = clean_rows(raw, problems, sets)

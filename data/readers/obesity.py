@@ -34,6 +34,71 @@ SEX_SUFFIX = {"Persons": "persons", "Male": "male", "Female": "female"}
 AREA_TYPES = {"CCG": "ccg13", "England": "england"}
 
 
+UNROUNDED_SHEET, UNROUNDED_PERIOD = "7.8", "2013/14"
+# Table 7.8 columns (0-based): ONS code, ODS code, counts total/male/female, rates total/male/female.
+TABLE_COLUMNS = {"ons": 0, "ods": 2, "count": (4, 5, 6), "rate": (8, 9, 10)}
+
+
+def read_table_7_8(path) -> pd.DataFrame:
+    """Table 7.8 of the 2015 publication: area_code (ODS, or E92000001), sex, count, rate (unrounded)."""
+    raw = pd.read_excel(path, sheet_name=UNROUNDED_SHEET, header=None, dtype=object)
+    ods = raw[TABLE_COLUMNS["ods"]].astype("string").str.strip()
+    ons = raw[TABLE_COLUMNS["ons"]].astype("string").str.strip()
+    code = ods.where(ods.str.fullmatch(r"[0-9A-Z]{3}").fillna(False))
+    code = code.where(code.notna(), ons.where(ons == s.ENGLAND_CODE))
+    rows = []
+    for sex, c_col, r_col in zip(SEX_SUFFIX, TABLE_COLUMNS["count"], TABLE_COLUMNS["rate"], strict=True):
+        part = pd.DataFrame(
+            {
+                s.AREA_CODE: code,
+                s.SEX: sex,
+                "t_count": pd.to_numeric(raw[c_col], errors="coerce"),
+                "t_rate": pd.to_numeric(raw[r_col], errors="coerce"),
+            }
+        )
+        rows.append(part[part[s.AREA_CODE].notna() & part["t_rate"].notna()])
+    return pd.concat(rows, ignore_index=True).drop_duplicates([s.AREA_CODE, s.SEX])
+
+
+def use_unrounded_rates(
+    ctx: ReadContext, values: pd.DataFrame, table_id: str, problems: Problems
+) -> tuple[pd.DataFrame, str]:
+    """Replace the whole-number 2013/14 rates by table 7.8's unrounded ones, where the counts agree.
+
+    The tidy file's rates are rounded to whole numbers, which makes the implied
+    populations (and so the limits) off by up to 0.5/rate. A row whose count differs
+    from the table's keeps its rounded rate and is recorded as a problem.
+    """
+    path = ctx.path(table_id)
+    try:
+        table = read_table_7_8(path)
+    except Exception as exc:  # the rounded rates still serve
+        problems.add(f"table {UNROUNDED_SHEET} of {path.name} could not be read ({exc}); rounded rates kept")
+        return values, f"{ctx.dataset}: unrounded table not read; 2013/14 rates rounded as published"
+    here = values[s.PERIOD] == UNROUNDED_PERIOD
+    key = pd.MultiIndex.from_arrays([values[s.AREA_CODE], values[s.SEX]])
+    table = table.set_index([s.AREA_CODE, s.SEX])
+    t_count = pd.Series(table["t_count"].reindex(key).to_numpy(), index=values.index)
+    t_rate = pd.Series(table["t_rate"].reindex(key).to_numpy(), index=values.index)
+    found = here & t_rate.notna()
+    differ = found & (t_count != values[s.COUNT])
+    for idx in values.index[differ.to_numpy()]:
+        problems.add(
+            f"count differs from table {UNROUNDED_SHEET} ({t_count[idx]:g}); rounded rate kept",
+            row=None,
+            column=s.COUNT,
+            value=f"{values.at[idx, s.AREA_CODE]} {values.at[idx, s.SEX]} {values.at[idx, s.COUNT]:g}",
+        )
+    use = found & ~differ
+    values = values.copy()
+    values.loc[use, s.VALUE] = t_rate[use]
+    missing = int((here & ~found).sum())
+    return values, (
+        f"{ctx.dataset}: {int(use.sum())} rates of {UNROUNDED_PERIOD} from table {UNROUNDED_SHEET} (unrounded); "
+        f"{missing} not in the table kept rounded; 2014/15 rates are rounded as published"
+    )
+
+
 @reader("obesity_admissions")
 def read_obesity_admissions(ctx: ReadContext) -> ReadResult:
     """Published rates per 100,000 by CCG (ODS code) and England, persons/male/female.
@@ -52,7 +117,7 @@ def read_obesity_admissions(ctx: ReadContext) -> ReadResult:
     if problems.require_columns(raw, KEY_COLUMNS):
         raise SourceError(f"{path.name}: key columns missing")
     area_types = dict(ctx.params.get("area_types", AREA_TYPES))
-    notes = []
+    notes: list[str] = []
     skipped = raw.loc[~raw["area_type"].isin(list(area_types)), "area_type"].fillna("(blank)")
     if len(skipped):
         notes.append(
@@ -87,6 +152,10 @@ def read_obesity_admissions(ctx: ReadContext) -> ReadResult:
     if not long:
         raise SourceError(f"{path.name}: no count and rate columns")
     values = pd.concat(long)
+    table_id = ctx.params.get("unrounded_table")
+    if table_id:
+        values, note = use_unrounded_rates(ctx, values, table_id, problems)
+        notes.append(note)
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = values[s.COUNT] / values[s.VALUE] * 100_000
     values[s.DENOMINATOR] = implied.where(values[s.VALUE] > 0)
@@ -126,8 +195,8 @@ def read_obesity_admissions(ctx: ReadContext) -> ReadResult:
                 "Mostly reflects recording of obesity as a secondary diagnosis and local coding depth, "
                 "plus bariatric surgery activity, so a higher rate is not simply a worse outcome (hence "
                 "no polarity). Populations are not published: the denominator is implied from the count "
-                "and the published rate (rounded to a whole number), and Byar's limits are computed from "
-                "it. CCGs of April 2013 (ODS codes); 13P Birmingham CrossCity needs 04W and 05E "
+                "and the published rate (2013/14: the unrounded rate of NHS Digital's table 7.8; 2014/15: "
+                "the rate rounded to a whole number), and Byar's limits are computed from it. CCGs of April 2013 (ODS codes); 13P Birmingham CrossCity needs 04W and 05E "
                 "dissolved on older maps. Area team and 2013 region rows are not used."
             ),
         )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from data import schema as s
 from data.readers import ReadContext, ReadResult, reader
-from data.readers.common import catalogue_entry, conform_values, normalise_header, period_start
+from data.readers.common import catalogue_entry, conform_values, empty_values, normalise_header, period_start
 from data.validation import Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def find_columns(columns: list[str]) -> dict[str, str | None]:
     return {role: next((lower[a] for a in names if a in lower), None) for role, names in ALIASES.items()}
 
 
-def read_trust_file(path, problems: Problems) -> tuple[pd.DataFrame, int]:
+def read_trust_file(path, problems: Problems) -> tuple[pd.DataFrame | None, int]:
     """Checked trust rows (trust_code, period, value, count, denominator); bad rows are Problems.
 
     Each problem names the file's own column and the cell as written.
@@ -81,7 +81,7 @@ def read_trust_file(path, problems: Problems) -> tuple[pd.DataFrame, int]:
             column=role,
         )
     if missing:
-        raise SourceError(f"{path.name}: key columns missing: {', '.join(missing)}")
+        return None, rows_read
     if "Area Type" in raw.columns:  # a Fingertips export: only its trust rows are trust values
         raw = raw[raw["Area Type"].fillna("").str.contains("trust", case=False)]
     frame = pd.DataFrame({role: raw[col] for role, col in cols.items() if col}, index=raw.index)
@@ -175,8 +175,11 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
     weights_entry = ctx.manifest[params.get("weights", WEIGHTS_ID)]
     weights = pd.read_csv(ctx.path(weights_entry["id"]), dtype={"trust_code": str, "ccg21_code": str})
     weight_problems = Problems(ctx.dataset, weights_entry["path"])
-    if weight_problems.require_columns(weights, WEIGHT_COLUMNS):
-        raise SourceError(f"{weights_entry['path']}: key columns missing")
+    if weight_problems.require_columns(weights, WEIGHT_COLUMNS) or trust_values is None:
+        # Named in the problems (file and column); the rest of the model loads.
+        return ReadResult(
+            rows_read=rows_read, values=empty_values(), problems=weight_problems.items + problems.items
+        )
     known = trust_values["trust_code"].isin(weights["trust_code"])
     for idx, r in trust_values[~known].iterrows():
         problems.add(

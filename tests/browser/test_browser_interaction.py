@@ -162,8 +162,12 @@ def test_bad_parameters_give_a_notice_and_a_working_page(app_page, model, query,
         app_page.screenshot("bad-url-notice")
 
 
-def test_unknown_path_shows_the_map(app_page):
-    app_page.goto("/nowhere?indicator=qof_hyp")
+def test_unknown_path_is_a_404_page_linking_the_real_ones(app_page):
+    """Issue 13: an unknown path is a 404 with links, not the app shell."""
+    app_page.check_errors_after = False  # the browser logs the 404 of the document itself
+    response = app_page.page.goto(app_page.base_url + "/nowhere?indicator=qof_hyp")
+    assert response.status == 404
+    assert "Page not found" in app_page.text("h1")
+    app_page.page.click("a[href='/map']")
     app_page.page.wait_for_function(MAP_READY)
-    app_page.settle()
     assert app_page.page.is_visible("#page-map")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from callbacks.catalogue import (
 )
 from callbacks.sync import next_state
 from data.catalogue import FRAME_NAME
+from data.settings import get_settings
 from layouts.catalogue import catalogue_list, indicator_detail
 from layouts.state import catalogue_id, page_of, with_catalogue_indicator
 
@@ -186,8 +188,19 @@ def test_gpps_line_in_the_catalogue_layout(with_gpps):
 def test_real_gpps_table_when_loaded(model):
     if GPPS_FRAME not in model.frames:
         pytest.skip("gpps_national is not in this model yet (data engineer's branch)")
+    # Independently from the published file: Q32 (overall experience of the GP practice), "Good".
+    raw = pd.read_csv(Path(get_settings().data_dir) / "indicators/gpps_national_2026/gpps_national_2026.csv")
+    good = raw[(raw["question"] == "Q32") & (raw["response"] == "Good")].iloc[0]
     sentence = gpps_sentence(model)
-    assert sentence is not None and "Nationally, 77%" in sentence
+    assert f"Nationally, {good['national_pct']:.0f}% rate their overall experience" in sentence
+    assert f"{int(good['national_n']):,} respondents" in sentence
+    fft = FFT_INDICATORS[0]
+    if fft in model.catalogue.index:
+        period = model.frames[FRAME_NAME].set_index("indicator_id").at[fft, "latest_period"]
+        england = model.slice(fft, "england", period, "Persons")["value"].iloc[0]
+        line = patient_experience_lines(model, fft)[0]
+        assert line.startswith(f"England: {england:.1f}% of FFT responses positive ({period}).")
+        assert line.endswith(sentence)
 
 
 def test_an_indicator_page_selects_its_indicator(model):

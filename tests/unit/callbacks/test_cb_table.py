@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import table
 from data import schema as s
 from layouts import ids
+from layouts.state import to_query
 
 KERNOW, SOUTH_WEST = "E38000089", "E40000006"
 COLUMNS = [
@@ -59,7 +60,9 @@ def test_rows_for_an_older_geography(app_ctx, model, state_for):
 
 
 def test_update_table_outputs(app_ctx, state_for):
-    grid, summary = table.update_table(state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table"))
+    grid, summary, _ = table.update_table(
+        state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table")
+    )
     rows, cols, csv = grid.rowData, grid.columnDefs, grid.csvExportParams
     assert grid.id == ids.TABLE_GRID
     assert csv == {"fileName": "ft_91547_ccg21_2020-21.csv"}
@@ -82,8 +85,41 @@ def test_column_defs_units():
     assert by["value"]["filter"] == "agNumberColumnFilter"
 
 
-def test_download_button_asks_the_grid_for_a_csv():
-    assert table.download_table(1) is True
+def test_focus_area_is_pinned_at_the_top(app_ctx, state_for):
+    grid, summary, _ = table.update_table(state_for(f"?indicator=qof_hyp&areas={KERNOW}", page="table"))
+    pinned = grid.dashGridOptions["pinnedTopRowData"]
+    assert [r["area_code"] for r in pinned] == [KERNOW]
+    assert KERNOW not in {r["area_code"] for r in grid.rowData}  # once, at the top
+    assert (
+        summary.startswith(f"{len(grid.rowData) + 1} areas") and "NHS Kernow CCG pinned at the top" in summary
+    )
+
+
+def test_the_table_csv_is_the_export_with_numbers_and_provenance(app_ctx, dash_app, state_for):
+    """The table page's CSV link is /export/table.csv for the selection; its numbers are the grid's."""
+    import io
+
+    import pandas as pd
+
+    state = state_for(f"?indicator=qof_hyp&areas={KERNOW}&ci=99.8", page="table")
+    grid, _, links = table.update_table(state)
+    csv_link = links[0].href
+    assert csv_link == "/export/table.csv" + to_query(state)
+    assert links[1].href == "/export/table.xlsx" + to_query(state)
+    response = dash_app.server.test_client().get(csv_link)
+    assert response.status_code == 200
+    text = response.data.decode("utf-8")
+    provenance = [line for line in text.splitlines() if line.startswith("# ")]
+    assert any(line.startswith("# Source") for line in provenance)
+    assert any(line.startswith("# Licence") for line in provenance)
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    shown = {r["area_code"]: r for r in [*grid.dashGridOptions["pinnedTopRowData"], *grid.rowData]}
+    by_code = frame.set_index("Area Code")
+    assert set(shown) <= set(by_code.index)
+    values = by_code["Value"]
+    assert pd.api.types.is_float_dtype(values)  # numbers as numbers, not formatted text
+    for code, row in shown.items():
+        assert values[code] == pytest.approx(row["value"], rel=1e-9)
 
 
 def test_a_picked_row_goes_to_the_shared_selection():

@@ -142,7 +142,7 @@ def test_compare_figure_bars_for_one_region(app_ctx, model, state_for):
     assert sum(len(t.y) for t in bars) == len(expected) == 7
     assert {c[0] for t in bars for c in t.customdata} == expected
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
-    assert ticks["NHS Kernow CCG"].startswith("<b>▶ NHS Kernow CCG</b> ")  # then its category glyph
+    assert ticks["NHS Kernow CCG"] == "<b>▶ NHS Kernow CCG</b>"
     assert sum(t.startswith("<b>") for t in ticks.values()) == 1
     assert "South West only" in fig.layout.title.text
 
@@ -331,3 +331,41 @@ def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_fo
     assert no_x > 0
     assert note[0].children.startswith(f"n = {106 - no_x} of 106 CCGs (April 2021) have both values: ")
     assert f"{no_x} have no value for x" in note[0].children
+
+
+def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, state_for):
+    from figures.map import feature_bounds
+
+    state = state_for(f"?areas={KERNOW}", page="map")
+    patch = views.update_map_view(state, "focus").to_plotly_json()
+    centre = patch["operations"][0]["params"]["value"]
+    west, south, east, north = feature_bounds(model.geojson["ccg21"], KERNOW)
+    assert west < centre["lon"] < east and south < centre["lat"] < north
+    london = views.map_view_for(state, "london")
+    assert -0.4 < london["center"]["lon"] < 0.2 and 51.3 < london["center"]["lat"] < 51.7
+    england = views.map_view_for(state, "england")
+    assert england == views.map_view_for(state_for("", page="map"), "focus")
+    assert england["zoom"] < london["zoom"]
+
+
+def test_map_selected_values_beside_the_map(app_ctx, state_for):
+    children = views.update_map_selected(state_for(f"?areas={KERNOW},{NCL}", page="map"))
+    terms = [c.children for c in children[1].children if isinstance(c, html.Dt)]
+    assert terms == ["NHS Kernow CCG", "NHS North Central London CCG", "England"]
+    values = [c.children for c in children[1].children if isinstance(c, html.Dd)]
+    assert "95% CI" in values[0] and "than England" in values[0] or "similar to England" in values[0]
+    empty = views.update_map_selected(state_for("", page="map"))
+    assert "Click an area" in empty.children
+
+
+def test_options_that_cannot_apply_are_disabled_with_a_reason(app_ctx, model, state_for):
+    layout, colour = views.update_map_choices(state_for("?geography=ccg21", page="map"))
+    cartogram = [o for o in layout if o["value"] == "cartogram"][0]
+    assert cartogram["disabled"] is True and "only for CCG 2018 and CCG 2019" in cartogram["label"]
+    layout, _ = views.update_map_choices({**state_for("", page="map"), "geography": "ccg19"})
+    assert not [o for o in layout if o["value"] == "cartogram"][0]["disabled"]
+    no_limits = model.catalogue.index[model.catalogue["ci_method"].str.lower() == "none"]
+    assert len(no_limits)
+    _, colour = views.update_map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
+    category = [o for o in colour if o["value"] == "category"][0]
+    assert category["disabled"] is True and "needs confidence intervals" in category["label"]

@@ -115,3 +115,67 @@ def test_rates_with_counts_are_still_summed_from_counts():
     out = out.set_index(s.AREA_CODE)
     assert out.at["N1", s.DENOMINATOR] == pytest.approx(1000 + 3000 + 1500)
     assert out.at["N1", s.VALUE] == pytest.approx((10 + 30 + 15) / 5500 * 100_000)
+
+
+def test_partial_england_is_named_for_what_it_is():
+    """Issue 10 item 4: a sum over some CCGs is not England, and says which regions it covers."""
+    hierarchy = pd.DataFrame(
+        {
+            "ccg21_code": ["N1", "N2", "N3", "N4"],
+            "stp21_code": ["S1", "S1", "S2", "S2"],
+            "nhser21_code": ["R1", "R1", "R2", "R2"],
+        }
+    )
+    rows = _values(["N1", "N2", "N3"], np.nan, np.nan, np.nan, [1.0, 2.0, 3.0], [10.0, 20.0, 30.0])
+    rows = rows.assign(**{s.GEOGRAPHY: "ccg21", s.HARMONISATION: "published"})
+    names = {"nhser21": pd.Series({"R1": "North", "R2": "South"})}
+    up = aggregate_up(rows, _catalogue("rate", "Byar's"), hierarchy, rows.iloc[0:0], names)
+    eng = up[up[s.GEOGRAPHY] == "england"].iloc[0]
+    assert eng[s.AREA_NAME] == "3 of 4 CCGs with data" and "England" not in eng[s.AREA_NAME]
+    assert eng[s.NOTE].startswith("Not England: the sum of the 3 of 4 CCGs with data")
+    assert "North all 2; South 1 of 2" in eng[s.NOTE]
+    # the complete region is formed (compare with it instead); the incomplete one is not
+    assert set(up.loc[up[s.GEOGRAPHY] == "nhser21", s.AREA_CODE]) == {"R1"}
+    full = aggregate_up(
+        pd.concat([rows, rows.iloc[[0]].assign(**{s.AREA_CODE: "N4"})]),
+        _catalogue("rate", "Byar's"),
+        hierarchy,
+        rows.iloc[0:0],
+        names,
+    )
+    assert full.loc[full[s.GEOGRAPHY] == "england", s.AREA_NAME].isna().all()  # named by the caller's lookup
+
+
+def test_missing_region_rows_are_computed_from_all_members():
+    """Issue 10 item 7: no region row published -> Σ counts / Σ denominators of all members, or a note."""
+    from data.harmonise import regions_from_members
+
+    catalogue = pd.DataFrame(
+        {"statistic": ["ratio"], "multiplier": [100.0], "ci_method": ["published"], "polarity": ["x"]},
+        index=["dsr_x"],
+    )
+    hierarchy = pd.DataFrame(
+        {
+            "ccg21_code": ["N1", "N2", "N3"],
+            "nhser21_code": ["R1", "R1", "R2"],
+            "sicbl22_code": np.nan,
+            "nhser22_code": np.nan,
+        }
+    )
+    rows = _values(["N1", "N2"], [50.0, 25.0], 1.0, 99.0, [5.0, 10.0], [10.0, 40.0])
+    rows = rows.assign(**{s.GEOGRAPHY: "ccg21"})
+    rows.loc[1, s.VALUE] = 25.04  # published rounded: still count / denominator
+    names = {"nhser21": pd.Series({"R1": "North", "R2": "South"})}
+    out, notes = regions_from_members(rows, catalogue, hierarchy, names)
+    assert len(out) == 1
+    r1 = out.iloc[0]
+    assert r1[s.AREA_CODE] == "R1" and r1[s.AREA_NAME] == "North" and r1[s.GEOGRAPHY] == "nhser21"
+    assert r1[s.VALUE] == pytest.approx(15 / 50 * 100) and np.isnan(r1[s.LOWER95])
+    assert "no limits" in r1[s.NOTE]
+    # a published region row is never replaced
+    published = rows.iloc[[0]].assign(**{s.GEOGRAPHY: "nhser21", s.AREA_CODE: "R1"})
+    again, _ = regions_from_members(pd.concat([rows, published]), catalogue, hierarchy, names)
+    assert again.empty
+    # a region with a member missing is not formed, and the notes say why
+    short, notes = regions_from_members(rows.iloc[[0]], catalogue, hierarchy, names)
+    assert short.empty and any("1 of 2" in n for n in notes)

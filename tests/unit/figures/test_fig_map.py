@@ -9,6 +9,7 @@ import pytest
 from figure_fixtures import make_frame, make_meta, square_geojson
 
 from data import schema as s
+from figures import common
 from figures import palette as pal
 from figures.map import (
     LEGEND_KEYS,
@@ -19,7 +20,11 @@ from figures.map import (
     UNDERLAY,
     apply_update,
     choropleth,
+    feature_bounds,
+    focus_view,
+    geojson_bounds,
     map_update,
+    selected_values,
 )
 
 
@@ -234,3 +239,54 @@ def test_indicator_without_limits_is_coloured_by_quintile(frame, meta, geo):
     assert "quintiles (no confidence intervals" in fig.layout.title.text
     with_ci = choropleth(frame, geo, meta, colour="category")
     assert "quintiles" not in with_ci.layout.title.text
+
+
+def _visible(view: dict, width_px: float, height_px: float) -> tuple[float, float, float, float]:
+    """(west, south, east, north) that a MapLibre view shows in a graph of that size."""
+    import math
+
+    world = 512 * 2 ** view["zoom"]
+    lon, lat = view["center"]["lon"], view["center"]["lat"]
+    merc = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2
+    half_x, half_y = width_px / 2 / world * 360, height_px / 2 / world
+
+    def lat_of(y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
+
+    return lon - half_x, lat_of(merc + half_y), lon + half_x, lat_of(merc - half_y)
+
+
+# The map graph at 1366x768: 72vh tall, about 1000 px wide beside its side panel.
+LAPTOP_MAP_PX = (1000, 0.72 * 768)
+
+
+def test_default_view_fits_england_on_a_laptop_screen(real_ccg21, meta):
+    ccg, _, _ = real_ccg21
+    fig = choropleth(make_frame(codes=[f["id"] for f in ccg["features"]]), ccg, meta)
+    view = {"center": fig.layout.map.center.to_plotly_json(), "zoom": fig.layout.map.zoom}
+    west, south, east, north = _visible(view, *LAPTOP_MAP_PX)
+    e_west, e_south, e_east, e_north = geojson_bounds(ccg)
+    assert west <= e_west and south <= e_south and east >= e_east and north >= e_north
+
+
+def test_focus_view_brings_kernow_into_view_with_neighbours(real_ccg21):
+    ccg, _, _ = real_ccg21
+    kernow = feature_bounds(ccg, "E38000089")
+    view = focus_view(ccg, "E38000089")
+    west, south, east, north = _visible(view, *LAPTOP_MAP_PX)
+    assert west <= kernow[0] and south <= kernow[1] and east >= kernow[2] and north >= kernow[3]
+    assert view["zoom"] > focus_view(ccg, None)["zoom"] + 0.5  # closer than England's view
+    assert focus_view(ccg, "E99999999") == focus_view(ccg, None)  # not on the layer: England
+
+
+def test_selected_values_in_words(frame, meta):
+    codes = frame[s.AREA_CODE].tolist()
+    frame = frame.copy()
+    frame.loc[1, s.VALUE] = np.nan
+    frame.loc[0, s.CMP_ENGLAND_95] = s.WORSE
+    items = selected_values(frame, meta, [codes[0], codes[1]], england_value=61.0, area_names={})
+    assert items[0][0] == frame.loc[0, s.AREA_NAME]
+    assert items[0][1].startswith(common.format_value(frame.loc[0, s.VALUE], meta["unit"]) + " (95% CI ")
+    assert items[0][1].endswith("; ▼ worse than England")
+    assert items[1][1] == "no value for this period"
+    assert items[2] == ("England", common.format_value(61.0, meta["unit"]))

@@ -137,5 +137,5 @@ def test_axis_titles_wrap_with_their_period():
         scatter_df(), x_meta=meta | {"period": "2021"}, y_meta=meta | {"period": "2019/20"}
     )
     y_lines = fig.layout.yaxis.title.text.split("<br>")
-    assert len(y_lines) >= 2 and all(len(line) <= 48 for line in y_lines)
+    assert len(y_lines) >= 2 and all(len(line) <= 36 for line in y_lines)
     assert fig.layout.yaxis.title.text.endswith("2019/20") and fig.layout.xaxis.title.text.endswith("2021")

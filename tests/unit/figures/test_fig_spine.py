@@ -65,17 +65,19 @@ def test_bands_and_markers_follow_spine_scale(rows):
 
 
 def test_domain_headings_header_row_and_status_column(rows):
-    fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
+    fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"}, screen=True)
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
     order = list(fig.layout.yaxis.categoryarray)
-    assert order == [" ", "§1", "b", "c", "§2", "a"]
+    assert order == ["§1", "b", "c", "§2", "a"]
     assert ticks["§1"] == "<b>Domain 1: Preventing people from dying<br>prematurely</b>"
     assert (ticks["b"], ticks["c"], ticks["a"]) == ("Beta", "Gamma", "Alpha")
     assert fig.layout.shapes[0].x0 == 0.5  # England centre line
-    # Worst / England / Best sit in the header row, inside the plot (never in the legend's margin)
-    header = {a.text: a for a in fig.layout.annotations if a.y == " "}
-    assert {"◀ Worst", "<b>England</b>", "Best ▶", "Compared with England"} <= set(header)
-    assert header["◀ Worst"].xanchor == "left" and header["Best ▶"].xanchor == "right"
+    # Worst / England / Best label the top axis: just above the plot, whatever rows are shown
+    axis = fig.layout.xaxis
+    labels = dict(zip(axis.ticktext, axis.tickvals, strict=True))
+    assert axis.side == "top"
+    assert (labels["◀ Worst"], labels["<b>England</b>"], labels["Best ▶"]) == (0, 0.5, 1)
+    assert labels["Compared with England"] > 1
     # the right-hand column: each area's symbol glyph then its category glyph; a dash for no data
     status = [t for t in fig.data if t.type == "scatter" and t.mode == "text"][0]
     by_row = dict(zip(status.y, status.text, strict=True))
@@ -83,7 +85,7 @@ def test_domain_headings_header_row_and_status_column(rows):
     assert by_row["c"] == "○–\u2002◇△"
     assert by_row["a"] == "○▲\u2002◇▼"
     assert "– no data" in fig.layout.title.text
-    single = spine_chart(rows, areas=["X1"], area_names={"X1": "One"})
+    single = spine_chart(rows, areas=["X1"], area_names={"X1": "One"}, screen=True)
     status = [t for t in single.data if t.type == "scatter" and t.mode == "text"][0]
     assert dict(zip(status.y, status.text, strict=True)) == {"b": "Worse", "c": "no data", "a": "Better"}
 
@@ -132,7 +134,7 @@ def test_title_legend_margin_and_hover():
             s.UPPER95: 6.5,
         }
     )
-    fig = spine_chart(rows, areas=list(names), area_names=names, benchmark="region")
+    fig = spine_chart(rows, areas=list(names), area_names=names, benchmark="region", screen=True)
     assert fig.layout.title.text.startswith(
         "Area profile: NHS A Rather Long Area Name Number 0 CCG and 5 other areas"
     )
@@ -169,3 +171,10 @@ def test_spine_table(rows):
     alpha = table.set_index("Indicator").loc["Alpha"]
     assert (alpha["Worst"], alpha["Best"], alpha["One value"], alpha["Two count"]) == (4.0, 13.0, 11.0, 1)
     assert np.isnan(table.set_index("Indicator").loc["Gamma", "One value"])
+
+
+def test_export_form_keeps_labels_above_the_plot_and_no_status_column(rows):
+    fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
+    assert not [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    assert {a.text for a in fig.layout.annotations} == {"Worst", "England", "Best"}
+    assert fig.layout.xaxis.showticklabels is False and list(fig.layout.xaxis.range) == [-0.03, 1.03]

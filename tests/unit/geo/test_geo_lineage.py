@@ -157,3 +157,24 @@ def test_lsoa_populations_sum_to_ccg21(data_dir):
     pop = result.frames["ccg21_population_2019"].set_index("area_code")["population"]
     assert pop.sum() == 56_286_961 and len(pop) == 106 and not result.problems  # ONS England mid-2019
     assert pop["E38000228"] == 332_696  # Morecambe Bay: Lancaster, Barrow, South Lakeland and edges
+
+
+def test_synthetic_sliver_checked_against_list_sizes():
+    """Where only list sizes are known, a sliver takes the smaller of its density and raked shares."""
+    lineage = _links(
+        [
+            # OLD's 5% sliver lies in DENSE, a big city; its people are really all in HOME
+            ("v", "OLD", "HOME", 0.95, "apportioned", 0.95, 95.0),
+            ("v", "OLD", "DENSE", 0.05, "apportioned", 0.05, 5.0),
+            ("v", "CITY", "DENSE", 1.0, "merged", 1.0, 45.0),
+        ]
+    )
+    successors = pd.Series({"HOME": 100_000.0, "DENSE": 900_000.0})
+    density, _ = apportion_by_population(lineage, successors)
+    listed = pd.Series({"OLD": 100_000.0, "CITY": 900_000.0}, name="lists")
+    checked, _ = apportion_by_population(lineage, successors, registered_population={"v": listed})
+    d = density.set_index(["from_code", "to_code"])["share"]
+    c = checked.set_index(["from_code", "to_code"])["share"]
+    assert d[("OLD", "DENSE")] > 0.4  # even density gives the sliver nearly half of OLD's people
+    assert c[("OLD", "DENSE")] < 0.01 and c[("OLD", "HOME")] == pytest.approx(1 - c[("OLD", "DENSE")])
+    assert checked["weight"].str.contains("checked against lists").all()

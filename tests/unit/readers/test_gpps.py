@@ -76,8 +76,9 @@ def test_missing_file_renamed_column_and_unquoted_question(tmp_path):
     with pytest.raises(SourceError, match="file not found"):
         read_gpps_national(ctx(tmp_path))
     _write(tmp_path, "question,answer,national_pct,national_n\nQ1,Easy,50,1\n")
-    with pytest.raises(SourceError, match="key columns missing"):
-        read_gpps_national(ctx(tmp_path))
+    renamed = read_gpps_national(ctx(tmp_path))
+    assert [(p.column, p.reason[:14]) for p in renamed.problems] == [("response", "missing column")]
+    assert "gpps_national" not in renamed.frames
     _write(tmp_path, "question,response,national_pct,national_n\nQ1,Easy,50,1\n")
     result = read_gpps_national(ctx(tmp_path))
     assert [(p.column, p.value, p.reason) for p in result.problems] == [

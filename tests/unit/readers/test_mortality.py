@@ -126,15 +126,22 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path):
     )
     result = read_avoidable_mortality(ctx(tmp_path))
     got = {(p.row, p.column, p.value): p.reason for p in result.problems}
+    kept = " (this value left out; the row's other values kept)"
     assert got == {
-        (3, "Treatable_Mortality_Rate", "lots"): "not a number",
+        (3, "Treatable_Mortality_Rate", "lots"): "not a number" + kept,
         (4, "ccg19cd", "E38000999"): "code not in the CCG (April 2019) lookup for 2015",
-        (5, "Treatable_Mortality_Rate", "-5"): "rate is negative",
-        (6, "CCGpop", "0"): "denominator is zero or negative",
+        (5, "Treatable_Mortality_Rate", "-5"): "rate is negative" + kept,
+        (6, "CCGpop", "0"): "denominator is zero or negative" + kept,
     }
     assert all(p.file == MANIFEST[ENTRY]["path"] for p in result.problems)
     treat = result.values[result.values[s.INDICATOR_ID] == "mort_treatable_u75"]
-    assert sorted(zip(treat[s.AREA_CODE], treat[s.PERIOD])) == [("02N", "2015"), ("E38000006", "2019")]
+    assert sorted(zip(treat[s.AREA_CODE], treat[s.PERIOD])) == [
+        ("02N", "2015"),
+        ("02P", "2017"),  # the zero population is left out, the rate kept
+        ("E38000006", "2019"),
+    ]
+    prev = result.values[result.values[s.INDICATOR_ID] == "mort_preventable_u75"]
+    assert {("02P", "2015"), ("02P", "2016")} <= set(zip(prev[s.AREA_CODE], prev[s.PERIOD]))
     assert any("1 rows of regions" in n for n in result.notes)
 
 
@@ -143,5 +150,8 @@ def test_missing_file_and_renamed_column_are_clear(tmp_path):
     with pytest.raises(SourceError, match="file not found"):
         read_avoidable_mortality(ctx(tmp_path))
     _write(tmp_path, "E38000001,2015,80,120,1,1,A\n", HEADER.replace("Treatable_Mortality_Rate", "Treatable"))
-    with pytest.raises(SourceError, match="key columns missing"):
-        read_avoidable_mortality(ctx(tmp_path))
+    result = read_avoidable_mortality(ctx(tmp_path))
+    assert [(p.column, p.reason[:14]) for p in result.problems] == [
+        ("Treatable_Mortality_Rate", "missing column")
+    ]
+    assert result.values.empty

@@ -29,8 +29,10 @@ def test_england_2013_14(obesity):
     v = obesity.values
     eng = v[(v[s.GEOGRAPHY] == "england") & (v[s.PERIOD] == "2013/14")].set_index(s.SEX)
     assert eng.loc["Persons", s.COUNT] == 365_577
-    assert eng.loc["Persons", s.VALUE] == 679
-    assert eng.loc["Persons", s.LOWER95] < 679 < eng.loc["Persons", s.UPPER95]
+    # the unrounded rate of table 7.8 (the tidy file says 679), and ONS mid-2013 England behind it
+    assert eng.loc["Persons", s.VALUE] == pytest.approx(678.680878, abs=1e-6)
+    assert eng.loc["Persons", s.DENOMINATOR] == pytest.approx(53_865_800, rel=1e-6)
+    assert eng.loc["Persons", s.LOWER95] < 678.68 < eng.loc["Persons", s.UPPER95]
     eng15 = v[(v[s.GEOGRAPHY] == "england") & (v[s.PERIOD] == "2014/15") & (v[s.SEX] == "Persons")]
     assert eng15[s.COUNT].iat[0] == 440_288
 
@@ -67,11 +69,12 @@ def test_agrees_with_official_table_7_8(obesity):
     common = ours.index.intersection(table.index)
     assert len(common) == 211
     assert (ours.loc[common, s.COUNT] == table.loc[common, "count"].astype(float)).all()
-    assert ((ours.loc[common, s.VALUE] - table.loc[common, "rate"].astype(float)).abs() <= 0.5).all()
-    # The implied population is within the rounding of the published rate.
+    # 2013/14 rates are table 7.8's unrounded ones, so the implied population is exact.
+    assert (ours.loc[common, s.VALUE] == table.loc[common, "rate"].astype(float)).all()
     true_pop = table.loc[common, "count"] / table.loc[common, "rate"] * 1e5
     rel = (ours.loc[common, s.DENOMINATOR] / true_pop.astype(float) - 1).abs()
-    assert rel.max() < 0.02
+    assert rel.max() < 1e-12
+    assert any("636 rates of 2013/14 from table 7.8" in n for n in obesity.notes)
 
 
 def synthetic(tmp_path, rows: list[str]):

@@ -126,8 +126,9 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path):
 def test_missing_file_and_renamed_column(tmp_path):
     with pytest.raises(SourceError, match="file not found"):
         run(tmp_path, None)
-    with pytest.raises(SourceError, match="key columns missing: value"):
-        run(tmp_path, "trust_code,period,mean\nRAA,2023,8\n")
+    result = run(tmp_path, "trust_code,period,mean\nRAA,2023,8\n")
+    assert [(p.column, p.reason[:28]) for p in result.problems] == [("value", "missing column for the value")]
+    assert result.values.empty
 
 
 @pytest.mark.skipif(not (get_settings().data_dir / SECTION8[WEIGHTS_ID]["path"]).exists(), reason="no data")

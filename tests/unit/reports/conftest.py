@@ -14,14 +14,20 @@ needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="De
 
 @pytest.fixture(scope="session")
 def export_client():
+    """The export routes on a test server; the per-client rate limit lifted (these tests render
+    dozens of files from one address; tests/unit/security checks the limit itself)."""
     from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
     from data.settings import get_settings
+    from reports.render import EXPORT_RATE
 
     server = Flask("export-tests")
     init_cache(server, get_settings())
     register_export_routes(server)
-    return server.test_client()
+    rate, burst = EXPORT_RATE.rate, EXPORT_RATE.burst
+    EXPORT_RATE.rate, EXPORT_RATE.burst = 1e6, 10**6
+    yield server.test_client()
+    EXPORT_RATE.rate, EXPORT_RATE.burst = rate, burst
 
 
 @pytest.fixture(scope="session")

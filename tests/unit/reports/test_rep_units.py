@@ -173,6 +173,9 @@ def test_fit_rows_pages_labels_at_full_size():
     windows = fit_rows([1] * 40, 18 * 18)
     assert [(a, b) for a, b, _ in windows] == [(0, 18), (18, 36), (36, 40)]
     assert slots_for(windows) == [18, 18, 18]  # the short last page keeps the pitch
+    # a middle window never shows the next one's rows
+    uneven = [(0, 10, 18), (10, 28, 18), (28, 30, 18)]
+    assert slots_for(uneven) == [10, 18, 18]
     # two-line labels need more pitch: fewer rows per window
     tall = fit_rows([2] * 10, 18 * 18)
     assert all(b - a <= 9 for a, b, _ in tall)

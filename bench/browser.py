@@ -1,0 +1,189 @@
+"""Browser figures: first load bytes as transferred, and user-perceived latency per interaction.
+
+The app runs under gunicorn (2 workers, the repo's gunicorn.conf.py, compression on, result
+cache off so every change computes) and headless Chromium drives it through Playwright:
+
+- **first load**: every response's encoded (as sent: gzip/brotli) body length, from Chrome's
+  DevTools protocol (``Network.loadingFinished``), from opening ``/map?areas=E38000089`` until
+  the map is drawn (the graph holds its traces and the network is idle), async chunks and the
+  boundary files included;
+- **user-perceived latency**: a control changed as the user's click would change it
+  (``dash_clientside.set_props``, which runs the same callbacks), timed until the target graph
+  emits ``plotly_afterplot`` (Plotly's own end-of-draw event), inside the page with
+  ``performance.now()``; no sleeps.
+
+The control values come from the in-process ``DashClient`` (the same steps the server timings
+cycle through), worked out before the browser starts so they do not load the shared cores
+during the timings. Each change and the whole group are bounded in time.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FIRST_LOAD_PATH = "/map?areas=E38000089"
+CHANGES = 15  # timed control changes per interaction
+CHANGE_TIMEOUT_MS = 20_000
+GROUP_LIMIT_S = 300.0  # stop starting new interactions after this
+# interaction name (as in bench.app) -> the graph whose redraw ends the measurement
+BROWSER_INTERACTIONS = {
+    "map_indicator": "map-graph",
+    "spine_1_area": "spine-graph",
+    "spine_6_areas": "spine-graph",
+    "compare_page": "compare-graph",
+    "explorer_xy": "explorer-graph",
+    "overview_page": "overview-graph",
+}
+
+DRAWN_JS = """(graphId) => {
+  const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
+  return !!(gd && gd._fullLayout && gd.data && gd.data.length > 0 && gd.offsetParent !== null);
+}"""
+
+# Change one control and resolve with the milliseconds until the graph's next afterplot.
+CHANGE_JS = """async ([graphId, changes, timeoutMs]) => {
+  const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
+  if (!gd || !gd.once) throw new Error('no drawn graph ' + graphId);
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no redraw of ' + graphId)), timeoutMs);
+    const t0 = performance.now();
+    gd.once('plotly_afterplot', () => { clearTimeout(timer); resolve(performance.now() - t0); });
+    for (const [id, props] of changes) window.dash_clientside.set_props(id, props);
+  });
+}"""
+
+
+def _plan(calls: int, names: list[str]) -> dict[str, dict[str, Any]]:
+    """For each browser interaction: the page URL to open and ``calls`` control changes."""
+    from app import server
+    from bench.app import INTERACTIONS, DashClient
+
+    dc = DashClient(server.test_client())
+    dc.open("/map", "?areas=E38000089")
+    plans = {}
+    by_name = {it.name: it for it in INTERACTIONS}
+    for name in names:
+        it = by_name[name]
+        dc.open(f"/{it.page}", dc.props.get("url.search") or "")
+        start = f"/{it.page}{dc.props.get('url.search') or ''}"
+        steps = it.steps(dc)
+        changes = []
+        for _ in range(calls):
+            change = next(steps)
+            dc.set(**change)  # the next step depends on the current state, as in the server timings
+            changes.append(
+                [[key.rpartition(".")[0], {key.rpartition(".")[2]: v}] for key, v in change.items()]
+            )
+        plans[name] = {"url": start, "changes": changes}
+    return plans
+
+
+def _first_load(page: Any, base: str) -> dict:
+    """Bytes transferred (encoded, as sent) from opening the map URL until the map is drawn."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
+    cdp.on(
+        "Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"]))
+    )
+    started = time.perf_counter()
+    page.goto(base + FIRST_LOAD_PATH)
+    page.wait_for_function(DRAWN_JS, arg="map-graph", timeout=60_000)
+    drawn = time.perf_counter() - started
+    page.wait_for_load_state("networkidle")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    by_url: dict[str, int] = {}
+    for rid, size in sizes.items():
+        url = urls.get(rid, "?").removeprefix(base)
+        by_url[url] = by_url.get(url, 0) + size
+    top = sorted(by_url.items(), key=lambda kv: -kv[1])
+    return {
+        "first_load_transferred_bytes": sum(sizes.values()),
+        "first_load_requests": len(sizes),
+        "first_load_map_drawn_s": round(drawn, 2),
+        "first_load_largest": [{"url": u.split("?")[0][:90], "bytes": b} for u, b in top[:8]],
+    }
+
+
+def _time_changes(page: Any, base: str, graph: str, plan: dict, deadline: float) -> dict:
+    page.goto(base + plan["url"])
+    try:
+        page.wait_for_function(DRAWN_JS, arg=graph, timeout=90_000)
+    except Exception as exc:  # noqa: BLE001 - recorded with a screenshot; the other interactions go on
+        shot = Path(tempfile.gettempdir()) / f"bench-{graph}-not-drawn.png"
+        page.screenshot(path=str(shot))
+        return {
+            "changes": 0,
+            "failures": 1,
+            "error": f"{graph} not drawn: {str(exc).splitlines()[0]} ({shot})",
+        }
+    page.wait_for_load_state("networkidle")
+    times, failures = [], 0
+    for change in plan["changes"]:
+        if time.monotonic() > deadline:
+            break
+        try:
+            times.append(page.evaluate(CHANGE_JS, [graph, change, CHANGE_TIMEOUT_MS]))
+        except Exception as exc:  # noqa: BLE001 - a change that never redraws is counted, not fatal
+            failures += 1
+            log.warning("%s: %s", graph, str(exc).splitlines()[0])
+    if not times:
+        return {"changes": 0, "failures": failures}
+    return {
+        "p50_ms": round(float(np.percentile(times, 50)), 1),
+        "p95_ms": round(float(np.percentile(times, 95)), 1),
+        "changes": len(times),
+        "failures": failures,
+    }
+
+
+def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
+    """The browser group of ``python -m bench``, and the RSS of each gunicorn worker afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.load import gunicorn, worker_memory
+
+    names = [n for n in BROWSER_INTERACTIONS if not only or n in only]
+    plans = _plan(calls, names)
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        log_path = Path(tmp) / "gunicorn.log"
+        with gunicorn(2, env={"OUTCOMES_CACHE_TYPE": "NullCache"}, log_path=log_path) as served:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1366, "height": 768})
+                page = context.new_page()
+                figures.update(_first_load(page, served.base))
+                deadline = time.monotonic() + GROUP_LIMIT_S
+                perceived = {}
+                for name in names:
+                    graph = BROWSER_INTERACTIONS[name]
+                    perceived[name] = _time_changes(page, served.base, graph, plans[name], deadline)
+                figures["perceived"] = perceived
+            finally:
+                browser.close()
+            memory = worker_memory(served.pid)
+    figures["workers_memory_mb"] = memory
+    figures["rss_per_worker_mb"] = max(m["rss"] for m in memory)
+    return figures

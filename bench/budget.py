@@ -1,0 +1,147 @@
+"""The issue's performance budget applied to measured figures: each figure, its limit, a verdict.
+
+Pure functions over the JSON ``python -m bench`` writes (no timing here), so they are unit-tested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from statistics import median
+from typing import Any
+
+INTERACTION_P95_MS = 50.0
+INTERACTION_MEDIAN_MS = 20.0
+PERCEIVED_P95_MS = 400.0
+FIRST_LOAD_BYTES = 1_200_000  # 1.2 MB as transferred
+MAP_PNG_S = 1.5
+BOARD_PACK_S = 10.0
+WARM_START_S = 1.0
+RSS_MB = 400.0
+MAP_PATCH_SHARE_PCT = 5.0
+CHEAPEST_RATIO = 3.0  # no interaction may cost more than 3x the cheapest page interaction
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the budget: what, measured, the limit, and whether it is met (None: not measured)."""
+
+    figure: str
+    measured: float | None
+    limit: float
+    unit: str
+    met: bool | None
+    note: str = ""
+
+
+def check(figure: str, measured: float | None, limit: float, unit: str, note: str = "") -> Check:
+    """``measured < limit`` (``<=`` for shares), or None when the figure was not measured."""
+    if measured is None:
+        return Check(figure, None, limit, unit, None, note or "not measured in this run")
+    met = measured <= limit if unit == "%" else measured < limit
+    return Check(figure, measured, limit, unit, met, note)
+
+
+def ratio(value: float, base: float) -> float | None:
+    """``value / base`` rounded to 0.1, or None when the base is not positive."""
+    return round(value / base, 1) if base > 0 else None
+
+
+def interaction_checks(interactions: dict[str, dict], baseline_p95_ms: float | None) -> list[Check]:
+    """p95 per interaction, the median over all, and the 'no more than 3x the cheapest' rule."""
+    out = []
+    for name, fig in interactions.items():
+        note = ""
+        if baseline_p95_ms:
+            note = f"{ratio(fig['p95_ms'], baseline_p95_ms)}x the no-op baseline"
+        out.append(check(f"server p95: {name}", fig["p95_ms"], INTERACTION_P95_MS, "ms", note))
+    if interactions:
+        p50s = [fig["p50_ms"] for fig in interactions.values()]
+        out.append(check("server median over all interactions", median(p50s), INTERACTION_MEDIAN_MS, "ms"))
+        cheapest_name, cheapest = min(interactions.items(), key=lambda kv: kv[1]["p95_ms"])
+        worst_name, worst = max(interactions.items(), key=lambda kv: kv[1]["p95_ms"])
+        out.append(
+            check(
+                "dearest / cheapest interaction (p95)",
+                ratio(worst["p95_ms"], cheapest["p95_ms"]),
+                CHEAPEST_RATIO,
+                "x",
+                f"{worst_name} / {cheapest_name}",
+            )
+        )
+    return out
+
+
+def evaluate(figures: dict[str, Any]) -> list[Check]:
+    """Every budget line the issue names, from whatever groups this run measured."""
+    checks: list[Check] = []
+    baseline = (figures.get("baseline_noop") or {}).get("p95_ms")
+    if "interactions" in figures:
+        checks += interaction_checks(figures["interactions"], baseline)
+    for name, fig in (figures.get("perceived") or {}).items():
+        checks.append(check(f"browser p95: {name}", fig.get("p95_ms"), PERCEIVED_P95_MS, "ms"))
+    checks.append(
+        check(
+            "first load, bytes transferred",
+            figures.get("first_load_transferred_bytes"),
+            FIRST_LOAD_BYTES,
+            "B",
+        )
+    )
+    checks.append(check("map PNG export, warm", figures.get("export_map_png_warm_s"), MAP_PNG_S, "s"))
+    checks.append(check("board pack PDF, one CCG", figures.get("board_pack_s"), BOARD_PACK_S, "s"))
+    checks.append(check("model warm start", figures.get("model_warm_s"), WARM_START_S, "s"))
+    checks.append(check("RSS per gunicorn worker (max)", figures.get("rss_per_worker_mb"), RSS_MB, "MB"))
+    checks.append(
+        check("map Patch share of full figure", figures.get("map_update_share_pct"), MAP_PATCH_SHARE_PCT, "%")
+    )
+    return checks
+
+
+def as_json(checks: list[Check]) -> list[dict]:
+    return [asdict(c) for c in checks]
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "B":
+        return f"{value / 1e6:.2f} MB"
+    return f"{value:g} {unit}" if unit not in ("x", "%") else f"{value:g}{unit}"
+
+
+def verdict_text(c: Check) -> str:
+    if c.met is None:
+        return "not measured"
+    if c.met:
+        return "met"
+    times = c.measured / c.limit if c.limit else float("inf")
+    return f"MISSED ({times:.1f}x the budget)"
+
+
+def table(checks: list[Check]) -> str:
+    """A plain-text table: figure, measured, budget, verdict, note."""
+    rows = [("figure", "measured", "budget", "verdict", "note")]
+    for c in checks:
+        limit = _fmt(c.limit, c.unit)
+        rows.append(
+            (
+                c.figure,
+                _fmt(c.measured, c.unit),
+                ("≤ " if c.unit == "%" else "< ") + limit,
+                verdict_text(c),
+                c.note,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def markdown(checks: list[Check]) -> str:
+    """The same table as Markdown, for the README."""
+    lines = ["| figure | measured | budget | verdict | note |", "|---|---|---|---|---|"]
+    for c in checks:
+        limit = ("≤ " if c.unit == "%" else "< ") + _fmt(c.limit, c.unit)
+        verdict = verdict_text(c)
+        verdict = f"**{verdict}**" if c.met is False else verdict
+        lines.append(f"| {c.figure} | {_fmt(c.measured, c.unit)} | {limit} | {verdict} | {c.note} |")
+    return "\n".join(lines)

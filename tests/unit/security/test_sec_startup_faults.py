@@ -1,0 +1,138 @@
+"""Start-up faults: the app comes up and answers with a truncated model cache file, a read-only
+cache directory, and a missing boundary file (the map says why; the other views work).
+
+Each test starts ``python app.py`` on a free loopback port with its own cache directory
+(bounded waits); the truncated-cache and missing-boundary cases rebuild the model (slow).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from data.model import cache_dir_for, load_model
+from data.settings import get_settings
+from layouts.state import parse_query
+from tests.unit.security.conftest import view_body
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[3]
+START_TIMEOUT_S = 420
+BOUNDARY = "boundaries/ccg21_apr2021_buc.geojson"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], log_path: Path):
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"app exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(url + "/", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"app did not answer in {START_TIMEOUT_S} s")
+                time.sleep(0.5)
+            requests.get(url + "/_dash-layout", timeout=30)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def answers_views(url: str, query: str = "") -> None:
+    state, _ = parse_query(load_model(), query)
+    response = requests.post(
+        url + "/_dash-update-component", json=view_body({**state, "page": "compare"}), timeout=60
+    )
+    assert response.status_code == 200 and "compare-graph" in response.text
+
+
+@pytest.fixture()
+def cache_copy(tmp_path) -> Path:
+    """A copy of this checkout's valid model cache in a fresh cache directory."""
+    model = load_model()
+    source = cache_dir_for(model.fingerprint)
+    cache = tmp_path / "cache"
+    shutil.copytree(source, cache / source.name)
+    return cache
+
+
+def test_truncated_cache_file_is_rebuilt(cache_copy, tmp_path):
+    target = next(cache_copy.glob("model-*"))
+    data = (target / "indicators.parquet").read_bytes()
+    (target / "indicators.parquet").write_bytes(data[: len(data) // 3])
+    log = tmp_path / "app.log"
+    with serve({"OUTCOMES_CACHE_DIR": str(cache_copy)}, log) as url:
+        answers_views(url)
+    text = log.read_text()
+    assert "unreadable" in text and "Traceback" not in text
+
+
+def test_read_only_cache_directory(cache_copy, tmp_path):
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is needed to make a directory read-only for root")
+    made = subprocess.run(["chattr", "-R", "+i", str(cache_copy)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i not supported here: {made.stderr.decode()[:200]}")
+    try:
+        with pytest.raises(OSError):
+            (cache_copy / "probe").write_text("x")  # really read-only, even for root
+        log = tmp_path / "app.log"
+        with serve({"OUTCOMES_CACHE_DIR": str(cache_copy)}, log) as url:
+            answers_views(url)
+        assert "Traceback" not in log.read_text()
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(cache_copy)], check=False)
+
+
+def test_missing_boundary_file(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(get_settings().data_dir, data, copy_function=os.symlink)
+    (data / BOUNDARY).unlink()
+    log = tmp_path / "app.log"
+    env = {"OUTCOMES_DATA_DIR": str(data), "OUTCOMES_CACHE_DIR": str(tmp_path / "cache")}
+    with serve(env, log) as url:
+        answers_views(url)  # the other views work
+        state, _ = parse_query(load_model(), "")
+        body = view_body(
+            {**state, "page": "map"}, "..map-graph.figure...map-layer-store.data...map-summary.children.."
+        )
+        body["state"] = [{"id": "map-layer-store", "property": "data", "value": None}]
+        response = requests.post(url + "/_dash-update-component", json=body, timeout=60)
+        assert response.status_code == 200
+        assert (
+            Path(BOUNDARY).name in response.text and "other views still work" in response.text
+        )  # JSON escapes "/"
+    text = log.read_text()
+    assert BOUNDARY in text and "Traceback" not in text
