@@ -53,7 +53,7 @@
       const label = title ? String(title).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() : "Chart";
       if (graph.getAttribute("aria-label") !== label) graph.setAttribute("aria-label", label);
       const page = graph.closest("section, .page");
-      const summary = page && page.querySelector(".summary, .hint");
+      const summary = page && (page.querySelector(".summary") || page.querySelector(".hint"));
       if (summary) {
         if (!summary.id) summary.id = (graph.id || "graph") + "-summary";
         if (graph.getAttribute("aria-describedby") !== summary.id) graph.setAttribute("aria-describedby", summary.id);

@@ -68,11 +68,13 @@ class Provenance:
     link: str
     boundaries: bool = False
     page_label: str = ""  # "Page 3 of 20" in a board pack
+    caveat: str = ""  # the publisher's leading caveat (e.g. FFT is not for ranking providers)
 
     def footer_lines(self) -> list[str]:
         licence = f"{OGL} {OS_DATA}" if self.boundaries else OGL
         view = f"View: {self.link}" + (f"  ·  {self.page_label}" if self.page_label else "")
-        return [f"Source: {self.source}", licence, f"Method: {self.method}", view]
+        caveat = [f"Caveat: {self.caveat}"] if self.caveat else []
+        return [f"Source: {self.source}", *caveat, licence, f"Method: {self.method}", view]
 
 
 def screen_size(fig: go.Figure) -> Size:

@@ -145,9 +145,23 @@ def method_for(model: Model, state: dict, page: str) -> str:
     )
 
 
+def caveat_for(model: Model, state: dict, page: str, limit: int = 240) -> str:
+    """The first sentence of a single indicator's caveats, printed on every export of it, so that a
+    publisher's warning (NHS England: FFT results are not for ranking providers) travels with the chart."""
+    shown = _indicators_of(model, state, page)
+    if len(shown) != 1 or shown[0] not in model.catalogue.index:
+        return ""
+    text = str(model.catalogue.at[shown[0], "caveats"] or "").strip()
+    if not text or text.lower() in {"none", "nan", "none recorded"}:
+        return ""
+    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def provenance(model: Model, state: dict, page: str, link: str) -> Provenance:
     """Title, subtitle and footer facts for one view."""
     return Provenance(
+        caveat=caveat_for(model, state, page),
         title=title_for(model, state, page),
         subtitle=subtitle_for(model, state, page),
         source=source_for(model, state, page),

@@ -58,16 +58,23 @@ def redis_server() -> Iterator[RedisServer]:
 
 
 def view_body(model, output: str, query: str, page: str) -> bytes:
-    """The body dash-renderer posts for a one-output view callback fed by the selection store."""
+    """The body dash-renderer posts for the view callback that has ``output`` among its outputs,
+    fed by the selection store (every output of that callback listed, as the renderer does)."""
+    from app import app
     from layouts.state import parse_query
 
     state, _ = parse_query(model, query)
     state["page"] = page
-    cid, prop = output.rsplit(".", 1)
+    from dash._callback import GLOBAL_CALLBACK_MAP  # callbacks join app.callback_map on first request
+
+    known = list(app.callback_map) + list(GLOBAL_CALLBACK_MAP)
+    key = next(k for k in known if output in k.strip(".").split("..."))
+    parts = [p.rsplit(".", 1) for p in key.strip(".").split("...")]
+    outputs = [{"id": cid, "property": prop} for cid, prop in parts]
     return json.dumps(
         {
-            "output": output,
-            "outputs": {"id": cid, "property": prop},
+            "output": key,
+            "outputs": outputs[0] if len(outputs) == 1 else outputs,
             "inputs": [{"id": "state-store", "property": "data", "value": state}],
             "state": [],
             "changedPropIds": ["state-store.data"],

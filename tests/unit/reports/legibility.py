@@ -131,9 +131,19 @@ SVG_SCRIPT = """
 
 
 class SvgMeasurer:
-    """A headless Chromium page that lays out SVGs and reports their text boxes."""
+    """A headless Chromium page that lays out SVGs and reports their text boxes.
+
+    Playwright runs on a thread of its own: the browser tests keep a sync Playwright open on
+    the main thread for the whole session, and a second sync instance may not start there.
+    """
 
     def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svg-measurer")
+        self._thread.submit(self._start).result()
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -151,16 +161,25 @@ class SvgMeasurer:
         )
         self._page = self._browser.new_page(viewport={"width": 1700, "height": 1000})
 
-    def boxes(self, svg: bytes) -> tuple[float, float, list[Box]]:
+    def _measure(self, svg: bytes) -> dict:
         html = "<html><body style='margin:0'>" + svg.decode("utf-8") + "</body></html>"
         self._page.set_content(html)
-        got = self._page.evaluate(SVG_SCRIPT)
+        return self._page.evaluate(SVG_SCRIPT)
+
+    def boxes(self, svg: bytes) -> tuple[float, float, list[Box]]:
+        got = self._thread.submit(self._measure, svg).result()
         return got["width"], got["height"], [Box(**b) for b in got["boxes"]]
 
     def problems(self, svg: bytes, min_px: float = MIN_SVG_PX, name: str = "svg") -> list[str]:
         width, height, boxes = self.boxes(svg)
         return problems_in(boxes, width, height, min_px, name)
 
-    def close(self) -> None:
+    def _stop(self) -> None:
         self._browser.close()
         self._pw.stop()
+
+    def close(self) -> None:
+        try:
+            self._thread.submit(self._stop).result()
+        finally:
+            self._thread.shutdown()
