@@ -79,20 +79,37 @@ def ranked_bars(
     chosen = set(selected)
     is_selected = data[s.AREA_CODE].isin(chosen)
 
+    # Without limits there is no benchmark category: the bars are coloured by quintile instead
+    # (Fingertips' rule), and the subtitle says so, rather than leaving every bar grey.
+    by_quintile = str(meta.get("ci_method", "")).strip().lower() == "none" and data[s.QUINTILE].notna().any()
+    groups = (
+        [
+            (data[s.QUINTILE] == q, pal.QUINTILE_COLOURS[palette][q - 1], "", pal.quintile_name(q, polarity))
+            for q in (5, 4, 3, 2, 1)
+        ]
+        if by_quintile
+        else [
+            (
+                data["_category"] == category,
+                pal.CATEGORY_COLOURS[palette][category],
+                pal.CATEGORY_PATTERNS[category] if palette == pal.COLOURBLIND else "",
+                f"{pal.CATEGORY_GLYPHS[category]} {category}",
+            )
+            for category in s.CATEGORIES
+        ]
+    )
     fig = go.Figure()
-    for category in s.CATEGORIES:
-        rows = data[data["_category"] == category]
+    for mask, colour, pattern, label in groups:
+        rows = data[mask]
         if rows.empty:
             continue
         idx = rows.index
-        colour = pal.CATEGORY_COLOURS[palette][category]
-        pattern = pal.CATEGORY_PATTERNS[category] if palette == pal.COLOURBLIND else ""
         fig.add_trace(
             go.Bar(
                 x=rows[s.VALUE].tolist(),
                 y=rows["_label"].tolist(),
                 orientation="h",
-                name=f"{pal.CATEGORY_GLYPHS[category]} {category} ({len(rows)})",
+                name=f"{label} ({len(rows)})",
                 marker=dict(
                     color=colour,
                     pattern=dict(shape=pattern, fgcolor="#333333", size=6),
@@ -123,7 +140,11 @@ def ranked_bars(
     _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
 
     versus = common.national_phrase(data, benchmark)  # never a partial "England"
-    subtitle = [f"{ci}% confidence intervals; colours compare with {versus}"]
+    subtitle = (
+        ["no confidence intervals published: colours show quintiles of the areas' values"]
+        if by_quintile
+        else [f"{ci}% confidence intervals; colours compare with {versus}"]
+    )
     if region is not None:
         subtitle.append(f"{data['region_name'].iloc[0] if len(data) else region} only")
     if len(missing):

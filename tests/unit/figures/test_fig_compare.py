@@ -119,3 +119,19 @@ def test_category_glyph_leads_each_legend_entry(frame, meta):
     for bar in _bars(fig):
         category = bar.name.split(" (")[0].split(" ", 1)[1]
         assert bar.name.startswith(pal.CATEGORY_GLYPHS[category])
+
+
+def test_without_limits_bars_are_coloured_by_quintile(frame, meta):
+    """An indicator published without limits (CMH21) is coloured by quintile, not left grey."""
+    frame = frame.copy()
+    frame[s.QUINTILE] = pd.qcut(frame[s.VALUE].rank(method="first"), 5, labels=[1, 2, 3, 4, 5]).astype(float)
+    fig = ranked_bars(frame, dict(meta, ci_method="none"))
+    bars = _bars(fig)
+    assert [b.name.split(" (")[0] for b in bars][0].startswith("Q5")
+    for bar in bars:
+        q = int(bar.name[1])
+        rows = frame.set_index(s.AREA_NAME).loc[list(bar.y)]
+        assert set(rows[s.QUINTILE]) == {q}
+        assert bar.marker.color == pal.QUINTILE_COLOURS["fingertips"][q - 1]
+    assert sum(len(b.y) for b in bars) == frame[s.VALUE].notna().sum()
+    assert "quintiles" in fig.layout.title.text
