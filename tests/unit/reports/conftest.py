@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import unicodedata
-
 import pytest
+from export_helpers import needs_chromium, pdf_pages, pdf_text  # noqa: F401  (re-exported)
 from flask import Flask
-
-needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed")
 
 
 @pytest.fixture(scope="session")
@@ -50,12 +45,3 @@ def rendered(export_client) -> dict:
     return out
 
 
-def pdf_text(path) -> str:
-    """The PDF's text as pdftotext extracts it (NFKC: DejaVu's 'fi' ligature becomes 'fi')."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
-    return unicodedata.normalize("NFKC", out.stdout)
-
-
-def pdf_pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

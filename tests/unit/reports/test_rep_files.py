@@ -10,7 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import needs_chromium, pdf_pages, pdf_text
+from export_helpers import needs_chromium, pdf_pages, pdf_text
 from PIL import Image
 
 from data import schema as s

@@ -9,7 +9,7 @@ and on the first and last image parts.
 from __future__ import annotations
 
 import pytest
-from conftest import needs_chromium
+from export_helpers import needs_chromium
 from legibility import SvgMeasurer, pdf_boxes, pdf_problems
 
 pytestmark = [pytest.mark.slow, needs_chromium]

@@ -12,7 +12,7 @@ import io
 import re
 
 import pytest
-from conftest import needs_chromium, pdf_text
+from export_helpers import needs_chromium, pdf_text
 from legibility import SvgMeasurer, pdf_problems
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
