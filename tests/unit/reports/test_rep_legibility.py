@@ -21,6 +21,7 @@ QUERIES = {
     "trends": f"indicator=dementia_ddr_65plus&areas={AREA}",
     "explorer": f"areas={AREA}",
     "overview": f"areas={AREA}",
+    "funnel": f"indicator=qof_hyp&areas={AREA}",
 }
 
 
