@@ -55,6 +55,7 @@ def test_keyboard_skip_link_focus_ring_and_dropdown_search(app_page):
     # open the areas list with the keyboard, move into it, then type: the search box takes it
     page.focus("#ctl-areas")
     page.keyboard.press("Enter")
+    page.wait_for_selector(".dash-dropdown-search", state="visible", timeout=60_000)  # opened
     page.keyboard.press("ArrowDown")
     page.keyboard.type("Kern")
     page.wait_for_function("() => document.querySelector('.dash-dropdown-search').value === 'Kern'")
