@@ -42,6 +42,11 @@ def create_app() -> Dash:
     register_all(dash_app, get_settings())
     install_security(dash_app)
     install_callback_guard(dash_app)
+    # Dash copies the registered callbacks into app.callback_map on the first request, after it
+    # has set its "done" flag, so under threaded workers a concurrent first request could find the
+    # map empty (and the guard would answer 400). Do that setup once, now, before any request.
+    with dash_app.server.test_request_context("/"):
+        dash_app._setup_server()
     return dash_app
 
 
