@@ -553,8 +553,22 @@ def spine_focus(values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFram
     base.loc[partial, "short_name"] = (
         base.loc[partial, "short_name"] + " (centre: " + base.loc[partial, "comparator"] + ")"
     )
-    base = base.sort_values([s.GEOGRAPHY, s.AREA_CODE], kind="stable")
-    return base[SPINE_FOCUS_COLUMNS].reset_index(drop=True)
+    return _display_order(base, [s.AREA_CODE, s.GEOGRAPHY], [])[SPINE_FOCUS_COLUMNS]
+
+
+def _display_order(frame: pd.DataFrame, first: list[str], last: list[str]) -> pd.DataFrame:
+    """Rows sorted by ``first``, then as the charts list indicators (outcome domains in order,
+    then the name with numbers as numbers: "Question 3" before "Question 10"), then ``last``:
+    each block of ``first`` is contiguous and already in the order a view shows it."""
+    from data.views import natural_key
+
+    order = {k: i for i, k in enumerate(s.DOMAINS)}
+    keyed = frame.assign(
+        _d=frame["domain"].astype(str).map(order).fillna(99),
+        _n=frame["short_name"].astype(str).map(natural_key),
+    )
+    keyed = keyed.sort_values([*first, "_d", "_n", *last], kind="stable")
+    return keyed.drop(columns=["_d", "_n"]).reset_index(drop=True)
 
 
 def overview_cells(
@@ -563,8 +577,6 @@ def overview_cells(
     """The overview grid of every area geography: each indicator's latest period (persons), one
     row per area with its value and every comparison column, in the order the grid shows them
     (outcome domains, then indicator name with numbers as numbers, then area name)."""
-    from data.views import natural_key
-
     avail = availability[
         ~availability[s.GEOGRAPHY].isin(NOT_AREAS)
         & (availability[s.SEX] == "Persons")
@@ -587,10 +599,4 @@ def overview_cells(
     rows["region_code"] = region.reindex(
         pd.MultiIndex.from_frame(rows[[s.GEOGRAPHY, s.AREA_CODE]])
     ).to_numpy()
-    order = {k: i for i, k in enumerate(s.DOMAINS)}
-    rows = rows.assign(
-        _d=rows["domain"].astype(str).map(order).fillna(99),
-        _n=rows["short_name"].astype(str).map(natural_key),
-    )
-    rows = rows.sort_values([s.GEOGRAPHY, "_d", "_n", s.AREA_NAME], kind="stable")
-    return rows.drop(columns=["_d", "_n", s.SEX]).reset_index(drop=True)
+    return _display_order(rows, [s.GEOGRAPHY], [s.AREA_NAME]).drop(columns=[s.SEX])

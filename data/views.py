@@ -143,23 +143,23 @@ def _precomputed(model: Model, name: str) -> pd.DataFrame:
     return build.overview_cells(model.indicators, model.frames["availability"], model.catalogue, model.areas)
 
 
+def _block(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is ``value``, for a frame the build sorted by it
+    (one contiguous block: a slice, not a copy of every column)."""
+    at = np.flatnonzero((frame[column] == value).to_numpy(dtype=bool, na_value=False))
+    return frame.iloc[at[0] : at[-1] + 1] if len(at) else frame.iloc[0:0]
+
+
 def spine_base(model: Model, focus: str) -> pd.DataFrame:
     """The focus area's spine rows without any area's value, in the order the chart shows them:
     each indicator's latest period with a value for the focus area, its spread over the areas
-    of the focus area's geography, the centre and the comparator's name (precomputed at build)."""
+    of the focus area's geography, the centre and the comparator's name (made at build)."""
     geography = geography_of(model, focus)
     frame = _precomputed(model, "spine_focus")
     if geography is None:
         return frame.iloc[0:0]
-    base = frame[(frame[s.AREA_CODE] == focus) & (frame[s.GEOGRAPHY] == geography)]
-    order = {k: i for i, k in enumerate(s.DOMAINS)}
-    keys = pd.DataFrame(
-        {
-            "_d": base["domain"].astype(str).map(order).fillna(99).to_numpy(),
-            "_n": [natural_key(str(n)) for n in base["short_name"]],
-        }
-    )
-    return base.iloc[keys.sort_values(["_d", "_n"], kind="stable").index.to_numpy()].reset_index(drop=True)
+    base = _block(frame, s.AREA_CODE, focus)  # sorted by area code, then geography: contiguous
+    return _block(base, s.GEOGRAPHY, geography)
 
 
 def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci: str = "95") -> pd.DataFrame:
@@ -167,33 +167,40 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
 
     The comparison areas are every area of the focus area's geography in that
     period; England at the centre; quartiles and extremes over those areas. The
-    per-indicator part is precomputed at build (``spine_base``); here only the
-    chosen areas' values are looked up, one slice per indicator.
+    per-indicator part is made at build (``spine_base``); here only the chosen areas'
+    values are looked up in each indicator's slice.
     """
-    if not areas:
-        return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
-    base = spine_base(model, areas[0])
-    if base.empty:
+    base = spine_base(model, areas[0]) if areas else None
+    if base is None or base.empty:
         return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
     geography = str(base[s.GEOGRAPHY].iloc[0])
     cat_col = category_column(benchmark, ci)
     ind = model.indicators
-    keys = zip(base[s.INDICATOR_ID], [geography] * len(base), base[s.PERIOD], ["Persons"] * len(base))
-    positions = [pos for pos in (model.slices.get(key) for key in keys) if pos is not None]
-    wanted = [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, cat_col, *AREA_VALUE_COLUMNS]
-    picked = ind.iloc[np.concatenate(positions), [ind.columns.get_loc(c) for c in wanted]]
-    picked = picked[picked[s.AREA_CODE].isin(areas)].drop_duplicates([s.INDICATOR_ID, s.AREA_CODE])
+    ids, periods = base[s.INDICATOR_ID].tolist(), base[s.PERIOD].tolist()
+    found = [model.slices.get((i, geography, p, "Persons")) for i, p in zip(ids, periods, strict=True)]
+    positions = np.concatenate([p for p in found if p is not None] or [np.empty(0, dtype=np.intp)])
+    codes = ind[s.AREA_CODE].iloc[positions]
+    mine = codes.isin(areas).to_numpy()
+    positions = positions[mine]  # the chosen areas' rows only
+    row_of: dict[tuple, int] = {}
+    keys = zip(ind[s.INDICATOR_ID].iloc[positions].tolist(), codes[mine].tolist(), strict=True)
+    for k, key in enumerate(keys):
+        row_of.setdefault(key, k)
     n = len(areas)
-    frame = base.iloc[np.repeat(np.arange(len(base)), n)].reset_index(drop=True)
-    frame[s.AREA_CODE] = np.tile(np.asarray(areas, dtype=object), len(base))
-    frame = frame.merge(
-        picked.drop(columns=s.PERIOD), on=[s.INDICATOR_ID, s.AREA_CODE], how="left", sort=False
-    )
-    frame = frame.rename(columns={cat_col: "category"})
-    frame["category"] = frame["category"].where(frame[s.VALUE].notna(), s.NOT_COMPARED).fillna(s.NOT_COMPARED)
-    national = frame["comparator"]
-    frame = frame.reindex(columns=SPINE_COLUMNS)
-    frame["benchmark"] = national if benchmark == "england" else "NHS region"
+    at = np.array([row_of.get((i, a), -1) for i in ids for a in areas], dtype=np.intp)
+    has, take = at >= 0, np.maximum(at, 0)
+    repeat = np.repeat(np.arange(len(base)), n)
+    columns: dict[str, object] = {c: base[c].to_numpy()[repeat] for c in SPINE_COLUMNS if c in base}
+    columns[s.AREA_CODE] = np.tile(np.asarray(areas, dtype=object), len(base))
+    for col in AREA_VALUE_COLUMNS:  # float columns: a numpy take, no copy of the model's column
+        values = ind[col].to_numpy(dtype=float, na_value=np.nan)[positions]
+        columns[col] = np.where(has, values[take] if len(values) else np.nan, np.nan)
+    cats = ind[cat_col].iloc[positions].to_numpy(dtype=object, na_value=None)
+    category = cats[take] if len(cats) else np.full(len(at), None, dtype=object)
+    valued = has & ~np.isnan(columns[s.VALUE])
+    columns["category"] = np.where(valued & pd.notna(category), category, s.NOT_COMPARED)
+    frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
+    frame["benchmark"] = base["comparator"].to_numpy()[repeat] if benchmark == "england" else "NHS region"
     return frame
 
 
@@ -310,15 +317,13 @@ def overview_grid(
 ) -> pd.DataFrame:
     """Areas x indicators: the latest period of each indicator on the geography (and its unit).
 
-    Cut from the grid the build made for every geography (``overview_cells``): one
-    row per area and indicator, in display order; here only the region and the
-    comparison column are chosen.
+    Cut from the grid the build made for every geography (``overview_cells``, in display
+    order): here only the region and the comparison column are chosen.
     """
-    cells = _precomputed(model, "overview_cells")
-    grid = cells[cells[s.GEOGRAPHY] == geography]
-    if region:
-        grid = grid[grid["region_code"] == region]
     cat_col = category_column(benchmark, ci)
+    grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
+    if region:
+        grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
     out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else "NHS region"
@@ -332,8 +337,12 @@ def shown_periods(model: Model, page: str, *, focus: str = "", region: str = "")
     ``region``) shows, in display order: what the data-age notice reads, a lookup in the frames
     the build made rather than the view's own rows."""
     if page == "spine":
-        rows = spine_base(model, focus) if focus else pd.DataFrame(columns=["short_name", s.PERIOD])
+        if not focus:
+            return []
+        rows = spine_base(model, focus)
     else:
-        rows = overview_grid(model, region=region)
-        rows = rows.drop_duplicates(s.INDICATOR_ID)
-    return list(dict.fromkeys(zip(rows["short_name"].astype(str), rows[s.PERIOD].astype(str))))
+        rows = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, s.HOME_GEOGRAPHY)
+        if region:
+            rows = rows[(rows["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
+    names, periods = rows["short_name"].astype(str).tolist(), rows[s.PERIOD].astype(str).tolist()
+    return list(dict.fromkeys(zip(names, periods, strict=True)))

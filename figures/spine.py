@@ -54,6 +54,7 @@ BANDS = (
     ("q_better", "best", BAND_LIGHT, "75th percentile to best"),
 )
 CATEGORY_SET = frozenset(s.CATEGORIES)
+OUTCOME_DOMAINS = [d for d in s.DOMAINS if d != "context"]  # the domains is_outcome accepts
 
 
 def _column(rows: pd.DataFrame, name: str) -> list:
@@ -89,7 +90,9 @@ def is_outcome(domain: object) -> bool:
 
 def split_outcomes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The spine rows of outcome indicators (domains 1-5) and of context indicators."""
-    outcome = rows["domain"].map(is_outcome).astype(bool) if len(rows) else pd.Series(dtype=bool)
+    if not len(rows):
+        return rows.reset_index(drop=True), rows.reset_index(drop=True)
+    outcome = rows["domain"].astype(str).isin(OUTCOME_DOMAINS).to_numpy(dtype=bool)  # as is_outcome
     return rows[outcome].reset_index(drop=True), rows[~outcome].reset_index(drop=True)
 
 
@@ -434,21 +437,31 @@ def spine_table(
 ) -> pd.DataFrame:
     """The numbers beside the spine chart: indicator, period, each area's count and value, England, worst, best.
 
-    Worst/best follow polarity; without polarity they are the lowest/highest value.
+    Worst/best follow polarity; without polarity they are the lowest/highest value. Rows in
+    the chart's order (domain, then input order).
     """
     area_names = dict(area_names or {})
-    ind = _indicator_rows(rows)
-    low_good = ind["polarity"] == s.POLARITY_LOW_GOOD
-    table = pd.DataFrame({"Indicator": ind["short_name"].to_numpy()})
-    table["Period"] = ind["period"].to_numpy() if "period" in ind else ""
+    col = {c: _column(rows, c) for c in rows.columns}
+    order, _ = _ordered_indicators(rows)
+    ids = [col["indicator_id"][i] for i in order]
+    low_good = [col["polarity"][i] == s.POLARITY_LOW_GOOD for i in order]
+    lows, highs = [col["min"][i] for i in order], [col["max"][i] for i in order]
+    table: dict[str, list] = {
+        "Indicator": [col["short_name"][i] for i in order],
+        "Period": [col["period"][i] for i in order] if "period" in rows else [""] * len(order),
+    }
+    first: dict[tuple, int] = {}
+    for k, key in enumerate(zip(col[s.AREA_CODE], col["indicator_id"], strict=True)):
+        first.setdefault(key, k)
+    nan = float("nan")
     for code in dict.fromkeys(areas):
-        sub = rows[rows[s.AREA_CODE] == code].drop_duplicates("indicator_id").set_index("indicator_id")
         name = area_names.get(code, code)
-        joined = ind[["indicator_id"]].join(sub, on="indicator_id")
-        table[f"{name} count"] = joined[s.COUNT].to_numpy() if s.COUNT in joined else np.nan
-        table[f"{name} value"] = joined[s.VALUE].to_numpy()
-    table["England"] = ind["england_value"].to_numpy()
-    table["Worst"] = np.where(low_good, ind["max"], ind["min"])
-    table["Best"] = np.where(low_good, ind["min"], ind["max"])
-    table["Unit"] = ind["unit"].to_numpy()
-    return table
+        at = [first.get((code, ind_id)) for ind_id in ids]
+        counts = col.get(s.COUNT)
+        table[f"{name} count"] = [nan if k is None or counts is None else counts[k] for k in at]
+        table[f"{name} value"] = [nan if k is None else col[s.VALUE][k] for k in at]
+    table["England"] = [col["england_value"][i] for i in order]
+    table["Worst"] = [hi if low else lo for lo, hi, low in zip(lows, highs, low_good, strict=True)]
+    table["Best"] = [lo if low else hi for lo, hi, low in zip(lows, highs, low_good, strict=True)]
+    table["Unit"] = [col["unit"][i] for i in order]
+    return pd.DataFrame(table)
