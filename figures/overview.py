@@ -7,7 +7,6 @@ no plotly validation in a request); ``overview_grid`` is the same as a ``go.Figu
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import pandas as pd
@@ -19,6 +18,7 @@ from figures import palette as pal
 
 CELL_PX = 22
 CATEGORY_SET = frozenset(s.CATEGORIES)
+NO_DATA_HOVER = "no data<br>"
 
 
 def _number(value: float) -> str:
@@ -77,29 +77,25 @@ def overview_figure_dict(
     cat_index = {c: float(i) for i, c in enumerate(s.CATEGORIES)}
     glyphs = palette == pal.COLOURBLIND
     labels = {c: pal.category_label(c, palette) for c in s.CATEGORIES}
+    # Per cell only the value and category: the hover template adds the area (y) and the
+    # indicator (x), the same words the hover showed when every cell repeated them.
+    cell_text: list = [None] * len(codes)
+    z_of: list = [None] * len(codes)
+    glyph_of: list = [""] * len(codes)
+    for k, (value, cat, unit) in enumerate(zip(values, cats, units, strict=True)):
+        if value is not None and value == value:  # present (NaN is not equal to itself)
+            cell_text[k] = f"{_value_text(value, unit)}<br>{labels[cat]}"
+            z_of[k] = cat_index[cat]
+            if glyphs:
+                glyph_of[k] = pal.CATEGORY_GLYPHS.get(cat, "")
     z, hover, text, custom = [], [], [], []
     n_missing = 0
     for code, row in zip(area_codes, cell, strict=True):
-        z_row, hover_row, text_row, custom_row = [], [], [], []
-        head = f"<b>{names[code]}</b><br>"
-        for ind, k in zip(ind_ids, row, strict=True):
-            value = values[k] if k is not None else None
-            ok = value is not None and not math.isnan(value)
-            if ok:
-                cat = cats[k]
-                z_row.append(cat_index[cat])
-                hover_row.append(f"{head}{short[ind]}: {_value_text(value, units[k])}<br>{labels[cat]}")
-                text_row.append(pal.CATEGORY_GLYPHS.get(cat, "") if glyphs else "")
-            else:
-                n_missing += 1
-                z_row.append(None)
-                hover_row.append(f"{head}{short[ind]}: no data<br>")
-                text_row.append("")
-            custom_row.append([code, ind])
-        z.append(z_row)
-        hover.append(hover_row)
-        text.append(text_row)
-        custom.append(custom_row)
+        z.append([None if k is None else z_of[k] for k in row])
+        hover.append([NO_DATA_HOVER if k is None or cell_text[k] is None else cell_text[k] for k in row])
+        text.append(["" if k is None else glyph_of[k] for k in row])
+        custom.append([[code, ind] for ind in ind_ids])
+        n_missing += sum(1 for k in row if k is None or cell_text[k] is None)
 
     colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
     data: list[dict] = [
@@ -115,7 +111,7 @@ def overview_figure_dict(
             "xgap": 2,
             "ygap": 2,
             "hovertext": hover,
-            "hovertemplate": "%{hovertext}<extra></extra>",
+            "hovertemplate": "<b>%{y}</b><br>%{x}: %{hovertext}<extra></extra>",
             "text": text,
             "texttemplate": "%{text}",
             "textfont": {"size": 11, "color": "#1A1A1A"},
@@ -123,7 +119,7 @@ def overview_figure_dict(
         }
     ]
     # the legend counts every value of the grid's rows (rows repeated for a cell included)
-    row_counts = Counter(c for c, v in zip(cats, values, strict=True) if v is not None and not math.isnan(v))
+    row_counts = Counter(c for c, t in zip(cats, cell_text, strict=True) if t is not None)
     for category in s.CATEGORIES:
         n = row_counts.get(category, 0)
         if n:

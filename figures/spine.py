@@ -11,6 +11,7 @@ a top margin sized for it, so six areas at 1366 px still leave the plot most of 
 from __future__ import annotations
 
 import functools
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -54,6 +55,16 @@ BANDS = (
     ("q_better", "best", BAND_LIGHT, "75th percentile to best"),
 )
 CATEGORY_SET = frozenset(s.CATEGORIES)
+FIGURE_COLUMNS = (
+    *SCALE_COLUMNS,
+    *HOVER_COLUMNS,
+    "indicator_id",
+    "short_name",
+    "domain",
+    "unit",
+    "category",
+    s.AREA_CODE,
+)  # what the chart reads of the spine rows
 OUTCOME_DOMAINS = [d for d in s.DOMAINS if d != "context"]  # the domains is_outcome accepts
 
 
@@ -243,7 +254,7 @@ def spine_figure_dict(
     pal.check_palette(palette)
     colours = pal.CATEGORY_COLOURS[palette]
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
-    col = {c: _column(rows, c) for c in rows.columns}
+    col = {c: _column(rows, c) for c in FIGURE_COLUMNS if c in rows}
     order_pos, ranks = _ordered_indicators(rows)
     ind = {
         c: [col[c][i] for i in order_pos]
@@ -251,15 +262,28 @@ def spine_figure_dict(
     }
     keys = [f"{i}" for i in ind["indicator_id"]]
     order, order_text = _labels(ind["indicator_id"], ind["short_name"], ind["domain"], ranks)
-    scale = [ind[c] for c in SCALE_COLUMNS]
-    pos = spine_scale(*scale)
+
+    # each area's row per indicator (in the indicators' order): markers where it has a value
+    row_of: dict[tuple, int] = {}
+    for r, key in enumerate(zip(col[s.AREA_CODE], col["indicator_id"], strict=True)):
+        row_of.setdefault(key, r)
+    picks: list[list[tuple[int, int]]] = []
+    for code in areas:
+        found = ((j, row_of.get((code, ind_id))) for j, ind_id in enumerate(ind["indicator_id"]))
+        picks.append([(j, r) for j, r in found if r is not None and not common.is_missing(col[s.VALUE][r])])
+    # one scaling for the bands (the indicators) and every marker (PHE spine chart scale)
+    at = list(range(len(keys))) + [j for picked in picks for j, _ in picked]
+    values = [math.nan] * len(keys) + [col[s.VALUE][r] for picked in picks for _, r in picked]
+    pos = spine_scale(*([c[j] for j in at] for c in (ind[c] for c in SCALE_COLUMNS)), values)
+    bands = {k: pos[k].to_numpy()[: len(keys)] for k in ("worst", "q_worse", "q_better", "best")}
+    marker_x = np.clip(pos["value"].to_numpy()[len(keys) :], -0.02, 1.02).tolist()
     data: list[dict] = []
     for start, end, colour, name in BANDS:
         data.append(
             {
                 "type": "bar",
-                "base": pos[start].tolist(),
-                "x": (pos[end] - pos[start]).tolist(),
+                "base": bands[start].tolist(),
+                "x": (bands[end] - bands[start]).tolist(),
                 "y": keys,
                 "orientation": "h",
                 "marker": {"color": colour, "line": {"width": 0}},
@@ -270,15 +294,11 @@ def spine_figure_dict(
             }
         )
 
-    # each area's row per indicator (in the indicators' order); markers where it has a value
-    row_of = dict(zip(zip(col[s.AREA_CODE], col["indicator_id"], strict=True), range(len(rows)), strict=True))
     cats_by_area: list[dict[str, str]] = []
-    for i, code in enumerate(areas):
-        picked = [(j, row_of.get((code, ind_id))) for j, ind_id in enumerate(ind["indicator_id"])]
-        picked = [(j, r) for j, r in picked if r is not None and not common.is_missing(col[s.VALUE][r])]
+    done = 0
+    for i, (code, picked) in enumerate(zip(areas, picks, strict=True)):
         js = [j for j, _ in picked]
-        values = [col[s.VALUE][r] for _, r in picked]
-        x = spine_scale(*([c[j] for j in js] for c in scale), values)["value"].to_numpy()
+        x, done = marker_x[done : done + len(js)], done + len(js)
         cats = [cat if (cat := col["category"][r]) in CATEGORY_SET else s.NOT_COMPARED for _, r in picked]
         cats_by_area.append(dict(zip((keys[j] for j in js), cats, strict=True)))
         name = area_names.get(code, code)
@@ -291,7 +311,7 @@ def spine_figure_dict(
         data.append(
             {
                 "type": "scatter",
-                "x": np.clip(x, -0.02, 1.02).tolist(),
+                "x": x,
                 "y": [keys[j] for j in js],
                 "mode": "markers",
                 "name": name,

@@ -175,3 +175,17 @@ def test_overview_dict_is_a_valid_figure_with_the_same_picture(name):
     fig = go.Figure(built)
     assert picture(fig) == golden(name, ov.overview_grid(grid, **kwargs))
     assert picture(ov.overview_grid(grid, **kwargs)) == picture(fig)
+
+
+@pytest.mark.parametrize("name", list(OVERVIEW_CASES))
+def test_overview_hover_reads_as_before(name):
+    """Each cell's hover says what it said when every cell carried the area and indicator names
+    (``*_hover.json``, written by the go.Figure builder): the template now adds them."""
+    grid, kwargs = OVERVIEW_CASES[name]()
+    heat = ov.overview_figure_dict(grid, **kwargs)["data"][0]
+    assert heat["hovertemplate"] == "<b>%{y}</b><br>%{x}: %{hovertext}<extra></extra>"
+    shown = [
+        [f"<b>{area}</b><br>{indicator}: {text}" for indicator, text in zip(heat["x"], row, strict=True)]
+        for area, row in zip(heat["y"], heat["hovertext"], strict=True)
+    ]
+    assert shown == json.loads((GOLDEN / f"{name}_hover.json").read_text())
