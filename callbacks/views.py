@@ -449,8 +449,10 @@ def spine_outputs(state: dict):
 
 def _with_value(rows: pd.DataFrame, code: str) -> int:
     """Indicators with a value for one area among spine rows."""
-    mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
-    return int(mine["indicator_id"].nunique())
+    pairs = zip(
+        rows[s.AREA_CODE].tolist(), rows[s.VALUE].tolist(), rows["indicator_id"].tolist(), strict=True
+    )
+    return len({ind for area, value, ind in pairs if area == code and value == value})  # NaN != NaN
 
 
 def _cell(v) -> str:
@@ -473,7 +475,7 @@ def table_component(frame: pd.DataFrame) -> dcc.Markdown:
     head = "| " + " | ".join(_md(str(c)) for c in frame.columns) + " |"
     rule = "|" + "|".join([":--", *["--:"] * (len(frame.columns) - 1)]) + "|"
     body = [
-        "| " + " | ".join(_md(_cell(v)) for v in row) + " |"
+        "| " + " | ".join(_md(v) if isinstance(v, str) else _cell(v) for v in row) + " |"
         for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
     ]
     return dcc.Markdown("\n".join([head, rule, *body]), className="data-table")
