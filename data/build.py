@@ -572,13 +572,18 @@ def _display_order(frame: pd.DataFrame, first: list[str], last: list[str]) -> pd
 
 
 def overview_cells(
-    values: pd.DataFrame, availability: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame
+    values: pd.DataFrame,
+    availability: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    geographies: tuple[str, ...] = (s.HOME_GEOGRAPHY,),
 ) -> pd.DataFrame:
-    """The overview grid of every area geography: each indicator's latest period (persons), one
-    row per area with its value and every comparison column, in the order the grid shows them
-    (outcome domains, then indicator name with numbers as numbers, then area name)."""
+    """The overview grid of the geographies (the app's: CCG 2021): each indicator's latest period
+    (persons), one row per area with its value and every comparison column, in the order the
+    grid shows them (outcome domains, then indicator name with numbers as numbers, then area)."""
     avail = availability[
-        ~availability[s.GEOGRAPHY].isin(NOT_AREAS)
+        availability[s.GEOGRAPHY].isin(geographies)
+        & ~availability[s.GEOGRAPHY].isin(NOT_AREAS)
         & (availability[s.SEX] == "Persons")
         & (availability["n_values"] > 0)
     ]

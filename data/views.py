@@ -322,6 +322,13 @@ def overview_grid(
     """
     cat_col = category_column(benchmark, ci)
     grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
+    if grid.empty and geography != s.HOME_GEOGRAPHY:  # the build makes the app's geography only
+        from data import build
+
+        cells = build.overview_cells(
+            model.indicators, model.frames["availability"], model.catalogue, model.areas, (geography,)
+        )
+        grid = _block(cells, s.GEOGRAPHY, geography)
     if region:
         grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
