@@ -461,7 +461,18 @@ def spine_table(
     the chart's order (domain, then input order).
     """
     area_names = dict(area_names or {})
-    col = {c: _column(rows, c) for c in rows.columns}
+    wanted = (
+        "indicator_id",
+        "short_name",
+        "domain",
+        "period",
+        "polarity",
+        "min",
+        "max",
+        "england_value",
+        "unit",
+    )
+    col = {c: _column(rows, c) for c in (*wanted, s.AREA_CODE, s.VALUE, s.COUNT) if c in rows}
     order, _ = _ordered_indicators(rows)
     ids = [col["indicator_id"][i] for i in order]
     low_good = [col["polarity"][i] == s.POLARITY_LOW_GOOD for i in order]
