@@ -206,9 +206,38 @@ def explorer_scatter(
     weights: str | Sequence[float] | None = None,
     palette: str = pal.FINGERTIPS,
 ) -> go.Figure:
+    """``explorer_scatter_dict`` as a ``go.Figure`` (exports, tests)."""
+    return go.Figure(
+        explorer_scatter_dict(
+            df,
+            x_meta=x_meta,
+            y_meta=y_meta,
+            size_by_population=size_by_population,
+            colour_by=colour_by,
+            show_ci=show_ci,
+            selected=selected,
+            weights=weights,
+            palette=palette,
+        )
+    )
+
+
+def explorer_scatter_dict(
+    df: pd.DataFrame,
+    *,
+    x_meta: Mapping[str, Any],
+    y_meta: Mapping[str, Any],
+    size_by_population: bool = False,
+    colour_by: str = "region",
+    show_ci: bool = False,
+    selected: Sequence[str] = (),
+    weights: str | Sequence[float] | None = None,
+    palette: str = pal.FINGERTIPS,
+) -> dict[str, Any]:
     """Scatter of y against x across areas with an OLS line, R², Spearman's rho and n.
 
     ``weights`` is None (ordinary fit), a column name (e.g. "population") or an array aligned to ``df``.
+    A plain figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
     """
     pal.check_palette(palette)
     if colour_by not in ("region", "category"):
@@ -229,7 +258,7 @@ def explorer_scatter(
     sizes = pd.Series(
         _sizes(data["population"]) if size_by_population and "population" in data else MARKER_SIZE
     )
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     if colour_by == "region":
         groups = sorted(data["region_name"].dropna().unique())
         colours = {g: pal.QUALITATIVE[i % len(pal.QUALITATIVE)] for i, g in enumerate(groups)}
@@ -245,8 +274,9 @@ def explorer_scatter(
         rows = data[data[key] == group]
         idx = rows.index
         label = pal.category_label(group, palette) if key == "category" else group
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=rows["x"].tolist(),
                 y=rows["y"].tolist(),
                 mode="markers",
@@ -267,8 +297,9 @@ def explorer_scatter(
         )
     if np.isfinite(fit.slope):
         xs = np.array([data["x"].min(), data["x"].max()])
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=xs.tolist(),
                 y=fit.predict(xs).tolist(),
                 mode="lines",
@@ -279,8 +310,9 @@ def explorer_scatter(
         )
     chosen = data[data[s.AREA_CODE].isin(list(selected))]
     if len(chosen):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=chosen["x"].tolist(),
                 y=chosen["y"].tolist(),
                 mode="markers+text",
@@ -304,16 +336,16 @@ def explorer_scatter(
     if dropped:
         summary += f" ({dropped} area{'s' if dropped != 1 else ''} without both values not shown)"
     title = f"{y_meta.get('short_name') or y_name} against {x_meta.get('short_name') or x_name}"
-    fig.update_layout(
-        **common.base_layout(
-            "<br>".join(textwrap.wrap(title, 90)),
-            uirevision="scatter",
-            subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
-        ),
+    layout = common.plain_layout(
+        "<br>".join(textwrap.wrap(title, 90)),
+        uirevision="scatter",
+        subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
+    )
+    layout.update(
         xaxis=dict(title=dict(text=axis_title(x_meta, X_TITLE_CHARS)), zeroline=False, automargin=True),
         yaxis=dict(title=dict(text=axis_title(y_meta, Y_TITLE_CHARS)), zeroline=False, automargin=True),
         legend=dict(title=dict(text="Region" if colour_by == "region" else "Category")),
         height=600,
     )
-    fig.layout.margin.t = 100 + (18 if len(title) > 90 else 0)
-    return fig
+    layout["margin"]["t"] = 100 + (18 if len(title) > 90 else 0)
+    return dict(data=traces, layout=layout)
