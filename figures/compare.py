@@ -96,7 +96,11 @@ def ranked_bars_dict(
     unit = meta.get("unit")
     lower_col, upper_col = pal.ci_columns(ci)
     cat_col = pal.category_column(benchmark, ci)
-    data = frame if region is None else frame[frame["region_code"] == region]
+    # only the columns read here (the rows of a view are wide: every selection takes all of them)
+    read = [s.AREA_CODE, s.AREA_NAME, s.VALUE, lower_col, upper_col, cat_col, s.QUINTILE, "region_code"]
+    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE]
+    data = frame[[c for c in dict.fromkeys(read) if c in frame]]
+    data = data if region is None else data[data["region_code"] == region]
     data = data.reset_index(drop=True)
     missing = data[data[s.VALUE].isna()]
     data = rank_order(data[data[s.VALUE].notna()], polarity, sort).reset_index(drop=True)
