@@ -506,6 +506,8 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
     fit in words) and the furthest-from-the-line lists."""
     df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
     weights = "population" if size_by_pop else None
+    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    rho = spearman(df["x"], df["y"])
     fig = explorer_scatter_dict(
         df,
         x_meta=x_meta,
@@ -516,6 +518,8 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
         selected=state["areas"],
         weights=weights,
         palette=state["palette"],
+        fit=fit,
+        rho=rho,
     )
     n_total, no_x, no_y = _explorer_coverage(state["x"], state["y"], state["period"])
     notes = [
@@ -529,11 +533,9 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
     if len(df) < 3:
         note = [html.P(text) for text in [*notes, ecological]]
         return fig, note, html.P("Too few areas with both values to fit a line.")
-    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
-    rho = spearman(df["x"], df["y"]).rho
     x_name = str(x_meta.get("short_name") or x_meta.get("name"))
     y_name = str(y_meta.get("short_name") or y_meta.get("name"))
-    words = fit_in_words(fit, rho, x_name, y_name)
+    words = fit_in_words(fit, rho.rho, x_name, y_name)
     note = [
         html.P(notes[0]),
         html.P(notes[1]),

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import schema as s
-from data.analysis import OLSFit, ols_fit, spearman
+from data.analysis import OLSFit, SpearmanResult, ols_fit, spearman
 from figures import common
 from figures import palette as pal
 
@@ -233,11 +233,15 @@ def explorer_scatter_dict(
     selected: Sequence[str] = (),
     weights: str | Sequence[float] | None = None,
     palette: str = pal.FINGERTIPS,
+    fit: OLSFit | None = None,
+    rho: SpearmanResult | None = None,
 ) -> dict[str, Any]:
     """Scatter of y against x across areas with an OLS line, R², Spearman's rho and n.
 
     ``weights`` is None (ordinary fit), a column name (e.g. "population") or an array aligned to ``df``.
     A plain figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
+    ``fit`` and ``rho``, if given, are ``ols_fit`` and ``spearman`` of these x, y and weights
+    (the caller's own, so as not to compute them twice).
     """
     pal.check_palette(palette)
     if colour_by not in ("region", "category"):
@@ -250,8 +254,10 @@ def explorer_scatter_dict(
         if isinstance(weights, str)
         else (None if weights is None else pd.Series(np.asarray(weights)))
     )
-    fit = ols_fit(data["x"], data["y"], None if w is None else w)
-    rho = spearman(data["x"], data["y"])
+    if fit is None:
+        fit = ols_fit(data["x"], data["y"], None if w is None else w)
+    if rho is None:
+        rho = spearman(data["x"], data["y"])
     data["_residual"] = np.where(both, data["y"] - fit.predict(data["x"]), np.nan)
     data = data[both].reset_index(drop=True)
     hover = pd.Series(_point_hover(data, x_meta, y_meta))
@@ -270,28 +276,44 @@ def explorer_scatter_dict(
         colours = pal.CATEGORY_COLOURS[palette]
         symbols = pal.CATEGORY_SYMBOLS if palette == pal.COLOURBLIND else {g: "circle" for g in groups}
         key = "category"
+    # Each column once as a list, then picked per group (cheaper than a frame filter per group).
+    keys = data[key].tolist()
+    xs_all, ys_all = data["x"].tolist(), data["y"].tolist()
+    size_all = sizes.tolist() if size_by_population else None
+    custom_all = common.customdata(data)
+    hover_all = hover.tolist()
+    errors = {axis: _error(data, axis, show_ci) for axis in ("x", "y")}
+
+    def pick(values: list, idx: list[int]) -> list:
+        return [values[i] for i in idx]
+
+    def error_of(axis: str, idx: list[int]) -> dict[str, Any]:
+        full = errors[axis]
+        if "array" not in full:
+            return dict(full)
+        return dict(full, array=pick(full["array"], idx), arrayminus=pick(full["arrayminus"], idx))
+
     for group in groups:
-        rows = data[data[key] == group]
-        idx = rows.index
+        idx = [i for i, k in enumerate(keys) if k == group]
         label = pal.category_label(group, palette) if key == "category" else group
         traces.append(
             dict(
                 type="scatter",
-                x=rows["x"].tolist(),
-                y=rows["y"].tolist(),
+                x=pick(xs_all, idx),
+                y=pick(ys_all, idx),
                 mode="markers",
-                name=f"{label} ({len(rows)})",
+                name=f"{label} ({len(idx)})",
                 marker=dict(
                     color=colours[group],
                     symbol=symbols.get(group, "circle"),
-                    size=sizes[idx].tolist() if size_by_population else MARKER_SIZE,
+                    size=pick(size_all, idx) if size_all is not None else MARKER_SIZE,
                     opacity=0.8,
                     line=dict(color="#FFFFFF", width=0.6),
                 ),
-                error_x=_error(rows, "x", show_ci),
-                error_y=_error(rows, "y", show_ci),
-                customdata=common.customdata(rows),
-                hovertext=hover[idx].tolist(),
+                error_x=error_of("x", idx),
+                error_y=error_of("y", idx),
+                customdata=pick(custom_all, idx),
+                hovertext=pick(hover_all, idx),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
