@@ -34,14 +34,16 @@ from data.views import (
 from figures.common import format_value
 from figures.compare import ranked_bars_dict
 from figures.map import (
-    SCREEN_VIEW,
+    FIT_VIEW,
     STATIC_PATHS,
+    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
     focus_view,
     geojson_bounds,
     has_limits,
+    label_points,
     map_update,
     map_view,
     selected_values,
@@ -178,6 +180,7 @@ def map_patch(state: dict) -> Patch:
         **map_options(state),
         all_areas=all_areas,
         area_names=names,
+        glyph_points=label_points(model.geojson[layer]),
     )
     # The layer is already drawn: its locations and names are unchanged, so leave them out.
     update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
@@ -262,7 +265,8 @@ LONDON = "E40000003"
 
 
 def map_view_for(state: dict, zoom: str) -> dict:
-    """Centre and zoom for the chosen "Show": the focus area with its neighbours, England or London."""
+    """The view for the chosen "Show": the focus area with its neighbours, England (plotly's fit of
+    the layer) or London (``layout.geo`` keys: figures.map.map_view)."""
     model = load_model()
     layer = map_layer(state["geography"], state["layout"])
     geojson = model.geojson[layer]
@@ -276,7 +280,9 @@ def map_view_for(state: dict, zoom: str) -> dict:
             bounds = geojson_bounds({"features": features})
         else:
             bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
-        return map_view(bounds, **SCREEN_VIEW)
+        return map_view(bounds)
+    if zoom == "england":
+        return FIT_VIEW
     focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] and zoom == "focus" else None
     return focus_view(geojson, focus)
 
@@ -288,7 +294,7 @@ def map_view_for(state: dict, zoom: str) -> dict:
     prevent_initial_call=True,
 )
 def update_map_view(state, zoom):
-    """Bring the selected area (or England, or London) into view: only the map's centre and zoom.
+    """Bring the selected area (or England, or London) into view: only the map's view keys.
 
     Sent again with every selection: plotly keeps a view the user has panned to unless the
     centre we send changes (a new focus area, or another "Show" choice).
@@ -297,8 +303,8 @@ def update_map_view(state, zoom):
         raise PreventUpdate
     view = map_view_for(state, zoom or "focus")
     patch = Patch()
-    patch["layout"]["map"]["center"] = view["center"]
-    patch["layout"]["map"]["zoom"] = view["zoom"]
+    for key in VIEW_KEYS:
+        patch["layout"]["geo"][key] = view[key]
     return patch
 
 
