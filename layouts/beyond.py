@@ -90,5 +90,6 @@ def inequalities_page() -> html.Div:
             graph(ids.INEQ_RANK_GRAPH),
             html.H3("Within each CCG: the deprivation gradient of chronic ACSC admissions"),
             html.Div(id=ids.INEQ_ACSC),
+            graph(ids.INEQ_ACSC_GRAPH),
         ]
     )
