@@ -196,3 +196,15 @@ def test_inequalities_page_draws_the_acsc_gradient_of_every_ccg_in_the_file(app_
     assert (state["areas"], state["peers"], state["ci"]) == ([NORFOLK_WAVENEY], "rightcare", "99.8")
     app_page.page.locator("#ineq-acsc-graph").scroll_into_view_if_needed()
     app_page.screenshot("inequalities-acsc")
+
+
+def test_benchmark_control_names_a_partial_national_value(app_page):
+    app_page.goto(f"/compare?indicator=gp_appt_dna_rate&areas={KERNOW}")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    assert "49 of 106 CCGs with data" in app_page.text("#ctl-benchmark")
+    app_page.goto(f"/compare?indicator=qof_hyp&areas={KERNOW}")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    text = app_page.text("#ctl-benchmark")
+    assert "England" in text and "CCGs with data" not in text
