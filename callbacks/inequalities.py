@@ -60,8 +60,8 @@ def acsc_figure(state: dict) -> tuple[go.Figure, pd.DataFrame, str]:
         peer_label = "Its peers' CCG 2015/16 areas"
         said = (
             f"{names.get(focus, focus)} is drawn as {n_focus} black square(s): the CCG 2015/16 area(s) that "
-            f"became it. Its peers are the {PEER_SETS[peer_set]} (the set is chosen under Benchmark: similar "
-            f"CCGs); their {n_peer} CCG 2015/16 areas are the orange diamonds."
+            f"became it. Its peers: {PEER_SETS[peer_set]}, chosen under Benchmark, Similar CCGs; their "
+            f"{n_peer} CCG 2015/16 areas are the orange diamonds."
         )
     fig = gradient_chart(
         table,
@@ -105,6 +105,7 @@ def acsc_outputs(state: dict) -> tuple[list, go.Figure]:
                     "map",
                     state,
                     geography="ccg16",
+                    colour="value",
                     areas=list(table.loc[table["role"] == FOCUS, s.AREA_CODE])[:MAX_AREAS],
                     **common,
                 ),
