@@ -29,6 +29,8 @@ MODULES = (
     "alerts",
     "practices",
     "inequalities",
+    "summaries",
+    "map_list",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
+from layouts.widgets import chart_summary
 
 
 def funnel_page() -> html.Div:
@@ -26,6 +27,7 @@ def funnel_page() -> html.Div:
                 type="default",
                 delay_show=300,
             ),
+            chart_summary(ids.FUNNEL_GRAPH),
         ]
     )
 
@@ -63,6 +65,7 @@ def practices_page() -> html.Div:
                 type="default",
                 delay_show=300,
             ),
+            chart_summary(ids.PRACTICES_GRAPH),
             html.H3("Primary Care Networks"),
             html.Div(id=ids.PRACTICES_PCN),
             html.H3("Practices"),
@@ -74,14 +77,15 @@ def practices_page() -> html.Div:
 def inequalities_page() -> html.Div:
     from layouts.pages import GRAPH_CONFIG
 
-    def graph(id_: str) -> dcc.Loading:
-        return dcc.Loading(
+    def graph(id_: str) -> html.Div:
+        loading = dcc.Loading(
             dcc.Graph(
                 id=id_, config=GRAPH_CONFIG, style={"height": "auto"}, figure={"data": [], "layout": {}}
             ),
             type="default",
             delay_show=300,
         )
+        return html.Div([loading, chart_summary(id_)], className="chart")
 
     return html.Div(
         [
