@@ -112,7 +112,11 @@ def test_xlsx_holds_every_table_and_the_metadata(export_client):
         ),
         (f"/export/practices.csv?areas={KERNOW}&practice=ZZZ999", 400, "Unknown GP practice code"),
         (f"/export/inequalities.csv?areas={KERNOW}&part=9", 400, "part 1 (this ICB), 2 (every ICB), 3"),
-        ("/export/inequalities.png?icb=all&part=3", 400, "charts are part 1 (every ICB), 2 (ACSC"),
+        (
+            "/export/inequalities.png?icb=all&part=4",
+            400,
+            "charts are part 1 (every ICB), 2 (ACSC gradient), 3 (ACSC gradient map)",
+        ),
         ("/export/inequalities.csv?icb=E54999999", 400, "Unknown ICB 'E54999999'"),
         ("/export/inequalities.csv?ineq=nope", 400, "Unknown inequality indicator 'nope'"),
         (f"/export/inequalities.xlsx?areas={KERNOW}&part=2", 400, "leave out part="),
@@ -138,9 +142,14 @@ def test_images_and_pdf_of_the_new_pages(export_client, tmp_path):
     assert svg.startswith("<svg") and "GP practices in NHS Kernow CCG" in svg
     pdf = tmp_path / "ineq.pdf"
     pdf.write_bytes(get(export_client, f"/export/inequalities.pdf?areas={KERNOW}").data)
-    assert pdf_pages(pdf) == 3
+    assert pdf_pages(pdf) == 4
     text = pdf_text(pdf)
     assert "every ICB by practice deprivation" in text and "deprivation gradient within each CCG" in text
+    assert "Contains OS data" in text  # the map page names the boundaries' licence
+    png = get(export_client, f"/export/inequalities.png?areas={NORFOLK_WAVENEY}&part=4").data
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    blue = ((image[:, :, 2].astype(int) - image[:, :, 0]) > 40).mean()
+    assert blue > 0.02  # the CCGs filled by value (blue scale), not an empty frame
 
 
 def test_footer_links_name_each_part_and_say_why_not(export_client):
