@@ -131,7 +131,7 @@ def acsc_outputs(state: dict) -> tuple[list, go.Figure]:
     fig, table, said = acsc_figure(state)
     common = dict(indicator=ACSC_GRADIENT, y=ACSC_GRADIENT, period="")
     text = [
-        html.P(acsc_method(model, table), className="hint", id=ids.INEQ_ACSC_METHOD),
+        html.P(acsc_method(model, table), className="hint acsc-method"),
         html.P(said, className="hint"),
         html.P(
             [

@@ -192,7 +192,7 @@ def test_inequalities_page_draws_the_acsc_gradient_of_every_ccg_in_the_file(app_
     focus = next(t for t in fig["data"] if t["name"].startswith("NHS Norfolk and Waveney CCG"))
     assert len(focus["x"]) == 5 and "99.8% confidence intervals" in fig["layout"]["title"]["text"]
     focus_codes = sorted(c[0] for c in focus["customdata"])
-    assert "c. 2014/15-2015/16" in app_page.text("#ineq-acsc-method")
+    assert "c. 2014/15-2015/16" in app_page.text("#ineq-acsc .acsc-method")
     state, _ = parse_query(model, app_page.query())
     assert (state["areas"], state["peers"], state["ci"]) == ([NORFOLK_WAVENEY], "rightcare", "99.8")
     app_page.page.locator("#ineq-acsc-graph").scroll_into_view_if_needed()
