@@ -173,3 +173,16 @@ def test_footer_links_name_each_part_and_say_why_not(export_client):
         assert export_client.get(href.replace("png", "csv").replace("svg", "csv")).status_code == 200
     none = links_for(dict(state, page="practices", areas=[]))
     assert not hrefs(none) and "needs a CCG (April 2021) focus area" in str(none)
+
+
+def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
+    """to_query already encodes; the link must not be encoded twice ('Feb 2026' -> 'Feb%2B2026')."""
+    from layouts.state import parse_query
+
+    model = load_model()
+    query = f"?indicator=gp_fft_positive&period=Feb+2026&areas={KERNOW}&ineq=%25+QOF+points+achieved"
+    meta, _ = read_csv(get(export_client, f"/export/practices.csv{query}").data)
+    link = meta["View"]
+    assert link.startswith("/practices?")
+    state, notices = parse_query(model, link.split("?", 1)[1])
+    assert notices == [] and state["period"] == "Feb 2026" and state["ineq"] == "% QOF points achieved"
