@@ -238,16 +238,21 @@ def inequality_comparator(piece: Piece) -> str:
 # --- practices -------------------------------------------------------------------------
 
 
+NO_PRACTICE_FOCUS = "The practice drill-down needs a CCG (April 2021) focus area: add areas=<code>."
+NOT_CCG21 = "The early-warning list is for CCG (April 2021) areas: the focus area is not one."
+
+
+def no_practice_data(model: Model, indicator: str) -> str:
+    return f"{indicator} has no practice-level data: use indicator= one of {', '.join(measures(model))}."
+
+
 def practice_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     focus = practice_focus(model, state)
     if focus is None:
-        raise ExportRefused("The practice drill-down needs a CCG (April 2021) focus area: add areas=<code>.")
+        raise ExportRefused(NO_PRACTICE_FOCUS)
     indicator = state["indicator"]
-    available = measures(model)
-    if indicator not in available:
-        raise ExportRefused(
-            f"{indicator} has no practice-level data: use indicator= one of {', '.join(available)}."
-        )
+    if indicator not in measures(model):
+        raise ExportRefused(no_practice_data(model, indicator))
     fig, rows, england, name = practice_view(state, indicator)
     short = str(model.catalogue.at[indicator, "short_name"])
     unit = str(model.catalogue.at[indicator, "unit"])
@@ -319,6 +324,11 @@ def _alert_frame(table: pd.DataFrame, versus: str) -> pd.DataFrame:
     return out
 
 
+def _alert_focus(model: Model, state: dict) -> str | None:
+    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    return next((a for a in state.get("areas") or [] if a in ccg21), None)
+
+
 def alert_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     key = benchmark_key(state)
     ci = state["ci"]
@@ -331,8 +341,7 @@ def alert_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     )
     source = f"Every indicator in the {APP} (see the Indicator ID column). Compiled by the {APP}."
     pieces = []
-    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
-    focus = next((a for a in state.get("areas") or [] if a in ccg21), None)
+    focus = _alert_focus(model, state)
     if focus is not None:
         name = _focus_name(model, focus)
         table = area_alerts(model, focus, benchmark=key, ci=ci)
@@ -376,11 +385,27 @@ def pieces_for(model: Model, state: dict, page: str, link: str) -> list[Piece]:
 
 
 def part_labels(model: Model, state: dict, page: str) -> list[tuple[str, bool]] | str:
-    """(label, has a chart) of each part, for the page's export links, or why there is nothing to export."""
-    try:
-        return [(p.label, p.figure is not None) for p in pieces_for(model, state, page, "")]
-    except ExportRefused as exc:
-        return str(exc)
+    """(label, has a chart) of each part, for the page's export links, or why there is nothing to export.
+
+    Worked out without drawing anything (the footer asks on every change of selection); a test
+    checks it against ``pieces_for``.
+    """
+    if page == "inequalities":
+        _, _, table, _, icb = icb_view(state)
+        one = [("this ICB", True)] if (table["icb22_code"] == icb).any() else []
+        return one + [("every ICB", True), ("ACSC gradient", True), ("ACSC gradient map", True)]
+    if page == "practices":
+        if practice_focus(model, state) is None:
+            return NO_PRACTICE_FOCUS
+        if state["indicator"] not in measures(model):
+            return no_practice_data(model, state["indicator"])
+        return [("practices", True), ("PCNs", False)]
+    if page == "alerts":
+        focus = _alert_focus(model, state)
+        if focus is None and state.get("areas"):
+            return NOT_CCG21
+        return ([("focus area", False)] if focus else []) + [("England, by region", False)]
+    raise ValueError(f"unknown page {page!r}")
 
 
 def comparator_for(page: str, piece: Piece, state: dict) -> str:

@@ -186,3 +186,33 @@ def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
     assert link.startswith("/practices?")
     state, notices = parse_query(model, link.split("?", 1)[1])
     assert notices == [] and state["period"] == "Feb 2026" and state["ineq"] == "% QOF points achieved"
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("inequalities", f"?areas={KERNOW}"),
+        ("inequalities", "?icb=all"),
+        ("practices", f"?areas={KERNOW}&indicator=qof_points"),
+        ("practices", "?indicator=qof_hyp"),
+        ("practices", f"?areas={KERNOW}&indicator=dementia_ddr_65plus"),
+        ("alerts", f"?areas={KERNOW}"),
+        ("alerts", ""),
+        ("alerts", "?areas=00C&geography=ccg16&indicator=acsc_chronic_isr"),
+    ],
+)
+def test_footer_parts_match_the_files(export_client, page, query):
+    """The footer's parts are worked out without drawing: the same as the export's own pieces."""
+    from callbacks.beyond_exports import ExportRefused, part_labels, pieces_for
+    from layouts.state import parse_query
+
+    model = load_model()
+    state, _ = parse_query(model, query)
+    state["page"] = page
+    with export_client.application.test_request_context():
+        cheap = part_labels(model, state, page)
+        try:
+            full = [(p.label, p.figure is not None) for p in pieces_for(model, state, page, "")]
+        except ExportRefused as exc:
+            full = str(exc)
+    assert cheap == full
