@@ -8,7 +8,8 @@ the comparator named). Anything the page would replace with a fallback (no focus
 indicator without practice data) is refused with a message instead.
 
 * inequalities: 1 the chosen ICB by practice-deprivation group (absent when no ICB is
-  chosen), 2 every ICB ranked, 3 the chronic ACSC deprivation gradient of every CCG 2015/16;
+  chosen), 2 every ICB ranked, 3 the chronic ACSC deprivation gradient of every CCG 2015/16,
+  4 the same on the map (its table is part 3's);
 * practices: 1 the focus CCG's practices (the chart; the CSV is the practice table) and, as
   data only, 2 the PCN roll-up;
 * alerts: data only: 1 the focus area's list (every group, with the reason where the trend
@@ -17,6 +18,7 @@ indicator without practice data) is refused with a message instead.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -26,7 +28,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from callbacks.alerts import VERSUS
-from callbacks.inequalities import ACSC_GRADIENT, ACSC_TITLE, acsc_figure, acsc_method, icb_view
+from callbacks.inequalities import (
+    ACSC_GRADIENT,
+    ACSC_TITLE,
+    acsc_figure,
+    acsc_map_state,
+    acsc_map_title,
+    acsc_method,
+    icb_view,
+)
 from callbacks.practices import (
     PCN_COLUMNS,
     PRACTICE_COLUMNS,
@@ -44,7 +54,7 @@ from data.peer_views import benchmark_key
 from data.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.practice_views import NOT_EVENTS, measures, pcn_rollup
 from figures.inequalities import icb_groups_chart, icb_ranking_chart
-from reports.decorate import DEFAULT_SIZE, OGL, SIZES, Provenance, Size, decorate, screen_size
+from reports.decorate import DEFAULT_SIZE, OGL, OS_DATA, SIZES, Provenance, Size, decorate, screen_size
 from reports.pack import join_pdfs
 from reports.render import Renderer
 from reports.tables import METADATA_SHEET
@@ -200,7 +210,22 @@ def inequality_pieces(model: Model, state: dict, link: str) -> list[Piece]:
         link=link,
         caveat=_first_sentence(model.catalogue.at[ACSC_GRADIENT, "caveats"]),
     )
-    pieces.append(Piece("ACSC gradient", fig, _acsc_frame(gradient), prov, "ACSC gradient"))
+    acsc_table = _acsc_frame(gradient)
+    pieces.append(Piece("ACSC gradient", fig, acsc_table, prov, "ACSC gradient"))
+    from callbacks.exports import export_map  # the map page's export builder (GeoJSON embedded)
+
+    map_state = acsc_map_state(state, gradient)
+    map_fig = export_map(map_state)
+    map_fig.layout.title.text = acsc_map_title(map_state["period"])
+    outlined = f"outlined: {focus.iloc[0]}'s CCG 2015/16 areas" if len(focus) else "no focus area"
+    map_prov = dataclasses.replace(
+        prov,
+        title=f"{ACSC_TITLE}: map",
+        subtitle=f"{int(gradient[s.VALUE].notna().sum())} CCGs (2015/16 boundaries) · "
+        f"{gradient[s.PERIOD].iloc[0]} · coloured by the gradient (darker = steeper) · {outlined}",
+        boundaries=True,
+    )
+    pieces.append(Piece("ACSC gradient map", map_fig, acsc_table, map_prov, "ACSC gradient"))
     return pieces
 
 
@@ -213,16 +238,21 @@ def inequality_comparator(piece: Piece) -> str:
 # --- practices -------------------------------------------------------------------------
 
 
+NO_PRACTICE_FOCUS = "The practice drill-down needs a CCG (April 2021) focus area: add areas=<code>."
+NOT_CCG21 = "The early-warning list is for CCG (April 2021) areas: the focus area is not one."
+
+
+def no_practice_data(model: Model, indicator: str) -> str:
+    return f"{indicator} has no practice-level data: use indicator= one of {', '.join(measures(model))}."
+
+
 def practice_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     focus = practice_focus(model, state)
     if focus is None:
-        raise ExportRefused("The practice drill-down needs a CCG (April 2021) focus area: add areas=<code>.")
+        raise ExportRefused(NO_PRACTICE_FOCUS)
     indicator = state["indicator"]
-    available = measures(model)
-    if indicator not in available:
-        raise ExportRefused(
-            f"{indicator} has no practice-level data: use indicator= one of {', '.join(available)}."
-        )
+    if indicator not in measures(model):
+        raise ExportRefused(no_practice_data(model, indicator))
     fig, rows, england, name = practice_view(state, indicator)
     short = str(model.catalogue.at[indicator, "short_name"])
     unit = str(model.catalogue.at[indicator, "unit"])
@@ -294,6 +324,11 @@ def _alert_frame(table: pd.DataFrame, versus: str) -> pd.DataFrame:
     return out
 
 
+def _alert_focus(model: Model, state: dict) -> str | None:
+    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    return next((a for a in state.get("areas") or [] if a in ccg21), None)
+
+
 def alert_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     key = benchmark_key(state)
     ci = state["ci"]
@@ -306,8 +341,7 @@ def alert_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     )
     source = f"Every indicator in the {APP} (see the Indicator ID column). Compiled by the {APP}."
     pieces = []
-    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
-    focus = next((a for a in state.get("areas") or [] if a in ccg21), None)
+    focus = _alert_focus(model, state)
     if focus is not None:
         name = _focus_name(model, focus)
         table = area_alerts(model, focus, benchmark=key, ci=ci)
@@ -351,11 +385,27 @@ def pieces_for(model: Model, state: dict, page: str, link: str) -> list[Piece]:
 
 
 def part_labels(model: Model, state: dict, page: str) -> list[tuple[str, bool]] | str:
-    """(label, has a chart) of each part, for the page's export links, or why there is nothing to export."""
-    try:
-        return [(p.label, p.figure is not None) for p in pieces_for(model, state, page, "")]
-    except ExportRefused as exc:
-        return str(exc)
+    """(label, has a chart) of each part, for the page's export links, or why there is nothing to export.
+
+    Worked out without drawing anything (the footer asks on every change of selection); a test
+    checks it against ``pieces_for``.
+    """
+    if page == "inequalities":
+        _, _, table, _, icb = icb_view(state)
+        one = [("this ICB", True)] if (table["icb22_code"] == icb).any() else []
+        return one + [("every ICB", True), ("ACSC gradient", True), ("ACSC gradient map", True)]
+    if page == "practices":
+        if practice_focus(model, state) is None:
+            return NO_PRACTICE_FOCUS
+        if state["indicator"] not in measures(model):
+            return no_practice_data(model, state["indicator"])
+        return [("practices", True), ("PCNs", False)]
+    if page == "alerts":
+        focus = _alert_focus(model, state)
+        if focus is None and state.get("areas"):
+            return NOT_CCG21
+        return ([("focus area", False)] if focus else []) + [("England, by region", False)]
+    raise ValueError(f"unknown page {page!r}")
 
 
 def comparator_for(page: str, piece: Piece, state: dict) -> str:
@@ -374,7 +424,7 @@ def metadata(page: str, piece: Piece, state: dict) -> list[tuple[str, str]]:
         ("Source", prov.source),
         ("Caveat", prov.caveat or "none recorded"),
         ("Comparator", comparator_for(page, piece, state)),
-        ("Licence", OGL),
+        ("Licence", OGL + (" " + OS_DATA if prov.boundaries else "")),
         ("Method", prov.method),
         ("View", prov.link),
     ]
@@ -405,7 +455,11 @@ def xlsx_file(page: str, pieces: list[Piece], state: dict) -> bytes:
     buf = io.BytesIO()
     meta_rows = []
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        written: list[int] = []
         for number, piece in enumerate(pieces, start=1):
+            if any(piece.table is pieces[i - 1].table for i in written):
+                continue  # the map's table is the ranked chart's
+            written.append(number)
             sheet = f"{number} {piece.sheet}"[:31]
             piece.table.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]

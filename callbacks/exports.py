@@ -212,7 +212,7 @@ def link_root() -> str:
 
 
 def view_link(root: str, page: str, state: dict) -> str:
-    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
+    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
 
 
 # --- producing files -------------------------------------------------------------

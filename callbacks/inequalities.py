@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.cache import memoized
 from data import schema as s
 from data.acsc_views import FOCUS, PEER, gradient_summary, gradient_table
+from data.acsc_views import GEOGRAPHY as GRADIENT_GEOGRAPHY
 from data.inequality_views import icb_of_ccg, icb_table, indicators, latest_year
 from data.model import load_model
 from data.peers import DEFAULT_PEER_SET, PEER_SETS
@@ -73,6 +74,40 @@ def acsc_figure(state: dict) -> tuple[go.Figure, pd.DataFrame, str]:
     return fig, table, said
 
 
+def acsc_map_state(state: dict, table: pd.DataFrame) -> dict:
+    """The map page's selection for the gradient: CCG 2015/16, coloured by value, the focus area's
+    CCG 2015/16 areas selected (outlined)."""
+    focus = list(table.loc[table["role"] == FOCUS, s.AREA_CODE])[:MAX_AREAS]
+    return dict(
+        state,
+        indicator=ACSC_GRADIENT,
+        y=ACSC_GRADIENT,
+        geography=GRADIENT_GEOGRAPHY,
+        period=str(table[s.PERIOD].iloc[0]),
+        sex="Persons",
+        colour="value",
+        layout="boundaries",
+        areas=focus,
+    )
+
+
+def acsc_map_title(period: str) -> str:
+    return (
+        f"{ACSC_TITLE} (per 100,000)<br><sup>{period}; CCG 2015/16 boundaries; darker = steeper gradient; "
+        "outlined: the focus area's CCG 2015/16 areas</sup>"
+    )
+
+
+def acsc_map(state: dict, table: pd.DataFrame) -> go.Figure:
+    """The gradient on the map page's own builder: the map follows whatever the map page draws."""
+    from callbacks.views import full_map
+
+    map_state = acsc_map_state(state, table)
+    fig = full_map(map_state)
+    fig.layout.title.text = acsc_map_title(map_state["period"])
+    return fig
+
+
 def acsc_method(model, table: pd.DataFrame) -> str:
     """What the gradient measures, where it comes from and its vintage (for the page and the exports)."""
     summary = gradient_summary(table)
@@ -96,7 +131,7 @@ def acsc_outputs(state: dict) -> tuple[list, go.Figure]:
     fig, table, said = acsc_figure(state)
     common = dict(indicator=ACSC_GRADIENT, y=ACSC_GRADIENT, period="")
     text = [
-        html.P(acsc_method(model, table), className="hint", id=ids.INEQ_ACSC_METHOD),
+        html.P(acsc_method(model, table), className="hint acsc-method"),
         html.P(said, className="hint"),
         html.P(
             [
@@ -188,7 +223,8 @@ def inequalities_outputs(state: dict):
             note.append(html.P(f"No {indicator} values for this ICB in {year}.", className="notice-item"))
     rank_fig = icb_ranking_chart(table, meta, highlight=icb if icb != "all" else None).to_plotly_json()
     acsc, acsc_fig = acsc_outputs(state)
-    return note, icb_fig, rank_fig, acsc, acsc_fig.to_plotly_json()
+    map_fig = acsc_map(state, _gradient(_acsc_focus(model, state), state.get("peers") or DEFAULT_PEER_SET))
+    return note, icb_fig, rank_fig, acsc, acsc_fig.to_plotly_json(), map_fig.to_plotly_json()
 
 
 @memoized
@@ -202,6 +238,7 @@ def _cached(frozen: tuple):
     Output(ids.INEQ_RANK_GRAPH, "figure"),
     Output(ids.INEQ_ACSC, "children"),
     Output(ids.INEQ_ACSC_GRAPH, "figure"),
+    Output(ids.INEQ_ACSC_MAP, "figure"),
     Input(ids.STATE, "data"),
 )
 def update_inequalities(state):

@@ -117,10 +117,13 @@ def practices_page() -> html.Div:
 def inequalities_page() -> html.Div:
     from layouts.pages import GRAPH_CONFIG
 
-    def graph(id_: str) -> html.Div:
+    def graph(id_: str, height: str = "auto", **config) -> html.Div:
         loading = dcc.Loading(
             dcc.Graph(
-                id=id_, config=GRAPH_CONFIG, style={"height": "auto"}, figure={"data": [], "layout": {}}
+                id=id_,
+                config={**GRAPH_CONFIG, **config},
+                style={"height": height},
+                figure={"data": [], "layout": {}},
             ),
             type="default",
             delay_show=300,
@@ -135,5 +138,9 @@ def inequalities_page() -> html.Div:
             html.H3("Within each CCG: the deprivation gradient of chronic ACSC admissions"),
             html.Div(id=ids.INEQ_ACSC),
             graph(ids.INEQ_ACSC_GRAPH),
+            html.H4("The gradient on the map (CCG 2015/16 boundaries; the focus area's CCGs outlined)"),
+            graph(
+                ids.INEQ_ACSC_MAP, "72vh", scrollZoom=False, displayModeBar=True
+            ),  # as the map page: the wheel scrolls the page
         ]
     )

@@ -19,7 +19,7 @@ def acsc_file() -> pd.DataFrame:
 
 
 def test_focus_ccgs_icb_is_preselected_and_bad_params_fall_back(app_ctx, state_for, model):
-    note, icb_fig, rank_fig, acsc, _ = inequalities_outputs(
+    note, icb_fig, rank_fig, acsc, _, _ = inequalities_outputs(
         state_for(f"?areas={KERNOW}", page="inequalities")
     )
     assert "Cornwall" in icb_fig["layout"]["title"]["text"]
@@ -36,7 +36,7 @@ def test_focus_ccgs_icb_is_preselected_and_bad_params_fall_back(app_ctx, state_f
 def test_acsc_gradient_chart_shows_every_ccg_in_the_file_with_its_limits(app_ctx, state_for, model):
     """Every CCG of the published file is a point, at its published value and 95% limits, ranked."""
     raw = acsc_file().set_index("ccg16_ods_code")
-    *_, acsc, fig = inequalities_outputs(
+    *_, acsc, fig, _ = inequalities_outputs(
         state_for(f"?areas={NORFOLK_WAVENEY}&benchmark=peers&peers=rightcare", page="inequalities")
     )
     points = {}
@@ -79,7 +79,7 @@ def test_acsc_gradient_chart_shows_every_ccg_in_the_file_with_its_limits(app_ctx
 
 
 def test_acsc_gradient_without_a_focus_area_marks_nothing(app_ctx, state_for):
-    *_, fig = inequalities_outputs(state_for("", page="inequalities"))
+    *_, fig, _ = inequalities_outputs(state_for("", page="inequalities"))
     names = [t["name"] for t in fig["data"]]
     assert not any(n.startswith(("Its peers", "NHS")) for n in names)
     assert sum(len(t["x"]) for t in fig["data"]) == 209

@@ -112,7 +112,11 @@ def test_xlsx_holds_every_table_and_the_metadata(export_client):
         ),
         (f"/export/practices.csv?areas={KERNOW}&practice=ZZZ999", 400, "Unknown GP practice code"),
         (f"/export/inequalities.csv?areas={KERNOW}&part=9", 400, "part 1 (this ICB), 2 (every ICB), 3"),
-        ("/export/inequalities.png?icb=all&part=3", 400, "charts are part 1 (every ICB), 2 (ACSC"),
+        (
+            "/export/inequalities.png?icb=all&part=4",
+            400,
+            "charts are part 1 (every ICB), 2 (ACSC gradient), 3 (ACSC gradient map)",
+        ),
         ("/export/inequalities.csv?icb=E54999999", 400, "Unknown ICB 'E54999999'"),
         ("/export/inequalities.csv?ineq=nope", 400, "Unknown inequality indicator 'nope'"),
         (f"/export/inequalities.xlsx?areas={KERNOW}&part=2", 400, "leave out part="),
@@ -138,9 +142,14 @@ def test_images_and_pdf_of_the_new_pages(export_client, tmp_path):
     assert svg.startswith("<svg") and "GP practices in NHS Kernow CCG" in svg
     pdf = tmp_path / "ineq.pdf"
     pdf.write_bytes(get(export_client, f"/export/inequalities.pdf?areas={KERNOW}").data)
-    assert pdf_pages(pdf) == 3
+    assert pdf_pages(pdf) == 4
     text = pdf_text(pdf)
     assert "every ICB by practice deprivation" in text and "deprivation gradient within each CCG" in text
+    assert "Contains OS data" in text  # the map page names the boundaries' licence
+    png = get(export_client, f"/export/inequalities.png?areas={NORFOLK_WAVENEY}&part=4").data
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    blue = ((image[:, :, 2].astype(int) - image[:, :, 0]) > 40).mean()
+    assert blue > 0.02  # the CCGs filled by value (blue scale), not an empty frame
 
 
 def test_footer_links_name_each_part_and_say_why_not(export_client):
@@ -164,3 +173,46 @@ def test_footer_links_name_each_part_and_say_why_not(export_client):
         assert export_client.get(href.replace("png", "csv").replace("svg", "csv")).status_code == 200
     none = links_for(dict(state, page="practices", areas=[]))
     assert not hrefs(none) and "needs a CCG (April 2021) focus area" in str(none)
+
+
+def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
+    """to_query already encodes; the link must not be encoded twice ('Feb 2026' -> 'Feb%2B2026')."""
+    from layouts.state import parse_query
+
+    model = load_model()
+    query = f"?indicator=gp_fft_positive&period=Feb+2026&areas={KERNOW}&ineq=%25+QOF+points+achieved"
+    meta, _ = read_csv(get(export_client, f"/export/practices.csv{query}").data)
+    link = meta["View"]
+    assert link.startswith("/practices?")
+    state, notices = parse_query(model, link.split("?", 1)[1])
+    assert notices == [] and state["period"] == "Feb 2026" and state["ineq"] == "% QOF points achieved"
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("inequalities", f"?areas={KERNOW}"),
+        ("inequalities", "?icb=all"),
+        ("practices", f"?areas={KERNOW}&indicator=qof_points"),
+        ("practices", "?indicator=qof_hyp"),
+        ("practices", f"?areas={KERNOW}&indicator=dementia_ddr_65plus"),
+        ("alerts", f"?areas={KERNOW}"),
+        ("alerts", ""),
+        ("alerts", "?areas=00C&geography=ccg16&indicator=acsc_chronic_isr"),
+    ],
+)
+def test_footer_parts_match_the_files(export_client, page, query):
+    """The footer's parts are worked out without drawing: the same as the export's own pieces."""
+    from callbacks.beyond_exports import ExportRefused, part_labels, pieces_for
+    from layouts.state import parse_query
+
+    model = load_model()
+    state, _ = parse_query(model, query)
+    state["page"] = page
+    with export_client.application.test_request_context():
+        cheap = part_labels(model, state, page)
+        try:
+            full = [(p.label, p.figure is not None) for p in pieces_for(model, state, page, "")]
+        except ExportRefused as exc:
+            full = str(exc)
+    assert cheap == full
