@@ -32,16 +32,18 @@ from data.views import (
     variable_column,
 )
 from figures.common import format_value
-from figures.compare import ranked_bars
+from figures.compare import ranked_bars_dict
 from figures.map import (
-    SCREEN_VIEW,
+    FIT_VIEW,
     STATIC_PATHS,
+    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
     focus_view,
     geojson_bounds,
     has_limits,
+    label_points,
     map_update,
     map_view,
     selected_values,
@@ -50,12 +52,12 @@ from figures.overview import overview_figure_dict
 from figures.scatter import (
     NEGLIGIBLE_R2,
     coverage_in_words,
-    explorer_scatter,
+    explorer_scatter_dict,
     fit_in_words,
     periods_in_words,
 )
 from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
-from figures.trends import trend_chart
+from figures.trends import trend_dict
 from layouts import ids
 
 GEO_URL = "/geo/{fingerprint}/{layer}.json"
@@ -82,10 +84,10 @@ def _plain(output):
 def cached_view(view: str, frozen: tuple, *extra):
     """A page's outputs for a selection, built once and then served from the shared cache."""
     builders = {
-        "compare": compare_figure,
+        "compare": compare_dict,
         "spine": spine_view,
-        "explorer": explorer_outputs,
-        "trends": trends_figure,
+        "explorer": explorer_view,
+        "trends": trends_dict,
         "overview": overview_view,
     }
     return _plain(builders[view](dict(frozen), *extra))
@@ -178,6 +180,7 @@ def map_patch(state: dict) -> Patch:
         **map_options(state),
         all_areas=all_areas,
         area_names=names,
+        glyph_points=label_points(model.geojson[layer]),
     )
     # The layer is already drawn: its locations and names are unchanged, so leave them out.
     update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
@@ -262,7 +265,8 @@ LONDON = "E40000003"
 
 
 def map_view_for(state: dict, zoom: str) -> dict:
-    """Centre and zoom for the chosen "Show": the focus area with its neighbours, England or London."""
+    """The view for the chosen "Show": the focus area with its neighbours, England (plotly's fit of
+    the layer) or London (``layout.geo`` keys: figures.map.map_view)."""
     model = load_model()
     layer = map_layer(state["geography"], state["layout"])
     geojson = model.geojson[layer]
@@ -276,7 +280,9 @@ def map_view_for(state: dict, zoom: str) -> dict:
             bounds = geojson_bounds({"features": features})
         else:
             bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
-        return map_view(bounds, **SCREEN_VIEW)
+        return map_view(bounds)
+    if zoom == "england":
+        return FIT_VIEW
     focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] and zoom == "focus" else None
     return focus_view(geojson, focus)
 
@@ -288,7 +294,7 @@ def map_view_for(state: dict, zoom: str) -> dict:
     prevent_initial_call=True,
 )
 def update_map_view(state, zoom):
-    """Bring the selected area (or England, or London) into view: only the map's centre and zoom.
+    """Bring the selected area (or England, or London) into view: only the map's view keys.
 
     Sent again with every selection: plotly keeps a view the user has panned to unless the
     centre we send changes (a new focus area, or another "Show" choice).
@@ -297,8 +303,8 @@ def update_map_view(state, zoom):
         raise PreventUpdate
     view = map_view_for(state, zoom or "focus")
     patch = Patch()
-    patch["layout"]["map"]["center"] = view["center"]
-    patch["layout"]["map"]["zoom"] = view["zoom"]
+    for key in VIEW_KEYS:
+        patch["layout"]["geo"][key] = view[key]
     return patch
 
 
@@ -361,7 +367,8 @@ def update_compare(state):
     return cached_view("compare", freeze(state))
 
 
-def compare_figure(state: dict):
+def compare_dict(state: dict) -> dict:
+    """The compare page's figure as a plain dict (no ``go.Figure`` validation in a request)."""
     model = load_model()
     frame, england, regions = _area_rows(
         state["indicator"], state["period"], state["geography"], state["sex"]
@@ -369,7 +376,7 @@ def compare_figure(state: dict):
     region = state.get("region") or None
     if region:
         frame = frame[frame["region_code"] == region]
-    fig = ranked_bars(
+    fig = ranked_bars_dict(
         frame,
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
@@ -381,7 +388,14 @@ def compare_figure(state: dict):
         sort=state["sort"],
         region=region,
     )
-    return with_peers(fig, state, frame)
+    if state.get("benchmark") == "peers":  # the peer marks are drawn on a go.Figure
+        return _plain(with_peers(go.Figure(fig), state, frame))
+    return fig
+
+
+def compare_figure(state: dict) -> go.Figure:
+    """The compare page's figure (exports)."""
+    return go.Figure(compare_dict(state))
 
 
 @memoized
@@ -514,11 +528,19 @@ def _explorer_coverage(x: str, y: str, period: str) -> tuple[int, int, int]:
 
 
 def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
-    """The scatter, the notes under the controls (n and why, periods, the fit in words) and the
-    furthest-from-the-line lists."""
+    """``explorer_view`` with the scatter as a ``go.Figure`` (exports)."""
+    fig, note, lists = explorer_view(state, size_by_pop, colour_by, show_ci)
+    return go.Figure(fig), note, lists
+
+
+def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
+    """The scatter (a plain figure dict), the notes under the controls (n and why, periods, the
+    fit in words) and the furthest-from-the-line lists."""
     df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
     weights = "population" if size_by_pop else None
-    fig = explorer_scatter(
+    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    rho = spearman(df["x"], df["y"])
+    fig = explorer_scatter_dict(
         df,
         x_meta=x_meta,
         y_meta=y_meta,
@@ -528,6 +550,8 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
         selected=state["areas"],
         weights=weights,
         palette=state["palette"],
+        fit=fit,
+        rho=rho,
     )
     n_total, no_x, no_y = _explorer_coverage(state["x"], state["y"], state["period"])
     notes = [
@@ -541,11 +565,9 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
     if len(df) < 3:
         note = [html.P(text) for text in [*notes, ecological]]
         return fig, note, html.P("Too few areas with both values to fit a line.")
-    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
-    rho = spearman(df["x"], df["y"]).rho
     x_name = str(x_meta.get("short_name") or x_meta.get("name"))
     y_name = str(y_meta.get("short_name") or y_meta.get("name"))
-    words = fit_in_words(fit, rho, x_name, y_name)
+    words = fit_in_words(fit, rho.rho, x_name, y_name)
     note = [
         html.P(notes[0]),
         html.P(notes[1]),
@@ -596,12 +618,18 @@ def update_explorer(state, size_by_pop, colour_by, show_ci):
     )
 
 
-def trends_figure(state: dict):
+def trends_figure(state: dict) -> go.Figure:
+    """The trends page's figure (exports)."""
+    return go.Figure(trends_dict(state))
+
+
+def trends_dict(state: dict) -> dict:
+    """The trends page's figure as a plain dict (no ``go.Figure`` validation in a request)."""
     model = load_model()
     sel = selection(state)
     areas = state["areas"]
     series, england, region, labels = trend_frames(model, sel, areas)
-    return trend_chart(
+    return trend_dict(
         series,
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
