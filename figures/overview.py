@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import schema as s
-from figures import common, plain
+from figures import common
 from figures import palette as pal
 
 CELL_PX = 22
@@ -134,9 +134,9 @@ def overview_figure_dict(
         data.append(_legend_key(f"{pal.NO_DATA} ({n_missing})", "square-open", "#9E9E9E"))
     # room for the angled indicator names above the grid, below the title
     label_px = int(6.0 * max((len(str(v)) for v in short.values()), default=10))
-    base = common.base_layout(title, uirevision="overview")
+    base = common.plain_layout(title, uirevision="overview")
     base["margin"]["t"] = 60 + label_px
-    layout = plain.layout(
+    layout = dict(
         base,
         height=max(320, CELL_PX * n_rows + base["margin"]["t"] + 120),
         xaxis={

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from data import schema as s
 from data.analysis import spine_scale
-from figures import common, plain
+from figures import common
 from figures import palette as pal
 
 BAND_LIGHT = "#D6D6D6"
@@ -382,8 +382,8 @@ def spine_figure_dict(
     )
     if screen and len(areas) > 1:
         subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
-    layout = plain.layout(
-        common.base_layout(title, uirevision="spine", subtitle=subtitle),
+    layout = dict(
+        common.plain_layout(title, uirevision="spine", subtitle=subtitle),
         margin={"l": 10, "r": 10, "t": top, "b": 20},
         barmode="overlay",
         height=height,
@@ -428,7 +428,19 @@ def spine_figure_dict(
             "showgrid": False,
             "fixedrange": True,
         },
-        shapes=[plain.vline(0.5, {"color": pal.ENGLAND_COLOUR, "width": 2})],
+        # the England centre line (what fig.add_vline draws)
+        shapes=[
+            {
+                "type": "line",
+                "x0": 0.5,
+                "x1": 0.5,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": pal.ENGLAND_COLOUR, "width": 2},
+            }
+        ],
     )
     if not screen:
         layout["annotations"] = [
