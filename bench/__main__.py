@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     for group in groups:  # written after each group, so a stopped run keeps what it measured
         print(f"bench: {group} ...", file=sys.stderr, flush=True)
-        figures = merge(figures, _run_group(group, args), [group], when)
+        measured = _run_group(group, args)
+        # how shared the machine was while this group ran (a reason for a miss)
+        loads = dict(figures.get("load_average_by_group") or {})
+        loads[group] = round(os.getloadavg()[0], 1)
+        measured["load_average_by_group"] = loads
+        measured["cores"] = os.cpu_count()
+        figures = merge(figures, measured, [group], when)
         checks = budget.evaluate(figures)
         figures["budget"] = budget.as_json(checks)
         latest.write_text(json.dumps(figures, indent=1) + "\n")
