@@ -256,12 +256,24 @@ def trend_labels(
     return dict(zip(rows[s.AREA_CODE], rows["trend"]))
 
 
+def indicator_rows(model: Model, indicator_id: str, sex: str, geographies: set[str]) -> pd.DataFrame:
+    """Every period's rows of one indicator and sex on some geographies, in the table's own row
+    order: gathered from the slice index made at load, not by scanning the whole table."""
+    found = [
+        pos
+        for (indicator, geography, _, sex_of), pos in model.slices.items()
+        if indicator == indicator_id and sex_of == sex and geography in geographies
+    ]
+    positions = np.sort(np.concatenate(found)) if found else np.array([], dtype=np.intp)
+    return model.indicators.iloc[positions]
+
+
 def trend_frames(
     model: Model, sel: Selection, areas: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Series over time for the areas, England and the focus area's region, and trend labels."""
-    ind = model.indicators
-    rows = ind[(ind[s.INDICATOR_ID] == sel.indicator_id) & (ind[s.SEX] == sel.sex)]
+    geographies = {sel.geography, "england", s.region_geography(sel.geography)}
+    rows = indicator_rows(model, sel.indicator_id, sel.sex, geographies)
     series = rows[(rows[s.GEOGRAPHY] == sel.geography) & rows[s.AREA_CODE].isin(areas)].sort_values(
         s.PERIOD_START
     )
