@@ -39,9 +39,7 @@ def benchmark_label(model: Model, indicator_id: str, period: str | None = None, 
 
 def benchmark_labels(model: Model, indicator_id: str, sex: str = "Persons") -> dict[str, str]:
     """Period -> comparator label (see ``benchmark_label``), in period order."""
-    ind = model.indicators
-    rows = ind[(ind[s.INDICATOR_ID] == indicator_id) & (ind[s.GEOGRAPHY] == "england") & (ind[s.SEX] == sex)]
-    rows = rows.sort_values(s.PERIOD_START)
+    rows = indicator_rows(model, indicator_id, sex, {"england"}).sort_values(s.PERIOD_START)
     return {
         p: (str(n) if is_partial_comparator(n) else ENGLAND_LABEL)
         for p, n in zip(rows[s.PERIOD], rows[s.AREA_NAME])
