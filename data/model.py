@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -234,6 +235,20 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
 LAZY_FRAMES = frozenset({"inequalities", "practice_values", "practice_fft", "peer_values", "trends"})
 
 
+def _read_whole(fd: int) -> bytes:
+    """The whole file by positional reads: gunicorn workers forked after the model was loaded
+    share this descriptor, and with it any seek position; ``pread`` uses none."""
+    size = os.fstat(fd).st_size
+    parts, offset = [], 0
+    while offset < size:
+        part = os.pread(fd, size - offset, offset)
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+    return b"".join(parts)
+
+
 class LazyFrames(Mapping):
     """A read-only mapping of frames; those in ``pending`` are read (and verified) on first use."""
 
@@ -260,8 +275,7 @@ class LazyFrames(Mapping):
         path, handle = pending
         started = time.perf_counter()
         try:
-            handle.seek(0)
-            data = handle.read()
+            data = _read_whole(handle.fileno())
         except (OSError, ValueError) as exc:  # ValueError: closed by an earlier failed read
             raise CacheUnreadable(f"{path.name}: {getattr(exc, 'strerror', None) or exc}") from None
         finally:

@@ -51,3 +51,13 @@ def test_lazy_frames_are_read_only(saved):
     lazy = read_model(saved, lazy=LAZY_FRAMES)
     with pytest.raises(TypeError):
         lazy.frames["new"] = pd.DataFrame()
+
+
+def test_a_lazy_read_does_not_depend_on_the_shared_file_position(model, saved):
+    # gunicorn forks its workers after the model is loaded: they share each open file and its
+    # position, so another worker's read must not change what this one reads
+    lazy = read_model(saved, lazy=LAZY_FRAMES)
+    name = sorted(LAZY_FRAMES & set(lazy.frames))[0]
+    _, handle = lazy.frames._pending[name]
+    handle.seek(0, 2)  # as if another worker had just read it to the end
+    pd.testing.assert_frame_equal(lazy.frames[name], model.frames[name])
