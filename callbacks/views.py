@@ -7,9 +7,11 @@ as a Dash ``Patch``.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, Patch, State, callback, html, no_update
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
@@ -32,19 +34,21 @@ from data.views import (
 from figures.common import format_value
 from figures.compare import ranked_bars_dict
 from figures.map import (
-    SCREEN_VIEW,
+    FIT_VIEW,
     STATIC_PATHS,
+    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
     focus_view,
     geojson_bounds,
     has_limits,
+    label_points,
     map_update,
     map_view,
     selected_values,
 )
-from figures.overview import overview_grid as overview_figure
+from figures.overview import overview_figure_dict
 from figures.scatter import (
     NEGLIGIBLE_R2,
     coverage_in_words,
@@ -52,7 +56,7 @@ from figures.scatter import (
     fit_in_words,
     periods_in_words,
 )
-from figures.spine import profile_title, spine_chart, spine_table, split_outcomes
+from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
 from figures.trends import trend_dict
 from layouts import ids
 
@@ -81,10 +85,10 @@ def cached_view(view: str, frozen: tuple, *extra):
     """A page's outputs for a selection, built once and then served from the shared cache."""
     builders = {
         "compare": compare_dict,
-        "spine": spine_outputs,
+        "spine": spine_view,
         "explorer": explorer_view,
         "trends": trends_dict,
-        "overview": overview_outputs,
+        "overview": overview_view,
     }
     return _plain(builders[view](dict(frozen), *extra))
 
@@ -176,6 +180,7 @@ def map_patch(state: dict) -> Patch:
         **map_options(state),
         all_areas=all_areas,
         area_names=names,
+        glyph_points=label_points(model.geojson[layer]),
     )
     # The layer is already drawn: its locations and names are unchanged, so leave them out.
     update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
@@ -260,7 +265,8 @@ LONDON = "E40000003"
 
 
 def map_view_for(state: dict, zoom: str) -> dict:
-    """Centre and zoom for the chosen "Show": the focus area with its neighbours, England or London."""
+    """The view for the chosen "Show": the focus area with its neighbours, England (plotly's fit of
+    the layer) or London (``layout.geo`` keys: figures.map.map_view)."""
     model = load_model()
     layer = map_layer(state["geography"], state["layout"])
     geojson = model.geojson[layer]
@@ -274,7 +280,9 @@ def map_view_for(state: dict, zoom: str) -> dict:
             bounds = geojson_bounds({"features": features})
         else:
             bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
-        return map_view(bounds, **SCREEN_VIEW)
+        return map_view(bounds)
+    if zoom == "england":
+        return FIT_VIEW
     focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] and zoom == "focus" else None
     return focus_view(geojson, focus)
 
@@ -286,7 +294,7 @@ def map_view_for(state: dict, zoom: str) -> dict:
     prevent_initial_call=True,
 )
 def update_map_view(state, zoom):
-    """Bring the selected area (or England, or London) into view: only the map's centre and zoom.
+    """Bring the selected area (or England, or London) into view: only the map's view keys.
 
     Sent again with every selection: plotly keeps a view the user has panned to unless the
     centre we send changes (a new focus area, or another "Show" choice).
@@ -295,8 +303,8 @@ def update_map_view(state, zoom):
         raise PreventUpdate
     view = map_view_for(state, zoom or "focus")
     patch = Patch()
-    patch["layout"]["map"]["center"] = view["center"]
-    patch["layout"]["map"]["zoom"] = view["zoom"]
+    for key in VIEW_KEYS:
+        patch["layout"]["geo"][key] = view[key]
     return patch
 
 
@@ -401,16 +409,17 @@ def area_names(codes: list[str]) -> dict[str, str]:
     return {c: str(names.get(c, c)) for c in codes}
 
 
-def spine_outputs(state: dict):
+def spine_view(state: dict):
     """Outcome spine, its table, context spine, its table, the counts line and the context label.
 
     Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
+    The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``).
     """
     areas = state["areas"]
     kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state), screen=True)
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
-        empty = spine_chart(rows, areas=[], area_names={}, **kwargs)
+        empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
         ask = html.P("Choose an area (click the map, or search above) to see its spine chart.")
         return empty, ask, empty, None, "", "Context indicators"
     rows = _spine(tuple(areas), benchmark_key(state), state["ci"])
@@ -419,8 +428,10 @@ def spine_outputs(state: dict):
     focus = names.get(areas[0], areas[0])
     n_outcome = _with_value(outcomes, areas[0])
     n_context = _with_value(context, areas[0])
-    fig = spine_with_peers(spine_chart(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes)
-    context_fig = spine_chart(
+    fig = spine_with_peers(
+        spine_figure_dict(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes
+    )
+    context_fig = spine_figure_dict(
         context,
         areas=areas,
         area_names=names,
@@ -444,23 +455,42 @@ def spine_outputs(state: dict):
     )
 
 
+def spine_outputs(state: dict):
+    """``spine_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, table, context_fig, context_table, summary, label = spine_view(state)
+    return go.Figure(fig), table, go.Figure(context_fig), context_table, summary, label
+
+
 def _with_value(rows: pd.DataFrame, code: str) -> int:
     """Indicators with a value for one area among spine rows."""
     mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
     return int(mine["indicator_id"].nunique())
 
 
-def table_component(frame: pd.DataFrame) -> html.Table:
-    """A plain HTML table of the numbers beside a chart."""
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
 
-    def cell(v):
-        if isinstance(v, float):
-            return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-        return str(v)
 
-    head = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in frame.itertuples(index=False)])
-    return html.Table([head, body], className="data-table")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # inline markup; cells hold no blocks
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown (every character that could mean markup escaped)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def table_component(frame: pd.DataFrame) -> dcc.Markdown:
+    """The numbers beside a chart as one table, sent as one component (a Markdown table: the
+    browser gets plain <table> markup, not a component per cell; no raw HTML is allowed)."""
+    head = "| " + " | ".join(_md(str(c)) for c in frame.columns) + " |"
+    rule = "|" + "|".join([":--", *["--:"] * (len(frame.columns) - 1)]) + "|"
+    body = [
+        "| " + " | ".join(_md(_cell(v)) for v in row) + " |"
+        for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
+    ]
+    return dcc.Markdown("\n".join([head, rule, *body]), className="data-table")
 
 
 @callback(
@@ -642,13 +672,13 @@ def overview_figure_for(state: dict):
     return overview_outputs(state)[0]
 
 
-def overview_outputs(state: dict):
-    """Outcome grid, context grid, the counts line and the context section's label."""
+def overview_view(state: dict):
+    """Outcome grid, context grid (plain figure dicts), the counts line and the context section's label."""
     grid = _overview(state.get("region") or "", benchmark_key(state), state["ci"])
     outcomes, context = split_outcomes(grid)
     kwargs = dict(palette=state["palette"])
-    fig = overview_figure(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
-    context_fig = overview_figure(context, title="Context indicators", **kwargs)
+    fig = overview_figure_dict(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
+    context_fig = overview_figure_dict(context, title="Context indicators", **kwargs)
     n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
     summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
     if state["areas"]:
@@ -662,6 +692,12 @@ def overview_outputs(state: dict):
         )
     label = f"Context indicators ({n_ctx}): population and services, not outcomes. Click to show."
     return fig, context_fig, summary, label
+
+
+def overview_outputs(state: dict):
+    """``overview_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, context_fig, summary, label = overview_view(state)
+    return go.Figure(fig), go.Figure(context_fig), summary, label
 
 
 @callback(
