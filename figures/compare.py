@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from data import schema as s
 from figures import common
 from figures import palette as pal
+from figures.plain import vline
 
 log = logging.getLogger(__name__)
 
@@ -259,11 +260,6 @@ def reference_labels(
         dict(x=value, text=f"{name} {common.format_value(value, unit)}", xanchor=anchor)
         for (name, value), anchor in zip(lines, ("right", "left"), strict=False)
     ]
-
-
-def vline(x: float, line: dict[str, Any]) -> dict[str, Any]:
-    """A vertical line across the plot at ``x`` (what ``go.Figure.add_vline`` adds)."""
-    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain", line=line)
 
 
 def _benchmark_lines(
