@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,13 +80,26 @@ def main(argv: list[str] | None = None) -> int:
     latest = RESULTS / "latest.json"
     figures = {} if args.fresh or not latest.exists() else json.loads(latest.read_text())
     RESULTS.mkdir(exist_ok=True)
+    run_started = time.perf_counter()
     for group in groups:  # written after each group, so a stopped run keeps what it measured
         print(f"bench: {group} ...", file=sys.stderr, flush=True)
-        figures = merge(figures, _run_group(group, args), [group], when)
+        started = time.perf_counter()
+        measured = _run_group(group, args)
+        durations = dict(figures.get("duration_s_by_group") or {})
+        durations[group] = round(time.perf_counter() - started, 1)
+        measured["duration_s_by_group"] = durations
+        # how shared the machine was while this group ran (a reason for a miss)
+        loads = dict(figures.get("load_average_by_group") or {})
+        loads[group] = round(os.getloadavg()[0], 1)
+        measured["load_average_by_group"] = loads
+        measured["cores"] = os.cpu_count()
+        figures = merge(figures, measured, [group], when)
         checks = budget.evaluate(figures)
         figures["budget"] = budget.as_json(checks)
         latest.write_text(json.dumps(figures, indent=1) + "\n")
     print(budget.table(checks))
+    took = ", ".join(f"{g} {figures['duration_s_by_group'][g]:g} s" for g in groups)
+    print(f"\nthis run took {time.perf_counter() - run_started:.0f} s ({took})")
     print(f"\nwritten to {latest.relative_to(RESULTS.parent.parent)}")
     return 0
 

@@ -44,13 +44,24 @@ def measure(repeats: int = 3) -> dict:
     map_png = statistics.median(_timed(client, MAP) for _ in range(repeats))
     pack_pdf = _timed(client, f"/export/pack.pdf?areas={AREA}")
     pack_pptx = _timed(client, f"/export/pack.pptx?areas={AREA}")
-    return {
+    figures = {
         "export_first_png_s": round(cold, 2),
         "export_png_warm_s": round(chart, 3),
         "export_map_png_warm_s": round(map_png, 3),
         "board_pack_s": round(pack_pdf, 2),
         "board_pack_pptx_s": round(pack_pptx, 2),
     }
+    # The reason for a miss, measured: one more run under the profiler.
+    from bench.budget import BOARD_PACK_S, MAP_PNG_S
+    from bench.profile import profile_calls
+
+    if map_png >= MAP_PNG_S:
+        figures["export_map_png_hot_spots"] = profile_calls(lambda: _timed(client, MAP), 1)
+    if pack_pdf >= BOARD_PACK_S:
+        figures["board_pack_hot_spots"] = profile_calls(
+            lambda: _timed(client, f"/export/pack.pdf?areas={AREA}"), 1
+        )
+    return figures
 
 
 if __name__ == "__main__":

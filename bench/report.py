@@ -71,9 +71,13 @@ def render(figures: dict) -> str:
     stamps = figures.get("measured_at_by_group") or {}
     when = ", ".join(f"{g} {t}" for g, t in stamps.items()) or figures.get("measured_at", "?")
     load = figures.get("load_average_1min")
+    took = figures.get("duration_s_by_group") or {}
+    took_text = (
+        (" Run time per group: " + ", ".join(f"{g} {s:g} s" for g, s in took.items()) + ".") if took else ""
+    )
     parts = [
         f"Measured by `make bench` ({when}; 1-minute load average during the server timings: {_n(load)} "
-        "on 2 cores).",
+        f"on 2 cores).{took_text}",
         "",
         "**Budget** (issue 12):",
         "",

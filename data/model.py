@@ -9,16 +9,22 @@ manifest's checksums, so a warm start only reads columnar files.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
+import os
 import shutil
+import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from data import schema as s
@@ -95,7 +101,7 @@ class Model:
     layers: pd.DataFrame  # browser layers: layer, n_areas, tolerance_deg, bytes
     inventory: pd.DataFrame  # one row per dataset
     problems: pd.DataFrame  # every rejected row: dataset, file, row, column, value, reason
-    frames: dict[str, pd.DataFrame]  # hierarchy, practices, peers, inequalities, ...
+    frames: Mapping[str, pd.DataFrame]  # hierarchy, practices, peers, inequalities, ...
     geojson: dict[str, dict]  # layer -> FeatureCollection for the browser
     fingerprint: str
     build_notes: tuple[str, ...] = field(default=())
@@ -138,15 +144,22 @@ def _freeze(model: Model) -> Model:
         value = getattr(model, f.name)
         if isinstance(value, pd.DataFrame):
             _lock(value)
-    for frame in model.frames.values():
-        _lock(frame)
-    object.__setattr__(model, "frames", MappingProxyType(dict(model.frames)))
+    if isinstance(model.frames, LazyFrames):  # read-only already; it locks what it reads
+        model.frames.lock_loaded()
+    else:
+        for frame in model.frames.values():
+            _lock(frame)
+        object.__setattr__(model, "frames", MappingProxyType(dict(model.frames)))
     object.__setattr__(model, "geojson", MappingProxyType(dict(model.geojson)))
     return model
 
 
 def _lock(frame: pd.DataFrame) -> None:
-    for col in frame.columns:
+    """Make the frame's NumPy-backed columns read-only. Other columns (Arrow-backed strings)
+    are skipped: ``to_numpy`` would only copy them (about 0.3 s at every start), locking nothing."""
+    for col, dtype in frame.dtypes.items():
+        if not isinstance(dtype, np.dtype):
+            continue
         try:
             arr = frame[col].to_numpy(copy=False)
             arr.flags.writeable = False
@@ -217,14 +230,93 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=True)
 
 
-def read_model(source: Path) -> Model:
-    """Read a cached model written by ``save_model``."""
+# Frames only some pages read (GP practices, inequalities, peers, trends): read on first use, not
+# at start-up (the warm start), each checked against the build's checksum when it is read.
+LAZY_FRAMES = frozenset({"inequalities", "practice_values", "practice_fft", "peer_values", "trends"})
+
+
+def _read_whole(fd: int) -> bytes:
+    """The whole file by positional reads: gunicorn workers forked after the model was loaded
+    share this descriptor, and with it any seek position; ``pread`` uses none."""
+    size = os.fstat(fd).st_size
+    parts, offset = [], 0
+    while offset < size:
+        part = os.pread(fd, size - offset, offset)
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+    return b"".join(parts)
+
+
+class LazyFrames(Mapping):
+    """A read-only mapping of frames; those in ``pending`` are read (and verified) on first use."""
+
+    def __init__(self, loaded: dict[str, pd.DataFrame], pending: dict[str, Path], sums: dict[str, str]):
+        self._frames = dict(loaded)
+        # Opened now: if a newer build replaces the cache directory while this process still
+        # serves (a rolling restart), the open file keeps the bytes this model was made from.
+        self._pending = {name: (path, path.open("rb")) for name, path in pending.items()}
+        self._sums = dict(sums)
+        self._read_lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is not None:
+            return frame
+        if name not in self._pending:
+            raise KeyError(name)
+        with self._read_lock:  # one read per frame, whichever request comes first
+            if name not in self._frames:
+                self._frames[name] = self._read(self._pending[name])
+        return self._frames[name]
+
+    def _read(self, pending: tuple[Path, BinaryIO]) -> pd.DataFrame:
+        path, handle = pending
+        started = time.perf_counter()
+        try:
+            data = _read_whole(handle.fileno())
+        except (OSError, ValueError) as exc:  # ValueError: closed by an earlier failed read
+            raise CacheUnreadable(f"{path.name}: {getattr(exc, 'strerror', None) or exc}") from None
+        finally:
+            handle.close()
+        if hashlib.sha256(data).hexdigest() != self._sums.get(path.name):
+            raise CacheUnreadable(f"{path.name} does not match its checksum ({len(data)} bytes)")
+        frame = pd.read_parquet(io.BytesIO(data))
+        _lock(frame)
+        log.info("model frame %s read on first use in %.2f s", path.name, time.perf_counter() - started)
+        return frame
+
+    def is_loaded(self, name: str) -> bool:
+        return name in self._frames
+
+    def lock_loaded(self) -> None:
+        for frame in list(self._frames.values()):
+            _lock(frame)
+
+    def __iter__(self):
+        return iter([*self._frames, *(n for n in self._pending if n not in self._frames)])
+
+    def __len__(self) -> int:
+        return len(set(self._frames) | set(self._pending))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frames or name in self._pending
+
+
+def read_model(source: Path, *, lazy: frozenset[str] = frozenset()) -> Model:
+    """Read a cached model written by ``save_model``; the frames named in ``lazy`` on first use
+    (the directory must then stay in place: only the live cache directory is read lazily)."""
     meta = json.loads((source / "meta.json").read_text())
     kwargs: dict[str, Any] = {name: pd.read_parquet(source / f"{name}.parquet") for name in FRAME_FIELDS}
-    kwargs["frames"] = {
-        p.name[len("frame__") : -len(".parquet")]: pd.read_parquet(p)
-        for p in sorted(source.glob("frame__*.parquet"))
-    }
+    paths = {p.name[len("frame__") : -len(".parquet")]: p for p in sorted(source.glob("frame__*.parquet"))}
+    loaded = {name: pd.read_parquet(p) for name, p in paths.items() if name not in lazy}
+    if lazy:
+        sums = json.loads((source / CHECKSUMS).read_text())
+        pending = {name: p for name, p in paths.items() if name in lazy}
+        kwargs["frames"] = LazyFrames(loaded, pending, sums)
+    else:
+        kwargs["frames"] = loaded
     kwargs["geojson"] = json.loads((source / "geojson.json").read_text())
     return Model(fingerprint=meta["fingerprint"], build_notes=tuple(meta["build_notes"]), **kwargs)
 
@@ -244,7 +336,7 @@ def get_model(*, rebuild: bool = False) -> Model:
         started = time.perf_counter()
         try:
             verify_cache(target)
-            model = read_model(target)
+            model = read_model(target, lazy=LAZY_FRAMES)
         except Exception as exc:  # any damage: rebuild rather than stop
             log.warning("model cache %s unreadable (%s: %s): rebuilding", target, type(exc).__name__, exc)
         else:
@@ -268,7 +360,7 @@ def get_model(*, rebuild: bool = False) -> Model:
     for stale in target.parent.glob("model-*"):
         if stale != target and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
-    return _freeze(read_model(target))
+    return _freeze(read_model(target, lazy=LAZY_FRAMES))
 
 
 def _round_trip(model: Model) -> Model:

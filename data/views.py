@@ -39,9 +39,7 @@ def benchmark_label(model: Model, indicator_id: str, period: str | None = None, 
 
 def benchmark_labels(model: Model, indicator_id: str, sex: str = "Persons") -> dict[str, str]:
     """Period -> comparator label (see ``benchmark_label``), in period order."""
-    ind = model.indicators
-    rows = ind[(ind[s.INDICATOR_ID] == indicator_id) & (ind[s.GEOGRAPHY] == "england") & (ind[s.SEX] == sex)]
-    rows = rows.sort_values(s.PERIOD_START)
+    rows = indicator_rows(model, indicator_id, sex, {"england"}).sort_values(s.PERIOD_START)
     return {
         p: (str(n) if is_partial_comparator(n) else ENGLAND_LABEL)
         for p, n in zip(rows[s.PERIOD], rows[s.AREA_NAME])
@@ -278,12 +276,24 @@ def trend_labels(
     return dict(zip(rows[s.AREA_CODE], rows["trend"]))
 
 
+def indicator_rows(model: Model, indicator_id: str, sex: str, geographies: set[str]) -> pd.DataFrame:
+    """Every period's rows of one indicator and sex on some geographies, in the table's own row
+    order: gathered from the slice index made at load, not by scanning the whole table."""
+    found = [
+        pos
+        for (indicator, geography, _, sex_of), pos in model.slices.items()
+        if indicator == indicator_id and sex_of == sex and geography in geographies
+    ]
+    positions = np.sort(np.concatenate(found)) if found else np.array([], dtype=np.intp)
+    return model.indicators.iloc[positions]
+
+
 def trend_frames(
     model: Model, sel: Selection, areas: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Series over time for the areas, England and the focus area's region, and trend labels."""
-    ind = model.indicators
-    rows = ind[(ind[s.INDICATOR_ID] == sel.indicator_id) & (ind[s.SEX] == sel.sex)]
+    geographies = {sel.geography, "england", s.region_geography(sel.geography)}
+    rows = indicator_rows(model, sel.indicator_id, sel.sex, geographies)
     series = rows[(rows[s.GEOGRAPHY] == sel.geography) & rows[s.AREA_CODE].isin(areas)].sort_values(
         s.PERIOD_START
     )

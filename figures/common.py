@@ -165,23 +165,14 @@ def base_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> 
     )
 
 
-def _template_json(name: str) -> dict[str, Any]:
-    import plotly.io as pio
-
-    return pio.templates[name].to_plotly_json()
-
-
-# The white template as plotly.js needs it (a plain dict; plotly.js does not know templates by
-# name): resolved once here, not by go.Figure validation in every request.
-PLAIN_TEMPLATE: dict[str, Any] = _template_json("plotly_white")
-
-
 def plain_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> dict[str, Any]:
-    """``base_layout`` for a plain figure dict: the template resolved (as ``go.Figure`` would).
+    """``base_layout`` for a plain figure dict: the template resolved (as ``go.Figure`` would;
+    plotly.js knows no template names). The template dict is shared: treat it as read-only."""
+    from figures.plain import template
 
-    The template dict is shared by every figure: treat it as read-only.
-    """
-    return dict(base_layout(title, uirevision=uirevision, subtitle=subtitle), template=PLAIN_TEMPLATE)
+    return dict(
+        base_layout(title, uirevision=uirevision, subtitle=subtitle), template=template("plotly_white")
+    )
 
 
 def finite(values: pd.Series | np.ndarray) -> np.ndarray:

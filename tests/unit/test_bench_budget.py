@@ -103,3 +103,62 @@ def test_report_renders_every_table_from_the_json_and_rewrites_only_the_marked_s
     readme.write_text(f"# Title\n{report.BEGIN}\nold\n{report.END}\nkept\n")
     report.write_readme("new", readme)
     assert readme.read_text() == f"# Title\n{report.BEGIN}\nnew\n{report.END}\nkept\n"
+
+
+def test_a_missed_interaction_says_why_from_its_cpu_time_and_profile():
+    spots = [{"function": "views.compare_dict", "share_pct": 62}]
+    waiting = {"p50_ms": 40.0, "p95_ms": 90.0, "cpu_p50_ms": 20.0, "cpu_p95_ms": 30.0}
+    busy = {"p50_ms": 70.0, "p95_ms": 90.0, "cpu_p50_ms": 60.0, "cpu_p95_ms": 80.0, "hot_spots": spots}
+    met = {"p50_ms": 5.0, "p95_ms": 9.0, "cpu_p50_ms": 4.0, "cpu_p95_ms": 8.0}
+    figures = {
+        "interactions": {"waiting": waiting, "busy": busy, "met": met},
+        "load_average_by_group": {"app": 6.5},
+        "cores": 2,
+    }
+    checks = {c.figure: c for c in budget.evaluate(figures)}
+    assert "waiting for the CPU" in checks["server p95: waiting"].note
+    assert "load average 6.5 on 2 cores" in checks["server p95: waiting"].note
+    assert "CPU p95 80 ms" in checks["server p95: busy"].note
+    assert "views.compare_dict 62%" in checks["server p95: busy"].note
+    assert checks["server p95: met"].note == ""
+    assert "waiting, busy" in checks["server median over all interactions"].note
+
+
+def test_other_misses_name_their_measured_reason():
+    figures = {
+        "interactions": {"compare_page": {"p50_ms": 30.0, "p95_ms": 45.0, "cpu_p95_ms": 25.0}},
+        "perceived": {"compare_page": {"p95_ms": 900.0}},
+        "model_warm_s": 1.4,
+        "model_warm_phases_s": {"import pandas and pyarrow": 0.6, "read Parquet and GeoJSON": 0.5},
+        "board_pack_s": 4.0,
+        "board_pack_hot_spots": [{"function": "pack.build", "share_pct": 90}],
+        "first_load_transferred_bytes": 1_500_000,
+        "first_load_largest": [{"url": "/assets/plotly.min.js?v=1", "bytes": 900_000}],
+    }
+    checks = {c.figure: c for c in budget.evaluate(figures)}
+    assert "server p95 45 ms" in checks["browser p95: compare_page"].note
+    assert "import pandas and pyarrow 0.6 s" in checks["model warm start"].note
+    assert "plotly.min.js 900 kB" in checks["first load, bytes transferred"].note
+    assert checks["board pack PDF, one CCG"].met and checks["board pack PDF, one CCG"].note == ""
+
+
+def _busy(n: int) -> int:
+    return sum(i * i for i in range(n))
+
+
+def _dear() -> int:
+    return _busy(400_000)
+
+
+def _cheap() -> int:
+    return _busy(100_000)
+
+
+def test_hot_spots_name_our_own_functions_from_a_real_profile():
+    from bench.profile import profile_calls
+
+    spots = profile_calls(lambda: (_dear(), _cheap()), 2)
+    names = [s["function"] for s in spots]
+    assert names.index("test_bench_budget._dear") < names.index("test_bench_budget._cheap")
+    share = {s["function"]: s["share_pct"] for s in spots}
+    assert share["test_bench_budget._dear"] > share["test_bench_budget._cheap"] > 0

@@ -16,8 +16,8 @@ from figure_inputs import scatter_df, trend_series
 from plotly.io.json import to_json_plotly
 
 from data import schema as s
-from figures.common import PLAIN_TEMPLATE
 from figures.compare import ranked_bars_dict
+from figures.plain import template
 from figures.scatter import explorer_scatter_dict
 from figures.trends import message_dict, trend_dict
 
@@ -86,7 +86,7 @@ def test_go_figure_accepts_the_dict_unchanged(name):
 def test_the_dict_carries_the_resolved_template(name):
     # plotly.js knows no template names: the template must travel as its full definition
     layout = PLAIN[name]()["layout"]
-    assert layout["template"] is PLAIN_TEMPLATE
+    assert layout["template"] is template("plotly_white")
     assert layout["template"]["layout"]["plot_bgcolor"] == "white"
 
 
