@@ -54,6 +54,8 @@ def _flatten(obj, prefix=()):
 def _json(fig) -> dict:
     """The figure as JSON, with hidden legend keys' names, colours and glyphs blanked (never shown)."""
     out = json.loads(fig.to_json())
+    # embedded, the selected trace carries only the selected shapes; the app sends the layer's URL
+    out["data"][SELECTED]["geojson"] = "layer URL"
     glyphs = out["data"][GLYPHS]
     if glyphs.get("visible") is False:  # another colouring: the hidden glyphs keep what they had
         glyphs["marker"] = {
@@ -148,6 +150,7 @@ def test_selected_areas_get_thick_outline(frame, meta, geo):
     chosen = [frame[s.AREA_CODE][10], frame[s.AREA_CODE][20], "NOT-A-CODE"]
     fig = choropleth(frame, geo, meta, selected=chosen)
     sel = fig.data[SELECTED]
+    assert [f["id"] for f in sel.geojson["features"]] == chosen[:2]  # embedded: their shapes only
     assert list(sel.locations) == chosen[:2]
     assert sel.marker.line.width >= 3
     assert sel.hoverinfo == "skip" and fig.data[REGIONS].hoverinfo == "skip"
