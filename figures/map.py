@@ -24,6 +24,7 @@ Trace layout (fixed, so a Dash ``Patch`` can update one indicator without resend
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -133,20 +134,50 @@ def feature_bounds(geojson: Mapping[str, Any], code: str) -> tuple[float, float,
     return None
 
 
-def map_view(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
-    """``layout.geo`` keys that show ``bounds`` (west, south, east, north) whole, at any graph size.
+# Width / height of the map's plot area on a laptop screen (about 900 x 450 px at 1366x768).
+# plotly draws only inside the box a view's ranges make, so a view is widened (or heightened)
+# to this shape: the neighbours fill the graph instead of blank margins beside a tall box.
+VIEW_ASPECT = 2.0
+
+
+def _merc_y(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _lat_of(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+
+
+def map_view(bounds: tuple[float, float, float, float], aspect: float = VIEW_ASPECT) -> dict[str, Any]:
+    """``layout.geo`` keys that show ``bounds`` (west, south, east, north) whole, in a box of
+    ``aspect`` (width / height, on the Mercator projection) around them.
 
     Setting a view turns plotly's ``fitbounds`` off for it; ``FIT_VIEW`` (all None) turns it back on.
+    Apply it key by key (``view_paths``): replacing ``projection`` whole would drop its type.
     The centre is sent too: under ``uirevision`` plotly keeps a view the user has panned to
     unless the centre sent changes.
     """
-    west, south, east, north = (round(float(v), 4) for v in bounds)
+    west, south, east, north = (float(v) for v in bounds)
+    y0, y1 = _merc_y(south), _merc_y(north)
+    width, height = max(east - west, 1e-6), max(y1 - y0, 1e-6)
+    if width / height < aspect:  # too tall: widen
+        cx, half = (west + east) / 2, height * aspect / 2
+        west, east = cx - half, cx + half
+    else:  # too wide: heighten
+        cy, half = (y0 + y1) / 2, width / aspect / 2
+        south, north = _lat_of(cy - half), _lat_of(cy + half)
+    west, south, east, north = (round(v, 4) for v in (west, south, east, north))
     return {
         "center": {"lon": round((west + east) / 2, 4), "lat": round((south + north) / 2, 4)},
         "lonaxis": {"range": [west, east]},
         "lataxis": {"range": [south, north]},
         "projection": {"scale": 1},
     }
+
+
+def view_paths(view: Mapping[str, Any]) -> dict[tuple, Any]:
+    """A view as ``{path under layout.geo: value}`` leaves, for a Patch that touches nothing else."""
+    return {(key, sub): value for key in VIEW_KEYS for sub, value in view[key].items()}
 
 
 def focus_view(geojson: Mapping[str, Any], code: str | None) -> dict[str, Any]:
@@ -584,7 +615,7 @@ def choropleth(
     )
     for key in VIEW_KEYS:  # a view given (a focus area) turns fitbounds off for it
         if view and key in view and view[key] is not FIT_VIEW[key]:
-            geo[key] = dict(view[key])
+            geo.setdefault(key, {}).update(view[key])  # merged: the projection keeps its type
     fig.update_layout(
         **common.base_layout("", uirevision=MAP_UIREVISION),
         geo=geo,

@@ -33,6 +33,7 @@ from figures.map import (
     label_points,
     map_update,
     selected_values,
+    view_paths,
 )
 
 
@@ -343,6 +344,8 @@ def test_focus_view_brings_kernow_into_view_with_neighbours(real_ccg21, meta):
     fig = choropleth(make_frame(codes=[f["id"] for f in ccg["features"]]), ccg, meta, view=view)
     assert list(fig.layout.geo.lonaxis.range) == [west, east]
     assert fig.layout.geo.center.lat == view["center"]["lat"]
+    assert fig.layout.geo.projection.type == "mercator"  # the view merged in, not replacing the projection
+    assert {p[0] for p in view_paths(view)} == set(VIEW_KEYS)
 
 
 def test_selected_values_in_words(frame, meta):
