@@ -16,6 +16,7 @@ from callbacks.guard import install_callback_guard
 from callbacks.security import install_security
 from data.model import load_model
 from data.settings import get_settings
+from layouts.on_demand import defer_grid_script
 from layouts.shell import shell
 
 logging.basicConfig(
@@ -39,6 +40,7 @@ def create_app() -> Dash:
     )
     dash_app.index_string = dash_app.index_string.replace("<html>", '<html lang="en">', 1)
     dash_app.layout = shell(model)
+    defer_grid_script(dash_app)  # AG Grid's script loads only where a grid is shown
     register_all(dash_app, get_settings())
     install_security(dash_app)
     install_callback_guard(dash_app)

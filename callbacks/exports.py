@@ -35,7 +35,7 @@ from data.peer_views import benchmark_key
 from data.queries import AREA_GEOGRAPHIES
 from data.settings import get_settings
 from data.views import meta_dict
-from figures.map import choropleth
+from figures.map import choropleth, embedded_for_export
 from layouts import ids
 from layouts.exports import CHART_PAGES, export_links
 from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
@@ -99,7 +99,7 @@ def export_map(state: dict) -> go.Figure:
     model = load_model()
     frame, layer = _map_inputs(state)
     cartogram = layer.endswith("_cartogram")
-    return choropleth(
+    fig = choropleth(
         frame,
         model.geojson[layer],
         meta_dict(model, state["indicator"]),
@@ -111,6 +111,7 @@ def export_map(state: dict) -> go.Figure:
         region_outlines=model.geojson.get("nhser21"),
         cartogram=cartogram,
     )
+    return embedded_for_export(fig)  # each shape embedded about once: a faster render
 
 
 def figure_for(state: dict, page: str) -> go.Figure:

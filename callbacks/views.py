@@ -36,7 +36,6 @@ from figures.compare import ranked_bars_dict
 from figures.map import (
     FIT_VIEW,
     STATIC_PATHS,
-    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
@@ -47,6 +46,7 @@ from figures.map import (
     map_update,
     map_view,
     selected_values,
+    view_paths,
 )
 from figures.overview import overview_figure_dict
 from figures.scatter import (
@@ -303,8 +303,8 @@ def update_map_view(state, zoom):
         raise PreventUpdate
     view = map_view_for(state, zoom or "focus")
     patch = Patch()
-    for key in VIEW_KEYS:
-        patch["layout"]["geo"][key] = view[key]
+    for (key, sub), value in view_paths(view).items():
+        patch["layout"]["geo"][key][sub] = value
     return patch
 
 

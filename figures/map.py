@@ -24,6 +24,7 @@ Trace layout (fixed, so a Dash ``Patch`` can update one indicator without resend
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -133,20 +134,50 @@ def feature_bounds(geojson: Mapping[str, Any], code: str) -> tuple[float, float,
     return None
 
 
-def map_view(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
-    """``layout.geo`` keys that show ``bounds`` (west, south, east, north) whole, at any graph size.
+# Width / height of the map's plot area on a laptop screen (about 900 x 450 px at 1366x768).
+# plotly draws only inside the box a view's ranges make, so a view is widened (or heightened)
+# to this shape: the neighbours fill the graph instead of blank margins beside a tall box.
+VIEW_ASPECT = 2.0
+
+
+def _merc_y(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _lat_of(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+
+
+def map_view(bounds: tuple[float, float, float, float], aspect: float = VIEW_ASPECT) -> dict[str, Any]:
+    """``layout.geo`` keys that show ``bounds`` (west, south, east, north) whole, in a box of
+    ``aspect`` (width / height, on the Mercator projection) around them.
 
     Setting a view turns plotly's ``fitbounds`` off for it; ``FIT_VIEW`` (all None) turns it back on.
+    Apply it key by key (``view_paths``): replacing ``projection`` whole would drop its type.
     The centre is sent too: under ``uirevision`` plotly keeps a view the user has panned to
     unless the centre sent changes.
     """
-    west, south, east, north = (round(float(v), 4) for v in bounds)
+    west, south, east, north = (float(v) for v in bounds)
+    y0, y1 = _merc_y(south), _merc_y(north)
+    width, height = max(east - west, 1e-6), max(y1 - y0, 1e-6)
+    if width / height < aspect:  # too tall: widen
+        cx, half = (west + east) / 2, height * aspect / 2
+        west, east = cx - half, cx + half
+    else:  # too wide: heighten
+        cy, half = (y0 + y1) / 2, width / aspect / 2
+        south, north = _lat_of(cy - half), _lat_of(cy + half)
+    west, south, east, north = (round(v, 4) for v in (west, south, east, north))
     return {
         "center": {"lon": round((west + east) / 2, 4), "lat": round((south + north) / 2, 4)},
         "lonaxis": {"range": [west, east]},
         "lataxis": {"range": [south, north]},
         "projection": {"scale": 1},
     }
+
+
+def view_paths(view: Mapping[str, Any]) -> dict[tuple, Any]:
+    """A view as ``{path under layout.geo: value}`` leaves, for a Patch that touches nothing else."""
+    return {(key, sub): value for key in VIEW_KEYS for sub, value in view[key].items()}
 
 
 def focus_view(geojson: Mapping[str, Any], code: str | None) -> dict[str, Any]:
@@ -440,10 +471,17 @@ def apply_update(target: Any, update: Mapping[tuple, Any]) -> Any:
     return target
 
 
-def _blank_choropleth(geojson: Mapping[str, Any], name: str, **kwargs: Any) -> go.Choropleth:
-    return go.Choropleth(
-        geojson=geojson, featureidkey="id", locationmode="geojson-id", name=name, showlegend=False, **kwargs
+def _add_choropleth(fig: go.Figure, geojson: Mapping[str, Any], name: str, **kwargs: Any) -> None:
+    """Add a choropleth trace drawing ``geojson``.
+
+    The GeoJSON is set on the trace once it is in the figure: given to the constructor, plotly.py
+    deep-copies it (and again in ``add_trace``), about 0.3 s a layer; set afterwards it is kept
+    by reference.
+    """
+    fig.add_trace(
+        go.Choropleth(featureidkey="id", locationmode="geojson-id", name=name, showlegend=False, **kwargs)
     )
+    fig.data[-1].geojson = geojson
 
 
 def _glyph_trace() -> go.Scattergeo:
@@ -511,55 +549,59 @@ def choropleth(
     if unmatched:
         log.warning("%d areas have no boundary and are not drawn: %s", len(unmatched), unmatched[:5])
     fig = go.Figure()
-    fig.add_trace(
-        _blank_choropleth(
-            geojson,
-            "No data",
-            locations=ids,
-            z=[0] * len(ids),
-            colorscale=[[0, pal.NO_DATA_COLOUR], [1, pal.NO_DATA_COLOUR]],
-            showscale=False,
-            customdata=[[i, i] for i in ids],
-            hovertemplate="%{location}: no data<extra></extra>",
-            marker=dict(line=dict(color=pal.NO_DATA_LINE, width=0.5)),
-        )
+    _add_choropleth(
+        fig,
+        geojson,
+        "No data",
+        locations=ids,
+        z=[0] * len(ids),
+        colorscale=[[0, pal.NO_DATA_COLOUR], [1, pal.NO_DATA_COLOUR]],
+        showscale=False,
+        customdata=[[i, i] for i in ids],
+        hovertemplate="%{location}: no data<extra></extra>",
+        marker=dict(line=dict(color=pal.NO_DATA_LINE, width=0.5)),
     )
-    fig.add_trace(
-        _blank_choropleth(
-            geojson,
-            "Indicator",
-            locations=[],
-            z=[],
-            hovertemplate="<b>%{customdata[1]}</b><br>%{hovertext}<extra></extra>",  # set by map_update
-            marker=dict(line=dict(color="#FFFFFF", width=0.6)),
-            colorbar=dict(thickness=12, len=0.5, x=0.98, xanchor="right", y=0.5),
-        )
+    _add_choropleth(
+        fig,
+        geojson,
+        "Indicator",
+        locations=[],
+        z=[],
+        hovertemplate="<b>%{customdata[1]}</b><br>%{hovertext}<extra></extra>",  # set by map_update
+        marker=dict(line=dict(color="#FFFFFF", width=0.6)),
+        colorbar=dict(thickness=12, len=0.5, x=0.98, xanchor="right", y=0.5),
     )
     outlines = region_outlines if (region_outlines and not cartogram) else {"type": "FeatureCollection"}
     region_ids = _feature_ids(outlines) if outlines.get("features") else []
-    fig.add_trace(
-        _blank_choropleth(
-            outlines if region_ids else geojson,
-            "Regions",
-            locations=region_ids,
-            z=[0] * len(region_ids),
-            colorscale=TRANSPARENT,
-            showscale=False,
-            hoverinfo="skip",
-            marker=dict(line=dict(color="#404040", width=1.6)),
-        )
+    _add_choropleth(
+        fig,
+        outlines if region_ids else geojson,
+        "Regions",
+        locations=region_ids,
+        z=[0] * len(region_ids),
+        colorscale=TRANSPARENT,
+        showscale=False,
+        hoverinfo="skip",
+        marker=dict(line=dict(color="#404040", width=1.6)),
     )
-    fig.add_trace(
-        _blank_choropleth(
-            geojson,
-            "Selected",
-            locations=[],
-            z=[],
-            colorscale=TRANSPARENT,
-            showscale=False,
-            hoverinfo="skip",
-            marker=dict(line=dict(color=pal.OUTLINE_COLOUR, width=3.5)),
-        )
+    # Only the selected areas' shapes: a figure that embeds its GeoJSON (an export) carries and
+    # draws them once more, not the whole layer a third time. The app swaps every trace's GeoJSON
+    # for the layer's URL (callbacks.views.with_geojson_urls), so a Patch can select any area.
+    chosen = set(selected)
+    selected_shapes = {
+        "type": "FeatureCollection",
+        "features": [f for f in geojson.get("features", []) if str(f.get("id")) in chosen],
+    }
+    _add_choropleth(
+        fig,
+        selected_shapes,
+        "Selected",
+        locations=[],
+        z=[],
+        colorscale=TRANSPARENT,
+        showscale=False,
+        hoverinfo="skip",
+        marker=dict(line=dict(color=pal.OUTLINE_COLOUR, width=3.5)),
     )
     fig.add_trace(_glyph_trace())
     for kind, key in LEGEND_KEYS:
@@ -573,7 +615,7 @@ def choropleth(
     )
     for key in VIEW_KEYS:  # a view given (a focus area) turns fitbounds off for it
         if view and key in view and view[key] is not FIT_VIEW[key]:
-            geo[key] = dict(view[key])
+            geo.setdefault(key, {}).update(view[key])  # merged: the projection keeps its type
     fig.update_layout(
         **common.base_layout("", uirevision=MAP_UIREVISION),
         geo=geo,
@@ -598,6 +640,31 @@ def choropleth(
         glyph_points=label_points(geojson),
     )
     return apply_update(fig, update)
+
+
+def embedded_for_export(fig: go.Figure) -> go.Figure:
+    """The map with as little GeoJSON embedded as draws the same picture, for a static export.
+
+    The app draws the no-data underlay under every area (a later indicator may lack any of
+    them); a picture of one indicator needs it only under the areas without a value. Kaleido
+    then receives, parses and projects the layer's shapes about once instead of twice.
+    """
+    main = fig.data[MAIN]
+    have = {loc for loc, z in zip(main.locations or [], main.z or [], strict=True) if z is not None}
+    underlay = fig.data[UNDERLAY]
+    missing = [loc for loc in underlay.locations if loc not in have]
+    features = (underlay.geojson or {}).get("features", []) if isinstance(underlay.geojson, dict) else None
+    if features is None:  # boundaries by URL (the app's figure): nothing to trim
+        return fig
+    keep = set(missing)
+    underlay.geojson = {
+        "type": "FeatureCollection",
+        "features": [f for f in features if str(f.get("id")) in keep],
+    }
+    underlay.locations = missing
+    underlay.z = [0] * len(missing)
+    underlay.customdata = [[c, c] for c in missing]
+    return fig
 
 
 def selected_values(

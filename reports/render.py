@@ -63,6 +63,15 @@ def chromium_path() -> str:
     )
 
 
+def kaleido_page() -> PageGenerator:
+    """Kaleido's page: plotly.py's own plotly.js, no MathJax, the map's topojson seeded locally.
+
+    plotly.js asks its CDN for a world topojson for any geo trace with a ``locationmode`` (the
+    map's choropleths), even with the base map hidden, and draws nothing if that fails.
+    """
+    return PageGenerator(mathjax=False, others=[(GEO_ASSETS.as_uri(), "utf-8")])
+
+
 class Renderer:
     """One headless Chromium (``tabs`` pages) kept open for many renders; thread-safe."""
 
@@ -82,9 +91,8 @@ class Renderer:
             thread.start()
 
             async def open_browser():
-                page = PageGenerator(mathjax=False, others=[(GEO_ASSETS.as_uri(), "utf-8")])
                 k = kaleido.Kaleido(
-                    n=self.tabs, path=self.browser, page_generator=page, timeout=RENDER_TIMEOUT_S
+                    n=self.tabs, path=self.browser, page_generator=kaleido_page(), timeout=RENDER_TIMEOUT_S
                 )
                 await k.open()
                 return k

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
 
 KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"
 MAP_READY = """() => { const gd = document.querySelector('#map-graph .js-plotly-plot');
-    return !!gd && !!gd._fullLayout && !!gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded()
-        && gd.data.length >= 16 && gd.data[1].locations.length > 0; }"""
+    return !!gd && !!gd._fullLayout && !!gd._fullLayout.geo && gd.data.length >= 17
+        && gd.data[1].locations.length > 0 && gd.querySelectorAll('path.choroplethlocation').length > 100; }"""
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,9 @@ def test_map_click_selects_the_area_and_spine_shows_it(app_page, model):
     app_page.page.evaluate("window.__noReload = 'still here'")
     xy = app_page.page.evaluate(
         """([lon, lat]) => { const gd = document.querySelector('#map-graph .js-plotly-plot');
-            const map = gd._fullLayout.map._subplot.map; const p = map.project([lon, lat]);
-            const r = map.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+            const p = gd._fullLayout.geo._subplot.projection([lon, lat]);
+            window.scrollBy(0, gd.getBoundingClientRect().top + p[1] - window.innerHeight / 2);
+            const r = gd.getBoundingClientRect(); return [r.left + p[0], r.top + p[1]]; }""",
         [point.x, point.y],
     )
     app_page.page.mouse.move(*xy)

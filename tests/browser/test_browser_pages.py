@@ -70,12 +70,21 @@ def test_map_page(app_page, model, path, indicator, period, geography, shot):
     assert period in fig["layout"]["title"]["text"]
     if "areas=" in path:
         assert fig["data"][3]["locations"] == [KERNOW]
-    # the map canvas actually drew (MapLibre canvas present and sized)
-    size = app_page.page.evaluate(
-        "() => { const c = document.querySelector('#map-graph canvas.maplibregl-canvas'); "
-        "return c ? [c.width, c.height] : null; }"
+    # the map actually drew: one SVG path per area on the layer, filled, across a sized plot
+    drawn = app_page.page.evaluate(
+        "() => { const paths = [...document.querySelectorAll('#map-graph .choroplethlayer path.choroplethlocation')];"
+        " const box = document.querySelector('#map-graph .choroplethlayer').getBoundingClientRect();"
+        " return [paths.length, paths.filter(p => p.getAttribute('d')).length, box.width, box.height]; }"
     )
-    assert size and size[0] > 300 and size[1] > 300
+    assert drawn[0] >= n_features(model, layer)
+    # a focus area (areas=) zooms in, and plotly leaves the areas out of view undrawn
+    assert drawn[1] >= (5 if "areas=" in path else n_features(model, layer))
+    assert drawn[2] > 200 and drawn[3] > 300
+    # the category glyphs on the areas (issue 13), not only in the legend
+    if "colour=" not in path:
+        marked = sum(size > 0 for size in fig["data"][4]["marker"]["size"])
+        assert marked > len(expected) / 2
+        assert app_page.page.locator("#map-graph .scattergeo path.point").count() >= marked
     assert app_page.text("#notice").strip() == ""
     app_page.screenshot(shot)
 

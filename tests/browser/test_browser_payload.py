@@ -46,3 +46,19 @@ def test_map_request_shape_and_patch_on_indicator_change(app_page):
     assert len(body) < full_bytes
     geo = [r for r in app_page.requests if r.url.endswith(f"/geo/{model.fingerprint}/ccg21.json")]
     assert len(geo) == 1  # the boundaries are fetched once, not again for the Patch
+
+
+def test_grid_script_loads_only_where_a_grid_is_shown(app_page):
+    """AG Grid's main script (0.36 MB gzip) is not part of the map page; the table loads it once."""
+    app_page.goto("/map?indicator=qof_hyp")
+    app_page.wait_graph("map-graph", min_traces=16)
+    app_page.settle()
+    grid_scripts = lambda: [r.url for r in app_page.requests if "/dash_ag_grid/dash_ag_grid" in r.url]  # noqa: E731
+    assert grid_scripts() == []
+    # no topojson from anywhere: the map's base-map topojson is seeded in the page
+    assert not [r.url for r in app_page.requests if "topojson" in r.url or "world_110m" in r.url]
+    app_page.page.click("#nav-table")
+    app_page.page.wait_for_selector("#table-grid .ag-row")
+    app_page.settle()
+    assert len(grid_scripts()) == 1
+    assert app_page.page.locator("#table-grid .ag-row").count() > 20

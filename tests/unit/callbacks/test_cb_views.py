@@ -359,18 +359,25 @@ def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_fo
 
 
 def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, state_for):
-    from figures.map import FIT_VIEW, VIEW_KEYS, feature_bounds
+    from figures.map import FIT_VIEW, feature_bounds
 
     state = state_for(f"?areas={KERNOW}", page="map")
     patch = views.update_map_view(state, "focus").to_plotly_json()
     ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
-    assert set(ops) == {("layout", "geo", key) for key in VIEW_KEYS}  # only the view
-    centre = ops[("layout", "geo", "center")]
+    # only the view's leaves: the projection keeps its type (mercator)
+    assert set(ops) == {
+        ("layout", "geo", "center", "lon"),
+        ("layout", "geo", "center", "lat"),
+        ("layout", "geo", "lonaxis", "range"),
+        ("layout", "geo", "lataxis", "range"),
+        ("layout", "geo", "projection", "scale"),
+    }
+    centre = {"lon": ops[("layout", "geo", "center", "lon")], "lat": ops[("layout", "geo", "center", "lat")]}
     west, south, east, north = feature_bounds(model.geojson["ccg21"], KERNOW)
     assert west < centre["lon"] < east and south < centre["lat"] < north
     (lon0, lon1), (lat0, lat1) = (
-        ops[("layout", "geo", "lonaxis")]["range"],
-        ops[("layout", "geo", "lataxis")]["range"],
+        ops[("layout", "geo", "lonaxis", "range")],
+        ops[("layout", "geo", "lataxis", "range")],
     )
     assert lon0 <= west and lon1 >= east and lat0 <= south and lat1 >= north
     london = views.map_view_for(state, "london")
@@ -379,10 +386,8 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     england = views.map_view_for(state, "england")
     assert england == views.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
     reset = views.update_map_view(state, "england").to_plotly_json()
-    assert all(
-        v in (None, {"lon": None, "lat": None}) or set(v.values()) == {None}
-        for v in (op["params"]["value"] for op in reset["operations"])
-    )
+    assert {tuple(op["location"]) for op in reset["operations"]} == set(ops)
+    assert all(op["params"]["value"] is None for op in reset["operations"])
 
 
 def test_map_selected_values_beside_the_map(app_ctx, state_for):

@@ -33,6 +33,7 @@ from figures.map import (
     label_points,
     map_update,
     selected_values,
+    view_paths,
 )
 
 
@@ -54,6 +55,8 @@ def _flatten(obj, prefix=()):
 def _json(fig) -> dict:
     """The figure as JSON, with hidden legend keys' names, colours and glyphs blanked (never shown)."""
     out = json.loads(fig.to_json())
+    # embedded, the selected trace carries only the selected shapes; the app sends the layer's URL
+    out["data"][SELECTED]["geojson"] = "layer URL"
     glyphs = out["data"][GLYPHS]
     if glyphs.get("visible") is False:  # another colouring: the hidden glyphs keep what they had
         glyphs["marker"] = {
@@ -148,6 +151,7 @@ def test_selected_areas_get_thick_outline(frame, meta, geo):
     chosen = [frame[s.AREA_CODE][10], frame[s.AREA_CODE][20], "NOT-A-CODE"]
     fig = choropleth(frame, geo, meta, selected=chosen)
     sel = fig.data[SELECTED]
+    assert [f["id"] for f in sel.geojson["features"]] == chosen[:2]  # embedded: their shapes only
     assert list(sel.locations) == chosen[:2]
     assert sel.marker.line.width >= 3
     assert sel.hoverinfo == "skip" and fig.data[REGIONS].hoverinfo == "skip"
@@ -340,6 +344,8 @@ def test_focus_view_brings_kernow_into_view_with_neighbours(real_ccg21, meta):
     fig = choropleth(make_frame(codes=[f["id"] for f in ccg["features"]]), ccg, meta, view=view)
     assert list(fig.layout.geo.lonaxis.range) == [west, east]
     assert fig.layout.geo.center.lat == view["center"]["lat"]
+    assert fig.layout.geo.projection.type == "mercator"  # the view merged in, not replacing the projection
+    assert {p[0] for p in view_paths(view)} == set(VIEW_KEYS)
 
 
 def test_selected_values_in_words(frame, meta):
