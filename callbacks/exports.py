@@ -67,7 +67,7 @@ MIMETYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 MAX_QUERY = 2000
-PACK_KEYS = ("areas", "benchmark", "ci")
+PACK_KEYS = ("areas", "benchmark", "ci", "peers")
 PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
 RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
 
@@ -260,8 +260,9 @@ def part_number(params: dict[str, str], n_parts: int) -> int:
     return int(raw)
 
 
-def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
-    """Areas, benchmark and CI of a pack request (areas required, known, of an area geography)."""
+def pack_request(raw_query: bytes) -> tuple[list[str], str, str, str]:
+    """Areas, benchmark, CI and peer set of a pack request (areas required, known, of an area
+    geography, at most ``MAX_AREAS``: the same rules as the footer's pack button)."""
     query, params = query_params(raw_query, PACK_KEYS)
     if not params.get("areas", "").strip():
         raise BadExport(400, "A board pack needs areas=<code>[,<code>...].")
@@ -277,7 +278,7 @@ def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
     )
     if not_areas or any(t.lower() not in lookup for t in tokens):
         raise BadExport(400, f"Not a CCG or similar area: {', '.join(not_areas)}.")
-    return state["areas"], state["benchmark"], state["ci"]
+    return state["areas"], state["benchmark"], state["ci"], state["peers"]
 
 
 def pack_name(areas: list[str], fmt: str) -> str:
@@ -320,13 +321,14 @@ def register_export_routes(server: Flask) -> None:
         try:
             if name.startswith("pack."):
                 _, fmt = split_name(name, {"pack": PACK_FORMATS})
-                areas, benchmark, ci = pack_request(request.query_string)
+                areas, benchmark, ci, peers = pack_request(request.query_string)
                 body = build_pack(
                     load_model(),
                     areas,
                     fmt,
                     benchmark=benchmark,
                     ci=ci,
+                    peers=peers,
                     figure_for=figure_for,
                     link_root=link_root(),
                     renderer=get_renderer(),
