@@ -36,12 +36,12 @@ from pptx.util import Emu, Inches, Pt
 from pypdf import PdfReader, PdfWriter
 
 from data import schema as s
+from data.harmonise import is_partial_comparator
 from data.model import Model
 from data.peer_views import benchmark_key
 from data.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.queries import Selection, indicator_periods
-from data.views import benchmark_labels as national_labels
-from data.views import geography_of, spine_rows, trend_frames
+from data.views import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
 from layouts.state import parse_query, to_query
 from reports import describe, sections
 from reports.decorate import (
@@ -108,12 +108,26 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
         return pd.Series("the similar CCGs", index=rows.index)
     if benchmark != "england":
         return pd.Series("the NHS region", index=rows.index)
-    by_indicator = {ind: national_labels(model, ind) for ind in rows[s.INDICATOR_ID].unique()}
+    by_indicator = _national_labels(model, rows[s.INDICATOR_ID].unique())
     names = [
         by_indicator[ind].get(str(period), "England")
         for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
     ]
     return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
+
+
+def _national_labels(model: Model, indicators) -> dict[str, dict[str, str]]:
+    """``data.views.benchmark_labels`` for many indicators at once (one pass over the rows)."""
+    ind = model.indicators
+    rows = ind[
+        ind[s.INDICATOR_ID].isin(set(indicators))
+        & (ind[s.GEOGRAPHY] == "england")
+        & (ind[s.SEX] == "Persons")
+    ].sort_values(s.PERIOD_START)
+    out: dict[str, dict[str, str]] = {i: {} for i in indicators}
+    for i, p, n in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.AREA_NAME], strict=True):
+        out[i][p] = str(n) if is_partial_comparator(n) else ENGLAND_LABEL
+    return out
 
 
 def _with_label(value: str, label: str) -> str:

@@ -201,14 +201,9 @@ _BATCH_JS = r"""async function(figs, fmt, width, height, scale) {
 
 
 def _plain(fig: Any) -> dict:
-    """A figure as plain JSON-ready data (numpy arrays and dates encoded as plotly does)."""
-    import json
-
-    import plotly.io as pio
-
-    if isinstance(fig, dict):
-        return json.loads(pio.to_json(fig, validate=False))
-    return json.loads(fig.to_json())
+    """A figure as a dict for the tab (choreographer encodes numpy arrays and dates with
+    plotly's JSON encoder, as it does for kaleido's own renders)."""
+    return fig if isinstance(fig, dict) else fig.to_dict()
 
 
 async def _tab_batch(
