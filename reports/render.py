@@ -16,18 +16,24 @@ from __future__ import annotations
 import asyncio
 import atexit
 import base64
+import fcntl
 import functools
 import hashlib
+import io
 import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import kaleido
@@ -292,18 +298,79 @@ class Busy(RuntimeError):
         self.status = status
 
 
+class MachineSlots:
+    """At most ``n`` renders at once on this machine, whichever process asks: ``n`` lock files
+    in a directory every worker shares (the cache directory), each held with ``flock`` while a
+    render runs. The kernel drops a lock when its holder dies, so a killed worker frees its slot."""
+
+    def __init__(self, n: int, directory: Path) -> None:
+        self.n = n
+        directory.mkdir(parents=True, exist_ok=True)
+        self.paths = [directory / f"render-slot-{i}.lock" for i in range(n)]
+        for path in self.paths:
+            path.touch(exist_ok=True)
+
+    def try_acquire(self) -> int | None:
+        """An open, locked slot file descriptor, or None if every slot is taken."""
+        for path in self.paths:
+            fd = os.open(path, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except OSError:
+                os.close(fd)
+        return None
+
+    @contextmanager
+    def slot(self, deadline: float) -> Iterator[None]:
+        fd = self.try_acquire()
+        while fd is None:
+            if time.monotonic() >= deadline:
+                raise Busy("Exports are busy on this server; try again in a minute.", retry_after=30)
+            time.sleep(0.05)
+            fd = self.try_acquire()
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    @classmethod
+    def in_cache_dir(cls, n: int) -> MachineSlots | None:
+        """The slots in ``OUTCOMES_CACHE_DIR/export-slots`` (else the temp directory); None, with
+        a warning, when neither is writable (each process then keeps only its own cap)."""
+        from data.settings import get_settings
+
+        for directory in (
+            get_settings().cache_dir / "export-slots",
+            Path(tempfile.gettempdir()) / f"ccg-outcomes-export-slots-{os.getuid()}",
+        ):
+            try:
+                return cls(n, directory)
+            except OSError as exc:
+                log.warning("render slots: cannot use %s (%s)", directory, exc)
+        log.warning("render slots: no writable directory; each worker caps only its own renders")
+        return None
+
+
 class ExportGate:
     """At most ``running`` expensive exports at once per process, ``waiting`` more queued for
-    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``."""
+    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``. With
+    ``machine`` (``MachineSlots``), a render also needs one of the machine's slots within the
+    same wait, so several gunicorn workers together run no more than the machine cap."""
 
-    def __init__(self, running: int = 2, waiting: int = 4, wait_s: float = 20.0) -> None:
+    def __init__(
+        self, running: int = 2, waiting: int = 4, wait_s: float = 20.0, machine: MachineSlots | None = None
+    ) -> None:
         self.running, self.waiting, self.wait_s = running, waiting, wait_s
+        self.machine = machine
         self._slots = threading.BoundedSemaphore(running)
         self._queued = 0
         self._lock = threading.Lock()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.wait_s
         with self._lock:
             if self._queued >= self.running + self.waiting:
                 raise Busy("The export queue is full; try again in a minute.", retry_after=30)
@@ -312,7 +379,11 @@ class ExportGate:
             if not self._slots.acquire(timeout=self.wait_s):
                 raise Busy("Exports are busy; try again in a minute.", retry_after=30)
             try:
-                yield
+                if self.machine is None:
+                    yield
+                else:
+                    with self.machine.slot(deadline):
+                        yield
             finally:
                 self._slots.release()
         finally:
@@ -354,6 +425,7 @@ class RateLimit:
 EXPORT_GATE = ExportGate(
     running=int(os.environ.get("OUTCOMES_EXPORTS_RUNNING", "2")),
     waiting=int(os.environ.get("OUTCOMES_EXPORTS_QUEUED", "4")),
+    machine=MachineSlots.in_cache_dir(int(os.environ.get("OUTCOMES_EXPORTS_MACHINE", "2"))),
 )
 EXPORT_RATE = RateLimit(per_minute=float(os.environ.get("OUTCOMES_EXPORTS_PER_MINUTE", "12")))
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{14})([^)]*)\)")
@@ -368,3 +440,32 @@ def fixed_pdf_dates(body: bytes, stamp: str) -> bytes:
     if not re.fullmatch(r"[0-9]{14}", stamp):
         raise ValueError(f"stamp must be YYYYMMDDHHMMSS, not {stamp!r}")
     return PDF_DATE.sub(lambda m: m.group(0).replace(m.group(2), stamp.encode(), 1), body)
+
+
+CORE_DATE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fixed_zip_dates(body: bytes, when: datetime) -> bytes:
+    """An Office file (xlsx, pptx: a zip) with every entry's time and the document's created and
+    modified dates set to ``when``: the same export gives the same bytes in every worker."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = CORE_DATE.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, data)
+    return out.getvalue()
+
+
+def stable_file(body: bytes, fmt: str, when: datetime) -> bytes:
+    """The export with its embedded dates fixed to ``when`` (the data version), by format."""
+    if fmt == "pdf":
+        return fixed_pdf_dates(body, when.strftime("%Y%m%d%H%M%S"))
+    if fmt in ("xlsx", "pptx"):
+        return fixed_zip_dates(body, when)
+    return body
