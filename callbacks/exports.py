@@ -359,9 +359,10 @@ def links_for(state: dict):
         return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
     links = export_links(page, query, ready=True)
     if state.get("areas"):
-        pack_query = urlencode(
-            {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}, safe=","
-        )
+        wanted = {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}
+        if state.get("peers"):  # the pack's similar-CCGs pages use the page's peer set
+            wanted["peers"] = state["peers"]
+        pack_query = urlencode(wanted, safe=",")
         links.children += [
             html.Span(" · Board pack for the selected areas: "),
             html.A("PDF", href=f"/export/pack.pdf?{pack_query}", className="export-link"),

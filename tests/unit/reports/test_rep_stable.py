@@ -227,3 +227,47 @@ def test_pack_button_busy_says_so(model, monkeypatch):
     with exports.EXPORT_GATE.slot():
         download, status = _button(state)
     assert download is None and "try again" in status and "retry in about" in status
+
+
+def test_map_export_honours_the_peer_set(export_client, model):
+    """benchmark=peers&peers=rightcare: the map's data file compares each area with its RightCare
+    peers (the model's column for that set) and says so; the image differs from the default set's."""
+    import csv
+
+    from data import schema as s
+    from data.peers import cmp_columns
+
+    base = f"/export/map.csv?indicator=qof_hyp&areas={AREA}&benchmark=peers"
+    texts = {}
+    for peer_set in ("similar", "rightcare"):
+        response = export_client.get(f"{base}&peers={peer_set}")
+        assert response.status_code == 200
+        texts[peer_set] = response.get_data(as_text=True)
+    assert "RightCare's similar 10 of 2016" in texts["rightcare"]
+    assert "the nearest 10 by demographics" in texts["similar"]
+    rows = [line for line in texts["rightcare"].splitlines() if not line.startswith("#")]
+    table = list(csv.DictReader(rows))
+    column = "Compared to similar CCGs"  # reports.tables.PEERS_COLUMN
+    ind = model.indicators
+    latest = ind[
+        (ind[s.INDICATOR_ID] == "qof_hyp") & (ind[s.GEOGRAPHY] == "ccg21") & (ind[s.SEX] == "Persons")
+    ]
+    latest = latest[latest[s.PERIOD] == latest.sort_values(s.PERIOD_START)[s.PERIOD].iloc[-1]]
+    want = latest.set_index(s.AREA_CODE)[cmp_columns("rightcare")[0]]
+    code_column = next(c for c in table[0] if c.lower().replace(" ", "_") in ("area_code", "areacode"))
+    checked = 0
+    for rec in table:
+        if rec[code_column] in want.index:
+            assert rec[column] == want[rec[code_column]], rec[code_column]
+            checked += 1
+    assert checked >= 100
+    assert (want != latest.set_index(s.AREA_CODE)[cmp_columns("similar")[0]]).any()  # the sets differ
+
+
+@needs_chromium
+def test_map_image_honours_the_peer_set(export_client):
+    url = f"/export/map.svg?indicator=qof_hyp&areas={AREA}&benchmark=peers&peers="
+    similar, rightcare = export_client.get(url + "similar"), export_client.get(url + "rightcare")
+    assert similar.status_code == rightcare.status_code == 200
+    assert similar.data != rightcare.data
+    assert b"RightCare" in rightcare.data
