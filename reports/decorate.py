@@ -441,11 +441,7 @@ def _stack_line_labels(layout: dict) -> int:
     labels = [
         a
         for a in layout.get("annotations") or []
-        if float(a.get("y", 0) or 0) >= 1
-        and (
-            str(a.get("yref", "")).endswith("domain")
-            or (a.get("yref") == "paper" and a.get("xref") == "x" and a.get("yanchor") == "bottom")
-        )
+        if str(a.get("yref", "")).endswith("domain") and float(a.get("y", 0) or 0) >= 1
     ]
     if len(labels) < 2:
         return 0

@@ -306,7 +306,7 @@ def plan_pack(
     names = _names(model, areas)
     bkey = benchmark_key({"benchmark": benchmark, "peers": peers})
     versus = VERSUS.get(benchmark, "England")
-    rows = spine_rows(model, areas, benchmark=bkey, ci=ci)
+    rows = shorter_names(spine_rows(model, areas, benchmark=bkey, ci=ci))
     geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
     base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography, "peers": peers}
     spine_state = _state(model, base)
@@ -329,7 +329,12 @@ def plan_pack(
                 f"Areas: {who}.",
                 f"Prepared {_prepared(model)} by the {describe.APP_NAME}. Each area is compared with "
                 f"{versus} at {ci}% confidence (Fingertips' method).",
-                counts_sentence(rows, names),
+                counts_sentence(rows, names)
+                + (
+                    f" {MEDIAN_NOTE}"
+                    if rows["short_name"].str.contains(MEDIAN_MARK, regex=False).any()
+                    else ""
+                ),
                 "Contents: key messages; early warning"
                 + ("; compared with similar CCGs" if has_peers else "")
                 + "; the outcome indicators' spine chart ("
@@ -385,6 +390,12 @@ def plan_pack(
         n_ind = rows.loc[rows["domain"].astype(str).isin(domains), s.INDICATOR_ID].nunique()
         kind = "context" if domains == ["context"] else "outcome"
         spine_prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
+        if (
+            rows.loc[rows["domain"].astype(str).isin(domains), "short_name"]
+            .str.contains(MEDIAN_MARK, regex=False)
+            .any()
+        ):
+            spine_prov = dataclasses.replace(spine_prov, caveat=MEDIAN_NOTE)
         for part in spine_parts(
             model, spine_state, spine_prov, size, domains=domains, rows=rows, together=heading
         ):
@@ -420,6 +431,21 @@ def plan_pack(
             seen += 1
             page.title = f"Data appendix ({seen} of {n_tables})"
     return _number(pages)
+
+
+MEDIAN_SUFFIX = " (no England value: centred on the median)"  # data.views.spine_rows' note
+MEDIAN_MARK = " (median centre)"
+MEDIAN_NOTE = (
+    "Indicators marked (median centre) have no England value: their spine is centred on the median "
+    "of all areas and the areas are not compared."
+)
+
+
+def shorter_names(rows: pd.DataFrame) -> pd.DataFrame:
+    """The spine rows with the long 'no England value' note shortened (it is explained once, on the
+    cover and under each spine chart): a survey's 30 questions keep one line each on a page."""
+    names = rows["short_name"].astype(str).str.replace(MEDIAN_SUFFIX, MEDIAN_MARK, regex=False)
+    return rows.assign(short_name=names)
 
 
 def _short(name: str) -> str:

@@ -250,13 +250,19 @@ def peer_compare(model: Model, state: dict, focus: str, peer_set: str) -> go.Fig
     )
     names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
     value, _method, _n = focus_peer_value(model, sel, focus, peer_set)
-    return mark_peers(  # the method (pooled or mean, over how many) is in the page's subtitle
+    fig = mark_peers(  # the method (pooled or mean, over how many) is in the page's subtitle
         fig,
         [names[c] for c in codes[1:] if c in names.index],
         value,
         label="Similar CCGs",
         unit=model.catalogue.at[state["indicator"], "unit"],
     )
+    # the England label (above the plot, on the paper) and the peers' label (on the axis domain)
+    # lie close together: on the axis domain both, so that the page puts each on its own row
+    for note in fig.layout.annotations:
+        if note.xref == "x" and note.yref == "paper" and (note.y or 0) >= 1:
+            note.yref = "y domain"
+    return fig
 
 
 def peer_method(model: Model, state: dict, focus: str, peer_set: str) -> str:

@@ -124,22 +124,16 @@ def peer_paragraphs(
     worse, better = int(counts.get(s.WORSE, 0)), int(counts.get(s.BETTER, 0))
     similar = int(counts.get(s.SIMILAR, 0))
     other = len(comparison) - shown
+    unsure = len(comparison) - worse - better - similar
     return [
-        f"{name}'s {len(names)} peers, {PEER_SETS[peer_set]}: {'; '.join(names)}.",
+        f"The {len(names)} peers of {name}, {PEER_SETS[peer_set]}: {'; '.join(names)}.",
         f"Of {len(comparison)} outcome indicators with a peer value, {name} is significantly worse than its "
-        f"peers on {worse}, better on {better} and similar on {similar}"
+        f"peers on {worse}, better on {better}, similar on {similar}"
+        + (f", not compared on {unsure} (no confidence interval)" if unsure else "")
+        + f" ({ci}% confidence). Peers' value: their counts over their denominators where the indicator "
+        "is such a ratio, else the mean of their values; range: lowest to highest peer."
         + (
-            f"; {len(comparison) - worse - better - similar} not compared (no confidence interval)"
-            if len(comparison) > worse + better + similar
-            else ""
-        )
-        + f" ({ci}% confidence: the area's "
-        "interval excludes the peers' value). The peers' value is pooled (their counts over their "
-        "denominators) where the indicator is such a ratio, otherwise the mean of their values; the range "
-        "is the lowest and highest peer."
-        + (
-            f" The table lists the key indicators; on the other {other} {name} is similar to its peers "
-            "or not compared."
+            f" Listed: the key indicators; the other {other} are similar or not compared."
             if other > 0
             else ""
         ),
