@@ -9,14 +9,12 @@ the query is used as a path.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from urllib.parse import parse_qs, quote, urlencode
 
-import pandas as pd
 import plotly.graph_objects as go
-from dash import DiskcacheManager, Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import Flask, Response, request
 
@@ -41,16 +39,15 @@ from layouts.exports import CHART_PAGES, export_links
 from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
 from reports import describe, tables
 from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
-from reports.pack import build_pack, join_pdfs
+from reports.pack import build_pack, data_date, join_pdfs
 from reports.parts import Part, chart_parts
 from reports.render import (
     EXPORT_GATE,
     EXPORT_RATE,
     Busy,
-    Renderer,
     RenderError,
-    fixed_pdf_dates,
     get_renderer,
+    stable_file,
 )
 
 log = logging.getLogger(__name__)
@@ -72,15 +69,14 @@ MIMETYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 MAX_QUERY = 2000
-PACK_KEYS = ("areas", "benchmark", "ci")
+PACK_KEYS = ("areas", "benchmark", "ci", "peers")
 PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
 RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
 
 
 def data_stamp() -> str:
     """The data version as a PDF date (the latest period start in the model): fixed for a build."""
-    latest = pd.to_datetime(load_model().indicators["period_start"], errors="coerce").max()
-    return (latest if pd.notna(latest) else pd.Timestamp("2000-01-01")).strftime("%Y%m%d000000")
+    return data_date(load_model()).strftime("%Y%m%d%H%M%S")
 
 
 class BadExport(ValueError):
@@ -271,8 +267,9 @@ def part_number(params: dict[str, str], n_parts: int) -> int:
     return int(raw)
 
 
-def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
-    """Areas, benchmark and CI of a pack request (areas required, known, of an area geography)."""
+def pack_request(raw_query: bytes) -> tuple[list[str], str, str, str]:
+    """Areas, benchmark, CI and peer set of a pack request (areas required, known, of an area
+    geography, at most ``MAX_AREAS``: the same rules as the footer's pack button)."""
     query, params = query_params(raw_query, PACK_KEYS)
     if not params.get("areas", "").strip():
         raise BadExport(400, "A board pack needs areas=<code>[,<code>...].")
@@ -288,7 +285,7 @@ def pack_request(raw_query: bytes) -> tuple[list[str], str, str]:
     )
     if not_areas or any(t.lower() not in lookup for t in tokens):
         raise BadExport(400, f"Not a CCG or similar area: {', '.join(not_areas)}.")
-    return state["areas"], state["benchmark"], state["ci"]
+    return state["areas"], state["benchmark"], state["ci"], state["peers"]
 
 
 def pack_name(areas: list[str], fmt: str) -> str:
@@ -313,7 +310,7 @@ def register_export_routes(server: Flask) -> None:
     def export(name: str) -> Response:
         """The export, within the per-client rate and the concurrency cap if it renders."""
         if not name.endswith(RENDERED):
-            return produce(name)
+            return stable(name, produce(name))
         try:
             EXPORT_RATE.take(request.remote_addr or "?")
             with EXPORT_GATE.slot():
@@ -323,21 +320,27 @@ def register_export_routes(server: Flask) -> None:
             response = Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
-        if name.endswith(".pdf") and response.status_code == 200:
-            response.set_data(fixed_pdf_dates(response.get_data(), data_stamp()))
+        return stable(name, response)
+
+    def stable(name: str, response: Response) -> Response:
+        """Embedded dates set to the data version's (PDF, xlsx, pptx): the same bytes from any worker."""
+        fmt = name.rpartition(".")[2]
+        if response.status_code == 200 and fmt in ("pdf", "xlsx", "pptx"):
+            response.set_data(stable_file(response.get_data(), fmt, data_date(load_model())))
         return response
 
     def produce(name: str) -> Response:
         try:
             if name.startswith("pack."):
                 _, fmt = split_name(name, {"pack": PACK_FORMATS})
-                areas, benchmark, ci = pack_request(request.query_string)
+                areas, benchmark, ci, peers = pack_request(request.query_string)
                 body = build_pack(
                     load_model(),
                     areas,
                     fmt,
                     benchmark=benchmark,
                     ci=ci,
+                    peers=peers,
                     figure_for=figure_for,
                     link_root=link_root(),
                     renderer=get_renderer(),
@@ -358,26 +361,6 @@ def register_export_routes(server: Flask) -> None:
 # --- footer: links and the board pack ---------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def background_manager() -> DiskcacheManager:
-    """Background callbacks' job store: a diskcache in OUTCOMES_CACHE_DIR (shared by workers)."""
-    import diskcache
-
-    directory = get_settings().cache_dir / "background-callbacks"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        store = diskcache.Cache(str(directory))
-    except Exception as exc:  # a read-only or full cache directory (OSError, sqlite3 errors)
-        import tempfile
-
-        fallback = tempfile.mkdtemp(prefix="ccg-background-")
-        log.warning(
-            "cannot use %s for background jobs (%s): using %s", directory, type(exc).__name__, fallback
-        )
-        store = diskcache.Cache(fallback)
-    return DiskcacheManager(store, expire=3600)
-
-
 def links_for(state: dict):
     page = state.get("page", "map")
     if page not in EXPORT_PAGES:  # pages with no file of their own (early warning, practices)
@@ -391,9 +374,10 @@ def links_for(state: dict):
         return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
     links = export_links(page, query, ready=True)
     if state.get("areas"):
-        pack_query = urlencode(
-            {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}, safe=","
-        )
+        wanted = {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}
+        if state.get("peers"):  # the pack's similar-CCGs pages use the page's peer set
+            wanted["peers"] = state["peers"]
+        pack_query = urlencode(wanted, safe=",")
         links.children += [
             html.Span(" · Board pack for the selected areas: "),
             html.A("PDF", href=f"/export/pack.pdf?{pack_query}", className="export-link"),
@@ -424,39 +408,51 @@ def pack_status(state: dict | None) -> str | None:
     Output(ids.PACK_STATUS, "children"),
     Input(ids.PACK_BUTTON, "n_clicks"),
     State(ids.STATE, "data"),
-    background=True,
-    manager=background_manager(),
-    progress=[Output(ids.PACK_PROGRESS, "value"), Output(ids.PACK_PROGRESS, "max")],
-    progress_default=["0", "1"],
     running=[
         (Output(ids.PACK_BUTTON, "disabled"), True, False),
         (Output(ids.PACK_PROGRESS, "hidden"), False, True),
+        (Output(ids.PACK_PROGRESS, "value"), None, "0"),  # no value: the bar shows work going on
     ],
     prevent_initial_call=True,
 )
-def build_board_pack(set_progress, n_clicks, state):
+def build_board_pack(n_clicks, state):
+    """The footer's pack button: the same pack, limits, renderer and caps as /export/pack.pdf.
+
+    It runs in the web worker like the direct route (a pack takes a few seconds): the worker's
+    warm Chromium, its concurrency gate and the machine-wide render slots, the per-client rate;
+    no Chromium of its own, no separate job process.
+    """
     if not n_clicks:
         raise PreventUpdate
     problem = pack_status(state)
     if problem:
         return None, problem
-    state, _ = parse_selection(load_model(), state)  # the URL's rules: at most six known areas
-
-    def progress(done: int, total: int, _message: str) -> None:
-        set_progress((str(done), str(total)))
-
-    # A background job runs in its own process: its Chromium is started and closed here.
-    with Renderer(tabs=2) as renderer:
-        body = build_pack(
-            load_model(),
-            state["areas"],
-            "pdf",
-            benchmark=state["benchmark"],
-            ci=state["ci"],
-            figure_for=figure_for,
-            link_root=link_root(),
-            renderer=renderer,
-            progress=progress,
-        )
+    if len(state.get("areas") or []) > MAX_AREAS:
+        return None, f"At most {MAX_AREAS} areas in one board pack: remove some and try again."
+    model = load_model()
+    state, _ = parse_selection(model, state)  # the URL's rules: known areas only
+    if not state["areas"]:
+        return None, "None of the selected areas is known: choose a CCG and try again."
+    try:
+        EXPORT_RATE.take(request.remote_addr or "?")
+        with EXPORT_GATE.slot():
+            body = build_pack(
+                model,
+                state["areas"],
+                "pdf",
+                benchmark=state["benchmark"],
+                ci=state["ci"],
+                peers=state.get("peers"),
+                figure_for=figure_for,
+                link_root=link_root(),
+                renderer=get_renderer(),
+            )
+    except Busy as exc:
+        log.warning("board pack (button) refused (%s): %s", exc.status, exc)
+        return None, f"{exc} (retry in about {exc.retry_after} s)"
+    except RenderError as exc:
+        log.error("board pack (button) failed: %s", exc)
+        return None, "The board pack could not be rendered; try again shortly."
     name = pack_name(state["areas"], "pdf")
+    body = stable_file(body, "pdf", data_date(model))
     return dcc.send_bytes(body, name), f"Board pack ready: {name}"

@@ -361,7 +361,9 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     )
     layout["annotations"] = annotations
     _set_fonts(data)
-    return go.Figure(data)
+    # the builders' figure was validated when it was made and every key added here is plotly's:
+    # no second validation (a tenth of a second a page in a board pack)
+    return go.Figure(data, _validate=False)
 
 
 def _x_extent(data: dict) -> tuple[float, float] | None:

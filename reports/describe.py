@@ -10,6 +10,7 @@ import re
 
 from data import schema as s
 from data.model import Model
+from data.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.views import benchmark_label
 from reports.decorate import Provenance
 
@@ -31,8 +32,23 @@ def _variable_name(model: Model, var: str) -> str:
     return str(model.catalogue.at[var, "name"])
 
 
+PEER_SET_WORDS = {
+    "similar": "the nearest 10 by demographics",
+    "rightcare": "RightCare's similar 10 of 2016, carried to CCG 2021",
+}
+
+
+def peer_set_text(state: dict) -> str:
+    """The peer set a peers benchmark uses, in words that fit inside brackets."""
+    key = state.get("peers") or DEFAULT_PEER_SET
+    return PEER_SET_WORDS.get(key) or PEER_SETS.get(key, str(key))
+
+
 def benchmark_text(state: dict, national: str = "England") -> str:
-    """'compared with England', or with what the national comparator really is (partial coverage)."""
+    """'compared with England', or with what the national comparator really is (partial coverage),
+    the NHS region, or each area's similar CCGs (naming the peer set)."""
+    if state["benchmark"] == "peers":
+        return f"compared with each area's similar CCGs ({peer_set_text(state)})"
     return f"compared with {national}" if state["benchmark"] == "england" else "compared with the NHS region"
 
 
@@ -127,9 +143,10 @@ def source_for(model: Model, state: dict, page: str) -> str:
 
 def method_for(model: Model, state: dict, page: str) -> str:
     ci = state["ci"]
-    versus = (
-        national_label(model, state, page) if state["benchmark"] == "england" else "the area's NHS region"
-    )
+    versus = {
+        "england": national_label(model, state, page),
+        "peers": f"the value of the area's similar CCGs ({peer_set_text(state)}; pooled or mean)",
+    }.get(state["benchmark"], "the area's NHS region")
     if page == "explorer":
         return (
             "Ordinary least squares across areas; associations between areas are not associations "

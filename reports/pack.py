@@ -26,7 +26,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 import pandas as pd
@@ -36,12 +36,14 @@ from pptx.util import Emu, Inches, Pt
 from pypdf import PdfReader, PdfWriter
 
 from data import schema as s
+from data.harmonise import is_partial_comparator
 from data.model import Model
+from data.peer_views import benchmark_key
+from data.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.queries import Selection, indicator_periods
-from data.views import benchmark_labels as national_labels
-from data.views import geography_of, spine_rows, trend_frames
+from data.views import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
 from layouts.state import parse_query, to_query
-from reports import describe
+from reports import describe, sections
 from reports.decorate import (
     EXPORT_FONT,
     FOOTER_SIZE,
@@ -56,14 +58,16 @@ from reports.decorate import (
     decorate,
     wrap,
 )
-from reports.parts import domain_order, region_compare, region_of, spine_parts
+from reports.parts import domain_order, peer_compare, peer_method, region_compare, region_of, spine_parts
 from reports.render import Renderer
 
 log = logging.getLogger(__name__)
 
 FigureFor = Callable[[dict, str], go.Figure]
 Progress = Callable[[int, int, str], None]
-MAX_DETAILED = 12  # indicators that differ given their own comparison/trend pages
+MAX_DETAILED = 6  # indicators that differ given their own comparison/trend pages (worse first)
+VERSUS = {"england": "England", "region": "their NHS region", "peers": "their similar CCGs"}
+EARLY_COLUMNS = ["Warning", "Indicator", "Area", "Period", "Value", "Compared", "Recent trend"]
 MIN_TREND_PERIODS = 3
 STALE_YEARS = 3
 KEY_SENTENCES = 3
@@ -100,14 +104,30 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
     The national comparator's row carries its name: "England", or, for an indicator summed from
     only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data").
     """
+    if benchmark.startswith("peers"):
+        return pd.Series("the similar CCGs", index=rows.index)
     if benchmark != "england":
         return pd.Series("the NHS region", index=rows.index)
-    by_indicator = {ind: national_labels(model, ind) for ind in rows[s.INDICATOR_ID].unique()}
+    by_indicator = _national_labels(model, rows[s.INDICATOR_ID].unique())
     names = [
         by_indicator[ind].get(str(period), "England")
         for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
     ]
     return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
+
+
+def _national_labels(model: Model, indicators) -> dict[str, dict[str, str]]:
+    """``data.views.benchmark_labels`` for many indicators at once (one pass over the rows)."""
+    ind = model.indicators
+    rows = ind[
+        ind[s.INDICATOR_ID].isin(set(indicators))
+        & (ind[s.GEOGRAPHY] == "england")
+        & (ind[s.SEX] == "Persons")
+    ].sort_values(s.PERIOD_START)
+    out: dict[str, dict[str, str]] = {i: {} for i in indicators}
+    for i, p, n in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.AREA_NAME], strict=True):
+        out[i][p] = str(n) if is_partial_comparator(n) else ENGLAND_LABEL
+    return out
 
 
 def _with_label(value: str, label: str) -> str:
@@ -278,23 +298,28 @@ def plan_pack(
     figure_for: FigureFor,
     link_root: str,
     size: Size | None = None,
+    peers: str | None = None,
 ) -> list[Page]:
     """Every page of the pack, in order and numbered (figures built, not yet rendered)."""
     size = size or SIZES["a4"]
+    peers = peers or DEFAULT_PEER_SET
     names = _names(model, areas)
-    versus = "England" if benchmark == "england" else "their NHS region"
-    rows = spine_rows(model, areas, benchmark=benchmark, ci=ci)
+    bkey = benchmark_key({"benchmark": benchmark, "peers": peers})
+    versus = VERSUS.get(benchmark, "England")
+    rows = shorter_names(spine_rows(model, areas, benchmark=bkey, ci=ci))
     geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
-    base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography}
+    base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography, "peers": peers}
     spine_state = _state(model, base)
     who = ", ".join(f"{names[c]} ({c})" for c in areas)
-    key = key_table(model, rows, names, benchmark, geography)
+    key = key_table(model, rows, names, bkey, geography)
     order = domain_order(rows)
     outcome_domains = [d for d in order if d != "context"]
     publishers = list(
         dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
     )
     public = _link(link_root, "spine", spine_state)
+    warnings, warning_sentences = sections.early_warning(model, areas, names, benchmark=bkey, ci=ci)
+    has_peers = geography == s.HOME_GEOGRAPHY and bool(sections.peer_names(model, areas[0], peers))
 
     pages = [
         Page(
@@ -302,12 +327,19 @@ def plan_pack(
             f"Board pack: {', '.join(names.values())}",
             [
                 f"Areas: {who}.",
-                f"Prepared {date.today():%d %B %Y} by the {describe.APP_NAME}. Each area is compared with "
+                f"Prepared {_prepared(model)} by the {describe.APP_NAME}. Each area is compared with "
                 f"{versus} at {ci}% confidence (Fingertips' method).",
-                counts_sentence(rows, names),
-                "Contents: key messages; one section per outcome domain ("
+                counts_sentence(rows, names)
+                + (
+                    f" {MEDIAN_NOTE}"
+                    if rows["short_name"].str.contains(MEDIAN_MARK, regex=False).any()
+                    else ""
+                ),
+                "Contents: key messages; early warning"
+                + ("; compared with similar CCGs" if has_peers else "")
+                + "; the outcome indicators' spine chart ("
                 + ", ".join(s.DOMAINS[d].split(":")[0] for d in outcome_domains)
-                + "): its spine chart, then the indicators that differ; context indicators; data appendix.",
+                + "); the indicators that differ, compared and over time; context indicators; data appendix.",
                 "Data sources: " + "; ".join(publishers) + ".",
                 (
                     f"Online (the same selection, live): {public}"
@@ -319,18 +351,58 @@ def plan_pack(
         )
     ]
     pages.append(_key_messages(key, versus, names, size))
+    pages += _table_section(
+        "Early warning",
+        [
+            f"Indicators where an area is significantly worse than {versus} and its recent trend is "
+            "significant in the worse direction (Fingertips' recent-trend rule over the last five "
+            "points), then those worse but not getting worse, then those getting worse but not yet "
+            "worse; latest period of each indicator.",
+            *warning_sentences,
+        ],
+        warnings[[c for c in EARLY_COLUMNS if c != "Area" or len(areas) > 1]],
+        size,
+        empty="No indicator is worse than the benchmark or getting worse.",
+    )
+    if has_peers:
+        comparison = sections.peer_comparison(model, rows, areas[0], peers, ci)
+        also = set(key.loc[key["area_code"] == areas[0], "indicator_id"]) | set(
+            warnings.loc[warnings.get("Area", pd.Series(dtype=str)) == names[areas[0]], "indicator_id"]
+            if len(areas) > 1
+            else warnings["indicator_id"]
+        )
+        peer_key = sections.peer_key_table(comparison, also)
+        pages += _table_section(
+            "Compared with similar CCGs",
+            sections.peer_paragraphs(model, areas[0], names[areas[0]], peers, comparison, len(peer_key), ci),
+            peer_key.drop(columns="indicator_id").rename(columns={"Value": f"{_short(names[areas[0]])}"}),
+            size,
+            empty="No outcome indicator has a peer value for this area.",
+        )
 
+    prov = describe.provenance(model, spine_state, "spine", public)
+    outcome_heading = "Outcome indicators"
+    spines = [(outcome_heading, outcome_domains)] + ([("Context", ["context"])] if "context" in order else [])
     detailed = 0
-    for domain in [*outcome_domains, *(["context"] if "context" in order else [])]:
-        heading = s.DOMAINS.get(domain, domain)
-        prov = describe.provenance(model, spine_state, "spine", public)
-        prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
-        for part in spine_parts(model, spine_state, prov, size, domains=[domain], rows=rows):
-            n_ind = rows.loc[rows["domain"].astype(str) == domain, s.INDICATOR_ID].nunique()
+    for heading, domains in spines:
+        if not domains:
+            continue
+        n_ind = rows.loc[rows["domain"].astype(str).isin(domains), s.INDICATOR_ID].nunique()
+        kind = "context" if domains == ["context"] else "outcome"
+        spine_prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
+        if (
+            rows.loc[rows["domain"].astype(str).isin(domains), "short_name"]
+            .str.contains(MEDIAN_MARK, regex=False)
+            .any()
+        ):
+            spine_prov = dataclasses.replace(spine_prov, caveat=MEDIAN_NOTE)
+        for part in spine_parts(
+            model, spine_state, spine_prov, size, domains=domains, rows=rows, together=heading
+        ):
             alt = (
-                f"Spine chart of {n_ind} {'context' if domain == 'context' else 'outcome'} indicators "
-                f"({heading}) for {who}: each area's value against the range of all areas, "
-                f"{versus} at the centre line, worst on the left and best on the right. {part.label}."
+                f"Spine chart of {n_ind} {kind} indicators for {who}, under their domain headings: each "
+                f"area's value against the range of all areas, {versus} at the centre line, worst on the "
+                f"left and best on the right. {part.label}."
             )
             pages.append(
                 Page(
@@ -341,13 +413,14 @@ def plan_pack(
                     provenance=part.provenance,
                 )
             )
-        if domain == "context":
+        if kind == "context":
             continue
-        for rec in key[key["domain"] == domain].drop_duplicates("indicator_id").to_dict("records"):
-            if detailed >= MAX_DETAILED:
-                break
-            detailed += 1
-            pages += _indicator_pages(model, base, rec, geography, who, figure_for, link_root, size)
+        for domain in outcome_domains:
+            for rec in key[key["domain"] == domain].drop_duplicates("indicator_id").to_dict("records"):
+                if detailed >= MAX_DETAILED:
+                    break
+                detailed += 1
+                pages += _indicator_pages(model, base, rec, geography, who, figure_for, link_root, size)
     appendix = appendix_table(model, rows, names)
     for part in table_pages(appendix, size, title_lines=1):
         pages.append(Page("table", "Data appendix", table=part))
@@ -358,6 +431,50 @@ def plan_pack(
             seen += 1
             page.title = f"Data appendix ({seen} of {n_tables})"
     return _number(pages)
+
+
+MEDIAN_SUFFIX = " (no England value: centred on the median)"  # data.views.spine_rows' note
+MEDIAN_MARK = " (median centre)"
+MEDIAN_NOTE = (
+    "Indicators marked (median centre) have no England value: their spine is centred on the median "
+    "of all areas and the areas are not compared."
+)
+
+
+def shorter_names(rows: pd.DataFrame) -> pd.DataFrame:
+    """The spine rows with the long 'no England value' note shortened (it is explained once, on the
+    cover and under each spine chart): a survey's 30 questions keep one line each on a page."""
+    names = rows["short_name"].astype(str).str.replace(MEDIAN_SUFFIX, MEDIAN_MARK, regex=False)
+    return rows.assign(short_name=names)
+
+
+def _short(name: str) -> str:
+    return name.removeprefix("NHS ").removesuffix(" CCG")
+
+
+def _prepared(model: Model) -> str:
+    """The day the pack was made (a board paper says when it was printed; the PDF's own
+    creation date is the data version's, so two workers give the same bytes on one day)."""
+    return f"{date.today():%d %B %Y}"
+
+
+def _table_section(
+    title: str, paragraphs: list[str], table: pd.DataFrame, size: Size, empty: str
+) -> list[Page]:
+    """A text page with a table, continued on as many pages as its rows need (full text size)."""
+    if table.empty:
+        return [Page("text", title, paragraphs=[*paragraphs, empty])]
+    first_room = body_height(paragraphs, size)
+    first = table_pages(table, size, above_px=first_room)[0]
+    pages = [Page("text", title, paragraphs=paragraphs, table=first)]
+    rest = table.iloc[len(first) :]
+    if len(rest):
+        parts = table_pages(rest, size, above_px=body_height(["(continued)"], size))
+        for i, part in enumerate(parts, start=2):
+            pages.append(
+                Page("text", f"{title} (continued, {i} of {len(parts) + 1})", paragraphs=[], table=part)
+            )
+    return pages
 
 
 def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: Size) -> Page:
@@ -414,24 +531,33 @@ def _indicator_pages(
     state = _state(model, base | {"indicator": ind, "period": rec["Period"]})
     fact = key_sentence(pd.Series(rec))
     pages = []
-    region, region_name = region_of(model, state["areas"][0], geography)
-    compare_state = dict(state, region=region) if region else state
-    prov = describe.provenance(model, compare_state, "compare", _link(link_root, "compare", compare_state))
-    if region:
-        prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
-    alt = (
-        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
-        f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
-    )
-    figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
-    for k, figure in enumerate(figures, start=1):
-        more = "" if len(figures) == 1 else f" ({k} of {len(figures)})"
-        part_prov = dataclasses.replace(prov, subtitle=prov.subtitle + more)
+    peer_set = base.get("peers") or DEFAULT_PEER_SET
+    focus = state["areas"][0]
+    peer_fig = peer_compare(model, state, focus, peer_set)
+    if peer_fig is not None:  # one page: the focus area among its similar CCGs
+        peer_state = dict(state, benchmark="peers", peers=peer_set)
+        prov = describe.provenance(model, state, "compare", _link(link_root, "compare", peer_state))
+        focus_name = _names(model, [focus])[focus]
+        prov = dataclasses.replace(
+            prov,
+            subtitle=f"{prov.subtitle} · {focus_name} and its similar CCGs, {PEER_SETS[peer_set]}; "
+            f"dashed line: their value ({peer_method(model, state, focus, peer_set)})",
+        )
+        alt = (
+            f"Bar chart of {meta['short_name']}, {rec['Period']}, for {focus_name} and its similar CCGs, "
+            f"ranked, with 95% confidence intervals, the England line and the similar CCGs' value. {fact}"
+        )
         pages.append(
             Page(
-                "chart", f"{meta['short_name']}: compared{more}", figure=figure, alt=alt, provenance=part_prov
+                "chart",
+                f"{meta['short_name']}: compared with similar CCGs",
+                figure=peer_fig,
+                alt=alt,
+                provenance=prov,
             )
         )
+    else:
+        pages += _region_pages(model, state, meta, rec, geography, fact, figure_for, link_root, size)
     periods = indicator_periods(model, ind, geography)
     if len(periods) >= MIN_TREND_PERIODS:
         prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))
@@ -451,11 +577,45 @@ def _indicator_pages(
     return pages
 
 
+def _region_pages(
+    model: Model,
+    state: dict,
+    meta: pd.Series,
+    rec: dict,
+    geography: str,
+    fact: str,
+    figure_for: FigureFor,
+    link_root: str,
+    size: Size,
+) -> list[Page]:
+    """The indicator's bars for the focus area's region (areas without peers), as many pages as legible."""
+    pages = []
+    region, region_name = region_of(model, state["areas"][0], geography)
+    compare_state = dict(state, region=region) if region else state
+    prov = describe.provenance(model, compare_state, "compare", _link(link_root, "compare", compare_state))
+    if region:
+        prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
+    alt = (
+        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
+        f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
+    )
+    figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
+    for k, figure in enumerate(figures, start=1):
+        more = "" if len(figures) == 1 else f" ({k} of {len(figures)})"
+        part_prov = dataclasses.replace(prov, subtitle=prov.subtitle + more)
+        pages.append(
+            Page(
+                "chart", f"{meta['short_name']}: compared{more}", figure=figure, alt=alt, provenance=part_prov
+            )
+        )
+    return pages
+
+
 def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Every indicator and area: outcomes first (the pack's domain order), then context."""
     order = {d: i for i, d in enumerate(domain_order(rows))}
     data = rows.assign(_d=rows["domain"].astype(str).map(order).fillna(99)).sort_values("_d", kind="stable")
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Indicator": data["short_name"].astype(str),
             "Domain": data["domain"].astype(str).map(lambda d: s.DOMAINS.get(d, d).split(":")[0]),
@@ -471,6 +631,7 @@ def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> p
             "Compared": data["category"].astype(str),
         }
     ).reset_index(drop=True)
+    return table if len(names) > 1 else table.drop(columns="Area")  # one area: the title names it
 
 
 def _number(pages: list[Page]) -> list[Page]:
@@ -621,11 +782,15 @@ def table_page(page: Page, size: Size) -> go.Figure:
 
 
 def pack_pdf(pages: list[Page], renderer: Renderer, progress: Progress | None = None) -> bytes:
-    """Each page rendered as an A4 landscape PDF by kaleido, joined with pypdf."""
+    """Every page drawn by one Chromium tab and printed once as an A4 landscape PDF (titled)."""
     size = SIZES["a4"]
     figs = [pdf_figure(page, size) for page in pages]
-    blobs = _render_in_steps(renderer, [(f, "pdf", size.width, size.height, 1.0) for f in figs], progress)
-    return join_pdfs(blobs, pages[0].title)
+    if progress:
+        progress(0, len(figs), f"rendering {len(figs)} pages")
+    body = renderer.document(figs, size.width, size.height)
+    if progress:
+        progress(len(figs), len(figs), f"rendered {len(figs)} pages")
+    return join_pdfs([body], pages[0].title)
 
 
 def pdf_figure(page: Page, size: Size) -> go.Figure:
@@ -646,12 +811,15 @@ def join_pdfs(blobs: list[bytes], title: str) -> bytes:
     return out.getvalue()
 
 
-def _render_in_steps(renderer: Renderer, jobs: list, progress: Progress | None, step: int = 4) -> list[bytes]:
+def _render_in_steps(
+    renderer: Renderer, figs: list, size: Size, progress: Progress | None, step: int = 12
+) -> list[bytes]:
+    """PNG pictures of ``figs`` at ``size``, a batch of ``step`` per tab load."""
     out: list[bytes] = []
-    for i in range(0, len(jobs), step):
-        out += renderer.render_many(jobs[i : i + step])
+    for i in range(0, len(figs), step):
+        out += renderer.batch(figs[i : i + step], "png", size.width, size.height, size.png_scale())
         if progress:
-            progress(len(out), len(jobs), f"rendered {len(out)} of {len(jobs)} pages")
+            progress(len(out), len(figs), f"rendered {len(out)} of {len(figs)} pictures")
     return out
 
 
@@ -742,18 +910,23 @@ def _number_box(slide, text: str) -> None:
     )
 
 
-def pack_pptx(pages: list[Page], renderer: Renderer, progress: Progress | None = None) -> bytes:
+def data_date(model: Model) -> datetime:
+    """The data version as a date (the latest period start in the model): fixed for a build."""
+    latest = pd.to_datetime(model.indicators[s.PERIOD_START], errors="coerce").max()
+    return (latest if pd.notna(latest) else pd.Timestamp("2000-01-01")).to_pydatetime().replace(tzinfo=None)
+
+
+def pack_pptx(
+    pages: list[Page], renderer: Renderer, progress: Progress | None = None, stamp: datetime | None = None
+) -> bytes:
     """A 16:9 deck: text slides, one full-slide chart picture per chart (with alt text), tables."""
     size = SIZES["slide"]
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     blank = prs.slide_layouts[6]
     charts = [p for p in pages if p.kind == "chart"]
-    jobs = [
-        (decorate(p.figure, p.provenance, size), "png", size.width, size.height, size.png_scale())
-        for p in charts
-    ]
-    images = iter(_render_in_steps(renderer, jobs, progress))
+    figs = [decorate(p.figure, p.provenance, size) for p in charts]
+    images = iter(_render_in_steps(renderer, figs, size, progress))
     for page in pages:
         slide = prs.slides.add_slide(blank)
         if page.kind == "chart":
@@ -774,6 +947,10 @@ def pack_pptx(pages: list[Page], renderer: Renderer, progress: Progress | None =
             _pptx_table(slide, page.table, top, SLIDE_H - top - Inches(0.6))
         _number_box(slide, page.number)
     prs.core_properties.title = pages[0].title
+    if stamp is not None:  # the same deck, byte for byte, from every worker
+        prs.core_properties.created = prs.core_properties.modified = stamp
+        prs.core_properties.last_printed = stamp
+        prs.core_properties.revision = 1
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -817,6 +994,7 @@ def build_pack(
     link_root: str,
     renderer: Renderer,
     progress: Progress | None = None,
+    peers: str | None = None,
 ) -> bytes:
     """The board pack for ``areas`` as ``fmt`` ('pdf' or 'pptx')."""
     if fmt not in ("pdf", "pptx"):
@@ -825,9 +1003,16 @@ def build_pack(
         raise ValueError("a board pack needs at least one area")
     size = SIZES["a4"] if fmt == "pdf" else SIZES["slide"]
     pages = plan_pack(
-        model, areas, benchmark=benchmark, ci=ci, figure_for=figure_for, link_root=link_root, size=size
+        model,
+        areas,
+        benchmark=benchmark,
+        ci=ci,
+        figure_for=figure_for,
+        link_root=link_root,
+        size=size,
+        peers=peers,
     )
     log.info("board pack for %s: %d pages planned", ",".join(areas), len(pages))
     if fmt == "pdf":
         return pack_pdf(pages, renderer, progress)
-    return pack_pptx(slide_pages(pages), renderer, progress)
+    return pack_pptx(slide_pages(pages), renderer, progress, stamp=data_date(model))

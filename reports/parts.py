@@ -26,8 +26,12 @@ import plotly.graph_objects as go
 
 from data import schema as s
 from data.model import Model
-from data.views import overview_grid, spine_rows
+from data.peer_views import benchmark_key, focus_peer_value, peer_codes
+from data.queries import Selection
+from data.views import area_frame, meta_dict, overview_grid, spine_rows
+from figures.compare import ranked_bars
 from figures.overview import overview_grid as overview_figure
+from figures.peers import mark_peers
 from figures.spine import spine_chart
 from reports.decorate import (
     MIN_FONT_PX,
@@ -222,6 +226,52 @@ def compare_parts(
     return _numbered(parts)
 
 
+def peer_compare(model: Model, state: dict, focus: str, peer_set: str) -> go.Figure | None:
+    """The focus area and its peers ranked (one page: 11 bars), the England line and the
+    peers' value as a dashed line; None when the area has no peers or no value to show."""
+    codes = [focus, *peer_codes(model, focus, peer_set)]
+    if len(codes) < 2 or state["geography"] != s.HOME_GEOGRAPHY:
+        return None
+    sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+    frame, england, _regions = area_frame(model, sel)
+    frame = frame[frame[s.AREA_CODE].isin(codes)]
+    if frame.empty or frame.loc[frame[s.AREA_CODE] == focus, s.VALUE].isna().all():
+        return None
+    fig = ranked_bars(
+        frame,
+        meta_dict(model, state["indicator"]),
+        ci=state["ci"],
+        benchmark=benchmark_key(state),
+        palette=state["palette"],
+        selected=[c for c in state["areas"] if c in set(frame[s.AREA_CODE])],
+        england_value=england,
+        region_values={},
+        sort=state["sort"],
+    )
+    names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
+    value, _method, _n = focus_peer_value(model, sel, focus, peer_set)
+    fig = mark_peers(  # the method (pooled or mean, over how many) is in the page's subtitle
+        fig,
+        [names[c] for c in codes[1:] if c in names.index],
+        value,
+        label="Similar CCGs",
+        unit=model.catalogue.at[state["indicator"], "unit"],
+    )
+    # the England label (above the plot, on the paper) and the peers' label (on the axis domain)
+    # lie close together: on the axis domain both, so that the page puts each on its own row
+    for note in fig.layout.annotations:
+        if note.xref == "x" and note.yref == "paper" and (note.y or 0) >= 1:
+            note.yref = "y domain"
+    return fig
+
+
+def peer_method(model: Model, state: dict, focus: str, peer_set: str) -> str:
+    """'pooled over 10' / 'mean over 9': how the peers' value on a chart was made."""
+    sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+    _value, method, n = focus_peer_value(model, sel, focus, peer_set)
+    return f"{method} over {n}" if method else ""
+
+
 # --- spine -------------------------------------------------------------------------
 
 
@@ -232,19 +282,25 @@ def spine_parts(
     size: Size,
     domains: list[str] | None = None,
     rows: pd.DataFrame | None = None,
+    together: str = "",
 ) -> list[Part]:
-    """The spine chart one domain at a time (``domains`` limits and orders them)."""
+    """The spine chart one domain at a time (``domains`` limits and orders them), or, with
+    ``together`` (a heading), the ``domains`` in one chart under their own headings, split
+    over as many pages as its rows need (a board pack: no half-empty page per short domain)."""
     areas = state["areas"]
     if rows is None:
         rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
     names = area_names(model, areas)
     parts: list[Part] = []
-    for domain in domains or domain_order(rows):
-        sub = rows[rows["domain"].astype(str) == domain]
+    groups = [[d] for d in (domains or domain_order(rows))]
+    if together:
+        groups = [[d for group in groups for d in group]]
+    for group in groups:
+        sub = rows[rows["domain"].astype(str).isin(group)]
         if sub.empty:
             continue
         fig = spine_chart(sub, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
-        heading = s.DOMAINS.get(domain, domain)
+        heading = together or s.DOMAINS.get(group[0], group[0])
         n_ind = sub[s.INDICATOR_ID].nunique()
         base = _with_subtitle(prov, f"{heading} ({n_ind} indicator{'s' if n_ind != 1 else ''})")
         windows = _windows_for(fig, base, size)

@@ -16,17 +16,24 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
+import fcntl
 import functools
+import hashlib
+import io
 import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,11 +149,147 @@ class Renderer:
             for fig, fmt, w, h, sc in jobs
         ]
         try:
-            return [f.result(RENDER_TIMEOUT_S + 5) for f in futures]
+            out = [f.result(RENDER_TIMEOUT_S + 5) for f in futures]
         except Exception as exc:
             log.exception("render failed; restarting Chromium for the next request")
             self.close()
             raise RenderError(f"rendering failed: {exc}") from exc
+        return [stable_svg_ids(b) if job[1] == "svg" else b for b, job in zip(out, jobs, strict=True)]
+
+    def batch(
+        self, figs: Sequence[Any], fmt: str, width: int, height: int, scale: float = 1.0
+    ) -> list[bytes]:
+        """Several figures as ``fmt`` (png or svg) in one tab, one page load: no reload per figure."""
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"batch renders png or svg, not {fmt!r}")
+        return self._in_one_tab(figs, fmt, width, height, scale)
+
+    def document(self, figs: Sequence[Any], width: int, height: int) -> bytes:
+        """One PDF with a page per figure (``width`` x ``height`` CSS px each), printed once.
+
+        Kaleido renders a PDF by drawing the figure as SVG in a page and printing it, one
+        figure per call and a page reload after each (about 0.25 s a figure). Here every
+        figure is drawn as SVG in one tab and the tab prints them all as pages: the same
+        vector text, a fraction of the time, and the fonts embedded once.
+        """
+        return self._in_one_tab(figs, "pdf", width, height, 1.0)[0]
+
+    def _in_one_tab(
+        self, figs: Sequence[Any], fmt: str, width: int, height: int, scale: float
+    ) -> list[bytes]:
+        if not figs:
+            return [] if fmt != "pdf" else [b""]
+        specs = [_plain(f) for f in figs]
+        self.start()
+        assert self._loop is not None
+        future = asyncio.run_coroutine_threadsafe(
+            _tab_batch(self._kaleido, specs, fmt, width, height, scale), self._loop
+        )
+        try:
+            return future.result(RENDER_TIMEOUT_S + 5)
+        except Exception as exc:
+            future.cancel()
+            log.exception("batch render failed; restarting Chromium for the next request")
+            self.close()
+            raise RenderError(f"rendering failed: {exc}") from exc
+
+
+_BATCH_JS = r"""async function(figs, fmt, width, height, scale) {
+  const out = [];
+  for (const f of figs) {
+    const config = Object.assign({}, f.config || {}, {plotGlPixelRatio: scale * 2});
+    out.push(await Plotly.toImage({data: f.data || [], layout: f.layout || {}, config},
+                                  {format: fmt === 'pdf' ? 'svg' : fmt, width, height, scale}));
+  }
+  if (fmt !== 'pdf') return JSON.stringify(out);
+  document.body.innerHTML = '';
+  const style = document.createElement('style');
+  // kaleido's page: the figure's size, 0.1 in margins (the print call's), the figure shrunk to fit
+  const fit = Math.min((width - 19.2) / width, (height - 19.2) / height);
+  style.textContent = `@page { size: ${width}px ${height}px }
+    html, body { margin: 0; padding: 0; background: white }
+    img { display: block; width: ${width * fit}px; height: ${height * fit}px; break-after: page }`;
+  document.head.appendChild(style);
+  await Promise.all(out.map(url => new Promise((ok, bad) => {
+    const img = new Image();
+    img.onload = ok;
+    img.onerror = () => bad(new Error('a page image did not load'));
+    img.src = url;
+    document.body.appendChild(img);
+  })));
+  return JSON.stringify([out.length]);
+}"""
+
+
+def _plain(fig: Any) -> dict:
+    """A figure as a dict for the tab (choreographer encodes numpy arrays and dates with
+    plotly's JSON encoder, as it does for kaleido's own renders)."""
+    return fig if isinstance(fig, dict) else fig.to_dict()
+
+
+async def _tab_batch(
+    k: Any, specs: list[dict], fmt: str, width: int, height: int, scale: float
+) -> list[bytes]:
+    """Draw ``specs`` in one of kaleido's tabs (taken from its pool, so the tab cap holds) and
+    return PNG/SVG bytes per figure, or one printed PDF. Relies on kaleido 1.5's tab pool
+    (pinned in requirements.txt); the tab is reloaded when it goes back to the pool."""
+    import json
+
+    from kaleido._kaleido_tab import _devtools_utils as devtools
+
+    tab = await k._get_kaleido_tab()
+    try:
+        result = await devtools.exec_js_fn(
+            tab.tab, tab._current_js_id, _BATCH_JS, specs, fmt, width, height, scale
+        )
+        if "error" in result or "exceptionDetails" in result.get("result", {}):
+            raise RenderError(f"batch render: {str(result)[:300]}")
+        values = json.loads(result["result"]["result"]["value"])
+        if fmt == "svg":
+            return [stable_svg_ids(_svg_bytes(v)) for v in values]
+        if fmt == "png":
+            return [base64.b64decode(v.split(",", 1)[1]) for v in values]
+        printed = await tab.tab.send_command(
+            "Page.printToPDF",
+            params={
+                "printBackground": True,
+                "preferCSSPageSize": True,
+                # kaleido's own margins (0.1 in): each page as kaleido draws a one-figure PDF
+                "marginTop": 0.1,
+                "marginBottom": 0.1,
+                "marginLeft": 0.1,
+                "marginRight": 0.1,
+            },
+        )
+        if "error" in printed:
+            raise RenderError(f"printing the pages: {printed['error']}")
+        return [base64.b64decode(printed["result"]["data"])]
+    finally:
+        await k._return_kaleido_tab(tab)
+
+
+SVG_UID = re.compile(rb'id="defs-([0-9a-f]{6})"')
+
+
+def stable_svg_ids(svg: bytes) -> bytes:
+    """The SVG with plotly's random figure id (clip paths, defs, legend: ``clip1300e1xy``)
+    replaced by one made from the drawing itself: the same figure gives the same bytes in
+    every worker, and two different figures on one web page still have distinct ids."""
+    found = SVG_UID.search(svg)
+    if not found:
+        return svg
+    uid = found.group(1)
+    stable = hashlib.sha1(svg.replace(uid, b"000000")).hexdigest()[:6].encode()
+    return svg.replace(uid, stable)
+
+
+def _svg_bytes(url: str) -> bytes:
+    from urllib.parse import unquote
+
+    head, _, body = url.partition(",")
+    if head.endswith(";base64"):
+        return base64.b64decode(body)
+    return unquote(body).encode()
 
 
 @functools.lru_cache(maxsize=1)
@@ -170,18 +313,79 @@ class Busy(RuntimeError):
         self.status = status
 
 
+class MachineSlots:
+    """At most ``n`` renders at once on this machine, whichever process asks: ``n`` lock files
+    in a directory every worker shares (the cache directory), each held with ``flock`` while a
+    render runs. The kernel drops a lock when its holder dies, so a killed worker frees its slot."""
+
+    def __init__(self, n: int, directory: Path) -> None:
+        self.n = n
+        directory.mkdir(parents=True, exist_ok=True)
+        self.paths = [directory / f"render-slot-{i}.lock" for i in range(n)]
+        for path in self.paths:
+            path.touch(exist_ok=True)
+
+    def try_acquire(self) -> int | None:
+        """An open, locked slot file descriptor, or None if every slot is taken."""
+        for path in self.paths:
+            fd = os.open(path, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except OSError:
+                os.close(fd)
+        return None
+
+    @contextmanager
+    def slot(self, deadline: float) -> Iterator[None]:
+        fd = self.try_acquire()
+        while fd is None:
+            if time.monotonic() >= deadline:
+                raise Busy("Exports are busy on this server; try again in a minute.", retry_after=30)
+            time.sleep(0.05)
+            fd = self.try_acquire()
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    @classmethod
+    def in_cache_dir(cls, n: int) -> MachineSlots | None:
+        """The slots in ``OUTCOMES_CACHE_DIR/export-slots`` (else the temp directory); None, with
+        a warning, when neither is writable (each process then keeps only its own cap)."""
+        from data.settings import get_settings
+
+        for directory in (
+            get_settings().cache_dir / "export-slots",
+            Path(tempfile.gettempdir()) / f"ccg-outcomes-export-slots-{os.getuid()}",
+        ):
+            try:
+                return cls(n, directory)
+            except OSError as exc:
+                log.warning("render slots: cannot use %s (%s)", directory, exc)
+        log.warning("render slots: no writable directory; each worker caps only its own renders")
+        return None
+
+
 class ExportGate:
     """At most ``running`` expensive exports at once per process, ``waiting`` more queued for
-    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``."""
+    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``. With
+    ``machine`` (``MachineSlots``), a render also needs one of the machine's slots within the
+    same wait, so several gunicorn workers together run no more than the machine cap."""
 
-    def __init__(self, running: int = 2, waiting: int = 4, wait_s: float = 20.0) -> None:
+    def __init__(
+        self, running: int = 2, waiting: int = 4, wait_s: float = 20.0, machine: MachineSlots | None = None
+    ) -> None:
         self.running, self.waiting, self.wait_s = running, waiting, wait_s
+        self.machine = machine
         self._slots = threading.BoundedSemaphore(running)
         self._queued = 0
         self._lock = threading.Lock()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.wait_s
         with self._lock:
             if self._queued >= self.running + self.waiting:
                 raise Busy("The export queue is full; try again in a minute.", retry_after=30)
@@ -190,7 +394,11 @@ class ExportGate:
             if not self._slots.acquire(timeout=self.wait_s):
                 raise Busy("Exports are busy; try again in a minute.", retry_after=30)
             try:
-                yield
+                if self.machine is None:
+                    yield
+                else:
+                    with self.machine.slot(deadline):
+                        yield
             finally:
                 self._slots.release()
         finally:
@@ -232,6 +440,7 @@ class RateLimit:
 EXPORT_GATE = ExportGate(
     running=int(os.environ.get("OUTCOMES_EXPORTS_RUNNING", "2")),
     waiting=int(os.environ.get("OUTCOMES_EXPORTS_QUEUED", "4")),
+    machine=MachineSlots.in_cache_dir(int(os.environ.get("OUTCOMES_EXPORTS_MACHINE", "2"))),
 )
 EXPORT_RATE = RateLimit(per_minute=float(os.environ.get("OUTCOMES_EXPORTS_PER_MINUTE", "12")))
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{14})([^)]*)\)")
@@ -246,3 +455,32 @@ def fixed_pdf_dates(body: bytes, stamp: str) -> bytes:
     if not re.fullmatch(r"[0-9]{14}", stamp):
         raise ValueError(f"stamp must be YYYYMMDDHHMMSS, not {stamp!r}")
     return PDF_DATE.sub(lambda m: m.group(0).replace(m.group(2), stamp.encode(), 1), body)
+
+
+CORE_DATE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fixed_zip_dates(body: bytes, when: datetime) -> bytes:
+    """An Office file (xlsx, pptx: a zip) with every entry's time and the document's created and
+    modified dates set to ``when``: the same export gives the same bytes in every worker."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = CORE_DATE.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, data)
+    return out.getvalue()
+
+
+def stable_file(body: bytes, fmt: str, when: datetime) -> bytes:
+    """The export with its embedded dates fixed to ``when`` (the data version), by format."""
+    if fmt == "pdf":
+        return fixed_pdf_dates(body, when.strftime("%Y%m%d%H%M%S"))
+    if fmt in ("xlsx", "pptx"):
+        return fixed_zip_dates(body, when)
+    return body

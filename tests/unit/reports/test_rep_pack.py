@@ -57,13 +57,20 @@ def plan(model):
 
 def test_plan_sections_in_order(plan, model):
     titles = [p.title for p in plan]
-    assert titles[0] == "Board pack: NHS Kernow CCG" and titles[1] == "Key messages"
+    assert titles[:4] == [
+        "Board pack: NHS Kernow CCG",
+        "Key messages",
+        "Early warning",
+        "Compared with similar CCGs",
+    ]
     assert titles[-1].startswith("Data appendix (") and titles[-1].endswith(")")
     spine_titles = [t for t in titles if t.endswith(": spine chart")]
-    # outcome domains first (Domain 4 first: Kernow has Domain 4 values), context last
-    assert spine_titles[0].startswith("Domain 4")
+    # the outcome domains in one spine chart (over as many pages as it needs), context last
+    assert spine_titles[0] == "Outcome indicators: spine chart"
     context_at = titles.index("Context: spine chart")
-    assert all(not t.startswith("Domain") for t in titles[context_at:])
+    assert all(not t.startswith("Outcome") and ": compared" not in t for t in titles[context_at:])
+    # every indicator that differs: one comparison page (its similar CCGs), no region overflow pages
+    assert not any(re.search(r"compared \(\d+ of \d+\)", t) for t in titles)
     assert all(p.number == f"Page {i} of {len(plan)}" for i, p in enumerate(plan, start=1))
     charts = [p for p in plan if p.kind == "chart"]
     assert charts and all(p.alt and len(p.alt) > 60 for p in charts)

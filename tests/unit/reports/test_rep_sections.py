@@ -1,0 +1,172 @@
+"""The board pack's "Early warning" and "Compared with similar CCGs" pages, recomputed here from
+the model's own frames (indicator rows, trend frame, peer lists) without the code under test."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import schema as s
+
+AREAS = ("E38000014", "E38000089")  # Blackburn with Darwen, Kernow
+
+
+@pytest.fixture(scope="module")
+def plans(model):
+    from callbacks.exports import figure_for
+    from reports.pack import plan_pack
+
+    out = {}
+    for area in AREAS:
+        out[area] = plan_pack(
+            model, [area], benchmark="england", ci="95", figure_for=figure_for, link_root=""
+        )
+    out["rightcare"] = plan_pack(
+        model,
+        [AREAS[1]],
+        benchmark="england",
+        ci="95",
+        figure_for=figure_for,
+        link_root="",
+        peers="rightcare",
+    )
+    return out
+
+
+def _page(plan, title):
+    pages = [p for p in plan if p.title == title or p.title.startswith(f"{title} (continued")]
+    assert pages, f"no {title!r} page"
+    return pages
+
+
+def _latest(model, area):
+    ind = model.indicators
+    rows = ind[
+        (ind[s.AREA_CODE] == area)
+        & (ind[s.GEOGRAPHY] == "ccg21")
+        & (ind[s.SEX] == "Persons")
+        & ind[s.VALUE].notna()
+    ]
+    return rows.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)
+
+
+def expected_warnings(model, area) -> dict[str, set[str]]:
+    """Group -> indicator ids, from the indicator rows and the trend frame alone."""
+    rows = _latest(model, area)
+    trends = model.frames["trends"]
+    trends = trends[
+        (trends[s.AREA_CODE] == area) & (trends[s.GEOGRAPHY] == "ccg21") & (trends[s.SEX] == "Persons")
+    ]
+    trend_of = trends.set_index([s.INDICATOR_ID, s.PERIOD])["trend"].to_dict()
+    out: dict[str, set[str]] = {"red-red": set(), "worse": set(), "worsening": set(), "not assessed": set()}
+    for rec in rows.to_dict("records"):
+        trend = trend_of.get((rec[s.INDICATOR_ID], rec[s.PERIOD]))
+        trend = "Cannot be calculated" if trend is None or pd.isna(trend) else str(trend)
+        worse = rec[s.CMP_ENGLAND_95] == s.WORSE
+        getting_worse = trend.endswith("getting worse")
+        if trend == "Cannot be calculated":
+            out["not assessed"].add(rec[s.INDICATOR_ID])
+        elif worse and getting_worse:
+            out["red-red"].add(rec[s.INDICATOR_ID])
+        elif worse:
+            out["worse"].add(rec[s.INDICATOR_ID])
+        elif getting_worse:
+            out["worsening"].add(rec[s.INDICATOR_ID])
+    return out
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_early_warning_page_matches_the_model(plans, model, area):
+    from data.alerts import GROUPS
+
+    pages = _page(plans[area], "Early warning")
+    table = pd.concat([p.table for p in pages if p.table is not None], ignore_index=True)
+    want = expected_warnings(model, area)
+    names = model.catalogue["short_name"]
+    got = {
+        label: set(table.loc[table["Warning"] == label, "Indicator"])
+        for label in ("Worse and getting worse", "Worse, not getting worse", "Getting worse, not yet worse")
+    }
+    assert got["Worse and getting worse"] == {names[i] for i in want["red-red"]}
+    assert got["Worse, not getting worse"] == {names[i] for i in want["worse"]}
+    assert got["Getting worse, not yet worse"] == {names[i] for i in want["worsening"]}
+    # red-red first, then worse, then worsening
+    order = {"Worse and getting worse": 0, "Worse, not getting worse": 1, "Getting worse, not yet worse": 2}
+    ranks = table["Warning"].map(order).tolist()
+    assert ranks == sorted(ranks)
+    assert len(GROUPS) == 4
+    text = " ".join(pages[0].paragraphs)
+    assert f"{len(want['red-red'])} indicator(s) worse and getting worse" in text
+    assert f"{len(want['not assessed'])} could not be assessed (fewer than five periods)" in text
+
+
+def test_a_real_ccg_has_a_red_red_indicator_on_its_page(plans, model):
+    """QOF points achieved: Blackburn with Darwen is worse than England and getting worse."""
+    pages = _page(plans[AREAS[0]], "Early warning")
+    reds = pages[0].table[pages[0].table["Warning"] == "Worse and getting worse"]
+    assert len(reds) >= 1
+    row = reds.iloc[0]
+    assert row["Compared"] == s.WORSE and row["Recent trend"].endswith("getting worse")
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[^0-9.\-]", "", text.split(" ")[0]))
+
+
+@pytest.mark.parametrize("key", [AREAS[0], AREAS[1], "rightcare"])
+def test_similar_ccgs_page_matches_the_model(plans, model, key):
+    area = AREAS[1] if key == "rightcare" else key
+    peer_set = "rightcare" if key == "rightcare" else "similar"
+    pages = _page(plans[key], "Compared with similar CCGs")
+    sets = model.frames["peer_sets"]
+    peers = sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)].sort_values("rank")
+    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+    intro = pages[0].paragraphs[0]
+    assert len(peers) >= 5
+    for code in peers["peer_code"]:
+        assert names[code] in intro, names[code]  # every peer named
+    table = pd.concat([p.table for p in pages if p.table is not None], ignore_index=True)
+    assert len(table) >= 3
+    ind = model.indicators
+    short = model.catalogue.reset_index().set_index("short_name")
+    for rec in table.to_dict("records"):
+        # the spine's name, perhaps with a note on its centre ("(centre: 97 of 106 CCGs with data)")
+        named = max((n for n in short.index if rec["Indicator"].startswith(str(n))), key=len)
+        indicator = short.loc[named, s.INDICATOR_ID]
+        if isinstance(indicator, pd.Series):
+            indicator = indicator.iloc[0]
+        rows = ind[
+            (ind[s.INDICATOR_ID] == indicator)
+            & (ind[s.PERIOD] == rec["Period"])
+            & (ind[s.GEOGRAPHY] == "ccg21")
+            & (ind[s.SEX] == "Persons")
+        ]
+        theirs = rows[rows[s.AREA_CODE].isin(peers["peer_code"])]
+        theirs = theirs[theirs[s.VALUE].notna()]
+        lo, hi = rec["Peers' range"].split(" to ")
+        assert _number(lo) == pytest.approx(theirs[s.VALUE].min(), rel=0.01, abs=0.06)
+        assert _number(hi) == pytest.approx(theirs[s.VALUE].max(), rel=0.01, abs=0.06)
+        if rec["Peers' value"].endswith("(mean)"):
+            expected = theirs[s.VALUE].mean()
+        else:
+            assert rec["Peers' value"].endswith("(pooled)")
+            mult = model.catalogue.at[indicator, "multiplier"]
+            mult = 1.0 if pd.isna(mult) else mult
+            expected = theirs[s.COUNT].sum() / theirs[s.DENOMINATOR].sum() * mult
+        assert _number(rec["Peers' value"]) == pytest.approx(expected, rel=0.01, abs=0.06)
+        # the comparison with the peers: the area's 95% interval against the peers' value
+        mine = rows[rows[s.AREA_CODE] == area].iloc[0]
+        polarity = model.catalogue.at[indicator, "polarity"]
+        if rec["Compared with peers"] in (s.WORSE, s.BETTER) and not np.isnan(mine[s.LOWER95]):
+            above = mine[s.LOWER95] > expected
+            below = mine[s.UPPER95] < expected
+            assert above or below
+            high_is_worse = polarity == s.POLARITY_LOW_GOOD
+            worse = above if high_is_worse else below
+            assert rec["Compared with peers"] == (s.WORSE if worse else s.BETTER)
+    # worse than the peers first, then better
+    order = table["Compared with peers"].map({s.WORSE: 0, s.BETTER: 1}).fillna(2).tolist()
+    assert order == sorted(order)

@@ -1,0 +1,273 @@
+"""Exports under control (issue 13): the same request gives the same bytes in any worker; the
+footer's pack button shares the direct route's renderer, limits and caps; a machine-wide cap
+holds across processes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from export_helpers import needs_chromium
+
+from reports.render import Busy, ExportGate, MachineSlots, fixed_zip_dates, stable_svg_ids
+
+ROOT = Path(__file__).resolve().parents[3]
+AREA = "E38000014"
+SAME_BYTES = (
+    f"/export/compare.svg?indicator=qof_hyp&areas={AREA}",
+    f"/export/compare.png?indicator=qof_hyp&areas={AREA}",
+    f"/export/spine.pdf?areas={AREA}",
+    "/export/map.csv?indicator=qof_hyp",
+    f"/export/spine.xlsx?areas={AREA}",
+    f"/export/pack.pdf?areas={AREA}",
+    f"/export/pack.pptx?areas={AREA}",
+)
+WORKER = textwrap.dedent(
+    """
+    import hashlib, json, logging, sys
+    logging.disable(logging.CRITICAL)
+    from flask import Flask
+    from callbacks.cache import init_cache
+    from callbacks.exports import register_export_routes
+    from data.settings import get_settings
+    server = Flask("other-worker")
+    init_cache(server, get_settings())
+    register_export_routes(server)
+    client = server.test_client()
+    out = {}
+    for url in json.loads(sys.argv[1]):
+        response = client.get(url)
+        out[url] = [response.status_code, hashlib.sha256(response.data).hexdigest()]
+    print(json.dumps(out))
+    """
+)
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_two_workers_give_the_same_bytes(export_client):
+    """Each export made here, twice (a second apart), and once in another process: one hash."""
+    here = {}
+    for url in SAME_BYTES:
+        first = export_client.get(url)
+        time.sleep(1.05)  # a timestamp at one-second resolution would change
+        second = export_client.get(url)
+        assert first.status_code == 200, (url, first.data[:200])
+        assert first.data == second.data, f"{url}: two renders differ"
+        here[url] = hashlib.sha256(first.data).hexdigest()
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, json.dumps(SAME_BYTES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    there = json.loads(result.stdout.strip().splitlines()[-1])
+    for url in SAME_BYTES:
+        assert there[url][0] == 200, url
+        assert there[url][1] == here[url], f"{url}: another worker made different bytes"
+
+
+def test_svg_ids_are_made_from_the_drawing():
+    svg = b'<svg><defs id="defs-1300e1"><clipPath id="clip1300e1xy"/></defs><g clip-path="url(#clip1300e1xy)"/></svg>'
+    other = svg.replace(b"1300e1", b"a9b8c7")
+    assert stable_svg_ids(svg) == stable_svg_ids(other)  # plotly's random id gone
+    assert b"1300e1" not in stable_svg_ids(svg)
+    assert b'clip-path="url(#clip' in stable_svg_ids(svg)  # references still match their ids
+    drawn = svg.replace(b"<g ", b'<g class="bars" ')
+    assert stable_svg_ids(drawn) != stable_svg_ids(svg)  # two figures on one page: distinct ids
+
+
+def _workbook(when: datetime) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "value"
+    book.properties.created = book.properties.modified = when
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_office_files_get_the_data_version_date():
+    stamp = datetime(2025, 1, 1)
+    first = fixed_zip_dates(_workbook(datetime(2026, 11, 30, 4, 1, 2)), stamp)
+    time.sleep(1.05)
+    second = fixed_zip_dates(_workbook(datetime(2026, 11, 30, 5, 6, 7)), stamp)
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert all(info.date_time == (2025, 1, 1, 0, 0, 0) for info in z.infolist())
+        core = z.read("docProps/core.xml")
+        assert b">2025-01-01T00:00:00Z</dcterms:created>" in core
+        assert b">2025-01-01T00:00:00Z</dcterms:modified>" in core
+        assert z.read("xl/worksheets/sheet1.xml")  # the content is intact
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from reports.render import MachineSlots
+    slots = MachineSlots(1, Path(sys.argv[1]))
+    fd = slots.try_acquire()
+    print("held" if fd is not None else "none", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_machine_cap_holds_across_processes(tmp_path):
+    """Another process (a second gunicorn worker) holds the machine's only render slot: this
+    one's gate refuses with 503 and Retry-After; once that process is gone the slot is free."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        gate = ExportGate(running=2, waiting=2, wait_s=0.2, machine=MachineSlots(1, tmp_path))
+        with pytest.raises(Busy) as refused, gate.slot():
+            pass
+        assert refused.value.status == 503 and refused.value.retry_after > 0
+    finally:
+        holder.communicate("\n", timeout=30)
+    with gate.slot():  # the holder exited: its lock went with it
+        pass
+
+
+def test_machine_cap_counts_every_gate_of_the_machine(tmp_path):
+    first = ExportGate(running=2, waiting=2, wait_s=0.1, machine=MachineSlots(2, tmp_path))
+    second = ExportGate(running=2, waiting=2, wait_s=0.1, machine=MachineSlots(2, tmp_path))
+    with first.slot(), second.slot():  # two renders on the machine: the cap
+        with pytest.raises(Busy), first.slot():
+            pass
+        with pytest.raises(Busy), second.slot():
+            pass
+    with first.slot(), second.slot():
+        pass
+
+
+@needs_chromium
+def test_pack_route_beyond_the_machine_cap_is_503(export_client, monkeypatch, tmp_path):
+    from callbacks import exports
+
+    slots = MachineSlots(1, tmp_path)
+    monkeypatch.setattr(exports, "EXPORT_GATE", ExportGate(running=2, waiting=2, wait_s=0.1, machine=slots))
+    fd = slots.try_acquire()
+    try:
+        response = export_client.get(f"/export/pack.pdf?areas={AREA}")
+    finally:
+        import os
+
+        os.close(fd)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+
+
+def _button_app():
+    """A Flask request context for the footer's pack callback (it reads the client's address)."""
+    from flask import Flask
+
+    return Flask("pack-button").test_request_context("/_dash-update-component", method="POST")
+
+
+def _button(state):
+    from callbacks.exports import build_board_pack
+
+    with _button_app():
+        return build_board_pack(1, state)
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_pack_button_is_the_direct_route(export_client, model, monkeypatch):
+    """The button's pack: the route's bytes, the process's shared renderer (no Chromium of its
+    own), the same six-area limit."""
+    import reports.render as render
+    from layouts.state import parse_query
+
+    render.get_renderer()  # the worker's warm renderer exists; no other may be made
+
+    def no_new_renderer(*_a, **_k):
+        raise AssertionError("the pack button started a Chromium of its own")
+
+    monkeypatch.setattr(render.Renderer, "__init__", no_new_renderer)
+    state, _ = parse_query(model, f"?areas={AREA},E38000089")
+    download, status = _button(state)
+    assert status.startswith("Board pack ready"), status
+    direct = export_client.get(f"/export/pack.pdf?areas={AREA},E38000089")
+    assert direct.status_code == 200
+    assert base64.b64decode(download["content"]) == direct.data
+
+    codes = sorted(model.areas.loc[model.areas["geography"] == "ccg21", "area_code"])[:7]
+    download, status = _button(dict(state, areas=codes))
+    assert download is None and "At most 6" in status
+    assert export_client.get("/export/pack.pdf?areas=" + ",".join(codes)).status_code == 400
+
+
+def test_pack_button_busy_says_so(model, monkeypatch):
+    from callbacks import exports
+    from layouts.state import parse_query
+
+    monkeypatch.setattr(exports, "EXPORT_GATE", ExportGate(running=1, waiting=0, wait_s=0.01))
+    state, _ = parse_query(model, f"?areas={AREA}")
+    with exports.EXPORT_GATE.slot():
+        download, status = _button(state)
+    assert download is None and "try again" in status and "retry in about" in status
+
+
+def test_map_export_honours_the_peer_set(export_client, model):
+    """benchmark=peers&peers=rightcare: the map's data file compares each area with its RightCare
+    peers (the model's column for that set) and says so; the image differs from the default set's."""
+    import csv
+
+    from data import schema as s
+    from data.peers import cmp_columns
+
+    base = f"/export/map.csv?indicator=qof_hyp&areas={AREA}&benchmark=peers"
+    texts = {}
+    for peer_set in ("similar", "rightcare"):
+        response = export_client.get(f"{base}&peers={peer_set}")
+        assert response.status_code == 200
+        texts[peer_set] = response.get_data(as_text=True)
+    assert "RightCare's similar 10 of 2016" in texts["rightcare"]
+    assert "the nearest 10 by demographics" in texts["similar"]
+    rows = [line for line in texts["rightcare"].splitlines() if not line.startswith("#")]
+    table = list(csv.DictReader(rows))
+    column = "Compared to similar CCGs"  # reports.tables.PEERS_COLUMN
+    ind = model.indicators
+    latest = ind[
+        (ind[s.INDICATOR_ID] == "qof_hyp") & (ind[s.GEOGRAPHY] == "ccg21") & (ind[s.SEX] == "Persons")
+    ]
+    latest = latest[latest[s.PERIOD] == latest.sort_values(s.PERIOD_START)[s.PERIOD].iloc[-1]]
+    want = latest.set_index(s.AREA_CODE)[cmp_columns("rightcare")[0]]
+    code_column = next(c for c in table[0] if c.lower().replace(" ", "_") in ("area_code", "areacode"))
+    checked = 0
+    for rec in table:
+        if rec[code_column] in want.index:
+            assert rec[column] == want[rec[code_column]], rec[code_column]
+            checked += 1
+    assert checked >= 100
+    assert (want != latest.set_index(s.AREA_CODE)[cmp_columns("similar")[0]]).any()  # the sets differ
+
+
+@needs_chromium
+def test_map_image_honours_the_peer_set(export_client):
+    url = f"/export/map.svg?indicator=qof_hyp&areas={AREA}&benchmark=peers&peers="
+    similar, rightcare = export_client.get(url + "similar"), export_client.get(url + "rightcare")
+    assert similar.status_code == rightcare.status_code == 200
+    assert similar.data != rightcare.data
+    assert b"RightCare" in rightcare.data
