@@ -30,6 +30,8 @@ MODULES = (
     "practices",
     "inequalities",
     "benchmark",
+    "summaries",
+    "map_list",
 )
 
 

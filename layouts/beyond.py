@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.exports import IMAGE_SIZES, export_href
+from layouts.widgets import chart_summary
 
 
 def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str) -> html.Div:
@@ -66,6 +67,7 @@ def funnel_page() -> html.Div:
                 type="default",
                 delay_show=300,
             ),
+            chart_summary(ids.FUNNEL_GRAPH),
         ]
     )
 
@@ -103,6 +105,7 @@ def practices_page() -> html.Div:
                 type="default",
                 delay_show=300,
             ),
+            chart_summary(ids.PRACTICES_GRAPH),
             html.H3("Primary Care Networks"),
             html.Div(id=ids.PRACTICES_PCN),
             html.H3("Practices"),
@@ -114,8 +117,8 @@ def practices_page() -> html.Div:
 def inequalities_page() -> html.Div:
     from layouts.pages import GRAPH_CONFIG
 
-    def graph(id_: str, height: str = "auto", **config) -> dcc.Loading:
-        return dcc.Loading(
+    def graph(id_: str, height: str = "auto", **config) -> html.Div:
+        loading = dcc.Loading(
             dcc.Graph(
                 id=id_,
                 config={**GRAPH_CONFIG, **config},
@@ -125,6 +128,7 @@ def inequalities_page() -> html.Div:
             type="default",
             delay_show=300,
         )
+        return html.Div([loading, chart_summary(id_)], className="chart")
 
     return html.Div(
         [
