@@ -120,7 +120,8 @@ def acsc_method(model, table: pd.DataFrame) -> str:
         f"inequality. Source: {publisher}; CCG IAF 2016/17 inequality indicator; HES year "
         f"{summary['period']} (not recorded in the file); CCG 2015/16 boundaries, GP-registered populations. "
         f"{summary['n_areas']} CCGs; {summary['above_zero']} have a 95% interval above zero; "
-        f"{summary['flagged']} with implausibly low admission rates are drawn hollow. A slope cannot be "
+        f"{summary['flagged']} with implausibly low admission rates are flagged (hollow, and said in the hover). "
+        "A slope cannot be "
         "added up into larger areas, so the CCGs of 2015/16 are shown as published."
     )
 
