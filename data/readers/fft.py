@@ -25,7 +25,7 @@ from data.readers.common import (
     period_start,
     with_statistics,
 )
-from data.validation import Problems, SourceError, file_row
+from data.validation import KEPT, Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,8 @@ def read_gp_fft(ctx: ReadContext) -> ReadResult:
     unmapped = clean[~clean[CODE].isin(mapping["PRACTICE_CODE"])]
     for idx, r in unmapped.iterrows():
         problems.add(
-            "practice not in the QOF 2022/23 mapping (opened later?): counted in England, in no Sub-ICB",
+            f"{KEPT}: practice not in the QOF 2022/23 mapping (opened later?): counted in England, "
+            "in no Sub-ICB",
             row=file_row(idx),
             column=CODE,
             value=r[CODE],

@@ -74,10 +74,12 @@ def test_frames_and_problems(model):
         "national_pct",
         "national_n",
     ]
-    rejected = model.problems[model.problems["dataset"] == "fft_gp_practice_2026_02"]
-    assert len(rejected) == 4
+    problems = model.problems[model.problems["dataset"] == "fft_gp_practice_2026_02"]
+    assert len(problems) == 4  # A84009 rejected, 3 unmapped practices kept (they count in England)
     inv = model.inventory.set_index("dataset")
-    assert inv.at["fft_gp_practice_2026_02", "rows_rejected"] == 4
+    assert inv.at["fft_gp_practice_2026_02", "rows_rejected"] == 1
+    assert "36300.0" in set(problems["value"])  # A84009's responses, above its list size
+    assert "list" in inv.at["fft_gp_practice_2026_02", "rejections"]
     assert "2018 191 (ccg19), 2019 135 (ccg20)" in inv.at["avoidable_mortality_ccg", "notes"]
     demo = model.demographic_catalogue
     assert {"am_unemployment_pct", "am_qual_level4_pct"} <= set(demo.index)
