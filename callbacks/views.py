@@ -216,9 +216,11 @@ def missing_layer_note(geography: str) -> str:
     """Why the map cannot be drawn, naming the boundary file the build did not find."""
     inventory = load_model().inventory
     rows = inventory[(inventory["kind"] == "boundary") & (inventory["geography"] == geography)]
-    missing = rows.loc[rows["file_status"] != "ok", "path"].tolist()
+    bad = rows[rows["file_status"] != "ok"]
+    missing = bad["path"].tolist()
     name = s.GEOGRAPHIES.get(geography, geography)
-    what = f"its boundary file ({', '.join(missing)}) was not found" if missing else "it has no boundaries"
+    found = "could not be read" if (bad["file_status"] == "unreadable").any() else "was not found"
+    what = f"its boundary file ({', '.join(missing)}) {found}" if missing else "it has no boundaries"
     return f"No map for {name}: {what} when the data were built. The other views still work."
 
 

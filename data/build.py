@@ -33,7 +33,7 @@ from data.manifest import sha256_of
 from data.model import Model
 from data.readers import READERS, ReadContext, ReadResult
 from data.trend import trend_table
-from data.validation import Problem, is_kept
+from data.validation import Problem, is_kept, read_error, truncated_csv
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,69 @@ def check_files(data_dir: Path, manifest: dict[str, dict]) -> tuple[dict[str, st
                 )
             )
             log.warning("%s: %s differs from the manifest checksum", entry_id, entry["path"])
+            cut = truncated_csv(path) if entry.get("format") == "csv" else None
+            if cut:
+                problems.append(Problem(entry_id, entry["path"], None, None, None, cut))
+                log.error("%s: %s: %s", entry_id, entry["path"], cut)
         else:
             status[entry_id] = "ok"
     return status, problems
+
+
+def file_in_traceback(exc: BaseException, data_dir: Path) -> str | None:
+    """The data file being read when ``exc`` was raised (innermost frame naming one), relative to
+    ``data_dir``: a reader that reads several files fails on one of them, and that is the one to name."""
+    root = str(data_dir)
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if isinstance(value, Path | str) and str(value).startswith(root + "/"):
+                candidate = Path(value)
+                if candidate.suffix and candidate.is_file():
+                    found = str(candidate.relative_to(root))
+        tb = tb.tb_next
+    return found
+
+
+def unreadable(entry_id: str, path: str, data_dir: Path, exc: BaseException) -> Problem:
+    """A source whose reader failed: one problem and one log line naming the file (row, column where
+    known); its data is left out and everything else loads. The traceback only at debug level."""
+    reason, row, column = read_error(exc)
+    culprit = file_in_traceback(exc, data_dir) or path
+    if culprit != path:
+        reason += f" (while reading {path})"
+    problem = Problem(entry_id, culprit, row, column, None, f"could not be read: {reason}")
+    log.error("%s: %s; its data is left out, the rest loads", entry_id, problem.message())
+    log.debug("%s: reader traceback", entry_id, exc_info=exc)
+    return problem
+
+
+def build_boundary_layers(
+    data_dir: Path, manifest: dict[str, dict], status: dict[str, str]
+) -> tuple[dict, list[str], list[Problem]]:
+    """Every boundary layer that can be built; a broken boundary file is a problem (its layer is
+    left out, as if the file were missing: the map says why) and the others still build."""
+    from geo.boundaries import build_boundaries
+
+    layers: dict = {}
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for entry_id, entry in manifest.items():
+        if entry.get("kind") != "boundary" or status.get(entry_id) == "missing":
+            continue
+        try:
+            built, more = build_boundaries(data_dir, {entry_id: entry})
+        except Exception as exc:
+            problems.append(unreadable(entry_id, entry["path"], data_dir, exc))
+            status[entry_id] = "unreadable"
+            continue
+        clash = set(built) & set(layers)
+        if clash:
+            raise ValueError(f"{entry_id}: layer(s) {sorted(clash)} already built by another entry")
+        layers.update(built)
+        notes += more
+    return layers, notes, problems
 
 
 def run_readers(
@@ -95,8 +155,7 @@ def run_readers(
         try:
             result = READERS[name](ctx)
         except Exception as exc:  # a broken source must not stop the others
-            log.exception("%s: reader %s failed", entry_id, name)
-            problems.append(Problem(entry_id, entry["path"], None, None, None, f"could not be read: {exc}"))
+            problems.append(unreadable(entry_id, entry["path"], data_dir, exc))
             continue
         log.info(
             "%s: %d rows read, %d problems (%.2f s)",
@@ -351,7 +410,6 @@ def peer_comparisons(
 
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
-    from geo.boundaries import build_boundaries
     from geo.lineage import apportion_by_population, build_lineage, dominant_region
     from geo.simplify import browser_layers
 
@@ -369,9 +427,9 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         areas["gss_code"] = ""
 
     t = time.perf_counter()
-    boundary_manifest = {k: v for k, v in manifest.items() if status.get(k) != "missing"}
-    boundaries, geo_notes = build_boundaries(data_dir, boundary_manifest)
+    boundaries, geo_notes, geo_problems = build_boundary_layers(data_dir, manifest, status)
     notes += geo_notes
+    problems += geo_problems
     geojson, layers = browser_layers(boundaries)
     lineage = build_lineage(boundaries)
     dominant = dominant_region(boundaries)

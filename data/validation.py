@@ -126,3 +126,64 @@ def file_row(index) -> int | None:
 
 class SourceError(RuntimeError):
     """A whole source could not be read (missing file, missing key column)."""
+
+
+def read_error(exc: BaseException) -> tuple[str, int | None, str | None]:
+    """A broken file's exception as (one-line reason, row, column): what a person can act on.
+
+    Truncated or garbled CSV and JSON name the line; a spreadsheet that is not a workbook,
+    text that is not UTF-8 and a missing column say so in words. No traceback.
+    """
+    import json
+    import re
+    import zipfile
+
+    if exc.__cause__ is not None:  # e.g. a BoundaryReadError wrapping the parser's own message
+        return read_error(exc.__cause__)
+    text = " ".join(str(exc).split())
+    row: int | None = None
+    column: str | None = None
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", exc.lineno, None
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})", None, None
+    if isinstance(exc, zipfile.BadZipFile):
+        return "not an Excel workbook (the file is not a valid XLSX/zip archive)", None, None
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "empty file (no header row)", None, None
+    if isinstance(exc, KeyError):
+        column = str(exc.args[0]) if exc.args else None
+        return f"missing column {column!r}", None, column
+    found = re.search(r"\bline (\d+)", text)
+    if found:
+        row = int(found.group(1))
+    if isinstance(exc, pd.errors.ParserError):
+        return f"malformed CSV ({text[:200]})", row, None
+    return (text[:300] or type(exc).__name__), row, column
+
+
+def truncated_csv(path) -> str | None:
+    """Why a CSV looks cut short (no final line break; fewer fields than its header on the last
+    line), naming the line; None when it does not. Checked only for files whose checksum differs
+    from the manifest, so a source published without a final line break is not flagged."""
+    import csv
+
+    raw = open(path, "rb").read()  # noqa: SIM115 - small helper, closed by garbage collection
+    if not raw or raw.endswith(b"\n"):
+        return None
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return None  # not text at all: the reader says so
+    if len(lines) < 2:
+        return None
+    header, last = next(csv.reader([lines[0]])), next(csv.reader([lines[-1]]), [])
+    if len(lines) > 1 and len(last) < len(header):
+        return (
+            f"file ends mid-row at line {len(lines)} ({len(last)} of {len(header)} fields): "
+            "truncated, so the rows after it are missing"
+        )
+    return (
+        f"file ends without a line break at line {len(lines)}: it may be truncated (that row may be "
+        "cut short and the rows after it missing)"
+    )

@@ -7,6 +7,7 @@ model computes) and catalogue entries with every ``schema.CATALOGUE_COLUMNS`` ke
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -16,6 +17,8 @@ import pandas as pd
 from data import schema as s
 from data import stats
 from data.validation import Problems
+
+log = logging.getLogger(__name__)
 
 # Columns a reader fills; comparisons, quintile and harmonisation are the model's.
 _MODEL_COLUMNS = {
@@ -273,7 +276,7 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
     Returns what ``func`` returns, or an empty values frame when its file could not be read,
     so the reader's other files still load.
     """
-    from data.validation import Problem, SourceError
+    from data.validation import Problem, read_error
 
     entry = ctx.entry if entry_id is None else ctx.manifest[entry_id]
     path = ctx.data_dir / entry["path"]
@@ -282,8 +285,9 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
         return empty_values()
     try:
         return func(*args)
-    except (SourceError, ValueError, KeyError) as exc:
-        result.problems.append(
-            Problem(entry["id"], entry["path"], None, None, None, f"could not be read: {exc}")
-        )
+    except Exception as exc:  # a truncated, garbled or reshaped file: this part only is lost
+        reason, row, column = read_error(exc)
+        problem = Problem(entry["id"], entry["path"], row, column, None, f"could not be read: {reason}")
+        log.error("%s: %s; the reader's other files still load", entry["id"], problem.message())
+        result.problems.append(problem)
         return empty_values()

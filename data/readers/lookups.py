@@ -29,7 +29,7 @@ import pandas as pd
 
 from data import schema
 from data.readers import ReadContext, ReadResult, reader
-from data.validation import Problems
+from data.validation import Problems, read_error
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,12 @@ def read_csv_checked(
         else:
             log.info("%s: optional file %s not found", problems.dataset, path)
         return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:  # truncated or garbled
+        reason, row, _ = read_error(exc)
+        problems.add(f"could not be read: {reason}", row=row)
+        return None
     frame.columns = [" ".join(str(c).split()) for c in frame.columns]
     if problems.require_columns(frame, columns):
         return None
@@ -152,8 +157,13 @@ def _geojson_properties(path: Path, problems: Problems, columns: list[str]) -> p
     if not path.exists():
         problems.add("file not found")
         return None
-    with path.open(encoding="utf-8") as fh:
-        features = json.load(fh)["features"]
+    try:
+        with path.open(encoding="utf-8") as fh:
+            features = json.load(fh)["features"]
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:  # truncated or not GeoJSON
+        reason, row, _ = read_error(exc)
+        problems.add(f"could not be read: {reason}", row=row)
+        return None
     frame = pd.DataFrame([f.get("properties") or {} for f in features])
     if problems.require_columns(frame, columns):
         return None

@@ -50,7 +50,8 @@ def _areas(ctx: ReadContext, geography: str) -> pd.DataFrame:
         names = ccg18_codes(path("ccg18_cartogram"))
         return pd.DataFrame({"area_code": names.index, "area_name": names.to_numpy()}, index=names.index)
     if geography == "ccg19":
-        features = json.loads(path("ccg19_boundaries").read_text(encoding="utf-8"))["features"]
+        boundary = path("ccg19_boundaries")  # named, so that a broken file is named in the message
+        features = json.loads(boundary.read_text(encoding="utf-8"))["features"]
         pairs = {f["properties"]["code"]: tidy_name(f["properties"]["name"]) for f in features}
         return pd.DataFrame({"area_code": list(pairs), "area_name": list(pairs.values())}, index=list(pairs))
     if geography in ("ccg20", "ccg21"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.load import free_port, gunicorn
+from bench.load import gunicorn
 from data.model import load_model
+from tests import serving
+from tests.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "ccg-outcomes.conf"
@@ -70,32 +71,11 @@ http {{
 }}
 """
     )
-    proc = subprocess.Popen(
-        [exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"nginx exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("nginx did not start")
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    cmd = [exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
+    with serving.started(
+        cmd, ready=serving.port_open(port), what="nginx", timeout_s=STARTUP_S, log_path=tmp / "nginx.out"
+    ):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ import requests
 from data.model import cache_dir_for, load_model
 from data.settings import get_settings
 from layouts.state import parse_query
+from tests.serving import app_server
 from tests.unit.security.conftest import view_body
 
 pytestmark = pytest.mark.slow
@@ -30,44 +28,11 @@ START_TIMEOUT_S = 420
 BOUNDARY = "boundaries/ccg21_apr2021_buc.geojson"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(env: dict[str, str], log_path: Path):
-    port = free_port()
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"app exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-                with contextlib.suppress(requests.RequestException):
-                    if requests.get(url + "/", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"app did not answer in {START_TIMEOUT_S} s")
-                time.sleep(0.5)
-            requests.get(url + "/_dash-layout", timeout=30)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with app_server(env=env, log_path=log_path, timeout_s=START_TIMEOUT_S) as url:
+        requests.get(url + "/_dash-layout", timeout=30)
+        yield url
 
 
 def answers_views(url: str, query: str = "") -> None:
