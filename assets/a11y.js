@@ -7,7 +7,7 @@
    - dcc.Dropdown puts keyboard focus on an aria-hidden input that forwards it to the real
      (named) button: the button takes the Tab stop itself and is named by its .ctl-label too;
    - typing a letter in an opened dropdown goes to its search box;
-   - each graph is a named figure (its title), described by the page's summary line. */
+   - each graph is a named figure (its title), described by its own summary sentence under it. */
 (function () {
   "use strict";
 
@@ -52,8 +52,10 @@
       if (graph.getAttribute("role") !== "figure") graph.setAttribute("role", "figure");
       const label = title ? String(title).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() : "Chart";
       if (graph.getAttribute("aria-label") !== label) graph.setAttribute("aria-label", label);
+      // its own one-sentence summary (layouts/widgets.chart_summary), else the page's summary line
+      const own = graph.id && document.getElementById(graph.id + "-summary");
       const page = graph.closest("section, .page");
-      const summary = page && (page.querySelector(".summary") || page.querySelector(".hint"));
+      const summary = own || (page && (page.querySelector(".summary") || page.querySelector(".hint")));
       if (summary) {
         if (!summary.id) summary.id = (graph.id || "graph") + "-summary";
         if (graph.getAttribute("aria-describedby") !== summary.id) graph.setAttribute("aria-describedby", summary.id);
@@ -61,12 +63,61 @@
     });
   }
 
+  // After a Select/Deselect, the list is drawn again: keyboard focus goes back to that area's button.
+  let refocus = null;
+  function restoreFocus() {
+    if (!refocus) return;
+    if (Date.now() > refocus.until) { refocus = null; return; }
+    const active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    const buttons = document.querySelectorAll(".area-toggle");
+    for (let i = 0; i < buttons.length; i++) {
+      let id = null;
+      try { id = JSON.parse(buttons[i].id); } catch (err) { continue; }
+      if (id && id.code === refocus.code) {
+        buttons[i].focus();
+        refocus = null;
+        return;
+      }
+    }
+  }
+
+  // The map's list of areas (callbacks/map_list.py): a Select/Deselect button rewrites the URL's
+  // areas (selecting makes the area the focus, as a click on the map does); the URL sync callback
+  // re-parses the selection with the URL's rules.
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    a11y: {
+      toggleArea: function () {
+        const dc = window.dash_clientside;
+        const fired = (dc.callback_context.triggered || []).filter(function (t) { return t.value; });
+        if (!fired.length) return dc.no_update;
+        let code;
+        try {
+          code = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).code;
+        } catch (err) {
+          return dc.no_update;
+        }
+        refocus = {code: code, until: Date.now() + 15000};
+        const params = new URLSearchParams(window.location.search);
+        let areas = (params.get("areas") || "").split(",").filter(Boolean);
+        areas = areas.indexOf(code) >= 0
+          ? areas.filter(function (a) { return a !== code; })
+          : [code].concat(areas);
+        if (areas.length) params.set("areas", areas.join(","));
+        else params.delete("areas");
+        const query = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
+        return query ? "?" + query : "";
+      },
+    },
+  });
+
   let queued = false;
   function repair() {
     queued = false;
     fixOptionLists(document);
     fixDropdowns(document);
     fixGraphs(document);
+    restoreFocus();
   }
   function queue() {
     if (!queued) {

@@ -29,6 +29,9 @@ MODULES = (
     "alerts",
     "practices",
     "inequalities",
+    "benchmark",
+    "summaries",
+    "map_list",
 )
 
 

@@ -75,6 +75,22 @@ OVERVIEW_SUMMARY = "overview-summary"
 OVERVIEW_CONTEXT = "overview-context"
 OVERVIEW_CONTEXT_LABEL = "overview-context-label"
 OVERVIEW_CONTEXT_GRAPH = "overview-context-graph"
+
+
+def chart_summary(graph_id: str) -> str:
+    """The one-sentence text alternative under a chart (its aria-describedby)."""
+    return f"{graph_id}-summary"
+
+
+MAP_AREA_LIST = "map-area-list"  # "List of areas on this map": keyboard selection of the map's areas
+MAP_AREA_TABLE = "map-area-table"
+
+
+def map_area_button(code: str) -> dict:
+    """The select/deselect button of one area in the map's list (pattern-matching id)."""
+    return {"type": "map-area-button", "code": code}
+
+
 EXPORT_LINKS = "export-links"
 PACK_BUTTON = "pack-button"
 PACK_PROGRESS = "pack-progress"
@@ -116,3 +132,5 @@ INEQ_NOTE = "ineq-note"
 INEQ_ICB_GRAPH = "ineq-icb-graph"
 INEQ_RANK_GRAPH = "ineq-rank-graph"
 INEQ_ACSC = "ineq-acsc"
+INEQ_ACSC_GRAPH = "ineq-acsc-graph"
+INEQ_ACSC_MAP = "ineq-acsc-map"

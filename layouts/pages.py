@@ -10,7 +10,7 @@ from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
 from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
-from layouts.widgets import labelled, radio
+from layouts.widgets import chart_summary, labelled, map_area_list, radio
 
 # No cloud button, ever (information governance): nothing may offer to upload a chart to
 # Plotly's servers. No "download plot" either: downloads go through the app's own exports,
@@ -26,16 +26,23 @@ GRAPH_CONFIG = {
 }
 
 
-def _graph(id_: str, height: str = "70vh", **config) -> dcc.Loading:
-    return dcc.Loading(
-        dcc.Graph(
-            id=id_,
-            config={**GRAPH_CONFIG, **config},
-            style={"height": height},
-            figure={"data": [], "layout": {}},
-        ),
-        type="default",
-        delay_show=300,
+def _graph(id_: str, height: str = "70vh", **config) -> html.Div:
+    """A chart and, under it, its one-sentence summary (the text alternative)."""
+    return html.Div(
+        className="chart",
+        children=[
+            dcc.Loading(
+                dcc.Graph(
+                    id=id_,
+                    config={**GRAPH_CONFIG, **config},
+                    style={"height": height},
+                    figure={"data": [], "layout": {}},
+                ),
+                type="default",
+                delay_show=300,
+            ),
+            chart_summary(id_),
+        ],
     )
 
 
@@ -92,7 +99,15 @@ def map_page() -> html.Div:
                 children=[
                     # No scroll-wheel zoom: the wheel scrolls the page. The zoom buttons stay
                     # shown (displayModeBar), and the side panel brings an area, England or London into view.
-                    _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False, displayModeBar=True),
+                    # topojsonURL: plotly's geo subplot looks here (this app) for a base map it
+                    # has not been given, never at its CDN (assets/plotly-geo-assets.js seeds it).
+                    _graph(
+                        ids.MAP_GRAPH,
+                        "72vh",
+                        scrollZoom=False,
+                        displayModeBar=True,
+                        topojsonURL="assets/topojson/",
+                    ),
                     html.Aside(
                         className="map-side",
                         children=[
@@ -111,6 +126,7 @@ def map_page() -> html.Div:
                             html.Div(
                                 id=ids.MAP_SELECTED, className="map-selected", **{"aria-live": "polite"}
                             ),
+                            map_area_list(),
                         ],
                     ),
                 ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from layouts import ids
+
 
 def labelled(label: str, control, width: str = "") -> html.Div:
     """A control with its label above it."""
@@ -18,4 +20,25 @@ def radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItem
         value=value,
         inline=True,
         className="radio",
+    )
+
+
+def chart_summary(graph_id: str) -> html.P:
+    """The chart's one-sentence summary and its table-view link (filled by callbacks/summaries.py).
+
+    Visible under the chart, and the chart's aria-describedby (assets/a11y.js links them).
+    """
+    return html.P(id=ids.chart_summary(graph_id), className="chart-summary")
+
+
+def map_area_list() -> html.Details:
+    """ "List of areas on this map": every area with its value and class, and a button that
+    selects or deselects it (the map's areas chosen without a mouse; callbacks/map_list.py)."""
+    return html.Details(
+        id=ids.MAP_AREA_LIST,
+        className="map-area-list",
+        children=[
+            html.Summary("List of areas on this map"),
+            html.Div(id=ids.MAP_AREA_TABLE, className="map-area-scroll"),
+        ],
     )

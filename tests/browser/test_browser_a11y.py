@@ -64,12 +64,79 @@ def test_keyboard_skip_link_focus_ring_and_dropdown_search(app_page):
     page.wait_for_function("() => location.search.includes('areas=E38000089')")
 
 
-def test_graphs_are_named_figures_with_a_summary(app_page):
+def test_graphs_are_named_figures_described_by_their_own_summary(app_page):
     app_page.goto(f"/map?areas={SIX}")
     app_page.wait_graph("map-graph", min_traces=16)
     app_page.settle()
     graph = app_page.page.locator("#map-graph")
     assert graph.get_attribute("role") == "figure"
     assert "dementia" in graph.get_attribute("aria-label").lower()
-    summary = app_page.page.locator(f"#{graph.get_attribute('aria-describedby')}")
-    assert "areas have a value" in summary.inner_text()
+    assert graph.get_attribute("aria-describedby") == "map-graph-summary"
+    summary = app_page.page.locator("#map-graph-summary")
+    text = summary.inner_text()
+    assert (
+        text.startswith("Map of Dementia diagnosis rate 65+") and "significantly worse than England" in text
+    )
+    assert "NHS Kernow CCG" in text
+    link = summary.locator("a", has_text="Table view")
+    assert link.get_attribute("href").startswith("/table?") and "areas=E38000089" in link.get_attribute(
+        "href"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "graph"),
+    [
+        ("compare", "compare-graph"),
+        ("spine", "spine-graph"),
+        ("trends", "trends-graph"),
+        ("overview", "overview-graph"),
+        ("explorer", "explorer-graph"),
+        ("practices", "practices-graph"),
+        ("inequalities", "ineq-rank-graph"),
+    ],
+)
+def test_every_chart_has_its_own_summary_sentence(app_page, page, graph):
+    app_page.goto(f"/{page}?areas={SIX}")
+    app_page.page.wait_for_function(
+        "(id) => { const g = document.getElementById(id); const s = document.getElementById(id + '-summary');"
+        " return g && s && g.getAttribute('aria-describedby') === s.id && s.innerText.length > 40; }",
+        arg=graph,
+        timeout=60_000,
+    )
+    text = app_page.page.locator(f"#{graph}-summary").inner_text()
+    assert text.split(".")[0], text
+
+
+def test_map_areas_are_selectable_from_a_list_by_keyboard(app_page):
+    page = app_page.page
+    app_page.goto("/map?areas=E38000089")
+    app_page.wait_graph("map-graph")
+    app_page.settle()
+    page.focus("#map-zoom input")  # the control just before the list, then Tab on
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert page.evaluate("document.activeElement.innerText") == "List of areas on this map"
+    page.keyboard.press("Enter")  # opens the disclosure
+    page.wait_for_selector(".map-area-table", state="visible")
+    rows = page.locator(".map-area-table tbody tr")
+    assert rows.count() == 106
+    for _ in range(3):  # on to the first row's button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('area-toggle')"):
+            break
+    active = page.evaluate("document.activeElement.innerText")
+    assert active.startswith("Select") and "NHS Barnsley CCG" in page.evaluate(
+        "document.activeElement.textContent"
+    ), active
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('areas') === 'E38000006,E38000089'"
+    )
+    # the list follows the selection, and the focused button stays put, now a Deselect button
+    page.wait_for_function("() => document.activeElement.textContent.startsWith('Deselect NHS Barnsley')")
+    assert "NHS Barnsley CCG" in page.inner_text("#map-selected")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('areas') === 'E38000089'")
