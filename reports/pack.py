@@ -1,6 +1,7 @@
-"""Board packs for chosen CCGs: a PDF (kaleido pages joined with pypdf) and a PowerPoint deck.
+"""Board packs for chosen CCGs: a PDF (every page drawn in one Chromium tab and printed once)
+and a PowerPoint deck.
 
-A pack a chair would table (issue 9):
+A pack a chair would table (issues 9 and 11):
 
 1. Cover: the areas, the date, the data sources, the public link, and how many outcome and
    context indicators the areas have.
@@ -8,11 +9,17 @@ A pack a chair would table (issue 9):
    the benchmark, with value, benchmark value, period, category, recent trend and data age
    (older than three years flagged), worse-and-worsening first, and plain-English sentences
    made from the same table.
-3. One section per outcome domain (Domain 4 first when it has data): the legible spine page(s)
-   for the domain, then for each indicator that differs its comparison chart (the focus
-   area's region) and its trend where there are at least three periods.
-4. Context indicators in their own section after the outcomes.
-5. The data appendix, paginated so nothing is cut at a page edge.
+3. Early warning (``reports.sections``, from ``data.alerts``): worse and getting worse first,
+   then worse but not getting worse, then getting worse but not yet worse; the indicators whose
+   trend could not be assessed counted.
+4. Compared with similar CCGs: the focus area against its peer set (``peers=``), the peers
+   named, their value and range for each key indicator.
+5. The outcome indicators' spine chart (all outcome domains in one chart under their headings,
+   over as many pages as it needs), then for each indicator that differs (at most
+   ``MAX_DETAILED``, worse first) its bars among the focus area's similar CCGs (one page; the
+   region's bars for an area without peers) and its trend where there are at least three periods.
+6. Context indicators' spine chart after the outcomes.
+7. The data appendix, paginated so nothing is cut at a page edge.
 
 Every page is numbered; charts carry their provenance footer (never under a legend: see
 ``reports.decorate``) and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
@@ -191,13 +198,38 @@ def _value(v: float, unit: str) -> str:
 # --- key messages ------------------------------------------------------------------
 
 
+def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+    """The value each spine row was compared with: England's (the spine's centre), the area's
+    NHS region's, or its similar CCGs' (``benchmark`` is a views key: peers or peers_<set>)."""
+    if benchmark == "england" or rows.empty:
+        return rows["england_value"]
+    keys = [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE]
+    if benchmark.startswith("peers"):
+        peer_set = benchmark.split("_", 1)[1] if "_" in benchmark else DEFAULT_PEER_SET
+        pv = model.frames.get("peer_values")
+        if pv is None:
+            return pd.Series(float("nan"), index=rows.index)
+        pv = pv[(pv["peer_set"] == peer_set) & (pv[s.SEX] == "Persons")]
+        found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
+        return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
+    areas = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
+    ind = model.indicators
+    regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
+    regions = regions[regions[s.GEOGRAPHY].isin(["nhser21", "nhser22"])].drop_duplicates(keys)
+    wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
+    found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
+    return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
+
+
 def key_table(
     model: Model, rows: pd.DataFrame, names: dict[str, str], benchmark: str, geography: str
 ) -> pd.DataFrame:
     """Outcome indicators where an area differs from the benchmark, worse-and-worsening first."""
     outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
     differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
-    differ = differ.assign(_label=benchmark_labels(model, differ, benchmark))
+    differ = differ.assign(
+        _label=benchmark_labels(model, differ, benchmark), _bench=compared_values(model, differ, benchmark)
+    )
     records = []
     for rec in differ.to_dict("records"):
         ind, area = rec[s.INDICATOR_ID], rec[s.AREA_CODE]
@@ -212,7 +244,7 @@ def key_table(
                 "Indicator": str(rec["short_name"]),
                 "Area": names.get(area, area),
                 "Value": _value(rec[s.VALUE], str(rec["unit"])),
-                "Benchmark": _with_label(_value(rec["england_value"], str(rec["unit"])), rec["_label"]),
+                "Benchmark": _with_label(_value(rec["_bench"], str(rec["unit"])), rec["_label"]),
                 "benchmark_label": rec["_label"],
                 "Period": str(rec[s.PERIOD]),
                 "Compared": str(rec["category"]),

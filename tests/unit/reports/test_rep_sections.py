@@ -170,3 +170,42 @@ def test_similar_ccgs_page_matches_the_model(plans, model, key):
     # worse than the peers first, then better
     order = table["Compared with peers"].map({s.WORSE: 0, s.BETTER: 1}).fillna(2).tolist()
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize("benchmark", ["region", "peers_rightcare"])
+def test_key_messages_show_the_value_compared_with(model, benchmark):
+    """With benchmark=region (or peers) the key messages' benchmark value is the region's (the
+    peers') value, not England's."""
+    from data.views import spine_rows
+    from reports.pack import key_table
+
+    area = AREAS[0]
+    rows = spine_rows(model, [area], benchmark=benchmark, ci="95")
+    table = key_table(model, rows, {area: "X"}, benchmark, "ccg21")
+    assert len(table) >= 1
+    ind = model.indicators
+    region = model.areas.loc[model.areas[s.AREA_CODE] == area, "region_code"].dropna().iloc[0]
+    sets = model.frames["peer_sets"]
+    peers = sets[(sets["peer_set"] == "rightcare") & (sets[s.AREA_CODE] == area)]["peer_code"]
+    for rec in table.to_dict("records"):
+        rows = ind[
+            (ind[s.INDICATOR_ID] == rec["indicator_id"])
+            & (ind[s.PERIOD] == rec["Period"])
+            & (ind[s.SEX] == "Persons")
+        ]
+        if benchmark == "region":
+            expected = rows.loc[rows[s.AREA_CODE] == region, s.VALUE].iloc[0]
+        else:
+            theirs = rows[
+                (rows[s.GEOGRAPHY] == "ccg21") & rows[s.AREA_CODE].isin(peers) & rows[s.VALUE].notna()
+            ]
+            pooled = (
+                theirs[s.COUNT].sum()
+                / theirs[s.DENOMINATOR].sum()
+                * (model.catalogue.at[rec["indicator_id"], "multiplier"] or 1.0)
+            )
+            mean = theirs[s.VALUE].mean()
+            got = _number(rec["Benchmark"])
+            assert got == pytest.approx(pooled, rel=0.01) or got == pytest.approx(mean, rel=0.01)
+            continue
+        assert _number(rec["Benchmark"]) == pytest.approx(expected, rel=0.01, abs=0.06)
