@@ -29,6 +29,7 @@ MODULES = (
     "alerts",
     "practices",
     "inequalities",
+    "benchmark",
     "summaries",
     "map_list",
 )

@@ -17,6 +17,7 @@ from data.catalogue import FRAME_NAME, gpps_overall_good, search
 from data.freshness import STALE_YEARS, data_age_notice, is_stale
 from data.model import Model, load_model
 from data.queries import indicator_periods
+from data.views import shown_periods
 from layouts import ids
 from layouts.catalogue import (
     age_text,
@@ -192,19 +193,11 @@ def data_age_items(state: dict, today: date | None = None) -> list:
         items += _explorer_axis(model, state.get("y", ""), state.get("period", ""), today, "Y")
         items += _explorer_axis(model, state.get("x", ""), "", today, "X")
     elif page == "spine" and state.get("areas"):
-        from callbacks.views import _spine  # memoised: the same rows the spine chart draws
-
-        rows = _spine(tuple(state["areas"]), state.get("benchmark", "england"), state.get("ci", "95"))
-        items += _many(
-            list(zip(rows["short_name"].astype(str), rows[s.PERIOD].astype(str))), today, "spine chart"
-        )
+        # a lookup in the frame the build made: the view's own rows are not recomputed here
+        pairs = shown_periods(model, "spine", focus=state["areas"][0])
+        items += _many(pairs, today, "spine chart")
     elif page == "overview":
-        from callbacks.views import _overview
-
-        grid = _overview(state.get("region") or "", state.get("benchmark", "england"), state.get("ci", "95"))
-        items += _many(
-            list(zip(grid["short_name"].astype(str), grid[s.PERIOD].astype(str))), today, "overview"
-        )
+        items += _many(shown_periods(model, "overview", region=state.get("region") or ""), today, "overview")
     return items
 
 

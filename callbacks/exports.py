@@ -20,6 +20,7 @@ from dash import DiskcacheManager, Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import Flask, Response, request
 
+from callbacks.beyond_exports import BEYOND_EXPORTS, ExportRefused, beyond_file, part_labels
 from callbacks.views import (
     _map_inputs,
     compare_figure,
@@ -57,7 +58,11 @@ log = logging.getLogger(__name__)
 CHART_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
 PACK_FORMATS = ("pdf", "pptx")
-EXPORT_PAGES = {**{p: CHART_FORMATS + DATA_FORMATS for p in CHART_PAGES}, "table": DATA_FORMATS}
+EXPORT_PAGES = {
+    **{p: CHART_FORMATS + DATA_FORMATS for p in CHART_PAGES},
+    "table": DATA_FORMATS,
+    **BEYOND_EXPORTS,  # inequalities, practices, alerts: numbered parts (callbacks.beyond_exports)
+}
 MIMETYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -207,7 +212,7 @@ def link_root() -> str:
 
 
 def view_link(root: str, page: str, state: dict) -> str:
-    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
+    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
 
 
 # --- producing files -------------------------------------------------------------
@@ -219,6 +224,11 @@ def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes
     size_name = chart_size(params)
     state = checked_state(query, page)
     model = load_model()
+    if page in BEYOND_EXPORTS:
+        try:
+            return beyond_file(model, state, page, fmt, params, view_link(root, page, state), get_renderer)
+        except ExportRefused as exc:
+            raise BadExport(400, str(exc)) from None
     prov = describe.provenance(model, state, page, view_link(root, page, state))
     name = describe.file_name(state, page, fmt)
     if fmt in DATA_FORMATS:
@@ -372,6 +382,10 @@ def links_for(state: dict):
     if page not in EXPORT_PAGES:  # pages with no file of their own (early warning, practices)
         return html.Div()
     query = to_query(state)
+    if page in BEYOND_EXPORTS:
+        from layouts.beyond import part_export_links
+
+        return part_export_links(page, query, part_labels(load_model(), state, page))
     if page == "spine" and not state.get("areas"):
         return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
     links = export_links(page, query, ready=True)

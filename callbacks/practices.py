@@ -16,6 +16,29 @@ from layouts import ids
 from layouts.state import to_query
 
 DEFAULT_MEASURE = "qof_hyp"
+PCN_COLUMNS = {
+    "pcn_name": "PCN",
+    "practices": "Practices",
+    "used": "With a value",
+    s.COUNT: "Count",
+    s.DENOMINATOR: "Denominator",
+    s.VALUE: "Value",
+    s.LOWER95: "Lower 95%",
+    s.UPPER95: "Upper 95%",
+    "category": "Compared with England",
+}
+PRACTICE_COLUMNS = {
+    "practice_code": "Code",
+    "practice_name": "Practice",
+    "pcn_name": "PCN",
+    s.COUNT: "Count",
+    s.DENOMINATOR: "Denominator",
+    s.VALUE: "Value",
+    s.LOWER95: "Lower 95%",
+    s.UPPER95: "Upper 95%",
+    "category": "Compared with England",
+    "flag": "Flag",
+}
 
 
 @memoized
@@ -38,12 +61,57 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], highlight: str | None =
     return html.Table([head, html.Tbody(body)], className="data-table practices-table")
 
 
+def ranked_practices(rows: pd.DataFrame) -> pd.DataFrame:
+    """Reliable practices by value (highest first), then the unreliable ones: the table's order."""
+    order = rows.assign(_u=rows["flag"] != "").sort_values(["_u", s.VALUE], ascending=[True, False])
+    return order.drop(columns="_u")
+
+
+def practice_source(indicator: str) -> str:
+    """Where a practice measure comes from and how practices are compared (page and exports)."""
+    how = (
+        "QOF 2022/23 (NHS Digital; practice, PCN and Sub-ICB from the QOF mapping)"
+        if indicator != "gp_fft_positive"
+        else "GP Friends and Family Test, February 2026 (NHS England; practices with 1-4 responses suppressed by the publisher)"
+    )
+    if indicator in NOT_EVENTS:
+        how += (
+            ". Points are not events out of a population: values are shown, not compared or put on a funnel"
+        )
+    else:
+        how += ". Each practice's 95% Wilson interval compared with England; funnel limits around England's value"
+    return how
+
+
+def practice_focus(model, state: dict) -> str | None:
+    """The first selected area that is a CCG (April 2021), or None."""
+    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    return next((a for a in state.get("areas") or [] if a in ccg21), None)
+
+
+def practice_view(state: dict, indicator: str):
+    """(figure, practice rows, England's value, CCG name) for a focus CCG and a practice measure."""
+    model = load_model()
+    focus = practice_focus(model, state)
+    rows, england = _rows(focus, indicator)
+    name = model.areas.loc[model.areas[s.AREA_CODE] == focus, s.AREA_NAME].iloc[0]
+    fig = practice_chart(
+        rows,
+        england,
+        meta_dict(model, indicator),
+        ccg_name=name,
+        palette=state["palette"],
+        selected=state.get("practice") or None,
+        funnel=indicator not in NOT_EVENTS,
+    )
+    return fig, rows, england, name
+
+
 def practices_outputs(state: dict):
     """Note, figure, PCN table and practice table for the selection."""
     model = load_model()
     page = state.get("page") or "practices"
-    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
-    focus = next((a for a in state.get("areas") or [] if a in ccg21), None)
+    focus = practice_focus(model, state)
     empty = {"data": [], "layout": {"height": 40, "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
     if focus is None:
         note = html.P(
@@ -75,62 +143,20 @@ def practices_outputs(state: dict):
         )
         for m in available
     ]
-    rows, england = _rows(focus, indicator)
-    name = model.areas.loc[model.areas[s.AREA_CODE] == focus, s.AREA_NAME].iloc[0]
-    meta = meta_dict(model, indicator)
-    fig = practice_chart(
-        rows,
-        england,
-        meta,
-        ccg_name=name,
-        palette=state["palette"],
-        selected=state.get("practice") or None,
-        funnel=indicator not in NOT_EVENTS,
-    )
-    how = (
-        "QOF 2022/23 (NHS Digital; practice, PCN and Sub-ICB from the QOF mapping)"
-        if indicator != "gp_fft_positive"
-        else "GP Friends and Family Test, February 2026 (NHS England; practices with 1-4 responses suppressed by the publisher)"
-    )
-    if indicator in NOT_EVENTS:
-        how += (
-            ". Points are not events out of a population: values are shown, not compared or put on a funnel"
-        )
-    else:
-        how += ". Each practice's 95% Wilson interval compared with England; funnel limits around England's value"
+    fig, rows, england, name = practice_view(state, indicator)
+    how = practice_source(indicator)
     notes.append(html.P(how + ".", className="hint"))
     notes.append(html.P([html.Span("Measure: ", className="ctl-label"), *links], className="measure-links"))
     polarity = str(model.catalogue.at[indicator, "polarity"])
     pcn = pcn_rollup(rows, None if indicator in NOT_EVENTS else england, polarity)
     pcn_table = _table(
         pcn,
-        {
-            "pcn_name": "PCN",
-            "practices": "Practices",
-            "used": "With a value",
-            s.COUNT: "Count",
-            s.DENOMINATOR: "Denominator",
-            s.VALUE: "Value",
-            s.LOWER95: "Lower 95%",
-            s.UPPER95: "Upper 95%",
-            "category": "Compared with England",
-        },
+        PCN_COLUMNS,
     )
-    ranked = rows.assign(_u=rows["flag"] != "").sort_values(["_u", s.VALUE], ascending=[True, False])
+    ranked = ranked_practices(rows)
     table = _table(
         ranked,
-        {
-            "practice_code": "Code",
-            "practice_name": "Practice",
-            "pcn_name": "PCN",
-            s.COUNT: "Count",
-            s.DENOMINATOR: "Denominator",
-            s.VALUE: "Value",
-            s.LOWER95: "Lower 95%",
-            s.UPPER95: "Upper 95%",
-            "category": "Compared with England",
-            "flag": "Flag",
-        },
+        PRACTICE_COLUMNS,
         highlight=state.get("practice") or None,
     )
     return notes, fig.to_plotly_json(), pcn_table, table

@@ -7,8 +7,11 @@ as a Dash ``Patch``.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
-from dash import Input, Output, Patch, State, callback, html, no_update
+import plotly.graph_objects as go
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
@@ -29,30 +32,32 @@ from data.views import (
     variable_column,
 )
 from figures.common import format_value
-from figures.compare import ranked_bars
+from figures.compare import ranked_bars_dict
 from figures.map import (
-    SCREEN_VIEW,
+    FIT_VIEW,
     STATIC_PATHS,
+    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
     focus_view,
     geojson_bounds,
     has_limits,
+    label_points,
     map_update,
     map_view,
     selected_values,
 )
-from figures.overview import overview_grid as overview_figure
+from figures.overview import overview_figure_dict
 from figures.scatter import (
     NEGLIGIBLE_R2,
     coverage_in_words,
-    explorer_scatter,
+    explorer_scatter_dict,
     fit_in_words,
     periods_in_words,
 )
-from figures.spine import profile_title, spine_chart, spine_table, split_outcomes
-from figures.trends import trend_chart
+from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
+from figures.trends import trend_dict
 from layouts import ids
 
 GEO_URL = "/geo/{fingerprint}/{layer}.json"
@@ -79,11 +84,11 @@ def _plain(output):
 def cached_view(view: str, frozen: tuple, *extra):
     """A page's outputs for a selection, built once and then served from the shared cache."""
     builders = {
-        "compare": compare_figure,
-        "spine": spine_outputs,
-        "explorer": explorer_outputs,
-        "trends": trends_figure,
-        "overview": overview_outputs,
+        "compare": compare_dict,
+        "spine": spine_view,
+        "explorer": explorer_view,
+        "trends": trends_dict,
+        "overview": overview_view,
     }
     return _plain(builders[view](dict(frozen), *extra))
 
@@ -175,6 +180,7 @@ def map_patch(state: dict) -> Patch:
         **map_options(state),
         all_areas=all_areas,
         area_names=names,
+        glyph_points=label_points(model.geojson[layer]),
     )
     # The layer is already drawn: its locations and names are unchanged, so leave them out.
     update = {path: value for path, value in update.items() if path not in STATIC_PATHS}
@@ -261,7 +267,8 @@ LONDON = "E40000003"
 
 
 def map_view_for(state: dict, zoom: str) -> dict:
-    """Centre and zoom for the chosen "Show": the focus area with its neighbours, England or London."""
+    """The view for the chosen "Show": the focus area with its neighbours, England (plotly's fit of
+    the layer) or London (``layout.geo`` keys: figures.map.map_view)."""
     model = load_model()
     layer = map_layer(state["geography"], state["layout"])
     geojson = model.geojson[layer]
@@ -275,7 +282,9 @@ def map_view_for(state: dict, zoom: str) -> dict:
             bounds = geojson_bounds({"features": features})
         else:
             bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
-        return map_view(bounds, **SCREEN_VIEW)
+        return map_view(bounds)
+    if zoom == "england":
+        return FIT_VIEW
     focus = _on_layer(state["areas"][0], state["geography"]) if state["areas"] and zoom == "focus" else None
     return focus_view(geojson, focus)
 
@@ -287,7 +296,7 @@ def map_view_for(state: dict, zoom: str) -> dict:
     prevent_initial_call=True,
 )
 def update_map_view(state, zoom):
-    """Bring the selected area (or England, or London) into view: only the map's centre and zoom.
+    """Bring the selected area (or England, or London) into view: only the map's view keys.
 
     Sent again with every selection: plotly keeps a view the user has panned to unless the
     centre we send changes (a new focus area, or another "Show" choice).
@@ -296,8 +305,8 @@ def update_map_view(state, zoom):
         raise PreventUpdate
     view = map_view_for(state, zoom or "focus")
     patch = Patch()
-    patch["layout"]["map"]["center"] = view["center"]
-    patch["layout"]["map"]["zoom"] = view["zoom"]
+    for key in VIEW_KEYS:
+        patch["layout"]["geo"][key] = view[key]
     return patch
 
 
@@ -360,7 +369,8 @@ def update_compare(state):
     return cached_view("compare", freeze(state))
 
 
-def compare_figure(state: dict):
+def compare_dict(state: dict) -> dict:
+    """The compare page's figure as a plain dict (no ``go.Figure`` validation in a request)."""
     model = load_model()
     frame, england, regions = _area_rows(
         state["indicator"], state["period"], state["geography"], state["sex"]
@@ -368,7 +378,7 @@ def compare_figure(state: dict):
     region = state.get("region") or None
     if region:
         frame = frame[frame["region_code"] == region]
-    fig = ranked_bars(
+    fig = ranked_bars_dict(
         frame,
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
@@ -380,7 +390,14 @@ def compare_figure(state: dict):
         sort=state["sort"],
         region=region,
     )
-    return with_peers(fig, state, frame)
+    if state.get("benchmark") == "peers":  # the peer marks are drawn on a go.Figure
+        return _plain(with_peers(go.Figure(fig), state, frame))
+    return fig
+
+
+def compare_figure(state: dict) -> go.Figure:
+    """The compare page's figure (exports)."""
+    return go.Figure(compare_dict(state))
 
 
 @memoized
@@ -394,16 +411,17 @@ def area_names(codes: list[str]) -> dict[str, str]:
     return {c: str(names.get(c, c)) for c in codes}
 
 
-def spine_outputs(state: dict):
+def spine_view(state: dict):
     """Outcome spine, its table, context spine, its table, the counts line and the context label.
 
     Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
+    The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``).
     """
     areas = state["areas"]
     kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state), screen=True)
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
-        empty = spine_chart(rows, areas=[], area_names={}, **kwargs)
+        empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
         ask = html.P("Choose an area (click the map, or search above) to see its spine chart.")
         return empty, ask, empty, None, "", "Context indicators"
     rows = _spine(tuple(areas), benchmark_key(state), state["ci"])
@@ -412,8 +430,10 @@ def spine_outputs(state: dict):
     focus = names.get(areas[0], areas[0])
     n_outcome = _with_value(outcomes, areas[0])
     n_context = _with_value(context, areas[0])
-    fig = spine_with_peers(spine_chart(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes)
-    context_fig = spine_chart(
+    fig = spine_with_peers(
+        spine_figure_dict(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes
+    )
+    context_fig = spine_figure_dict(
         context,
         areas=areas,
         area_names=names,
@@ -437,23 +457,42 @@ def spine_outputs(state: dict):
     )
 
 
+def spine_outputs(state: dict):
+    """``spine_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, table, context_fig, context_table, summary, label = spine_view(state)
+    return go.Figure(fig), table, go.Figure(context_fig), context_table, summary, label
+
+
 def _with_value(rows: pd.DataFrame, code: str) -> int:
     """Indicators with a value for one area among spine rows."""
     mine = rows[(rows[s.AREA_CODE] == code) & rows[s.VALUE].notna()]
     return int(mine["indicator_id"].nunique())
 
 
-def table_component(frame: pd.DataFrame) -> html.Table:
-    """A plain HTML table of the numbers beside a chart."""
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
 
-    def cell(v):
-        if isinstance(v, float):
-            return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-        return str(v)
 
-    head = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in frame.itertuples(index=False)])
-    return html.Table([head, body], className="data-table")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # inline markup; cells hold no blocks
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown (every character that could mean markup escaped)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def table_component(frame: pd.DataFrame) -> dcc.Markdown:
+    """The numbers beside a chart as one table, sent as one component (a Markdown table: the
+    browser gets plain <table> markup, not a component per cell; no raw HTML is allowed)."""
+    head = "| " + " | ".join(_md(str(c)) for c in frame.columns) + " |"
+    rule = "|" + "|".join([":--", *["--:"] * (len(frame.columns) - 1)]) + "|"
+    body = [
+        "| " + " | ".join(_md(_cell(v)) for v in row) + " |"
+        for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
+    ]
+    return dcc.Markdown("\n".join([head, rule, *body]), className="data-table")
 
 
 @callback(
@@ -489,11 +528,19 @@ def _explorer_coverage(x: str, y: str, period: str) -> tuple[int, int, int]:
 
 
 def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
-    """The scatter, the notes under the controls (n and why, periods, the fit in words) and the
-    furthest-from-the-line lists."""
+    """``explorer_view`` with the scatter as a ``go.Figure`` (exports)."""
+    fig, note, lists = explorer_view(state, size_by_pop, colour_by, show_ci)
+    return go.Figure(fig), note, lists
+
+
+def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool):
+    """The scatter (a plain figure dict), the notes under the controls (n and why, periods, the
+    fit in words) and the furthest-from-the-line lists."""
     df, x_meta, y_meta = _explorer(state["x"], state["y"], state["period"])
     weights = "population" if size_by_pop else None
-    fig = explorer_scatter(
+    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
+    rho = spearman(df["x"], df["y"])
+    fig = explorer_scatter_dict(
         df,
         x_meta=x_meta,
         y_meta=y_meta,
@@ -503,6 +550,8 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
         selected=state["areas"],
         weights=weights,
         palette=state["palette"],
+        fit=fit,
+        rho=rho,
     )
     n_total, no_x, no_y = _explorer_coverage(state["x"], state["y"], state["period"])
     notes = [
@@ -516,11 +565,9 @@ def explorer_outputs(state: dict, size_by_pop: bool, colour_by: str, show_ci: bo
     if len(df) < 3:
         note = [html.P(text) for text in [*notes, ecological]]
         return fig, note, html.P("Too few areas with both values to fit a line.")
-    fit = ols_fit(df["x"], df["y"], df["population"] if size_by_pop else None)
-    rho = spearman(df["x"], df["y"]).rho
     x_name = str(x_meta.get("short_name") or x_meta.get("name"))
     y_name = str(y_meta.get("short_name") or y_meta.get("name"))
-    words = fit_in_words(fit, rho, x_name, y_name)
+    words = fit_in_words(fit, rho.rho, x_name, y_name)
     note = [
         html.P(notes[0]),
         html.P(notes[1]),
@@ -571,12 +618,18 @@ def update_explorer(state, size_by_pop, colour_by, show_ci):
     )
 
 
-def trends_figure(state: dict):
+def trends_figure(state: dict) -> go.Figure:
+    """The trends page's figure (exports)."""
+    return go.Figure(trends_dict(state))
+
+
+def trends_dict(state: dict) -> dict:
+    """The trends page's figure as a plain dict (no ``go.Figure`` validation in a request)."""
     model = load_model()
     sel = selection(state)
     areas = state["areas"]
     series, england, region, labels = trend_frames(model, sel, areas)
-    return trend_chart(
+    return trend_dict(
         series,
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
@@ -621,13 +674,13 @@ def overview_figure_for(state: dict):
     return overview_outputs(state)[0]
 
 
-def overview_outputs(state: dict):
-    """Outcome grid, context grid, the counts line and the context section's label."""
+def overview_view(state: dict):
+    """Outcome grid, context grid (plain figure dicts), the counts line and the context section's label."""
     grid = _overview(state.get("region") or "", benchmark_key(state), state["ci"])
     outcomes, context = split_outcomes(grid)
     kwargs = dict(palette=state["palette"])
-    fig = overview_figure(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
-    context_fig = overview_figure(context, title="Context indicators", **kwargs)
+    fig = overview_figure_dict(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
+    context_fig = overview_figure_dict(context, title="Context indicators", **kwargs)
     n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
     summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
     if state["areas"]:
@@ -641,6 +694,12 @@ def overview_outputs(state: dict):
         )
     label = f"Context indicators ({n_ctx}): population and services, not outcomes. Click to show."
     return fig, context_fig, summary, label
+
+
+def overview_outputs(state: dict):
+    """``overview_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, context_fig, summary, label = overview_view(state)
+    return go.Figure(fig), go.Figure(context_fig), summary, label
 
 
 @callback(

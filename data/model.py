@@ -49,6 +49,40 @@ BUILD_MODULES = (
 
 
 @dataclass(frozen=True)
+class Availability:
+    """One indicator's geographies, sexes and periods (oldest first, overall and per geography)."""
+
+    geographies: frozenset[str]
+    sexes: frozenset[str]
+    periods: tuple[str, ...]
+    periods_by_geography: MappingProxyType
+
+
+def availability_index(avail: pd.DataFrame | None) -> dict[str, Availability]:
+    """``Availability`` per indicator from the build's availability frame (one pass, no pandas per row)."""
+    if avail is None or avail.empty:
+        return {}
+    ordered = avail.sort_values("period_start", kind="stable")
+    found: dict[str, tuple[set, set, dict, dict]] = {}
+    columns = (s.INDICATOR_ID, s.GEOGRAPHY, s.SEX, s.PERIOD)
+    for indicator, geography, sex, period in zip(*(ordered[c].tolist() for c in columns), strict=True):
+        geos, sexes, periods, by_geo = found.setdefault(indicator, (set(), set(), {}, {}))
+        geos.add(geography)
+        sexes.add(sex)
+        periods.setdefault(period, None)
+        by_geo.setdefault(geography, {}).setdefault(period, None)
+    return {
+        indicator: Availability(
+            frozenset(geos),
+            frozenset(sexes),
+            tuple(periods),
+            MappingProxyType({g: tuple(p) for g, p in by_geo.items()}),
+        )
+        for indicator, (geos, sexes, periods, by_geo) in found.items()
+    }
+
+
+@dataclass(frozen=True)
 class Model:
     """Every frame the app reads. Treat as read-only: nothing may modify it."""
 
@@ -67,6 +101,9 @@ class Model:
     build_notes: tuple[str, ...] = field(default=())
     # Row positions of each (indicator_id, geography, period, sex) slice, made at load.
     slices: dict[tuple[str, str, str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    # What each indicator has (geographies, sexes, periods), from the availability frame, made at
+    # load: every callback's selection is re-parsed against it, so it must be a dict lookup.
+    available: dict[str, Availability] = field(default_factory=dict, compare=False, repr=False)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         return self.catalogue.loc[indicator_id]
@@ -96,6 +133,7 @@ def _freeze(model: Model) -> Model:
     """Index the slices and make accidental writes fail loudly (read-only arrays)."""
     keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
     object.__setattr__(model, "slices", model.indicators.groupby(keys, sort=False).indices)
+    object.__setattr__(model, "available", availability_index(model.frames.get("availability")))
     for f in fields(model):
         value = getattr(model, f.name)
         if isinstance(value, pd.DataFrame):

@@ -7,12 +7,13 @@ resolves defaults (latest period, CCG 2021, persons) the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pandas as pd
 
 from data import schema as s
 from data.harmonise import is_partial_comparator
-from data.model import Model
+from data.model import Availability, Model
 
 GEOGRAPHY_PREFERENCE = [
     "ccg21",
@@ -29,6 +30,9 @@ GEOGRAPHY_PREFERENCE = [
 AREA_GEOGRAPHIES = set(GEOGRAPHY_PREFERENCE)
 
 
+NOTHING = Availability(frozenset(), frozenset(), (), MappingProxyType({}))
+
+
 class UnknownSelection(ValueError):
     """An indicator, period, geography or sex that the model does not have."""
 
@@ -41,27 +45,27 @@ class Selection:
     sex: str
 
 
-def _availability(model: Model, indicator_id: str) -> pd.DataFrame:
-    avail = model.frames["availability"]
-    return avail[avail[s.INDICATOR_ID] == indicator_id]
+def _availability(model: Model, indicator_id: str) -> Availability:
+    """What the indicator has (an empty record for an unknown one): a lookup made at model load."""
+    return model.available.get(indicator_id, NOTHING)
 
 
 def indicator_geographies(model: Model, indicator_id: str) -> list[str]:
     """Area geographies the indicator has, in preference order (CCG 2021 first)."""
-    have = set(_availability(model, indicator_id)[s.GEOGRAPHY])
+    have = _availability(model, indicator_id).geographies
     return [g for g in GEOGRAPHY_PREFERENCE if g in have]
 
 
 def indicator_periods(model: Model, indicator_id: str, geography: str | None = None) -> list[str]:
     """Periods oldest first (for one geography if given)."""
-    rows = _availability(model, indicator_id)
+    avail = _availability(model, indicator_id)
     if geography:
-        rows = rows[rows[s.GEOGRAPHY] == geography]
-    return rows.sort_values("period_start").drop_duplicates(s.PERIOD)[s.PERIOD].tolist()
+        return list(avail.periods_by_geography.get(geography, ()))
+    return list(avail.periods)
 
 
 def indicator_sexes(model: Model, indicator_id: str) -> list[str]:
-    sexes = set(_availability(model, indicator_id)[s.SEX])
+    sexes = _availability(model, indicator_id).sexes
     return sorted(sexes, key=lambda x: (x != "Persons", x))
 
 

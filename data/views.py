@@ -104,82 +104,97 @@ def geography_of(model: Model, code: str, prefer: str = s.HOME_GEOGRAPHY) -> str
     return prefer if prefer in geos else geos[0]
 
 
+SPINE_COLUMNS = [
+    s.INDICATOR_ID,
+    "short_name",
+    "domain",
+    "polarity",
+    "unit",
+    s.PERIOD,
+    "england_value",
+    "min",
+    "q25",
+    "q75",
+    "max",
+    s.AREA_CODE,
+    s.VALUE,
+    "category",
+    s.COUNT,
+    "n_areas",
+    # for the hover: the CI of both levels and the denominator
+    s.LOWER95,
+    s.UPPER95,
+    s.LOWER998,
+    s.UPPER998,
+    s.DENOMINATOR,
+]
+AREA_VALUE_COLUMNS = [s.VALUE, s.COUNT, s.DENOMINATOR, s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]
+
+
+def _precomputed(model: Model, name: str) -> pd.DataFrame:
+    """A frame the build makes for the spine or overview (made here for a model built without it)."""
+    frame = model.frames.get(name)
+    if frame is not None:
+        return frame
+    from data import build
+
+    if name == build.SPINE_FRAME:
+        return build.spine_focus(model.indicators, model.catalogue, model.frames["distribution"])
+    return build.overview_cells(model.indicators, model.frames["availability"], model.catalogue, model.areas)
+
+
+def spine_base(model: Model, focus: str) -> pd.DataFrame:
+    """The focus area's spine rows without any area's value, in the order the chart shows them:
+    each indicator's latest period with a value for the focus area, its spread over the areas
+    of the focus area's geography, the centre and the comparator's name (precomputed at build)."""
+    geography = geography_of(model, focus)
+    frame = _precomputed(model, "spine_focus")
+    if geography is None:
+        return frame.iloc[0:0]
+    base = frame[(frame[s.AREA_CODE] == focus) & (frame[s.GEOGRAPHY] == geography)]
+    order = {k: i for i, k in enumerate(s.DOMAINS)}
+    keys = pd.DataFrame(
+        {
+            "_d": base["domain"].astype(str).map(order).fillna(99).to_numpy(),
+            "_n": [natural_key(str(n)) for n in base["short_name"]],
+        }
+    )
+    return base.iloc[keys.sort_values(["_d", "_n"], kind="stable").index.to_numpy()].reset_index(drop=True)
+
+
 def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci: str = "95") -> pd.DataFrame:
     """One row per indicator and area for the spine chart: the latest period with data.
 
     The comparison areas are every area of the focus area's geography in that
-    period; England at the centre; quartiles and extremes over those areas.
+    period; England at the centre; quartiles and extremes over those areas. The
+    per-indicator part is precomputed at build (``spine_base``); here only the
+    chosen areas' values are looked up, one slice per indicator.
     """
-    columns = [
-        s.INDICATOR_ID,
-        "short_name",
-        "domain",
-        "polarity",
-        "unit",
-        s.PERIOD,
-        "england_value",
-        "min",
-        "q25",
-        "q75",
-        "max",
-        s.AREA_CODE,
-        s.VALUE,
-        "category",
-        s.COUNT,
-        "n_areas",
-        # for the hover: the CI of both levels and the denominator
-        s.LOWER95,
-        s.UPPER95,
-        s.LOWER998,
-        s.UPPER998,
-        s.DENOMINATOR,
-    ]
     if not areas:
-        return pd.DataFrame(columns=[*columns, "benchmark"])
-    focus = areas[0]
-    geography = geography_of(model, focus)
-    if geography is None:
-        return pd.DataFrame(columns=[*columns, "benchmark"])
-    ind = model.indicators
+        return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
+    base = spine_base(model, areas[0])
+    if base.empty:
+        return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
+    geography = str(base[s.GEOGRAPHY].iloc[0])
     cat_col = category_column(benchmark, ci)
-    here = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons")]
-    mine = here[(here[s.AREA_CODE] == focus) & here[s.VALUE].notna()]
-    latest = mine.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)[[s.INDICATOR_ID, s.PERIOD]]
-    dist = model.frames["distribution"]
-    dist = dist[(dist[s.GEOGRAPHY] == geography) & (dist[s.SEX] == "Persons")].drop(
-        columns=[s.GEOGRAPHY, s.SEX]
+    ind = model.indicators
+    keys = zip(base[s.INDICATOR_ID], [geography] * len(base), base[s.PERIOD], ["Persons"] * len(base))
+    positions = [pos for pos in (model.slices.get(key) for key in keys) if pos is not None]
+    wanted = [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, cat_col, *AREA_VALUE_COLUMNS]
+    picked = ind.iloc[np.concatenate(positions), [ind.columns.get_loc(c) for c in wanted]]
+    picked = picked[picked[s.AREA_CODE].isin(areas)].drop_duplicates([s.INDICATOR_ID, s.AREA_CODE])
+    n = len(areas)
+    frame = base.iloc[np.repeat(np.arange(len(base)), n)].reset_index(drop=True)
+    frame[s.AREA_CODE] = np.tile(np.asarray(areas, dtype=object), len(base))
+    frame = frame.merge(
+        picked.drop(columns=s.PERIOD), on=[s.INDICATOR_ID, s.AREA_CODE], how="left", sort=False
     )
-    base = latest.merge(dist, on=[s.INDICATOR_ID, s.PERIOD], how="left")
-    cat = model.catalogue
-    for col in ("short_name", "domain", "polarity", "unit"):
-        base[col] = base[s.INDICATOR_ID].map(cat[col])
-    # No England value published or formed: centre on the median and say so.
-    missing = base["england_value"].isna() & base["median"].notna()
-    base.loc[missing, "england_value"] = base.loc[missing, "median"]
-    base.loc[missing, "short_name"] = (
-        base.loc[missing, "short_name"] + " (no England value: centred on the median)"
-    )
-    picked = here[here[s.AREA_CODE].isin(areas)][
-        [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.VALUE, cat_col, s.COUNT, s.DENOMINATOR]
-        + [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]
-    ]
-    grid = base.merge(pd.DataFrame({s.AREA_CODE: list(areas)}), how="cross")
-    frame = grid.merge(picked, on=[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE], how="left")
     frame = frame.rename(columns={cat_col: "category"})
     frame["category"] = frame["category"].where(frame[s.VALUE].notna(), s.NOT_COMPARED).fillna(s.NOT_COMPARED)
-    frame = frame.reindex(columns=columns)
-    national = pd.Series(_comparators(model, frame), index=frame.index, dtype=object)
+    national = frame["comparator"]
+    frame = frame.reindex(columns=SPINE_COLUMNS)
     frame["benchmark"] = national if benchmark == "england" else "NHS region"
-    partial = national != ENGLAND_LABEL  # the centre line is not England for these: say so
-    frame.loc[partial, "short_name"] = (
-        frame.loc[partial, "short_name"] + " (centre: " + national[partial] + ")"
-    )
-    order = {k: i for i, k in enumerate(s.DOMAINS)}
-    frame["_d"] = frame["domain"].astype(str).map(order).fillna(99)
-    frame["_a"] = frame[s.AREA_CODE].map({c: i for i, c in enumerate(areas)})
-    frame["_n"] = frame["short_name"].astype(str).map(natural_key)
-    frame = frame.sort_values(["_d", "_n", "_a"]).drop(columns=["_d", "_a", "_n"])
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def variable_column(
@@ -293,32 +308,32 @@ def overview_grid(
     ci: str = "95",
     geography: str = s.HOME_GEOGRAPHY,
 ) -> pd.DataFrame:
-    """Areas x indicators: the latest period of each indicator on the geography."""
-    cat_col = category_column(benchmark, ci)
-    avail = model.frames["availability"]
-    avail = avail[(avail[s.GEOGRAPHY] == geography) & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
-    latest = avail.sort_values("period_start").groupby(s.INDICATOR_ID).tail(1)
-    # One take of the six columns for every indicator's latest slice: a take of the full-width
-    # frame per indicator (80 of them) was half of the overview's server time (bench profile).
-    keys = zip(latest[s.INDICATOR_ID], [geography] * len(latest), latest[s.PERIOD], ["Persons"] * len(latest))
-    positions = [pos for pos in (model.slices.get(key) for key in keys) if pos is not None]
-    if not positions:
-        return pd.DataFrame(
-            columns=[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, "short_name", s.VALUE, "category"]
-        )
-    ind = model.indicators
-    columns = [s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD]
-    grid = ind.iloc[np.concatenate(positions), [ind.columns.get_loc(c) for c in columns]]
-    grid = grid.reset_index(drop=True).rename(columns={cat_col: "category"})
-    grid["short_name"] = grid[s.INDICATOR_ID].map(model.catalogue["short_name"])
-    grid["benchmark"] = _comparators(model, grid) if benchmark == "england" else "NHS region"
-    grid["domain"] = grid[s.INDICATOR_ID].map(model.catalogue["domain"])
+    """Areas x indicators: the latest period of each indicator on the geography (and its unit).
+
+    Cut from the grid the build made for every geography (``overview_cells``): one
+    row per area and indicator, in display order; here only the region and the
+    comparison column are chosen.
+    """
+    cells = _precomputed(model, "overview_cells")
+    grid = cells[cells[s.GEOGRAPHY] == geography]
     if region:
-        info = model.areas[(model.areas[s.GEOGRAPHY] == geography) & (model.areas["region_code"] == region)]
-        grid = grid[grid[s.AREA_CODE].isin(info[s.AREA_CODE])]
-    order = {k: i for i, k in enumerate(s.DOMAINS)}
-    grid = grid.assign(
-        _d=grid["domain"].astype(str).map(order).fillna(99),
-        _n=grid["short_name"].astype(str).map(natural_key),
-    )
-    return grid.sort_values(["_d", "_n", s.AREA_NAME]).drop(columns=["_d", "_n"]).reset_index(drop=True)
+        grid = grid[grid["region_code"] == region]
+    cat_col = category_column(benchmark, ci)
+    out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
+    out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
+    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else "NHS region"
+    out["domain"] = grid["domain"].to_numpy()
+    out["unit"] = grid["unit"].to_numpy()  # for the hover: "40.9%", not "40.9"
+    return out
+
+
+def shown_periods(model: Model, page: str, *, focus: str = "", region: str = "") -> list[tuple[str, str]]:
+    """(indicator name, period) of each indicator a spine (for ``focus``) or the overview (for
+    ``region``) shows, in display order: what the data-age notice reads, a lookup in the frames
+    the build made rather than the view's own rows."""
+    if page == "spine":
+        rows = spine_base(model, focus) if focus else pd.DataFrame(columns=["short_name", s.PERIOD])
+    else:
+        rows = overview_grid(model, region=region)
+        rows = rows.drop_duplicates(s.INDICATOR_ID)
+    return list(dict.fromkeys(zip(rows["short_name"].astype(str), rows[s.PERIOD].astype(str))))

@@ -101,9 +101,15 @@ def hover_texts(
     if category is None and pal.category_column(benchmark, ci) in frame:
         category = frame[pal.category_column(benchmark, ci)]
     versus = national_phrase(frame, benchmark)
+    # Only the columns read below, as Python lists: row access on a wide pandas frame (Arrow
+    # strings) costs far more than the text itself.
+    wanted = [s.AREA_NAME, "region_name", s.VALUE, lower_col, upper_col, s.COUNT, s.DENOMINATOR, s.NOTE]
+    columns = {c: frame[c].tolist() for c in dict.fromkeys(wanted) if c in frame}
+    categories = category.tolist() if category is not None else None
+    extras = extra.tolist() if extra is not None else None
     texts = []
-    for i, row in enumerate(frame.itertuples(index=False)):
-        rec = row._asdict()
+    for i in range(len(frame)):
+        rec = {c: values[i] for c, values in columns.items()}
         lines = [f"<b>{rec.get(s.AREA_NAME, '')}</b>"]
         region = rec.get("region_name")
         if isinstance(region, str) and region:
@@ -119,8 +125,8 @@ def hover_texts(
             if not is_missing(denominator):
                 count_line += f" / {format_number(denominator, 0)}"
             lines.append(count_line)
-        if category is not None and not is_missing(rec.get(s.VALUE)):
-            cat = category.iloc[i]
+        if categories is not None and not is_missing(rec.get(s.VALUE)):
+            cat = categories[i]
             label = cat if isinstance(cat, str) and cat else s.NOT_COMPARED
             if label in s.CATEGORIES:
                 label = pal.category_label(label, palette)
@@ -130,8 +136,8 @@ def hover_texts(
         note = rec.get(s.NOTE)
         if isinstance(note, str) and note:
             lines.append(f"<i>{note}</i>")
-        if extra is not None and isinstance(extra.iloc[i], str) and extra.iloc[i]:
-            lines.append(extra.iloc[i])
+        if extras is not None and isinstance(extras[i], str) and extras[i]:
+            lines.append(extras[i])
         texts.append("<br>".join(lines))
     return texts
 
@@ -140,8 +146,10 @@ def customdata(frame: pd.DataFrame, *extra_columns: str) -> list[list]:
     """Per-row customdata with area_code first (click handlers read element 0)."""
     cols = [s.AREA_CODE, s.AREA_NAME, *extra_columns]
     present = [c for c in cols if c in frame]
-    data = frame[present].astype(object).where(frame[present].notna(), None)
-    return data.values.tolist()
+    if not present:
+        return [[] for _ in range(len(frame))]
+    columns = [[None if is_missing(v) else v for v in frame[c].tolist()] for c in present]
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 def base_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> dict[str, Any]:
@@ -155,6 +163,25 @@ def base_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> 
         hoverlabel=dict(align="left"),
         margin=dict(l=10, r=10, t=90 if subtitle else 60, b=40),
     )
+
+
+def _template_json(name: str) -> dict[str, Any]:
+    import plotly.io as pio
+
+    return pio.templates[name].to_plotly_json()
+
+
+# The white template as plotly.js needs it (a plain dict; plotly.js does not know templates by
+# name): resolved once here, not by go.Figure validation in every request.
+PLAIN_TEMPLATE: dict[str, Any] = _template_json("plotly_white")
+
+
+def plain_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> dict[str, Any]:
+    """``base_layout`` for a plain figure dict: the template resolved (as ``go.Figure`` would).
+
+    The template dict is shared by every figure: treat it as read-only.
+    """
+    return dict(base_layout(title, uirevision=uirevision, subtitle=subtitle), template=PLAIN_TEMPLATE)
 
 
 def finite(values: pd.Series | np.ndarray) -> np.ndarray:

@@ -54,10 +54,41 @@ def ranked_bars(
     sort: str = "value",
     region: str | None = None,
 ) -> go.Figure:
+    """``ranked_bars_dict`` as a ``go.Figure`` (exports, tests)."""
+    return go.Figure(
+        ranked_bars_dict(
+            frame,
+            meta,
+            ci=ci,
+            benchmark=benchmark,
+            palette=palette,
+            selected=selected,
+            england_value=england_value,
+            region_values=region_values,
+            sort=sort,
+            region=region,
+        )
+    )
+
+
+def ranked_bars_dict(
+    frame: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str = "95",
+    benchmark: str = "england",
+    palette: str = pal.FINGERTIPS,
+    selected: Sequence[str] = (),
+    england_value: float | None = None,
+    region_values: Mapping[str, float] | None = None,
+    sort: str = "value",
+    region: str | None = None,
+) -> dict[str, Any]:
     """Horizontal bars of each area's value with CI whiskers, coloured by benchmark category.
 
     ``region`` (a region_code) limits the bars to one region and draws that region's line.
-    Areas with no value are listed in the subtitle rather than dropped silently.
+    Areas with no value are listed in the subtitle rather than dropped silently. A plain
+    figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
     """
     pal.check_palette(palette)
     region_values = dict(region_values or {})
@@ -65,7 +96,11 @@ def ranked_bars(
     unit = meta.get("unit")
     lower_col, upper_col = pal.ci_columns(ci)
     cat_col = pal.category_column(benchmark, ci)
-    data = frame if region is None else frame[frame["region_code"] == region]
+    # only the columns read here (the rows of a view are wide: every selection takes all of them)
+    read = [s.AREA_CODE, s.AREA_NAME, s.VALUE, lower_col, upper_col, cat_col, s.QUINTILE, "region_code"]
+    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE]
+    data = frame[[c for c in dict.fromkeys(read) if c in frame]]
+    data = data if region is None else data[data["region_code"] == region]
     data = data.reset_index(drop=True)
     missing = data[data[s.VALUE].isna()]
     data = rank_order(data[data[s.VALUE].notna()], polarity, sort).reset_index(drop=True)
@@ -98,14 +133,15 @@ def ranked_bars(
             for category in s.CATEGORIES
         ]
     )
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for mask, colour, pattern, label in groups:
         rows = data[mask]
         if rows.empty:
             continue
         idx = rows.index
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=rows[s.VALUE].tolist(),
                 y=rows["_label"].tolist(),
                 orientation="h",
@@ -137,7 +173,9 @@ def ranked_bars(
     ticktext = [
         f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
     ]
-    _benchmark_lines(fig, data, england_value, region_values, region, benchmark, unit)
+    shapes, annotations = _benchmark_lines(
+        traces, data, england_value, region_values, region, benchmark, unit
+    )
 
     versus = common.national_phrase(data, benchmark)  # never a partial "England"
     subtitle = (
@@ -153,18 +191,23 @@ def ranked_bars(
         subtitle.append(f"no data: {names}{more}")
     period = frame[s.PERIOD].dropna().astype(str).unique()[:1] if s.PERIOD in frame else []
     title = common.indicator_title(meta) + (f", {period[0]}" if len(period) else "")
-    layout = common.base_layout(title, uirevision=f"bars-{sort}-{region}", subtitle="; ".join(subtitle))
+    layout = common.plain_layout(title, uirevision=f"bars-{sort}-{region}", subtitle="; ".join(subtitle))
     height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(order) + 170)
     layout["margin"]["t"] = 125
-    fig.update_layout(
-        **layout,
+    if annotations:
+        layout["annotations"] = annotations
+    if shapes:
+        layout["shapes"] = shapes
+    layout.update(
         barmode="overlay",
         bargap=0.25,
         height=height,
         # legend in the top margin, under the title, clear of the benchmark-line labels
         legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 62 / height, x=0, xanchor="left"),
         xaxis=dict(
-            title=unit or "", zeroline=True, rangemode="tozero" if (data[s.VALUE] >= 0).all() else "normal"
+            title=dict(text=unit or ""),
+            zeroline=True,
+            rangemode="tozero" if (data[s.VALUE] >= 0).all() else "normal",
         ),
         yaxis=dict(
             categoryorder="array",
@@ -176,7 +219,7 @@ def ranked_bars(
             tickfont=dict(size=11),
         ),
     )
-    return fig
+    return dict(data=traces, layout=layout)
 
 
 def reference_labels(
@@ -217,40 +260,50 @@ def reference_labels(
     ]
 
 
+def vline(x: float, line: dict[str, Any]) -> dict[str, Any]:
+    """A vertical line across the plot at ``x`` (what ``go.Figure.add_vline`` adds)."""
+    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain", line=line)
+
+
 def _benchmark_lines(
-    fig: go.Figure,
+    traces: list[dict[str, Any]],
     data: pd.DataFrame,
     england_value: float | None,
     region_values: Mapping[str, float],
     region: str | None,
     benchmark: str,
     unit: str | None,
-) -> None:
-    """England line, plus the region line (one region) or a region marker per bar (all regions)."""
+) -> tuple[list[dict], list[dict]]:
+    """England line, plus the region line (one region) or a region marker per bar (all regions):
+    the shapes and annotations to add to the layout (a marker trace is appended to ``traces``)."""
+    shapes: list[dict[str, Any]] = []
     # what the national comparator really is, where the data layer says (partial coverage)
     national = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else "England"
     region_value = region_values.get(region) if region is not None else None
     if england_value is not None and not common.is_missing(england_value):
-        fig.add_vline(x=england_value, line=dict(color=pal.ENGLAND_COLOUR, width=2))
+        shapes.append(vline(england_value, dict(color=pal.ENGLAND_COLOUR, width=2)))
     if region_value is not None:
-        fig.add_vline(x=region_value, line=dict(color=pal.REGION_COLOUR, width=2, dash="dash"))
+        shapes.append(vline(region_value, dict(color=pal.REGION_COLOUR, width=2, dash="dash")))
     region_name = str(data["region_name"].iloc[0]) if region_value is not None and len(data) else "Region"
-    for label in reference_labels(england_value, region_value, unit, region_name, national=national):
-        fig.add_annotation(
+    annotations = [
+        dict(
             **label,
             xref="x",
             y=1,
             yref="paper",
             yanchor="bottom",
             showarrow=False,
-            font_size=11,
+            font=dict(size=11),
             # a little clear of the line itself
             xshift={"right": -3, "left": 3}.get(label["xanchor"], 0),
         )
+        for label in reference_labels(england_value, region_value, unit, region_name, national=national)
+    ]
     if region is None and benchmark == "region" and region_values:
         values = data["region_code"].map(region_values)
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=values.tolist(),
                 y=data["_label"].tolist(),
                 mode="markers",
@@ -264,3 +317,4 @@ def _benchmark_lines(
                 hovertemplate="%{hovertext}<extra>Region</extra>",
             )
         )
+    return shapes, annotations

@@ -1,17 +1,22 @@
 """Choropleth of one indicator over CCG boundaries, drawn without any network request.
 
-Uses ``go.Choroplethmap`` on the "white-bg" style: MapLibre draws the supplied GeoJSON and
-fetches no tiles, glyphs or sprites (no text layers, circle markers only). ``go.Choropleth``
-(the d3 "geo" subplot) was rejected: plotly.js 4.1 fetches
-https://cdn.plot.ly/un/world_110m.json for any trace with a ``locationmode`` (GeoJSON traces get
-"geojson-id"), even with ``geo.visible=False``, and draws nothing when that request is blocked.
+Uses plotly's d3 ``go.Choropleth`` on a ``geo`` subplot with no base map (``visible=False``):
+the supplied GeoJSON is projected and drawn as SVG, so the browser needs no WebGL, tiles or
+MapLibre, and a PNG export is quick. plotly.js asks for a world topojson (``world_110m``)
+for any trace with a ``locationmode`` even when the base map is hidden; the app seeds it
+locally (``assets/plotly-geo-assets.js``, loaded by the browser and by kaleido) and points
+``topojsonURL`` at the app itself, so nothing is ever fetched from a CDN.
 
 Trace layout (fixed, so a Dash ``Patch`` can update one indicator without resending GeoJSON):
     0  no-data underlay: every boundary feature in light grey (areas without a value show through)
     1  the indicator: ``z`` is a class index (category / quintile) or the value itself
     2  region outlines (transparent fill, dark lines, no hover)
     3  selected areas (transparent fill, thick outline, no hover)
-    4+ legend keys: one Scattermap per category, per quintile and "No data", with counts
+    4  category glyphs: a marker at each area's label point in its category's shape and colour
+       (dark outline), so the category reads without colour (Scattergeo; hidden for the other
+       colourings)
+    5+ legend keys: one Scattergeo per category (its glyph), per quintile and "No data" (square
+       swatches), with counts
 ``map_update`` returns every property that depends on the indicator/options as
 ``{path_tuple: value}``; ``apply_update`` writes it into a ``go.Figure`` or a Dash ``Patch``.
 """
@@ -19,22 +24,23 @@ Trace layout (fixed, so a Dash ``Patch`` can update one indicator without resend
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from data import schema as s
 from figures import common
 from figures import palette as pal
+from geo.simplify import label_point
 
 log = logging.getLogger(__name__)
 
-UNDERLAY, MAIN, REGIONS, SELECTED = 0, 1, 2, 3
-LEGEND_START = 4
+UNDERLAY, MAIN, REGIONS, SELECTED, GLYPHS = 0, 1, 2, 3, 4
+LEGEND_START = 5
 TRANSPARENT = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 QUINTILES = (1, 2, 3, 4, 5)
 # Legend keys in trace order: ("category", label) x6, ("quintile", q) x5, ("nodata", None).
@@ -42,6 +48,23 @@ LEGEND_KEYS: list[tuple[str, Any]] = (
     [("category", c) for c in s.CATEGORIES] + [("quintile", q) for q in QUINTILES] + [("nodata", None)]
 )
 COLOUR_MODES = ("category", "quintile", "value")
+# The glyph drawn on each area of a category (filled in the category's colour, dark outline, so
+# the shape reads on the area's own fill). Higher/Lower only appear for indicators without a
+# polarity, never beside Better/Worse, so the same up/down shapes serve. "Not compared" areas get
+# no glyph; its legend key, like the quintile and "No data" keys, is a plain square swatch.
+GLYPH_SYMBOLS: dict[str, str] = {
+    s.BETTER: "triangle-up",
+    s.SIMILAR: "circle",
+    s.WORSE: "triangle-down",
+    s.HIGHER: "triangle-up",
+    s.LOWER: "triangle-down",
+}
+GLYPH_SIZE = 9
+# "Similar" is the most common category and the least news: a smaller mark keeps the map legible
+# where small areas crowd together (Greater Manchester, West Yorkshire).
+GLYPH_SIZES = {s.SIMILAR: 6}
+GLYPH_LINE = "#1A1A1A"
+SYMBOL_NUMBERS = {"circle": 0, "square": 1, "triangle-up": 5, "triangle-down": 6}  # plotly's numbering
 MAP_UIREVISION = "ccg-map"
 
 
@@ -81,11 +104,16 @@ def geojson_bounds(geojson: Mapping[str, Any]) -> tuple[float, float, float, flo
     )
 
 
-# The graph is 72vh tall: about 550 px at 1366x768. Fit England to a little less, so Cornwall
-# and Northumberland are both in view on a laptop screen.
-SCREEN_VIEW = {"width": 520, "height": 500}
 FOCUS_CONTEXT = 2.0  # the focus area spans about half the view: its neighbours show too
 FOCUS_MIN_SPAN_DEG = 1.2
+VIEW_KEYS = ("center", "lonaxis", "lataxis", "projection")
+# The view plotly fits itself (``geo.fitbounds="locations"``): the whole layer, at any graph size.
+FIT_VIEW: dict[str, Any] = {
+    "center": {"lon": None, "lat": None},
+    "lonaxis": {"range": None},
+    "lataxis": {"range": None},
+    "projection": {"scale": None},
+}
 
 
 def feature_bounds(geojson: Mapping[str, Any], code: str) -> tuple[float, float, float, float] | None:
@@ -105,34 +133,49 @@ def feature_bounds(geojson: Mapping[str, Any], code: str) -> tuple[float, float,
     return None
 
 
+def map_view(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """``layout.geo`` keys that show ``bounds`` (west, south, east, north) whole, at any graph size.
+
+    Setting a view turns plotly's ``fitbounds`` off for it; ``FIT_VIEW`` (all None) turns it back on.
+    The centre is sent too: under ``uirevision`` plotly keeps a view the user has panned to
+    unless the centre sent changes.
+    """
+    west, south, east, north = (round(float(v), 4) for v in bounds)
+    return {
+        "center": {"lon": round((west + east) / 2, 4), "lat": round((south + north) / 2, 4)},
+        "lonaxis": {"range": [west, east]},
+        "lataxis": {"range": [south, north]},
+        "projection": {"scale": 1},
+    }
+
+
 def focus_view(geojson: Mapping[str, Any], code: str | None) -> dict[str, Any]:
-    """The view that brings ``code`` into view with its neighbours (England when it is not on the layer)."""
+    """The view that brings ``code`` into view with its neighbours (the whole layer when it is not on it)."""
     bounds = feature_bounds(geojson, code) if code else None
     if bounds is None:
-        return map_view(geojson_bounds(geojson), **SCREEN_VIEW)
+        return FIT_VIEW
     west, south, east, north = bounds
     half_x = max((east - west) * FOCUS_CONTEXT, FOCUS_MIN_SPAN_DEG * 1.6) / 2
     half_y = max((north - south) * FOCUS_CONTEXT, FOCUS_MIN_SPAN_DEG) / 2
     cx, cy = (west + east) / 2, (south + north) / 2
-    return map_view((cx - half_x, cy - half_y, cx + half_x, cy + half_y), **SCREEN_VIEW)
+    return map_view((cx - half_x, cy - half_y, cx + half_x, cy + half_y))
 
 
-def map_view(
-    bounds: tuple[float, float, float, float], *, width: int = 520, height: int = 640
-) -> dict[str, Any]:
-    """MapLibre centre and zoom that fit ``bounds`` in a graph of about width x height pixels."""
-    west, south, east, north = bounds
-
-    def merc_y(lat: float) -> float:
-        rad = math.radians(lat)
-        return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
-
-    dx = max((east - west) / 360, 1e-9)
-    dy = max(abs(merc_y(south) - merc_y(north)), 1e-9)
-    zoom = math.log2(min(width / (512 * dx), height / (512 * dy))) - 0.15
-    centre_y = (merc_y(south) + merc_y(north)) / 2
-    centre_lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * centre_y))))
-    return {"center": {"lon": (west + east) / 2, "lat": centre_lat}, "zoom": round(zoom, 2)}
+def label_points(geojson: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Area code -> (lon, lat) of its glyph: the ``label`` property made at build
+    (geo.simplify.label_point), computed the same way for GeoJSON without one (e.g. tests)."""
+    out = {}
+    for feature in geojson.get("features", []):
+        code = feature.get("id")
+        label = (feature.get("properties") or {}).get("label")
+        if code is None:
+            continue
+        if label is None:
+            if not feature.get("geometry"):
+                continue
+            label = label_point(shapely.geometry.shape(feature["geometry"]))
+        out[str(code)] = (round(float(label[0]), 3), round(float(label[1]), 3))
+    return out
 
 
 def _classes(
@@ -179,6 +222,7 @@ def map_update(
     selected: Sequence[str] = (),
     all_areas: Sequence[str] | None = None,
     area_names: Mapping[str, str] | None = None,
+    glyph_points: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[tuple, Any]:
     """Every map property that depends on the indicator and options, as ``{path: value}``.
 
@@ -217,6 +261,7 @@ def map_update(
     if colour == "category":
         colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
         up[(*main, "colorscale")] = pal.stepped_colorscale(colours)
+        up[("data", GLYPHS, "marker", "colorscale")] = up[(*main, "colorscale")]
         up[(*main, "zmin")], up[(*main, "zmax")] = -0.5, len(colours) - 0.5
         up[(*main, "showscale")] = False
         up[(*main, "colorbar", "title", "text")] = ""
@@ -258,6 +303,7 @@ def map_update(
             # Hidden keys of another colouring keep their old name and colour: less to send.
             up[(*trace, "name")] = f"{name} ({n})"
             up[(*trace, "marker", "color")] = colour_
+    up.update(_glyph_update(codes, z, colour, glyph_points or {}))
 
     mode_text = {"category": f"compared with {common.national_phrase(frame, benchmark)} ({ci}% CI)"}
     mode_text["quintile"] = "quintiles" + (
@@ -270,8 +316,39 @@ def map_update(
     return up
 
 
+def _glyph_update(
+    codes: Sequence[str], z: np.ndarray, colour: str, points: Mapping[str, tuple[float, float]]
+) -> dict[tuple, Any]:
+    """The glyph trace: one marker per area at its label point, its category's shape and colour.
+
+    Compact, because it is resent with every indicator: symbols as plotly's symbol numbers, colours
+    as the category index on the main trace's colour scale, areas without a glyph (no value, not
+    compared) at size 0. Hidden (and left as it was) when the map is not coloured by category.
+    """
+    glyphs = ("data", GLYPHS)
+    up: dict[tuple, Any] = {
+        (*glyphs, "lon"): [points.get(c, (None, None))[0] for c in codes],
+        (*glyphs, "lat"): [points.get(c, (None, None))[1] for c in codes],
+        (*glyphs, "visible"): colour == "category",
+    }
+    if colour != "category":
+        return up
+    classes = [None if np.isnan(v) else s.CATEGORIES[int(v)] for v in z]
+    up[(*glyphs, "marker", "symbol")] = [SYMBOL_NUMBERS[GLYPH_SYMBOLS.get(c, "circle")] for c in classes]
+    up[(*glyphs, "marker", "size")] = [
+        GLYPH_SIZES.get(c, GLYPH_SIZE) if c in GLYPH_SYMBOLS else 0 for c in classes
+    ]
+    up[(*glyphs, "marker", "color")] = [0 if c is None else s.CATEGORIES.index(c) for c in classes]
+    return up
+
+
 # Paths whose value depends only on the layer when ``all_areas`` is given (not on the indicator).
-STATIC_PATHS = {("data", MAIN, "locations"), ("data", MAIN, "customdata")}
+STATIC_PATHS = {
+    ("data", MAIN, "locations"),
+    ("data", MAIN, "customdata"),
+    ("data", GLYPHS, "lon"),
+    ("data", GLYPHS, "lat"),
+}
 
 
 def _one_row_per_area(
@@ -363,8 +440,50 @@ def apply_update(target: Any, update: Mapping[tuple, Any]) -> Any:
     return target
 
 
-def _blank_choropleth(geojson: Mapping[str, Any], name: str, **kwargs: Any) -> go.Choroplethmap:
-    return go.Choroplethmap(geojson=geojson, featureidkey="id", name=name, showlegend=False, **kwargs)
+def _blank_choropleth(geojson: Mapping[str, Any], name: str, **kwargs: Any) -> go.Choropleth:
+    return go.Choropleth(
+        geojson=geojson, featureidkey="id", locationmode="geojson-id", name=name, showlegend=False, **kwargs
+    )
+
+
+def _glyph_trace() -> go.Scattergeo:
+    """The category glyphs on the areas (positions, shapes and colours set by map_update)."""
+    return go.Scattergeo(
+        lon=[],
+        lat=[],
+        mode="markers",
+        marker=dict(
+            size=GLYPH_SIZE,
+            cmin=-0.5,
+            cmax=len(s.CATEGORIES) - 0.5,
+            colorscale=TRANSPARENT,
+            showscale=False,
+            line=dict(color=GLYPH_LINE, width=1),
+        ),
+        hoverinfo="skip",
+        showlegend=False,
+        name="Category glyphs",
+    )
+
+
+def _legend_key(kind: str, key: Any) -> go.Scattergeo:
+    """A legend entry: a category's glyph in its colour, or a square swatch (quintile, No data)."""
+    glyph = GLYPH_SYMBOLS.get(key) if kind == "category" else None
+    return go.Scattergeo(
+        lon=[None],
+        lat=[None],
+        mode="markers",
+        marker=dict(
+            size=GLYPH_SIZE if glyph else 12,
+            symbol=glyph or "square",
+            color=pal.NO_DATA_COLOUR,
+            line=dict(color=GLYPH_LINE, width=1) if glyph else dict(color=pal.NO_DATA_LINE, width=0.5),
+        ),
+        hoverinfo="skip",
+        showlegend=True,
+        legendgroup=kind,
+        name=str(key),
+    )
 
 
 def choropleth(
@@ -385,7 +504,7 @@ def choropleth(
 
     ``geojson`` features carry the area code as ``id`` (lon/lat). With ``cartogram=True`` the
     GeoJSON is a cartogram (also lon/lat), so region outlines, which would not line up, are hidden.
-    ``view`` ({"center", "zoom"}) replaces the default view of the whole layer.
+    ``view`` (``map_view`` / ``focus_view``) replaces the default view, plotly's fit of the whole layer.
     """
     ids = _feature_ids(geojson)
     unmatched = sorted(set(frame[s.AREA_CODE].astype(str)) - set(ids))
@@ -442,23 +561,23 @@ def choropleth(
             marker=dict(line=dict(color=pal.OUTLINE_COLOUR, width=3.5)),
         )
     )
+    fig.add_trace(_glyph_trace())
     for kind, key in LEGEND_KEYS:
-        fig.add_trace(
-            go.Scattermap(
-                lat=[None],
-                lon=[None],
-                mode="markers",
-                marker=dict(size=13, color=pal.NO_DATA_COLOUR),
-                hoverinfo="skip",
-                showlegend=True,
-                legendgroup=kind,
-                name=str(key),
-            )
-        )
-    view = dict(view) if view else map_view(geojson_bounds(geojson), **SCREEN_VIEW)
+        fig.add_trace(_legend_key(kind, key))
+    geo = dict(
+        visible=False,  # no base map: only our boundaries are drawn (and nothing is fetched)
+        projection=dict(type="mercator"),
+        fitbounds="locations",
+        bgcolor="rgba(0,0,0,0)",
+        uirevision=MAP_UIREVISION,
+    )
+    for key in VIEW_KEYS:  # a view given (a focus area) turns fitbounds off for it
+        if view and key in view and view[key] is not FIT_VIEW[key]:
+            geo[key] = dict(view[key])
     fig.update_layout(
         **common.base_layout("", uirevision=MAP_UIREVISION),
-        map=dict(style="white-bg", uirevision=MAP_UIREVISION, **view),
+        geo=geo,
+        dragmode="pan",
         legend=dict(x=0.01, y=0.99, xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
         showlegend=True,
     )
@@ -476,6 +595,7 @@ def choropleth(
             for f in geojson.get("features", [])
             if (f.get("properties") or {}).get("area_name")
         },
+        glyph_points=label_points(geojson),
     )
     return apply_update(fig, update)
 

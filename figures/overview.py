@@ -1,120 +1,175 @@
 """Overview grid: areas (rows) x indicators (columns), each cell coloured by its category.
 
 A discrete heatmap: category -> integer z with a stepped colour scale; the colour-blind palette
-also prints each category's glyph in the cell.
+also prints each category's glyph in the cell. Built as a plain figure dict (thousands of cells:
+no plotly validation in a request); ``overview_grid`` is the same as a ``go.Figure``.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from collections import Counter
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from data import schema as s
-from figures import common
+from figures import common, plain
 from figures import palette as pal
 
 CELL_PX = 22
+CATEGORY_SET = frozenset(s.CATEGORIES)
 
 
-def overview_grid(
+def _number(value: float) -> str:
+    """``common.format_number`` for a value known to be present (the grid formats thousands)."""
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def _value_text(value: float, unit: object) -> str:
+    """``common.format_value`` for a present value: the same text, without its checks per cell."""
+    text = _number(value)
+    if not unit or unit in ("count", "value"):
+        return text
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}"
+
+
+def overview_figure_dict(
     grid: pd.DataFrame,
     *,
     palette: str = pal.FINGERTIPS,
     title: str = "Overview: each area by indicator, coloured by comparison category",
-) -> go.Figure:
-    """Heatmap of benchmark categories for each area and indicator.
+) -> dict:
+    """Heatmap of benchmark categories for each area and indicator, as a plain figure dict.
 
     ``grid`` has area_code, area_name, indicator_id, short_name, value, category (and unit,
     optional). Cells without a row or value are left blank and say "no data" on hover.
     """
     pal.check_palette(palette)
-    data = grid.copy()
-    data["category"] = pal.clean_categories(data["category"])
-    indicators = data.drop_duplicates("indicator_id")[["indicator_id", "short_name"]]
-    areas = data.drop_duplicates(s.AREA_CODE)[[s.AREA_CODE, s.AREA_NAME]].sort_values(s.AREA_NAME)
-    ind_ids, area_codes = indicators["indicator_id"].tolist(), areas[s.AREA_CODE].tolist()
-    cat_index = {c: i for i, c in enumerate(s.CATEGORIES)}
-    keyed = data.drop_duplicates(["indicator_id", s.AREA_CODE]).set_index([s.AREA_CODE, "indicator_id"])
-    full = pd.MultiIndex.from_product([area_codes, ind_ids], names=[s.AREA_CODE, "indicator_id"])
-    cells = keyed.reindex(full)
-    has = cells[s.VALUE].notna()
-    z = np.where(has, cells["category"].map(cat_index), np.nan).reshape(len(area_codes), len(ind_ids))
-    short = dict(zip(indicators["indicator_id"], indicators["short_name"], strict=True))
-    names = dict(zip(areas[s.AREA_CODE], areas[s.AREA_NAME], strict=True))
-    hover, text, custom = [], [], []
-    units = cells["unit"] if "unit" in cells else pd.Series(None, index=full)
-    for (code, ind), value, cat, unit, ok in zip(
-        full, cells[s.VALUE], cells["category"], units, has, strict=True
-    ):
-        value_text = common.format_value(value, unit) if ok else "no data"
-        cat_text = pal.category_label(cat, palette) if ok else ""
-        hover.append(f"<b>{names[code]}</b><br>{short[ind]}: {value_text}<br>{cat_text}")
-        text.append(pal.CATEGORY_GLYPHS.get(cat, "") if ok and palette == pal.COLOURBLIND else "")
-        custom.append([code, ind])
-    shape = (len(area_codes), len(ind_ids))
-
-    def grid_of(values: list) -> list[list]:
-        return [values[r * shape[1] : (r + 1) * shape[1]] for r in range(shape[0])]
+    codes = grid[s.AREA_CODE].tolist()
+    ids = grid["indicator_id"].tolist()
+    values = grid[s.VALUE].tolist()
+    cats = [c if c in CATEGORY_SET else s.NOT_COMPARED for c in grid["category"].tolist()]
+    units = grid["unit"].tolist() if "unit" in grid else [None] * len(grid)
+    short: dict[str, str] = {}
+    for ind, name in zip(ids, grid["short_name"].tolist(), strict=True):
+        short.setdefault(ind, name)
+    names: dict[str, str] = {}
+    for code, name in zip(codes, grid[s.AREA_NAME].tolist(), strict=True):
+        names.setdefault(code, name)
+    ind_ids = list(short)
+    area_codes = sorted(names, key=names.__getitem__)  # by name; stable for equal names
+    col_of = {ind: j for j, ind in enumerate(ind_ids)}
+    row_of = {code: i for i, code in enumerate(area_codes)}
+    n_rows, n_cols = len(area_codes), len(ind_ids)
+    cell: list[list[int | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for k, (code, ind) in enumerate(zip(codes, ids, strict=True)):
+        r, c = row_of[code], col_of[ind]
+        if cell[r][c] is None:  # the first row of an area and indicator, as drop_duplicates keeps
+            cell[r][c] = k
+    cat_index = {c: float(i) for i, c in enumerate(s.CATEGORIES)}
+    glyphs = palette == pal.COLOURBLIND
+    labels = {c: pal.category_label(c, palette) for c in s.CATEGORIES}
+    z, hover, text, custom = [], [], [], []
+    n_missing = 0
+    for code, row in zip(area_codes, cell, strict=True):
+        z_row, hover_row, text_row, custom_row = [], [], [], []
+        head = f"<b>{names[code]}</b><br>"
+        for ind, k in zip(ind_ids, row, strict=True):
+            value = values[k] if k is not None else None
+            ok = value is not None and not math.isnan(value)
+            if ok:
+                cat = cats[k]
+                z_row.append(cat_index[cat])
+                hover_row.append(f"{head}{short[ind]}: {_value_text(value, units[k])}<br>{labels[cat]}")
+                text_row.append(pal.CATEGORY_GLYPHS.get(cat, "") if glyphs else "")
+            else:
+                n_missing += 1
+                z_row.append(None)
+                hover_row.append(f"{head}{short[ind]}: no data<br>")
+                text_row.append("")
+            custom_row.append([code, ind])
+        z.append(z_row)
+        hover.append(hover_row)
+        text.append(text_row)
+        custom.append(custom_row)
 
     colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
-    fig = go.Figure(
-        go.Heatmap(
-            z=[[None if np.isnan(v) else float(v) for v in row] for row in z],
-            x=[short[i] for i in ind_ids],
-            y=[names[c] for c in area_codes],
-            colorscale=pal.stepped_colorscale(colours),
-            zmin=-0.5,
-            zmax=len(colours) - 0.5,
-            showscale=False,
-            xgap=2,
-            ygap=2,
-            hovertext=grid_of(hover),
-            hovertemplate="%{hovertext}<extra></extra>",
-            text=grid_of(text),
-            texttemplate="%{text}",
-            textfont=dict(size=11, color="#1A1A1A"),
-            customdata=grid_of(custom),
-        )
-    )
-    counts = data.loc[data[s.VALUE].notna(), "category"].value_counts()
+    data: list[dict] = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": [short[i] for i in ind_ids],
+            "y": [names[c] for c in area_codes],
+            "colorscale": pal.stepped_colorscale(colours),
+            "zmin": -0.5,
+            "zmax": len(colours) - 0.5,
+            "showscale": False,
+            "xgap": 2,
+            "ygap": 2,
+            "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "text": text,
+            "texttemplate": "%{text}",
+            "textfont": {"size": 11, "color": "#1A1A1A"},
+            "customdata": custom,
+        }
+    ]
+    # the legend counts every value of the grid's rows (rows repeated for a cell included)
+    row_counts = Counter(c for c, v in zip(cats, values, strict=True) if v is not None and not math.isnan(v))
     for category in s.CATEGORIES:
-        n = int(counts.get(category, 0))
+        n = row_counts.get(category, 0)
         if n:
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=f"{pal.category_label(category, palette)} ({n})",
-                    marker=dict(symbol="square", size=12, color=pal.CATEGORY_COLOURS[palette][category]),
-                    hoverinfo="skip",
+            data.append(
+                _legend_key(
+                    f"{pal.category_label(category, palette)} ({n})",
+                    "square",
+                    pal.CATEGORY_COLOURS[palette][category],
                 )
             )
-    n_missing = int((~has).sum())
     if n_missing:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=f"{pal.NO_DATA} ({n_missing})",
-                marker=dict(symbol="square-open", size=12, color="#9E9E9E"),
-                hoverinfo="skip",
-            )
-        )
+        data.append(_legend_key(f"{pal.NO_DATA} ({n_missing})", "square-open", "#9E9E9E"))
     # room for the angled indicator names above the grid, below the title
     label_px = int(6.0 * max((len(str(v)) for v in short.values()), default=10))
-    layout = common.base_layout(title, uirevision="overview")
-    layout["margin"]["t"] = 60 + label_px
-    fig.update_layout(
-        **layout,
-        height=max(320, CELL_PX * len(area_codes) + layout["margin"]["t"] + 120),
-        xaxis=dict(
-            tickangle=-90, side="top", showgrid=False, automargin=True, dtick=1, tickfont=dict(size=10)
-        ),
-        yaxis=dict(autorange="reversed", showgrid=False, automargin=True, dtick=1),
-        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0, xanchor="left"),
+    base = common.base_layout(title, uirevision="overview")
+    base["margin"]["t"] = 60 + label_px
+    layout = plain.layout(
+        base,
+        height=max(320, CELL_PX * n_rows + base["margin"]["t"] + 120),
+        xaxis={
+            "tickangle": -90,
+            "side": "top",
+            "showgrid": False,
+            "automargin": True,
+            "dtick": 1,
+            "tickfont": {"size": 10},
+        },
+        yaxis={"autorange": "reversed", "showgrid": False, "automargin": True, "dtick": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "xanchor": "left"},
         plot_bgcolor="#FFFFFF",
     )
-    return fig
+    return {"data": data, "layout": layout}
+
+
+def _legend_key(name: str, symbol: str, colour: str) -> dict:
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": name,
+        "marker": {"symbol": symbol, "size": 12, "color": colour},
+        "hoverinfo": "skip",
+    }
+
+
+def overview_grid(grid: pd.DataFrame, **kwargs) -> go.Figure:
+    """``overview_figure_dict`` as a validated ``go.Figure`` (exports, tests; same arguments)."""
+    return go.Figure(overview_figure_dict(grid, **kwargs))

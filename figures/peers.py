@@ -61,13 +61,14 @@ def mark_peers(
 
 
 def add_peer_band(
-    fig: go.Figure, rows: pd.DataFrame, peers: pd.DataFrame, *, label: str = "Similar CCGs"
-) -> go.Figure:
+    fig: go.Figure | dict, rows: pd.DataFrame, peers: pd.DataFrame, *, label: str = "Similar CCGs"
+) -> go.Figure | dict:
     """On a spine chart: the focus area's peers as a band (their range) and a mark (their value).
 
-    ``rows`` are the spine rows the chart was drawn from; ``peers`` has indicator_id,
-    peer_value, peer_min, peer_max (data.peers.spine_peer_rows). Positions use the same
-    scale as the chart (England at the centre, worst left).
+    ``fig`` is a ``go.Figure`` or the plain dict of ``figures.spine.spine_figure_dict`` (the
+    same is returned, drawn on). ``rows`` are the spine rows the chart was drawn from; ``peers``
+    has indicator_id, peer_value, peer_min, peer_max (data.peers.spine_peer_rows). Positions use
+    the same scale as the chart (England at the centre, worst left).
     """
     if peers.empty:
         return fig
@@ -86,30 +87,40 @@ def add_peer_band(
         f"<br>range {common.format_value(r.peer_min, r.unit)} to {common.format_value(r.peer_max, r.unit)}"
         for r in ind.itertuples(index=False)
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=value.tolist(),
-            y=ind[s.INDICATOR_ID].map(label_of).tolist(),
-            mode="markers",
-            name=f"{label}: value and range",
-            marker=dict(symbol="diamond", size=9, color=PEER_COLOUR, line=dict(color="white", width=1)),
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=(right - value).clip(lower=0).tolist(),
-                arrayminus=(value - left).clip(lower=0).tolist(),
-                color=PEER_COLOUR,
-                thickness=3,
-                width=0,
-            ),
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
+    band = dict(
+        type="scatter",
+        x=value.tolist(),
+        y=ind[s.INDICATOR_ID].map(label_of).tolist(),
+        mode="markers",
+        name=f"{label}: value and range",
+        marker=dict(symbol="diamond", size=9, color=PEER_COLOUR, line=dict(color="white", width=1)),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=(right - value).clip(lower=0).tolist(),
+            arrayminus=(value - left).clip(lower=0).tolist(),
+            color=PEER_COLOUR,
+            thickness=3,
+            width=0,
+        ),
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
     )
+    phrase = label[0].lower() + label[1:]
     # under the areas' markers: bands first, then the peers, then the areas
+    if isinstance(fig, dict):
+        data = list(fig["data"])
+        n_bands = sum(1 for t in data if t.get("type") == "bar")
+        title = dict(fig["layout"].get("title") or {})
+        title["text"] = (title.get("text") or "").replace(
+            "comparison with England", f"comparison with {phrase}"
+        )
+        layout = {**fig["layout"], "title": title}
+        return {**fig, "data": [*data[:n_bands], band, *data[n_bands:]], "layout": layout}
+    band.pop("type")
+    fig.add_trace(go.Scatter(**band))
     n_bands = sum(1 for t in fig.data if t.type == "bar")
     fig.data = fig.data[:n_bands] + fig.data[-1:] + fig.data[n_bands:-1]
     title = fig.layout.title.text or ""
-    phrase = label[0].lower() + label[1:]
     fig.layout.title.text = title.replace("comparison with England", f"comparison with {phrase}")
     return fig

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import schema as s
-from data.analysis import OLSFit, ols_fit, spearman
+from data.analysis import OLSFit, SpearmanResult, ols_fit, spearman
 from figures import common
 from figures import palette as pal
 
@@ -206,9 +206,42 @@ def explorer_scatter(
     weights: str | Sequence[float] | None = None,
     palette: str = pal.FINGERTIPS,
 ) -> go.Figure:
+    """``explorer_scatter_dict`` as a ``go.Figure`` (exports, tests)."""
+    return go.Figure(
+        explorer_scatter_dict(
+            df,
+            x_meta=x_meta,
+            y_meta=y_meta,
+            size_by_population=size_by_population,
+            colour_by=colour_by,
+            show_ci=show_ci,
+            selected=selected,
+            weights=weights,
+            palette=palette,
+        )
+    )
+
+
+def explorer_scatter_dict(
+    df: pd.DataFrame,
+    *,
+    x_meta: Mapping[str, Any],
+    y_meta: Mapping[str, Any],
+    size_by_population: bool = False,
+    colour_by: str = "region",
+    show_ci: bool = False,
+    selected: Sequence[str] = (),
+    weights: str | Sequence[float] | None = None,
+    palette: str = pal.FINGERTIPS,
+    fit: OLSFit | None = None,
+    rho: SpearmanResult | None = None,
+) -> dict[str, Any]:
     """Scatter of y against x across areas with an OLS line, R², Spearman's rho and n.
 
     ``weights`` is None (ordinary fit), a column name (e.g. "population") or an array aligned to ``df``.
+    A plain figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
+    ``fit`` and ``rho``, if given, are ``ols_fit`` and ``spearman`` of these x, y and weights
+    (the caller's own, so as not to compute them twice).
     """
     pal.check_palette(palette)
     if colour_by not in ("region", "category"):
@@ -221,15 +254,17 @@ def explorer_scatter(
         if isinstance(weights, str)
         else (None if weights is None else pd.Series(np.asarray(weights)))
     )
-    fit = ols_fit(data["x"], data["y"], None if w is None else w)
-    rho = spearman(data["x"], data["y"])
+    if fit is None:
+        fit = ols_fit(data["x"], data["y"], None if w is None else w)
+    if rho is None:
+        rho = spearman(data["x"], data["y"])
     data["_residual"] = np.where(both, data["y"] - fit.predict(data["x"]), np.nan)
     data = data[both].reset_index(drop=True)
     hover = pd.Series(_point_hover(data, x_meta, y_meta))
     sizes = pd.Series(
         _sizes(data["population"]) if size_by_population and "population" in data else MARKER_SIZE
     )
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     if colour_by == "region":
         groups = sorted(data["region_name"].dropna().unique())
         colours = {g: pal.QUALITATIVE[i % len(pal.QUALITATIVE)] for i, g in enumerate(groups)}
@@ -241,34 +276,52 @@ def explorer_scatter(
         colours = pal.CATEGORY_COLOURS[palette]
         symbols = pal.CATEGORY_SYMBOLS if palette == pal.COLOURBLIND else {g: "circle" for g in groups}
         key = "category"
+    # Each column once as a list, then picked per group (cheaper than a frame filter per group).
+    keys = data[key].tolist()
+    xs_all, ys_all = data["x"].tolist(), data["y"].tolist()
+    size_all = sizes.tolist() if size_by_population else None
+    custom_all = common.customdata(data)
+    hover_all = hover.tolist()
+    errors = {axis: _error(data, axis, show_ci) for axis in ("x", "y")}
+
+    def pick(values: list, idx: list[int]) -> list:
+        return [values[i] for i in idx]
+
+    def error_of(axis: str, idx: list[int]) -> dict[str, Any]:
+        full = errors[axis]
+        if "array" not in full:
+            return dict(full)
+        return dict(full, array=pick(full["array"], idx), arrayminus=pick(full["arrayminus"], idx))
+
     for group in groups:
-        rows = data[data[key] == group]
-        idx = rows.index
+        idx = [i for i, k in enumerate(keys) if k == group]
         label = pal.category_label(group, palette) if key == "category" else group
-        fig.add_trace(
-            go.Scatter(
-                x=rows["x"].tolist(),
-                y=rows["y"].tolist(),
+        traces.append(
+            dict(
+                type="scatter",
+                x=pick(xs_all, idx),
+                y=pick(ys_all, idx),
                 mode="markers",
-                name=f"{label} ({len(rows)})",
+                name=f"{label} ({len(idx)})",
                 marker=dict(
                     color=colours[group],
                     symbol=symbols.get(group, "circle"),
-                    size=sizes[idx].tolist() if size_by_population else MARKER_SIZE,
+                    size=pick(size_all, idx) if size_all is not None else MARKER_SIZE,
                     opacity=0.8,
                     line=dict(color="#FFFFFF", width=0.6),
                 ),
-                error_x=_error(rows, "x", show_ci),
-                error_y=_error(rows, "y", show_ci),
-                customdata=common.customdata(rows),
-                hovertext=hover[idx].tolist(),
+                error_x=error_of("x", idx),
+                error_y=error_of("y", idx),
+                customdata=pick(custom_all, idx),
+                hovertext=pick(hover_all, idx),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     if np.isfinite(fit.slope):
         xs = np.array([data["x"].min(), data["x"].max()])
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=xs.tolist(),
                 y=fit.predict(xs).tolist(),
                 mode="lines",
@@ -279,8 +332,9 @@ def explorer_scatter(
         )
     chosen = data[data[s.AREA_CODE].isin(list(selected))]
     if len(chosen):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=chosen["x"].tolist(),
                 y=chosen["y"].tolist(),
                 mode="markers+text",
@@ -304,16 +358,16 @@ def explorer_scatter(
     if dropped:
         summary += f" ({dropped} area{'s' if dropped != 1 else ''} without both values not shown)"
     title = f"{y_meta.get('short_name') or y_name} against {x_meta.get('short_name') or x_name}"
-    fig.update_layout(
-        **common.base_layout(
-            "<br>".join(textwrap.wrap(title, 90)),
-            uirevision="scatter",
-            subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
-        ),
+    layout = common.plain_layout(
+        "<br>".join(textwrap.wrap(title, 90)),
+        uirevision="scatter",
+        subtitle=f"{summary}<br>{common.ECOLOGICAL_NOTE}",
+    )
+    layout.update(
         xaxis=dict(title=dict(text=axis_title(x_meta, X_TITLE_CHARS)), zeroline=False, automargin=True),
         yaxis=dict(title=dict(text=axis_title(y_meta, Y_TITLE_CHARS)), zeroline=False, automargin=True),
         legend=dict(title=dict(text="Region" if colour_by == "region" else "Category")),
         height=600,
     )
-    fig.layout.margin.t = 100 + (18 if len(title) > 90 else 0)
-    return fig
+    layout["margin"]["t"] = 100 + (18 if len(title) > 90 else 0)
+    return dict(data=traces, layout=layout)

@@ -10,6 +10,7 @@ a top margin sized for it, so six areas at 1366 px still leave the plot most of 
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -19,7 +20,7 @@ import plotly.graph_objects as go
 
 from data import schema as s
 from data.analysis import spine_scale
-from figures import common
+from figures import common, plain
 from figures import palette as pal
 
 BAND_LIGHT = "#D6D6D6"
@@ -45,15 +46,29 @@ LEGEND_CHAR_PX = 7.2
 LEGEND_ITEM_PAD_PX = 48
 
 HOVER_EXTRAS = (s.PERIOD, s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998, s.COUNT, s.DENOMINATOR)
+HOVER_COLUMNS = (s.VALUE, *HOVER_EXTRAS)  # read from each area's own row
+SCALE_COLUMNS = ("england_value", "min", "q25", "q75", "max", "polarity")  # spine_scale's arguments
+BANDS = (
+    ("worst", "q_worse", BAND_LIGHT, "Worst to 25th percentile"),
+    ("q_worse", "q_better", BAND_DARK, "25th to 75th percentile"),
+    ("q_better", "best", BAND_LIGHT, "75th percentile to best"),
+)
+CATEGORY_SET = frozenset(s.CATEGORIES)
 
 
-def _wrap(text: str, width: int, max_lines: int = 2) -> list[str]:
+def _column(rows: pd.DataFrame, name: str) -> list:
+    """A column as a list of Python values (None for every row when the column is absent)."""
+    return rows[name].tolist() if name in rows else [None] * len(rows)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of its arguments; labels repeat every request
+def _wrap(text: str, width: int, max_lines: int = 2) -> tuple[str, ...]:
     """``text`` wrapped to ``width`` characters, cut with an ellipsis after ``max_lines``."""
     lines = textwrap.wrap(text.strip(), width) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: width - 1].rstrip() + "…"
-    return lines
+    return tuple(lines)
 
 
 def short_area_name(name: str) -> str:
@@ -79,28 +94,24 @@ def split_outcomes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _hover(
-    shown: pd.DataFrame, cats: pd.Series, name: str, palette: str, ci: str, benchmark: str
-) -> list[str]:
-    """Hover per marker: area, indicator, value (unit) with CI, count/denominator, England, category."""
+    name: str, label: str, rec: Mapping[str, object], cat: str, palette: str, ci: str, benchmark: str
+) -> str:
+    """One marker's hover: area, indicator, value (unit) with CI, count/denominator, England, category."""
     lower_col, upper_col = pal.ci_columns(ci)
-    texts = []
-    for rec, cat in zip(shown.to_dict("records"), cats, strict=True):
-        unit = rec.get("unit")
-        value = common.format_value(rec[s.VALUE], unit)
-        ci_text = common.format_ci(rec.get(lower_col), rec.get(upper_col), ci)
-        lines = [f"<b>{name}</b>", f"{rec['_name']} {rec.get(s.PERIOD) or ''}".strip()]
-        lines.append(value + (f" ({ci_text})" if ci_text else ""))
-        if not common.is_missing(rec.get(s.COUNT)):
-            count = f"Count {common.format_number(rec[s.COUNT], 0)}"
-            if not common.is_missing(rec.get(s.DENOMINATOR)):
-                count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
-            lines.append(count)
-        national = rec.get("benchmark") if rec.get("benchmark") not in (None, "NHS region") else "England"
-        lines.append(f"{national} {common.format_value(rec['england_value'], unit)}")
-        versus = national if benchmark == "england" else common.benchmark_phrase(benchmark)
-        lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
-        texts.append("<br>".join(lines))
-    return texts
+    unit = rec.get("unit")
+    value = common.format_value(rec[s.VALUE], unit)
+    ci_text = common.format_ci(rec.get(lower_col), rec.get(upper_col), ci)
+    lines = [f"<b>{name}</b>", f"{label} {rec.get(s.PERIOD) or ''}".strip()]
+    lines.append(value + (f" ({ci_text})" if ci_text else ""))
+    if not common.is_missing(rec.get(s.COUNT)):
+        count = f"Count {common.format_number(rec[s.COUNT], 0)}"
+        if not common.is_missing(rec.get(s.DENOMINATOR)):
+            count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
+        lines.append(count)
+    lines.append(f"England {common.format_value(rec['england_value'], unit)}")
+    versus = "England" if benchmark == "england" else common.benchmark_phrase(benchmark)
+    lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
+    return "<br>".join(lines)
 
 
 def _indicator_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +159,9 @@ def _legend_rows(names: Sequence[str]) -> int:
     return rows
 
 
-def _status_text(cats_by_area: list[pd.Series], order_keys: list[str], n_areas: int) -> dict[str, str]:
+def _status_text(
+    cats_by_area: Sequence[Mapping[str, str]], order_keys: list[str], n_areas: int
+) -> dict[str, str]:
     """Per indicator row, the right-hand text: the category in words (one area) or, per area,
     its symbol and category glyph ("○▼ ◇●"), with a dash where the area has no value."""
     out: dict[str, str] = {}
@@ -174,7 +187,37 @@ def profile_title(prefix: str, areas: Sequence[str], area_names: Mapping[str, st
     return f"{prefix}: {area_names.get(areas[0], areas[0])}{tail}"
 
 
-def spine_chart(
+def _ordered_indicators(rows: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """Row positions of each indicator's first row, ordered by domain then input order (as
+    ``_indicator_rows``), and their domain ranks."""
+    first: dict[object, int] = {}
+    for i, key in enumerate(rows["indicator_id"].tolist()):
+        first.setdefault(key, i)
+    domains = rows["domain"].tolist()
+    rank = {d: i for i, d in enumerate(s.DOMAINS)}
+    ranks = {i: rank.get(str(domains[i]), len(rank)) for i in first.values()}
+    order = sorted(first.values(), key=ranks.__getitem__)  # stable: input order within a domain
+    return order, [ranks[i] for i in order]
+
+
+def _labels(ids: list, names: list, domains: list, ranks: list[int]) -> tuple[list[str], list[str]]:
+    """Category keys for the y axis (domain headings interleaved) and their display text
+    (wrapped): the plain-list form of ``_y_labels``."""
+    order: list[str] = []
+    text: list[str] = []
+    last = None
+    for ind_id, name, domain, rank in zip(ids, names, domains, ranks, strict=True):
+        if rank != last:
+            last = rank
+            heading = s.DOMAINS.get(str(domain), str(domain))
+            order.append(f"§{domain}")
+            text.append("<b>" + "<br>".join(_wrap(heading, HEADING_CHARS)) + "</b>")
+        order.append(f"{ind_id}")
+        text.append("<br>".join(_wrap(str(name), LABEL_CHARS)))
+    return order, text
+
+
+def spine_figure_dict(
     rows: pd.DataFrame,
     *,
     areas: Sequence[str],
@@ -184,127 +227,123 @@ def spine_chart(
     benchmark: str = "england",
     title: str | None = None,
     screen: bool = False,
-) -> go.Figure:
-    """Spine chart of several indicators for up to six areas.
+) -> dict:
+    """Spine chart of several indicators for up to six areas, as a plain figure dict.
 
     ``rows``: one row per indicator and area with indicator_id, short_name, domain, polarity,
     unit, england_value, min, q25, q75, max, area_code, value, category (and, for the hover,
     period, CI limits, count, denominator when present). ``title`` replaces "Area profile".
     ``screen=True`` (the app's page) adds the right-hand text column of categories and labels
     Worst / England / Best on a top axis; exports, which page and resize the chart, keep the
-    plain form (labels just above the plot).
+    plain form (labels just above the plot). ``spine_chart`` is the same as a ``go.Figure``.
     """
     pal.check_palette(palette)
+    colours = pal.CATEGORY_COLOURS[palette]
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
-    ind = _indicator_rows(rows)
-    order, order_text, key_of = _y_labels(ind)
-    ind["_label"] = ind["indicator_id"].map(key_of)
-    ind["_name"] = ind["short_name"].astype(str).str.strip()
-    fig = go.Figure()
-    bands = [
-        ("worst", "q_worse", BAND_LIGHT, "Worst to 25th percentile"),
-        ("q_worse", "q_better", BAND_DARK, "25th to 75th percentile"),
-        ("q_better", "best", BAND_LIGHT, "75th percentile to best"),
-    ]
-    for start, end, colour, name in bands:
-        fig.add_trace(
-            go.Bar(
-                base=ind[start].tolist(),
-                x=(ind[end] - ind[start]).tolist(),
-                y=ind["_label"].tolist(),
-                orientation="h",
-                marker=dict(color=colour, line=dict(width=0)),
-                name=name,
-                showlegend=start == "q_worse",
-                hoverinfo="skip",
-                width=0.6,
-            )
+    col = {c: _column(rows, c) for c in rows.columns}
+    order_pos, ranks = _ordered_indicators(rows)
+    ind = {
+        c: [col[c][i] for i in order_pos]
+        for c in (*SCALE_COLUMNS, "unit", "indicator_id", "short_name", "domain")
+    }
+    keys = [f"{i}" for i in ind["indicator_id"]]
+    order, order_text = _labels(ind["indicator_id"], ind["short_name"], ind["domain"], ranks)
+    scale = [ind[c] for c in SCALE_COLUMNS]
+    pos = spine_scale(*scale)
+    data: list[dict] = []
+    for start, end, colour, name in BANDS:
+        data.append(
+            {
+                "type": "bar",
+                "base": pos[start].tolist(),
+                "x": (pos[end] - pos[start]).tolist(),
+                "y": keys,
+                "orientation": "h",
+                "marker": {"color": colour, "line": {"width": 0}},
+                "name": name,
+                "showlegend": start == "q_worse",
+                "hoverinfo": "skip",
+                "width": 0.6,
+            }
         )
 
-    cats_by_area: list[pd.Series] = []
+    # each area's row per indicator (in the indicators' order); markers where it has a value
+    row_of = dict(zip(zip(col[s.AREA_CODE], col["indicator_id"], strict=True), range(len(rows)), strict=True))
+    cats_by_area: list[dict[str, str]] = []
     for i, code in enumerate(areas):
-        symbol = pal.AREA_SYMBOLS[i]
-        sub = rows[rows[s.AREA_CODE] == code].set_index("indicator_id")
-        sub = ind[
-            [
-                "indicator_id",
-                "_label",
-                "_name",
-                "england_value",
-                "min",
-                "q25",
-                "q75",
-                "max",
-                "polarity",
-                "unit",
-            ]
-        ].join(sub[[c for c in (s.VALUE, "category", *HOVER_EXTRAS) if c in sub]], on="indicator_id")
-        pos = spine_scale(
-            sub["england_value"],
-            sub["min"],
-            sub["q25"],
-            sub["q75"],
-            sub["max"],
-            sub["polarity"],
-            sub[s.VALUE],
-        )
-        has = sub[s.VALUE].notna().to_numpy()
-        shown = sub[has]
-        cats = pal.clean_categories(shown["category"])
-        cats_by_area.append(pd.Series(cats.to_numpy(), index=shown["_label"].to_numpy()))
+        picked = [(j, row_of.get((code, ind_id))) for j, ind_id in enumerate(ind["indicator_id"])]
+        picked = [(j, r) for j, r in picked if r is not None and not common.is_missing(col[s.VALUE][r])]
+        js = [j for j, _ in picked]
+        values = [col[s.VALUE][r] for _, r in picked]
+        x = spine_scale(*([c[j] for j in js] for c in scale), values)["value"].to_numpy()
+        cats = [cat if (cat := col["category"][r]) in CATEGORY_SET else s.NOT_COMPARED for _, r in picked]
+        cats_by_area.append(dict(zip((keys[j] for j in js), cats, strict=True)))
         name = area_names.get(code, code)
-        fig.add_trace(
-            go.Scatter(
-                x=np.clip(pos["value"][has], -0.02, 1.02).tolist(),
-                y=shown["_label"].tolist(),
-                mode="markers",
-                name=name,
-                showlegend=False,
-                legendgroup=code,
-                marker=dict(
-                    symbol=symbol,
-                    size=13,
-                    color=pal.category_colours(cats, palette),
-                    line=dict(color="#1A1A1A", width=1.2),
-                ),
-                customdata=[[code, ind_id] for ind_id in shown["indicator_id"]],
-                hovertext=_hover(shown, cats, name, palette, ci, benchmark),
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+        hover = []
+        for (j, r), cat in zip(picked, cats, strict=True):
+            rec = {c: col[c][r] for c in HOVER_COLUMNS if c in col}
+            rec.update(unit=ind["unit"][j], england_value=ind["england_value"][j])
+            hover.append(_hover(name, str(ind["short_name"][j]).strip(), rec, cat, palette, ci, benchmark))
+        symbol = pal.AREA_SYMBOLS[i]
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.clip(x, -0.02, 1.02).tolist(),
+                "y": [keys[j] for j in js],
+                "mode": "markers",
+                "name": name,
+                "showlegend": False,
+                "legendgroup": code,
+                "marker": {
+                    "symbol": symbol,
+                    "size": 13,
+                    "color": [colours[c] for c in cats],
+                    "line": {"color": "#1A1A1A", "width": 1.2},
+                },
+                "customdata": [[code, ind["indicator_id"][j]] for j in js],
+                "hovertext": hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
         # a neutral legend key so the symbol, not a category colour, identifies the area
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=name,
-                legendgroup=code,
-                showlegend=True,
-                marker=dict(symbol=symbol, size=12, color="#FFFFFF", line=dict(color="#1A1A1A", width=1.5)),
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": name,
+                "legendgroup": code,
+                "showlegend": True,
+                "marker": {
+                    "symbol": symbol,
+                    "size": 12,
+                    "color": "#FFFFFF",
+                    "line": {"color": "#1A1A1A", "width": 1.5},
+                },
+                "hoverinfo": "skip",
+            }
         )
 
     # The right-hand text column: the category as text, and where an area has no value.
     status_x = 1.08
     span = 0.42 if len(areas) > 3 else 0.34 if len(areas) > 1 else 0.26
-    if screen and areas and len(ind):
-        status = _status_text(cats_by_area, ind["_label"].tolist(), len(areas))
-        fig.add_trace(
-            go.Scatter(
-                x=[status_x] * len(status),
-                y=list(status),
-                mode="text",
-                text=list(status.values()),
-                textposition="middle right",
-                textfont=dict(size=12, color="#333333"),
-                hoverinfo="skip",
-                showlegend=False,
-                name="Compared with " + common.benchmark_phrase(benchmark),
-            )
+    if screen and areas and keys:
+        status = _status_text(cats_by_area, keys, len(areas))
+        data.append(
+            {
+                "type": "scatter",
+                "x": [status_x] * len(status),
+                "y": list(status),
+                "mode": "text",
+                "text": list(status.values()),
+                "textposition": "middle right",
+                "textfont": {"size": 12, "color": "#333333"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": "Compared with " + common.benchmark_phrase(benchmark),
+            }
         )
-    fig.add_vline(x=0.5, line=dict(color=pal.ENGLAND_COLOUR, width=2))
 
     max_lines = max((t.count("<br>") + 1 for t in order_text), default=1)
     row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
@@ -320,61 +359,74 @@ def spine_chart(
     )
     if screen and len(areas) > 1:
         subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
-    fig.update_layout(
-        **{
-            **common.base_layout(title, uirevision="spine", subtitle=subtitle),
-            "margin": dict(l=10, r=10, t=top, b=20),
-        },
+    layout = plain.layout(
+        common.base_layout(title, uirevision="spine", subtitle=subtitle),
+        margin={"l": 10, "r": 10, "t": top, "b": 20},
         barmode="overlay",
         height=height,
-        legend=dict(
-            orientation="h",
-            yref="container",
-            yanchor="top",
-            y=1 - (title_px - 4) / height,
-            xref="container",
-            x=0,
-            xanchor="left",
-            font=dict(size=12),
-        ),
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "top",
+            "y": 1 - (title_px - 4) / height,
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 12},
+        },
         # Worst / England / Best as the top axis's labels on screen: always just above the plot.
-        xaxis=dict(
-            range=[-0.03, status_x + span] if screen else [-0.03, 1.03],
-            side="top",
-            tickvals=([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
-            ticktext=(
+        xaxis={
+            "range": [-0.03, status_x + span] if screen else [-0.03, 1.03],
+            "side": "top",
+            "tickvals": ([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
+            "ticktext": (
                 ["◀ Worst", "<b>England</b>", "Best ▶"]
                 + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else [])
             )
             if screen
             else [],
-            showticklabels=screen,
-            ticks="",
-            tickfont=dict(size=12),
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
-        yaxis=dict(
-            type="category",  # keys are indicator ids: never let a numeric-looking id make it linear
-            categoryorder="array",
-            categoryarray=order,
-            tickvals=order,
-            ticktext=order_text,
-            tickfont=dict(size=12),
+            "showticklabels": screen,
+            "ticks": "",
+            "tickfont": {"size": 12},
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        yaxis={
+            "type": "category",  # keys are indicator ids: never let a numeric-looking id make it linear
+            "categoryorder": "array",
+            "categoryarray": order,
+            "tickvals": order,
+            "ticktext": order_text,
+            "tickfont": {"size": 12},
             # explicit reversed range: autorange would trim heading rows that hold no trace
-            range=[len(order) - 0.5, -0.5],
-            automargin=True,
-            showgrid=False,
-            fixedrange=True,
-        ),
+            "range": [len(order) - 0.5, -0.5],
+            "automargin": True,
+            "showgrid": False,
+            "fixedrange": True,
+        },
+        shapes=[plain.vline(0.5, {"color": pal.ENGLAND_COLOUR, "width": 2})],
     )
     if not screen:
-        for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best")):
-            fig.add_annotation(
-                x=x, y=1, xref="x", yref="paper", yanchor="bottom", text=text, showarrow=False, font_size=11
-            )
-    return fig
+        layout["annotations"] = [
+            {
+                "x": x,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+            for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best"))
+        ]
+    return {"data": data, "layout": layout}
+
+
+def spine_chart(rows: pd.DataFrame, **kwargs) -> go.Figure:
+    """``spine_figure_dict`` as a validated ``go.Figure`` (exports, tests; same arguments)."""
+    return go.Figure(spine_figure_dict(rows, **kwargs))
 
 
 def spine_table(

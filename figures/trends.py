@@ -74,24 +74,30 @@ MIN_PERIODS = 2
 
 def message_figure(title: str, message: str) -> go.Figure:
     """A figure that says something instead of drawing a misleading chart (no axes, no traces)."""
-    fig = go.Figure()
-    fig.update_layout(
-        **common.base_layout(title, uirevision="trend"),
+    return go.Figure(message_dict(title, message))
+
+
+def message_dict(title: str, message: str) -> dict[str, Any]:
+    """``message_figure`` as a plain figure dict."""
+    layout = common.plain_layout(title, uirevision="trend")
+    layout.update(
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),
         height=260,
+        annotations=[
+            dict(
+                x=0.5,
+                y=0.6,
+                xref="paper",
+                yref="paper",
+                text=message,
+                showarrow=False,
+                font=dict(size=15),
+                align="center",
+            )
+        ],
     )
-    fig.add_annotation(
-        x=0.5,
-        y=0.6,
-        xref="paper",
-        yref="paper",
-        text=message,
-        showarrow=False,
-        font=dict(size=15),
-        align="center",
-    )
-    return fig
+    return dict(data=[], layout=layout)
 
 
 def _periods(*frames: pd.DataFrame | None) -> list[str]:
@@ -129,12 +135,41 @@ def trend_chart(
     trend_labels: Mapping[str, str] | None = None,
     trend_reasons: Mapping[str, str] | None = None,
 ) -> go.Figure:
+    """``trend_dict`` as a ``go.Figure`` (exports, tests)."""
+    return go.Figure(
+        trend_dict(
+            series,
+            meta,
+            ci=ci,
+            areas=areas,
+            area_names=area_names,
+            england=england,
+            region=region,
+            trend_labels=trend_labels,
+            trend_reasons=trend_reasons,
+        )
+    )
+
+
+def trend_dict(
+    series: pd.DataFrame,
+    meta: Mapping[str, Any],
+    *,
+    ci: str = "95",
+    areas: Sequence[str],
+    area_names: Mapping[str, str],
+    england: pd.DataFrame | None = None,
+    region: pd.DataFrame | None = None,
+    trend_labels: Mapping[str, str] | None = None,
+    trend_reasons: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Lines over ``period_start`` for each area with a shaded CI, plus England and region lines.
 
     ``series`` holds rows for the areas (area_code, period, period_start, value, CI columns,
     count, denominator); ``england``/``region`` hold the benchmark rows in the same shape.
     With fewer than two periods in all of them, a short message replaces the chart.
     ``trend_reasons`` says, per area, why a "Cannot be calculated" trend could not be.
+    A plain figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
     """
     lower_col, upper_col = pal.ci_columns(ci)
     trend_labels = dict(trend_labels or {})
@@ -142,12 +177,12 @@ def trend_chart(
     periods = _periods(series, england, region)
     if len(periods) < MIN_PERIODS:
         only = f"only {periods[0]}" if periods else "no period with a value"
-        return message_figure(
+        return message_dict(
             common.indicator_title(meta),
             f"No trend to show: this selection has {only}.<br>A trend needs at least {MIN_PERIODS} periods; "
             "the map, compare and table pages show the value.",
         )
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for i, code in enumerate(dict.fromkeys(areas)):
         rows = series[series[s.AREA_CODE] == code].sort_values(s.PERIOD_START)
         if rows.empty:
@@ -158,8 +193,9 @@ def trend_chart(
         legend_name = trend_legend_name(name, label, trend_reasons.get(code, ""))
         band = rows[rows[lower_col].notna() & rows[upper_col].notna()]
         if len(band):
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=band[s.PERIOD_START].tolist(),
                     y=band[upper_col].tolist(),
                     mode="lines",
@@ -170,8 +206,9 @@ def trend_chart(
                     name=f"{name} upper",
                 )
             )
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=band[s.PERIOD_START].tolist(),
                     y=band[lower_col].tolist(),
                     mode="lines",
@@ -184,8 +221,9 @@ def trend_chart(
                     name=f"{name} {ci}% CI",
                 )
             )
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=rows[s.PERIOD_START].tolist(),
                 y=rows[s.VALUE].tolist(),
                 mode="lines+markers",
@@ -209,8 +247,9 @@ def trend_chart(
         if name == "England":
             label = _national(rows)
         code = str(rows[s.AREA_CODE].iloc[0]) if s.AREA_CODE in rows else name
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=rows[s.PERIOD_START].tolist(),
                 y=rows[s.VALUE].tolist(),
                 mode="lines",
@@ -221,16 +260,16 @@ def trend_chart(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig.update_layout(
-        **common.base_layout(
-            common.indicator_title(meta),
-            uirevision="trend",
-            subtitle=f"Shaded: {ci}% confidence interval; legend shows the recent trend (last five points)",
-        ),
-        xaxis=dict(title="Period start"),
-        yaxis=dict(title=meta.get("unit") or "", rangemode="tozero"),
+    layout = common.plain_layout(
+        common.indicator_title(meta),
+        uirevision="trend",
+        subtitle=f"Shaded: {ci}% confidence interval; legend shows the recent trend (last five points)",
+    )
+    layout.update(
+        xaxis=dict(title=dict(text="Period start")),
+        yaxis=dict(title=dict(text=meta.get("unit") or ""), rangemode="tozero"),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, xanchor="left"),
         hovermode="closest",
         height=480,
     )
-    return fig
+    return dict(data=traces, layout=layout)

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.ops import polylabel
 
 from geo.boundaries import OVERLAY_ONLY_LAYERS
 
@@ -42,6 +43,21 @@ TOLERANCES: MappingProxyType[str, float] = MappingProxyType(
 )
 DEFAULT_TOLERANCE = 0.005
 PRECISION = 4  # decimal places: 11 m at most, well under the 500 m generalisation of the sources
+LABEL_PRECISION = 3  # a marker's position: 100 m is plenty
+
+
+def label_point(geom: shapely.Geometry) -> list[float]:
+    """[lon, lat] inside the area where a marker reads as belonging to it.
+
+    The pole of inaccessibility of the largest polygon (the point furthest from its edges), not
+    the centroid, which can fall outside a concave or crescent-shaped area.
+    """
+    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    largest = max(parts, key=lambda g: g.area)
+    point = polylabel(largest, tolerance=0.001)
+    if point.is_empty or not largest.contains(point):
+        point = largest.point_on_surface()
+    return [round(point.x, LABEL_PRECISION), round(point.y, LABEL_PRECISION)]
 
 
 def simplify_layer(gdf: gpd.GeoDataFrame, tolerance: float) -> tuple[np.ndarray, str]:
@@ -56,7 +72,8 @@ def simplify_layer(gdf: gpd.GeoDataFrame, tolerance: float) -> tuple[np.ndarray,
 
 
 def to_browser_geojson(gdf: gpd.GeoDataFrame, tolerance: float, precision: int = PRECISION) -> dict:
-    """A FeatureCollection whose feature ids are area codes with properties area_code and area_name.
+    """A FeatureCollection whose feature ids are area codes with properties area_code, area_name
+    and ``label`` ([lon, lat] for the map's category glyph: ``label_point``).
 
     Exterior rings run clockwise (d3 / plotly ``go.Choropleth`` convention; MapLibre ignores winding).
     """
@@ -77,7 +94,7 @@ def to_browser_geojson(gdf: gpd.GeoDataFrame, tolerance: float, precision: int =
             {
                 "type": "Feature",
                 "id": str(code),
-                "properties": {"area_code": str(code), "area_name": str(name)},
+                "properties": {"area_code": str(code), "area_name": str(name), "label": label_point(geom)},
                 "geometry": shapely.geometry.mapping(geom),
             }
         )

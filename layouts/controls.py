@@ -23,6 +23,9 @@ GEOGRAPHY_LABELS = {
     "stp21": "STP April 2021 (42)",
 }
 
+# (value, label); the England label is renamed for partial national values (callbacks.benchmark)
+BENCHMARK_OPTIONS = (("england", "England"), ("region", "Region"), ("peers", "Similar CCGs"))
+
 
 def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
     """Dropdown options grouped by domain: a disabled heading, then its indicators."""
@@ -128,7 +131,7 @@ def controls(model: Model) -> html.Div:
                         "Benchmark",
                         radio(
                             ids.BENCHMARK,
-                            [("england", "England"), ("region", "Region"), ("peers", "Similar CCGs")],
+                            list(BENCHMARK_OPTIONS),
                             "england",
                         ),
                     ),

@@ -99,7 +99,15 @@ def map_page() -> html.Div:
                 children=[
                     # No scroll-wheel zoom: the wheel scrolls the page. The zoom buttons stay
                     # shown (displayModeBar), and the side panel brings an area, England or London into view.
-                    _graph(ids.MAP_GRAPH, "72vh", scrollZoom=False, displayModeBar=True),
+                    # topojsonURL: plotly's geo subplot looks here (this app) for a base map it
+                    # has not been given, never at its CDN (assets/plotly-geo-assets.js seeds it).
+                    _graph(
+                        ids.MAP_GRAPH,
+                        "72vh",
+                        scrollZoom=False,
+                        displayModeBar=True,
+                        topojsonURL="assets/topojson/",
+                    ),
                     html.Aside(
                         className="map-side",
                         children=[

@@ -156,6 +156,30 @@ def _area_tables(model: Model) -> tuple[dict[str, str], dict[str, dict[str, str]
     return tables
 
 
+_KNOWN_CODES: dict[str, dict[str, frozenset[str]]] = {}
+
+
+def _known_codes(model: Model) -> dict[str, frozenset[str]]:
+    """Regions, GP practices, inequality indicators and ICBs the model knows, made once per model:
+    every callback's selection is re-parsed against them."""
+    known = _KNOWN_CODES.get(model.fingerprint)
+    if known is None:
+        frames = model.frames
+        known = {
+            "region": frozenset(
+                model.areas.loc[model.areas[s.GEOGRAPHY].isin(["nhser21", "nhser22"]), s.AREA_CODE]
+            ),
+            "practice": frozenset(frames["practices"]["practice_code"] if "practices" in frames else ()),
+            "ineq": frozenset(
+                frames["inequality_catalogue"]["indicator"] if "inequality_catalogue" in frames else ()
+            ),
+            "icb": frozenset(frames["hierarchy"]["icb22_code"].dropna()) | {"all"},
+        }
+        _KNOWN_CODES.clear()  # one model per process; a rebuilt one replaces it
+        _KNOWN_CODES[model.fingerprint] = known
+    return known
+
+
 def known_area_codes(model: Model) -> dict[str, str]:
     """Lower-cased GSS and ODS codes -> area code, over every geography."""
     return _area_tables(model)[0]
@@ -312,32 +336,27 @@ def parse_params(
     state["areas"] = areas
 
     region = _first(params, "region")
-    regions = set(model.areas.loc[model.areas[s.GEOGRAPHY].isin(["nhser21", "nhser22"]), s.AREA_CODE])
+    known = _known_codes(model)
+    regions = known["region"]
     if region is not None and region not in regions:
         notices.append(f"Unknown region '{region}': showing all regions.")
         region = None
     state["region"] = region or ""
 
     practice = _first(params, "practice")
-    if practice is not None:
-        known = model.frames["practices"]["practice_code"] if "practices" in model.frames else []
-        if practice.upper() not in set(known):
-            notices.append(f"Unknown GP practice code '{practice[:20]}' (ignored).")
-            practice = None
+    if practice is not None and practice.upper() not in known["practice"]:
+        notices.append(f"Unknown GP practice code '{practice[:20]}' (ignored).")
+        practice = None
     state["practice"] = practice.upper() if practice else ""
 
     ineq = _first(params, "ineq")
-    known_ineq = (
-        set(model.frames["inequality_catalogue"]["indicator"])
-        if "inequality_catalogue" in model.frames
-        else set()
-    )
+    known_ineq = known["ineq"]
     if ineq is not None and ineq not in known_ineq:
         notices.append(f"Unknown inequality indicator '{ineq[:60]}': showing the first.")
         ineq = None
     state["ineq"] = ineq or ""
     icb = _first(params, "icb")
-    known_icb = set(model.frames["hierarchy"]["icb22_code"].dropna()) | {"all"}
+    known_icb = known["icb"]
     if icb is not None and icb not in known_icb:
         notices.append(f"Unknown ICB '{icb[:20]}': showing the focus area's ICB.")
         icb = None

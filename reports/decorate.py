@@ -8,7 +8,6 @@ that they are real text in SVG and PDF.
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -16,8 +15,6 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-
-from figures.map import geojson_bounds, map_view
 
 EXPORT_FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -278,7 +275,7 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     layout = data.setdefault("layout", {})
     width, height = size.width, size.height
     margin = dict(layout.get("margin") or {})
-    is_map = "map" in layout
+    is_map = "geo" in layout  # the map fits itself to the plot area (geo.fitbounds)
     items = [] if is_map else _legend_items(data, layout)
     legend_title = ((layout.get("legend") or {}).get("title") or {}).get("text") or ""
     n_rows = legend_rows(items, width - 2 * PAD, legend_title)
@@ -363,8 +360,6 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
         )
     )
     layout["annotations"] = annotations
-    if is_map:
-        _fit_map(data, layout, plot_w, plot_h)
     _set_fonts(data)
     return go.Figure(data)
 
@@ -454,20 +449,8 @@ def _has_colorbar(data: dict) -> bool:
     return any(
         t.get("colorbar") is not None and t.get("showscale") is not False and t.get("z") not in (None, [])
         for t in data.get("data", [])
-        if t.get("type") != "choroplethmap"
+        if t.get("type") != "choropleth"  # the map's colorbar sits inside its plot area
     )
-
-
-def _fit_map(data: dict, layout: dict, plot_w: float, plot_h: float) -> None:
-    """Re-centre and zoom the map for the export's plot area (the app's fit is for the screen)."""
-    geojson = next(
-        (t.get("geojson") for t in data.get("data", []) if isinstance(t.get("geojson"), dict)), None
-    )
-    if not geojson:
-        return
-    view = map_view(geojson_bounds(geojson), width=int(plot_w), height=int(plot_h))
-    if math.isfinite(view["zoom"]):
-        layout["map"] = dict(layout["map"], **view)
 
 
 def text_page(title: str, paragraphs: list[str], size: Size, *, footer: str = "") -> go.Figure:

@@ -266,7 +266,7 @@ def _state(model: Model, wanted: dict) -> dict:
 
 
 def _link(link_root: str, page: str, state: dict) -> str:
-    return f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/')}"
+    return f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
 
 
 def plan_pack(

@@ -1,9 +1,10 @@
 """Server-side rendering of plotly figures to PNG, SVG and PDF with kaleido.
 
 Kaleido 1.x drives a headless Chromium through choreographer. We always hand it the
-system browser (``BROWSER_PATH`` or Debian's ``/usr/bin/chromium``) and disable MathJax
-(a CDN script), so nothing is fetched at run time. Starting Chromium takes seconds, so
-each process keeps one warm ``Renderer`` (an asyncio loop in a daemon thread).
+system browser (``BROWSER_PATH`` or Debian's ``/usr/bin/chromium``), plotly.py's own
+plotly.js, no MathJax (a CDN script) and the map's base-map topojson seeded locally
+(``assets/plotly-geo-assets.js``), so nothing is fetched at run time. Starting Chromium
+takes seconds, so each process keeps one warm ``Renderer`` (an asyncio loop in a daemon thread).
 
 Expensive exports are bounded: ``ExportGate`` lets a few run at once with a short queue
 (beyond it ``Busy``, which the routes answer 503 with Retry-After), ``RateLimit`` caps
@@ -26,14 +27,18 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import kaleido
+from kaleido import PageGenerator
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("png", "svg", "pdf")
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# The map's base-map topojson, seeded in the page so plotly.js never fetches it from its CDN.
+GEO_ASSETS = Path(__file__).resolve().parent.parent / "assets" / "plotly-geo-assets.js"
 RENDER_TIMEOUT_S = 30  # per batch of figures; gunicorn's worker timeout is 60 s (gunicorn.conf.py)
 
 
@@ -77,7 +82,10 @@ class Renderer:
             thread.start()
 
             async def open_browser():
-                k = kaleido.Kaleido(n=self.tabs, path=self.browser, mathjax=False, timeout=RENDER_TIMEOUT_S)
+                page = PageGenerator(mathjax=False, others=[(GEO_ASSETS.as_uri(), "utf-8")])
+                k = kaleido.Kaleido(
+                    n=self.tabs, path=self.browser, page_generator=page, timeout=RENDER_TIMEOUT_S
+                )
                 await k.open()
                 return k
 

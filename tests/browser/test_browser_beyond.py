@@ -174,3 +174,48 @@ def test_inequalities_page_preselects_the_focus_icb(app_page, model):
     state, _ = parse_query(model, app_page.query())
     assert (state["ineq"], state["areas"]) == ("% QOF points achieved", [KERNOW])
     app_page.screenshot("inequalities-page")
+
+
+def test_inequalities_page_draws_the_acsc_gradient_of_every_ccg_in_the_file(app_page, model):
+    import pandas as pd
+
+    from data.manifest import load_manifest
+    from data.settings import get_settings
+
+    raw = pd.read_csv(get_settings().data_dir / load_manifest()["acsc_chronic_ccg16"]["path"])
+    app_page.goto(f"/inequalities?areas={NORFOLK_WAVENEY}&benchmark=peers&peers=rightcare&ci=99.8")
+    app_page.wait_graph("ineq-acsc-graph", min_traces=4)
+    app_page.settle()
+    fig = app_page.figure("ineq-acsc-graph")
+    codes = [c[0] for t in fig["data"] for c in t["customdata"]]
+    assert len(codes) == len(set(codes)) == len(raw) == 209
+    focus = next(t for t in fig["data"] if t["name"].startswith("NHS Norfolk and Waveney CCG"))
+    assert len(focus["x"]) == 5 and "99.8% confidence intervals" in fig["layout"]["title"]["text"]
+    focus_codes = sorted(c[0] for c in focus["customdata"])
+    assert "c. 2014/15-2015/16" in app_page.text("#ineq-acsc .acsc-method")
+    state, _ = parse_query(model, app_page.query())
+    assert (state["areas"], state["peers"], state["ci"]) == ([NORFOLK_WAVENEY], "rightcare", "99.8")
+    app_page.page.locator("#ineq-acsc-graph").scroll_into_view_if_needed()
+    app_page.screenshot("inequalities-acsc")
+    # the same 209 areas on the map (the map page's own builder), the focus area's five outlined
+    app_page.wait_graph("ineq-acsc-map", min_traces=3)
+    drawn = app_page.figure("ineq-acsc-map")
+    coloured = [t for t in drawn["data"] if t.get("z") and t.get("name") not in ("No data", "Selected")]
+    assert any(set(t["locations"]) == set(raw["ccg16_ods_code"]) for t in coloured)
+    assert any(
+        sorted(t.get("locations") or []) == focus_codes for t in drawn["data"] if t.get("name") == "Selected"
+    )
+    app_page.page.locator("#ineq-acsc-map").scroll_into_view_if_needed()
+    app_page.screenshot("inequalities-acsc-map")
+
+
+def test_benchmark_control_names_a_partial_national_value(app_page):
+    app_page.goto(f"/compare?indicator=gp_appt_dna_rate&areas={KERNOW}")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    assert "49 of 106 CCGs with data" in app_page.text("#ctl-benchmark")
+    app_page.goto(f"/compare?indicator=qof_hyp&areas={KERNOW}")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    text = app_page.text("#ctl-benchmark")
+    assert "England" in text and "CCGs with data" not in text

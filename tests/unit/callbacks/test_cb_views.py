@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from dash import Patch, html, no_update
+from dash import Patch, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import views
@@ -13,6 +14,20 @@ from data import schema as s
 from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
 
 KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"  # NCL: North Central London
+
+
+def markdown_cells(line: str) -> list[str]:
+    """The cells of one Markdown table row, unescaped."""
+    cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+    return [re.sub(r"\\(.)", r"\1", c.strip()) for c in cells]
+
+
+def markdown_head(component) -> list[str]:
+    return markdown_cells(component.children.splitlines()[0])
+
+
+def markdown_rows(component) -> list[list[str]]:
+    return [markdown_cells(line) for line in component.children.splitlines()[2:]]
 
 
 def region_areas(model, region: str, geography: str = "ccg21") -> set[str]:
@@ -181,9 +196,9 @@ def test_spine_outputs_for_two_areas(app_ctx, model, state_for):
     assert all(not str(k).startswith("§context") for k in fig.layout.yaxis.categoryarray)
     assert [k for k in context_fig.layout.yaxis.categoryarray if str(k).startswith("§")] == ["§context"]
     for component, expected in ((table, outcomes), (context_table, context)):
-        assert isinstance(component, html.Table)
-        assert len(component.children[1].children) == len(expected)
-    head = [th.children for th in table.children[0].children.children]
+        assert isinstance(component, dcc.Markdown)  # one component, not one per cell
+        assert len(markdown_rows(component)) == len(expected)
+    head = markdown_head(table)
     assert "NHS Kernow CCG value" in head and "NHS North Central London CCG value" in head
     assert f"data for {len(outcomes)} outcome indicators" in summary
     assert f"{len(context)} context indicators" in summary
@@ -311,8 +326,18 @@ def test_table_component_formats_numbers():
     table = views.table_component(
         pd.DataFrame({"a": ["x"], "v": [1234.5], "w": [0.123456], "n": [float("nan")]})
     )
-    cells = [td.children for td in table.children[1].children[0].children]
-    assert cells == ["x", "1,234", "0.1235", ""]
+    assert markdown_head(table) == ["a", "v", "w", "n"]
+    assert markdown_rows(table) == [["x", "1,234", "0.1235", ""]]
+
+
+def test_table_component_escapes_markup():
+    """Names are text: nothing in them becomes a link, emphasis, HTML or a new cell."""
+    import pandas as pd
+
+    name = "A | B *not bold* <b>x</b> [link](http://x) & more"
+    table = views.table_component(pd.DataFrame({"Indicator": [name]}))
+    assert "\\|" in table.children and "\\<b\\>" in table.children
+    assert markdown_rows(table) == [[name]]
 
 
 def test_explorer_outputs_with_a_line_that_explains_nothing(app_ctx, state_for):
@@ -334,18 +359,30 @@ def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_fo
 
 
 def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, state_for):
-    from figures.map import feature_bounds
+    from figures.map import FIT_VIEW, VIEW_KEYS, feature_bounds
 
     state = state_for(f"?areas={KERNOW}", page="map")
     patch = views.update_map_view(state, "focus").to_plotly_json()
-    centre = patch["operations"][0]["params"]["value"]
+    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    assert set(ops) == {("layout", "geo", key) for key in VIEW_KEYS}  # only the view
+    centre = ops[("layout", "geo", "center")]
     west, south, east, north = feature_bounds(model.geojson["ccg21"], KERNOW)
     assert west < centre["lon"] < east and south < centre["lat"] < north
+    (lon0, lon1), (lat0, lat1) = (
+        ops[("layout", "geo", "lonaxis")]["range"],
+        ops[("layout", "geo", "lataxis")]["range"],
+    )
+    assert lon0 <= west and lon1 >= east and lat0 <= south and lat1 >= north
     london = views.map_view_for(state, "london")
     assert -0.4 < london["center"]["lon"] < 0.2 and 51.3 < london["center"]["lat"] < 51.7
+    # England: plotly's own fit of the layer (every view key unset turns geo.fitbounds back on)
     england = views.map_view_for(state, "england")
-    assert england == views.map_view_for(state_for("", page="map"), "focus")
-    assert england["zoom"] < london["zoom"]
+    assert england == views.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
+    reset = views.update_map_view(state, "england").to_plotly_json()
+    assert all(
+        v in (None, {"lon": None, "lat": None}) or set(v.values()) == {None}
+        for v in (op["params"]["value"] for op in reset["operations"])
+    )
 
 
 def test_map_selected_values_beside_the_map(app_ctx, state_for):

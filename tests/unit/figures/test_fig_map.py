@@ -5,24 +5,32 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
+import shapely
 from figure_fixtures import make_frame, make_meta, square_geojson
 
 from data import schema as s
 from figures import common
 from figures import palette as pal
 from figures.map import (
+    FIT_VIEW,
+    GLYPH_SYMBOLS,
+    GLYPHS,
     LEGEND_KEYS,
     LEGEND_START,
     MAIN,
     REGIONS,
     SELECTED,
+    SYMBOL_NUMBERS,
     UNDERLAY,
+    VIEW_KEYS,
     apply_update,
     choropleth,
     feature_bounds,
     focus_view,
     geojson_bounds,
+    label_points,
     map_update,
     selected_values,
 )
@@ -44,11 +52,19 @@ def _flatten(obj, prefix=()):
 
 
 def _json(fig) -> dict:
-    """The figure as JSON, with hidden legend keys' names and colours blanked (never shown)."""
+    """The figure as JSON, with hidden legend keys' names, colours and glyphs blanked (never shown)."""
     out = json.loads(fig.to_json())
+    glyphs = out["data"][GLYPHS]
+    if glyphs.get("visible") is False:  # another colouring: the hidden glyphs keep what they had
+        glyphs["marker"] = {
+            k: v for k, v in glyphs["marker"].items() if k in ("line", "cmin", "cmax", "showscale")
+        }
     for trace in out["data"][LEGEND_START:]:
         if trace.get("visible") is False:
             trace.pop("name", None)
+            if trace.get("legendgroup") == "category":  # glyphs of a colouring not shown
+                trace.pop("lon", None)
+                trace.pop("lat", None)
             trace.get("marker", {}).pop("color", None)
     return out
 
@@ -60,7 +76,9 @@ def geo(frame):
 
 def test_traces_layout_and_classes(frame, meta, geo):
     fig = choropleth(frame, geo, meta, colour="category", selected=[frame[s.AREA_CODE][3]])
-    assert [t.type for t in fig.data[:4]] == ["choroplethmap"] * 4
+    assert [t.type for t in fig.data[:4]] == ["choropleth"] * 4
+    assert {t.locationmode for t in fig.data[:4]} == {"geojson-id"}
+    assert {t.type for t in fig.data[LEGEND_START:]} == {"scattergeo"}
     assert len(fig.data) == LEGEND_START + len(LEGEND_KEYS)
     main = fig.data[MAIN]
     assert main.featureidkey == "id"
@@ -82,8 +100,10 @@ def test_traces_layout_and_classes(frame, meta, geo):
     assert "compared with England" in main.hovertemplate and "95% CI" in main.hovertemplate
     assert "count / denominator" in main.hovertemplate and "%{customdata[1]}" in main.hovertemplate
     assert " / " in main.hovertext[0] and "%" in main.text[0] and " to " in main.text[0]
-    assert fig.layout.uirevision and fig.layout.map.uirevision
-    assert fig.layout.map.style == "white-bg"
+    assert fig.layout.uirevision and fig.layout.geo.uirevision
+    # no base map (nothing but our boundaries drawn), fitted to them by plotly
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    assert fig.layout.geo.center.lon is None and fig.layout.geo.lonaxis.range is None
     assert "synthetic outcome" in fig.layout.title.text
 
 
@@ -152,6 +172,46 @@ def test_colourblind_legend_has_glyphs(frame, meta, geo):
     )
 
 
+def test_category_glyphs_on_each_area(frame, meta, geo):
+    """Each compared area carries its category's shape at its label point, not only in the legend."""
+    fig = choropleth(frame, geo, meta, colour="category", palette="colourblind")
+    glyphs = fig.data[GLYPHS]
+    assert glyphs.type == "scattergeo" and glyphs.visible is not False and glyphs.hoverinfo == "skip"
+    points = label_points(geo)
+    ids = [f["id"] for f in geo["features"]]
+    assert list(zip(glyphs.lon, glyphs.lat, strict=True)) == [points[c] for c in ids]
+    rows = frame.set_index(s.AREA_CODE)
+    number = {v: k for k, v in SYMBOL_NUMBERS.items()}
+    for i, code in enumerate(ids):
+        category = rows.at[code, s.CMP_ENGLAND_95] if pd.notna(rows.at[code, s.VALUE]) else None
+        if category in GLYPH_SYMBOLS:
+            assert number[glyphs.marker.symbol[i]] == GLYPH_SYMBOLS[category]
+            assert glyphs.marker.size[i] > 0
+            assert glyphs.marker.color[i] == s.CATEGORIES.index(category)
+        else:  # no value, or not compared: no glyph
+            assert glyphs.marker.size[i] == 0
+    # colours: the category's colour in the chosen palette; a dark outline shows the shape on its fill
+    assert list(glyphs.marker.colorscale) == list(fig.data[MAIN].colorscale)
+    assert glyphs.marker.line.width >= 1
+    # the legend keys show the same glyphs; quintile and No data keys are squares
+    for i, (kind, key) in enumerate(LEGEND_KEYS):
+        symbol = fig.data[LEGEND_START + i].marker.symbol
+        assert symbol == (GLYPH_SYMBOLS.get(key, "square") if kind == "category" else "square")
+    assert GLYPH_SYMBOLS[s.BETTER] != GLYPH_SYMBOLS[s.WORSE] != GLYPH_SYMBOLS[s.SIMILAR]
+    # quintile colouring: no category glyphs shown
+    assert choropleth(frame, geo, meta, colour="quintile").data[GLYPHS].visible is False
+
+
+def test_label_points_prefer_the_build_label(geo):
+    labelled = json.loads(json.dumps(geo))
+    labelled["features"][0]["properties"]["label"] = [-1.23456, 52.5]
+    points = label_points(labelled)
+    assert points[labelled["features"][0]["id"]] == (-1.235, 52.5)
+    west, south, east, north = feature_bounds(geo, geo["features"][1]["id"])
+    lon, lat = points[geo["features"][1]["id"]]
+    assert west < lon < east and south < lat < north  # no label: the middle of the area's box
+
+
 @pytest.mark.parametrize(
     "options_b",
     [
@@ -169,9 +229,15 @@ def test_map_update_is_exactly_the_patch_between_two_indicators(geo, options_b):
     ids = [f["id"] for f in geo["features"]]
     fig_a = choropleth(frame_a, geo, meta_a, selected=["E38000001"])
     fig_b = choropleth(frame_b, geo, meta_b, **{"selected": ["E38000001"], **options_b})
-    update = map_update(frame_b, meta_b, **{"selected": ["E38000001"], **options_b}, all_areas=ids)
+    update = map_update(
+        frame_b,
+        meta_b,
+        **{"selected": ["E38000001"], **options_b},
+        all_areas=ids,
+        glyph_points=label_points(geo),
+    )
     flat_a, flat_b = _flatten(_json(fig_a)), _flatten(_json(fig_b))
-    hidden_in_b = {i for i, tr in enumerate(fig_b.data) if i >= LEGEND_START and tr.visible is False}
+    hidden_in_b = {i for i, tr in enumerate(fig_b.data) if i >= GLYPHS and tr.visible is False}
     changed = {
         p
         for p in set(flat_a) | set(flat_b)
@@ -181,7 +247,7 @@ def test_map_update_is_exactly_the_patch_between_two_indicators(geo, options_b):
     keys = set(update)
     # every changed property is in the update, and the update touches nothing constant
     assert changed <= keys, changed - keys
-    assert all(p[0] == "layout" or p[1] in (MAIN, SELECTED) or p[1] >= LEGEND_START for p in keys)
+    assert all(p[0] == "layout" or p[1] in (MAIN, SELECTED, GLYPHS) or p[1] >= LEGEND_START for p in keys)
     assert not any(p[-1] in ("geojson", "featureidkey") for p in keys)
     patched = apply_update(choropleth(frame_a, geo, meta_a, selected=["E38000001"]), update)
     assert _json(patched) == _json(fig_b)
@@ -207,7 +273,12 @@ def test_map_update_paths_are_stable():
     # Apart from the names and colours of legend keys (sent only for keys shown), every
     # colouring updates the same paths.
     def fixed(update):
-        return {p for p in update if not (p[0] == "data" and p[1] >= LEGEND_START and p[2] != "visible")}
+        return {
+            p
+            for p in update
+            if not (p[0] == "data" and p[1] >= LEGEND_START and p[2] != "visible")
+            and not (p[0] == "data" and p[1] == GLYPHS and p[2] == "marker")  # category colouring only
+        }
 
     assert fixed(map_update(frame, meta, colour="value")) == fixed(map_update(frame, meta))
 
@@ -225,9 +296,13 @@ def test_real_ccg21_boundaries_and_regions(real_ccg21, meta):
     fig = choropleth(frame, ccg, meta, region_outlines=regions, selected=[lookup["CCG21CD"][0]])
     assert set(fig.data[MAIN].locations) == {f["id"] for f in ccg["features"]}  # all 106 join
     assert len(fig.data[REGIONS].locations) == 7
-    centre, zoom = fig.layout.map.center, fig.layout.map.zoom
-    assert 52 < centre.lat < 54 and -3 < centre.lon < 0 and 4.5 < zoom < 6.5
+    assert fig.layout.geo.fitbounds == "locations"  # plotly fits England to the graph
     assert "http" not in fig.to_json()
+    # every area with a compared category has its glyph inside its own polygon (build label point)
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"]).buffer(1e-3) for f in ccg["features"]}
+    points = label_points(ccg)
+    assert set(points) == set(shapes)
+    assert all(shapes[c].contains(shapely.geometry.Point(p)) for c, p in points.items())
 
 
 def test_indicator_without_limits_is_coloured_by_quintile(frame, meta, geo):
@@ -241,42 +316,30 @@ def test_indicator_without_limits_is_coloured_by_quintile(frame, meta, geo):
     assert "quintiles" not in with_ci.layout.title.text
 
 
-def _visible(view: dict, width_px: float, height_px: float) -> tuple[float, float, float, float]:
-    """(west, south, east, north) that a MapLibre view shows in a graph of that size."""
-    import math
-
-    world = 512 * 2 ** view["zoom"]
-    lon, lat = view["center"]["lon"], view["center"]["lat"]
-    merc = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2
-    half_x, half_y = width_px / 2 / world * 360, height_px / 2 / world
-
-    def lat_of(y: float) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
-
-    return lon - half_x, lat_of(merc + half_y), lon + half_x, lat_of(merc - half_y)
-
-
-# The map graph at 1366x768: 72vh tall, about 1000 px wide beside its side panel.
-LAPTOP_MAP_PX = (1000, 0.72 * 768)
-
-
-def test_default_view_fits_england_on_a_laptop_screen(real_ccg21, meta):
+def test_default_view_is_plotly_fit_of_the_layer(real_ccg21, meta):
     ccg, _, _ = real_ccg21
     fig = choropleth(make_frame(codes=[f["id"] for f in ccg["features"]]), ccg, meta)
-    view = {"center": fig.layout.map.center.to_plotly_json(), "zoom": fig.layout.map.zoom}
-    west, south, east, north = _visible(view, *LAPTOP_MAP_PX)
-    e_west, e_south, e_east, e_north = geojson_bounds(ccg)
-    assert west <= e_west and south <= e_south and east >= e_east and north >= e_north
+    geo = fig.layout.geo
+    assert geo.fitbounds == "locations" and geo.projection.type == "mercator"
+    assert geo.center.lon is None and geo.projection.scale is None  # a view set would turn the fit off
+    assert focus_view(ccg, None) is FIT_VIEW
+    assert set(FIT_VIEW) == set(VIEW_KEYS)
 
 
-def test_focus_view_brings_kernow_into_view_with_neighbours(real_ccg21):
+def test_focus_view_brings_kernow_into_view_with_neighbours(real_ccg21, meta):
     ccg, _, _ = real_ccg21
     kernow = feature_bounds(ccg, "E38000089")
     view = focus_view(ccg, "E38000089")
-    west, south, east, north = _visible(view, *LAPTOP_MAP_PX)
+    (west, east), (south, north) = view["lonaxis"]["range"], view["lataxis"]["range"]
     assert west <= kernow[0] and south <= kernow[1] and east >= kernow[2] and north >= kernow[3]
-    assert view["zoom"] > focus_view(ccg, None)["zoom"] + 0.5  # closer than England's view
-    assert focus_view(ccg, "E99999999") == focus_view(ccg, None)  # not on the layer: England
+    england = geojson_bounds(ccg)
+    assert (north - south) < (england[3] - england[1]) / 2  # closer than England's view
+    assert view["center"] == {"lon": round((west + east) / 2, 4), "lat": round((south + north) / 2, 4)}
+    assert view["projection"] == {"scale": 1}
+    assert focus_view(ccg, "E99999999") is FIT_VIEW  # not on the layer: the whole layer
+    fig = choropleth(make_frame(codes=[f["id"] for f in ccg["features"]]), ccg, meta, view=view)
+    assert list(fig.layout.geo.lonaxis.range) == [west, east]
+    assert fig.layout.geo.center.lat == view["center"]["lat"]
 
 
 def test_selected_values_in_words(frame, meta):

@@ -24,7 +24,18 @@ def test_ccg21_layer_is_small_and_keyed_by_code(browser, layers):
     assert geojson_size(ccg21) < CCG21_MAX_BYTES
     assert [f["id"] for f in ccg21["features"]] == list(layers["ccg21"]["area_code"])
     first = ccg21["features"][0]
-    assert first["properties"] == {"area_code": first["id"], "area_name": "NHS Barnsley CCG"}
+    assert first["properties"] == {
+        "area_code": first["id"],
+        "area_name": "NHS Barnsley CCG",
+        "label": first["properties"]["label"],
+    }
+    # every area's glyph point lies inside the area (a concave shape's centroid may not)
+    for feature in ccg21["features"]:
+        assert (
+            shapely.geometry.shape(feature["geometry"])
+            .buffer(1e-3)
+            .contains(shapely.geometry.Point(feature["properties"]["label"]))
+        ), feature["id"]
     row = table.set_index("layer").loc["ccg21"]
     assert row["n_areas"] == 106 and row["bytes"] == geojson_size(ccg21)
 

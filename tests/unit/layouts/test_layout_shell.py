@@ -26,7 +26,7 @@ def walk(component):
 
 def all_declared_ids() -> set[str]:
     fixed = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
-    summaries = {ids.chart_summary(v) for k, v in vars(ids).items() if k.endswith("_GRAPH")}
+    summaries = {ids.chart_summary(v) for k, v in vars(ids).items() if k.endswith(("_GRAPH", "_MAP"))}
     return fixed | summaries | {ids.page_container(p) for p in PAGES} | {ids.nav_link(p) for p in PAGES}
 
 

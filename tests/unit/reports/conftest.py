@@ -43,5 +43,3 @@ def rendered(export_client) -> dict:
         response = export_client.get(url)
         out[key] = (response.status_code, dict(response.headers), response.data)
     return out
-
-
