@@ -324,38 +324,42 @@ def update_practices_summary(_, state):
 
 
 @memoized
-def inequalities_sentences(frozen: tuple) -> tuple[str, str]:
-    from callbacks.inequalities import DEFAULT_INDICATOR, _table
-    from data.inequality_views import GROUPS, icb_of_ccg, indicators, latest_year
+def inequalities_sentences(frozen: tuple) -> tuple[str, str, str, str]:
+    from callbacks.inequalities import _acsc_focus, _gradient, acsc_map_state, icb_view
+    from data.inequality_views import GROUPS, indicators
+    from data.peers import DEFAULT_PEER_SET
 
     state = dict(frozen)
     model = load_model()
-    names = indicators(model)
-    if not names:
-        return "No inequality data in this build.", "No inequality data in this build."
-    indicator = state.get("ineq") or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in names else names[0])
-    table = _table(indicator, latest_year(model, indicator))
-    cat = model.frames["inequality_catalogue"].set_index("indicator")
-    meta = {"name": str(cat.at[indicator, "name"]), "unit": str(cat.at[indicator, "unit"])}
-    focus = (state.get("areas") or [None])[0]
-    icb = state.get("icb") or (icb_of_ccg(model, focus) if focus else None) or "all"
-    row = table[table["icb22_code"] == icb]
-    first = (
-        words.icb_groups_summary(row.iloc[0], GROUPS, meta)
-        if len(row)
-        else "No single ICB chosen: choose a CCG or an ICB to see its values by deprivation group."
-    )
-    return first, words.icb_ranking_summary(table, meta, highlight=icb if icb != "all" else None)
+    if not indicators(model):
+        first = second = "No inequality data in this build."
+    else:
+        _, _, table, meta, icb = icb_view(state)
+        row = table[table["icb22_code"] == icb]
+        first = (
+            words.icb_groups_summary(row.iloc[0], GROUPS, meta)
+            if len(row)
+            else "No single ICB chosen: choose a CCG or an ICB to see its values by deprivation group."
+        )
+        second = words.icb_ranking_summary(table, meta, highlight=icb if icb != "all" else None)
+    focus = _acsc_focus(model, state)
+    gradient = _gradient(focus, state.get("peers") or DEFAULT_PEER_SET)
+    if gradient.empty:
+        return first, second, "No gradient data in this build.", "No gradient data in this build."
+    third = words.gradient_summary_sentence(gradient, focus_name=area_names([focus])[focus] if focus else "")
+    map_state = acsc_map_state(state, gradient)
+    return first, second, third, map_sentence(freeze(map_state))
 
 
 @callback(
     Output(ids.chart_summary(ids.INEQ_ICB_GRAPH), "children"),
     Output(ids.chart_summary(ids.INEQ_RANK_GRAPH), "children"),
+    Output(ids.chart_summary(ids.INEQ_ACSC_GRAPH), "children"),
+    Output(ids.chart_summary(ids.INEQ_ACSC_MAP), "children"),
     Input(ids.INEQ_NOTE, "children"),
     State(ids.STATE, "data"),
 )
 def update_inequalities_summaries(_, state):
     if not state or state.get("page") != "inequalities":
         raise PreventUpdate
-    first, second = inequalities_sentences(freeze(state))
-    return _with_link(first, None), _with_link(second, None)
+    return tuple(_with_link(sentence, None) for sentence in inequalities_sentences(freeze(state)))

@@ -51,6 +51,13 @@ def test_summary_callbacks_give_a_sentence_and_the_table_view(app_ctx, state_for
 
 
 def test_inequalities_summaries_name_the_focus_ccgs_icb(app_ctx, state_for):
-    first, second = cb.update_inequalities_summaries(None, state_for(f"?areas={KERNOW}", page="inequalities"))
+    first, second, third, fourth = cb.update_inequalities_summaries(
+        None, state_for(f"?areas={KERNOW}", page="inequalities")
+    )
     assert "Cornwall" in first[0].children and "by practice deprivation group" in first[0].children
     assert "ranked by the descriptive slope" in second[0].children
+    assert (
+        "deprivation gradient" in third[0].children
+        and "NHS Kernow CCG's CCG 2015/16 areas: " in third[0].children
+    )
+    assert fourth[0].children.startswith("Map of ") and "coloured by value" in fourth[0].children
