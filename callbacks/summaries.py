@@ -2,14 +2,17 @@
 
 One callback per page fills the summaries under its charts from the same memoised frames
 the chart callbacks draw (``callbacks.views`` and the pages' own helpers), with the words
-written by ``figures.summaries``. The browser links each summary to its chart with
+written by ``figures.summaries``. Where the chart's callback also writes a line of text (the
+map's, spine's and overview's summary lines, the explorer's, funnel's, practices' and
+inequalities' notes), the summary follows that line: it runs after the chart, on warm caches,
+instead of computing the same frames beside it. The browser links each summary to its chart with
 aria-describedby (assets/a11y.js).
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
@@ -93,8 +96,12 @@ def map_sentence(frozen: tuple) -> str:
     )
 
 
-@callback(Output(ids.chart_summary(ids.MAP_GRAPH), "children"), Input(ids.STATE, "data"))
-def update_map_summary(state):
+@callback(
+    Output(ids.chart_summary(ids.MAP_GRAPH), "children"),
+    Input(ids.MAP_SUMMARY, "children"),
+    State(ids.STATE, "data"),
+)
+def update_map_summary(_, state):
     if not state or state.get("page") != "map":
         raise PreventUpdate
     return _with_link(map_sentence(freeze(state)), _table_link(state))
@@ -171,8 +178,12 @@ def funnel_sentence(frozen: tuple) -> str:
     )
 
 
-@callback(Output(ids.chart_summary(ids.FUNNEL_GRAPH), "children"), Input(ids.STATE, "data"))
-def update_funnel_summary(state):
+@callback(
+    Output(ids.chart_summary(ids.FUNNEL_GRAPH), "children"),
+    Input(ids.FUNNEL_NOTE, "children"),
+    State(ids.STATE, "data"),
+)
+def update_funnel_summary(_, state):
     if not state or state.get("page") != "funnel":
         raise PreventUpdate
     return _with_link(funnel_sentence(freeze(state)), _table_link(state))
@@ -200,9 +211,10 @@ def spine_sentences(frozen: tuple) -> tuple[str, str]:
 @callback(
     Output(ids.chart_summary(ids.SPINE_GRAPH), "children"),
     Output(ids.chart_summary(ids.SPINE_CONTEXT_GRAPH), "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.SPINE_SUMMARY, "children"),
+    State(ids.STATE, "data"),
 )
-def update_spine_summaries(state):
+def update_spine_summaries(_, state):
     if not state or state.get("page") != "spine":
         raise PreventUpdate
     outcome, context = spine_sentences(freeze(state))
@@ -229,9 +241,10 @@ def overview_sentences(frozen: tuple) -> tuple[str, str]:
 @callback(
     Output(ids.chart_summary(ids.OVERVIEW_GRAPH), "children"),
     Output(ids.chart_summary(ids.OVERVIEW_CONTEXT_GRAPH), "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.OVERVIEW_SUMMARY, "children"),
+    State(ids.STATE, "data"),
 )
-def update_overview_summaries(state):
+def update_overview_summaries(_, state):
     if not state or state.get("page") != "overview":
         raise PreventUpdate
     outcome, context = overview_sentences(freeze(state))
@@ -261,10 +274,11 @@ def explorer_sentence(frozen: tuple, size_by_pop: bool) -> str:
 
 @callback(
     Output(ids.chart_summary(ids.EXPLORER_GRAPH), "children"),
-    Input(ids.STATE, "data"),
-    Input(ids.SIZE_BY_POP, "value"),
+    Input(ids.EXPLORER_NOTE, "children"),
+    State(ids.STATE, "data"),
+    State(ids.SIZE_BY_POP, "value"),
 )
-def update_explorer_summary(state, size_by_pop):
+def update_explorer_summary(_, state, size_by_pop):
     if not state or state.get("page") != "explorer":
         raise PreventUpdate
     sentence = explorer_sentence(freeze(state), "on" in (size_by_pop or []))
@@ -296,8 +310,12 @@ def practices_sentence(frozen: tuple) -> str:
     )
 
 
-@callback(Output(ids.chart_summary(ids.PRACTICES_GRAPH), "children"), Input(ids.STATE, "data"))
-def update_practices_summary(state):
+@callback(
+    Output(ids.chart_summary(ids.PRACTICES_GRAPH), "children"),
+    Input(ids.PRACTICES_NOTE, "children"),
+    State(ids.STATE, "data"),
+)
+def update_practices_summary(_, state):
     if not state or state.get("page") != "practices":
         raise PreventUpdate
     sentence = practices_sentence(freeze(state))
@@ -306,37 +324,42 @@ def update_practices_summary(state):
 
 
 @memoized
-def inequalities_sentences(frozen: tuple) -> tuple[str, str]:
-    from callbacks.inequalities import DEFAULT_INDICATOR, _table
-    from data.inequality_views import GROUPS, icb_of_ccg, indicators, latest_year
+def inequalities_sentences(frozen: tuple) -> tuple[str, str, str, str]:
+    from callbacks.inequalities import _acsc_focus, _gradient, acsc_map_state, icb_view
+    from data.inequality_views import GROUPS, indicators
+    from data.peers import DEFAULT_PEER_SET
 
     state = dict(frozen)
     model = load_model()
-    names = indicators(model)
-    if not names:
-        return "No inequality data in this build.", "No inequality data in this build."
-    indicator = state.get("ineq") or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in names else names[0])
-    table = _table(indicator, latest_year(model, indicator))
-    cat = model.frames["inequality_catalogue"].set_index("indicator")
-    meta = {"name": str(cat.at[indicator, "name"]), "unit": str(cat.at[indicator, "unit"])}
-    focus = (state.get("areas") or [None])[0]
-    icb = state.get("icb") or (icb_of_ccg(model, focus) if focus else None) or "all"
-    row = table[table["icb22_code"] == icb]
-    first = (
-        words.icb_groups_summary(row.iloc[0], GROUPS, meta)
-        if len(row)
-        else "No single ICB chosen: choose a CCG or an ICB to see its values by deprivation group."
-    )
-    return first, words.icb_ranking_summary(table, meta, highlight=icb if icb != "all" else None)
+    if not indicators(model):
+        first = second = "No inequality data in this build."
+    else:
+        _, _, table, meta, icb = icb_view(state)
+        row = table[table["icb22_code"] == icb]
+        first = (
+            words.icb_groups_summary(row.iloc[0], GROUPS, meta)
+            if len(row)
+            else "No single ICB chosen: choose a CCG or an ICB to see its values by deprivation group."
+        )
+        second = words.icb_ranking_summary(table, meta, highlight=icb if icb != "all" else None)
+    focus = _acsc_focus(model, state)
+    gradient = _gradient(focus, state.get("peers") or DEFAULT_PEER_SET)
+    if gradient.empty:
+        return first, second, "No gradient data in this build.", "No gradient data in this build."
+    third = words.gradient_summary_sentence(gradient, focus_name=area_names([focus])[focus] if focus else "")
+    map_state = acsc_map_state(state, gradient)
+    return first, second, third, map_sentence(freeze(map_state))
 
 
 @callback(
     Output(ids.chart_summary(ids.INEQ_ICB_GRAPH), "children"),
     Output(ids.chart_summary(ids.INEQ_RANK_GRAPH), "children"),
-    Input(ids.STATE, "data"),
+    Output(ids.chart_summary(ids.INEQ_ACSC_GRAPH), "children"),
+    Output(ids.chart_summary(ids.INEQ_ACSC_MAP), "children"),
+    Input(ids.INEQ_NOTE, "children"),
+    State(ids.STATE, "data"),
 )
-def update_inequalities_summaries(state):
+def update_inequalities_summaries(_, state):
     if not state or state.get("page") != "inequalities":
         raise PreventUpdate
-    first, second = inequalities_sentences(freeze(state))
-    return _with_link(first, None), _with_link(second, None)
+    return tuple(_with_link(sentence, None) for sentence in inequalities_sentences(freeze(state)))

@@ -465,3 +465,27 @@ def map_area_rows(
             }
         )
     return out
+
+
+def gradient_summary_sentence(table: pd.DataFrame, *, focus_name: str = "") -> str:
+    """The ranked ACSC deprivation gradient in one sentence: how many CCGs, how many with a 95%
+    interval above zero, the steepest and shallowest, and the focus area's CCG 2015/16 areas' ranks."""
+    have = table[pd.to_numeric(table[s.VALUE], errors="coerce").notna()]
+    period = str(table[s.PERIOD].iloc[0]) if len(table) else ""
+    text = (
+        f"Ranked chart of the deprivation gradient in unplanned admissions for chronic ACSC within each of "
+        f"{plural(len(have), 'CCG')} (2015/16 boundaries, {period}): "
+        f"{int((pd.to_numeric(have[s.LOWER95], errors='coerce') > 0).sum())} have a 95% interval above zero"
+    )
+    if len(have) >= 2:
+        top, bottom = have.iloc[0], have.iloc[-1]  # the table is ranked steepest first
+        text += (
+            f"; steepest {top[s.AREA_NAME]} ({common.format_number(top[s.VALUE])}), "
+            f"shallowest {bottom[s.AREA_NAME]} ({common.format_number(bottom[s.VALUE])})"
+        )
+    if focus_name and "role" in table:
+        mine = table[table["role"] == "focus"]
+        if len(mine):
+            ranks = ", ".join(f"{r[s.AREA_NAME]} {_ordinal(int(r['rank']))}" for _, r in mine.iterrows())
+            text += f"; {focus_name}'s CCG 2015/16 areas: {ranks} of {len(have)}"
+    return text + "."

@@ -30,14 +30,14 @@ def test_every_graph_in_the_layout_has_its_summary(dash_app):
 @pytest.mark.parametrize(
     ("page", "update", "link"),
     [
-        ("map", cb.update_map_summary, "/table?"),
+        ("map", lambda state: cb.update_map_summary(None, state), "/table?"),
         ("compare", cb.update_compare_summary, "/table?"),
         ("trends", cb.update_trends_summary, "/table?"),
-        ("funnel", cb.update_funnel_summary, "/table?"),
-        ("spine", cb.update_spine_summaries, "#spine-table"),
-        ("overview", cb.update_overview_summaries, "/export/overview.csv?"),
-        ("explorer", lambda state: cb.update_explorer_summary(state, []), "/export/explorer.csv?"),
-        ("practices", cb.update_practices_summary, "#practices-table"),
+        ("funnel", lambda state: cb.update_funnel_summary(None, state), "/table?"),
+        ("spine", lambda state: cb.update_spine_summaries(None, state), "#spine-table"),
+        ("overview", lambda state: cb.update_overview_summaries(None, state), "/export/overview.csv?"),
+        ("explorer", lambda state: cb.update_explorer_summary(None, state, []), "/export/explorer.csv?"),
+        ("practices", lambda state: cb.update_practices_summary(None, state), "#practices-table"),
     ],
 )
 def test_summary_callbacks_give_a_sentence_and_the_table_view(app_ctx, state_for, page, update, link):
@@ -51,6 +51,13 @@ def test_summary_callbacks_give_a_sentence_and_the_table_view(app_ctx, state_for
 
 
 def test_inequalities_summaries_name_the_focus_ccgs_icb(app_ctx, state_for):
-    first, second = cb.update_inequalities_summaries(state_for(f"?areas={KERNOW}", page="inequalities"))
+    first, second, third, fourth = cb.update_inequalities_summaries(
+        None, state_for(f"?areas={KERNOW}", page="inequalities")
+    )
     assert "Cornwall" in first[0].children and "by practice deprivation group" in first[0].children
     assert "ranked by the descriptive slope" in second[0].children
+    assert (
+        "deprivation gradient" in third[0].children
+        and "NHS Kernow CCG's CCG 2015/16 areas: " in third[0].children
+    )
+    assert fourth[0].children.startswith("Map of ") and "coloured by value" in fourth[0].children
