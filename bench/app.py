@@ -172,11 +172,30 @@ class DashClient:
                     pending.append((dep, hits))
             produced = {}
             for dep, hits in pending:
+                if dep.get("clientside_function"):  # runs in the browser: no request
+                    for key in self.run_clientside(dep):
+                        produced[key] = dep["output"]
+                    continue
                 call = self.post(dep, hits)
                 calls.append(call)
                 for key in self.apply(call):
                     produced[key] = dep["output"]
         return calls
+
+    def run_clientside(self, dep: dict) -> list[str]:
+        """What a clientside callback the bench knows does in the browser; the props it set.
+
+        ``scope.pageState`` copies the selection to the shown page's store (callbacks/scope.py);
+        the map list's ``a11y.toggleArea`` answers button clicks, which the bench never makes.
+        """
+        if dep["clientside_function"].get("namespace") != "scope":
+            return []
+        state = self.props.get(STATE_INPUT) or {}
+        key = f"state-{state.get('page')}.data"
+        if key not in _outputs_of(dep["output"]):
+            return []
+        self.props[key] = state
+        return [key]
 
     def open(self, path: str, search: str = "") -> list[Call]:
         """A page load or link: the Location's props change."""

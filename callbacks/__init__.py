@@ -32,6 +32,7 @@ MODULES = (
     "benchmark",
     "summaries",
     "map_list",
+    "scope",
 )
 
 

@@ -141,7 +141,9 @@ def national_section(state: dict) -> list:
 
 
 @callback(
-    Output(ids.ALERTS_FOCUS, "children"), Output(ids.ALERTS_NATIONAL, "children"), Input(ids.STATE, "data")
+    Output(ids.ALERTS_FOCUS, "children"),
+    Output(ids.ALERTS_NATIONAL, "children"),
+    Input(ids.page_state("alerts"), "data"),
 )
 def update_alerts(state):
     if not state or state.get("page") != "alerts":

@@ -104,7 +104,7 @@ def _cached(frozen: tuple):
     Output(ids.FUNNEL_GRAPH, "figure"),
     Output(ids.FUNNEL_NOTE, "children"),
     Output(ids.FUNNEL_OPTIONS, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("funnel"), "data"),
 )
 def update_funnel(state):
     if not state or state.get("page") != "funnel":

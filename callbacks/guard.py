@@ -6,7 +6,7 @@ endpoint so that
 - a body that is not what the Dash renderer sends (not an object, an unknown output,
   inputs that do not match the callback's declaration, wrong types, deep nesting) is a
   400 with one log line (no traceback);
-- the shared selection store (``ids.STATE``) a callback receives is re-parsed with the
+- the shared selection store (``ids.STATE``, and each page's copy of it) a callback receives is re-parsed with the
   URL's rules (``layouts.state.parse_selection``): known codes only, at most six areas,
   a known indicator, period and geography;
 - a callback that still fails on what it was sent answers 400 with one log line naming
@@ -28,13 +28,13 @@ from werkzeug.exceptions import HTTPException
 
 from data.model import load_model
 from layouts import ids
-from layouts.state import parse_selection
+from layouts.state import PAGES, parse_selection
 
 log = logging.getLogger(__name__)
 
 DISPATCH = "_dash-update-component"
 MAX_DEPTH = 40  # the deepest body the renderer sends is about 10 (a figure's clickData)
-SELECTION_PROPS = {(ids.STATE, "data")}
+SELECTION_PROPS = {(ids.STATE, "data")} | {(ids.page_state(p), "data") for p in PAGES}
 
 
 class BadCallback(ValueError):

@@ -240,7 +240,7 @@ def _cached(frozen: tuple):
     Output(ids.INEQ_ACSC, "children"),
     Output(ids.INEQ_ACSC_GRAPH, "figure"),
     Output(ids.INEQ_ACSC_MAP, "figure"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("inequalities"), "data"),
 )
 def update_inequalities(state):
     if not state or state.get("page") != "inequalities":

@@ -77,7 +77,7 @@ def area_table(rows: list[dict], period: str, class_heading: str) -> html.Table:
     return html.Table([caption, head, html.Tbody(body)], className="data-table map-area-table")
 
 
-@callback(Output(ids.MAP_AREA_TABLE, "children"), Input(ids.STATE, "data"))
+@callback(Output(ids.MAP_AREA_TABLE, "children"), Input(ids.page_state("map"), "data"))
 def update_map_area_list(state):
     if not state or state.get("page") != "map":
         raise PreventUpdate

@@ -172,7 +172,7 @@ def _cached(frozen: tuple):
     Output(ids.PRACTICES_GRAPH, "figure"),
     Output(ids.PRACTICES_PCN, "children"),
     Output(ids.PRACTICES_TABLE, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("practices"), "data"),
 )
 def update_practices(state):
     if not state or state.get("page") != "practices":

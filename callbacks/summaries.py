@@ -127,7 +127,7 @@ def compare_sentence(frozen: tuple) -> str:
     )
 
 
-@callback(Output(ids.chart_summary(ids.COMPARE_GRAPH), "children"), Input(ids.STATE, "data"))
+@callback(Output(ids.chart_summary(ids.COMPARE_GRAPH), "children"), Input(ids.page_state("compare"), "data"))
 def update_compare_summary(state):
     if not state or state.get("page") != "compare":
         raise PreventUpdate
@@ -150,7 +150,7 @@ def trends_sentence(frozen: tuple) -> str:
     )
 
 
-@callback(Output(ids.chart_summary(ids.TRENDS_GRAPH), "children"), Input(ids.STATE, "data"))
+@callback(Output(ids.chart_summary(ids.TRENDS_GRAPH), "children"), Input(ids.page_state("trends"), "data"))
 def update_trends_summary(state):
     if not state or state.get("page") != "trends":
         raise PreventUpdate

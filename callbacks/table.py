@@ -96,7 +96,7 @@ def download_links(state: dict) -> list:
     Output(ids.TABLE_HOLDER, "children"),
     Output(ids.TABLE_SUMMARY, "children"),
     Output(ids.TABLE_DOWNLOAD, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("table"), "data"),
 )
 def update_table(state):
     if not state or state.get("page") != "table":

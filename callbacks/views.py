@@ -240,7 +240,7 @@ def empty_map(note: str) -> dict:
     Output(ids.MAP_GRAPH, "figure"),
     Output(ids.MAP_LAYER, "data"),
     Output(ids.MAP_SUMMARY, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("map"), "data"),
     State(ids.MAP_LAYER, "data"),
 )
 def update_map(state, shown_layer):
@@ -291,7 +291,7 @@ def map_view_for(state: dict, zoom: str) -> dict:
 
 @callback(
     Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("map"), "data"),
     Input(ids.MAP_ZOOM, "value"),
     prevent_initial_call=True,
 )
@@ -310,7 +310,7 @@ def update_map_view(state, zoom):
     return patch
 
 
-@callback(Output(ids.MAP_SELECTED, "children"), Input(ids.STATE, "data"))
+@callback(Output(ids.MAP_SELECTED, "children"), Input(ids.page_state("map"), "data"))
 def update_map_selected(state):
     """The selected areas' values in words, beside the map."""
     if not state or state.get("page") != "map":
@@ -334,7 +334,7 @@ def update_map_selected(state):
 @callback(
     Output(ids.LAYOUT, "options"),
     Output(ids.COLOUR, "options"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("map"), "data"),
 )
 def update_map_choices(state):
     """Options that cannot apply are disabled, and say why, rather than being silently ignored."""
@@ -362,7 +362,7 @@ def update_map_choices(state):
     return layout, colour
 
 
-@callback(Output(ids.COMPARE_GRAPH, "figure"), Input(ids.STATE, "data"))
+@callback(Output(ids.COMPARE_GRAPH, "figure"), Input(ids.page_state("compare"), "data"))
 def update_compare(state):
     if not state or state.get("page") != "compare":
         raise PreventUpdate
@@ -504,7 +504,7 @@ def table_component(frame: pd.DataFrame) -> dcc.Markdown:
     Output(ids.SPINE_CONTEXT_TABLE, "children"),
     Output(ids.SPINE_SUMMARY, "children"),
     Output(ids.SPINE_CONTEXT_LABEL, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("spine"), "data"),
 )
 def update_spine(state):
     if not state or state.get("page") != "spine":
@@ -607,7 +607,7 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
     Output(ids.EXPLORER_GRAPH, "figure"),
     Output(ids.EXPLORER_NOTE, "children"),
     Output(ids.EXPLORER_OUTLIERS, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("explorer"), "data"),
     Input(ids.SIZE_BY_POP, "value"),
     Input(ids.SCATTER_COLOUR, "value"),
     Input(ids.SHOW_CI, "value"),
@@ -659,7 +659,7 @@ def trend_reasons(model, sel: Selection, areas: list[str]) -> dict[str, str]:
     return {code: str(reason or "") for code, reason in zip(rows[s.AREA_CODE], rows["reason"], strict=True)}
 
 
-@callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.STATE, "data"))
+@callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.page_state("trends"), "data"))
 def update_trends(state):
     if not state or state.get("page") != "trends":
         raise PreventUpdate
@@ -709,7 +709,7 @@ def overview_outputs(state: dict):
     Output(ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
     Output(ids.OVERVIEW_SUMMARY, "children"),
     Output(ids.OVERVIEW_CONTEXT_LABEL, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.page_state("overview"), "data"),
 )
 def update_overview(state):
     if not state or state.get("page") != "overview":

@@ -46,6 +46,12 @@ def page_container(page: str) -> str:
     return f"page-{page}"
 
 
+def page_state(page: str) -> str:
+    """The selection as the page's own callbacks see it: a copy of ``STATE`` written (in the
+    browser, callbacks/scope.py) only while the page is shown, so hidden pages cost no requests."""
+    return f"state-{page}"
+
+
 # Views
 MAP_GRAPH = "map-graph"
 MAP_SUMMARY = "map-summary"

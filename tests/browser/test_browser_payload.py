@@ -24,9 +24,9 @@ def test_map_request_shape_and_patch_on_indicator_change(app_page):
         {"id": "map-layer-store", "property": "data"},
         {"id": "map-summary", "property": "children"},
     ]
-    assert [(i["id"], i["property"]) for i in payload["inputs"]] == [("state-store", "data")]
+    assert [(i["id"], i["property"]) for i in payload["inputs"]] == [("state-map", "data")]
     assert payload["state"] == [{"id": "map-layer-store", "property": "data"}]  # nothing shown yet
-    assert payload["changedPropIds"] == ["state-store.data"]
+    assert payload["changedPropIds"] == ["state-map.data"]
     response = first[0].response().json()["response"]
     assert response["map-layer-store"]["data"] == "ccg21"
     full_bytes = len(first[0].response().body())

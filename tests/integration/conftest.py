@@ -75,9 +75,9 @@ def view_body(model, output: str, query: str, page: str) -> bytes:
         {
             "output": key,
             "outputs": outputs[0] if len(outputs) == 1 else outputs,
-            "inputs": [{"id": "state-store", "property": "data", "value": state}],
+            "inputs": [{"id": f"state-{page}", "property": "data", "value": state}],
             "state": [],
-            "changedPropIds": ["state-store.data"],
+            "changedPropIds": [f"state-{page}.data"],
         }
     ).encode()
 

@@ -27,9 +27,9 @@ def map_payload(state: dict, shown_layer: str | None) -> dict:
             {"id": "map-layer-store", "property": "data"},
             {"id": "map-summary", "property": "children"},
         ],
-        "inputs": [{"id": "state-store", "property": "data", "value": state}],
-        "changedPropIds": ["state-store.data"],
-        "parsedChangedPropsIds": ["state-store.data"],
+        "inputs": [{"id": "state-map", "property": "data", "value": state}],
+        "changedPropIds": ["state-map.data"],
+        "parsedChangedPropsIds": ["state-map.data"],
         "state": [layer_state],
     }
 

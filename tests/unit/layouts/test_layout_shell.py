@@ -27,7 +27,8 @@ def walk(component):
 def all_declared_ids() -> set[str]:
     fixed = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
     summaries = {ids.chart_summary(v) for k, v in vars(ids).items() if k.endswith(("_GRAPH", "_MAP"))}
-    return fixed | summaries | {ids.page_container(p) for p in PAGES} | {ids.nav_link(p) for p in PAGES}
+    pages = {ids.page_container(p) for p in PAGES} | {ids.nav_link(p) for p in PAGES}
+    return fixed | summaries | pages | {ids.page_state(p) for p in PAGES}
 
 
 # Declared in ids.py but used by no layout or callback yet (export pack, indicator info).

@@ -21,16 +21,25 @@ def client(dash_app):
     return client
 
 
+VIEW_PAGES = {
+    "compare-graph": "compare",
+    "spine-graph": "spine",
+    "map-graph": "map",
+    "overview-graph": "overview",
+}
+
+
 def view_body(state: dict, output: str = "compare-graph.figure") -> dict:
     """The body the Dash renderer posts for a one-input view callback fed by the selection store."""
     outputs = [
         {"id": part.split(".")[0], "property": part.split(".")[1]} for part in output.strip(".").split("...")
     ]
+    store = f"state-{VIEW_PAGES[outputs[0]['id']]}"  # the page's own copy of the selection
     return {
         "output": output,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": [{"id": "state-store", "property": "data", "value": state}],
-        "changedPropIds": ["state-store.data"],
+        "inputs": [{"id": store, "property": "data", "value": state}],
+        "changedPropIds": [f"{store}.data"],
         "state": [],
     }
 

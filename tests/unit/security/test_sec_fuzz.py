@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
+from layouts import ids
 from layouts.state import PAGES, QUERY_ORDER, parse_query
 
 SEED = 13
@@ -101,6 +102,11 @@ def check(response, started: float) -> None:
     assert elapsed < MAX_SECONDS
 
 
+def is_selection(cid: object) -> bool:
+    """The shared selection store or a page's copy of it (callbacks/scope.py)."""
+    return cid == ids.STATE or cid in {ids.page_state(p) for p in PAGES}
+
+
 @pytest.fixture(scope="module")
 def bodies(dash_app, client, model):
     """One valid body per declared callback (fed the selection a default URL gives)."""
@@ -113,7 +119,7 @@ def bodies(dash_app, client, model):
         def fill(items, output=output):
             filled = []
             for item in items:
-                value = {**state, "page": "map"} if item["id"] == "state-store" else None
+                value = {**state, "page": "map"} if is_selection(item["id"]) else None
                 filled.append({**item, "value": value})
             return filled
 
@@ -145,7 +151,7 @@ def mutate(rng: random.Random, body: dict, pages: list[str]) -> object:
     elif roll in (3, 4, 5, 6):  # a value the browser could never send, in a real input
         items = body["inputs"] + body["state"]
         target = rng.choice(items)
-        if target["id"] == "state-store" and rng.random() < 0.7:
+        if is_selection(target["id"]) and rng.random() < 0.7:
             target["value"] = {**target["value"], rng.choice(list(QUERY_ORDER) + ["page"]): junk(rng)}
             target["value"]["page"] = rng.choice(pages)
         else:
