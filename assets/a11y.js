@@ -72,9 +72,7 @@
     if (active && active !== document.body && document.contains(active)) return;
     const buttons = document.querySelectorAll(".area-toggle");
     for (let i = 0; i < buttons.length; i++) {
-      let id = null;
-      try { id = JSON.parse(buttons[i].id); } catch (err) { continue; }
-      if (id && id.code === refocus.code) {
+      if (buttons[i].getAttribute("data-code") === refocus.code) {
         buttons[i].focus();
         refocus = null;
         return;
@@ -84,31 +82,26 @@
 
   // The map's list of areas (callbacks/map_list.py): a Select/Deselect button rewrites the URL's
   // areas (selecting makes the area the focus, as a click on the map does); the URL sync callback
-  // re-parses the selection with the URL's rules.
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    a11y: {
-      toggleArea: function () {
-        const dc = window.dash_clientside;
-        const fired = (dc.callback_context.triggered || []).filter(function (t) { return t.value; });
-        if (!fired.length) return dc.no_update;
-        let code;
-        try {
-          code = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf("."))).code;
-        } catch (err) {
-          return dc.no_update;
-        }
-        refocus = {code: code, until: Date.now() + 15000};
-        const params = new URLSearchParams(window.location.search);
-        let areas = (params.get("areas") || "").split(",").filter(Boolean);
-        areas = areas.indexOf(code) >= 0
-          ? areas.filter(function (a) { return a !== code; })
-          : [code].concat(areas);
-        if (areas.length) params.set("areas", areas.join(","));
-        else params.delete("areas");
-        const query = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
-        return query ? "?" + query : "";
-      },
-    },
+  // re-parses the selection with the URL's rules. One delegated listener: the buttons carry only
+  // a data-code (no Dash ids, so dash-renderer has no callback graph to redo for them).
+  function toggledQuery(code) {
+    const params = new URLSearchParams(window.location.search);
+    let areas = (params.get("areas") || "").split(",").filter(Boolean);
+    areas = areas.indexOf(code) >= 0
+      ? areas.filter(function (a) { return a !== code; })
+      : [code].concat(areas);
+    if (areas.length) params.set("areas", areas.join(","));
+    else params.delete("areas");
+    const query = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
+    return query ? "?" + query : "";
+  }
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest(".area-toggle[data-code]");
+    const dc = window.dash_clientside;
+    if (!button || !dc || !dc.set_props) return;
+    const code = button.getAttribute("data-code");
+    refocus = {code: code, until: Date.now() + 15000};
+    dc.set_props("url", {search: toggledQuery(code)});
   });
 
   let queued = false;

@@ -185,8 +185,7 @@ class DashClient:
     def run_clientside(self, dep: dict) -> list[str]:
         """What a clientside callback the bench knows does in the browser; the props it set.
 
-        ``scope.pageState`` copies the selection to the shown page's store (callbacks/scope.py);
-        the map list's ``a11y.toggleArea`` answers button clicks, which the bench never makes.
+        ``scope.pageState`` copies the selection to the shown page's store (callbacks/scope.py).
         """
         if dep["clientside_function"].get("namespace") != "scope":
             return []

@@ -92,11 +92,6 @@ MAP_AREA_LIST = "map-area-list"  # "List of areas on this map": keyboard selecti
 MAP_AREA_TABLE = "map-area-table"
 
 
-def map_area_button(code: str) -> dict:
-    """The select/deselect button of one area in the map's list (pattern-matching id)."""
-    return {"type": "map-area-button", "code": code}
-
-
 EXPORT_LINKS = "export-links"
 PACK_BUTTON = "pack-button"
 PACK_PROGRESS = "pack-progress"
