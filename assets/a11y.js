@@ -95,6 +95,44 @@
     const query = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
     return query ? "?" + query : "";
   }
+  // Draw the list from its rows (callbacks/map_list.py area_list): text set as text, never as HTML.
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+  function renderAreaList(data) {
+    const dc = window.dash_clientside;
+    const holder = document.getElementById("map-area-table");
+    if (!holder || !data || !data.rows) return dc.no_update;
+    const body = el("tbody", {}, data.rows.map(function (r) {
+      const picked = r[4];
+      const button = el("button", {
+        type: "button",
+        class: picked ? "area-toggle selected" : "area-toggle",
+        "data-code": r[0],
+      }, [picked ? "Deselect" : "Select", el("span", {class: "visually-hidden"}, [" " + r[1]])]);
+      return el("tr", picked ? {class: "picked"} : {}, [
+        el("th", {scope: "row"}, [r[1]]), el("td", {}, [r[2]]), el("td", {}, [r[3]]), el("td", {}, [button]),
+      ]);
+    }));
+    const head = el("thead", {}, [el("tr", {}, [
+      el("th", {scope: "col"}, ["Area"]), el("th", {scope: "col"}, ["Value"]),
+      el("th", {scope: "col"}, [data.heading]),
+      el("th", {scope: "col"}, [el("span", {class: "visually-hidden"}, ["Selection"])]),
+    ])]);
+    const table = el("table", {class: "data-table map-area-table"}, [el("caption", {}, [data.caption]), head, body]);
+    holder.replaceChildren(table);
+    queue();  // give focus back to the button that was pressed
+    return dc.no_update;
+  }
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    a11y: Object.assign({}, (window.dash_clientside || {}).a11y, {renderAreaList: renderAreaList}),
+  });
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest(".area-toggle[data-code]");
     const dc = window.dash_clientside;

@@ -11,9 +11,7 @@ profiler), and no callback needs to hear them.
 
 from __future__ import annotations
 
-from html import escape
-
-from dash import Input, Output, callback, dcc
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
@@ -45,42 +43,34 @@ def area_rows(frozen: tuple) -> list[dict]:
     )
 
 
-def area_table(rows: list[dict], period: str, class_heading: str) -> dcc.Markdown:
-    """The list as one component: an HTML table in a Markdown block (every text escaped).
+def area_list(rows: list[dict], period: str, class_heading: str) -> dict:
+    """What the browser draws the list from (assets/a11y.js ``renderAreaList``): the caption,
+    the class column's heading and one ``[code, name, value, class, selected]`` per area.
 
-    As ~850 components (106 rows) it cost dash-renderer about 1.4 s of browser CPU on every
-    change (it walks new children for ids; DevTools profile); one string prop costs nothing.
+    The table is drawn in the browser, not sent as components: as ~850 Dash components it cost
+    dash-renderer about 1.4 s of CPU on every map change (it walks new children for ids;
+    DevTools profile), and as a Markdown block it added the Markdown chunks (0.12 MB) to the
+    map page's first load. A store's data is one prop that dash-renderer does not walk.
     """
-    e = escape
-
-    def row_html(row: dict) -> str:
-        picked = row["selected"]
-        button = (
-            f'<button type="button" class="area-toggle{" selected" if picked else ""}" '
-            f'data-code="{e(row["code"])}">{"Deselect" if picked else "Select"}'
-            f'<span class="visually-hidden"> {e(row["name"])}</span></button>'
-        )
-        tr = '<tr class="picked">' if picked else "<tr>"
-        return (
-            f'{tr}<th scope="row">{e(row["name"])}</th>'
-            f"<td>{e(str(row['value']))}</td><td>{e(str(row['class']))}</td><td>{button}</td></tr>"
-        )
-
-    table = (
-        '<table class="data-table map-area-table">'
-        f"<caption>{len(rows)} areas, {e(str(period))}; selecting one makes it the focus area.</caption>"
-        f'<thead><tr><th scope="col">Area</th><th scope="col">Value</th><th scope="col">{e(class_heading)}'
-        '</th><th scope="col"><span class="visually-hidden">Selection</span></th></tr></thead>'
-        f"<tbody>{''.join(row_html(r) for r in rows)}</tbody></table>"
-    )
-    return dcc.Markdown(table, dangerously_allow_html=True)
+    return {
+        "caption": f"{len(rows)} areas, {period}; selecting one makes it the focus area.",
+        "heading": class_heading,
+        "rows": [[r["code"], r["name"], str(r["value"]), str(r["class"]), bool(r["selected"])] for r in rows],
+    }
 
 
-@callback(Output(ids.MAP_AREA_TABLE, "children"), Input(ids.page_state("map"), "data"))
+@callback(Output(ids.MAP_AREA_ROWS, "data"), Input(ids.page_state("map"), "data"))
 def update_map_area_list(state):
     if not state or state.get("page") != "map":
         raise PreventUpdate
     meta = meta_dict(load_model(), state["indicator"])
     colour = effective_colour(state["colour"], meta)
     heading = {"category": "Category", "quintile": "Quintile"}.get(colour, "Colour")
-    return area_table(area_rows(freeze(state)), state["period"], heading)
+    return area_list(area_rows(freeze(state)), state["period"], heading)
+
+
+clientside_callback(
+    ClientsideFunction(namespace="a11y", function_name="renderAreaList"),
+    Output(ids.MAP_AREA_TABLE, "title"),  # never changed: the function draws the table itself
+    Input(ids.MAP_AREA_ROWS, "data"),
+)

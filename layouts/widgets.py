@@ -39,6 +39,7 @@ def map_area_list() -> html.Details:
         className="map-area-list",
         children=[
             html.Summary("List of areas on this map"),
+            dcc.Store(id=ids.MAP_AREA_ROWS),
             html.Div(id=ids.MAP_AREA_TABLE, className="map-area-scroll"),
         ],
     )
