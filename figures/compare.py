@@ -41,34 +41,9 @@ def _labels(frame: pd.DataFrame) -> pd.Series:
     return names.where(~dup, names + " (" + frame[s.AREA_CODE].astype(str) + ")")
 
 
-def ranked_bars(
-    frame: pd.DataFrame,
-    meta: Mapping[str, Any],
-    *,
-    ci: str = "95",
-    benchmark: str = "england",
-    palette: str = pal.FINGERTIPS,
-    selected: Sequence[str] = (),
-    england_value: float | None = None,
-    region_values: Mapping[str, float] | None = None,
-    sort: str = "value",
-    region: str | None = None,
-) -> go.Figure:
-    """``ranked_bars_dict`` as a ``go.Figure`` (exports, tests)."""
-    return go.Figure(
-        ranked_bars_dict(
-            frame,
-            meta,
-            ci=ci,
-            benchmark=benchmark,
-            palette=palette,
-            selected=selected,
-            england_value=england_value,
-            region_values=region_values,
-            sort=sort,
-            region=region,
-        )
-    )
+def ranked_bars(frame: pd.DataFrame, meta: Mapping[str, Any], **options: Any) -> go.Figure:
+    """``ranked_bars_dict`` as a ``go.Figure`` (exports, tests); the same arguments."""
+    return go.Figure(ranked_bars_dict(frame, meta, **options))
 
 
 def ranked_bars_dict(

@@ -194,32 +194,9 @@ def fit_summary(fit: OLSFit, rho: float, n: int) -> str:
     return f"{kind} R² = {fit.r2:.2f} · Spearman ρ = {rho:.2f} · n = {n}"
 
 
-def explorer_scatter(
-    df: pd.DataFrame,
-    *,
-    x_meta: Mapping[str, Any],
-    y_meta: Mapping[str, Any],
-    size_by_population: bool = False,
-    colour_by: str = "region",
-    show_ci: bool = False,
-    selected: Sequence[str] = (),
-    weights: str | Sequence[float] | None = None,
-    palette: str = pal.FINGERTIPS,
-) -> go.Figure:
-    """``explorer_scatter_dict`` as a ``go.Figure`` (exports, tests)."""
-    return go.Figure(
-        explorer_scatter_dict(
-            df,
-            x_meta=x_meta,
-            y_meta=y_meta,
-            size_by_population=size_by_population,
-            colour_by=colour_by,
-            show_ci=show_ci,
-            selected=selected,
-            weights=weights,
-            palette=palette,
-        )
-    )
+def explorer_scatter(df: pd.DataFrame, **options: Any) -> go.Figure:
+    """``explorer_scatter_dict`` as a ``go.Figure`` (exports, tests); the same arguments."""
+    return go.Figure(explorer_scatter_dict(df, **options))
 
 
 def explorer_scatter_dict(

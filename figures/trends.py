@@ -123,32 +123,9 @@ def trend_legend_name(name: str, label: str, reason: str = "") -> str:
     return f"{name} {trend_arrow(label)} {label}".strip()
 
 
-def trend_chart(
-    series: pd.DataFrame,
-    meta: Mapping[str, Any],
-    *,
-    ci: str = "95",
-    areas: Sequence[str],
-    area_names: Mapping[str, str],
-    england: pd.DataFrame | None = None,
-    region: pd.DataFrame | None = None,
-    trend_labels: Mapping[str, str] | None = None,
-    trend_reasons: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """``trend_dict`` as a ``go.Figure`` (exports, tests)."""
-    return go.Figure(
-        trend_dict(
-            series,
-            meta,
-            ci=ci,
-            areas=areas,
-            area_names=area_names,
-            england=england,
-            region=region,
-            trend_labels=trend_labels,
-            trend_reasons=trend_reasons,
-        )
-    )
+def trend_chart(series: pd.DataFrame, meta: Mapping[str, Any], **options: Any) -> go.Figure:
+    """``trend_dict`` as a ``go.Figure`` (exports, tests); the same arguments."""
+    return go.Figure(trend_dict(series, meta, **options))
 
 
 def trend_dict(
