@@ -14,8 +14,8 @@ from dash import Dash
 from callbacks import register_all
 from callbacks.guard import install_callback_guard
 from callbacks.security import install_security
-from data.model import load_model
-from data.settings import get_settings
+from data.model.settings import get_settings
+from data.model.store import load_model
 from layouts.on_demand import defer_grid_script
 from layouts.shell import shell
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.hotspots import profile_calls
+
 log = logging.getLogger(__name__)
 
 UPDATE_PATH = "/_dash-update-component"
@@ -216,8 +218,8 @@ def _indicator_options(dc: DashClient) -> list[str]:
 
 
 def _indicators_on(dc: DashClient, geography: str) -> list[str]:
-    from data.model import load_model
-    from data.queries import indicator_geographies
+    from data.model.store import load_model
+    from data.queries.rows import indicator_geographies
 
     model = load_model()
     return [i for i in _indicator_options(dc) if indicator_geographies(model, i)[:1] == [geography]]
@@ -241,8 +243,8 @@ def map_indicator_steps(dc: DashClient) -> Iterator[dict]:
 
 
 def map_period_steps(dc: DashClient) -> Iterator[dict]:
-    from data.model import load_model
-    from data.queries import indicator_periods
+    from data.model.store import load_model
+    from data.queries.rows import indicator_periods
 
     model = load_model()
     geography = dc.props["state-store.data"]["geography"]
@@ -290,7 +292,7 @@ def overview_steps(dc: DashClient) -> Iterator[dict]:
 
 
 def catalogue_steps(dc: DashClient) -> Iterator[dict]:
-    from data.model import load_model
+    from data.model.store import load_model
 
     words = sorted({w for name in load_model().catalogue["short_name"] for w in str(name).lower().split()})
     for word in _cycle([w for w in words if len(w) > 4][::5] or ["rate"]):
@@ -394,8 +396,6 @@ def time_interaction(
 
     if figures["p95_ms"] >= INTERACTION_P95_MS or figures["cpu_p95_ms"] >= INTERACTION_P95_MS:
         # the reason for the miss, measured: where a few more changes' time goes (every callback)
-        from bench.profile import profile_calls
-
         def change() -> None:
             clear()
             dc.set(**next(steps))

@@ -47,7 +47,7 @@ def ratio(value: float, base: float) -> float | None:
 
 
 def hot_spots_text(spots: list[dict] | None) -> str:
-    """'profile: views.compare_dict 62%, ...' from a measured profile (bench.profile.hot_spots)."""
+    """'profile: views.compare_dict 62%, ...' from a measured profile (bench.hotspots.hot_spots)."""
     if not spots:
         return ""
     return "profile: " + ", ".join(f"{s['function']} {s['share_pct']}%" for s in spots)

@@ -36,7 +36,7 @@ def measure(repeats: int = 3) -> dict:
     """Median warm PNG times (compare chart, map) and one board pack (PDF and PPTX) in seconds."""
     from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
-    from data.settings import get_settings
+    from data.model.settings import get_settings
 
     server = Flask("bench-exports")
     init_cache(server, get_settings())
@@ -59,7 +59,7 @@ def measure(repeats: int = 3) -> dict:
     }
     # The reason for a miss, measured: one more run under the profiler.
     from bench.budget import BOARD_PACK_S, MAP_PNG_S
-    from bench.profile import profile_calls
+    from bench.hotspots import profile_calls
 
     if map_png >= MAP_PNG_S:
         figures["export_map_png_hot_spots"] = profile_calls(lambda: _timed(client, MAP), 1)

@@ -165,7 +165,7 @@ def measure_load(bodies: list[bytes], workers: tuple[int, ...] = (1, 2), repeats
     and the figure measures what more workers add; ``load_cached_<n>w`` with the default cache,
     where most answers are cache hits and the load generator (on the same 2 cores) is the limit.
     """
-    from data.model import load_model
+    from data.model.store import load_model
 
     load_model()  # the model's disk cache exists before any worker starts: warm starts only
     figures: dict = {}

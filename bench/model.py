@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 PROBE = r"""
 import json, time, psutil, os
 started = time.perf_counter()
-from data.model import load_model
+from data.model.store import load_model
 model = load_model()
 elapsed = time.perf_counter() - started
 print(json.dumps({"seconds": elapsed, "rss_mb": psutil.Process().memory_info().rss / 2**20,
@@ -33,9 +33,9 @@ import json, time
 t0 = time.perf_counter()
 import pandas, pyarrow.parquet
 t1 = time.perf_counter()
-from data import model as M
-from data.manifest import load_manifest
-from data.settings import get_settings
+from data.model import store as M
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
 settings = get_settings()
 manifest = load_manifest()
 t2 = time.perf_counter()

@@ -14,7 +14,7 @@ from dash import Dash
 from callbacks.cache import init_cache
 from callbacks.exports import register_export_routes
 from callbacks.routes import register_routes
-from data.settings import Settings
+from data.model.settings import Settings
 
 log = logging.getLogger(__name__)
 MODULES = (

@@ -7,13 +7,13 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
-from data import schema as s
-from data.alerts import GROUP_TITLES, GROUPS, area_alerts, national_red_reds
-from data.model import load_model
-from data.peer_views import benchmark_key
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.alerts import GROUP_TITLES, GROUPS, area_alerts, national_red_reds
+from data.queries.peers import benchmark_key
 from figures import common
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 VERSUS = {"england": "England", "region": "the NHS region", "peers": "similar CCGs"}
 

@@ -2,7 +2,7 @@
 
 Where an indicator's national value is summed from only some CCGs (GP appointments: 49 of
 106), the charts, legends and exports call it "49 of 106 CCGs with data"
-(``data.views.benchmark_label``); the radio option says the same on the pages that show
+(``data.queries.view_frames.benchmark_label``); the radio option says the same on the pages that show
 one indicator, so the control never promises a national comparison the data cannot make.
 Pages of many indicators (spine, overview, alerts) keep "England": there each row names
 its own comparator.
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 from callbacks.cache import memoized
-from data.model import load_model
-from data.views import ENGLAND_LABEL, benchmark_label
+from data.model.store import load_model
+from data.queries.view_frames import ENGLAND_LABEL, benchmark_label
 from layouts import ids
 from layouts.controls import BENCHMARK_OPTIONS
 

@@ -45,14 +45,14 @@ from callbacks.practices import (
     practice_view,
     ranked_practices,
 )
-from data import schema as s
-from data.alerts import COLUMNS as ALERT_COLUMNS
-from data.alerts import GROUP_TITLES, area_alerts, national_red_reds
-from data.inequality_views import GROUPS
-from data.model import Model
-from data.peer_views import benchmark_key
-from data.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.practice_views import NOT_EVENTS, measures, pcn_rollup
+from data.model import schema as s
+from data.model.core import Model
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.queries.alerts import COLUMNS as ALERT_COLUMNS
+from data.queries.alerts import GROUP_TITLES, area_alerts, national_red_reds
+from data.queries.inequalities import GROUPS
+from data.queries.peers import benchmark_key
+from data.queries.practices import NOT_EVENTS, measures, pcn_rollup
 from figures.inequalities import icb_groups_chart, icb_ranking_chart
 from reports.decorate import DEFAULT_SIZE, OGL, OS_DATA, SIZES, Provenance, Size, decorate, screen_size
 from reports.pack import join_pdfs
@@ -212,7 +212,7 @@ def inequality_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     )
     acsc_table = _acsc_frame(gradient)
     pieces.append(Piece("ACSC gradient", fig, acsc_table, prov, "ACSC gradient"))
-    from callbacks.exports import export_map  # the map page's export builder (GeoJSON embedded)
+    from callbacks.views import export_map  # the map page's export builder (GeoJSON embedded)
 
     map_state = acsc_map_state(state, gradient)
     map_fig = export_map(map_state)

@@ -24,7 +24,7 @@ from typing import Any
 from flask import Flask
 from flask_caching import Cache
 
-from data.settings import Settings
+from data.model.settings import Settings
 
 log = logging.getLogger(__name__)
 cache = Cache()
@@ -54,7 +54,7 @@ def init_cache(server: Flask, settings: Settings) -> None:
 
 def _key(func: Callable, args: tuple, kwargs: dict) -> str:
     """A key that is the same in every worker and host, and changes with the model."""
-    from data.model import load_model
+    from data.model.store import load_model
 
     text = repr((args, sorted(kwargs.items())))
     digest = hashlib.sha1(text.encode()).hexdigest()

@@ -12,12 +12,13 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data import schema as s
-from data.catalogue import FRAME_NAME, gpps_overall_good, search
-from data.freshness import STALE_YEARS, data_age_notice, is_stale
-from data.model import Model, load_model
-from data.queries import indicator_periods
-from data.views import shown_periods
+from data.model import schema as s
+from data.model.catalogue import FRAME_NAME, gpps_overall_good, search
+from data.model.core import Model
+from data.model.freshness import STALE_YEARS, data_age_notice, is_stale
+from data.model.store import load_model
+from data.queries.rows import indicator_periods
+from data.queries.view_frames import shown_periods
 from layouts import ids
 from layouts.catalogue import (
     age_text,
@@ -27,7 +28,7 @@ from layouts.catalogue import (
     indicator_href,
     unknown_indicator,
 )
-from layouts.state import DEMOGRAPHIC_PREFIX, catalogue_id
+from selection import DEMOGRAPHIC_PREFIX, catalogue_id
 
 FFT_INDICATORS = ("gp_fft_positive",)
 GPPS_FRAME = "gpps_national"
@@ -149,7 +150,9 @@ def _explorer_axis(model: Model, var: str, period: str, today: date, axis: str) 
     periods = indicator_periods(model, var, s.HOME_GEOGRAPHY)
     if not periods:
         return []
-    chosen = period if period in periods else periods[-1]  # as data.views.variable_column chooses
+    chosen = (
+        period if period in periods else periods[-1]
+    )  # as data.queries.view_frames.variable_column chooses
     return _single(model, var, chosen, today, prefix=f"{axis} axis, ")
 
 

@@ -2,7 +2,7 @@
 
 ``GET /export/<page>.<png|svg|pdf|csv|xlsx>?<page query>[&size=slide|a4|screen]`` and
 ``GET /export/pack.<pdf|pptx>?areas=...&benchmark=...&ci=...`` return files with stable
-names. Every query is validated through ``layouts.state.parse_query``: anything it would
+names. Every query is validated through ``selection.parse_query``: anything it would
 have to change is a 400 with its notice; unknown pages and formats are 404. Nothing in
 the query is used as a path.
 """
@@ -20,23 +20,19 @@ from flask import Flask, Response, request
 
 from callbacks.beyond_exports import BEYOND_EXPORTS, ExportRefused, beyond_file, part_labels
 from callbacks.views import (
-    _map_inputs,
     compare_figure,
     explorer_outputs,
+    export_map,
     overview_figure_for,
     spine_outputs,
     trends_figure,
 )
-from data import schema as s
-from data.model import load_model
-from data.peer_views import benchmark_key
-from data.queries import AREA_GEOGRAPHIES
-from data.settings import get_settings
-from data.views import meta_dict
-from figures.map import choropleth, embedded_for_export
+from data.model import schema as s
+from data.model.settings import get_settings
+from data.model.store import load_model
+from data.queries.rows import AREA_GEOGRAPHIES
 from layouts import ids
 from layouts.exports import CHART_PAGES, export_links
-from layouts.state import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
 from reports import describe, tables
 from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
 from reports.pack import build_pack, data_date, join_pdfs
@@ -49,6 +45,7 @@ from reports.render import (
     get_renderer,
     stable_file,
 )
+from selection import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
 
 log = logging.getLogger(__name__)
 
@@ -88,26 +85,6 @@ class BadExport(ValueError):
 
 
 # --- figures -------------------------------------------------------------------
-
-
-def export_map(state: dict) -> go.Figure:
-    """The map as the app draws it, with the GeoJSON embedded (kaleido cannot fetch our URLs)."""
-    model = load_model()
-    frame, layer = _map_inputs(state)
-    cartogram = layer.endswith("_cartogram")
-    fig = choropleth(
-        frame,
-        model.geojson[layer],
-        meta_dict(model, state["indicator"]),
-        colour=state["colour"],
-        palette=state["palette"],
-        ci=state["ci"],
-        benchmark=benchmark_key(state),
-        selected=state["areas"],
-        region_outlines=model.geojson.get("nhser21"),
-        cartogram=cartogram,
-    )
-    return embedded_for_export(fig)  # each shape embedded about once: a faster render
 
 
 def figure_for(state: dict, page: str) -> go.Figure:
@@ -180,8 +157,8 @@ def checked_state(query: str, page: str) -> dict:
     if page == "spine" and not state["areas"]:
         raise BadExport(400, "The spine chart needs at least one area: add areas=<code>.")
     if page == "funnel":
-        from data.funnel_views import funnel_statistic
-        from data.queries import Selection
+        from data.queries.funnel import funnel_statistic
+        from data.queries.rows import Selection
 
         stat, reason = funnel_statistic(
             model, Selection(state["indicator"], state["period"], state["geography"], state["sex"])

@@ -7,15 +7,15 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
 from callbacks.views import freeze
-from data import schema as s
-from data.funnel_views import OD_CHOICES, eligible_indicators, funnel_view
-from data.model import load_model
-from data.peer_views import peer_codes
-from data.queries import Selection
-from data.views import meta_dict
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.funnel import OD_CHOICES, eligible_indicators, funnel_view
+from data.queries.peers import peer_codes
+from data.queries.rows import Selection
+from data.queries.view_frames import meta_dict
 from figures.funnel_page import funnel_figure
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 OD_LABELS = {
     "none": "No adjustment",

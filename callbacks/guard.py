@@ -7,7 +7,7 @@ endpoint so that
   inputs that do not match the callback's declaration, wrong types, deep nesting) is a
   400 with one log line (no traceback);
 - the shared selection store (``ids.STATE``, and each page's copy of it) a callback receives is re-parsed with the
-  URL's rules (``layouts.state.parse_selection``): known codes only, at most six areas,
+  URL's rules (``selection.parse_selection``): known codes only, at most six areas,
   a known indicator, period and geography;
 - a callback that still fails on what it was sent answers 400 with one log line naming
   the callback, the exception and where it was raised.
@@ -26,9 +26,9 @@ from dash.exceptions import PreventUpdate
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
-from data.model import load_model
+from data.model.store import load_model
 from layouts import ids
-from layouts.state import PAGES, parse_selection
+from selection import PAGES, parse_selection
 
 log = logging.getLogger(__name__)
 

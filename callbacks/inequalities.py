@@ -8,16 +8,16 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
-from data import schema as s
-from data.acsc_views import FOCUS, PEER, gradient_summary, gradient_table
-from data.acsc_views import GEOGRAPHY as GRADIENT_GEOGRAPHY
-from data.inequality_views import icb_of_ccg, icb_table, indicators, latest_year
-from data.model import load_model
-from data.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.model import schema as s
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.model.store import load_model
+from data.queries.acsc import FOCUS, PEER, gradient_summary, gradient_table
+from data.queries.acsc import GEOGRAPHY as GRADIENT_GEOGRAPHY
+from data.queries.inequalities import icb_of_ccg, icb_table, indicators, latest_year
 from figures.acsc import gradient_chart
 from figures.inequalities import icb_groups_chart, icb_ranking_chart
 from layouts import ids
-from layouts.state import MAX_AREAS, to_query
+from selection import MAX_AREAS, to_query
 
 ACSC_GRADIENT = "acsc_chronic_agi"
 DEPRIVATION = "demo:imd19_mean_rank"

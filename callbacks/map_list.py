@@ -16,10 +16,10 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
 from callbacks.views import _area_rows, freeze
-from data import schema as s
-from data.model import load_model
-from data.peer_views import benchmark_key
-from data.views import meta_dict
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key
+from data.queries.view_frames import meta_dict
 from figures.map import effective_colour
 from figures.summaries import map_area_rows
 from layouts import ids

@@ -6,14 +6,14 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data import schema as s
-from data.model import load_model
-from data.peer_views import focus_peer_value, peer_table, spine_peer_rows
-from data.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES
-from data.queries import Selection
+from data.model import schema as s
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES
+from data.model.store import load_model
+from data.queries.peers import focus_peer_value, peer_table, spine_peer_rows
+from data.queries.rows import Selection
 from figures.peers import add_peer_band, mark_peers
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 
 def peer_set_of(state: dict) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data import schema as s
-from data.model import load_model
-from data.places import search_places
-from data.queries import indicator_geographies
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.places import search_places
+from data.queries.rows import indicator_geographies
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 KIND_NOTE = {"ccg21": "CCG 2021", "place": "local authority", "old_ccg": "former CCG", "suggestion": ""}
 

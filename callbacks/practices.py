@@ -7,13 +7,13 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import memoized
-from data import schema as s
-from data.model import load_model
-from data.practice_views import NOT_EVENTS, measures, pcn_rollup, practice_rows
-from data.views import meta_dict
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.practices import NOT_EVENTS, measures, pcn_rollup, practice_rows
+from data.queries.view_frames import meta_dict
 from figures.practices import practice_chart
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 DEFAULT_MEASURE = "qof_hyp"
 PCN_COLUMNS = {

@@ -6,7 +6,7 @@ import json
 
 from flask import Flask, Response, abort
 
-from data.model import load_model
+from data.model.store import load_model
 
 
 def register_routes(server: Flask) -> None:

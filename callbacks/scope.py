@@ -14,7 +14,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, clientside_callback
 
 from layouts import ids
-from layouts.state import PAGES
+from selection import PAGES
 
 clientside_callback(
     ClientsideFunction(namespace="scope", function_name="pageState"),

@@ -6,7 +6,7 @@
   ``Permissions-Policy``, ``X-Frame-Options``.
 - Request bodies above ``MAX_CONTENT_LENGTH`` are a 413.
 - Unknown paths are a 404 with a page that links to the real ones, instead of the app
-  shell; the known paths come from ``layouts.state.PAGES`` (the same list the navigation
+  shell; the known paths come from ``selection.PAGES`` (the same list the navigation
   and the page switch use).
 """
 
@@ -22,7 +22,7 @@ from flask import Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from layouts.state import PAGE_TITLES, PAGES
+from selection import PAGE_TITLES, PAGES
 
 log = logging.getLogger(__name__)
 

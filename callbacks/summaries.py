@@ -26,17 +26,17 @@ from callbacks.views import (
     freeze,
     map_layer,
 )
-from data import schema as s
-from data.analysis import ols_fit, spearman
-from data.model import load_model
-from data.peer_views import benchmark_key
-from data.queries import Selection
-from data.views import meta_dict, trend_frames
+from data.methods.analysis import ols_fit, spearman
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key
+from data.queries.rows import Selection
+from data.queries.view_frames import meta_dict, trend_frames
 from figures import summaries as words
 from figures.map import effective_colour
 from figures.spine import split_outcomes
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 
 def _geography(state: dict) -> str:
@@ -159,7 +159,7 @@ def update_trends_summary(state):
 
 @memoized
 def funnel_sentence(frozen: tuple) -> str:
-    from data.funnel_views import funnel_view
+    from data.queries.funnel import funnel_view
 
     state = dict(frozen)
     model = load_model()
@@ -291,7 +291,7 @@ def update_explorer_summary(_, state, size_by_pop):
 @memoized
 def practices_sentence(frozen: tuple) -> str:
     from callbacks.practices import DEFAULT_MEASURE, _rows
-    from data.practice_views import NOT_EVENTS, measures
+    from data.queries.practices import NOT_EVENTS, measures
 
     state = dict(frozen)
     model = load_model()
@@ -326,8 +326,8 @@ def update_practices_summary(_, state):
 @memoized
 def inequalities_sentences(frozen: tuple) -> tuple[str, str, str, str]:
     from callbacks.inequalities import _acsc_focus, _gradient, acsc_map_state, icb_view
-    from data.inequality_views import GROUPS, indicators
-    from data.peers import DEFAULT_PEER_SET
+    from data.model.peers import DEFAULT_PEER_SET
+    from data.queries.inequalities import GROUPS, indicators
 
     state = dict(frozen)
     model = load_model()

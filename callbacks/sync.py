@@ -2,7 +2,7 @@
 
 The URL is the truth: opening a link parses it; changing a control or clicking an
 area rewrites the query string (without a reload) and the selection store that
-every view reads. Parsing and writing are pure functions in layouts.state.
+every view reads. Parsing and writing are pure functions in selection.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from urllib.parse import parse_qs
 
 from dash import Input, Output, State, callback, ctx, html, no_update
 
-from data import schema as s
-from data.model import load_model
-from data.queries import indicator_geographies, indicator_periods, indicator_sexes
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
-from layouts.state import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
+from selection import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dash import Input, Output, callback, html
 from dash.exceptions import PreventUpdate
 
-from data import schema as s
-from data.model import load_model
-from data.peer_views import benchmark_key, peer_codes
-from data.views import category_column, ci_columns
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key, peer_codes
+from data.queries.view_frames import category_column, ci_columns
 from figures.common import is_missing
 from layouts import ids
 from layouts.exports import export_href
 from layouts.pages import table_grid
-from layouts.state import to_query
+from selection import to_query
 
 
 def column_defs(unit: str, ci: str) -> list[dict]:

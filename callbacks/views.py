@@ -17,12 +17,12 @@ from dash.exceptions import PreventUpdate
 from callbacks.cache import memoized
 from callbacks.catalogue import definition_extras
 from callbacks.peers import spine_with_peers, with_peers
-from data import schema as s
-from data.analysis import ols_fit, residual_ranking, spearman
-from data.model import load_model
-from data.peer_views import benchmark_key
-from data.queries import Selection
-from data.views import (
+from data.methods.analysis import ols_fit, residual_ranking, spearman
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key
+from data.queries.rows import Selection
+from data.queries.view_frames import (
     area_frame,
     explorer_frame,
     meta_dict,
@@ -38,6 +38,7 @@ from figures.map import (
     STATIC_PATHS,
     apply_update,
     choropleth,
+    embedded_for_export,
     feature_bounds,
     focus_view,
     geojson_bounds,
@@ -128,6 +129,26 @@ def _map_inputs(state: dict):
             **{s.AREA_CODE: frame[s.AREA_CODE].map(_stand_in_codes()).fillna(frame[s.AREA_CODE])}
         )
     return frame, layer
+
+
+def export_map(state: dict) -> go.Figure:
+    """The map as the app draws it, with the GeoJSON embedded (kaleido cannot fetch our URLs)."""
+    model = load_model()
+    frame, layer = _map_inputs(state)
+    cartogram = layer.endswith("_cartogram")
+    fig = choropleth(
+        frame,
+        model.geojson[layer],
+        meta_dict(model, state["indicator"]),
+        colour=state["colour"],
+        palette=state["palette"],
+        ci=state["ci"],
+        benchmark=benchmark_key(state),
+        selected=state["areas"],
+        region_outlines=model.geojson.get("nhser21"),
+        cartogram=cartogram,
+    )
+    return embedded_for_export(fig)  # each shape embedded about once: a faster render
 
 
 def _stand_in_codes() -> pd.Series:
@@ -655,7 +676,7 @@ def trend_reasons(model, sel: Selection, areas: list[str]) -> dict[str, str]:
         & (trends[s.SEX] == sel.sex)
         & trends[s.AREA_CODE].isin(areas)
     ]
-    # the same rows, in the same order, as data.views.trend_labels: the last one per area wins
+    # the same rows, in the same order, as data.queries.view_frames.trend_labels: the last one per area wins
     return {code: str(reason or "") for code, reason in zip(rows[s.AREA_CODE], rows["reason"], strict=True)}
 
 

@@ -8,19 +8,19 @@ import sys
 
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
 
 
 def _model(args: argparse.Namespace):
-    from data.model import get_model
+    from data.model.store import get_model
 
     return get_model(rebuild=getattr(args, "rebuild", False))
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from data.fetch import FetchError, fetch_all
-    from data.manifest import load_manifest
-    from data.settings import get_settings
+    from data.model.fetch import FetchError, fetch_all
+    from data.model.manifest import load_manifest
+    from data.model.settings import get_settings
 
     data_dir = get_settings().data_dir
     try:
@@ -65,7 +65,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from data.queries import UnknownSelection, fingertips_frame, resolve, view_rows
+    from data.queries.rows import UnknownSelection, fingertips_frame, resolve, view_rows
 
     model = _model(args)
     try:

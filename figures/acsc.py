@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.acsc_views import FOCUS, OTHER, PEER
+from data.model import schema as s
+from data.queries.acsc import FOCUS, OTHER, PEER
 from figures import common
 
 OTHER_COLOUR = "#6A8CAF"
@@ -49,7 +49,7 @@ def gradient_chart(
     focus_name: str | None = None,
     peer_label: str | None = None,
 ) -> go.Figure:
-    """Ranked gradients of ``data.acsc_views.gradient_table`` (one point per CCG 2015/16)."""
+    """Ranked gradients of ``data.queries.acsc.gradient_table`` (one point per CCG 2015/16)."""
     lo, hi = (s.LOWER998, s.UPPER998) if str(ci) == "99.8" else (s.LOWER95, s.UPPER95)
     data = table[table[s.VALUE].notna()]
     hover = pd.Series(_hover(data, ci), index=data.index)

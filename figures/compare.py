@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 from figures.plain import vline

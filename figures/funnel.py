@@ -1,6 +1,6 @@
 """Funnel plot: each area's value against its denominator with 95% and 99.8% control limits.
 
-Limits, categories and the optional over-dispersion adjustment come from ``data.funnels``
+Limits, categories and the optional over-dispersion adjustment come from ``data.methods.funnels``
 (PHE Technical Guide: Funnel Plots, 2017; Spiegelhalter 2005). Each limit is drawn at the
 population its method gives (for rates and ratios the four limits sit at different
 populations); points are coloured by where they fall relative to the limits at the chosen
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import funnels as fn
-from data import schema as s
+from data.methods import funnels as fn
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 
@@ -55,7 +55,7 @@ def app_category(significance: pd.Series | np.ndarray, polarity: str, ci: str) -
 def compute_funnel(
     frame: pd.DataFrame, meta: Mapping[str, Any], overdispersion: str | None = None
 ) -> fn.Funnel:
-    """``data.funnels.slice_funnel`` (kept here for the builder's callers)."""
+    """``data.methods.funnels.slice_funnel`` (kept here for the builder's callers)."""
     return fn.slice_funnel(frame, meta, overdispersion)
 
 

@@ -1,6 +1,6 @@
 """The funnel page's chart: every area against its population, with PHE's control limits.
 
-Built from ``data.funnel_views.FunnelView`` (limits and categories from ``data.funnels``).
+Built from ``data.queries.funnel.FunnelView`` (limits and categories from ``data.methods.funnels``).
 With an over-dispersion option the adjusted limits are drawn and the unadjusted ones stay
 as faint lines, so the effect of the adjustment is visible.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 from figures.peers import PEER_COLOUR

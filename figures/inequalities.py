@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.inequality_views import GROUPS
+from data.queries.inequalities import GROUPS
 from figures import common
 from figures import palette as pal
 

@@ -33,7 +33,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 from geo.simplify import label_point

@@ -12,7 +12,7 @@ from collections import Counter
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from data import schema as s
-from data.stats import quintile_label
+from data.methods.stats import quintile_label
+from data.model import schema as s
 
 FINGERTIPS = "fingertips"
 COLOURBLIND = "colourblind"
@@ -104,7 +104,7 @@ def category_column(benchmark: str, ci: str) -> str:
         ("region", "95"): s.CMP_REGION_95,
         ("region", "99.8"): s.CMP_REGION_998,
     }
-    if benchmark.startswith("peers"):  # peers, or peers_<set> (data/peers.py)
+    if benchmark.startswith("peers"):  # peers, or peers_<set> (data/model/peers.py)
         stem = "cmp_peers" if benchmark == "peers" else f"cmp_{benchmark}"
         return f"{stem}_998" if str(ci) == "99.8" else f"{stem}_95"
     try:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.analysis import spine_scale
+from data.methods.analysis import spine_scale
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 from figures.spine import _indicator_rows, _y_labels
@@ -67,7 +67,7 @@ def add_peer_band(
 
     ``fig`` is a ``go.Figure`` or the plain dict of ``figures.spine.spine_figure_dict`` (the
     same is returned, drawn on). ``rows`` are the spine rows the chart was drawn from; ``peers``
-    has indicator_id, peer_value, peer_min, peer_max (data.peers.spine_peer_rows). Positions use
+    has indicator_id, peer_value, peer_min, peer_max (data.model.peers.spine_peer_rows). Positions use
     the same scale as the chart (England at the centre, worst left).
     """
     if peers.empty:

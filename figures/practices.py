@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.funnels import funnel_limits
+from data.methods.funnels import funnel_limits
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

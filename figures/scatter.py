@@ -1,6 +1,6 @@
 """Scatter of two indicators (or an indicator against a demographic) with its OLS line.
 
-The line, R², Spearman's rho and n come from ``data.analysis``; the subtitle says plainly that
+The line, R², Spearman's rho and n come from ``data.methods.analysis``; the subtitle says plainly that
 area-level associations are not associations between people.
 """
 
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.analysis import OLSFit, SpearmanResult, ols_fit, spearman
+from data.methods.analysis import OLSFit, SpearmanResult, ols_fit, spearman
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

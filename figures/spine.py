@@ -1,6 +1,6 @@
 """Spine chart (area profile): one row per indicator, England at the centre, worst left, best right.
 
-Scaling is ``data.analysis.spine_scale`` (PHE Technical Guide: Spine Charts, 2017). Rows are
+Scaling is ``data.methods.analysis.spine_scale`` (PHE Technical Guide: Spine Charts, 2017). Rows are
 grouped under domain headings; each area is a marker (own symbol) coloured by its category.
 A text column at the right repeats each area's category as a glyph (colour is never the only
 cue) and says where an area has no data. Labels wrap at a fixed width and the legend sits in
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.analysis import spine_scale
+from data.methods.analysis import spine_scale
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

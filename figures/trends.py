@@ -1,6 +1,6 @@
 """Trend chart: one line per area over time with its CI band, England and region dashed lines.
 
-The recent-trend label (Fingertips chi-squared test, precomputed by ``data.trend.trend_table``) is
+The recent-trend label (Fingertips chi-squared test, precomputed by ``data.methods.trend.trend_table``) is
 shown with an arrow in each area's legend entry.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 

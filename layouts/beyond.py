@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.exports import IMAGE_SIZES, export_href
-from layouts.widgets import chart_summary
+from layouts.widgets import GRAPH_CONFIG, chart_summary
 
 
 def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str) -> html.Div:
@@ -50,8 +50,6 @@ def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str
 
 def funnel_page() -> html.Div:
     # the same modebar rules as every graph (no cloud; downloads go through the exports);
-    # imported here because layouts.pages imports this module
-    from layouts.pages import GRAPH_CONFIG
 
     return html.Div(
         [
@@ -90,8 +88,6 @@ def alerts_page() -> html.Div:
 
 
 def practices_page() -> html.Div:
-    from layouts.pages import GRAPH_CONFIG
-
     return html.Div(
         [
             html.Div(id=ids.PRACTICES_NOTE),
@@ -115,8 +111,6 @@ def practices_page() -> html.Div:
 
 
 def inequalities_page() -> html.Div:
-    from layouts.pages import GRAPH_CONFIG
-
     def graph(id_: str, height: str = "auto", **config) -> html.Div:
         loading = dcc.Loading(
             dcc.Graph(

@@ -1,6 +1,6 @@
 """The indicator catalogue page (/indicators, /indicators/<id>) and the pieces the definition panel shares.
 
-Pure builders: catalogue rows (``data.catalogue`` frame rows, as dicts) in, Dash
+Pure builders: catalogue rows (``data.model.catalogue`` frame rows, as dicts) in, Dash
 components out. Ages are worked out against ``today``, passed in by the callback.
 """
 
@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pandas as pd
 from dash import dcc, html
 
-from data import schema as s
-from data.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale
+from data.model import schema as s
+from data.model.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale
 from layouts import ids
 
 INTRO = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from data import schema as s
-from data.model import Model
+from data.model import schema as s
+from data.model.core import Model
 from layouts import ids
 from layouts.widgets import labelled, radio
 

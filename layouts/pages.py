@@ -5,25 +5,12 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from data.model import Model
+from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
-from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
-from layouts.widgets import chart_summary, labelled, map_area_list, radio
-
-# No cloud button, ever (information governance): nothing may offer to upload a chart to
-# Plotly's servers. No "download plot" either: downloads go through the app's own exports,
-# which carry the title, period, source and licence.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
-    "plotlyServerURL": "",
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", "sendDataToCloud", "editInChartStudio"],
-}
+from layouts.widgets import GRAPH_CONFIG, chart_summary, labelled, map_area_list, radio
+from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 
 
 def _graph(id_: str, height: str = "70vh", **config) -> html.Div:

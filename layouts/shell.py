@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from data.model import Model
+from data.model.core import Model
 from layouts import ids
 from layouts.controls import controls
 from layouts.exports import pack_controls
 from layouts.pages import pages
 from layouts.places import place_search
-from layouts.state import PAGE_TITLES, PAGES
+from selection import PAGE_TITLES, PAGES
 
 
 def navigation() -> html.Nav:

@@ -6,6 +6,19 @@ from dash import dcc, html
 
 from layouts import ids
 
+# No cloud button, ever (information governance): nothing may offer to upload a chart to
+# Plotly's servers. No "download plot" either: downloads go through the app's own exports,
+# which carry the title, period, source and licence.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", "sendDataToCloud", "editInChartStudio"],
+}
+
 
 def labelled(label: str, control, width: str = "") -> html.Div:
     """A control with its label above it."""

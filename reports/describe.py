@@ -1,6 +1,6 @@
 """Words about a view for its exports: title, subtitle, source, method and file name.
 
-Everything is derived from the selection (``layouts.state`` dict) and the model's
+Everything is derived from the selection (``selection`` dict) and the model's
 catalogue, so a chart, its data file and the board pack describe a view the same way.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from data import schema as s
-from data.model import Model
-from data.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.views import benchmark_label
+from data.model import schema as s
+from data.model.core import Model
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.queries.view_frames import benchmark_label
 from reports.decorate import Provenance
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")

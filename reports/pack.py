@@ -9,7 +9,7 @@ A pack a chair would table (issues 9 and 11):
    the benchmark, with value, benchmark value, period, category, recent trend and data age
    (older than three years flagged), worse-and-worsening first, and plain-English sentences
    made from the same table.
-3. Early warning (``reports.sections``, from ``data.alerts``): worse and getting worse first,
+3. Early warning (``reports.sections``, from ``data.queries.alerts``): worse and getting worse first,
    then worse but not getting worse, then getting worse but not yet worse; the indicators whose
    trend could not be assessed counted.
 4. Compared with similar CCGs: the focus area against its peer set (``peers=``), the peers
@@ -42,14 +42,13 @@ from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 from pypdf import PdfReader, PdfWriter
 
-from data import schema as s
-from data.harmonise import is_partial_comparator
-from data.model import Model
-from data.peer_views import benchmark_key
-from data.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.queries import Selection, indicator_periods
-from data.views import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
-from layouts.state import parse_query, to_query
+from data.model import schema as s
+from data.model.core import Model
+from data.model.harmonise import is_partial_comparator
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.queries.peers import benchmark_key
+from data.queries.rows import Selection, indicator_periods
+from data.queries.view_frames import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
 from reports import describe, sections
 from reports.decorate import (
     EXPORT_FONT,
@@ -67,6 +66,7 @@ from reports.decorate import (
 )
 from reports.parts import domain_order, peer_compare, peer_method, region_compare, region_of, spine_parts
 from reports.render import Renderer
+from selection import parse_query, to_query
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
 
 
 def _national_labels(model: Model, indicators) -> dict[str, dict[str, str]]:
-    """``data.views.benchmark_labels`` for many indicators at once (one pass over the rows)."""
+    """``data.queries.view_frames.benchmark_labels`` for many indicators at once (one pass over the rows)."""
     ind = model.indicators
     rows = ind[
         ind[s.INDICATOR_ID].isin(set(indicators))
@@ -147,7 +147,11 @@ def _with_label(value: str, label: str) -> str:
 def period_age(model: Model, indicator_id: str, period: str) -> tuple[float | None, str]:
     """(age in years since the period ended, plain words) for one indicator period."""
     try:
-        from data.freshness import age_in_years, describe_age, period_end  # lands with the catalogue work
+        from data.model.freshness import (
+            age_in_years,
+            describe_age,
+            period_end,
+        )  # lands with the catalogue work
     except ImportError:  # pragma: no cover - before that merge: the period's start date
         period_end = None
     rows = model.indicators[
@@ -166,7 +170,7 @@ def period_age(model: Model, indicator_id: str, period: str) -> tuple[float | No
 def recent_trend_label(model: Model, indicator_id: str, geography: str, area: str) -> str:
     """The area's recent trend: the model's precomputed frame when present, else computed here."""
     try:
-        from data.views import trend_labels
+        from data.queries.view_frames import trend_labels
     except ImportError:
         trend_labels = None
     if trend_labels is not None:
@@ -465,7 +469,7 @@ def plan_pack(
     return _number(pages)
 
 
-MEDIAN_SUFFIX = " (no England value: centred on the median)"  # data.views.spine_rows' note
+MEDIAN_SUFFIX = " (no England value: centred on the median)"  # data.queries.view_frames.spine_rows' note
 MEDIAN_MARK = " (median centre)"
 MEDIAN_NOTE = (
     "Indicators marked (median centre) have no England value: their spine is centred on the median "

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema as s
-from data.model import Model
-from data.peer_views import benchmark_key, focus_peer_value, peer_codes
-from data.queries import Selection
-from data.views import area_frame, meta_dict, overview_grid, spine_rows
+from data.model import schema as s
+from data.model.core import Model
+from data.queries.peers import benchmark_key, focus_peer_value, peer_codes
+from data.queries.rows import Selection
+from data.queries.view_frames import area_frame, meta_dict, overview_grid, spine_rows
 from figures.compare import ranked_bars
 from figures.overview import overview_grid as overview_figure
 from figures.peers import mark_peers

@@ -354,7 +354,7 @@ class MachineSlots:
     def in_cache_dir(cls, n: int) -> MachineSlots | None:
         """The slots in ``OUTCOMES_CACHE_DIR/export-slots`` (else the temp directory); None, with
         a warning, when neither is writable (each process then keeps only its own cap)."""
-        from data.settings import get_settings
+        from data.model.settings import get_settings
 
         for directory in (
             get_settings().cache_dir / "export-slots",

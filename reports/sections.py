@@ -9,7 +9,7 @@ peer comparison columns, ``trends``): nothing is computed here but the choice of
   the early-warning list; each with the area's value, the peers' value (pooled or mean, as
   the peer benchmark is made), the peers' range and the comparison with the peers. The other
   outcome indicators with a peer value are counted ("similar to its peers on N more").
-* Early warning: ``data.alerts.area_alerts`` for each area, red-red first, then worse but
+* Early warning: ``data.queries.alerts.area_alerts`` for each area, red-red first, then worse but
   not getting worse, then getting worse but not (yet) worse; the indicators whose trend could
   not be assessed (fewer than five periods) are counted, with how many of them are worse now.
 """
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import schema as s
-from data.alerts import GROUPS, area_alerts
-from data.model import Model
-from data.peer_views import peer_table, spine_peer_rows
-from data.peers import DEFAULT_PEER_SET, PEER_SETS, cmp_columns
+from data.model import schema as s
+from data.model.core import Model
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, cmp_columns
+from data.queries.alerts import GROUPS, area_alerts
+from data.queries.peers import peer_table, spine_peer_rows
 
 GROUP_LABELS = {
     "red-red": "Worse and getting worse",

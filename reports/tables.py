@@ -12,11 +12,11 @@ import io
 
 import pandas as pd
 
-from data import schema as s
-from data.model import Model
-from data.peer_views import benchmark_key, peer_values_for
-from data.queries import Selection, fingertips_frame, view_rows
-from data.views import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
+from data.model import schema as s
+from data.model.core import Model
+from data.queries.peers import benchmark_key, peer_values_for
+from data.queries.rows import Selection, fingertips_frame, view_rows
+from data.queries.view_frames import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
 from reports.decorate import OGL, OS_DATA, Provenance
 
 REGION_COLUMN = "Compared to Region value or percentiles"

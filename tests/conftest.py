@@ -7,6 +7,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def model():
-    from data.model import load_model
+    from data.model.store import load_model
 
     return load_model()

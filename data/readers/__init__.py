@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.validation import Problem
+from data.model.validation import Problem
 
 READERS: dict[str, Callable[[ReadContext], ReadResult]] = {}
 

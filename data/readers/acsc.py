@@ -12,8 +12,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from data import schema as s
-from data import stats
+from data.methods import stats
+from data.model import schema as s
+from data.model.validation import Problems, SourceError
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
@@ -24,7 +25,6 @@ from data.readers.common import (
     reject_bad_codes,
     reject_bad_denominators,
 )
-from data.validation import Problems, SourceError
 
 log = logging.getLogger(__name__)
 

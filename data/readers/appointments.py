@@ -10,11 +10,11 @@ import logging
 
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import catalogue_entry, conform_values, empty_values, period_start, with_statistics
 from data.readers.prescribing import read_text_csv
-from data.validation import Problems
 
 log = logging.getLogger(__name__)
 

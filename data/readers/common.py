@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import schema as s
-from data import stats
-from data.validation import Problems
+from data.methods import stats
+from data.model import schema as s
+from data.model.validation import Problems
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def financial_year_label(label: str) -> str:
 def with_statistics(frame: pd.DataFrame, statistic: str, multiplier: float) -> pd.DataFrame:
     """Fill value and both CI levels from count and denominator (Wilson or Byar's).
 
-    A thin wrapper of ``data.stats.add_statistics`` that first adds any missing value
+    A thin wrapper of ``data.methods.stats.add_statistics`` that first adds any missing value
     or limit columns, so readers can call it on a frame with only count/denominator.
     """
     out = frame.copy()
@@ -276,7 +276,7 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
     Returns what ``func`` returns, or an empty values frame when its file could not be read,
     so the reader's other files still load.
     """
-    from data.validation import Problem, read_error
+    from data.model.validation import Problem, read_error
 
     entry = ctx.entry if entry_id is None else ctx.manifest[entry_id]
     path = ctx.data_dir / entry["path"]

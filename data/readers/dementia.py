@@ -13,7 +13,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems, SourceError
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
@@ -25,7 +26,6 @@ from data.readers.common import (
     reject_bad_denominators,
     with_statistics,
 )
-from data.validation import Problems, SourceError
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import schema
+from data.model import schema
+from data.model.validation import Problems
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.lookups import CCG21_NAMES_ID, check_codes, read_csv_checked
-from data.validation import Problems
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ import logging
 
 import pandas as pd
 
-from data import schema as s
-from data import stats
+from data.methods import stats
+from data.model import schema as s
+from data.model.validation import KEPT, Problems, SourceError, file_row
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
@@ -25,7 +26,6 @@ from data.readers.common import (
     period_start,
     with_statistics,
 )
-from data.validation import KEPT, Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
 

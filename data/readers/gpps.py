@@ -12,9 +12,9 @@ import logging
 
 import pandas as pd
 
+from data.model.validation import Problems, SourceError
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import normalise_header
-from data.validation import Problems, SourceError
 
 log = logging.getLogger(__name__)
 

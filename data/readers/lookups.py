@@ -27,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from data import schema
+from data.model import schema
+from data.model.validation import Problems, read_error
 from data.readers import ReadContext, ReadResult, reader
-from data.validation import Problems, read_error
 
 log = logging.getLogger(__name__)
 

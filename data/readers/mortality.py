@@ -16,10 +16,10 @@ import logging
 import numpy as np
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems, SourceError, file_row
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import catalogue_entry, conform_values, empty_values, period_start
-from data.validation import Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def code_sets(ctx: ReadContext) -> dict[str, dict[str, str]]:
 
 
 def _byars(deaths: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    from data.stats import _byars_lower_safe, _byars_upper_safe, _elementwise
+    from data.methods.stats import _byars_lower_safe, _byars_upper_safe, _elementwise
 
     conf = np.full(len(deaths), confidence)
     d = np.where(deaths > 0, deaths, np.nan)

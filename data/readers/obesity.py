@@ -11,8 +11,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from data import schema as s
-from data import stats
+from data.methods import stats
+from data.model import schema as s
+from data.model.validation import Problems, SourceError
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
@@ -23,7 +24,6 @@ from data.readers.common import (
     period_start,
     reject_bad_codes,
 )
-from data.validation import Problems, SourceError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import (
     catalogue_entry,
@@ -23,7 +24,6 @@ from data.readers.common import (
     period_start,
 )
 from data.readers.prescribing import ccg17_codes, ccg18_codes, read_text_csv, tidy_name
-from data.validation import Problems
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ import logging
 import numpy as np
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems, SourceError, file_row
 from data.readers import ReadContext, ReadResult, reader
 from data.readers.common import catalogue_entry, conform_values, empty_values, normalise_header, period_start
-from data.validation import Problems, SourceError, file_row
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from layouts.state import PAGES
+from selection import PAGES
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.model import load_model
-from layouts.state import parse_query
+from data.model.store import load_model
+from selection import parse_query
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +114,7 @@ def test_funnel_for_an_indicator_without_counts_says_so(app_page):
 
 
 def test_alerts_page_lists_the_recomputed_red_reds(app_page, model):
-    from data.alerts import area_alerts
+    from data.queries.alerts import area_alerts
 
     expected = area_alerts(model, KERNOW)
     reds = expected[expected["group"] == "red-red"]["short_name"].tolist()
@@ -136,7 +136,7 @@ def test_alerts_page_lists_the_recomputed_red_reds(app_page, model):
 
 
 def test_practices_page_shows_the_ccgs_practices(app_page, model):
-    from data.practice_views import practice_rows
+    from data.queries.practices import practice_rows
 
     rows, _ = practice_rows(model, KERNOW, "qof_hyp")
     app_page.goto(f"/practices?indicator=qof_hyp&areas={KERNOW}&practice=L82011")
@@ -154,13 +154,13 @@ def test_practices_page_shows_the_ccgs_practices(app_page, model):
 
 
 def s_value() -> str:
-    from data import schema
+    from data.model import schema
 
     return schema.VALUE
 
 
 def test_inequalities_page_preselects_the_focus_icb(app_page, model):
-    from data.inequality_views import icb_of_ccg
+    from data.queries.inequalities import icb_of_ccg
 
     app_page.goto(f"/inequalities?areas={KERNOW}&ineq=%25+QOF+points+achieved")
     app_page.wait_graph("ineq-rank-graph", min_traces=5)
@@ -179,8 +179,8 @@ def test_inequalities_page_preselects_the_focus_icb(app_page, model):
 def test_inequalities_page_draws_the_acsc_gradient_of_every_ccg_in_the_file(app_page, model):
     import pandas as pd
 
-    from data.manifest import load_manifest
-    from data.settings import get_settings
+    from data.model.manifest import load_manifest
+    from data.model.settings import get_settings
 
     raw = pd.read_csv(get_settings().data_dir / load_manifest()["acsc_chronic_ccg16"]["path"])
     app_page.goto(f"/inequalities?areas={NORFOLK_WAVENEY}&benchmark=peers&peers=rightcare&ci=99.8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.catalogue import FRAME_NAME, search
-from data.model import load_model
+from data.model.catalogue import FRAME_NAME, search
+from data.model.store import load_model
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import shape
 
-from data.model import load_model
-from layouts.state import PAGES, parse_query
+from data.model.store import load_model
+from selection import PAGES, parse_query
 
 pytestmark = pytest.mark.browser
 

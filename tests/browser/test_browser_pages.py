@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from data import schema as s
-from data.model import load_model
+from data.model import schema as s
+from data.model.store import load_model
 
 pytestmark = pytest.mark.browser
 

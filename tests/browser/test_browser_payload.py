@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from data.model import load_model
+from data.model.store import load_model
 
 pytestmark = pytest.mark.browser
 

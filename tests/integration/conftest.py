@@ -61,7 +61,7 @@ def view_body(model, output: str, query: str, page: str) -> bytes:
     """The body dash-renderer posts for the view callback that has ``output`` among its outputs,
     fed by the selection store (every output of that callback listed, as the renderer does)."""
     from app import app
-    from layouts.state import parse_query
+    from selection import parse_query
 
     state, _ = parse_query(model, query)
     state["page"] = page

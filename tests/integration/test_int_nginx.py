@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from bench.load import gunicorn
-from data.model import load_model
+from data.model.store import load_model
 from tests import serving
 from tests.serving import free_port
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from data import schema as s
-from data.analysis import ols_fit, residual_ranking, spearman, spine_scale
+from data.methods.analysis import ols_fit, residual_ranking, spearman, spine_scale
+from data.model import schema as s
 
 
 @pytest.fixture()

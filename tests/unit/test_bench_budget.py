@@ -155,7 +155,7 @@ def _cheap() -> int:
 
 
 def test_hot_spots_name_our_own_functions_from_a_real_profile():
-    from bench.profile import profile_calls
+    from bench.hotspots import profile_calls
 
     spots = profile_calls(lambda: (_dear(), _cheap()), 2)
     names = [s["function"] for s in spots]

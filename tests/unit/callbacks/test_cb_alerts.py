@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from callbacks.alerts import focus_section, national_section, trend_href
-from layouts.state import parse_query
+from selection import parse_query
 
 KERNOW = "E38000089"
 

@@ -20,10 +20,10 @@ from callbacks.catalogue import (
     patient_experience_lines,
 )
 from callbacks.sync import next_state
-from data.catalogue import FRAME_NAME
-from data.settings import get_settings
+from data.model.catalogue import FRAME_NAME
+from data.model.settings import get_settings
 from layouts.catalogue import catalogue_list, indicator_detail
-from layouts.state import catalogue_id, page_of, with_catalogue_indicator
+from selection import catalogue_id, page_of, with_catalogue_indicator
 
 TODAY = date(2026, 11, 30)
 

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from callbacks.funnel import funnel_chart, funnel_outputs
-from data import schema as s
-from data.funnel_views import eligible_indicators, funnel_statistic, funnel_view, label_categories
-from data.funnels import funnel_significance
-from data.queries import Selection
+from data.methods.funnels import funnel_significance
+from data.model import schema as s
+from data.queries.funnel import eligible_indicators, funnel_statistic, funnel_view, label_categories
+from data.queries.rows import Selection
 
 KERNOW = "E38000089"
 HYP = Selection("qof_hyp", "2022/23", "ccg21", "Persons")
@@ -24,7 +24,7 @@ def test_every_area_with_data_is_on_the_funnel(model):
 
 
 def test_categories_follow_phe_significance(model):
-    """Recomputed from data.funnels' significance rule, then polarity and CI level."""
+    """Recomputed from data.methods.funnels' significance rule, then polarity and CI level."""
     view = funnel_view(model, HYP, ci="95")
     sig = funnel_significance(
         view.rows[s.COUNT].to_numpy(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from callbacks.inequalities import inequalities_outputs
-from data.manifest import load_manifest
-from data.settings import get_settings
-from layouts.state import parse_query
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
+from selection import parse_query
 
 KERNOW = "E38000089"
 NORFOLK_WAVENEY = "E38000239"

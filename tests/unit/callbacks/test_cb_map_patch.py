@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from layouts.state import parse_query
+from selection import parse_query
 
 ENDPOINT = "/_dash-update-component"
 

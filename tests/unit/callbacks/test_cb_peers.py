@@ -10,7 +10,7 @@ import pytest
 from callbacks.peers import peers_panel
 from callbacks.table import table_rows
 from callbacks.views import compare_figure, overview_figure_for, spine_outputs
-from data.peer_views import peer_codes
+from data.queries.peers import peer_codes
 from reports.tables import PEER_VALUE_COLUMN, PEERS_COLUMN, view_table
 
 KERNOW = "E38000089"

@@ -6,9 +6,9 @@ import pytest
 from dash import html, no_update
 
 from callbacks.sync import CLICK_SOURCES, CONTROL_KEYS, clicked_area, focus, sync_outputs
-from data.queries import indicator_periods
+from data.queries.rows import indicator_periods
 from layouts import ids
-from layouts.state import PAGES, parse_query, to_query
+from selection import PAGES, parse_query, to_query
 
 KERNOW, BARNET, CORNWALL_STP = "E38000089", "E38000240", "E54000036"  # BARNET: now North Central London
 N_FIXED = 21  # outputs before the per-page hidden / href / className lists

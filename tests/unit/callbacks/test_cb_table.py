@@ -8,9 +8,9 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks import table
-from data import schema as s
+from data.model import schema as s
 from layouts import ids
-from layouts.state import to_query
+from selection import to_query
 
 KERNOW, SOUTH_WEST = "E38000089", "E40000006"
 COLUMNS = [

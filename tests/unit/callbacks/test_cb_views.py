@@ -10,7 +10,7 @@ from dash import Patch, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import views
-from data import schema as s
+from data.model import schema as s
 from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
 
 KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"  # NCL: North Central London

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from figure_fixtures import make_frame, make_meta
 
-from data.settings import get_settings
+from data.model.settings import get_settings
 
 
 @pytest.fixture()

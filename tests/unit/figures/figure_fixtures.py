@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import schema as s
+from data.model import schema as s
 
 REGIONS = {
     "E40000003": "London",

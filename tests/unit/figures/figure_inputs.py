@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from figure_fixtures import make_frame, make_meta
 
-from data import schema as s
+from data.model import schema as s
 
 
 def scatter_df(seed: int = 5) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from figure_fixtures import make_frame, make_meta
 
-from data import schema as s
+from data.model import schema as s
 from figures import palette as pal
 from figures.compare import ranked_bars, reference_labels
 

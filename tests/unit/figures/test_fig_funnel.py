@@ -1,4 +1,4 @@
-"""Funnel plot: limits from data.funnels drawn at their own populations, points classified."""
+"""Funnel plot: limits from data.methods.funnels drawn at their own populations, points classified."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from figure_fixtures import make_frame, make_meta
 
-from data import funnels as fn
-from data import schema as s
+from data.methods import funnels as fn
+from data.model import schema as s
 from figures.funnel import app_category, compute_funnel, funnel_plot
 
 

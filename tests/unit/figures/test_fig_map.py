@@ -10,7 +10,7 @@ import pytest
 import shapely
 from figure_fixtures import make_frame, make_meta, square_geojson
 
-from data import schema as s
+from data.model import schema as s
 from figures import common
 from figures import palette as pal
 from figures.map import (

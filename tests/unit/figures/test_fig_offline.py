@@ -7,7 +7,7 @@ import pytest
 from figure_fixtures import make_frame, make_meta, square_geojson
 from figure_inputs import overview_grid_frame, scatter_df, trend_series
 
-from data import schema as s
+from data.model import schema as s
 from figures.compare import ranked_bars
 from figures.funnel import funnel_plot
 from figures.map import choropleth

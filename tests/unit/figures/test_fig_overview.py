@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from figure_inputs import overview_grid_frame
 
-from data import schema as s
+from data.model import schema as s
 from figures import palette as pal
 from figures.overview import overview_grid
 

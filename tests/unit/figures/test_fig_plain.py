@@ -15,7 +15,7 @@ from figure_fixtures import make_frame, make_meta
 from figure_inputs import scatter_df, trend_series
 from plotly.io.json import to_json_plotly
 
-from data import schema as s
+from data.model import schema as s
 from figures.compare import ranked_bars_dict
 from figures.plain import template
 from figures.scatter import explorer_scatter_dict

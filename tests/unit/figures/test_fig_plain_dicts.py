@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import pytest
 from figure_inputs import overview_grid_frame
 
-from data import schema as s
+from data.model import schema as s
 from figures import overview as ov
 from figures import spine as sp
 from figures.peers import add_peer_band

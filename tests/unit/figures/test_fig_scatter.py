@@ -7,8 +7,8 @@ import pytest
 from figure_inputs import make_meta, scatter_df
 from scipy import stats
 
-from data import schema as s
-from data.analysis import OLSFit
+from data.methods.analysis import OLSFit
+from data.model import schema as s
 from figures import common
 from figures.scatter import (
     coverage_in_words,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.analysis import spine_scale
+from data.methods.analysis import spine_scale
+from data.model import schema as s
 from figures import palette as pal
 from figures.spine import spine_chart, spine_table, split_outcomes
 

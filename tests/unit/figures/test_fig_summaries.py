@@ -6,13 +6,20 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.analysis import ols_fit, spearman
-from data.funnel_views import funnel_view
-from data.inequality_views import GROUPS, icb_table, indicators, latest_year
-from data.practice_views import practice_rows
-from data.queries import Selection
-from data.views import area_frame, explorer_frame, meta_dict, overview_grid, spine_rows, trend_frames
+from data.methods.analysis import ols_fit, spearman
+from data.model import schema as s
+from data.queries.funnel import funnel_view
+from data.queries.inequalities import GROUPS, icb_table, indicators, latest_year
+from data.queries.practices import practice_rows
+from data.queries.rows import Selection
+from data.queries.view_frames import (
+    area_frame,
+    explorer_frame,
+    meta_dict,
+    overview_grid,
+    spine_rows,
+    trend_frames,
+)
 from figures import summaries as words
 from figures.spine import split_outcomes
 
@@ -133,7 +140,7 @@ def test_trends_summary_gives_first_and_last_value_and_the_trend_label(model):
 
 
 def test_explorer_summary_reports_the_fit_the_chart_draws(model):
-    from layouts.state import default_x
+    from selection import default_x
 
     x = default_x(model)
     df, x_meta, y_meta = explorer_frame(model, x, DEMENTIA, period=latest(model, DEMENTIA))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from figure_inputs import make_meta, trend_series
 
-from data import schema as s
+from data.model import schema as s
 from figures.trends import trend_arrow, trend_chart
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.manifest import load_manifest
-from data.settings import get_settings
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
 from geo.boundaries import build_boundaries
 from geo.lineage import build_lineage
 

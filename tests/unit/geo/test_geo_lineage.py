@@ -148,7 +148,7 @@ def test_synthetic_split_is_apportioned_by_population_not_land():
 
 
 def test_lsoa_populations_sum_to_ccg21(data_dir):
-    from data.manifest import load_manifest
+    from data.model.manifest import load_manifest
     from data.readers import ReadContext
     from data.readers.lookups import read_lsoa_population
 

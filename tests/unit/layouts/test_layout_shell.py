@@ -8,7 +8,7 @@ from layouts import ids
 from layouts.controls import area_options, controls, indicator_options, region_options
 from layouts.pages import pages, variable_options
 from layouts.shell import navigation, shell
-from layouts.state import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 
 
 def walk(component):

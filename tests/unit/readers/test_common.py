@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as s
+from data.model import schema as s
+from data.model.validation import Problems
 from data.readers.common import (
     VALUE_COLUMNS,
     catalogue_entry,
@@ -20,7 +21,6 @@ from data.readers.common import (
     reject_bad_denominators,
     with_statistics,
 )
-from data.validation import Problems
 
 
 @pytest.mark.parametrize(

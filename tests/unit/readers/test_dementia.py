@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import load_manifest
+from data.model import schema as s
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
 from data.readers import ReadContext
 from data.readers.dementia import ANTIPSYCHOTIC_ID, DDR_ID, read_dementia
-from data.settings import get_settings
 
 DATA = get_settings().data_dir
 MANIFEST = load_manifest()

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema
-from data.manifest import load_manifest
+from data.model import schema
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
 from data.readers import READERS, ReadContext
 from data.readers import demographics as dm
 from data.readers.lookups import CCG21_NAMES_ID
-from data.settings import get_settings
 
 DATA_DIR = get_settings().data_dir
 READER_ID = "demog_pop_health_geographies_sya_2021_2022"

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import SOURCES_DIR
+from data.model import schema as s
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.common import VALUE_COLUMNS
 from data.readers.fft import INDICATOR_ID, PRACTICE_COLUMNS, read_gp_fft
-from data.settings import get_settings
-from data.validation import SourceError
 
 MANIFEST = {
     e["id"]: e

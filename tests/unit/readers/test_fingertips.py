@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import load_manifest
+from data.model import schema as s
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.fingertips import check_fingertips_cis, clean_area_code, read_fingertips_csv
-from data.settings import get_settings
-from data.validation import SourceError
 
 DATA = get_settings().data_dir
 MANIFEST = load_manifest()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from data.manifest import SOURCES_DIR
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.gpps import COLUMNS, read_gpps_national
-from data.settings import get_settings
-from data.validation import SourceError
 
 MANIFEST = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "section8.toml").read_text())["source"]}
 ENTRY = "gpps_national_2026"

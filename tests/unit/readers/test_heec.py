@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from data import schema as s
-from data.manifest import SOURCES_DIR
+from data.model import schema as s
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
 from data.readers import ReadContext
 from data.readers.heec import INEQUALITY_COLUMNS, normalise_icb_name, read_heec_panel
-from data.settings import get_settings
 
 MANIFEST = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "indicators_b.toml").read_text())["source"]}
 DATA = get_settings().data_dir

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data import schema
-from data.manifest import load_manifest
+from data.model import schema
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
 from data.readers import READERS, ReadContext
 from data.readers import lookups as lk
-from data.settings import get_settings
 
 DATA_DIR = get_settings().data_dir
 needs_data = pytest.mark.skipif(not (DATA_DIR / "SOURCES.md").exists(), reason="real data not available")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from scipy.stats import chi2
 
-from data import schema as s
-from data.manifest import SOURCES_DIR
+from data.model import schema as s
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.common import VALUE_COLUMNS
 from data.readers.mortality import read_avoidable_mortality
-from data.settings import get_settings
-from data.validation import SourceError
 
 MANIFEST = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "section8.toml").read_text())["source"]}
 ENTRY = "avoidable_mortality_ccg"

@@ -6,12 +6,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import load_manifest
+from data.model import schema as s
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.obesity import read_obesity_admissions
-from data.settings import get_settings
-from data.validation import SourceError
 
 DATA = get_settings().data_dir
 MANIFEST = load_manifest()

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import SOURCES_DIR
+from data.model import schema as s
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
 from data.readers import ReadContext
 from data.readers.common import VALUE_COLUMNS
 from data.readers.phe_modelled import read_phe_modelled
-from data.settings import get_settings
 
 MANIFEST = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "indicators_b.toml").read_text())["source"]}
 DATA = get_settings().data_dir

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import load_manifest
+from data.model import schema as s
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
+from data.model.validation import KEPT, SourceError, is_kept
 from data.readers import ReadContext
 from data.readers.qof import age_group, max_points_from_header, read_qof_points, read_qof_prevalence
-from data.settings import get_settings
-from data.validation import KEPT, SourceError, is_kept
 
 DATA = get_settings().data_dir
 MANIFEST = load_manifest()

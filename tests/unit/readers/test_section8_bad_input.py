@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from data import schema as s
+from data.model import schema as s
 
 FFT = "indicators/gp_fft_practice_2026_02/fft_gp_feb26.csv"
 GPPS = "indicators/gpps_national_2026/gpps_national_2026.csv"
@@ -16,8 +16,8 @@ MORT = "indicators/avoidable_mortality_ccg_2010_2019/Annual_Mortality_and_Contro
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    from data.model import get_model
-    from data.settings import get_settings
+    from data.model.settings import get_settings
+    from data.model.store import get_model
 
     root = tmp_path_factory.mktemp("broken8")
     data_dir = root / "data"

@@ -10,8 +10,8 @@ from contextlib import redirect_stdout
 import pandas as pd
 import pytest
 
-from data import schema as s
 from data.__main__ import main
+from data.model import schema as s
 
 
 def _cli(*args: str) -> pd.DataFrame:
@@ -42,7 +42,7 @@ def test_indicator_list(model, indicators):
 
 
 def test_export_reproduces_england_from_the_raw_file(model):
-    from data.settings import get_settings
+    from data.model.settings import get_settings
 
     out = _cli("export", "gp_fft_positive")
     england = out[out["Area Code"] == s.ENGLAND_CODE].iloc[0]

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data import schema as s
-from data.manifest import SOURCES_DIR
+from data.model import schema as s
+from data.model.manifest import SOURCES_DIR
+from data.model.settings import get_settings
+from data.model.validation import SourceError
 from data.readers import ReadContext
 from data.readers.trusts import WEIGHTS_ID, read_trust_indicator
-from data.settings import get_settings
-from data.validation import SourceError
 
 SECTION8 = {e["id"]: e for e in tomllib.loads((SOURCES_DIR / "section8.toml").read_text())["source"]}
 ENTRY = {

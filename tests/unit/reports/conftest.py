@@ -13,7 +13,7 @@ def export_client():
     dozens of files from one address; tests/unit/security checks the limit itself)."""
     from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
-    from data.settings import get_settings
+    from data.model.settings import get_settings
     from reports.render import EXPORT_RATE
 
     server = Flask("export-tests")

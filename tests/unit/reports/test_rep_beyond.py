@@ -11,11 +11,11 @@ import pytest
 from export_helpers import needs_chromium, pdf_pages, pdf_text
 from PIL import Image
 
-from data.alerts import area_alerts, national_red_reds
-from data.manifest import load_manifest
-from data.model import load_model
-from data.practice_views import practice_rows
-from data.settings import get_settings
+from data.model.manifest import load_manifest
+from data.model.settings import get_settings
+from data.model.store import load_model
+from data.queries.alerts import area_alerts, national_red_reds
+from data.queries.practices import practice_rows
 
 KERNOW, NORFOLK_WAVENEY = "E38000089", "E38000239"
 
@@ -154,7 +154,7 @@ def test_images_and_pdf_of_the_new_pages(export_client, tmp_path):
 
 def test_footer_links_name_each_part_and_say_why_not(export_client):
     from callbacks.exports import links_for
-    from layouts.state import parse_query
+    from selection import parse_query
 
     model = load_model()
     state, _ = parse_query(model, f"?areas={KERNOW}")
@@ -177,7 +177,7 @@ def test_footer_links_name_each_part_and_say_why_not(export_client):
 
 def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
     """to_query already encodes; the link must not be encoded twice ('Feb 2026' -> 'Feb%2B2026')."""
-    from layouts.state import parse_query
+    from selection import parse_query
 
     model = load_model()
     query = f"?indicator=gp_fft_positive&period=Feb+2026&areas={KERNOW}&ineq=%25+QOF+points+achieved"
@@ -204,7 +204,7 @@ def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
 def test_footer_parts_match_the_files(export_client, page, query):
     """The footer's parts are worked out without drawing: the same as the export's own pieces."""
     from callbacks.beyond_exports import ExportRefused, part_labels, pieces_for
-    from layouts.state import parse_query
+    from selection import parse_query
 
     model = load_model()
     state, _ = parse_query(model, query)

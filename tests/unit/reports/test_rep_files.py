@@ -13,7 +13,7 @@ import pytest
 from export_helpers import needs_chromium, pdf_pages, pdf_text
 from PIL import Image
 
-from data import schema as s
+from data.model import schema as s
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 

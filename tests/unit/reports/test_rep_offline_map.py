@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from data.model import load_model
-from data.queries import Selection
-from data.views import area_frame, meta_dict
+from data.model.store import load_model
+from data.queries.rows import Selection
+from data.queries.view_frames import area_frame, meta_dict
 from figures.map import choropleth
-from layouts.state import parse_query
 from reports.render import GEO_ASSETS, kaleido_page
+from selection import parse_query
 
 
 def test_kaleido_page_loads_only_local_scripts_and_the_seed():

@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
-from data import schema as s
+from data.model import schema as s
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 AREAS = ("E38000089", "E38000006", "E38000240")
@@ -79,7 +79,7 @@ def test_plan_sections_in_order(plan, model):
 
 
 def test_trends_only_with_three_periods(plan, model):
-    from data.queries import indicator_periods
+    from data.queries.rows import indicator_periods
 
     for page in plan:
         if page.title.endswith(": trend"):
@@ -89,7 +89,7 @@ def test_trends_only_with_three_periods(plan, model):
 
 
 def test_key_messages_table_and_sentences(model):
-    from data.views import spine_rows
+    from data.queries.view_frames import spine_rows
     from reports.pack import key_sentence, key_table
 
     rows = spine_rows(model, [AREAS[1]])

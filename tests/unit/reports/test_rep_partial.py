@@ -12,7 +12,7 @@ import io
 import openpyxl
 import pytest
 
-from data import schema as s
+from data.model import schema as s
 
 INDICATOR = "gp_appt_dna_rate"
 LABEL = "49 of 106 CCGs with data"

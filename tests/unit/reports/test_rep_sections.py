@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import schema as s
+from data.model import schema as s
 
 AREAS = ("E38000014", "E38000089")  # Blackburn with Darwen, Kernow
 
@@ -80,7 +80,7 @@ def expected_warnings(model, area) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("area", AREAS)
 def test_early_warning_page_matches_the_model(plans, model, area):
-    from data.alerts import GROUPS
+    from data.queries.alerts import GROUPS
 
     pages = _page(plans[area], "Early warning")
     table = pd.concat([p.table for p in pages if p.table is not None], ignore_index=True)
@@ -176,7 +176,7 @@ def test_similar_ccgs_page_matches_the_model(plans, model, key):
 def test_key_messages_show_the_value_compared_with(model, benchmark):
     """With benchmark=region (or peers) the key messages' benchmark value is the region's (the
     peers') value, not England's."""
-    from data.views import spine_rows
+    from data.queries.view_frames import spine_rows
     from reports.pack import key_table
 
     area = AREAS[0]

@@ -39,7 +39,7 @@ WORKER = textwrap.dedent(
     from flask import Flask
     from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
-    from data.settings import get_settings
+    from data.model.settings import get_settings
     server = Flask("other-worker")
     init_cache(server, get_settings())
     register_export_routes(server)
@@ -197,7 +197,7 @@ def test_pack_button_is_the_direct_route(export_client, model, monkeypatch):
     """The button's pack: the route's bytes, the process's shared renderer (no Chromium of its
     own), the same six-area limit."""
     import reports.render as render
-    from layouts.state import parse_query
+    from selection import parse_query
 
     render.get_renderer()  # the worker's warm renderer exists; no other may be made
 
@@ -220,7 +220,7 @@ def test_pack_button_is_the_direct_route(export_client, model, monkeypatch):
 
 def test_pack_button_busy_says_so(model, monkeypatch):
     from callbacks import exports
-    from layouts.state import parse_query
+    from selection import parse_query
 
     monkeypatch.setattr(exports, "EXPORT_GATE", ExportGate(running=1, waiting=0, wait_s=0.01))
     state, _ = parse_query(model, f"?areas={AREA}")
@@ -234,8 +234,8 @@ def test_map_export_honours_the_peer_set(export_client, model):
     peers (the model's column for that set) and says so; the image differs from the default set's."""
     import csv
 
-    from data import schema as s
-    from data.peers import cmp_columns
+    from data.model import schema as s
+    from data.model.peers import cmp_columns
 
     base = f"/export/map.csv?indicator=qof_hyp&areas={AREA}&benchmark=peers"
     texts = {}

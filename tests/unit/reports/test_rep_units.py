@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks.exports import EXPORT_PAGES, BadExport, links_for, query_params, split_name
-from data import schema as s
+from data.model import schema as s
 from reports import describe, tables
 from reports.decorate import EXPORT_FONT, OGL, OS_DATA, SIZES, Provenance, decorate, wrap
 from reports.pack import key_sentence
@@ -191,7 +191,7 @@ def test_domain_order_puts_domain_4_first_when_it_has_data():
 
 def test_public_url_setting(monkeypatch):
     from callbacks.exports import link_root, view_link
-    from data.settings import SettingsError, get_settings
+    from data.model.settings import SettingsError, get_settings
 
     monkeypatch.delenv("OUTCOMES_PUBLIC_URL", raising=False)
     assert link_root() == "" and view_link(link_root(), "map", dict(PARSE_STATE)).startswith("/map?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layouts.state import parse_query
+from selection import parse_query
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 import requests
 
-from data import schema as s
-from data.validation import read_error, truncated_csv
-from layouts.state import parse_query
+from data.model import schema as s
+from data.model.validation import read_error, truncated_csv
+from selection import parse_query
 from tests.serving import app_server
 from tests.unit.security.conftest import view_body
 
@@ -90,8 +90,8 @@ def _break(data: Path, source: Path) -> None:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """The model built from a copy of the data with five broken files, and the env that serves it."""
-    from data.model import get_model
-    from data.settings import get_settings
+    from data.model.settings import get_settings
+    from data.model.store import get_model
 
     tmp = tmp_path_factory.mktemp("broken")
     source = get_settings().data_dir

@@ -8,7 +8,7 @@ import pytest
 
 from callbacks import cache as cache_module
 from callbacks.cache import MAX_ENTRIES, MAX_VALUE_BYTES, CircuitBreaker, cache_config, memoized, small_enough
-from data.settings import Settings
+from data.model.settings import Settings
 
 
 def test_config_bounds_entries(tmp_path):

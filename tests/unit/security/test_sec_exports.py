@@ -120,6 +120,6 @@ def test_pack_limit_is_six_on_every_path(client, model):
     response = client.get("/export/pack.pdf?areas=" + ",".join(codes))
     assert response.status_code == 400 and "At most 6" in response.get_data(as_text=True)
     # the background pack reads the store, which every callback request re-parses (6 at most)
-    from layouts.state import parse_selection
+    from selection import parse_selection
 
     assert len(parse_selection(model, {"areas": codes * 20})[0]["areas"]) == 6

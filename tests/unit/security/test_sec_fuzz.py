@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from layouts import ids
-from layouts.state import PAGES, QUERY_ORDER, parse_query
+from selection import PAGES, QUERY_ORDER, parse_query
 
 SEED = 13
 N_QUERIES = 300

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from callbacks.security import is_page_path
-from layouts.state import PAGES
+from selection import PAGES
 
 PATHS = [
     "/",

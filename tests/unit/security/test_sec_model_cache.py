@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from data import model as model_module
-from data.model import CHECKSUMS, CacheUnreadable, cache_dir_for, save_model, verify_cache
+from data.model import store as model_module
+from data.model.store import CHECKSUMS, CacheUnreadable, cache_dir_for, save_model, verify_cache
 
 
 @pytest.fixture()
@@ -25,9 +25,9 @@ def cache_copy(model, tmp_path, monkeypatch):
         built.append(fingerprint)
         return model
 
-    import data.build
+    import data.model.build
 
-    monkeypatch.setattr(data.build, "build_model", fake_build)
+    monkeypatch.setattr(data.model.build, "build_model", fake_build)
     monkeypatch.setattr(model_module, "source_fingerprint", lambda *a: model.fingerprint)
     return target, built
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layouts.state import MAX_AREA_TOKENS, MAX_AREAS, parse_query, parse_selection, to_query
+from selection import MAX_AREA_TOKENS, MAX_AREAS, parse_query, parse_selection, to_query
 
 KERNOW, BARNET = "E38000089", "E38000240"
 

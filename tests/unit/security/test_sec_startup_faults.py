@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from data.model import cache_dir_for, load_model
-from data.settings import get_settings
-from layouts.state import parse_query
+from data.model.settings import get_settings
+from data.model.store import cache_dir_for, load_model
+from selection import parse_query
 from tests.serving import app_server
 from tests.unit.security.conftest import view_body
 

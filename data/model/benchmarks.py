@@ -1,0 +1,59 @@
+"""Benchmark comparisons (England and region) and quintiles for every indicator row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data.methods.quantiles import model_quintiles
+from data.methods.stats import compare
+from data.model import schema as s
+
+KEYS = [s.INDICATOR_ID, s.PERIOD, s.SEX]
+
+
+def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Fill the four comparison columns and the quintile column.
+
+    England: the England row of the same indicator, period and sex. Region: the row
+    of the area's NHS region (2021 or 2022 set, whichever the areas table gives for
+    the area's geography). Rows of England itself are not compared.
+    """
+    out = values.copy()
+    region_of = areas.set_index([s.GEOGRAPHY, s.AREA_CODE])["region_code"]
+    out["_region"] = pd.Series(
+        region_of.reindex(pd.MultiIndex.from_arrays([out[s.GEOGRAPHY], out[s.AREA_CODE]])).to_numpy(),
+        index=out.index,
+    )
+    england = out[out[s.GEOGRAPHY] == "england"].drop_duplicates(KEYS).set_index(KEYS)[s.VALUE]
+    regions = (
+        out[out[s.GEOGRAPHY].isin(["nhser21", "nhser22"])]
+        .drop_duplicates(KEYS + [s.GEOGRAPHY, s.AREA_CODE])
+        .set_index(KEYS + [s.GEOGRAPHY, s.AREA_CODE])[s.VALUE]
+    )
+    key = pd.MultiIndex.from_frame(out[KEYS])
+    eng_value = england.reindex(key).to_numpy()
+    region_geo = out[s.GEOGRAPHY].map(s.region_geography)
+    reg_key = pd.MultiIndex.from_arrays([out[c] for c in KEYS] + [region_geo, out["_region"]])
+    reg_value = regions.reindex(reg_key).to_numpy()
+    polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
+    is_england = (out[s.GEOGRAPHY] == "england").to_numpy()
+    is_region = out[s.GEOGRAPHY].isin(["nhser21", "nhser22"]).to_numpy()
+    for level, lo, hi in (("95", s.LOWER95, s.UPPER95), ("998", s.LOWER998, s.UPPER998)):
+        eng_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)
+        reg_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)
+        for pol in np.unique(polarity):
+            m = polarity == pol
+            eng_cmp[m] = compare(
+                out[s.VALUE].to_numpy()[m], out[lo].to_numpy()[m], out[hi].to_numpy()[m], eng_value[m], pol
+            )
+            reg_cmp[m] = compare(
+                out[s.VALUE].to_numpy()[m], out[lo].to_numpy()[m], out[hi].to_numpy()[m], reg_value[m], pol
+            )
+        eng_cmp[is_england] = s.NOT_COMPARED
+        reg_cmp[is_england | is_region] = s.NOT_COMPARED
+        out[s.CMP_ENGLAND_95 if level == "95" else s.CMP_ENGLAND_998] = eng_cmp
+        out[s.CMP_REGION_95 if level == "95" else s.CMP_REGION_998] = reg_cmp
+    out[s.QUINTILE] = model_quintiles(out, polarity)  # Fingertips' rule (data.methods.quantiles)
+    out.loc[is_england | is_region, s.QUINTILE] = np.nan
+    return out.drop(columns="_region")

@@ -1,0 +1,157 @@
+"""Column names and vocabularies shared by every part of the data model (the statistical
+vocabulary, ``data.methods.vocabulary``, re-exported here).
+
+The long indicator table follows Fingertips' shape so that exports can use
+Fingertips' column names directly (see ``FINGERTIPS_COLUMNS``).
+"""
+
+from __future__ import annotations
+
+# The statistical vocabulary, re-exported: one vocabulary for the app.
+from data.methods.vocabulary import (  # noqa: F401
+    AREA_CODE,
+    AREA_NAME,
+    BETTER,
+    CATEGORIES,
+    CMP_ENGLAND_95,
+    CMP_ENGLAND_998,
+    CMP_REGION_95,
+    CMP_REGION_998,
+    COUNT,
+    DENOMINATOR,
+    GEOGRAPHY,
+    HARMONISATION,
+    HIGHER,
+    INDICATOR_ID,
+    LOWER,
+    LOWER95,
+    LOWER998,
+    NOT_COMPARED,
+    NOTE,
+    PERIOD,
+    PERIOD_START,
+    POLARITY_HIGH_GOOD,
+    POLARITY_LOW_GOOD,
+    POLARITY_NONE,
+    QUINTILE,
+    SEX,
+    SIMILAR,
+    UPPER95,
+    UPPER998,
+    VALUE,
+    WORSE,
+)
+
+# --- geographies -----------------------------------------------------------
+# Keys used everywhere for a geography (boundary set / area type + vintage).
+GEOGRAPHIES: dict[str, str] = {
+    "ccg13": "CCG (April 2013)",
+    "ccg15": "CCG (April 2015)",
+    "ccg16": "CCG (April 2016)",
+    "ccg17": "CCG (April 2017)",
+    "ccg18": "CCG (April 2018)",
+    "ccg19": "CCG (April 2019)",
+    "ccg20": "CCG (April 2020)",
+    "ccg21": "CCG (April 2021)",
+    "sicbl22": "Sub-ICB location (July 2022)",
+    "stp21": "STP (April 2021)",
+    "icb22": "ICB (July 2022)",
+    "nhser21": "NHS England region (April 2021)",
+    "england": "England",
+}
+# Area codes: E38/E54/E40/E92 GSS codes for ccg20, ccg21, sicbl22, stp21,
+# icb22, nhser21 and england; the 3-character ODS code for ccg13..ccg19
+# (their sources and boundaries are keyed by ODS code).
+ENGLAND_CODE = "E92000001"
+ENGLAND_NAME = "England"
+HOME_GEOGRAPHY = "ccg21"
+REGION_GEOGRAPHY = "nhser21"
+
+
+INDICATOR_COLUMNS: list[str] = [
+    INDICATOR_ID,
+    AREA_CODE,
+    AREA_NAME,
+    GEOGRAPHY,
+    PERIOD,
+    PERIOD_START,
+    SEX,
+    VALUE,
+    LOWER95,
+    UPPER95,
+    LOWER998,
+    UPPER998,
+    COUNT,
+    DENOMINATOR,
+    CMP_ENGLAND_95,
+    CMP_ENGLAND_998,
+    CMP_REGION_95,
+    CMP_REGION_998,
+    QUINTILE,
+    NOTE,
+    HARMONISATION,
+]
+
+DOMAINS: dict[str, str] = {
+    "1": "Domain 1: Preventing people from dying prematurely",
+    "2": "Domain 2: Enhancing quality of life for people with long-term conditions",
+    "3": "Domain 3: Helping people to recover from episodes of ill health or injury",
+    "4": "Domain 4: Ensuring that people have a positive experience of care",
+    "5": "Domain 5: Treating and caring for people in a safe environment",
+    "context": "Context",
+}
+
+CATALOGUE_COLUMNS: list[str] = [
+    INDICATOR_ID,
+    "name",
+    "short_name",
+    "domain",  # a key of DOMAINS
+    "unit",  # "%", "per 100,000", "score", "count", ...
+    "multiplier",  # 100 for %, 100000 per 100k, 1 otherwise
+    "polarity",
+    "statistic",  # "proportion" | "rate" | "ratio" | "mean" | "count" | "value"
+    "ci_method",  # "Wilson" | "Byar's" | "published" | "none"
+    "source",  # dataset id in the sources manifest
+    "publisher",
+    "licence",
+    "definition",
+    "caveats",
+]
+
+# --- Fingertips export columns -------------------------------------------------
+FINGERTIPS_COLUMNS: list[str] = [
+    "Indicator ID",
+    "Indicator Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Sex",
+    "Time period",
+    "Value",
+    "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit",
+    "Lower CI 99.8 limit",
+    "Upper CI 99.8 limit",
+    "Count",
+    "Denominator",
+    "Compared to England value or percentiles",
+]
+
+# --- areas table ------------------------------------------------------------------
+AREA_COLUMNS: list[str] = [
+    GEOGRAPHY,
+    AREA_CODE,
+    "ods_code",
+    AREA_NAME,
+    "parent_code",  # STP/ICB for ccg21/sicbl22, else empty
+    "region_code",  # NHS region (E40, 2021 set) where known
+    "region_name",
+]
+
+# Regions as published in 2022/23 files (codes changed with the July 2022 boundaries).
+GEOGRAPHIES["nhser22"] = "NHS England region (July 2022)"
+
+
+def region_geography(geography: str) -> str:
+    """The region set an area of ``geography`` belongs to (2022 codes for the 2022 sets)."""
+    return "nhser22" if geography in ("sicbl22", "icb22") else "nhser21"

@@ -1,0 +1,401 @@
+"""The selection every page shares, and its round trip through the query string.
+
+Pure functions (no Dash): parse a query string against the model, falling back to
+defaults with a short notice for anything missing, unknown or malformed; and write
+the selection back as a query string. A selection that arrives as data (the store a
+callback receives, the controls' values, a board-pack request) is re-parsed by
+``parse_selection`` with exactly the same rules, so every path has one validation.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlencode
+
+from data.model import schema as s
+from data.model.core import Model
+from data.queries.places import resolve_code, suggestion_text
+from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
+
+PAGES = (
+    "map",
+    "compare",
+    "table",
+    "spine",
+    "explorer",
+    "trends",
+    "overview",
+    "indicators",
+    "funnel",
+    "alerts",
+    "practices",
+    "inequalities",
+)
+PAGE_TITLES = {
+    "map": "Map",
+    "compare": "Compare areas",
+    "table": "Table",
+    "spine": "Spine chart",
+    "explorer": "Explorer",
+    "trends": "Trends",
+    "overview": "Overview",
+    "indicators": "Indicators",
+    "funnel": "Funnel",
+    "alerts": "Early warning",
+    "practices": "Practices",
+    "inequalities": "Inequalities",
+}
+DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
+CHOICES = {
+    "benchmark": ("england", "region", "peers"),
+    "peers": ("similar", "rightcare"),
+    "od": ("none", "multiplicative", "additive"),
+    "ci": ("95", "99.8"),
+    "colour": ("category", "quintile", "value"),
+    "palette": ("fingertips", "colourblind"),
+    "layout": ("boundaries", "cartogram"),
+    "sort": ("value", "name"),
+}
+DEFAULTS = {
+    "benchmark": "england",
+    "peers": "similar",
+    "od": "none",
+    "ci": "95",
+    "colour": "category",
+    "palette": "fingertips",
+    "layout": "boundaries",
+    "sort": "value",
+}
+MAX_AREAS = 6
+MAX_AREA_TOKENS = 50  # area codes read from one request; the rest ignored with a notice
+MAX_VALUE_CHARS = 200  # longer parameter values are cut before they are looked up
+MAX_KEYS = 64  # keys read from a selection sent as data
+MAX_FIELDS = 200  # query-string fields read
+DEMOGRAPHIC_PREFIX = "demo:"
+QUERY_ORDER = (
+    "indicator",
+    "period",
+    "geography",
+    "sex",
+    "areas",
+    "region",
+    "benchmark",
+    "peers",
+    "od",
+    "practice",
+    "ineq",
+    "icb",
+    "ci",
+    "colour",
+    "palette",
+    "layout",
+    "sort",
+    "x",
+    "y",
+)
+
+
+def page_of(pathname: str | None) -> str:
+    """The page for a path; "/" and anything unknown are the map."""
+    name = (pathname if isinstance(pathname, str) else "/").strip("/").split("/")[0]
+    return name if name in PAGES else "map"
+
+
+def catalogue_id(pathname: str | None) -> str | None:
+    """The indicator id of a catalogue path ("/indicators/<id>"), or None for the whole catalogue."""
+    parts = (pathname or "/").strip("/").split("/")
+    if parts[0] != "indicators" or len(parts) < 2 or not parts[1].strip():
+        return None
+    return unquote(parts[1].strip())
+
+
+def default_indicator(model: Model) -> str:
+    for candidate in DEFAULT_INDICATORS:
+        if candidate in model.catalogue.index:
+            return candidate
+    with_ccg21 = model.catalogue[model.catalogue["geographies"].str.contains("ccg21")]
+    return str((with_ccg21 if len(with_ccg21) else model.catalogue).index[0])
+
+
+def _first(params: dict[str, list[str]], key: str) -> str | None:
+    values = params.get(key)
+    if not values:
+        return None
+    value = values[0].strip()
+    return value or None
+
+
+def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
+    """On /indicators/<id>, the indicator of the path becomes the selection's (unless the query names one)."""
+    wanted = catalogue_id(pathname if isinstance(pathname, str) else None)
+    if wanted is None or wanted not in model.catalogue.index or not isinstance(query, str | None):
+        return query
+    rest = (query or "").lstrip("?")
+    if "indicator=" in rest:  # the query's own indicator wins (parse_query judges it)
+        return query
+    extra = urlencode([("indicator", wanted)])
+    return "?" + (f"{extra}&{rest}" if rest else extra)
+
+
+_AREA_TABLES: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+
+
+def _area_tables(model: Model) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every-geography and per-geography code tables, made once per model (it is read-only)."""
+    tables = _AREA_TABLES.get(model.fingerprint)
+    if tables is None:
+        per_geography: dict[str, dict[str, str]] = {}
+        for geography, here in model.areas.groupby(s.GEOGRAPHY, sort=False):
+            local = {
+                str(o).lower(): str(c) for c, o in zip(here[s.AREA_CODE], here["ods_code"].fillna("")) if o
+            }
+            local.update({str(c).lower(): str(c) for c in here[s.AREA_CODE]})
+            per_geography[str(geography)] = local
+        tables = (_known_area_codes(model), per_geography)
+        _AREA_TABLES.clear()  # one model per process; a rebuilt one replaces it
+        _AREA_TABLES[model.fingerprint] = tables
+    return tables
+
+
+_KNOWN_CODES: dict[str, dict[str, frozenset[str]]] = {}
+
+
+def _known_codes(model: Model) -> dict[str, frozenset[str]]:
+    """Regions, GP practices, inequality indicators and ICBs the model knows, made once per model:
+    every callback's selection is re-parsed against them."""
+    known = _KNOWN_CODES.get(model.fingerprint)
+    if known is None:
+        frames = model.frames
+        known = {
+            "region": frozenset(
+                model.areas.loc[model.areas[s.GEOGRAPHY].isin(["nhser21", "nhser22"]), s.AREA_CODE]
+            ),
+            "practice": frozenset(frames["practices"]["practice_code"] if "practices" in frames else ()),
+            "ineq": frozenset(
+                frames["inequality_catalogue"]["indicator"] if "inequality_catalogue" in frames else ()
+            ),
+            "icb": frozenset(frames["hierarchy"]["icb22_code"].dropna()) | {"all"},
+        }
+        _KNOWN_CODES.clear()  # one model per process; a rebuilt one replaces it
+        _KNOWN_CODES[model.fingerprint] = known
+    return known
+
+
+def known_area_codes(model: Model) -> dict[str, str]:
+    """Lower-cased GSS and ODS codes -> area code, over every geography."""
+    return _area_tables(model)[0]
+
+
+def _known_area_codes(model: Model) -> dict[str, str]:
+    areas = model.areas
+    table = {str(c).lower(): str(c) for c in areas[s.AREA_CODE]}
+    for code, ods in zip(areas[s.AREA_CODE], areas["ods_code"].fillna("")):
+        if ods and str(ods).lower() not in table:
+            table[str(ods).lower()] = str(code)
+    return table
+
+
+def variable_exists(model: Model, var: str) -> bool:
+    if var.startswith(DEMOGRAPHIC_PREFIX):
+        return var[len(DEMOGRAPHIC_PREFIX) :] in model.demographic_catalogue.index
+    return var in model.catalogue.index
+
+
+def parse_query(
+    model: Model, query: str | None, area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """The selection a query string asks for, and notices for what had to change."""
+    if not isinstance(query, str):
+        query = ""
+    try:
+        params = parse_qs(query.lstrip("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:  # more fields than any link of ours has
+        state, notices = parse_params(model, {}, area_lookup)
+        return state, [f"More than {MAX_FIELDS} parameters in the address: showing the defaults."] + notices
+    return parse_params(model, params, area_lookup)
+
+
+def parse_selection(
+    model: Model, data: object, area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """A selection sent as data, re-parsed with the URL's rules (and notices for what changed).
+
+    ``data`` is whatever a callback or request received: anything that is not a plain value
+    (or, for ``areas``, a list of codes) is dropped, so the result is always a complete,
+    known selection. A valid ``page`` is kept.
+    """
+    params: dict[str, list[str]] = {}
+    page = None
+    if isinstance(data, dict):
+        for key, value in list(data.items())[:MAX_KEYS]:
+            if not isinstance(key, str):
+                continue
+            if key == "areas" and isinstance(value, list):
+                value = ",".join(str(v) for v in value[: MAX_AREA_TOKENS + 1] if _plain(v))
+            if not _plain(value):
+                continue
+            if key == "page":
+                page = str(value)
+            params[key] = [str(value)]
+    state, notices = parse_params(model, params, area_lookup)
+    if page is not None:
+        state["page"] = page_of(page)
+    return state, notices
+
+
+def _plain(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def parse_params(
+    model: Model, params: dict[str, list[str]], area_lookup: dict[str, str] | None = None
+) -> tuple[dict, list[str]]:
+    """The selection for parsed query parameters (``parse_qs`` form)."""
+    notices: list[str] = []
+    params = {k: [v if k == "areas" else v[:MAX_VALUE_CHARS] for v in vs] for k, vs in params.items()}
+    state: dict = {}
+
+    indicator = _first(params, "indicator")
+    if indicator is None:
+        indicator = default_indicator(model)
+    elif indicator not in model.catalogue.index:
+        fallback = default_indicator(model)
+        notices.append(
+            f"Unknown indicator '{indicator}': showing {model.catalogue.at[fallback, 'short_name']}."
+        )
+        indicator = fallback
+    state["indicator"] = indicator
+
+    geos = indicator_geographies(model, indicator)
+    geography = _first(params, "geography")
+    if geography is None or geography not in geos:
+        if geography is not None and geos:
+            shown = s.GEOGRAPHIES.get(geography, geography)
+            notices.append(f"This indicator has no data for '{shown}': showing {s.GEOGRAPHIES[geos[0]]}.")
+        geography = geos[0] if geos else s.HOME_GEOGRAPHY
+    state["geography"] = geography
+
+    sexes = indicator_sexes(model, indicator)
+    sex = _first(params, "sex")
+    if sex is None or sex not in sexes:
+        if sex is not None and sexes:
+            notices.append(f"No data for sex '{sex}': showing {sexes[0]}.")
+        sex = sexes[0] if sexes else "Persons"
+    state["sex"] = sex
+
+    periods = indicator_periods(model, indicator, geography)
+    period = _first(params, "period")
+    if period is None or period not in periods:
+        if period is not None and periods:
+            notices.append(f"No data for period '{period}': showing the latest, {periods[-1]}.")
+        period = periods[-1] if periods else ""
+    state["period"] = period
+
+    everywhere, per_geography = _area_tables(model)
+    lookup = area_lookup if area_lookup is not None else everywhere
+    # Codes are read in the selected geography first (its GSS and ODS codes), then anywhere:
+    # an ODS code such as 11N names different areas in different vintages.
+    local = per_geography.get(geography, {})
+    areas: list[str] = []
+    raw_areas = (params.get("areas") or [""])[0]  # not cut: a long list is read token by token
+    tokens = [t.strip()[:MAX_VALUE_CHARS] for t in raw_areas.split(",", MAX_AREA_TOKENS + 1) if t.strip()]
+    if len(tokens) > MAX_AREA_TOKENS:
+        notices.append(f"Too many area codes: read the first {MAX_AREA_TOKENS}.")
+        tokens = tokens[:MAX_AREA_TOKENS]
+    unknown, elsewhere = [], []
+    places = model.frames.get("places")
+    for token in tokens:
+        code = local.get(token.lower())
+        if code is None and geography == s.HOME_GEOGRAPHY and places is not None:
+            code, moved = resolve_code(places, token)  # an old CCG: its CCG 2021 successor
+            if code is not None:
+                notices.append(moved)
+        if code is None:
+            code = lookup.get(token.lower())
+            if code is not None:
+                elsewhere.append(token)
+        if code is None:
+            unknown.append(token)
+        elif code not in areas:
+            areas.append(code)
+    if elsewhere:
+        notices.append(
+            f"Not a {s.GEOGRAPHIES.get(geography, geography)} area: {', '.join(elsewhere[:5])} "
+            "(kept in the selection; shown where its geography is)."
+        )
+    if unknown:
+        notices.append(
+            f"Unknown area code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown[:5])} (ignored)."
+        )
+        for token in unknown[:5] if places is not None else []:
+            near = suggestion_text(places, token)
+            if near:
+                notices.append(f"'{token}': {near}.")
+    if len(areas) > MAX_AREAS:
+        notices.append(f"At most {MAX_AREAS} areas at once: kept the first {MAX_AREAS}.")
+        areas = areas[:MAX_AREAS]
+    state["areas"] = areas
+
+    region = _first(params, "region")
+    known = _known_codes(model)
+    regions = known["region"]
+    if region is not None and region not in regions:
+        notices.append(f"Unknown region '{region}': showing all regions.")
+        region = None
+    state["region"] = region or ""
+
+    practice = _first(params, "practice")
+    if practice is not None and practice.upper() not in known["practice"]:
+        notices.append(f"Unknown GP practice code '{practice[:20]}' (ignored).")
+        practice = None
+    state["practice"] = practice.upper() if practice else ""
+
+    ineq = _first(params, "ineq")
+    known_ineq = known["ineq"]
+    if ineq is not None and ineq not in known_ineq:
+        notices.append(f"Unknown inequality indicator '{ineq[:60]}': showing the first.")
+        ineq = None
+    state["ineq"] = ineq or ""
+    icb = _first(params, "icb")
+    known_icb = known["icb"]
+    if icb is not None and icb not in known_icb:
+        notices.append(f"Unknown ICB '{icb[:20]}': showing the focus area's ICB.")
+        icb = None
+    state["icb"] = icb or ""
+
+    for key, choices in CHOICES.items():
+        value = _first(params, key)
+        if value is not None and value not in choices:
+            notices.append(f"'{value}' is not a valid {key} ({' or '.join(choices)}): using {DEFAULTS[key]}.")
+            value = None
+        state[key] = value or DEFAULTS[key]
+
+    for axis, default in (("x", default_x(model)), ("y", indicator)):
+        value = _first(params, axis)
+        if value is not None and not variable_exists(model, value):
+            notices.append(f"Unknown {axis} variable '{value}': using the default.")
+            value = None
+        state[axis] = value or default
+    return state, notices
+
+
+def default_x(model: Model) -> str:
+    demo = model.demographic_catalogue
+    for candidate in ("imd19_mean_rank", "imd_mean_rank", "pct_65plus"):
+        if candidate in demo.index:
+            return DEMOGRAPHIC_PREFIX + candidate
+    return DEMOGRAPHIC_PREFIX + str(demo.index[0]) if len(demo) else default_indicator(model)
+
+
+def to_query(state: dict) -> str:
+    """The query string for a selection: defaults left out, so links stay short."""
+    pairs = []
+    for key in QUERY_ORDER:
+        value = state.get(key)
+        if key == "areas":
+            value = ",".join(value or [])
+        if value in (None, "", []):
+            continue
+        if key in DEFAULTS and value == DEFAULTS[key]:
+            continue
+        pairs.append((key, value))
+    return "?" + urlencode(pairs, safe=",:/") if pairs else ""
