@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, request
 import callbacks.render_pool as render_pool
 from callbacks.beyond_exports import BEYOND_EXPORTS, ExportRefused, beyond_file, part_labels
 from callbacks.clients import client_id
+from callbacks.guard import recovering_response
 from callbacks.limits import Busy, busy_response, export_limits
 from callbacks.views import (
     compare_figure,
@@ -31,6 +32,7 @@ from callbacks.views import (
     trends_figure,
 )
 from data.model import schema as s
+from data.model.recovery import ModelRecovering
 from data.model.settings import get_settings
 from data.model.store import load_model
 from data.queries.rows import AREA_GEOGRAPHIES
@@ -316,10 +318,16 @@ def register_export_routes(server: Flask) -> None:
             validate_export(name, request.query_string)
         except BadExport as exc:
             return _error(exc)
+        limits, client = export_limits(), client_id()
         try:
-            export_limits().take(client_id())
+            limits.take(client)
+        except Busy as exc:
+            log.warning("export %s refused (%s): %s", name, exc.status, exc)
+            return busy_response(exc)
+        try:
             result = render_pool.get_pool(server).run(render_pool.Job(name, request.query_string))
         except Busy as exc:
+            limits.give_back(client)  # not made: coming back when told costs nothing
             log.warning("export %s refused (%s): %s", name, exc.status, exc)
             return busy_response(exc)
         response = Response(result.body, status=result.status, mimetype=result.mimetype)
@@ -332,7 +340,10 @@ def register_export_routes(server: Flask) -> None:
         with server.test_request_context(
             "/export/" + quote(job.name), query_string=job.query.decode("latin-1")
         ):
-            response = stable(job.name, produce(job.name))
+            try:
+                response = stable(job.name, produce(job.name))
+            except ModelRecovering as exc:
+                response = recovering_response(exc)
             kept = ("Content-Disposition", "Cache-Control", "Retry-After")
             headers = tuple((k, v) for k, v in response.headers.items() if k in kept)
             return render_pool.Result(response.status_code, response.mimetype, response.get_data(), headers)
@@ -370,7 +381,7 @@ def register_export_routes(server: Flask) -> None:
             return _error(exc)
         except RenderError as exc:
             log.error("export %s failed: %s", name, exc)
-            return busy_response(Busy("The image could not be rendered; try again shortly.", retry_after=10))
+            return busy_response(Busy("The image could not be rendered.", retry_after=10))
 
 
 # --- footer: links and the board pack ---------------------------------------------
@@ -451,17 +462,24 @@ def build_board_pack(n_clicks, state):
     if state.get("peers"):
         wanted["peers"] = state["peers"]
     query = urlencode(wanted, safe=",").encode()
+    limits, client = export_limits(), client_id()
     try:
         pack_request(query)
-        export_limits().take(client_id())
-        result = render_pool.get_pool(current_app._get_current_object()).run(
-            render_pool.Job("pack.pdf", query)
-        )
+        limits.take(client)
     except BadExport as exc:
         return None, str(exc)
     except Busy as exc:
         log.warning("board pack (button) refused (%s): %s", exc.status, exc)
-        return None, f"{exc} The button works again now; press it in about {exc.retry_after} s."
+        return None, f"{exc} Press the button again in about {exc.retry_after} s."
+
+    try:
+        result = render_pool.get_pool(current_app._get_current_object()).run(
+            render_pool.Job("pack.pdf", query)
+        )
+    except Busy as exc:
+        limits.give_back(client)
+        log.warning("board pack (button) refused (%s): %s", exc.status, exc)
+        return None, f"{exc} Press the button again in about {exc.retry_after} s."
     if result.status != 200:
         log.error("board pack (button) failed: %s", result.body[:200])
         return None, result.body.decode("utf-8", "replace").strip() or "The board pack could not be made."

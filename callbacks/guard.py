@@ -32,6 +32,8 @@ from dash.exceptions import PreventUpdate
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
+from callbacks.limits import Busy, busy_response
+from data.model.recovery import ModelRecovering
 from data.model.settings import get_settings
 from data.model.store import load_model
 from layouts import ids
@@ -200,6 +202,11 @@ def refusal(headers, host: str, scheme: str) -> str | None:
     return None
 
 
+def recovering_response(exc: ModelRecovering) -> Response:
+    """503 with Retry-After while a damaged model file is put right (``data.model.recovery``)."""
+    return busy_response(Busy("This view's data is being restored.", exc.retry_after))
+
+
 def _forbidden(message: str) -> Response:
     log.warning("refused callback request from %s: %s", request.remote_addr, ascii(message)[1:-1])
     return Response("Callback requests come from this site's own pages.\n", status=403, mimetype="text/plain")
@@ -229,6 +236,9 @@ def guarded(dispatch: Callable[[], Response], app: Dash) -> Callable[[], Respons
             return dispatch()
         except (PreventUpdate, HTTPException):
             raise
+        except ModelRecovering as exc:  # a model file is being put right: come back shortly
+            log.warning("%s: %s; answered 503", body["output"][:120], exc)
+            return recovering_response(exc)
         except Exception as exc:
             return _bad(
                 f"{body['output'][:120]} failed: {type(exc).__name__}: {str(exc)[:160]} at {where(exc)}"

@@ -37,7 +37,8 @@ PREFIX = "ccg:limit:"
 
 
 class Busy(RuntimeError):
-    """Refused for now: ``status`` 429 (this client) or 503 (the site), and when to come back."""
+    """Refused for now: ``status`` 429 (this client) or 503 (the site), and when to come back.
+    The message says why, in a sentence; the answer adds when to try again."""
 
     def __init__(self, message: str, retry_after: int, status: int = 503) -> None:
         super().__init__(message)
@@ -63,8 +64,9 @@ class Bucket:
 
 
 class Store(Protocol):
-    def take(self, key: str, bucket: Bucket, now: float) -> float:
-        """Spend one token of ``key``; 0 if granted, else the seconds until one is there."""
+    def take(self, key: str, bucket: Bucket, now: float, cost: float = 1) -> float:
+        """Spend ``cost`` tokens of ``key`` (a negative cost gives tokens back, up to the burst);
+        0 if granted, else the seconds until one is there."""
 
 
 class MemoryStore:
@@ -75,12 +77,12 @@ class MemoryStore:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, key: str, bucket: Bucket, now: float) -> float:
+    def take(self, key: str, bucket: Bucket, now: float, cost: float = 1) -> float:
         with self._lock:
             tokens, since = self._buckets.pop(key, (bucket.burst, now))
             tokens = bucket.refill(tokens, since, now)
-            granted = tokens >= 1
-            self._buckets[key] = (tokens - 1 if granted else tokens, now)
+            granted = tokens >= cost
+            self._buckets[key] = (min(bucket.burst, tokens - cost) if granted else tokens, now)
             while len(self._buckets) > self.clients:  # bounded memory: forget the oldest
                 self._buckets.popitem(last=False)
         return 0.0 if granted else bucket.wait_for_one(tokens)
@@ -114,16 +116,16 @@ class FileStore:
             self._local.pid = os.getpid()
         return db
 
-    def take(self, key: str, bucket: Bucket, now: float) -> float:
+    def take(self, key: str, bucket: Bucket, now: float, cost: float = 1) -> float:
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
             row = db.execute("SELECT tokens, at FROM buckets WHERE key = ?", (key,)).fetchone()
             tokens = bucket.refill(*row, now) if row else bucket.burst
-            granted = tokens >= 1
+            granted = tokens >= cost
             db.execute(
                 "INSERT OR REPLACE INTO buckets (key, tokens, at) VALUES (?, ?, ?)",
-                (key, tokens - 1 if granted else tokens, now),
+                (key, min(bucket.burst, tokens - cost) if granted else tokens, now),
             )
             self._takes += 1
             if self._takes % self.SWEEP_EVERY == 0:
@@ -135,17 +137,18 @@ class FileStore:
         return 0.0 if granted else bucket.wait_for_one(tokens)
 
 
-# KEYS[1] the bucket; ARGV rate, burst, now, idle seconds. Returns {granted, tokens*1e6}.
+# KEYS[1] the bucket; ARGV rate, burst, now, idle seconds, cost. Returns {granted, tokens*1e6}.
 TAKE_LUA = """
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local cost = tonumber(ARGV[5])
 local tokens = burst
 if state[1] then
   tokens = math.min(burst, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * rate)
 end
 local granted = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if tokens >= cost then
+  tokens = math.min(burst, tokens - cost)
   granted = 1
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
@@ -167,17 +170,17 @@ class RedisStore:
         self.fallback = fallback
         self.breaker = CircuitBreaker()
 
-    def take(self, key: str, bucket: Bucket, now: float) -> float:
+    def take(self, key: str, bucket: Bucket, now: float, cost: float = 1) -> float:
         if not self.breaker.allow():
-            return self.fallback.take(key, bucket, now)
+            return self.fallback.take(key, bucket, now, cost)
         try:
             granted, micro = self.script(
                 keys=[PREFIX + key],
-                args=[repr(bucket.rate), repr(bucket.burst), repr(now), repr(bucket.idle_s)],
+                args=[repr(bucket.rate), repr(bucket.burst), repr(now), repr(bucket.idle_s), repr(cost)],
             )
         except Exception as exc:  # Redis down or slow: the host's own store answers meanwhile
             self.breaker.failed(exc, "rate limits kept on this host")
-            return self.fallback.take(key, bucket, now)
+            return self.fallback.take(key, bucket, now, cost)
         self.breaker.succeeded()
         return 0.0 if granted else bucket.wait_for_one(micro / 1_000_000)
 
@@ -217,23 +220,31 @@ class ExportLimits:
         self.store, self.per_client, self.whole_site, self.clock = store, per_client, whole_site, clock
 
     def take(self, client: str) -> None:
-        """Spend a token of ``client``'s bucket, then of the site's; ``Busy`` if either is empty."""
+        """Spend a token of ``client``'s bucket, then of the site's; ``Busy`` if either is empty
+        (a token the site refuses is given back to the client)."""
         now = self.clock()
         wait = self.store.take("client:" + client, self.per_client, now)
         if wait:
             raise Busy(
-                "Too many exports from your address (your whole site shares it); "
-                f"try again in {math.ceil(wait)} s.",
+                "Too many exports from your address (your whole site shares it).",
                 retry_after=math.ceil(wait),
                 status=429,
             )
         wait = self.store.take("site", self.whole_site, now)
         if wait:
+            self.store.take("client:" + client, self.per_client, now, cost=-1)
             raise Busy(
-                f"The server is making as many exports as it can; try again in {math.ceil(wait)} s.",
+                "The server is making as many exports as it can.",
                 retry_after=math.ceil(wait),
                 status=503,
             )
+
+    def give_back(self, client: str) -> None:
+        """Return the tokens of an export that was not made after all (the render pool was
+        full): a client that comes back when told to is not charged for the refusal."""
+        now = self.clock()
+        self.store.take("client:" + client, self.per_client, now, cost=-1)
+        self.store.take("site", self.whole_site, now, cost=-1)
 
     @classmethod
     def from_environment(cls) -> ExportLimits:
@@ -271,18 +282,22 @@ def set_export_limits(limits: ExportLimits | None) -> None:
 
 def busy_response(exc: Busy):
     """The answer to a refused request: ``exc.status`` with Retry-After, as JSON for a client
-    that asks for it (``Accept: application/json``, e.g. the export links' script), else as a
-    line of text. nginx answers its own 429 and 503 the same way (deploy/nginx)."""
+    that asks for it (``Accept: application/json``, e.g. the export links' script:
+    ``{"error", "reason", "status", "retry_after"}``), else as a line of text. nginx answers its
+    own 429 and 503 the same way (deploy/nginx)."""
     import json
 
     from flask import Response, request
 
-    wants_json = request.accept_mimetypes.best_match(["text/plain", "application/json"]) == "application/json"
-    if wants_json:
-        body = json.dumps({"error": str(exc), "status": exc.status, "retry_after": exc.retry_after})
+    reason = str(exc).rstrip(".")
+    advice = f"{reason}; try again in {exc.retry_after} s."
+    if request.accept_mimetypes.best_match(["text/plain", "application/json"]) == "application/json":
+        body = json.dumps(
+            {"error": advice, "reason": reason + ".", "status": exc.status, "retry_after": exc.retry_after}
+        )
         response = Response(body + "\n", status=exc.status, mimetype="application/json")
     else:
-        response = Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
+        response = Response(advice + "\n", status=exc.status, mimetype="text/plain")
     response.headers["Retry-After"] = str(exc.retry_after)
     response.headers["Cache-Control"] = "no-store"
     return response

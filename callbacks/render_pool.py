@@ -95,7 +95,7 @@ class LocalPool:
         with self._lock:
             if self._admitted >= self.running + self.queued:
                 raise Busy(
-                    "The server is busy with other exports; try again shortly.",
+                    "The server is busy with other exports.",
                     retry_after=self.retry_after(),
                 )
             self._admitted += 1
@@ -106,13 +106,11 @@ class LocalPool:
             return future.result(timeout=timeout_s)
         except FutureTimeout:
             log.error("export %s not done within %.0f s", job.name, timeout_s)
-            raise Busy("The export took too long; try again shortly.", retry_after=30) from None
+            raise Busy("The export took too long.", retry_after=30) from None
 
     def _start(self, job: Job, deadline: float) -> Result:
         if time.monotonic() > deadline:  # waited its whole turn: the client is told to come back
-            raise Busy(
-                "The server is busy with other exports; try again shortly.", retry_after=self.retry_after()
-            )
+            raise Busy("The server is busy with other exports.", retry_after=self.retry_after())
         started = time.monotonic()
         try:
             return self.runner(job)
@@ -146,30 +144,26 @@ class ServicePool:
 
         with self._lock:
             if self._mine >= self.share:
-                raise Busy("The server is busy with other exports; try again shortly.", retry_after=5)
+                raise Busy("The server is busy with other exports.", retry_after=5)
             self._mine += 1
         try:
             try:
                 conn = Client(self.address, family="AF_UNIX", authkey=self.key)
             except (OSError, EOFError) as exc:
                 log.error("render service at %s not answering: %s", self.address, exc)
-                raise Busy(
-                    "The export service is restarting; try again in a few seconds.", retry_after=5
-                ) from None
+                raise Busy("The export service is restarting.", retry_after=5) from None
             with conn:
                 conn.send(job)
                 if not conn.poll(timeout_s):
                     log.error(
                         "export %s: no answer from the render service within %.0f s", job.name, timeout_s
                     )
-                    raise Busy("The export took too long; try again shortly.", retry_after=30)
+                    raise Busy("The export took too long.", retry_after=30)
                 try:
                     reply = conn.recv()
                 except (OSError, EOFError) as exc:
                     log.error("export %s: the render service went away (%s)", job.name, exc)
-                    raise Busy(
-                        "The export service is restarting; try again in a few seconds.", retry_after=5
-                    ) from None
+                    raise Busy("The export service is restarting.", retry_after=5) from None
         finally:
             with self._lock:
                 self._mine -= 1

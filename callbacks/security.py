@@ -25,6 +25,8 @@ from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
 from callbacks.clients import behind_proxies
+from callbacks.guard import recovering_response
+from data.model.recovery import ModelRecovering
 from selection import PAGE_TITLES, PAGES
 
 log = logging.getLogger(__name__)
@@ -155,6 +157,11 @@ def install_security(app: Dash) -> None:
         endpoint = prefix + route
         if endpoint in server.view_functions:
             server.view_functions[endpoint] = debug_only(app, server.view_functions[endpoint])
+
+    @server.errorhandler(ModelRecovering)
+    def model_recovering(exc: ModelRecovering):
+        log.warning("%s %s: %s; answered 503", request.method, request.path[:200], exc)
+        return recovering_response(exc)
 
     @server.errorhandler(DependencyException)
     def unknown_script(_exc: DependencyException):

@@ -192,11 +192,37 @@ def full_pool(monkeypatch):
     holder.join(10)
 
 
-def test_rendered_exports_over_the_rate_are_429(client, strict, full_pool):
-    assert client.get("/export/compare.png").status_code == 503  # the one token: spent, pool full
+@pytest.fixture
+def quick_pool(monkeypatch):
+    """A pool that makes every export at once (a fixed answer): only the limits refuse."""
+    pool = LocalPool(lambda job: OK, running=1, queued=0)
+    monkeypatch.setattr(render_pool, "get_pool", lambda owner: pool)
+    return pool
+
+
+def test_rendered_exports_over_the_rate_are_429(client, strict, quick_pool):
+    assert client.get("/export/compare.png").status_code == 200  # the one token
     response = client.get("/export/compare.png")
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert response.mimetype == "text/plain"
+
+
+def test_a_refused_export_costs_no_token(client, strict, full_pool, monkeypatch):
+    """The pool full: 503, and the token comes back, so coming back later is not a 429."""
+    for _ in range(3):
+        assert client.get("/export/compare.png").status_code == 503
+    quick = LocalPool(lambda job: OK, running=1, queued=0)
+    monkeypatch.setattr(render_pool, "get_pool", lambda owner: quick)
+    assert client.get("/export/compare.png").status_code == 200
+
+
+def test_the_site_cap_gives_the_clients_token_back(store):
+    limit = limits(store, per_minute=60, burst=2, site_per_minute=0.01, site_burst=1)
+    limit.take("10.0.0.1")
+    for _ in range(3):
+        with pytest.raises(Busy) as refused:
+            limit.take("10.0.0.2")
+        assert refused.value.status == 503  # the site's cap, never this client's 429
 
 
 def test_rendered_exports_beyond_the_pool_are_503_at_once(client, full_pool):
