@@ -21,7 +21,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "api", "bench", "callbacks", "layouts", "reports", "views", "selection", "figures", "data", "geo")
+PACKAGES = (
+    "app",
+    "api",
+    "bench",
+    "callbacks",
+    "layouts",
+    "reports",
+    "views",
+    "selection",
+    "figures",
+    "data",
+    "geo",
+)
 # Highest first; a module belongs to the first layer one of whose prefixes it starts with.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app and tools", ("app", "bench", "data.__main__")),
