@@ -185,3 +185,16 @@ def test_readme_python_example_runs_against_a_live_server(tmp_path):
         run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "NHS" in run.stdout and "category" in run.stdout
+
+
+def test_every_indicator_answers_on_every_geography_it_lists(client):
+    _, catalogue = get_json(client, "/api/v1/indicators")
+    assert len(catalogue["data"]) == catalogue["meta"]["total"] > 80
+    for entry in catalogue["data"]:
+        for geography in str(entry["geographies"]).split(","):
+            if geography not in AREA_GEOGRAPHIES:
+                continue  # comparators (regions, England) are columns of the area rows
+            url = f"/api/v1/indicators/{entry['indicator_id']}/data?geography={geography}&limit=5"
+            response, body = get_json(client, url)
+            assert response.status_code == 200, (url, body)
+            assert body["data"] and body["meta"]["total"] >= len(body["data"]), url
