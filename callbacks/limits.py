@@ -248,20 +248,47 @@ class ExportLimits:
 
     @classmethod
     def from_environment(cls) -> ExportLimits:
-        from data.model.settings import get_settings
-
-        settings = get_settings()
         per_minute = env_number("OUTCOMES_EXPORTS_PER_MINUTE", 60)
         burst = env_number("OUTCOMES_EXPORTS_BURST", 30)
         site_per_minute = env_number("OUTCOMES_EXPORTS_GLOBAL_PER_MINUTE", 120)
         site_burst = env_number("OUTCOMES_EXPORTS_GLOBAL_BURST", 60)
-        local = host_store(settings.cache_dir)
-        store: Store = RedisStore(settings.redis_url, local) if settings.redis_url else local
-        return cls(store, Bucket(per_minute / 60, burst), Bucket(site_per_minute / 60, site_burst))
+        return cls(shared_store(), Bucket(per_minute / 60, burst), Bucket(site_per_minute / 60, site_burst))
 
 
+_store: Store | None = None
 _limits: ExportLimits | None = None
 _limits_lock = threading.Lock()
+
+
+def shared_store() -> Store:
+    """The process's store of buckets: Redis when ``REDIS_URL`` is set, else the host's file."""
+    global _store
+    with _limits_lock:
+        if _store is None:
+            from data.model.settings import get_settings
+
+            settings = get_settings()
+            local = host_store(settings.cache_dir)
+            _store = RedisStore(settings.redis_url, local) if settings.redis_url else local
+        return _store
+
+
+class ClientLimit:
+    """One bucket per client for a kind of request (``name``), in the shared store: 429 beyond."""
+
+    def __init__(
+        self, name: str, per_minute: float, burst: float, store: Store | None = None, clock=time.time
+    ) -> None:
+        self.name, self.bucket, self.clock = name, Bucket(per_minute / 60, burst), clock
+        self._store = store
+
+    def take(self, client: str) -> None:
+        store = self._store or shared_store()
+        wait = store.take(f"{self.name}:{client}", self.bucket, self.clock())
+        if wait:
+            raise Busy(
+                f"Too many {self.name} requests from your address.", retry_after=math.ceil(wait), status=429
+            )
 
 
 def export_limits() -> ExportLimits:
