@@ -256,6 +256,7 @@ class ExportLimits:
 
 
 _store: Store | None = None
+_store_lock = threading.Lock()
 _limits: ExportLimits | None = None
 _limits_lock = threading.Lock()
 
@@ -263,7 +264,7 @@ _limits_lock = threading.Lock()
 def shared_store() -> Store:
     """The process's store of buckets: Redis when ``REDIS_URL`` is set, else the host's file."""
     global _store
-    with _limits_lock:
+    with _store_lock:
         if _store is None:
             from data.model.settings import get_settings
 

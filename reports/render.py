@@ -30,9 +30,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import kaleido
-from kaleido import PageGenerator
-
 log = logging.getLogger(__name__)
 
 FORMATS = ("png", "svg", "pdf")
@@ -63,12 +60,14 @@ def chromium_path() -> str:
     )
 
 
-def kaleido_page() -> PageGenerator:
+def kaleido_page():
     """Kaleido's page: plotly.py's own plotly.js, no MathJax, the map's topojson seeded locally.
 
     plotly.js asks its CDN for a world topojson for any geo trace with a ``locationmode`` (the
     map's choropleths), even with the base map hidden, and draws nothing if that fails.
     """
+    from kaleido import PageGenerator
+
     return PageGenerator(mathjax=False, others=[(GEO_ASSETS.as_uri(), "utf-8")])
 
 
@@ -89,6 +88,8 @@ class Renderer:
             loop = asyncio.new_event_loop()
             thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
             thread.start()
+
+            import kaleido  # here, not at import: only the process that renders loads it
 
             async def open_browser():
                 k = kaleido.Kaleido(

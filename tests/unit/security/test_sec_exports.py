@@ -172,6 +172,24 @@ def test_the_host_store_is_shared_by_processes(tmp_path):
     assert sum(granted) == 10, granted
 
 
+def test_the_limits_from_the_environment(monkeypatch, tmp_path):
+    """What a worker makes on its first export: the host's file store, the documented sizes."""
+    from callbacks import limits as limits_module
+
+    monkeypatch.setenv("OUTCOMES_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setattr(limits_module, "_store", None)
+    set_export_limits(None)
+    try:
+        made = limits_module.export_limits()
+        assert isinstance(made.store, FileStore) and made.store.path.parent == tmp_path
+        assert made.per_client == Bucket(1.0, 30) and made.whole_site == Bucket(2.0, 60)
+        made.take("10.0.0.1")
+    finally:
+        set_export_limits(None)
+        monkeypatch.setattr(limits_module, "_store", None)
+
+
 @pytest.fixture
 def strict(tmp_path):
     """Limits of one export per client (in memory) for the app's client, restored afterwards."""
