@@ -15,6 +15,11 @@ read-only model is shared with the workers copy-on-write. It runs at a lower CPU
 first on a busy machine; it keeps the host's one warm Chromium (``reports.render``) and runs
 jobs on a ``LocalPool`` (``OUTCOMES_EXPORTS_RUNNING`` at once, ``OUTCOMES_EXPORTS_QUEUED``
 waiting, the rest refused at once). Either process leaves when its parent is gone.
+
+Chromium's memory is bounded: one browser with one tab per running export, and, checked
+every ``CHECK_EVERY`` jobs while no job runs, restarted when its processes together hold more
+than ``OUTCOMES_RENDERER_MAX_MB`` (default 900, proportional set size: pages shared between
+its processes counted once) or have made ``OUTCOMES_RENDERER_MAX_JOBS`` exports (default 1000).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from callbacks.render_pool import (
 log = logging.getLogger(__name__)
 
 NICE_ENV = "OUTCOMES_RENDER_NICE"
+CHECK_EVERY = 20  # jobs between looks at Chromium's memory
 RESTART_PAUSE_S = (1.0, 30.0)  # a service that dies young is restarted after 1, 2, 4 ... 30 s
 _supervisor_pid: int | None = None
 _start_args: tuple[Any, Callable[[], object]] | None = None
@@ -219,6 +225,10 @@ def serve(owner: object) -> None:
     os.chmod(address, 0o600)
     threading.Thread(target=_watch_parent, args=(supervisor,), name="render-parent", daemon=True).start()
     threading.Thread(target=_warm, name="render-warm", daemon=True).start()
+    bound = RendererBound(
+        max_mb=float(os.environ.get("OUTCOMES_RENDERER_MAX_MB", "900") or 900),
+        max_jobs=int(os.environ.get("OUTCOMES_RENDERER_MAX_JOBS", "1000") or 1000),
+    )
     log.info(
         "render service ready (pid %d): %d at once, %d waiting, nice %d", os.getpid(), running, queued, nice
     )
@@ -228,7 +238,43 @@ def serve(owner: object) -> None:
         except (OSError, EOFError) as exc:  # a client that failed the key or hung up
             log.warning("render service: a connection refused (%s)", type(exc).__name__)
             continue
-        threading.Thread(target=_answer, args=(pool, conn), name="render-answer", daemon=True).start()
+        threading.Thread(target=_answer, args=(pool, conn, bound), name="render-answer", daemon=True).start()
+
+
+def renderer_mb(pid: int | None = None) -> float:
+    """Proportional set size (MB) of the processes this one started (Chromium and its helpers)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            total += child.memory_full_info().pss
+        except psutil.Error:  # gone meanwhile
+            continue
+    return total / 2**20
+
+
+class RendererBound:
+    """Restart Chromium (between jobs) when it has grown past ``max_mb`` or made ``max_jobs``."""
+
+    def __init__(self, max_mb: float, max_jobs: int) -> None:
+        self.max_mb, self.max_jobs = max_mb, max_jobs
+        self.jobs = 0
+        self._lock = threading.Lock()
+
+    def after_job(self, pool: LocalPool) -> None:
+        with self._lock:
+            self.jobs += 1
+            if self.jobs % CHECK_EVERY or pool.admitted:
+                return
+            size = renderer_mb()
+            if size <= self.max_mb and self.jobs < self.max_jobs:
+                return
+            log.warning(
+                "render service: restarting Chromium (%.0f MB, %d exports since it started)", size, self.jobs
+            )
+            self.jobs = 0
+            _close_renderer()  # the next job starts a fresh one
 
 
 def _leave(*_args: object) -> None:
@@ -253,7 +299,7 @@ def _warm() -> None:
         log.error("render service: %s", exc)
 
 
-def _answer(pool: LocalPool, conn: Connection) -> None:
+def _answer(pool: LocalPool, conn: Connection, bound: RendererBound | None = None) -> None:
     with conn:
         try:
             if not conn.poll(10):
@@ -275,3 +321,5 @@ def _answer(pool: LocalPool, conn: Connection) -> None:
             conn.send(reply)
         except (OSError, EOFError):
             pass  # the web worker gave up waiting
+    if bound is not None:
+        bound.after_job(pool)
