@@ -56,7 +56,10 @@ def content_security_policy(script_hashes: list[str]) -> str:
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
-        # plotly.js and the dropdowns set style attributes and add <style> elements at run time
+        # plotly.js adds its stylesheet (mode bar, hover labels) as a <style> element at run time and
+        # it and Dash 4's dropdowns set style attributes: without 'unsafe-inline' 41-53 of them are
+        # blocked on every page and both draw unstyled. The app's own pages use none (README,
+        # "Deploying"); no script can come of it, and url() in a style reaches only this origin.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
@@ -95,8 +98,9 @@ def not_found_page() -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>Page not found · CCG Outcomes Explorer</title>"
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        '<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.5">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/assets/not-found.css"></head>'
+        '<body class="not-found">'
         "<main><h1>Page not found</h1>"
         "<p>There is no page at this address in the CCG Outcomes Explorer. "
         "Check the link, or go to one of its pages:</p>"

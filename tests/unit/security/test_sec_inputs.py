@@ -192,3 +192,9 @@ def test_same_origin_rules():
     assert not same_origin("null", "outcomes.nhs.uk", "https")
     assert same_origin("https://public.example", "10.0.0.5:8050", "http", "https://public.example")
     assert same_origin("http://[::1]:8050", "[::1]:8050", "http")
+
+
+def test_the_404_page_has_no_inline_style(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "style=" not in page.get_data(as_text=True)
+    assert client.get("/assets/not-found.css").status_code == 200
