@@ -7,8 +7,6 @@ every view reads. Parsing and writing are pure functions in selection.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 from dash import Input, Output, State, callback, ctx, html, no_update
 
 from data.model import schema as s
@@ -16,7 +14,15 @@ from data.model.store import load_model
 from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
-from selection import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
+from selection import (
+    PAGES,
+    carried_params,
+    page_of,
+    parse_query,
+    parse_selection,
+    to_query,
+    with_catalogue_indicator,
+)
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",
@@ -68,8 +74,7 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     else:
         wanted = {k: v for k, v in controls.items()}
         wanted["areas"] = list(controls.get("areas") or [])
-        current = parse_qs((search or "").lstrip("?"))
-        wanted.update({k: current[k][0] for k in CARRIED_KEYS if current.get(k)})
+        wanted.update(carried_params(search, CARRIED_KEYS))
         if trigger == ids.INDICATOR:
             wanted["period"] = None
             wanted["y"] = controls.get("indicator")

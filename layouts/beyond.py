@@ -5,47 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from layouts.exports import IMAGE_SIZES, export_href
 from layouts.widgets import GRAPH_CONFIG, chart_summary
-
-
-def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str) -> html.Div:
-    """Download links of a page whose export is in numbered parts: each chart's images and table, the
-    PDF of every chart and the workbook of every table (``parts``: label, has a chart; or why none)."""
-    if isinstance(parts, str):
-        return html.Div(
-            [html.Span("Download: "), html.Span(parts, className="export-note")], className="export-formats"
-        )
-    sep = "&" if query else "?"
-    items: list = [html.Span("Download: ")]
-    for number, (label, chart) in enumerate(parts, start=1):
-        part_query = f"{query}{sep}part={number}" if number > 1 else query
-        links = [
-            html.A(fmt.upper(), href=export_href(page, fmt, part_query), className="export-link")
-            for fmt in (("png", "svg") if chart else ()) + ("csv",)
-        ]
-        items += [html.Strong(f"{number}. {label}: ")]
-        for i, link in enumerate(links):
-            items += ([html.Span(", ")] if i else []) + [link]
-        items.append(html.Span(" · "))
-    if any(chart for _, chart in parts):
-        sizes = [
-            html.A(
-                label,
-                href=export_href(page, "pdf", query, size),
-                className="export-link",
-                title=f"PDF, {label}",
-            )
-            for size, label in IMAGE_SIZES
-        ]
-        items.append(html.Strong("PDF of every chart "))
-        for i, link in enumerate(sizes):
-            items += ([html.Span(", ")] if i else []) + [link]
-        items.append(html.Span(" · "))
-    items.append(
-        html.A("XLSX of every table", href=export_href(page, "xlsx", query), className="export-link")
-    )
-    return html.Div(items, className="export-formats")
 
 
 def funnel_page() -> html.Div:

@@ -12,7 +12,7 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.queries.view_frames import benchmark_label
-from reports.decorate import Provenance
+from views.provenance import Provenance
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
 MAP_PAGES = ("map",)
