@@ -124,6 +124,18 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
     return value or None
 
 
+def _known(
+    params: dict[str, list[str]], key: str, known: frozenset[str], notices: list[str], notice: str
+) -> str | None:
+    """The parameter's value if it is one of ``known``; otherwise None, and ``notice`` (formatted with
+    the value) added to the notices."""
+    value = _first(params, key)
+    if value is not None and value not in known:
+        notices.append(notice.format(value))
+        return None
+    return value
+
+
 def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
     """On /indicators/<id>, the indicator of the path becomes the selection's (unless the query names one)."""
     wanted = catalogue_id(pathname if isinstance(pathname, str) else None)
@@ -335,12 +347,8 @@ def parse_params(
         areas = areas[:MAX_AREAS]
     state["areas"] = areas
 
-    region = _first(params, "region")
     known = _known_codes(model)
-    regions = known["region"]
-    if region is not None and region not in regions:
-        notices.append(f"Unknown region '{region}': showing all regions.")
-        region = None
+    region = _known(params, "region", known["region"], notices, "Unknown region '{}': showing all regions.")
     state["region"] = region or ""
 
     practice = _first(params, "practice")
@@ -349,17 +357,11 @@ def parse_params(
         practice = None
     state["practice"] = practice.upper() if practice else ""
 
-    ineq = _first(params, "ineq")
-    known_ineq = known["ineq"]
-    if ineq is not None and ineq not in known_ineq:
-        notices.append(f"Unknown inequality indicator '{ineq[:60]}': showing the first.")
-        ineq = None
+    ineq = _known(
+        params, "ineq", known["ineq"], notices, "Unknown inequality indicator '{:.60}': showing the first."
+    )
     state["ineq"] = ineq or ""
-    icb = _first(params, "icb")
-    known_icb = known["icb"]
-    if icb is not None and icb not in known_icb:
-        notices.append(f"Unknown ICB '{icb[:20]}': showing the focus area's ICB.")
-        icb = None
+    icb = _known(params, "icb", known["icb"], notices, "Unknown ICB '{:.20}': showing the focus area's ICB.")
     state["icb"] = icb or ""
 
     for key, choices in CHOICES.items():

@@ -1,5 +1,6 @@
-"""The main pages' callbacks: map, compare, spine, explorer, trends, overview and the Definition
-panel. Each reads the page's copy of the selection and sends what its view (``views/``) gives.
+"""The pages' callbacks: each reads the page's copy of the selection and sends what the page's view
+(``views/``) gives. The pages whose outputs follow from the selection alone are registered from one
+table (``PAGE_OUTPUTS``); the map, the explorer (its own options) and the Definition panel by hand.
 
 Each view answers only when its page is shown. The map sends the boundaries once per
 layer (by URL, cached by the browser) and afterwards only the per-indicator values,
@@ -18,6 +19,55 @@ from views.catalogue import definition
 from views.content import el
 from views.map import map_choices, map_page, selected_areas, view_changes
 from views.pages import page_outputs
+
+# page: its outputs, in the order its view gives them (views.pages.BUILDERS)
+PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "compare": ((ids.COMPARE_GRAPH, "figure"),),
+    "spine": (
+        (ids.SPINE_GRAPH, "figure"),
+        (ids.SPINE_TABLE, "children"),
+        (ids.SPINE_CONTEXT_GRAPH, "figure"),
+        (ids.SPINE_CONTEXT_TABLE, "children"),
+        (ids.SPINE_SUMMARY, "children"),
+        (ids.SPINE_CONTEXT_LABEL, "children"),
+    ),
+    "trends": ((ids.TRENDS_GRAPH, "figure"),),
+    "overview": (
+        (ids.OVERVIEW_GRAPH, "figure"),
+        (ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
+        (ids.OVERVIEW_SUMMARY, "children"),
+        (ids.OVERVIEW_CONTEXT_LABEL, "children"),
+    ),
+    "funnel": ((ids.FUNNEL_GRAPH, "figure"), (ids.FUNNEL_NOTE, "children"), (ids.FUNNEL_OPTIONS, "children")),
+    "practices": (
+        (ids.PRACTICES_NOTE, "children"),
+        (ids.PRACTICES_GRAPH, "figure"),
+        (ids.PRACTICES_PCN, "children"),
+        (ids.PRACTICES_TABLE, "children"),
+    ),
+    "alerts": ((ids.ALERTS_FOCUS, "children"), (ids.ALERTS_NATIONAL, "children")),
+    "inequalities": (
+        (ids.INEQ_NOTE, "children"),
+        (ids.INEQ_ICB_GRAPH, "figure"),
+        (ids.INEQ_RANK_GRAPH, "figure"),
+        (ids.INEQ_ACSC, "children"),
+        (ids.INEQ_ACSC_GRAPH, "figure"),
+        (ids.INEQ_ACSC_MAP, "figure"),
+    ),
+}
+UPDATES = {}  # page: its callback (tests call them directly)
+
+
+def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
+    @callback(*[Output(cid, prop) for cid, prop in outputs], Input(ids.page_state(page), "data"))
+    def update(state):
+        return render(page_outputs(page, shown(state, page)))
+
+    UPDATES[page] = update
+
+
+for _page, _outputs in PAGE_OUTPUTS.items():
+    register(_page, _outputs)
 
 
 @callback(
@@ -68,24 +118,6 @@ def update_map_choices(state):
     return map_choices(state)
 
 
-@callback(Output(ids.COMPARE_GRAPH, "figure"), Input(ids.page_state("compare"), "data"))
-def update_compare(state):
-    return page_outputs("compare", shown(state, "compare"))
-
-
-@callback(
-    Output(ids.SPINE_GRAPH, "figure"),
-    Output(ids.SPINE_TABLE, "children"),
-    Output(ids.SPINE_CONTEXT_GRAPH, "figure"),
-    Output(ids.SPINE_CONTEXT_TABLE, "children"),
-    Output(ids.SPINE_SUMMARY, "children"),
-    Output(ids.SPINE_CONTEXT_LABEL, "children"),
-    Input(ids.page_state("spine"), "data"),
-)
-def update_spine(state):
-    return render(page_outputs("spine", shown(state, "spine")))
-
-
 @callback(
     Output(ids.EXPLORER_GRAPH, "figure"),
     Output(ids.EXPLORER_NOTE, "children"),
@@ -98,22 +130,6 @@ def update_spine(state):
 def update_explorer(state, size_by_pop, colour_by, show_ci):
     options = ("on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or []))
     return render(page_outputs("explorer", shown(state, "explorer"), *options))
-
-
-@callback(Output(ids.TRENDS_GRAPH, "figure"), Input(ids.page_state("trends"), "data"))
-def update_trends(state):
-    return page_outputs("trends", shown(state, "trends"))
-
-
-@callback(
-    Output(ids.OVERVIEW_GRAPH, "figure"),
-    Output(ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
-    Output(ids.OVERVIEW_SUMMARY, "children"),
-    Output(ids.OVERVIEW_CONTEXT_LABEL, "children"),
-    Input(ids.page_state("overview"), "data"),
-)
-def update_overview(state):
-    return page_outputs("overview", shown(state, "overview"))
 
 
 @callback(

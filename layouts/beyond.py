@@ -5,26 +5,15 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from layouts.widgets import GRAPH_CONFIG, chart_summary
+from layouts.widgets import chart, chart_summary, loading_graph
 
 
 def funnel_page() -> html.Div:
-    # the same modebar rules as every graph (no cloud; downloads go through the exports);
-
     return html.Div(
         [
             html.Div(id=ids.FUNNEL_OPTIONS, className="view-options"),
             html.P(id=ids.FUNNEL_NOTE, className="hint"),
-            dcc.Loading(
-                dcc.Graph(
-                    id=ids.FUNNEL_GRAPH,
-                    config=GRAPH_CONFIG,
-                    style={"height": "auto"},
-                    figure={"data": [], "layout": {}},
-                ),
-                type="default",
-                delay_show=300,
-            ),
+            loading_graph(ids.FUNNEL_GRAPH),
             chart_summary(ids.FUNNEL_GRAPH),
         ]
     )
@@ -51,16 +40,7 @@ def practices_page() -> html.Div:
     return html.Div(
         [
             html.Div(id=ids.PRACTICES_NOTE),
-            dcc.Loading(
-                dcc.Graph(
-                    id=ids.PRACTICES_GRAPH,
-                    config=GRAPH_CONFIG,
-                    style={"height": "auto"},
-                    figure={"data": [], "layout": {}},
-                ),
-                type="default",
-                delay_show=300,
-            ),
+            loading_graph(ids.PRACTICES_GRAPH),
             chart_summary(ids.PRACTICES_GRAPH),
             html.H3("Primary Care Networks"),
             html.Div(id=ids.PRACTICES_PCN),
@@ -71,30 +51,16 @@ def practices_page() -> html.Div:
 
 
 def inequalities_page() -> html.Div:
-    def graph(id_: str, height: str = "auto", **config) -> html.Div:
-        loading = dcc.Loading(
-            dcc.Graph(
-                id=id_,
-                config={**GRAPH_CONFIG, **config},
-                style={"height": height},
-                figure={"data": [], "layout": {}},
-            ),
-            type="default",
-            delay_show=300,
-        )
-        return html.Div([loading, chart_summary(id_)], className="chart")
-
     return html.Div(
         [
             html.Div(id=ids.INEQ_NOTE),
-            graph(ids.INEQ_ICB_GRAPH),
-            graph(ids.INEQ_RANK_GRAPH),
+            chart(ids.INEQ_ICB_GRAPH, "auto"),
+            chart(ids.INEQ_RANK_GRAPH, "auto"),
             html.H3("Within each CCG: the deprivation gradient of chronic ACSC admissions"),
             html.Div(id=ids.INEQ_ACSC),
-            graph(ids.INEQ_ACSC_GRAPH),
+            chart(ids.INEQ_ACSC_GRAPH, "auto"),
             html.H4("The gradient on the map (CCG 2015/16 boundaries; the focus area's CCGs outlined)"),
-            graph(
-                ids.INEQ_ACSC_MAP, "72vh", scrollZoom=False, displayModeBar=True
-            ),  # as the map page: the wheel scrolls the page
+            # as the map page: the wheel scrolls the page
+            chart(ids.INEQ_ACSC_MAP, "72vh", scrollZoom=False, displayModeBar=True),
         ]
     )

@@ -24,12 +24,11 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.model.core import Model
 from reports.decorate import DEFAULT_SIZE, SIZES, Size, decorate, screen_size
 from reports.pack import join_pdfs
 from reports.render import Renderer
 from reports.tables import METADATA_SHEET
-from views.exports import comparator_for, pieces_for
+from views.exports import comparator_for
 from views.provenance import OGL, OS_DATA, ExportRefused, Piece
 
 FOOTER_PX = 260  # the exported header and footer lines around the plot
@@ -94,7 +93,7 @@ def xlsx_file(page: str, pieces: list[Piece], state: dict) -> bytes:
     return buf.getvalue()
 
 
-def file_name(model: Model, state: dict, page: str, fmt: str, part: int | None = None) -> str:
+def file_name(state: dict, page: str, fmt: str, part: int | None = None) -> str:
     focus = "-".join(state.get("areas") or []) or "england"
     if page == "inequalities":
         body = f"{state.get('ineq') or 'default'}_{state.get('icb') or focus}"
@@ -108,24 +107,23 @@ def file_name(model: Model, state: dict, page: str, fmt: str, part: int | None =
 
 
 def beyond_file(
-    model: Model,
+    pieces: list[Piece],
     state: dict,
     page: str,
     fmt: str,
     params: dict[str, str],
-    link: str,
     get_renderer: Callable[[], Renderer],
 ) -> tuple[bytes, str]:
-    """(bytes, file name) of one export of these pages (``params``: size and part, already checked)."""
-    pieces = pieces_for(model, state, page, link)
+    """(bytes, file name) of one export of these pages from its parts (``views.exports.pieces_for``;
+    ``params``: size and part, the size already checked; ``get_renderer``: gives the renderer)."""
     part = params.get("part", "1")
     if fmt == "csv":
         number, _ = choose(pieces, part, charts_only=False)
-        return csv_file(page, pieces, part, state), file_name(model, state, page, fmt, number)
+        return csv_file(page, pieces, part, state), file_name(state, page, fmt, number)
     if fmt == "xlsx":
         if "part" in params:
             raise ExportRefused("An XLSX holds every table of the page (one sheet each): leave out part=.")
-        return xlsx_file(page, pieces, state), file_name(model, state, page, fmt)
+        return xlsx_file(page, pieces, state), file_name(state, page, fmt)
     size_name = params.get("size", DEFAULT_SIZE)
     charts = [p for p in pieces if p.figure is not None]
 
@@ -146,7 +144,7 @@ def beyond_file(
                 for p in charts
             ]
         )
-        name = file_name(model, state, page, fmt).replace(".pdf", f"{suffix}.pdf")
+        name = file_name(state, page, fmt).replace(".pdf", f"{suffix}.pdf")
         return join_pdfs(blobs, charts[0].provenance.title), name
     number, piece = choose(pieces, part, charts_only=True)
     size = size_of(piece.figure)
@@ -154,7 +152,7 @@ def beyond_file(
     body = renderer.render(
         decorate(piece.figure, piece.provenance, size), fmt, size.width, size.height, scale
     )
-    return body, file_name(model, state, page, fmt, number).replace(f".{fmt}", f"{suffix}.{fmt}")
+    return body, file_name(state, page, fmt, number).replace(f".{fmt}", f"{suffix}.{fmt}")
 
 
 def dims(size: Size) -> tuple[int, int]:

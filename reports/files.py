@@ -13,7 +13,7 @@ from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
 from reports.pack import join_pdfs
 from reports.parts import Part, chart_parts
 from reports.render import Renderer
-from views.exports import BEYOND_EXPORTS, DATA_FORMATS, figure_for
+from views.exports import BEYOND_EXPORTS, DATA_FORMATS, figure_for, pieces_for
 from views.provenance import ExportRefused
 
 PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
@@ -39,7 +39,7 @@ def export_file(
     """(file bytes, file name) for one view export (``params``: size and part, the size checked;
     ``ExportRefused`` for what the selection cannot give)."""
     if page in BEYOND_EXPORTS:
-        return beyond_file(model, state, page, fmt, params, link, get_renderer)
+        return beyond_file(pieces_for(model, state, page, link), state, page, fmt, params, get_renderer)
     size_name = params.get("size", DEFAULT_SIZE)
     prov = describe.provenance(model, state, page, link)
     name = describe.file_name(state, page, fmt)

@@ -4,6 +4,7 @@ within each CCG (ranked, and on the map); their summaries and the page's export 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -315,15 +316,13 @@ def inequality_pieces(model: Model, state: dict, link: str) -> list[Piece]:
         f"Compiled by the {APP}."
     )
 
+    described = functools.partial(
+        Provenance, source=source, method=INEQUALITY_METHOD, link=link, caveat=NO_LIMITS
+    )
+
     def icb_provenance(title: str, subtitle: str) -> Provenance:
-        return Provenance(
-            title=f"{meta['name']}: {title}",
-            subtitle=f"HEEC ICB data pack {year} · {subtitle} · England's average for reference",
-            source=source,
-            method=INEQUALITY_METHOD,
-            link=link,
-            caveat=NO_LIMITS,
-        )
+        pack = f"HEEC ICB data pack {year} · {subtitle} · England's average for reference"
+        return described(title=f"{meta['name']}: {title}", subtitle=pack)
 
     ranked = _icb_frame(table, indicator, year, meta["unit"], icb)
     pieces = []

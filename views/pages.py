@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from views.alerts import alerts_page
 from views.cache import memoized
 from views.common import freeze, plain
 from views.compare import compare_dict
@@ -21,6 +22,7 @@ BUILDERS = {
     "overview": overview_view,
     "funnel": funnel_outputs,
     "practices": practices_outputs,
+    "alerts": alerts_page,
     "inequalities": inequalities_outputs,
 }
 

@@ -4,6 +4,7 @@ the page's export parts (the practices' chart and table, the PCN table)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pandas as pd
 
@@ -191,14 +192,12 @@ def practice_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     )
     caveat = first_sentence(model.catalogue.at[indicator, "caveats"])
 
+    described = functools.partial(Provenance, source=source, method=method, link=link, caveat=caveat)
+
     def provenance(what: str, subtitle: str) -> Provenance:
-        return Provenance(
+        return described(
             title=f"{short}: {what} in {name}",
             subtitle=f"{short} ({unit}) · {subtitle} · compared with {versus}",
-            source=source,
-            method=method,
-            link=link,
-            caveat=caveat,
         )
 
     def labelled(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

@@ -147,10 +147,10 @@ def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for
     ("callback", "args"),
     [
         (pages.update_map, ("compare", None)),
-        (pages.update_compare, ("map",)),
-        (pages.update_spine, ("map",)),
-        (pages.update_trends, ("map",)),
-        (pages.update_overview, ("map",)),
+        (pages.UPDATES["compare"], ("map",)),
+        (pages.UPDATES["spine"], ("map",)),
+        (pages.UPDATES["trends"], ("map",)),
+        (pages.UPDATES["overview"], ("map",)),
         (pages.update_explorer, ("map", [], "region", [])),
     ],
 )
