@@ -7,13 +7,14 @@ every view reads. Parsing and writing are pure functions in selection.
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, html, no_update
+from dash import Input, Output, State, callback, ctx, no_update
 
 from data.model import schema as s
 from data.model.store import load_model
 from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
+from layouts.widgets import notice_items
 from selection import (
     PAGES,
     carried_params,
@@ -162,7 +163,7 @@ def sync_outputs(
         if state["geography"] != shown_geography or not area_opts or not set(state["areas"]) <= known
         else no_update
     )
-    notice = [html.Span(n, className="notice-item") for n in notices]
+    notice = notice_items(notices)
     page = state["page"]
     return (
         query,

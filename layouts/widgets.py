@@ -49,6 +49,11 @@ def chart(id_: str, height: str = "70vh", **config) -> html.Div:
     return html.Div(className="chart", children=[loading_graph(id_, height, **config), chart_summary(id_)])
 
 
+def notice_items(notices: list[str]) -> list[html.Span]:
+    """The selection's notices (what a URL asked that could not be shown, and what was shown instead)."""
+    return [html.Span(n, className="notice-item") for n in notices]
+
+
 def chart_summary(graph_id: str) -> html.P:
     """The chart's one-sentence summary and its table-view link (filled by callbacks/summaries.py).
 
