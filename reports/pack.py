@@ -214,12 +214,14 @@ def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Seri
         if pv is None:
             return pd.Series(float("nan"), index=rows.index)
         pv = pv[(pv["peer_set"] == peer_set) & (pv[s.SEX] == "Persons")]
+        if s.GEOGRAPHY in rows and s.GEOGRAPHY in pv:  # area codes repeat across geographies
+            keys = [*keys, s.GEOGRAPHY]
         found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
         return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
     areas = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
     ind = model.indicators
     regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
-    regions = regions[regions[s.GEOGRAPHY].isin(["nhser21", "nhser22"])].drop_duplicates(keys)
+    regions = regions[regions[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)].drop_duplicates(keys)
     wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
     found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
     return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
