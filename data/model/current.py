@@ -468,11 +468,14 @@ def _short_of(status: str) -> str:
 
 
 def _why_none(values: pd.DataFrame, catalogue: pd.DataFrame, indicator_id: str, geography: str) -> str:
-    has = set(values.loc[values[s.INDICATOR_ID] == indicator_id, s.GEOGRAPHY])
+    mine = values[values[s.INDICATOR_ID] == indicator_id]
+    has = set(mine[s.GEOGRAPHY])
+    if geography == REGION and (mine[s.HARMONISATION] == TRUST_MEAN).any():
+        return "not shown: results of the trusts headquartered in each area, and the source publishes no region values"
     if geography == REGION and not is_aggregable(catalogue.loc[indicator_id]):
         return (
-            f"not shown: a {catalogue.loc[indicator_id, 'statistic']} cannot be summed to regions and the source "
-            "publishes no region values"
+            f"not shown: values of this statistic ({catalogue.loc[indicator_id, 'statistic']}) cannot be summed "
+            "to regions, and the source publishes no region values"
         )
     if not has - set(s.COMPARATOR_GEOGRAPHIES):
         return "not shown: the source publishes national values only"
