@@ -586,7 +586,7 @@ def choropleth(
     )
     # Only the selected areas' shapes: a figure that embeds its GeoJSON (an export) carries and
     # draws them once more, not the whole layer a third time. The app swaps every trace's GeoJSON
-    # for the layer's URL (callbacks.views.with_geojson_urls), so a Patch can select any area.
+    # for the layer's URL (views.map.with_geojson_urls), so a Patch can select any area.
     chosen = set(selected)
     selected_shapes = {
         "type": "FeatureCollection",

@@ -18,6 +18,7 @@ from data.methods.funnels import funnel_limits
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
+from figures.funnel_page import limit_traces
 
 UNRELIABLE = "#9E9E9E"
 
@@ -55,22 +56,8 @@ def practice_chart(
             statistic="proportion",
             multiplier=100,
             target=england / 100,
-        ).long()
-        for name, dash in (("95", "dot"), ("998", "dash")):
-            for side in ("lower", "upper"):
-                part = limits[limits["limit"] == f"{side}{name}"]
-                fig.add_trace(
-                    go.Scatter(
-                        x=part["x"].tolist(),
-                        y=part["y"].tolist(),
-                        mode="lines",
-                        name="95% limits" if name == "95" else "99.8% limits",
-                        legendgroup=name,
-                        showlegend=side == "lower",
-                        line=dict(color="#333333", width=1.3, dash=dash),
-                        hoverinfo="skip",
-                    )
-                )
+        )
+        limit_traces(fig, limits, "#333333", 1.3, "", True)
         x_of = lambda frame: frame[s.DENOMINATOR]  # noqa: E731
         x_title = "Denominator (list size for the register, or FFT responses)"
     else:

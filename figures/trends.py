@@ -30,6 +30,22 @@ def trend_arrow(label: str | None) -> str:
     return ""
 
 
+def _band_edge(x: list, y: list, group: str, name: str, **fill: Any) -> dict:
+    """One edge of an area's confidence band (an invisible line; the lower edge fills up to the upper)."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        line=dict(width=0),
+        **fill,
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=group,
+        name=name,
+    )
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
@@ -170,34 +186,10 @@ def trend_dict(
         legend_name = trend_legend_name(name, label, trend_reasons.get(code, ""))
         band = rows[rows[lower_col].notna() & rows[upper_col].notna()]
         if len(band):
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=band[s.PERIOD_START].tolist(),
-                    y=band[upper_col].tolist(),
-                    mode="lines",
-                    line=dict(width=0),
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=code,
-                    name=f"{name} upper",
-                )
-            )
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=band[s.PERIOD_START].tolist(),
-                    y=band[lower_col].tolist(),
-                    mode="lines",
-                    line=dict(width=0),
-                    fill="tonexty",
-                    fillcolor=_rgba(colour, 0.18),
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=code,
-                    name=f"{name} {ci}% CI",
-                )
-            )
+            x = band[s.PERIOD_START].tolist()
+            traces.append(_band_edge(x, band[upper_col].tolist(), code, f"{name} upper"))
+            fill = dict(fill="tonexty", fillcolor=_rgba(colour, 0.18))
+            traces.append(_band_edge(x, band[lower_col].tolist(), code, f"{name} {ci}% CI", **fill))
         traces.append(
             dict(
                 type="scatter",

@@ -16,8 +16,8 @@ AREAS = ("E38000014", "E38000089")  # Blackburn with Darwen, Kernow
 
 @pytest.fixture(scope="module")
 def plans(model):
-    from callbacks.exports import figure_for
     from reports.pack import plan_pack
+    from views.exports import figure_for
 
     out = {}
     for area in AREAS:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from callbacks.alerts import focus_section, national_section, trend_href
 from selection import parse_query
+from views.alerts import focus_section, national_section, trend_href
 
 KERNOW = "E38000089"
 
