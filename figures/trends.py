@@ -50,9 +50,9 @@ def _hover(
         if ci_text:
             lines[-1] += f" ({ci_text})"
         if not common.is_missing(rec.get(s.COUNT)):
-            count = f"Count {common.format_number(rec[s.COUNT], 0)}"
+            count = f"Count {common.format_count(rec[s.COUNT])}"
             if not common.is_missing(rec.get(s.DENOMINATOR)):
-                count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
+                count += f" / {common.format_count(rec[s.DENOMINATOR])}"
             lines.append(count)
         for column in (s.CMP_ENGLAND_95 if ci == "95" else s.CMP_ENGLAND_998,):
             if isinstance(rec.get(column), str) and rec[column]:
