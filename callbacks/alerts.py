@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.cache import memoized
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.alerts import GROUP_TITLES, GROUPS, area_alerts, national_red_reds
+from data.queries.alerts import GROUP_TITLES, SHOWN_GROUPS, area_alerts, national_red_reds
 from data.queries.peers import benchmark_key
 from figures import common
 from layouts import ids
@@ -70,7 +70,7 @@ def focus_section(state: dict) -> list:
             ]
         )
     )
-    for group in GROUPS[:3]:
+    for group in SHOWN_GROUPS:
         rows = table[table["group"] == group]
         out.append(
             html.H4(

@@ -1,0 +1,429 @@
+"""One comparator per view: what every value of a view is compared with, resolved once.
+
+A view (a page, its exports, a pack section) compares its areas with one thing, chosen by the
+selection's ``benchmark`` (and ``peers``):
+
+* ``england``: England's value for the indicator and period; where the national value was summed
+  from only some areas it is named as it is ("49 of 106 CCGs with data"), never "England";
+* ``region``: each area's own NHS region value (the one case with a value per area);
+* ``peers``: **the focus area's** similar CCGs' value (``peers=similar`` or ``rightcare``): the
+  focus and its peers are compared with that one value; every other area is "Not compared"
+  ("not in the peer group"), so no bar, map area or cell is coloured against a line the view
+  does not draw. Peers exist for CCG 2021 areas only: without a CCG 2021 focus the view falls
+  back to England and ``Comparator.notice`` says why.
+
+``compare_rows`` adds to any rows (indicator, period, sex, geography, area, value, limits) the
+comparator's value, label and method, each area's category against **that** value
+(``data.methods.stats.compare``, Fingertips' rule) and whether the area is in scope.
+``compare_slice`` (one indicator and period: map, compare, table, funnel context), ``compare_spine``
+(many indicators, each at the focus area's latest period: spine, pack appendix) and the early
+warning lists (``data.queries.alerts``) are made with it, so the number a chart draws, the panel
+prints, the table exports and the pack quotes is one number.
+
+The precomputed ``cmp_peers_*`` columns (each CCG against its *own* peers) serve only the list
+that really is that: the national red-red list, whose comparator is ``each_own_peers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.methods.formatting import format_value, published_name
+from data.methods.stats import compare
+from data.model import schema as s
+from data.model.core import Model
+from data.model.harmonise import is_partial_comparator
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.queries.peers import peer_codes
+from data.queries.rows import Selection, view_rows
+
+KINDS = ("england", "region", "peers")
+ENGLAND = "England"
+NOT_IN_GROUP = "not in the peer group"
+COLUMNS = [
+    "comparator_value",
+    "comparator_label",
+    "comparator_method",
+    "category",
+    "in_scope",
+    "not_compared_why",
+]
+PEER_WORDS = {"similar": "similar CCGs", "rightcare": "RightCare similar CCGs"}
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """What a view compares with (see the module docstring); made by ``comparator_for``."""
+
+    key: str  # the views' benchmark key: england | region | peers | peers_<set>
+    kind: str  # england | region | peers
+    ci: str = "95"
+    focus: str = ""  # peers: the area whose peers are the comparator ("" = each area's own peers)
+    focus_name: str = ""
+    peer_set: str = ""  # peers: similar | rightcare
+    peers: tuple[str, ...] = ()
+    notice: str = ""  # why the comparator is not the one asked for ("" when it is)
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The areas compared: the focus and its peers for peers, () = every area otherwise."""
+        if self.kind == "peers" and self.focus:
+            return (self.focus, *self.peers)
+        return ()
+
+    @property
+    def each_own_peers(self) -> bool:
+        """True for the national list's comparator: every CCG against its own similar CCGs."""
+        return self.kind == "peers" and not self.focus
+
+    def in_scope(self, codes: Sequence[str] | pd.Series) -> np.ndarray:
+        """Which of ``codes`` this comparator compares (all of them unless peers with a focus)."""
+        codes = np.asarray(list(codes), dtype=object)
+        if not self.scope:
+            return np.ones(len(codes), dtype=bool)
+        return np.isin(codes, list(self.scope))
+
+    @property
+    def peer_words(self) -> str:
+        """'similar CCGs' or 'RightCare similar CCGs' (peers), '' otherwise."""
+        return PEER_WORDS.get(self.peer_set, "similar CCGs") if self.kind == "peers" else ""
+
+    @property
+    def heading(self) -> str:
+        """The comparator in a heading, before any indicator is known: 'England (or, where England
+        is not complete, the CCGs with data)', "each area's NHS region", "NHS Kernow CCG's similar
+        CCGs", "each CCG's own similar CCGs"."""
+        if self.kind == "england":
+            return "England (where England is not complete: the CCGs with data, named on each row)"
+        if self.kind == "region":
+            return "each area's NHS region"
+        if self.each_own_peers:
+            return f"each CCG's own {self.peer_words}"
+        return f"{self.focus_name}'s {self.peer_words}"
+
+
+def _area_names(model: Model) -> pd.Series:
+    return model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+
+
+def comparator_for(
+    model: Model,
+    benchmark: str = "england",
+    *,
+    focus: str | None = None,
+    ci: str = "95",
+    peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
+) -> Comparator:
+    """The comparator of a view: ``benchmark`` is england, region, peers or a views key
+    (``peers_<set>``); ``focus`` the first selected area; ``peer_set`` the ``peers=`` choice.
+
+    peers without a CCG 2021 focus (no focus, another geography, or an area not in CCG 2021)
+    falls back to England with a notice; ``focus=None`` with ``geography=None`` asks for the
+    national list's comparator (each CCG against its own peers).
+    """
+    ci = "99.8" if str(ci) == "99.8" else "95"
+    if benchmark.startswith("peers"):
+        chosen = benchmark.split("_", 1)[1] if "_" in benchmark else (peer_set or DEFAULT_PEER_SET)
+        if chosen not in PEER_SETS:
+            raise ValueError(f"unknown peer set {chosen!r} (one of {', '.join(PEER_SETS)})")
+        key = "peers" if chosen == DEFAULT_PEER_SET else f"peers_{chosen}"
+        if focus is None and geography is None:
+            return Comparator(key, "peers", ci, peer_set=chosen)
+        names = _area_names(model)
+        home = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+        if not focus or geography != s.HOME_GEOGRAPHY or focus not in home:
+            why = (
+                "Similar CCGs are compared with a focus area: choose one."
+                if not focus
+                else "Similar CCGs exist for CCG 2021 areas only."
+            )
+            return Comparator("england", "england", ci, notice=f"{why} Compared with England instead.")
+        peers = tuple(peer_codes(model, focus, chosen))
+        name = published_name(names.get(focus, focus))
+        return Comparator(key, "peers", ci, focus, name, chosen, peers)
+    if benchmark not in ("england", "region"):
+        raise ValueError(f"unknown benchmark {benchmark!r} (england, region or peers)")
+    return Comparator(benchmark, benchmark, ci)
+
+
+def comparator_from_state(model: Model, state: Mapping) -> Comparator:
+    """``comparator_for`` from a selection (the parsed query string's dict)."""
+    areas = state.get("areas") or []
+    return comparator_for(
+        model,
+        state.get("benchmark") or "england",
+        focus=areas[0] if areas else "",
+        ci=str(state.get("ci") or "95"),
+        peer_set=state.get("peers") or None,
+        geography=state.get("geography") or s.HOME_GEOGRAPHY,
+    )
+
+
+def national_comparator(
+    model: Model, benchmark: str = "england", *, ci: str = "95", peer_set: str | None = None
+):
+    """The comparator of a list of every CCG (the national red-red list): England or each
+    area's region as for any view; for peers, each CCG against its own similar CCGs."""
+    if benchmark.startswith("peers"):
+        return comparator_for(model, benchmark, focus=None, ci=ci, peer_set=peer_set, geography=None)
+    return comparator_for(model, benchmark, ci=ci)
+
+
+# --- the comparator's value for any rows ------------------------------------------------------------
+
+
+def _keys(rows: pd.DataFrame, *columns: str) -> list[tuple]:
+    return list(zip(*(rows[c].tolist() for c in columns), strict=True))
+
+
+def _slice_values(model: Model, keys: set[tuple[str, str, str, str]]) -> dict[tuple, tuple[float, str]]:
+    """(indicator, geography, period, sex, area) -> (value, name) of the slices named by ``keys``
+    ((indicator, geography, period, sex)): one index lookup each, one take of the table."""
+    parts, owners = [], []
+    for key in keys:
+        found = model.slices.get(key)
+        if found is not None and len(found):
+            parts.append(np.asarray(found))
+            owners.extend([key] * len(found))
+    if not parts:
+        return {}
+    at = np.concatenate(parts)
+    ind = model.indicators
+    codes = ind[s.AREA_CODE].take(at).tolist()
+    values = ind[s.VALUE].to_numpy(dtype=float)[at].tolist()
+    names = ind[s.AREA_NAME].take(at).tolist()
+    out: dict[tuple, tuple[float, str]] = {}
+    for key, code, value, name in zip(owners, codes, values, names, strict=True):
+        out.setdefault((*key, code), (value, str(name)))
+    return out
+
+
+def _england(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    wanted = [(i, "england", p, x) for i, p, x in _keys(rows, s.INDICATOR_ID, s.PERIOD, s.SEX)]
+    found = _slice_values(model, set(wanted))
+    hits = [found.get((*k, s.ENGLAND_CODE)) for k in wanted]
+    value = np.array([h[0] if h else np.nan for h in hits], dtype=float)
+    partial = [bool(h) and bool(is_partial_comparator(h[1])) for h in hits]
+    label = np.array([h[1] if p else ENGLAND for h, p in zip(hits, partial, strict=True)], dtype=object)
+    method = np.array(
+        ["summed from the CCGs with data" if p else "England's value" for p in partial], dtype=object
+    )
+    return value, label, method
+
+
+def _region_info(model: Model) -> dict[tuple[str, str], tuple[str, str]]:
+    areas = model.areas
+    return {
+        (g, c): (rc, rn)
+        for g, c, rc, rn in zip(
+            areas[s.GEOGRAPHY].tolist(),
+            areas[s.AREA_CODE].tolist(),
+            areas["region_code"].tolist(),
+            areas["region_name"].tolist(),
+            strict=True,
+        )
+    }
+
+
+def _region(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    info = _region_info(model)
+    regions = [info.get((g, c), (None, None)) for g, c in _keys(rows, s.GEOGRAPHY, s.AREA_CODE)]
+    wanted = [
+        (i, s.region_geography(g), p, x)
+        for i, g, p, x in _keys(rows, s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX)
+    ]
+    found = _slice_values(model, set(wanted))
+    hits = [
+        found.get((*k, rc)) if isinstance(rc, str) else None
+        for k, (rc, _) in zip(wanted, regions, strict=True)
+    ]
+    value = np.array([h[0] if h else np.nan for h in hits], dtype=float)
+    label = np.array(
+        [
+            f"{rn} region" if isinstance(rn, str) and rn else "the area's NHS region (unknown)"
+            for _, rn in regions
+        ],
+        dtype=object,
+    )
+    method = np.full(len(rows), "the NHS region's value", dtype=object)
+    return value, label, method
+
+
+METHOD_WORDS = {
+    "pooled": "pooled: the peers' counts summed over their denominators",
+    "mean": "the mean of the peers' values (the indicator is not a simple count over a denominator)",
+}
+
+
+def _peer_method(method: str) -> str:
+    return {"pooled": "pooled", "mean": "mean of their values"}.get(method, method)
+
+
+_PEER_INDEX: dict[tuple[str, str], dict[tuple, tuple[float, str, int]]] = {}
+
+
+def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, int]]:
+    """(indicator, period, sex, area) -> (peer value, method, number of peers) of one peer set:
+    made once per model and peer set from the build's ``peer_values`` frame (a dict lookup per
+    row afterwards, as ``model.slices`` is for the indicator table)."""
+    key = (model.fingerprint, peer_set)
+    found = _PEER_INDEX.get(key)
+    if found is not None:
+        return found
+    pv = model.frames.get("peer_values")
+    table: dict[tuple, tuple[float, str, int]] = {}
+    if pv is not None and not pv.empty:
+        pv = pv[(pv["peer_set"] == peer_set).to_numpy(dtype=bool, na_value=False)]
+        for k, v, m, n in zip(
+            _keys(pv, s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE),
+            pv["peer_value"].tolist(),
+            pv["peer_method"].tolist(),
+            pv["peer_n"].tolist(),
+            strict=True,
+        ):
+            table.setdefault(k, (float(v), str(m), int(n)))
+    if len(_PEER_INDEX) >= 4:  # one model per process; a rebuilt one replaces it
+        _PEER_INDEX.clear()
+    _PEER_INDEX[key] = table
+    return table
+
+
+def _peers(model: Model, rows: pd.DataFrame, comp: Comparator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    table = _peer_index(model, comp.peer_set)
+    home = (rows[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).tolist()
+    names = _area_names(model) if not comp.focus else None
+    value, label, method = [], [], []
+    for (ind, period, sex, code), at_home in zip(
+        _keys(rows, s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE), home, strict=True
+    ):
+        hit = table.get((ind, period, sex, comp.focus or code)) if at_home else None
+        owner = comp.focus_name if comp.focus else published_name(names.get(code, code))
+        if hit is None:
+            value.append(np.nan)
+            label.append(f"{owner}'s {comp.peer_words}")
+            method.append("no value for the peer group")
+            continue
+        value.append(hit[0])
+        label.append(f"{owner}'s {hit[2]} {comp.peer_words}")
+        method.append(_peer_method(hit[1]))
+    return np.array(value, dtype=float), np.array(label, dtype=object), np.array(method, dtype=object)
+
+
+def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataFrame:
+    """``rows`` with ``COLUMNS`` added: the comparator's value, label and method, the category of
+    each row against that value at ``comp.ci`` (Fingertips' rule, the indicator's polarity),
+    whether the row is in the comparator's scope, and why a row is not compared.
+
+    ``rows`` need indicator_id, period, sex, geography, area_code, value and the limits of the
+    chosen level. Out-of-scope rows (peers: not the focus or one of its peers) are "Not compared".
+    """
+    out = rows.copy()
+    if out.empty:
+        for col in COLUMNS:
+            out[col] = pd.Series(dtype=bool if col == "in_scope" else object)
+        return out
+    if s.SEX not in out:
+        out[s.SEX] = "Persons"
+    if comp.kind == "england":
+        value, label, method = _england(model, out)
+    elif comp.kind == "region":
+        value, label, method = _region(model, out)
+    else:
+        value, label, method = _peers(model, out, comp)
+    lo, hi = (s.LOWER998, s.UPPER998) if comp.ci == "99.8" else (s.LOWER95, s.UPPER95)
+    polarity = out[s.INDICATOR_ID].map(model.catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
+    category = np.full(len(out), s.NOT_COMPARED, dtype=object)
+    v = out[s.VALUE].to_numpy(dtype=float)
+    low = out[lo].to_numpy(dtype=float)
+    high = out[hi].to_numpy(dtype=float)
+    for pol in np.unique(polarity):
+        m = polarity == pol
+        category[m] = compare(v[m], low[m], high[m], value[m], pol)
+    in_scope = comp.in_scope(out[s.AREA_CODE])
+    if comp.kind == "peers":
+        in_scope &= (out[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy()
+    comparator_areas = out[s.GEOGRAPHY].isin(["england", "nhser21", "nhser22"]).to_numpy()
+    why = np.full(len(out), "", dtype=object)
+    why[np.isnan(v)] = "no value"
+    why[~np.isnan(v) & (np.isnan(low) | np.isnan(high))] = "no confidence interval"
+    why[~np.isnan(v) & ~np.isnan(low) & ~np.isnan(high) & np.isnan(value)] = "no comparator value"
+    why[~in_scope] = NOT_IN_GROUP
+    why[comparator_areas] = "a comparator, not an area"
+    category[~in_scope | comparator_areas] = s.NOT_COMPARED
+    out["comparator_value"] = value
+    out["comparator_label"] = label
+    out["comparator_method"] = method
+    out["category"] = category
+    out["in_scope"] = in_scope & ~comparator_areas
+    out["not_compared_why"] = np.where(category == s.NOT_COMPARED, why, "")
+    return out
+
+
+def compare_slice(model: Model, sel: Selection, comp: Comparator, *, scope: str = "all") -> pd.DataFrame:
+    """Every area of one indicator, period, geography and sex (with its region) and its comparison
+    with ``comp`` (``compare_rows``); ``scope="peers"`` keeps only the areas in scope."""
+    rows = view_rows(model, sel, with_benchmarks=False)
+    out = compare_rows(model, rows, comp)
+    if scope == "peers" and comp.scope:
+        out = out[out["in_scope"]]
+    return out.reset_index(drop=True)
+
+
+def compare_spine(model: Model, areas: Sequence[str], comp: Comparator) -> pd.DataFrame:
+    """The spine's rows (each indicator at the focus area's latest period, for each chosen area)
+    with the comparison with ``comp``: the same value per (indicator, area) every spine view,
+    table, export and pack appendix prints."""
+    from data.queries.view_frames import spine_rows  # the spine's own cut (its module imports this one)
+
+    rows = spine_rows(model, list(areas), benchmark="england", ci=comp.ci)
+    if rows.empty:
+        return compare_rows(model, rows, comp)
+    geography = model.areas.loc[model.areas[s.AREA_CODE] == areas[0], s.GEOGRAPHY]
+    geo = s.HOME_GEOGRAPHY if (geography == s.HOME_GEOGRAPHY).any() else str(geography.iloc[0])
+    rows = rows.assign(**{s.SEX: "Persons", s.GEOGRAPHY: geo})
+    return compare_rows(model, rows.drop(columns=["category"]), comp)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The comparator of one slice in one line: its label, value and method (value None where it
+    differs by area: region)."""
+
+    label: str
+    value: float | None
+    method: str
+
+    def text(self, unit: str | None) -> str:
+        """'NHS Kernow CCG's 10 similar CCGs (62.6%, pooled)', 'England (65.4%)',
+        '49 of 106 CCGs with data (4.03%)'."""
+        if self.value is None:
+            return self.label
+        how = f", {self.method}" if self.method in ("pooled", "mean of their values") else ""
+        return f"{self.label} ({format_value(self.value, unit)}{how})"
+
+
+def headline(compared: pd.DataFrame, comp: Comparator) -> Headline:
+    """The one comparator of a slice's compared rows (``compare_slice``), for a subtitle or a legend."""
+    if compared.empty:
+        return Headline(comp.heading, None, "")
+    if comp.kind == "region":
+        labels = compared["comparator_label"].dropna().unique()
+        if len(labels) == 1:
+            value = compared["comparator_value"].dropna()
+            return Headline(
+                str(labels[0]), float(value.iloc[0]) if len(value) else None, "the region's value"
+            )
+        return Headline("each area's NHS region", None, "the region's value")
+    ref = compared[compared[s.AREA_CODE] == comp.focus] if comp.focus else compared
+    ref = ref if len(ref) else compared
+    value = ref["comparator_value"].dropna()
+    return Headline(
+        str(ref["comparator_label"].iloc[0]),
+        float(value.iloc[0]) if len(value) else None,
+        str(ref["comparator_method"].iloc[0]),
+    )
