@@ -360,7 +360,9 @@ def limits_at(limits: FunnelLimits, x: Sequence[float]) -> pd.DataFrame:
     if limits.grid == "population" and limits.statistic == "proportion":
         for level, tail in TAIL.items():
             low = np.maximum(0, wilson_funnel(1 - tail, x, average, "low", limits.multiplier))
-            high = np.minimum(limits.multiplier, wilson_funnel(1 - tail, x, average, "high", limits.multiplier))
+            high = np.minimum(
+                limits.multiplier, wilson_funnel(1 - tail, x, average, "high", limits.multiplier)
+            )
             out[f"lower{level}"], out[f"upper{level}"] = low, high
     elif per_unit and limits.statistic != "ratio":
         od = limits.overdispersion
@@ -385,7 +387,9 @@ def limits_at(limits: FunnelLimits, x: Sequence[float]) -> pd.DataFrame:
             curve = curve[curve["x"] > 0].sort_values("x")
             lx = np.log(curve["x"].to_numpy(dtype=float))
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[name] = np.interp(np.log(x), lx, curve["y"].to_numpy(dtype=float), left=np.nan, right=np.nan)
+                out[name] = np.interp(
+                    np.log(x), lx, curve["y"].to_numpy(dtype=float), left=np.nan, right=np.nan
+                )
     out.loc[~ok, :] = np.nan
     return out
 
