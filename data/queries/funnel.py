@@ -27,9 +27,8 @@ RATIO_TOLERANCE = 0.005
 MIN_AREAS = 5
 
 
-LIMIT_COLUMNS = {
-    name: f"{name}_limit" for name in LIMITS
-}  # each area's limits at its x (in force: adjusted with od)
+# each area's limits at its own x (the limits in force: the adjusted ones with od)
+LIMIT_COLUMNS = {name: f"{name}_limit" for name in LIMITS}
 POSITION_WORDS = {
     "above 99.8%": "above the upper 99.8% limit",
     "above 95%": "above the upper 95% limit (inside 99.8%)",
