@@ -54,7 +54,9 @@ def mark_peers(
         fig.layout.shapes = new["shapes"]  # assigned, not updated: update_layout merges lists item by item
         fig.layout.annotations = new["annotations"]
         fig.layout.meta = new["meta"]
-        fig.update_layout(margin=new["margin"], xaxis=new["xaxis"], height=new.get("height", fig.layout.height))
+        fig.update_layout(
+            margin=new["margin"], xaxis=new["xaxis"], height=new.get("height", fig.layout.height)
+        )
     return fig
 
 
