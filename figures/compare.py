@@ -179,6 +179,8 @@ def ranked_bars_dict(
     layout = common.plain_layout(title, uirevision=f"bars-{sort}-{region}", subtitle="; ".join(subtitle))
     height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(order) + 170 + extra_top)
     layout["margin"]["t"] = 125 + extra_top
+    if unit == "%" and x_range[1] >= 100:  # the "100" tick label sits on the plot's edge: room for it
+        layout["margin"]["r"] = max(layout["margin"].get("r", 0), 48)
     # the lines, so a later step (the peer marks) can add one and place every label again
     layout["meta"] = dict(reference_lines=lines_meta(refs), reference_rows_px=extra_top, export_top=extra_top)
     if annotations:
