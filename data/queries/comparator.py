@@ -82,10 +82,10 @@ class Comparator:
 
     def in_scope(self, codes: Sequence[str] | pd.Series) -> np.ndarray:
         """Which of ``codes`` this comparator compares (all of them unless peers with a focus)."""
-        codes = np.asarray(list(codes), dtype=object)
+        codes = pd.Series(codes) if not isinstance(codes, pd.Series) else codes
         if not self.scope:
             return np.ones(len(codes), dtype=bool)
-        return np.isin(codes, list(self.scope))
+        return codes.isin(set(self.scope)).to_numpy(dtype=bool).copy()
 
     @property
     def peer_words(self) -> str:
@@ -203,55 +203,59 @@ def _slice_values(model: Model, keys: set[tuple[str, str, str, str]]) -> dict[tu
     return out
 
 
-def _england(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    wanted = [(i, "england", p, x) for i, p, x in _keys(rows, s.INDICATOR_ID, s.PERIOD, s.SEX)]
-    found = _slice_values(model, set(wanted))
-    hits = [found.get((*k, s.ENGLAND_CODE)) for k in wanted]
-    value = np.array([h[0] if h else np.nan for h in hits], dtype=float)
-    partial = [bool(h) and bool(is_partial_comparator(h[1])) for h in hits]
-    label = np.array([h[1] if p else ENGLAND for h, p in zip(hits, partial, strict=True)], dtype=object)
-    method = np.array(
-        ["summed from the CCGs with data" if p else "England's value" for p in partial], dtype=object
-    )
+def _by_key(rows: pd.DataFrame, columns: list[str], answer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``answer(key) -> (value, label, method)`` for each distinct key of ``columns``, spread over
+    the rows (a view's rows share few keys: one indicator and period, or one per indicator)."""
+    keys = rows[columns]
+    codes = keys.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+    found = [answer(k) for k in keys.drop_duplicates().itertuples(index=False, name=None)]
+    value = np.array([f[0] for f in found], dtype=float)[codes]
+    label = np.array([f[1] for f in found], dtype=object)[codes]
+    method = np.array([f[2] for f in found], dtype=object)[codes]
     return value, label, method
 
 
-def _region_info(model: Model) -> dict[tuple[str, str], tuple[str, str]]:
-    areas = model.areas
-    return {
-        (g, c): (rc, rn)
-        for g, c, rc, rn in zip(
-            areas[s.GEOGRAPHY].tolist(),
-            areas[s.AREA_CODE].tolist(),
-            areas["region_code"].tolist(),
-            areas["region_name"].tolist(),
-            strict=True,
-        )
-    }
+def _england(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    columns = [s.INDICATOR_ID, s.PERIOD, s.SEX]
+    wanted = {(i, "england", p, x) for i, p, x in rows[columns].drop_duplicates().itertuples(index=False)}
+    found = _slice_values(model, wanted)
+
+    def answer(key: tuple) -> tuple[float, str, str]:
+        hit = found.get((key[0], "england", key[1], key[2], s.ENGLAND_CODE))
+        if hit is None:
+            return np.nan, ENGLAND, "England's value"
+        if is_partial_comparator(hit[1]):
+            return hit[0], hit[1], "summed from the CCGs with data"
+        return hit[0], ENGLAND, "England's value"
+
+    return _by_key(rows, columns, answer)
 
 
 def _region(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    info = _region_info(model)
-    regions = [info.get((g, c), (None, None)) for g, c in _keys(rows, s.GEOGRAPHY, s.AREA_CODE)]
-    wanted = [
-        (i, s.region_geography(g), p, x)
-        for i, g, p, x in _keys(rows, s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX)
+    info = model.areas.drop_duplicates([s.GEOGRAPHY, s.AREA_CODE])[
+        [s.GEOGRAPHY, s.AREA_CODE, "region_code", "region_name"]
     ]
-    found = _slice_values(model, set(wanted))
-    hits = [
-        found.get((*k, rc)) if isinstance(rc, str) else None
-        for k, (rc, _) in zip(wanted, regions, strict=True)
-    ]
-    value = np.array([h[0] if h else np.nan for h in hits], dtype=float)
-    label = np.array(
-        [
-            f"{rn} region" if isinstance(rn, str) and rn else "the area's NHS region (unknown)"
-            for _, rn in regions
-        ],
-        dtype=object,
+    keyed = rows[[s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX, s.AREA_CODE]].merge(
+        info, on=[s.GEOGRAPHY, s.AREA_CODE], how="left"
     )
-    method = np.full(len(rows), "the NHS region's value", dtype=object)
-    return value, label, method
+    keyed["region_code"] = keyed["region_code"].fillna("")
+    keyed["region_name"] = keyed["region_name"].fillna("")
+    columns = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX, "region_code", "region_name"]
+    wanted = {
+        (i, s.region_geography(g), p, x)
+        for i, g, p, x in keyed[[s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]]
+        .drop_duplicates()
+        .itertuples(index=False)
+    }
+    found = _slice_values(model, wanted)
+
+    def answer(key: tuple) -> tuple[float, str, str]:
+        ind, geo, period, sex, code, name = key
+        hit = found.get((ind, s.region_geography(geo), period, sex, code)) if code else None
+        label = f"{name} region" if name else "the area's NHS region (unknown)"
+        return (hit[0] if hit else np.nan), label, "the NHS region's value"
+
+    return _by_key(keyed, columns, answer)
 
 
 METHOD_WORDS = {
@@ -295,23 +299,22 @@ def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, in
 
 def _peers(model: Model, rows: pd.DataFrame, comp: Comparator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     table = _peer_index(model, comp.peer_set)
-    home = (rows[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).tolist()
+    words = comp.peer_words
     names = _area_names(model) if not comp.focus else None
-    value, label, method = [], [], []
-    for (ind, period, sex, code), at_home in zip(
-        _keys(rows, s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE), home, strict=True
-    ):
-        hit = table.get((ind, period, sex, comp.focus or code)) if at_home else None
+    keyed = rows[[s.INDICATOR_ID, s.PERIOD, s.SEX]].assign(
+        _home=(rows[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy(),
+        _owner=comp.focus if comp.focus else rows[s.AREA_CODE].to_numpy(),
+    )
+
+    def answer(key: tuple) -> tuple[float, str, str]:
+        ind, period, sex, home, code = key
+        hit = table.get((ind, period, sex, code)) if home else None
         owner = comp.focus_name if comp.focus else published_name(names.get(code, code))
         if hit is None:
-            value.append(np.nan)
-            label.append(f"{owner}'s {comp.peer_words}")
-            method.append("no value for the peer group")
-            continue
-        value.append(hit[0])
-        label.append(f"{owner}'s {hit[2]} {comp.peer_words}")
-        method.append(_peer_method(hit[1]))
-    return np.array(value, dtype=float), np.array(label, dtype=object), np.array(method, dtype=object)
+            return np.nan, f"{owner}'s {words}", "no value for the peer group"
+        return hit[0], f"{owner}'s {hit[2]} {words}", _peer_method(hit[1])
+
+    return _by_key(keyed, list(keyed.columns), answer)
 
 
 def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataFrame:
@@ -341,7 +344,7 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     v = out[s.VALUE].to_numpy(dtype=float)
     low = out[lo].to_numpy(dtype=float)
     high = out[hi].to_numpy(dtype=float)
-    for pol in np.unique(polarity):
+    for pol in pd.unique(polarity):
         m = polarity == pol
         category[m] = compare(v[m], low[m], high[m], value[m], pol)
     in_scope = comp.in_scope(out[s.AREA_CODE])
@@ -387,6 +390,18 @@ def compare_spine(model: Model, areas: Sequence[str], comp: Comparator) -> pd.Da
     geo = s.HOME_GEOGRAPHY if (geography == s.HOME_GEOGRAPHY).any() else str(geography.iloc[0])
     rows = rows.assign(**{s.SEX: "Persons", s.GEOGRAPHY: geo})
     return compare_rows(model, rows.drop(columns=["category"]), comp)
+
+
+def compare_grid(
+    model: Model, comp: Comparator, *, region: str = "", geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
+    """The overview grid (areas x indicators, each indicator's latest period; one region's areas
+    or all) with every cell's comparison with ``comp``: with peers, only the focus area and its
+    peers are coloured."""
+    from data.queries.view_frames import overview_cells_for  # the grid's own cut
+
+    cells = overview_cells_for(model, region=region, geography=geography)
+    return compare_rows(model, cells.assign(**{s.SEX: "Persons"}), comp).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

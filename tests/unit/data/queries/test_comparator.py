@@ -11,6 +11,7 @@ from data.queries.comparator import (
     NOT_IN_GROUP,
     comparator_for,
     comparator_from_state,
+    compare_grid,
     compare_rows,
     compare_slice,
     compare_spine,
@@ -156,3 +157,15 @@ def test_spine_england_is_englands_value_not_the_median(model):
         assert (np.isnan(want) and np.isnan(r.comparator_value)) or r.comparator_value == pytest.approx(want)
     treatable = spine[spine[s.INDICATOR_ID] == "mort_treatable_u75"].iloc[0]
     assert treatable["comparator_value"] == pytest.approx(80.3) and treatable["category"] == s.WORSE
+
+
+def test_overview_grid_with_peers_colours_only_the_focus_and_its_peers(model):
+    comp = comparator_for(model, "peers", focus=KERNOW)
+    grid = compare_grid(model, comp)
+    coloured = grid[grid["category"] != s.NOT_COMPARED]
+    assert set(coloured[s.AREA_CODE]) <= set(comp.scope) and KERNOW in set(coloured[s.AREA_CODE])
+    assert set(grid.loc[~grid["in_scope"], "not_compared_why"]) <= {NOT_IN_GROUP}
+    # England: the build's own comparison of every cell
+    england = compare_grid(model, comparator_for(model, "england"))
+    assert list(england["category"]) == list(england[s.CMP_ENGLAND_95])
+    assert set(england["comparator_label"]) >= {"England", "49 of 106 CCGs with data"}
