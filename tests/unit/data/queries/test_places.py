@@ -31,7 +31,12 @@ def test_index_is_built_with_every_kind(index, model):
     assert kinds["ccg21"] == (model.areas["geography"] == "ccg21").sum()
     assert kinds["place"] >= 300  # 309 districts, some in several CCGs
     assert kinds["old_ccg"] > 100
-    assert set(index["ccg21_code"]) <= set(model.areas.loc[model.areas["geography"] == "ccg21", "area_code"])
+    assert set(index["ccg21_code"]) - {""} <= set(
+        model.areas.loc[model.areas["geography"] == "ccg21", "area_code"]
+    )
+    assert kinds["sicbl23"] == 2 * 106  # its name and its former CCG's name
+    assert kinds["icb23"] == 42
+    assert (index.loc[index["kind"] == "icb23", "ccg21_code"] == "").all()  # an ICB is no CCG 2021 area
 
 
 @pytest.mark.parametrize(
@@ -127,7 +132,7 @@ def test_a_town_it_does_not_know_offers_no_wrong_place(index, model, town):
     hits = search_places(index, town)
     assert hits.empty
     text = not_found_text(index, town)
-    assert text.startswith(f"No CCG, local authority or former CCG is called '{town}'.")
+    assert text.startswith("No CCG, ") and f"local authority or former CCG is called '{town}'." in text
     assert "try the council" in text and "Thurrock" not in text
     state, notices = parse_query(model, f"?areas={town.replace(' ', '%20')}")
     assert state["areas"] == [] and not any("Thurrock" in n or "Newham" in n for n in notices)
