@@ -26,6 +26,7 @@ that really is that: the national red-red list, whose comparator is ``each_own_p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.queries.peers import peer_codes
+from data.queries.peers import has_peers, peer_codes
 from data.queries.rows import Selection, view_rows
 
 KINDS = ("england", "region", "peers")
@@ -52,7 +53,14 @@ COLUMNS = [
     "in_scope",
     "not_compared_why",
 ]
-PEER_WORDS = {"similar": "similar CCGs", "rightcare": "RightCare similar CCGs"}
+# what a peer group is called, by peer set and by the geography of its areas
+PEER_WORDS = {
+    ("similar", s.HOME_GEOGRAPHY): "similar CCGs",
+    ("rightcare", s.HOME_GEOGRAPHY): "RightCare similar CCGs",
+    ("similar", s.SUBICB_GEOGRAPHY): "similar sub-ICB locations",
+    ("rightcare", s.SUBICB_GEOGRAPHY): "RightCare similar sub-ICB locations",
+    ("similar", s.ICB_GEOGRAPHY): "similar ICBs",
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class Comparator:
     peer_set: str = ""  # peers: similar | rightcare
     peers: tuple[str, ...] = ()
     notice: str = ""  # why the comparator is not the one asked for ("" when it is)
+    geography: str = s.HOME_GEOGRAPHY  # peers: the geography of the focus area and its peers
 
     @property
     def scope(self) -> tuple[str, ...]:
@@ -89,8 +98,10 @@ class Comparator:
 
     @property
     def peer_words(self) -> str:
-        """'similar CCGs' or 'RightCare similar CCGs' (peers), '' otherwise."""
-        return PEER_WORDS.get(self.peer_set, "similar CCGs") if self.kind == "peers" else ""
+        """'similar CCGs', 'RightCare similar CCGs', 'similar ICBs' ... (peers), '' otherwise."""
+        if self.kind != "peers":
+            return ""
+        return PEER_WORDS.get((self.peer_set, self.geography), f"similar areas ({self.peer_set})")
 
     @property
     def heading(self) -> str:
@@ -102,7 +113,7 @@ class Comparator:
         if self.kind == "region":
             return "each area's NHS region"
         if self.each_own_peers:
-            return f"each CCG's own {self.peer_words}"
+            return f"each area's own {self.peer_words}"
         return f"{self.focus_name}'s {self.peer_words}"
 
 
@@ -117,14 +128,15 @@ def comparator_for(
     focus: str | None = None,
     ci: str = "95",
     peer_set: str | None = None,
-    geography: str = s.HOME_GEOGRAPHY,
+    geography: str | None = s.HOME_GEOGRAPHY,
 ) -> Comparator:
     """The comparator of a view: ``benchmark`` is england, region, peers or a views key
-    (``peers_<set>``); ``focus`` the first selected area; ``peer_set`` the ``peers=`` choice.
+    (``peers_<set>``); ``focus`` the first selected area; ``peer_set`` the ``peers=`` choice;
+    ``geography`` the view's (peers exist for CCG 2021, sub-ICB 2023 and ICB 2023 areas).
 
-    peers without a CCG 2021 focus (no focus, another geography, or an area not in CCG 2021)
-    falls back to England with a notice; ``focus=None`` with ``geography=None`` asks for the
-    national list's comparator (each CCG against its own peers).
+    peers without a focus area of a geography that has the peer set falls back to England with a
+    notice; ``focus=None`` with ``geography=None`` asks for the national list's comparator (each
+    CCG 2021 area against its own similar CCGs).
     """
     ci = "99.8" if str(ci) == "99.8" else "95"
     if benchmark.startswith("peers"):
@@ -134,18 +146,21 @@ def comparator_for(
         key = "peers" if chosen == DEFAULT_PEER_SET else f"peers_{chosen}"
         if focus is None and geography is None:
             return Comparator(key, "peers", ci, peer_set=chosen)
+        geography = geography or s.HOME_GEOGRAPHY
         names = _area_names(model)
-        home = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
-        if not focus or geography != s.HOME_GEOGRAPHY or focus not in home:
+        here = set(model.areas.loc[model.areas[s.GEOGRAPHY] == geography, s.AREA_CODE])
+        if not focus or focus not in here or not has_peers(model, geography, chosen):
             why = (
-                "Similar CCGs are compared with a focus area: choose one."
+                "Similar areas are compared with a focus area: choose one."
                 if not focus
-                else "Similar CCGs exist for CCG 2021 areas only."
+                else "This peer set has no areas of this geography."
+                if not has_peers(model, geography, chosen)
+                else "The focus area is not an area of this geography."
             )
             return Comparator("england", "england", ci, notice=f"{why} Compared with England instead.")
-        peers = tuple(peer_codes(model, focus, chosen))
+        peers = tuple(peer_codes(model, focus, chosen, geography))
         name = published_name(names.get(focus, focus))
-        return Comparator(key, "peers", ci, focus, name, chosen, peers)
+        return Comparator(key, "peers", ci, focus, name, chosen, peers, geography=geography)
     if benchmark not in ("england", "region"):
         raise ValueError(f"unknown benchmark {benchmark!r} (england, region or peers)")
     return Comparator(benchmark, benchmark, ci)
@@ -272,7 +287,7 @@ _PEER_INDEX: dict[tuple[str, str], dict[tuple, tuple[float, str, int]]] = {}
 
 
 def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, int]]:
-    """(indicator, period, sex, area) -> (peer value, method, number of peers) of one peer set:
+    """(geography, indicator, period, sex, area) -> (peer value, method, number of peers) of one peer set:
     made once per model and peer set from the build's ``peer_values`` frame (a dict lookup per
     row afterwards, as ``model.slices`` is for the indicator table)."""
     key = (model.fingerprint, peer_set)
@@ -283,8 +298,11 @@ def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, in
     table: dict[tuple, tuple[float, str, int]] = {}
     if pv is not None and not pv.empty:
         pv = pv[(pv["peer_set"] == peer_set).to_numpy(dtype=bool, na_value=False)]
+        geo = s.GEOGRAPHY if s.GEOGRAPHY in pv else None
+        if geo is None:  # a model built before peer sets had geographies: CCG 2021 only
+            pv = pv.assign(**{s.GEOGRAPHY: s.HOME_GEOGRAPHY})
         for k, v, m, n in zip(
-            _keys(pv, s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE),
+            _keys(pv, s.GEOGRAPHY, s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE),
             pv["peer_value"].tolist(),
             pv["peer_method"].tolist(),
             pv["peer_n"].tolist(),
@@ -299,16 +317,17 @@ def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, in
 
 def _peers(model: Model, rows: pd.DataFrame, comp: Comparator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     table = _peer_index(model, comp.peer_set)
-    words = comp.peer_words
     names = _area_names(model) if not comp.focus else None
-    keyed = rows[[s.INDICATOR_ID, s.PERIOD, s.SEX]].assign(
-        _home=(rows[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy(),
-        _owner=comp.focus if comp.focus else rows[s.AREA_CODE].to_numpy(),
+    keyed = rows[[s.GEOGRAPHY, s.INDICATOR_ID, s.PERIOD, s.SEX]].assign(
+        _owner=comp.focus if comp.focus else rows[s.AREA_CODE].to_numpy()
     )
+    if comp.focus:  # only the focus area's geography is compared
+        keyed[s.GEOGRAPHY] = np.where(rows[s.GEOGRAPHY].to_numpy() == comp.geography, comp.geography, "")
 
     def answer(key: tuple) -> tuple[float, str, str]:
-        ind, period, sex, home, code = key
-        hit = table.get((ind, period, sex, code)) if home else None
+        geo, ind, period, sex, code = key
+        words = dataclasses.replace(comp, geography=geo).peer_words if geo else comp.peer_words
+        hit = table.get((geo, ind, period, sex, code)) if geo else None
         owner = comp.focus_name if comp.focus else published_name(names.get(code, code))
         if hit is None:
             return np.nan, f"{owner}'s {words}", "no value for the peer group"
@@ -348,8 +367,8 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
         m = polarity == pol
         category[m] = compare(v[m], low[m], high[m], value[m], pol)
     in_scope = comp.in_scope(out[s.AREA_CODE])
-    if comp.kind == "peers":
-        in_scope &= (out[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy()
+    if comp.kind == "peers" and comp.focus:
+        in_scope &= (out[s.GEOGRAPHY] == comp.geography).to_numpy()
     comparator_areas = out[s.GEOGRAPHY].isin(["england", "nhser21", "nhser22"]).to_numpy()
     why = np.full(len(out), "", dtype=object)
     why[np.isnan(v)] = "no value"

@@ -19,13 +19,11 @@ from data.model.places import TARGET_COLUMN
 # "NHS Kernow CCG" for "kernw", and nothing for a town the index does not hold ("Truro" once
 # offered Thurrock at 0.62, "Newquay" Newham).
 CLOSE_CUTOFF = 0.75
-KIND_WORDS = {
+KIND_WORDS = {  # what each kind of row is called, in the order a sentence names them
     "ccg21": "CCG",
     "sicbl22": "sub-ICB location",
     "sicbl23": "sub-ICB location",
     "sicbl24": "sub-ICB location",
-    "subicb": "sub-ICB location",
-    "icb": "ICB",
     "icb22": "ICB",
     "icb23": "ICB",
     "place": "local authority",
@@ -131,7 +129,12 @@ def not_found_text(index: pd.DataFrame, text: str) -> str:
     "No CCG, local authority or former CCG is called 'Truro'. Towns are not in the index: try the
     council (e.g. Cornwall)." """
     kinds = [k for k in dict.fromkeys(index["kind"]) if k != "suggestion"] if not index.empty else []
-    words = list(dict.fromkeys(KIND_WORDS.get(k, k) for k in kinds)) or ["area"]
+    order = list(dict.fromkeys(KIND_WORDS.values()))
+    words = sorted(
+        dict.fromkeys(KIND_WORDS.get(k, k) for k in kinds),
+        key=lambda w: (w not in order, order.index(w) if w in order else 0),
+    )
+    words = words or ["area"]
     what = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     text = " ".join(str(text).split())
     message = f"No {what} is called '{text}'."

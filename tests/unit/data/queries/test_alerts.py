@@ -192,7 +192,12 @@ def test_peers_alerts_use_the_areas_own_peer_value(model):
     """One area's list with benchmark=peers: its similar CCGs' value, the same the comparator gives."""
     got = area_alerts(model, "E38000240", benchmark="peers")
     pv = model.frames["peer_values"]
-    mine = pv[(pv["peer_set"] == "similar") & (pv[s.AREA_CODE] == "E38000240") & (pv[s.SEX] == "Persons")]
+    mine = pv[
+        (pv["peer_set"] == "similar")
+        & (pv[s.GEOGRAPHY] == "ccg21")
+        & (pv[s.AREA_CODE] == "E38000240")
+        & (pv[s.SEX] == "Persons")
+    ]
     value = mine.set_index([s.INDICATOR_ID, s.PERIOD])["peer_value"]
     for r in got.itertuples(index=False):
         assert r.comparator_value == pytest.approx(value.get((r.indicator_id, r.period), np.nan), nan_ok=True)

@@ -26,7 +26,8 @@ DDR = Selection("dementia_ddr_65plus", "2025-01", "ccg21", "Persons")
 
 def peers_of(model, area: str, peer_set: str = "similar") -> list[str]:
     sets = model.frames["peer_sets"]
-    return sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)]["peer_code"].tolist()
+    mine = sets[(sets["peer_set"] == peer_set) & (sets[s.GEOGRAPHY] == "ccg21") & (sets[s.AREA_CODE] == area)]
+    return mine.sort_values("rank")["peer_code"].tolist()
 
 
 def pooled(model, sel: Selection, codes: list[str]) -> float:
@@ -118,7 +119,7 @@ def test_peers_need_a_ccg21_focus(model):
     none = comparator_for(model, "peers", focus="")
     assert none.kind == "england" and "choose one" in none.notice
     other = comparator_from_state(model, {"benchmark": "peers", "areas": ["E38000089"], "geography": "ccg16"})
-    assert other.kind == "england" and "CCG 2021" in other.notice
+    assert other.kind == "england" and "no areas of this geography" in other.notice
     state = {
         "benchmark": "peers",
         "peers": "rightcare",
@@ -136,7 +137,12 @@ def test_spine_compares_every_row_with_the_focus_areas_peers(model):
     comp = comparator_for(model, "peers", focus=KERNOW)
     spine = compare_spine(model, [KERNOW, BARNSLEY], comp)
     pv = model.frames["peer_values"]
-    mine = pv[(pv["peer_set"] == "similar") & (pv[s.AREA_CODE] == KERNOW) & (pv[s.SEX] == "Persons")]
+    mine = pv[
+        (pv["peer_set"] == "similar")
+        & (pv[s.GEOGRAPHY] == "ccg21")
+        & (pv[s.AREA_CODE] == KERNOW)
+        & (pv[s.SEX] == "Persons")
+    ]
     expected = mine.set_index([s.INDICATOR_ID, s.PERIOD])["peer_value"]
     kernow = spine[spine[s.AREA_CODE] == KERNOW]
     for r in kernow.itertuples(index=False):
@@ -157,6 +163,18 @@ def test_spine_england_is_englands_value_not_the_median(model):
         assert (np.isnan(want) and np.isnan(r.comparator_value)) or r.comparator_value == pytest.approx(want)
     treatable = spine[spine[s.INDICATOR_ID] == "mort_treatable_u75"].iloc[0]
     assert treatable["comparator_value"] == pytest.approx(80.3) and treatable["category"] == s.WORSE
+
+
+def test_similar_icbs_are_a_comparator_too(model):
+    """Peers exist for ICB 2023 areas (5 similar ICBs): the focus ICB and its peers compared."""
+    icbs = model.areas[model.areas[s.GEOGRAPHY] == "icb23"]
+    focus = icbs[s.AREA_CODE].iloc[0]
+    comp = comparator_for(model, "peers", focus=focus, geography="icb23")
+    assert comp.kind == "peers" and comp.peer_words == "similar ICBs" and len(comp.peers) == 5
+    sel = Selection("gp_fft_positive", "Feb 2026", "icb23", "Persons")
+    frame = compare_slice(model, sel, comp)
+    assert set(frame.loc[frame["in_scope"], s.AREA_CODE]) == set(comp.scope)
+    assert frame["comparator_label"].iloc[0].endswith("5 similar ICBs")
 
 
 def test_overview_grid_with_peers_colours_only_the_focus_and_its_peers(model):

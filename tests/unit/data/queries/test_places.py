@@ -132,7 +132,9 @@ def test_a_town_it_does_not_know_offers_no_wrong_place(index, model, town):
     hits = search_places(index, town)
     assert hits.empty
     text = not_found_text(index, town)
-    assert text.startswith("No CCG, ") and f"local authority or former CCG is called '{town}'." in text
+    assert text.startswith(
+        f"No CCG, sub-ICB location, ICB, local authority or former CCG is called '{town}'."
+    )
     assert "try the council" in text and "Thurrock" not in text
     state, notices = parse_query(model, f"?areas={town.replace(' ', '%20')}")
     assert state["areas"] == [] and not any("Thurrock" in n or "Newham" in n for n in notices)
