@@ -61,7 +61,7 @@ def _point_hover(df: pd.DataFrame, x_meta: Mapping[str, Any], y_meta: Mapping[st
             texts_ci = f" ({ci})" if ci else ""
             lines.append(line + texts_ci)
         if not common.is_missing(rec.get("population")):
-            lines.append(f"Population {common.format_count(rec['population'], fraction_note='')}")
+            lines.append(f"Population {common.format_count(rec['population'])}")
         if isinstance(rec.get("category"), str) and rec["category"]:
             lines.append(f"Category: {rec['category']}")
         if not common.is_missing(rec.get("_residual")):

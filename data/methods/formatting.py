@@ -5,7 +5,8 @@ the figure builders, the queries that word a comparator or an alert, the reports
 
 * ``format_value(v, unit)``: a value with its unit ("61.8%", "95.4 per 100,000", "£160.52");
 * ``format_count(n)``: a count as an integer ("1,234"); a count that is not whole (apportioned
-  between areas) with one decimal and marked ("218.5 (apportioned)");
+  between areas, or a modelled estimate) with one decimal, marked when the caller says why
+  (``fraction_note="apportioned"``: "218.5 (apportioned)");
 * ``format_difference(d, unit)``: a gap in the indicator's unit: percentage points for
   percentages ("+3.9 percentage points"), never "%" (a difference of percentages is not a
   percentage);
@@ -81,9 +82,11 @@ def format_value(value: Any, unit: str | None) -> str:
     return with_unit(format_number(value), unit)
 
 
-def format_count(value: Any, *, fraction_note: str = APPORTIONED) -> str:
-    """A count as people count: '1,234'. A count that is not whole (split between areas by
-    population) keeps one decimal and says so: '218.5 (apportioned)'; missing: an en dash."""
+def format_count(value: Any, *, fraction_note: str = "") -> str:
+    """A count as people count: '1,234'. A count that is not whole keeps one decimal ('218.5'),
+    and says why when the caller knows (``fraction_note=APPORTIONED``: '218.5 (apportioned)'; a
+    modelled denominator such as the estimated number with dementia is not apportioned);
+    missing: an en dash."""
     if is_missing(value):
         return MISSING
     value = float(value)

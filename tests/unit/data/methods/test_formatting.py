@@ -8,6 +8,7 @@ import math
 import pytest
 
 from data.methods.formatting import (
+    APPORTIONED,
     format_ci,
     format_count,
     format_difference,
@@ -40,11 +41,12 @@ def test_format_value(value, unit, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(328.0, "328"), (7843.0, "7,843"), (0, "0"), (218.5, "218.5 (apportioned)"), (math.nan, "–")],
+    [(328.0, "328"), (7843.0, "7,843"), (0, "0"), (218.5, "218.5"), (math.nan, "–")],
 )
 def test_counts_are_integers_and_a_fraction_says_why(value, text):
     assert format_count(value) == text
-    assert format_count(218.5, fraction_note="") == "218.5"
+    assert format_count(218.5, fraction_note=APPORTIONED) == "218.5 (apportioned)"
+    assert format_count(218.0, fraction_note=APPORTIONED) == "218"
 
 
 @pytest.mark.parametrize(
