@@ -85,7 +85,7 @@ def funnel_figure(
         is_peer = part[s.AREA_CODE].isin(list(peers)).to_numpy()
         hover = [
             f"<b>{r[s.AREA_NAME]}</b><br>{common.format_value(r[s.VALUE], unit)}"
-            f"<br>count {common.format_number(r[s.COUNT], 0)} / {common.format_number(r[s.DENOMINATOR], 0)}"
+            f"<br>count {common.format_count(r[s.COUNT])} / {common.format_count(r[s.DENOMINATOR])}"
             f"<br>{r['funnel_category'] or 'not on the funnel'} ({pal.category_label(cat, palette)})"
             for _, r in part.iterrows()
         ]

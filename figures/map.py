@@ -437,8 +437,8 @@ def _compact_hover(
         parts = []
         if not common.is_missing(count):
             parts.append(
-                common.format_number(count, 0)
-                + ("" if common.is_missing(den) else f" / {common.format_number(den, 0)}")
+                common.format_count(count)
+                + ("" if common.is_missing(den) else f" / {common.format_count(den)}")
             )
         cat = category.iloc[i]
         if isinstance(cat, str) and cat in s.CATEGORIES:

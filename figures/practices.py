@@ -27,7 +27,7 @@ def _hover(rows: pd.DataFrame, unit: str | None) -> list[str]:
     return [
         f"<b>{r.practice_name}</b> ({r.practice_code})<br>{r.pcn_name}<br>{common.format_value(r.value, unit)}"
         f" (95% CI {common.format_number(r.lower95)}–{common.format_number(r.upper95)})"
-        f"<br>{common.format_number(r.count, 0)} / {common.format_number(r.denominator, 0)}"
+        f"<br>{common.format_count(r.count)} / {common.format_count(r.denominator)}"
         f"<br>{r.flag or r.category}"
         for r in rows.itertuples(index=False)
     ]

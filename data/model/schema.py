@@ -119,6 +119,9 @@ CATALOGUE_COLUMNS: list[str] = [
     "licence",
     "definition",
     "caveats",
+    # breaks in the time series: JSON list of {period, start, reason, source} (data.methods.trend
+    # SeriesBreak), "" for none; trends are not computed across a break
+    "series_breaks",
 ]
 
 # --- Fingertips export columns -------------------------------------------------
