@@ -293,6 +293,8 @@ def areas(model: Model, _path: dict[str, str], query: dict[str, str]) -> Answer:
     frame = model.areas[model.areas[s.GEOGRAPHY] == geography].drop_duplicates(s.AREA_CODE)
     names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
     lineage = model.lineage
+    if "to_geography" in lineage:  # the lineage leads to CCG 2021 and to sub-ICB 2023, whose codes overlap
+        lineage = lineage[lineage["to_geography"] == geography]
     made_of = (
         {
             code: "; ".join(
@@ -300,7 +302,7 @@ def areas(model: Model, _path: dict[str, str], query: dict[str, str]) -> Answer:
             )
             for code, group in lineage.groupby("to_code")
         }
-        if geography == s.HOME_GEOGRAPHY and len(lineage)
+        if geography in (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY) and len(lineage)
         else {}
     )
     out = pd.DataFrame(

@@ -163,7 +163,7 @@ class RedisStore:
     def __init__(self, url: str, fallback: Store) -> None:
         import redis
 
-        from callbacks.cache import CircuitBreaker
+        from views.cache import CircuitBreaker
 
         self.client = redis.Redis.from_url(url, socket_connect_timeout=0.2, socket_timeout=0.5)
         self.script = self.client.register_script(TAKE_LUA)

@@ -23,7 +23,7 @@ A pack a chair would table (issues 9 and 11):
 
 Every page is numbered; charts carry their provenance footer (never under a legend: see
 ``reports.decorate``) and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
-app's own builders) or from the same builders through ``reports.parts``.
+pages' own views, ``views.exports``) or from the same builders through ``reports.parts``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,18 +51,17 @@ from reports.decorate import (
     FOOTER_SIZE,
     LINE_PX,
     MIN_FONT_PX,
-    OGL,
-    OS_DATA,
     PAD,
     SIZES,
-    Provenance,
     Size,
     decorate,
     wrap,
 )
 from reports.parts import domain_order, peer_compare, peer_method, region_compare, region_of, spine_parts
 from reports.render import Renderer
-from selection import parse_query, to_query
+from selection import parse_query, to_query, view_link
+from views.exports import figure_for
+from views.provenance import OGL, OS_DATA, Provenance
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +197,9 @@ def _value(v: float, unit: str) -> str:
 # --- key messages ------------------------------------------------------------------
 
 
-def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+def compared_values(
+    model: Model, rows: pd.DataFrame, benchmark: str, geography: str = s.HOME_GEOGRAPHY
+) -> pd.Series:
     """The value each spine row was compared with: England's (the spine's centre), the area's
     NHS region's, or its similar CCGs' (``benchmark`` is a views key: peers or peers_<set>)."""
     if benchmark == "england" or rows.empty:
@@ -211,12 +211,14 @@ def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Seri
         if pv is None:
             return pd.Series(float("nan"), index=rows.index)
         pv = pv[(pv["peer_set"] == peer_set) & (pv[s.SEX] == "Persons")]
+        if s.GEOGRAPHY in pv:  # area codes repeat across geographies (CCG 2021, sub-ICB 2023)
+            pv = pv[pv[s.GEOGRAPHY] == geography]
         found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
         return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
     areas = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
     ind = model.indicators
     regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
-    regions = regions[regions[s.GEOGRAPHY].isin(["nhser21", "nhser22"])].drop_duplicates(keys)
+    regions = regions[regions[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)].drop_duplicates(keys)
     wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
     found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
     return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
@@ -229,7 +231,8 @@ def key_table(
     outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
     differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
     differ = differ.assign(
-        _label=benchmark_labels(model, differ, benchmark), _bench=compared_values(model, differ, benchmark)
+        _label=benchmark_labels(model, differ, benchmark),
+        _bench=compared_values(model, differ, benchmark, geography),
     )
     records = []
     for rec in differ.to_dict("records"):
@@ -318,17 +321,13 @@ def _state(model: Model, wanted: dict) -> dict:
     return state
 
 
-def _link(link_root: str, page: str, state: dict) -> str:
-    return f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
-
-
 def plan_pack(
     model: Model,
     areas: list[str],
     *,
     benchmark: str,
     ci: str,
-    figure_for: FigureFor,
+    figure_for: FigureFor = figure_for,
     link_root: str,
     size: Size | None = None,
     peers: str | None = None,
@@ -350,7 +349,7 @@ def plan_pack(
     publishers = list(
         dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
     )
-    public = _link(link_root, "spine", spine_state)
+    public = view_link(link_root, "spine", spine_state)
     warnings, warning_sentences = sections.early_warning(model, areas, names, benchmark=bkey, ci=ci)
     has_peers = geography == s.HOME_GEOGRAPHY and bool(sections.peer_names(model, areas[0], peers))
 
@@ -569,7 +568,7 @@ def _indicator_pages(
     peer_fig = peer_compare(model, state, focus, peer_set)
     if peer_fig is not None:  # one page: the focus area among its similar CCGs
         peer_state = dict(state, benchmark="peers", peers=peer_set)
-        prov = describe.provenance(model, state, "compare", _link(link_root, "compare", peer_state))
+        prov = describe.provenance(model, state, "compare", view_link(link_root, "compare", peer_state))
         focus_name = _names(model, [focus])[focus]
         prov = dataclasses.replace(
             prov,
@@ -593,7 +592,7 @@ def _indicator_pages(
         pages += _region_pages(model, state, meta, rec, geography, fact, figure_for, link_root, size)
     periods = indicator_periods(model, ind, geography)
     if len(periods) >= MIN_TREND_PERIODS:
-        prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))
+        prov = describe.provenance(model, state, "trends", view_link(link_root, "trends", state))
         alt = (
             f"Line chart of {meta['short_name']} over {len(periods)} periods ({periods[0]} to {periods[-1]}) "
             f"for {who}, England and the region. Recent trend: {rec['Recent trend']}. {fact}"
@@ -625,7 +624,9 @@ def _region_pages(
     pages = []
     region, region_name = region_of(model, state["areas"][0], geography)
     compare_state = dict(state, region=region) if region else state
-    prov = describe.provenance(model, compare_state, "compare", _link(link_root, "compare", compare_state))
+    prov = describe.provenance(
+        model, compare_state, "compare", view_link(link_root, "compare", compare_state)
+    )
     if region:
         prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
     alt = (
@@ -1049,7 +1050,7 @@ def build_pack(
     *,
     benchmark: str,
     ci: str,
-    figure_for: FigureFor,
+    figure_for: FigureFor = figure_for,
     link_root: str,
     renderer: Renderer,
     progress: Progress | None = None,

@@ -27,7 +27,7 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     )
     england = out[out[s.GEOGRAPHY] == "england"].drop_duplicates(KEYS).set_index(KEYS)[s.VALUE]
     regions = (
-        out[out[s.GEOGRAPHY].isin(["nhser21", "nhser22"])]
+        out[out[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)]
         .drop_duplicates(KEYS + [s.GEOGRAPHY, s.AREA_CODE])
         .set_index(KEYS + [s.GEOGRAPHY, s.AREA_CODE])[s.VALUE]
     )
@@ -38,7 +38,7 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     reg_value = regions.reindex(reg_key).to_numpy()
     polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
     is_england = (out[s.GEOGRAPHY] == "england").to_numpy()
-    is_region = out[s.GEOGRAPHY].isin(["nhser21", "nhser22"]).to_numpy()
+    is_region = out[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES).to_numpy()
     for level, lo, hi in (("95", s.LOWER95, s.UPPER95), ("998", s.LOWER998, s.UPPER998)):
         eng_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)
         reg_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)

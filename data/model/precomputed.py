@@ -21,7 +21,7 @@ def natural_key(text: str) -> str:
 
 SPINE_FRAME = "spine_focus"
 OVERVIEW_FRAME = "overview_cells"
-NOT_AREAS = ("england", "nhser21", "nhser22")  # comparators, not areas a spine or grid is made of
+NOT_AREAS = s.COMPARATOR_GEOGRAPHIES  # comparators, not areas a spine or grid is made of
 ENGLAND = "England"
 SPINE_FOCUS_COLUMNS = [
     s.GEOGRAPHY,
@@ -126,7 +126,8 @@ def overview_cells(
     latest = avail.sort_values("period_start").groupby([s.GEOGRAPHY, s.INDICATOR_ID]).tail(1)
     keep = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
     cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
-    rows = values[[s.AREA_CODE, s.AREA_NAME, *keep, s.VALUE, *cmp_cols]].merge(
+    limits = [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]  # for a comparison made at request time
+    rows = values[[s.AREA_CODE, s.AREA_NAME, *keep, s.VALUE, *limits, *cmp_cols]].merge(
         latest[keep], on=keep, how="inner"
     )
     rows = rows.merge(comparator_names(values), on=[s.INDICATOR_ID, s.PERIOD], how="left")

@@ -17,6 +17,8 @@ from data.model.harmonise import is_partial_comparator
 
 GEOGRAPHY_PREFERENCE = [
     "ccg21",
+    "sicbl23",
+    "icb23",
     "sicbl22",
     "ccg20",
     "ccg19",

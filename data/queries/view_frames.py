@@ -16,7 +16,7 @@ from data.model.harmonise import is_partial_comparator
 from data.queries.peers import category_column_for as peer_category_column
 from data.queries.rows import Selection, indicator_periods, view_rows
 
-REGION_GEOGRAPHIES = ("nhser21", "nhser22")
+REGION_GEOGRAPHIES = s.REGION_GEOGRAPHIES
 ENGLAND_LABEL = "England"
 
 
@@ -192,7 +192,9 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
     valued = has & ~np.isnan(columns[s.VALUE])
     columns["category"] = np.where(valued & pd.notna(category), category, s.NOT_COMPARED)
     frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
-    frame["benchmark"] = base["comparator"].to_numpy()[repeat] if benchmark == "england" else "NHS region"
+    frame["benchmark"] = (
+        base["comparator"].to_numpy()[repeat] if benchmark == "england" else benchmark_words(benchmark)
+    )
     return frame
 
 
@@ -311,6 +313,34 @@ def trend_frames(
     )
 
 
+def benchmark_words(benchmark: str) -> str:
+    """What a non-England benchmark column compares each area with, in words (these frames
+    colour each area against its own region or its own similar CCGs; the one-comparator views are
+    data.queries.comparator's)."""
+    if benchmark == "region":
+        return "each area's NHS region"
+    if benchmark.startswith("peers"):
+        return (
+            "each area's own RightCare similar CCGs"
+            if "rightcare" in benchmark
+            else "each area's own similar CCGs"
+        )
+    return ENGLAND_LABEL
+
+
+def overview_cells_for(model: Model, *, region: str = "", geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
+    """The overview grid's cells of one geography (and region), as the build made them."""
+    grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
+    if grid.empty and geography != s.HOME_GEOGRAPHY:  # the build makes the app's geography only
+        cells = precomputed.overview_cells(
+            model.indicators, model.frames["availability"], model.catalogue, model.areas, (geography,)
+        )
+        grid = _block(cells, s.GEOGRAPHY, geography)
+    if region:
+        grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
+    return grid
+
+
 def overview_grid(
     model: Model,
     *,
@@ -325,17 +355,10 @@ def overview_grid(
     order): here only the region and the comparison column are chosen.
     """
     cat_col = category_column(benchmark, ci)
-    grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
-    if grid.empty and geography != s.HOME_GEOGRAPHY:  # the build makes the app's geography only
-        cells = precomputed.overview_cells(
-            model.indicators, model.frames["availability"], model.catalogue, model.areas, (geography,)
-        )
-        grid = _block(cells, s.GEOGRAPHY, geography)
-    if region:
-        grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
+    grid = overview_cells_for(model, region=region, geography=geography)
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
-    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else "NHS region"
+    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark)
     out["domain"] = grid["domain"].to_numpy()
     out["unit"] = grid["unit"].to_numpy()  # for the hover: "40.9%", not "40.9"
     return out

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data.methods import stats
+from data.methods.trend import SeriesBreak, series_breaks_text
 from data.model import schema as s
 from data.model.validation import Problems
 
@@ -169,10 +171,15 @@ def catalogue_entry(
     licence: str,
     definition: str,
     caveats: str = "",
+    series_breaks: Iterable[SeriesBreak | Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """A catalogue row with every ``schema.CATALOGUE_COLUMNS`` key, checked.
 
-    Raises ValueError for an unknown domain or polarity or a short name over 40 characters.
+    ``series_breaks``: where the definition changed (each the first period of the new definition,
+    its start date, the reason and where it is documented; a manifest entry gives them as
+    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain or
+    polarity, a short name over 40 characters or a break without its period, start date, reason
+    or source.
     """
     if domain not in s.DOMAINS:
         raise ValueError(f"{indicator_id}: unknown domain {domain!r}")
@@ -196,6 +203,10 @@ def catalogue_entry(
         "definition": definition,
         "caveats": caveats,
     }
+    try:
+        entry["series_breaks"] = series_breaks_text(series_breaks or ())
+    except ValueError as err:
+        raise ValueError(f"{indicator_id}: {err}") from None
     assert list(entry) == s.CATALOGUE_COLUMNS
     return entry
 
@@ -239,6 +250,9 @@ _GSS = {
     "icb22": r"E54\d{6}",
     "nhser21": r"E40\d{6}",
     "nhser22": r"E40\d{6}",
+    "sicbl23": r"E38\d{6}",
+    "icb23": r"E54\d{6}",
+    "nhser24": r"E40\d{6}",
     "england": s.ENGLAND_CODE,
 }
 _ODS_CCG = r"[0-9][0-9A-Z]{2}"  # 2013-2019 CCG ODS codes: 02N, 13P, 99E ...

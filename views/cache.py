@@ -47,7 +47,7 @@ class BoundedSimpleCache(SimpleCache):
 
 def cache_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "CACHE_TYPE": "callbacks.cache.BoundedSimpleCache"
+        "CACHE_TYPE": "views.cache.BoundedSimpleCache"
         if settings.cache_type == "SimpleCache"
         else settings.cache_type,
         "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
