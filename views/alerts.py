@@ -8,7 +8,7 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
 from data.queries.alerts import COLUMNS as ALERT_COLUMNS
-from data.queries.alerts import GROUP_TITLES, GROUPS, area_alerts, national_red_reds
+from data.queries.alerts import GROUP_TITLES, SHOWN_GROUPS, area_alerts, national_red_reds
 from data.queries.peers import benchmark_key
 from figures import common
 from selection import page_href
@@ -76,7 +76,7 @@ def focus_section(state: dict) -> list:
     out: list = [
         el("H3", f"{area_names([focus])[focus]}: compared with {versus(state)} ({state['ci']}% confidence)")
     ]
-    for group in GROUPS[:3]:
+    for group in SHOWN_GROUPS:
         rows = alerts[alerts["group"] == group]
         out.append(
             el("H4", f"{GROUP_TITLES[group]} ({len(rows)})", f"alert-group alert-{group.replace(' ', '-')}")
