@@ -57,3 +57,28 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     out[s.QUINTILE] = model_quintiles(out, polarity)  # Fingertips' rule (data.methods.quantiles)
     out.loc[is_england | is_region, s.QUINTILE] = np.nan
     return out.drop(columns="_region")
+
+
+def apply_compare_policy(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Blank the comparisons an indicator's policy (catalogue ``compare``) rules out.
+
+    "England only" (e.g. inpatient scores attributed from trusts, compared through CQC's expected
+    ranges, which are drawn around the national mean): region and peer columns become "Not
+    compared". "values only": every comparison column. Categories "on request" (GP FFT) are kept:
+    the views hide them unless asked (``data.queries.view_frames.shows_categories``).
+    """
+    if "compare" not in catalogue.columns:
+        return values
+    policy = values[s.INDICATOR_ID].map(catalogue["compare"]).fillna(s.COMPARE_CATEGORIES)
+    cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
+    england = {s.CMP_ENGLAND_95, s.CMP_ENGLAND_998}
+    out = values
+    for rule, columns in (
+        (s.COMPARE_ENGLAND_ONLY, [c for c in cmp_cols if c not in england]),
+        (s.COMPARE_VALUES, cmp_cols),
+    ):
+        hit = (policy == rule).to_numpy()
+        if hit.any() and columns:
+            out = out.copy() if out is values else out
+            out.loc[hit, columns] = s.NOT_COMPARED
+    return out
