@@ -96,8 +96,36 @@ def periods_text(row: dict) -> str:
     return f"{n} periods, {row['first_period']} to {row['latest_period']}"
 
 
+COMPARE_TEXT = {
+    s.COMPARE_CATEGORIES: "better, similar or worse than the benchmark, from the confidence limits",
+    s.COMPARE_ON_REQUEST: "shown as values; better or worse only when asked for, with the caveat beside it",
+    s.COMPARE_ENGLAND_ONLY: "against England only, and only where the comparison is sound (see the definition)",
+    s.COMPARE_VALUES: "shown as values only: no better or worse",
+}
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def entry_fields(row: dict, today: date) -> list[tuple[str, str]]:
     """Everything the catalogue says about one indicator, as (label, text) pairs."""
+    extra: list[tuple[str, str]] = []
+    if _text(row, "wording"):
+        extra.append(
+            ("Question", f'"{row["wording"]}" (wording as stated in: {row.get("wording_source", "")})')
+        )
+    if _text(row, "compare"):
+        extra.append(("Comparison", COMPARE_TEXT.get(str(row["compare"]), str(row["compare"]))))
+    if row.get("in_summaries") is False or str(row.get("in_summaries")) == "False":
+        extra.append(
+            (
+                "Shown on",
+                "its survey's page and here; kept off the default spine, overview and board pack "
+                "(no public source states the question's wording)",
+            )
+        )
     return [
         ("Indicator", str(row.get("name") or row.get("short_name"))),
         ("Domain", str(row.get("domain_label", ""))),
@@ -112,6 +140,7 @@ def entry_fields(row: dict, today: date) -> list[tuple[str, str]]:
         ("Geographies", geography_names(row.get("geographies", ""))),
         ("Coverage", coverage_text(row)),
         ("Latest data", age_text(row, today)),
+        *extra,
     ]
 
 
@@ -144,6 +173,14 @@ def age_badge(row: dict, today: date) -> html.Span:
 
 def _links(row: dict) -> html.P:
     ind = quote(str(row[s.INDICATOR_ID]), safe="")
+    if _text(row, "view_href"):  # not an indicator row (e.g. the GP Patient Survey by ICB): its own page
+        return html.P(
+            className="catalogue-links",
+            children=[
+                dcc.Link("Show it", href=str(row["view_href"])),
+                dcc.Link("Permanent link", href=indicator_href(row[s.INDICATOR_ID])),
+            ],
+        )
     return html.P(
         className="catalogue-links",
         children=[
@@ -161,12 +198,16 @@ def _extra(lines: list[str]) -> list:
 
 
 def indicator_entry(row: dict, today: date, extra: list[str] | None = None) -> html.Details:
-    """One indicator in the list: a one-line summary that opens onto its full entry."""
+    """One indicator in the list: a summary line (full name, then unit, polarity, coverage and age,
+    each set apart in text as well as by spacing) that opens onto its full entry."""
     summary = html.Summary(
         [
-            html.Span(str(row["short_name"]), className="entry-name"),
-            html.Span(f"{row.get('unit', '')} · {row.get('polarity', '')}", className="entry-meta"),
-            html.Span(coverage_text(row), className="entry-meta"),
+            html.Span(str(row.get("name") or row["short_name"]), className="entry-name"),
+            html.Span(
+                f"{row.get('unit', '')} · {row.get('polarity', '')} · {coverage_text(row)}",
+                className="entry-meta",
+            ),
+            " ",
             age_badge(row, today),
         ]
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -201,7 +202,9 @@ def search(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
         return frame
     columns = [c for c in SEARCHED if c in frame.columns]
     haystack = frame[columns].astype(str).agg(" ".join, axis=1)
-    haystack = (haystack + " " + frame["domain"].astype(str).map(DOMAIN_WORDS).fillna("")).str.lower()
+    if "domain" in frame.columns:
+        haystack = haystack + " " + frame["domain"].astype(str).map(DOMAIN_WORDS).fillna("")
+    haystack = haystack.str.lower()
     keep = pd.Series(True, index=frame.index)
     for word in words:
         keep &= haystack.str.contains(word, regex=False)
@@ -283,3 +286,36 @@ def survey_rows(gpps_items: pd.DataFrame | None, areas: pd.DataFrame) -> pd.Data
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _normalise_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip()
+
+
+def source_file(locator: str, roots: tuple[Path, ...]) -> Path | None:
+    """The file a ``wording_source`` names first ("data/sources/wording/x.txt | original"; "SOURCES.md
+    (data root), section 8a | ..."), looked up under each root (the repository, the data root)."""
+    first = str(locator).split("|", 1)[0].strip()
+    candidate = first.split(" ", 1)[0] if first else ""
+    for root in roots:
+        if candidate and (root / candidate).is_file():
+            return root / candidate
+    return None
+
+
+def unconfirmed_wording(quotes: list[tuple[str, str, str]], roots: tuple[Path, ...]) -> list[str]:
+    """Each (item, text, source) whose text is not verbatim in the file its source names, in words.
+
+    The rule behind every survey label in the app: a question's wording (or a variable's stated
+    meaning) is shown only where a public source states it, and the catalogue names that source.
+    """
+    failures = []
+    for item, text, locator in quotes:
+        if not text:
+            continue
+        path = source_file(locator, roots)
+        if path is None:
+            failures.append(f"{item}: no readable source file for {text!r} (source: {locator!r})")
+        elif _normalise_text(text) not in _normalise_text(path.read_text(encoding="utf-8")):
+            failures.append(f"{item}: {text!r} is not in {path.name}")
+    return failures
