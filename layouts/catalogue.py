@@ -203,11 +203,12 @@ def indicator_entry(row: dict, today: date, extra: list[str] | None = None) -> h
     summary = html.Summary(
         [
             html.Span(str(row.get("name") or row["short_name"]), className="entry-name"),
+            html.Span(" · ", className="entry-sep"),
             html.Span(
                 f"{row.get('unit', '')} · {row.get('polarity', '')} · {coverage_text(row)}",
                 className="entry-meta",
             ),
-            " ",
+            html.Span(" · ", className="entry-sep"),
             age_badge(row, today),
         ]
     )

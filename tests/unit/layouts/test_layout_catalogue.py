@@ -39,11 +39,12 @@ def _text(component) -> str:
 
 def test_the_row_reads_as_words():
     summary = indicator_entry(ROW, TODAY).children[0]
-    name, meta = summary.children[0], summary.children[1]
+    name, meta = summary.children[0], summary.children[2]
     assert name.children == ROW["name"]  # the full name, not cut at 40 characters
     text = _text(summary)
     assert "lower is better · 106 of 106" in text and "better106" not in text
-    assert text.startswith(ROW["name"] + "% · ")
+    assert text.startswith(ROW["name"] + " · % · lower is better · 106 of 106")
+    assert text.endswith(" · data from Feb 2026")
     assert meta.className == "entry-meta"
 
 
