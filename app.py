@@ -11,6 +11,7 @@ import os
 
 from dash import Dash
 
+from api import register_api
 from callbacks import register_all
 from callbacks.guard import install_callback_guard
 from callbacks.security import install_security
@@ -42,6 +43,7 @@ def create_app() -> Dash:
     dash_app.layout = shell(model)
     defer_grid_script(dash_app)  # AG Grid's script loads only where a grid is shown
     register_all(dash_app, get_settings())
+    register_api(dash_app.server)  # /api/v1 and the /api page
     install_security(dash_app)
     install_callback_guard(dash_app)
     # Dash copies the registered callbacks into app.callback_map on the first request, after it

@@ -167,7 +167,7 @@ def _known_codes(model: Model) -> dict[str, frozenset[str]]:
         frames = model.frames
         known = {
             "region": frozenset(
-                model.areas.loc[model.areas[s.GEOGRAPHY].isin(["nhser21", "nhser22"]), s.AREA_CODE]
+                model.areas.loc[model.areas[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES), s.AREA_CODE]
             ),
             "practice": frozenset(frames["practices"]["practice_code"] if "practices" in frames else ()),
             "ineq": frozenset(

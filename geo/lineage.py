@@ -29,6 +29,14 @@ LINEAGE_TO = "ccg21"
 LINEAGE_TARGET_LAYER = "ccg21_bsc"
 LINEAGE_TARGET_OVERRIDES = {"ccg20": "ccg21"}
 REGION_LAYER = "nhser21"
+# The region polygons an area of each layer is placed in (by land, only where the lookups give
+# no region): the April 2023 sets and the 2024 regions themselves lie in the 2024 regions.
+REGION_LAYER_FOR = {"sicbl23": "nhser24", "icb23": "nhser24", "nhser24": "nhser24"}
+# A minor piece of a split old area (not its largest) holding less than this share of the old
+# area's PEOPLE (estimated, see apportion_by_population), with no LSOA evidence of residents, is
+# an artefact of differently generalised boundary files: it is dropped before any weighting and
+# its people count with the old area's other pieces (``drop_artefact_pieces``).
+ARTEFACT_PEOPLE_SHARE = 0.01
 CARTOGRAM_SOURCES = {"ccg18_cartogram": "ccg18", "ccg19_cartogram": "ccg19"}
 LINEAGE_COLUMNS = ["from_code", "to_code", "share", "method", "area_share", "area_km2"]
 IPF_ITERATIONS = 200
@@ -115,16 +123,21 @@ def lineage_summary(lineage: pd.DataFrame) -> pd.DataFrame:
 
 
 def dominant_region(boundaries: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """The NHS region (nhser21) holding most of each area of every layer: geography, area_code, region_code.
+    """The NHS region holding most of each area of every layer: geography, area_code, region_code.
 
-    Cartograms take their region from the real polygons of the same vintage.
+    The region set is nhser21, or the layer's own in REGION_LAYER_FOR (nhser24 for the April 2023
+    sets). Cartograms take their region from the real polygons of the same vintage.
     """
-    regions = boundaries[REGION_LAYER]
     frames = []
     for geography, gdf in boundaries.items():
         if geography in CARTOGRAM_SOURCES or geography in OVERLAY_ONLY_LAYERS:
             continue
-        if geography == REGION_LAYER:
+        region_layer = REGION_LAYER_FOR.get(geography, REGION_LAYER)
+        if region_layer not in boundaries:
+            log.warning("%s: no %s polygons to find its regions in", geography, region_layer)
+            continue
+        regions = boundaries[region_layer]
+        if geography == region_layer:
             best = pd.DataFrame({"area_code": gdf["area_code"], "region_code": gdf["area_code"]})
         else:
             pieces = _intersections(gdf, regions).rename(
@@ -215,12 +228,15 @@ def apportion_by_population(
             fitted = _rake(part, seed, known, successor_population, iterations)
             part["weight"] = f"population, fitted to {known.name or 'predecessor populations'}"
         elif listed is not None and not listed.empty and seed.notna().all():
-            fitted = _smaller_minor_pieces(
-                part, seed, _rake(part, seed, listed, successor_population, iterations)
-            )
+            raked = _rake(part, seed, listed, successor_population, iterations)
+            fitted = _smaller_minor_pieces(part, seed, raked)
             part["weight"] = f"population (successor density, checked against {listed.name or 'list sizes'})"
         else:
             part["weight"] = "population (successor density)"
+            # No population of the old areas at all: a whole predecessor's "population" would be
+            # its successor's density times its land, i.e. land. Say there is none instead.
+            fitted = fitted.where(part["method"] == "apportioned")
+            part.loc[part["method"] != "apportioned", "weight"] = "no population"
         part["population"] = fitted
         totals = part.groupby("from_code")["population"].transform("sum")
         usable = part["population"].notna() & (totals > 0)
@@ -245,9 +261,11 @@ def apportion_by_population(
 
 def _smaller_minor_pieces(part: pd.DataFrame, density: pd.Series, raked: pd.Series) -> pd.Series:
     """Piece populations in which every minor piece of a split area has the smaller of its
-    two estimated shares and the largest piece the rest, on the density estimate's total."""
+    two estimated shares and the largest piece the rest, on the raked (list-size) total of the old
+    area: a whole predecessor's population is then its list size scaled to the successors, never its
+    successor's density times its land."""
     rows = part["from_code"]
-    total = density.groupby(rows).transform("sum")
+    total = raked.groupby(rows).transform("sum")
     share = pd.concat([density / total, raked / raked.groupby(rows).transform("sum")], axis=1).min(axis=1)
     main = density.groupby(rows).transform("max") == density
     main &= ~main.groupby(rows).transform(lambda m: m.cumsum() > 1)  # one main piece per area
@@ -281,3 +299,79 @@ def _rake(
         factor = np.where(has_row & (row_sum > 0), row_target / np.where(row_sum > 0, row_sum, 1), 1.0)
         cells = cells * factor
     return pd.Series(cells, index=seed.index)
+
+
+def district_evidence(lineage: pd.DataFrame, lsoa: pd.DataFrame) -> pd.Series:
+    """People evidence for each piece (0 for an old area's main piece, i.e. its largest).
+
+    ``lsoa``: lsoa11_code, ccg21_code, lad_code, people (ONS mid-2019). The evidence of a minor
+    piece old -> new is the people of new's LSOAs that lie in a local authority district whose
+    largest CCG 2021 (by people) is old's main successor: a district shared across the boundary
+    means residents can live in the piece; none means the piece is a corner of land between two
+    generalisations. There is no LSOA lookup for the old CCG sets, so this is evidence, not a count.
+    Index aligned with ``lineage``.
+    """
+    if lsoa is None or lsoa.empty or lineage.empty:
+        return pd.Series(0.0, index=lineage.index)
+    by_lad = lsoa.groupby(["lad_code", "ccg21_code"])["people"].sum().reset_index()
+    major = (
+        by_lad.sort_values("people", ascending=False)
+        .drop_duplicates("lad_code")
+        .set_index("lad_code")["ccg21_code"]
+    )
+    cells = (
+        lsoa.assign(lad_major=lsoa["lad_code"].map(major))
+        .groupby(["ccg21_code", "lad_major"])["people"]
+        .sum()
+    )
+    keys = ["from_geography", "from_code"]
+    main = lineage.sort_values("share", ascending=False).drop_duplicates(keys).set_index(keys)["to_code"]
+    main_of = pd.Series(main.reindex(pd.MultiIndex.from_frame(lineage[keys])).to_numpy(), index=lineage.index)
+    values = [
+        0.0 if to == succ else float(cells.get((to, succ), 0.0))
+        for to, succ in zip(lineage["to_code"], main_of)
+    ]
+    return pd.Series(values, index=lineage.index)
+
+
+def drop_artefact_pieces(
+    lineage: pd.DataFrame, evidence: pd.Series, threshold: float = ARTEFACT_PEOPLE_SHARE
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Drop the minor pieces that are boundary artefacts, judged in PEOPLE (ARTEFACT_PEOPLE_SHARE).
+
+    A piece is an artefact when it is not its old area's largest, holds less than ``threshold``
+    of the old area's estimated people (``share`` after apportion_by_population) and ``evidence``
+    (district_evidence) finds no residents there. Its people go to the old area's remaining
+    pieces in proportion; an old area left with one piece is a whole merge ("merged", share 1).
+    Returns (lineage without artefacts, the dropped pieces, notes). A real small piece (the 4
+    Chichester LSOAs of Coastal West Sussex in Surrey Heartlands, 6,814 people) is kept by its
+    evidence even where its estimate is under the threshold.
+    """
+    keys = ["from_geography", "from_code"]
+    out = lineage.assign(evidence_people=evidence.reindex(lineage.index).fillna(0.0))
+    largest = out.groupby(keys)["share"].transform("max") == out["share"]
+    artefact = (
+        (out["method"] == "apportioned")
+        & ~largest
+        & (out["share"] < threshold)
+        & (out["evidence_people"] <= 0)
+    )
+    dropped, kept = out[artefact].copy(), out[~artefact].copy()
+    if dropped.empty:
+        return kept, dropped, []
+    total_pop = out.groupby(keys)["population"].transform("sum")
+    kept["share"] = kept["share"] / kept.groupby(keys)["share"].transform("sum")
+    touched = kept.set_index(keys).index.isin(dropped.set_index(keys).index)
+    kept.loc[touched, "population"] = kept.loc[touched, "share"] * total_pop[kept.index][touched]
+    single = kept.groupby(keys)["to_code"].transform("size") == 1
+    kept.loc[single, "method"] = "merged"
+    kept.loc[single, "share"] = 1.0
+    notes = [
+        f"lineage: dropped {len(dropped)} artefact pieces (under {threshold:.0%} of the old area's people and no "
+        "LSOA evidence of residents): "
+        + ", ".join(
+            f"{g} {f} -> {t_} ({s_:.2%})"
+            for g, f, t_, s_ in dropped[[*keys, "to_code", "share"]].itertuples(index=False)
+        )
+    ]
+    return kept.reset_index(drop=True), dropped.reset_index(drop=True), notes

@@ -37,6 +37,9 @@ TOLERANCES: MappingProxyType[str, float] = MappingProxyType(
         "stp21": 0.01,
         "icb22": 0.01,
         "nhser21": 0.01,
+        "sicbl23": 0.01,
+        "icb23": 0.01,
+        "nhser24": 0.01,
         "ccg18_cartogram": 0.004,
         "ccg19_cartogram": 0.004,
     }

@@ -202,7 +202,9 @@ def _value(v: float, unit: str) -> str:
 # --- key messages ------------------------------------------------------------------
 
 
-def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+def compared_values(
+    model: Model, rows: pd.DataFrame, benchmark: str, geography: str = s.HOME_GEOGRAPHY
+) -> pd.Series:
     """The value each spine row was compared with: England's (the spine's centre), the area's
     NHS region's, or its similar CCGs' (``benchmark`` is a views key: peers or peers_<set>)."""
     if benchmark == "england" or rows.empty:
@@ -214,12 +216,14 @@ def compared_values(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Seri
         if pv is None:
             return pd.Series(float("nan"), index=rows.index)
         pv = pv[(pv["peer_set"] == peer_set) & (pv[s.SEX] == "Persons")]
+        if s.GEOGRAPHY in pv:  # area codes repeat across geographies (CCG 2021, sub-ICB 2023)
+            pv = pv[pv[s.GEOGRAPHY] == geography]
         found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
         return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
     areas = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
     ind = model.indicators
     regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
-    regions = regions[regions[s.GEOGRAPHY].isin(["nhser21", "nhser22"])].drop_duplicates(keys)
+    regions = regions[regions[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)].drop_duplicates(keys)
     wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
     found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
     return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
@@ -232,7 +236,8 @@ def key_table(
     outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
     differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
     differ = differ.assign(
-        _label=benchmark_labels(model, differ, benchmark), _bench=compared_values(model, differ, benchmark)
+        _label=benchmark_labels(model, differ, benchmark),
+        _bench=compared_values(model, differ, benchmark, geography),
     )
     records = []
     for rec in differ.to_dict("records"):

@@ -27,7 +27,7 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     )
     england = out[out[s.GEOGRAPHY] == "england"].drop_duplicates(KEYS).set_index(KEYS)[s.VALUE]
     regions = (
-        out[out[s.GEOGRAPHY].isin(["nhser21", "nhser22"])]
+        out[out[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)]
         .drop_duplicates(KEYS + [s.GEOGRAPHY, s.AREA_CODE])
         .set_index(KEYS + [s.GEOGRAPHY, s.AREA_CODE])[s.VALUE]
     )
@@ -38,7 +38,7 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     reg_value = regions.reindex(reg_key).to_numpy()
     polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
     is_england = (out[s.GEOGRAPHY] == "england").to_numpy()
-    is_region = out[s.GEOGRAPHY].isin(["nhser21", "nhser22"]).to_numpy()
+    is_region = out[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES).to_numpy()
     for level, lo, hi in (("95", s.LOWER95, s.UPPER95), ("998", s.LOWER998, s.UPPER998)):
         eng_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)
         reg_cmp = np.full(len(out), s.NOT_COMPARED, dtype=object)
@@ -59,26 +59,47 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     return out.drop(columns="_region")
 
 
+# Rows made by the reader itself (or the same area under a new code): where an "England only"
+# comparison (CQC's expected ranges, combined over the trusts) holds.
+OWN_ROWS = ("published", "same area")
+DERIVED_NOTE = (
+    "not compared: a value made from other areas' values, to which CQC's expected-range comparison "
+    "does not carry over (limits left out)"
+)
+
+
 def apply_compare_policy(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Blank the comparisons an indicator's policy (catalogue ``compare``) rules out.
 
-    "England only" (e.g. inpatient scores attributed from trusts, compared through CQC's expected
+    "England only" (inpatient scores attributed from trusts, compared through CQC's expected
     ranges, which are drawn around the national mean): region and peer columns become "Not
-    compared". "values only": every comparison column. Categories "on request" (GP FFT) are kept:
-    the views hide them unless asked (``data.queries.view_frames.shows_categories``).
+    compared"; and on rows the build derived from other areas' rows (apportioned, population-
+    weighted: sub-ICB locations that changed, ICBs), whose limits would treat correlated values as
+    independent, the limits are left out and nothing is compared, said in the note. "values only":
+    every comparison column. Categories "on request" (GP FFT) are kept: the views hide them unless
+    asked (``data.queries.view_frames.shows_categories``).
     """
     if "compare" not in catalogue.columns:
         return values
     policy = values[s.INDICATOR_ID].map(catalogue["compare"]).fillna(s.COMPARE_CATEGORIES)
     cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
     england = {s.CMP_ENGLAND_95, s.CMP_ENGLAND_998}
-    out = values
+    out = values.copy()
     for rule, columns in (
         (s.COMPARE_ENGLAND_ONLY, [c for c in cmp_cols if c not in england]),
         (s.COMPARE_VALUES, cmp_cols),
     ):
         hit = (policy == rule).to_numpy()
         if hit.any() and columns:
-            out = out.copy() if out is values else out
             out.loc[hit, columns] = s.NOT_COMPARED
+    derived = (
+        (policy == s.COMPARE_ENGLAND_ONLY)
+        & ~out[s.HARMONISATION].isin(OWN_ROWS)
+        & (out[s.GEOGRAPHY] != "england")
+    ).to_numpy(dtype=bool)
+    if derived.any():
+        out.loc[derived, cmp_cols] = s.NOT_COMPARED
+        out.loc[derived, [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]] = np.nan
+        note = out.loc[derived, s.NOTE].fillna("").astype(str)
+        out.loc[derived, s.NOTE] = np.where(note == "", DERIVED_NOTE, note + "; " + DERIVED_NOTE)
     return out

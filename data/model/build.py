@@ -22,6 +22,13 @@ from data.model.benchmarks import add_comparisons, apply_compare_policy
 from data.model.catalogue import FRAME_NAME as CATALOGUE_FRAME
 from data.model.catalogue import catalogue_frame, survey_rows
 from data.model.core import Model
+from data.model.current import (
+    current_hierarchy,
+    geography_methods,
+    icb_values,
+    regions_2024_from_2022,
+    subicb_values,
+)
 from data.model.harmonise import (
     REGISTERED_POPULATION,
     aggregate_up,
@@ -252,7 +259,7 @@ def distribution(values: pd.DataFrame) -> pd.DataFrame:
     What the spine chart scales by (min, quartiles, max, median), made once at build.
     """
     keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
-    areas = values[~values[s.GEOGRAPHY].isin(["england", "nhser21", "nhser22"]) & values[s.VALUE].notna()]
+    areas = values[~values[s.GEOGRAPHY].isin(s.COMPARATOR_GEOGRAPHIES) & values[s.VALUE].notna()]
     grouped = areas.groupby(keys, sort=False)[s.VALUE]
     out = pd.DataFrame(
         {
@@ -400,18 +407,93 @@ def peer_comparisons(
     demographics: pd.DataFrame,
     peers16: pd.DataFrame,
     lineage: pd.DataFrame,
+    area_demographics: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Peer sets for CCG 2021 and each row's comparison with its peers (data/model/peers.py)."""
+    """Peer sets (CCG 2021, sub-ICB 2023, ICB 2023) and each row's comparison with its peers
+    (data/model/peers.py)."""
     from data.model.peers import add_peer_comparisons, build_peer_sets
 
-    sets = build_peer_sets(demographics, peers16, lineage)
+    sets = build_peer_sets(demographics, peers16, lineage, area_demographics)
     values, peer_values = add_peer_comparisons(values, catalogue, sets)
     return values, {"peer_sets": sets, "peer_values": peer_values}
 
 
+LINEAGE_COLUMNS = [
+    "from_geography",
+    "from_code",
+    "to_geography",
+    "to_code",
+    "share",
+    "method",
+    "population",
+    "share_of_to",
+    "weight",
+    "people_source",
+    "evidence",
+    "area_share",
+    "area_km2",
+]
+
+
+def describe_lineage(lineage: pd.DataFrame, lsoa_lineage: pd.DataFrame) -> pd.DataFrame:
+    """The lineage the model keeps and the catalogue shows: every successor's predecessors with their
+    people and shares (of the old area, ``share``; of the new one, ``share_of_to``), where the people
+    come from and the evidence behind a minor piece. Old CCG sets -> CCG 2021 from the overlay;
+    CCG 2021 and Sub-ICB 2022 -> sub-ICB 2023 from whole LSOAs (exact)."""
+    old = lineage.copy()
+    old["to_geography"] = s.HOME_GEOGRAPHY
+    if "population" not in old:
+        old["population"] = float("nan")
+    to_total = old.groupby(["from_geography", "to_code"])["population"].transform("sum")
+    old["share_of_to"] = old["population"] / to_total.where(to_total > 0)
+    old["people_source"] = "polygon overlay; " + old.get("weight", pd.Series("", index=old.index)).astype(str)
+    evidence = old.get("evidence_people", pd.Series(0.0, index=old.index)).fillna(0.0)
+    old["evidence"] = [
+        f"residents evidenced: {int(e):,} people in LSOAs of districts shared with the main successor"
+        if e > 0
+        else ""
+        for e in evidence
+    ]
+    out = _concat([old, lsoa_lineage], LINEAGE_COLUMNS)
+    out["share"] = out["share"].astype(float)
+    return out.reset_index(drop=True)
+
+
+def with_current_hierarchy(hierarchy: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The hierarchy with each row's sub-ICB 2023, ICB 2023 and region 2024 (by ODS code)."""
+    current = current_hierarchy(areas)
+    if current.empty or hierarchy.empty:
+        return hierarchy
+    extra = current[["ods_code", "sicbl23_code", "icb23_code", "nhser24_code"]]
+    return hierarchy.merge(extra, on="ods_code", how="left")
+
+
+def current_names(values: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the current geography (sub-ICB 2023, ICB 2023, region 2024) named as the areas
+    table names them (the name in use, with the former CCG's), not as each source spells them."""
+    current = (s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY, s.CURRENT_REGION_GEOGRAPHY)
+    names = areas[areas[s.GEOGRAPHY].isin(current)].drop_duplicates([s.GEOGRAPHY, s.AREA_CODE])
+    names = names.set_index([s.GEOGRAPHY, s.AREA_CODE])[s.AREA_NAME]
+    mask = values[s.GEOGRAPHY].isin(current)
+    if not mask.any() or names.empty:
+        return values
+    key = pd.MultiIndex.from_frame(values.loc[mask, [s.GEOGRAPHY, s.AREA_CODE]])
+    values = values.copy()
+    values.loc[mask, s.AREA_NAME] = pd.Series(names.reindex(key).to_numpy(), index=values.index[mask]).fillna(
+        values.loc[mask, s.AREA_NAME]
+    )
+    return values
+
+
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
-    from geo.lineage import apportion_by_population, build_lineage, dominant_region
+    from geo.lineage import (
+        apportion_by_population,
+        build_lineage,
+        district_evidence,
+        dominant_region,
+        drop_artefact_pieces,
+    )
     from geo.simplify import browser_layers
 
     started = time.perf_counter()
@@ -424,8 +506,8 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
 
     areas = _frame(results, "areas")
     hierarchy = _frame(results, "hierarchy")
-    if "gss_code" not in areas.columns:
-        areas["gss_code"] = ""
+    for col in ("gss_code", "short_name", "former_name"):
+        areas[col] = areas[col].fillna("") if col in areas.columns else ""
 
     t = time.perf_counter()
     boundaries, geo_notes, geo_problems = build_boundary_layers(data_dir, manifest, status)
@@ -460,13 +542,25 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
             predecessor_populations(published, REGISTERED_POPULATION),
         )
         notes += p_notes
+    lineage, _dropped, a_notes = drop_artefact_pieces(
+        lineage, district_evidence(lineage, _frame(results, "lsoa11_people"))
+    )
+    notes += a_notes
+    lineage = describe_lineage(lineage, _frame(results, "lineage_lsoa"))
+    hierarchy = with_current_hierarchy(hierarchy, areas)
     ccg21_names = areas.loc[areas[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
-    harmonised, h_notes = harmonise_old_vintages(published, catalogue, lineage, ccg21_names)
+    old_links = lineage[lineage["to_geography"] == s.HOME_GEOGRAPHY]
+    harmonised, h_notes = harmonise_old_vintages(published, catalogue, old_links, ccg21_names)
     notes += h_notes
     bridge = hierarchy[["sicbl22_code", "ccg21_code", "redrawn"]].dropna(
         subset=["sicbl22_code", "ccg21_code"]
     )
     bridged = bridge_sicbl22(published, bridge)
+    current = current_hierarchy(areas).dropna(subset=["ccg21_code"])
+    bridge23 = current.assign(
+        sicbl22_code=current["sicbl23_code"], redrawn=current["sicbl23_code"] != current["ccg21_code"]
+    )
+    bridged = _concat([bridged, bridge_sicbl22(published, bridge23, s.SUBICB_GEOGRAPHY)])
     bridged[s.AREA_NAME] = bridged[s.AREA_CODE].map(ccg21_names).fillna(bridged[s.AREA_NAME])
     ccg21_all = _concat(
         [published[published[s.GEOGRAPHY] == "ccg21"], harmonised, bridged], s.INDICATOR_COLUMNS
@@ -479,10 +573,28 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         [published[published[s.GEOGRAPHY] != "ccg21"], ccg21_all, aggregated], s.INDICATOR_COLUMNS
     )
     values = _concat([values, regions_2021_from_2022(values, hierarchy)], s.INDICATOR_COLUMNS)
+    # The current geography: sub-ICB 2023 for every indicator, ICB 2023, region 2024 (data.model.current).
+    area_demographics = _frame(results, "area_demographics")
+    subicb, c_notes = subicb_values(values, catalogue, lineage, areas)
+    values = _concat([values, subicb], s.INDICATOR_COLUMNS)
+    values = _concat([values, regions_2024_from_2022(values, areas)], s.INDICATOR_COLUMNS)
+    population23 = (
+        area_demographics[area_demographics[s.GEOGRAPHY] == s.SUBICB_GEOGRAPHY].set_index(s.AREA_CODE)[
+            "population"
+        ]
+        if len(area_demographics)
+        else pd.Series(dtype=float)
+    )
+    icb, i_notes = icb_values(
+        values, values[values[s.GEOGRAPHY] == s.SUBICB_GEOGRAPHY], catalogue, areas, population23
+    )
+    notes += c_notes + i_notes
+    values = _concat([values, icb], s.INDICATOR_COLUMNS)
     from_members, m_notes = regions_from_members(values, catalogue, hierarchy, names)
     notes += m_notes
     values = _concat([values, from_members], s.INDICATOR_COLUMNS)
     values = normalise_values(values)
+    values = current_names(values, areas)
     values = add_comparisons(values, catalogue, areas)
     values = values.sort_values(
         [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD_START, s.SEX, s.AREA_CODE]
@@ -494,7 +606,9 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     if not demographic_catalogue.empty:
         demographic_catalogue = demographic_catalogue.set_index("id")
 
-    values, peer_frames = peer_comparisons(values, catalogue, demographics, _frame(results, "peers"), lineage)
+    values, peer_frames = peer_comparisons(
+        values, catalogue, demographics, _frame(results, "peers"), lineage, area_demographics
+    )
     values = apply_compare_policy(values, catalogue)
     inventory = inventory_rows(manifest, status, results, problems, values, areas, geojson, layers)
     problem_frame = pd.DataFrame([p.__dict__ for p in problems], columns=PROBLEM_COLUMNS)
@@ -502,14 +616,22 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     frames = {}
     for r in results.values():
         for k, v in r.frames.items():
-            if k not in ("areas", "demographics", "demographic_catalogue"):
+            if k not in ("areas", "demographics", "demographic_catalogue", "lsoa11_people", "lineage_lsoa"):
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
+    frames["hierarchy"] = hierarchy
     frames["availability"] = availability(values)
+    frames["geography_methods"] = geography_methods(values, catalogue, areas)
     frames.update(beyond_frames(data_dir, areas, lineage, values, catalogue, demographics))
     frames.update(peer_frames)
     frames["distribution"] = distribution(values)
     frames[SPINE_FRAME] = spine_focus(values, catalogue, frames["distribution"])
-    frames[OVERVIEW_FRAME] = overview_cells(values, frames["availability"], catalogue, areas)
+    frames[OVERVIEW_FRAME] = overview_cells(
+        values,
+        frames["availability"],
+        catalogue,
+        areas,
+        (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY),
+    )
     frames["trends"] = trend_table(values, catalogue)
     frames[CATALOGUE_FRAME] = catalogue_frame(
         catalogue, frames["availability"], areas, survey_rows(frames.get("gpps_items"), areas)

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # Home geography: the first of these an indicator has (CCG 2021 is the app's home).
 HOME_PREFERENCE = (
     "ccg21",
+    "sicbl23",
+    "icb23",
     "sicbl22",
     "ccg20",
     "ccg19",
@@ -39,6 +41,7 @@ HOME_PREFERENCE = (
     "stp21",
     "nhser21",
     "nhser22",
+    "nhser24",
     "england",
 )
 DOMAIN_ORDER = {key: i for i, key in enumerate(s.DOMAINS)}  # domains 1-5, then context

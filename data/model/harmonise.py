@@ -102,9 +102,16 @@ def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def harmonise_old_vintages(
-    values: pd.DataFrame, catalogue: pd.DataFrame, lineage: pd.DataFrame, ccg21_names: pd.Series
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    lineage: pd.DataFrame,
+    ccg21_names: pd.Series,
+    *,
+    vintages: tuple[str, ...] = OLD_CCG_VINTAGES,
+    target: str = s.HOME_GEOGRAPHY,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """CCG 2013..2020 rows re-expressed on CCG 2021 areas.
+    """CCG 2013..2020 rows re-expressed on CCG 2021 areas (or ``vintages`` on ``target``: CCG 2021
+    on sub-ICB 2023, data.model.current; ``ccg21_names`` are then the target's names).
 
     Aggregable indicators: counts and denominators are moved by the lineage shares
     and summed; a CCG 2021 value is formed only when every predecessor that
@@ -114,7 +121,7 @@ def harmonise_old_vintages(
     """
     notes: list[str] = []
     out = []
-    for vintage in OLD_CCG_VINTAGES:
+    for vintage in vintages:
         rows = values[values[s.GEOGRAPHY] == vintage]
         links = lineage[lineage["from_geography"] == vintage]
         if rows.empty or links.empty:
@@ -125,7 +132,7 @@ def harmonise_old_vintages(
         if unlinked.any():
             codes = sorted(joined.loc[unlinked, s.AREA_CODE].unique())
             notes.append(
-                f"{vintage}: {len(codes)} codes have no lineage to CCG 2021: {', '.join(codes[:10])}"
+                f"{vintage}: {len(codes)} codes have no lineage to {s.GEOGRAPHIES[target]}: {', '.join(codes[:10])}"
             )
         joined = joined[~unlinked]
         agg_ids = [i for i in joined[s.INDICATOR_ID].unique() if is_aggregable(catalogue.loc[i])]
@@ -156,7 +163,8 @@ def harmonise_old_vintages(
             incomplete = int(len(grouped) - sum(complete))
             if incomplete:
                 notes.append(
-                    f"{vintage}: {incomplete} CCG 2021 values not formed because a predecessor had no data"
+                    f"{vintage}: {incomplete} {s.GEOGRAPHIES[target]} values not formed because a predecessor "
+                    "had no data"
                 )
             grouped = grouped[complete]
             grouped[s.HARMONISATION] = np.where(grouped["_apportioned"], "apportioned", "merged")
@@ -173,23 +181,27 @@ def harmonise_old_vintages(
         # other CCG 2021 area gets the population-weighted mean of its predecessors.
         plain = joined[~joined[s.INDICATOR_ID].isin(agg_ids)]
         if not plain.empty:
-            carried, weighted, n_short = carry_non_additive(plain, links, expected, vintage)
+            carried, weighted, n_short = carry_non_additive(plain, links, expected, vintage, target)
             out += [carried, weighted]
             if n_short:
                 notes.append(
-                    f"{vintage}: {n_short} CCG 2021 non-additive values not formed because a "
-                    "predecessor had no value"
+                    f"{vintage}: {n_short} {s.GEOGRAPHIES[target]} non-additive values not formed because a "
+                    "predecessor had no value (or no population to weight it by)"
                 )
     if not out:
         return _empty_like(values), notes
     result = pd.concat(out, ignore_index=True)
-    result[s.GEOGRAPHY] = s.HOME_GEOGRAPHY
+    result[s.GEOGRAPHY] = target
     result[s.AREA_NAME] = result[s.AREA_CODE].map(ccg21_names)
     return result.reindex(columns=values.columns), notes
 
 
 def carry_non_additive(
-    plain: pd.DataFrame, links: pd.DataFrame, expected: pd.Series, vintage: str
+    plain: pd.DataFrame,
+    links: pd.DataFrame,
+    expected: pd.Series,
+    vintage: str,
+    target: str = s.HOME_GEOGRAPHY,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Non-additive rows (joined to their lineage links) put onto CCG 2021.
 
@@ -208,18 +220,38 @@ def carry_non_additive(
     carried = plain[keep].copy()
     carried[s.AREA_CODE] = carried["to_code"]
     carried[s.HARMONISATION] = "same area"
-    carried[s.NOTE] = f"Published for {s.GEOGRAPHIES[vintage]}; the same area in April 2021"
+    carried[s.NOTE] = f"Published for {s.GEOGRAPHIES[vintage]}; the same area as the {s.GEOGRAPHIES[target]}"
     rest = plain[~keep & plain[s.VALUE].notna()].copy()
     if rest.empty:
         return carried, _empty_like(plain), 0
-    # Weights: the piece's share of the predecessor's own population (the row's
-    # denominator) where every predecessor of the area gives one, else the lineage's
-    # estimate of the piece's mid-2019 population.
+    # Weights: the piece's share of the predecessor's own population (the row's denominator,
+    # or where the source gives none for that period, the same area's population in the
+    # NEAREST period that has one: 2010 and 2011 mortality take 2012's) where every predecessor
+    # of the area has one; else the lineage's population of the piece (a real population,
+    # never land: geo.lineage.apportion_by_population); else the value is not formed.
     group = KEYS + ["to_code"]
-    own = rest[s.DENOMINATOR] * rest["share"]
-    own_ok = (own > 0).groupby([rest[k] for k in group], dropna=False).transform("all")
-    fallback = rest["population"] if "population" in rest else rest["share"]
-    rest["_w"] = own.where(own_ok, fallback).fillna(0.0)
+    base, base_period = nearest_period_denominators(plain.drop_duplicates([*KEYS, s.AREA_CODE]))
+    key = pd.MultiIndex.from_frame(rest[[s.INDICATOR_ID, s.SEX, s.PERIOD, s.AREA_CODE]])
+    rest["_pop"] = base.reindex(key).to_numpy()
+    rest["_pop_period"] = base_period.reindex(key).to_numpy()
+    own = rest["_pop"] * rest["share"]
+    by_group = [rest[k] for k in group]
+    own_ok = (own > 0).groupby(by_group, dropna=False).transform("all")
+    fallback = rest["population"] if "population" in rest else pd.Series(np.nan, index=rest.index)
+    rest["_w"] = own.where(own_ok, fallback)
+    rest["_w_ok"] = (rest["_w"] > 0).groupby(by_group, dropna=False).transform("all")
+    rest["_w_note"] = np.where(own_ok, "", "; weights: the lineage's population estimates of the pieces")
+    borrowed = own_ok & (rest["_pop_period"] != rest[s.PERIOD])
+    rest.loc[borrowed, "_w_note"] = (
+        "; weights: the predecessors' "
+        + rest.loc[borrowed, "_pop_period"]
+        + " populations (the source gives "
+        "none for " + rest.loc[borrowed, s.PERIOD] + ")"
+    )
+    n_unweighted = int(rest.loc[~rest["_w_ok"], "to_code"].nunique()) if (~rest["_w_ok"]).any() else 0
+    rest = rest[rest["_w_ok"]].copy()
+    if rest.empty:
+        return carried, _empty_like(plain), n_unweighted
     rest["_wv"] = rest["_w"] * rest[s.VALUE]
     se95 = (rest[s.UPPER95] - rest[s.LOWER95]) / (2 * Z95)
     rest["_wse2"] = (rest["_w"] * se95) ** 2
@@ -238,6 +270,7 @@ def carry_non_additive(
             },
             _apportioned=("_apportioned", "any"),
             _sources=("from_code", frozenset),
+            _w_note=("_w_note", "max"),
         )
         .reset_index()
     )
@@ -248,7 +281,7 @@ def carry_non_additive(
         ],
         dtype=bool,
     )
-    n_short = int((~complete).sum())
+    n_short = int((~complete).sum()) + n_unweighted
     grouped = grouped[complete & (grouped["_w"] > 0)].copy()
     grouped[s.VALUE] = grouped["_wv"] / grouped["_w"]
     se = np.sqrt(grouped["_wse2"]) / grouped["_w"]
@@ -263,28 +296,63 @@ def carry_non_additive(
     grouped[s.NOTE] = (
         f"Harmonised from {s.GEOGRAPHIES[vintage]}: {WEIGHTED_NOTE}"
         + pd.Series(split, grouped.index)
+        + grouped["_w_note"]
         + limits
     )
     grouped = grouped.rename(columns={"to_code": s.AREA_CODE})
     return carried, grouped.reindex(columns=plain.columns.drop(["to_code"], errors="ignore")), n_short
 
 
-def bridge_sicbl22(values: pd.DataFrame, bridge: pd.DataFrame) -> pd.DataFrame:
-    """Sub-ICB 2022 rows shown on CCG 2021 areas, matched on the ODS code (1:1).
-
-    ``bridge`` has columns sicbl22_code, ccg21_code, redrawn. Six Sub-ICB locations
-    were redrawn in July 2022; their rows carry a note saying so.
+def nearest_period_denominators(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's population for weighting: its denominator, or where it has none, the
+    denominator of the same indicator, sex and area in the nearest period that has one (ties go
+    to the later period). Returns (population, the period it comes from), indexed by
+    (indicator_id, sex, period, area_code); NaN where no period of the area has one.
     """
-    rows = values[values[s.GEOGRAPHY] == "sicbl22"]
+    keys = [s.INDICATOR_ID, s.SEX, s.PERIOD, s.AREA_CODE]
+    rows = rows.drop_duplicates(keys)
+    index = pd.MultiIndex.from_frame(rows[keys])
+    population = pd.Series(rows[s.DENOMINATOR].where(rows[s.DENOMINATOR] > 0).to_numpy(), index=index)
+    period = pd.Series(
+        np.where(population.notna(), rows[s.PERIOD].to_numpy(), None), index=index, dtype=object
+    )
+    missing = population.isna().to_numpy()
+    if not missing.any():
+        return population, period
+    series = [s.INDICATOR_ID, s.SEX, s.AREA_CODE]
+    have = rows[rows[s.DENOMINATOR] > 0]
+    donors = {k: g for k, g in have.groupby(series, sort=False)}
+    for pos in np.flatnonzero(missing):
+        row = rows.iloc[pos]
+        donor = donors.get(tuple(row[c] for c in series))
+        if donor is None:
+            continue
+        gap = (donor[s.PERIOD_START] - row[s.PERIOD_START]).abs()
+        # nearest; of two equally near, the later
+        best = donor.assign(_gap=gap).sort_values(["_gap", s.PERIOD_START], ascending=[True, False]).iloc[0]
+        population.iloc[pos] = best[s.DENOMINATOR]
+        period.iloc[pos] = best[s.PERIOD]
+    return population, period
+
+
+def bridge_sicbl22(values: pd.DataFrame, bridge: pd.DataFrame, geography: str = "sicbl22") -> pd.DataFrame:
+    """Sub-ICB 2022 (or 2023: ``geography``) rows shown on CCG 2021 areas, matched on the ODS code (1:1).
+
+    ``bridge`` has columns sicbl22_code (the sub-ICB code of ``geography``), ccg21_code, redrawn.
+    Six Sub-ICB locations were redrawn in July 2022 (and two re-coded in April 2023); their rows
+    carry a note saying so.
+    """
+    rows = values[values[s.GEOGRAPHY] == geography]
     if rows.empty:
         return _empty_like(values)
     joined = rows.merge(bridge, left_on=s.AREA_CODE, right_on="sicbl22_code", how="inner")
     joined[s.AREA_CODE] = joined["ccg21_code"]
     joined[s.GEOGRAPHY] = s.HOME_GEOGRAPHY
     joined[s.HARMONISATION] = "ods-match"
+    when = "in July 2022" if geography == "sicbl22" else "since April 2021"
     redrawn_note = (
-        "Sub-ICB location 2022 shown on its April 2021 CCG polygon (same ODS code); "
-        "its boundary was redrawn in July 2022, so the areas differ slightly"
+        f"{s.GEOGRAPHIES[geography]} shown on its April 2021 CCG polygon (same ODS code); "
+        f"its boundary was redrawn {when}, so the areas differ slightly"
     )
     base_note = joined[s.NOTE].fillna("").astype(str)
     joined[s.NOTE] = np.where(
@@ -413,17 +481,27 @@ def _coverage(frame: pd.DataFrame, h: pd.DataFrame, region_names: pd.Series) -> 
 
 
 def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
-    """NHS region 2021 rows taken from published 2022 region rows where the region is unchanged.
+    """NHS region 2021 rows taken from published 2022 (or 2024) region rows where the region is unchanged.
 
     Sub-ICB data bridged onto CCG 2021 needs a 2021 region to compare with. Where the
-    source publishes only 2022 regions and no sum can be formed (e.g. a published ratio),
-    a 2022 region with the same code and the same member areas is the same area: its row
-    is reused. Midlands and North East and Yorkshire changed in July 2022 and get none.
+    source publishes only 2022/2024 regions and no sum can be formed (e.g. a published ratio),
+    a later region with the same member areas (by ODS code) is the same area: its row is
+    reused under the 2021 code. Midlands and North East and Yorkshire changed in July 2022 and
+    get none.
     """
-    members21 = hierarchy.groupby("nhser21_code")["ccg21_code"].apply(frozenset)
-    members22 = hierarchy.groupby("nhser22_code")["ccg21_code"].apply(frozenset)
-    same = {code for code in members22.index if members21.get(code) == members22[code]}
-    r22 = values[(values[s.GEOGRAPHY] == "nhser22") & values[s.AREA_CODE].isin(same)]
+    members21 = hierarchy.groupby("nhser21_code")["ods_code"].apply(frozenset)
+    code21 = {m: c for c, m in members21.items()}
+    frames = []
+    for later in ("nhser22", "nhser24"):
+        col = f"{later}_code"
+        if col not in hierarchy:
+            continue
+        members = hierarchy.dropna(subset=[col]).groupby(col)["ods_code"].apply(frozenset)
+        same = {c: code21[m] for c, m in members.items() if m in code21}
+        rows = values[(values[s.GEOGRAPHY] == later) & values[s.AREA_CODE].isin(same)]
+        frames.append(rows.assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(same)}))
+    r22 = pd.concat(frames, ignore_index=True) if frames else values.iloc[0:0]
+    r22 = r22.drop_duplicates([s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE])
     have21 = set(
         zip(*(values.loc[values[s.GEOGRAPHY] == "nhser21", c] for c in (s.INDICATOR_ID, s.PERIOD, s.SEX)))
     )
@@ -440,7 +518,9 @@ def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.
     out = r22[keep].copy()
     out[s.GEOGRAPHY] = "nhser21"
     out[s.HARMONISATION] = "same area"
-    out[s.NOTE] = "Published for the July 2022 region, which has the same member areas as in April 2021"
+    out[s.NOTE] = (
+        "Published for the July 2022 (or 2024) region, which has the same member areas as in April 2021"
+    )
     return out
 
 
@@ -448,8 +528,9 @@ def regions_2021_from_2022(values: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.
 REGION_MEMBERS = {
     "ccg21": ("nhser21", "ccg21_code", "nhser21_code"),
     "sicbl22": ("nhser22", "sicbl22_code", "nhser22_code"),
+    "sicbl23": ("nhser24", "sicbl23_code", "nhser24_code"),
 }
-COUNT_BASED = {"proportion", "rate", "ratio"}
+COUNT_BASED = {"proportion", "rate", "ratio", "mean"}  # checked row by row: value = count / denominator
 
 
 def regions_from_members(
@@ -470,6 +551,8 @@ def regions_from_members(
         zip(values[s.INDICATOR_ID], values[s.GEOGRAPHY], values[s.PERIOD], values[s.SEX], values[s.AREA_CODE])
     )
     for child, (region_geo, child_col, region_col) in REGION_MEMBERS.items():
+        if not {child_col, region_col} <= set(hierarchy.columns):
+            continue
         h = hierarchy.dropna(subset=[child_col, region_col]).drop_duplicates(child_col).set_index(child_col)
         members = h[region_col].value_counts()
         rows = values[

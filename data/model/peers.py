@@ -1,5 +1,8 @@
-"""Peer groups ("similar CCGs") for CCG 2021, and each area's peer benchmark, made at build.
+"""Peer groups ("similar CCGs", "similar ICBs") and each area's peer benchmark, made at build.
 
+Peer sets are per geography (``geography`` column): CCG 2021 and sub-ICB 2023 have both sets
+below, ICB 2023 the ``similar`` set of its nearest 5 (of 42; 10 would be a quarter of all ICBs),
+found the same way on ICB demographics (ONS mid-2022, IMD 2019 and rural-urban LSOAs).
 Two peer sets, chosen with ``peers=`` in the URL:
 
 * ``similar`` (default): the 10 nearest CCG 2021 areas by a weighted, standardised
@@ -43,7 +46,7 @@ N_PEERS = 10
 VARIABLES = (
     ("pct_under18", 1.0, "age structure: % aged under 18"),
     ("pct_65plus", 1.0, "age structure: % aged 65+"),
-    ("imd19_mean_rank", 1.0, "deprivation: population-weighted mean IMD 2019 rank"),
+    ("imd19_mean_rank", 1.0, "deprivation: mean IMD 2019 rank of the area's LSOAs"),
     (
         "imd19_pct_lsoa_most_deprived_quintile",
         1.0,
@@ -53,9 +56,12 @@ VARIABLES = (
     ("pct_non_white_british", 1.0, "ethnicity proxy: % not White British"),
     ("log_population", 0.5, "size: log10 of the resident population"),
 )
-PEER_COLUMNS = ["peer_set", s.AREA_CODE, "peer_code", "rank", "distance"]
+# How many peers each geography's "similar" set holds.
+N_PEERS_FOR = {s.HOME_GEOGRAPHY: N_PEERS, s.SUBICB_GEOGRAPHY: N_PEERS, s.ICB_GEOGRAPHY: 5}
+PEER_COLUMNS = ["peer_set", s.GEOGRAPHY, s.AREA_CODE, "peer_code", "rank", "distance"]
 VALUE_COLUMNS = [
     "peer_set",
+    s.GEOGRAPHY,
     s.INDICATOR_ID,
     s.PERIOD,
     s.SEX,
@@ -87,8 +93,19 @@ def demographic_matrix(demographics: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=demo.index)
 
 
-def nearest_neighbours(demographics: pd.DataFrame, k: int = N_PEERS) -> pd.DataFrame:
-    """The ``k`` nearest CCG 2021 areas of each area, with their distances."""
+def peer_set_label(peer_set: str, geography: str = s.HOME_GEOGRAPHY) -> str:
+    """What a peer set is called for areas of ``geography``."""
+    if peer_set == "similar" and geography == s.ICB_GEOGRAPHY:
+        return f"Similar ICBs (nearest {N_PEERS_FOR[geography]} by demographics)"
+    if peer_set == "similar" and geography == s.SUBICB_GEOGRAPHY:
+        return f"Similar sub-ICB locations (nearest {N_PEERS} by demographics)"
+    return PEER_SETS.get(peer_set, peer_set)
+
+
+def nearest_neighbours(
+    demographics: pd.DataFrame, k: int = N_PEERS, geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
+    """The ``k`` nearest areas (of ``geography``) of each area, with their distances."""
     z = demographic_matrix(demographics)
     values = z.to_numpy()
     dist = np.sqrt(((values[:, None, :] - values[None, :, :]) ** 2).sum(axis=2))
@@ -98,7 +115,7 @@ def nearest_neighbours(demographics: pd.DataFrame, k: int = N_PEERS) -> pd.DataF
     for i, code in enumerate(codes):
         order = np.argsort(dist[i], kind="stable")[:k]
         for rank, j in enumerate(order, start=1):
-            rows.append(("similar", code, codes[j], rank, float(dist[i, j])))
+            rows.append(("similar", geography, code, codes[j], rank, float(dist[i, j])))
     return pd.DataFrame(rows, columns=PEER_COLUMNS)
 
 
@@ -123,6 +140,7 @@ def rightcare_peers(peers16: pd.DataFrame, lineage: pd.DataFrame, ccg21_codes: l
     out = pd.DataFrame(
         {
             "peer_set": "rightcare",
+            s.GEOGRAPHY: s.HOME_GEOGRAPHY,
             s.AREA_CODE: top["to_code"],
             "peer_code": top["peer21"],
             "rank": top["rank"].astype(int),
@@ -136,20 +154,51 @@ def rightcare_peers(peers16: pd.DataFrame, lineage: pd.DataFrame, ccg21_codes: l
 
 
 def build_peer_sets(
-    demographics: pd.DataFrame, peers16: pd.DataFrame | None, lineage: pd.DataFrame
+    demographics: pd.DataFrame,
+    peers16: pd.DataFrame | None,
+    lineage: pd.DataFrame,
+    area_demographics: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Every peer set: CCG 2021 (similar, rightcare), and the similar sets of sub-ICB 2023 and ICB
+    2023 from ``area_demographics`` (geography, area_code and the VARIABLES columns); a sub-ICB
+    location 2023 takes the RightCare list of the CCG 2021 with its ODS code where the areas are
+    the same (the lineage in people says which)."""
     parts = []
     if demographics is not None and not demographics.empty:
         parts.append(nearest_neighbours(demographics))
     if peers16 is not None and not peers16.empty:
-        parts.append(rightcare_peers(peers16, lineage, list(demographics.index)))
+        rightcare = rightcare_peers(peers16, lineage, list(demographics.index))
+        parts += [rightcare, _rightcare_on_subicb(rightcare, lineage)]
+    if area_demographics is not None and not area_demographics.empty:
+        for geography, demo in area_demographics.groupby(s.GEOGRAPHY, sort=False):
+            k = N_PEERS_FOR.get(geography, N_PEERS)
+            parts.append(nearest_neighbours(demo.set_index(s.AREA_CODE), k=k, geography=geography))
+    parts = [p for p in parts if p is not None and len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PEER_COLUMNS)
 
 
-def pooled_indicators(values: pd.DataFrame, catalogue: pd.DataFrame) -> set[str]:
-    """Indicators whose CCG 2021 values are sum(count)/sum(denominator) x multiplier."""
+def _rightcare_on_subicb(rightcare: pd.DataFrame | None, lineage: pd.DataFrame) -> pd.DataFrame | None:
+    """RightCare lists of the CCG 2021 areas that ARE a sub-ICB location 2023 (one whole predecessor,
+    nothing else), with their peers recoded the same way; the 8 changed areas have none."""
+    if rightcare is None or rightcare.empty or "to_geography" not in lineage:
+        return None
+    links = lineage[(lineage["to_geography"] == s.SUBICB_GEOGRAPHY) & (lineage["from_geography"] == "ccg21")]
+    n_from = links.groupby("to_code")["from_code"].transform("nunique")
+    same = links[(links["method"] == "merged") & (n_from == 1)].set_index("from_code")["to_code"]
+    out = rightcare.assign(
+        **{s.AREA_CODE: rightcare[s.AREA_CODE].map(same), "peer_code": rightcare["peer_code"].map(same)}
+    ).dropna(subset=[s.AREA_CODE, "peer_code"])
+    out = out.assign(**{s.GEOGRAPHY: s.SUBICB_GEOGRAPHY})
+    out["rank"] = out.groupby(s.AREA_CODE).cumcount() + 1
+    return out[PEER_COLUMNS]
+
+
+def pooled_indicators(
+    values: pd.DataFrame, catalogue: pd.DataFrame, geography: str = s.HOME_GEOGRAPHY
+) -> set[str]:
+    """Indicators whose values (of ``geography``) are sum(count)/sum(denominator) x multiplier."""
     rows = values[
-        (values[s.GEOGRAPHY] == s.HOME_GEOGRAPHY)
+        (values[s.GEOGRAPHY] == geography)
         & values[s.VALUE].notna()
         & values[s.COUNT].notna()
         & (values[s.DENOMINATOR] > 0)
@@ -161,17 +210,21 @@ def pooled_indicators(values: pd.DataFrame, catalogue: pd.DataFrame) -> set[str]
 
 
 def peer_values(values: pd.DataFrame, catalogue: pd.DataFrame, peer_sets: pd.DataFrame) -> pd.DataFrame:
-    """Every CCG 2021 row's peer benchmark (one row per peer set, indicator, period, sex, area)."""
+    """Every row's peer benchmark, for the geographies with peer sets (one row per peer set,
+    geography, indicator, period, sex, area)."""
     if peer_sets.empty:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     keys = [s.INDICATOR_ID, s.PERIOD, s.SEX]
-    rows = values[values[s.GEOGRAPHY] == s.HOME_GEOGRAPHY][
-        keys + [s.AREA_CODE, s.VALUE, s.COUNT, s.DENOMINATOR]
+    geographies = list(peer_sets[s.GEOGRAPHY].unique())
+    rows = values[values[s.GEOGRAPHY].isin(geographies)][
+        keys + [s.GEOGRAPHY, s.AREA_CODE, s.VALUE, s.COUNT, s.DENOMINATOR]
     ]
     rows = rows[rows[s.VALUE].notna()]
-    pairs = peer_sets[["peer_set", s.AREA_CODE, "peer_code"]]
-    joined = pairs.merge(rows.rename(columns={s.AREA_CODE: "peer_code"}), on="peer_code", how="inner")
-    group = joined.groupby(["peer_set", *keys, s.AREA_CODE], sort=False)
+    pairs = peer_sets[["peer_set", s.GEOGRAPHY, s.AREA_CODE, "peer_code"]]
+    joined = pairs.merge(
+        rows.rename(columns={s.AREA_CODE: "peer_code"}), on=[s.GEOGRAPHY, "peer_code"], how="inner"
+    )
+    group = joined.groupby(["peer_set", s.GEOGRAPHY, *keys, s.AREA_CODE], sort=False)
     out = group.agg(
         mean=(s.VALUE, "mean"),
         peer_n=(s.VALUE, "size"),
@@ -179,7 +232,18 @@ def peer_values(values: pd.DataFrame, catalogue: pd.DataFrame, peer_sets: pd.Dat
         denominator=(s.DENOMINATOR, lambda d: d.sum(min_count=len(d))),
     ).reset_index()
     mult = out[s.INDICATOR_ID].map(catalogue["multiplier"]).fillna(1.0)
-    poolable = out[s.INDICATOR_ID].isin(pooled_indicators(values, catalogue)) & (out["denominator"] > 0)
+    pooled = pd.Series(
+        [
+            ind in pools
+            for ind, pools in zip(
+                out[s.INDICATOR_ID],
+                out[s.GEOGRAPHY].map({g: pooled_indicators(values, catalogue, g) for g in geographies}),
+            )
+        ],
+        index=out.index,
+        dtype=bool,
+    )
+    poolable = pooled & (out["denominator"] > 0)
     out["peer_value"] = np.where(poolable, out["count"] / out["denominator"] * mult, out["mean"])
     out["peer_method"] = np.where(poolable, "pooled", "mean")
     return out[VALUE_COLUMNS]
@@ -191,9 +255,13 @@ def add_peer_comparisons(
     """The indicator rows with a comparison column per peer set and CI level, and the peer values."""
     pv = peer_values(values, catalogue, peer_sets)
     out = values.copy()
-    keys = [s.INDICATOR_ID, s.PERIOD, s.SEX, s.AREA_CODE]
+    keys = [s.INDICATOR_ID, s.PERIOD, s.SEX, s.GEOGRAPHY, s.AREA_CODE]
     polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE).to_numpy()
-    home = (out[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy()
+    home = (
+        out[s.GEOGRAPHY].isin(set(peer_sets[s.GEOGRAPHY])).to_numpy()
+        if len(peer_sets)
+        else np.zeros(len(out), bool)
+    )
     for peer_set in PEER_SETS:
         bench = pv[pv["peer_set"] == peer_set].set_index(keys)["peer_value"]
         b = bench.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()

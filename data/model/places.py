@@ -1,9 +1,16 @@
-"""Finding an area: places and old CCGs that resolve to the CCG 2021 areas.
+"""Finding an area: places, old CCGs, sub-ICB locations and ICBs that resolve to the app's areas.
 
 The index is a frame made once at model build (``build_place_index``) with one row per
-thing a user may type and the CCG 2021 area it leads to:
+thing a user may type and the area it leads to in each geography the app is used on: the
+CCG 2021 area (``ccg21_code``), the sub-ICB location 2023 (``sicbl23_code``, through the
+lineage in people: the one holding most of the CCG 2021 area) and the ICB 2023 (``icb23_code``):
 
 * ``ccg21``: the CCG 2021 areas themselves (name, E38 code, ODS code);
+* ``sicbl23``: the sub-ICB locations (April 2023) by their current name ("NHS South Yorkshire ICB
+  – 02P (formerly NHS Barnsley CCG)"), found by it, by the former CCG's name and by every code
+  they had: the 2023 and 2022 E38 codes, the CCG 2021 E38 code and the ODS code;
+* ``icb23``: the ICBs (name, E54 codes of 2022 and 2023, Q code), which lead nowhere on the
+  CCG and sub-ICB maps (``ccg21_code`` and ``sicbl23_code`` are empty);
 * ``place``: local authority districts (April 2021) and every CCG 2021 area that covers
   part of them, with the share of the district's LSOAs in that CCG ("Cornwall -> NHS
   Kernow CCG"), from the ONS LSOA -> CCG -> LAD lookup;
@@ -44,7 +51,15 @@ INDEX_COLUMNS = [
     "ccg21_name",
     "share",
     "notice",
+    "sicbl23_code",
+    "icb23_code",
 ]
+# The column of the index that gives the area a row leads to, per geography.
+TARGET_COLUMN = {
+    s.HOME_GEOGRAPHY: "ccg21_code",
+    s.SUBICB_GEOGRAPHY: "sicbl23_code",
+    s.ICB_GEOGRAPHY: "icb23_code",
+}
 ARROW = "\u2192"
 
 
@@ -121,9 +136,13 @@ def build_place_index(data_dir: Path, areas: pd.DataFrame, lineage: pd.DataFrame
             }
         )
 
-    rows += _old_ccg_rows(areas, lineage, names21, ods21)
+    old_links = lineage[lineage["to_geography"] == s.HOME_GEOGRAPHY] if "to_geography" in lineage else lineage
+    rows += _old_ccg_rows(areas, old_links, names21, ods21)
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     index["share"] = index["share"].astype(float)
+    index = _with_current_codes(index, areas, lineage)
+    index = pd.concat([index, _current_rows(areas, lineage)], ignore_index=True)
+    index = index.fillna({c: "" for c in ("sicbl23_code", "icb23_code", "ccg21_code", "ccg21_name")})
     log.info(
         "place index: %d rows (%s)",
         len(index),
@@ -189,3 +208,82 @@ def _old_ccg_rows(
                 }
             )
     return rows
+
+
+def _with_current_codes(index: pd.DataFrame, areas: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
+    """Each row's sub-ICB location 2023 (the one holding most of its CCG 2021 area's people) and ICB."""
+    if "to_geography" not in lineage:
+        return index
+    links = lineage[(lineage["to_geography"] == s.SUBICB_GEOGRAPHY) & (lineage["from_geography"] == "ccg21")]
+    main = (
+        links.sort_values("share", ascending=False)
+        .drop_duplicates("from_code")
+        .set_index("from_code")["to_code"]
+    )
+    sub = areas[areas[s.GEOGRAPHY] == s.SUBICB_GEOGRAPHY].drop_duplicates(s.AREA_CODE)
+    parent = sub.set_index(s.AREA_CODE)["parent_code"]
+    out = index.copy()
+    out["sicbl23_code"] = out["ccg21_code"].map(main)
+    out["icb23_code"] = out["sicbl23_code"].map(parent)
+    return out
+
+
+def _current_rows(areas: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
+    """Sub-ICB locations 2023 (by name, former CCG name and every code) and ICBs 2023."""
+    a = areas.drop_duplicates([s.GEOGRAPHY, s.AREA_CODE])
+    sub = a[a[s.GEOGRAPHY] == s.SUBICB_GEOGRAPHY]
+    icb = a[a[s.GEOGRAPHY] == s.ICB_GEOGRAPHY]
+    if sub.empty:
+        return pd.DataFrame(columns=INDEX_COLUMNS)
+    by_ods = {
+        g: a[a[s.GEOGRAPHY] == g].drop_duplicates("ods_code").set_index("ods_code")[s.AREA_CODE]
+        for g in ("ccg21", "sicbl22", "icb22")
+    }
+    names21 = a[a[s.GEOGRAPHY] == "ccg21"].set_index(s.AREA_CODE)[s.AREA_NAME]
+    rows: list[dict] = []
+    for r in sub.itertuples(index=False):
+        code, ods, name = getattr(r, s.AREA_CODE), str(r.ods_code), getattr(r, s.AREA_NAME)
+        ccg21 = by_ods["ccg21"].get(ods, "")
+        codes = " ".join(dict.fromkeys(c for c in (code, ods, ccg21, by_ods["sicbl22"].get(ods, "")) if c))
+        official = name.split(" (formerly ")[0]
+        common = {
+            "kind": "sicbl23",
+            "codes": codes,
+            "label": name,
+            "vintage": "2023",
+            "ccg21_code": ccg21,
+            "ccg21_name": names21.get(ccg21, ""),
+            "share": 1.0,
+            "sicbl23_code": code,
+            "icb23_code": r.parent_code,
+        }
+        rows.append({**common, "term": official, "notice": ""})
+        former = str(r.former_name or "")
+        if former:
+            rows.append(
+                {
+                    **common,
+                    "term": former,
+                    "label": f"{former} {ARROW} {name}",
+                    "notice": f"{former} is now the sub-ICB location {official}.",
+                }
+            )
+    for r in icb.itertuples(index=False):
+        code, ods, name = getattr(r, s.AREA_CODE), str(r.ods_code), getattr(r, s.AREA_NAME)
+        codes = " ".join(dict.fromkeys(c for c in (code, ods, by_ods["icb22"].get(ods, "")) if c))
+        rows.append(
+            {
+                "kind": "icb23",
+                "term": name,
+                "codes": codes,
+                "label": f"{name} ({ods})",
+                "vintage": "2023",
+                "ccg21_code": "",
+                "ccg21_name": "",
+                "share": 1.0,
+                "notice": "",
+                "sicbl23_code": "",
+                "icb23_code": code,
+            }
+        )
+    return pd.DataFrame(rows, columns=INDEX_COLUMNS)

@@ -21,7 +21,7 @@ def natural_key(text: str) -> str:
 
 SPINE_FRAME = "spine_focus"
 OVERVIEW_FRAME = "overview_cells"
-NOT_AREAS = ("england", "nhser21", "nhser22")  # comparators, not areas a spine or grid is made of
+NOT_AREAS = s.COMPARATOR_GEOGRAPHIES  # comparators, not areas a spine or grid is made of
 ENGLAND = "England"
 SPINE_FOCUS_COLUMNS = [
     s.GEOGRAPHY,

@@ -54,14 +54,17 @@ GEOGRAPHIES: dict[str, str] = {
     "ccg20": "CCG (April 2020)",
     "ccg21": "CCG (April 2021)",
     "sicbl22": "Sub-ICB location (July 2022)",
+    "sicbl23": "Sub-ICB location (April 2023)",
     "stp21": "STP (April 2021)",
     "icb22": "ICB (July 2022)",
+    "icb23": "ICB (April 2023)",
     "nhser21": "NHS England region (April 2021)",
+    "nhser24": "NHS England region (January 2024)",
     "england": "England",
 }
-# Area codes: E38/E54/E40/E92 GSS codes for ccg20, ccg21, sicbl22, stp21,
-# icb22, nhser21 and england; the 3-character ODS code for ccg13..ccg19
-# (their sources and boundaries are keyed by ODS code).
+# Area codes: E38/E54/E40/E92 GSS codes for ccg20, ccg21, sicbl22, sicbl23, stp21,
+# icb22, icb23, nhser21, nhser22, nhser24 and england; the 3-character ODS code for
+# ccg13..ccg19 (their sources and boundaries are keyed by ODS code).
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
 HOME_GEOGRAPHY = "ccg21"
@@ -156,15 +159,36 @@ AREA_COLUMNS: list[str] = [
     AREA_CODE,
     "ods_code",
     AREA_NAME,
-    "parent_code",  # STP/ICB for ccg21/sicbl22, else empty
-    "region_code",  # NHS region (E40, 2021 set) where known
+    "parent_code",  # STP/ICB for ccg21/sicbl22/sicbl23, else empty
+    "region_code",  # NHS region (E40) of the area's own region set (region_geography) where known
     "region_name",
+    "short_name",  # a label for tight spaces, never cut mid-word (sicbl23, icb23, nhser24; else empty)
+    "former_name",  # the CCG 2021 name of a sub-ICB location 2023 (else empty)
 ]
 
 # Regions as published in 2022/23 files (codes changed with the July 2022 boundaries).
 GEOGRAPHIES["nhser22"] = "NHS England region (July 2022)"
 
 
+# The region set each geography's areas are compared with (and drawn inside): the July 2022
+# sets with the 2022 codes, the April 2023 sets with the January 2024 regions (the same
+# member sub-ICB locations as 2022/2023; two regions got new codes), all else April 2021.
+REGION_GEOGRAPHY_OF: dict[str, str] = {
+    "sicbl22": "nhser22",
+    "icb22": "nhser22",
+    "sicbl23": "nhser24",
+    "icb23": "nhser24",
+    "nhser24": "nhser24",
+}
+REGION_GEOGRAPHIES: tuple[str, ...] = ("nhser21", "nhser22", "nhser24")
+# Geographies that are comparators (England, regions), not areas a spine, grid or spread is made of.
+COMPARATOR_GEOGRAPHIES: tuple[str, ...] = ("england", *REGION_GEOGRAPHIES)
+# The current NHS geography (April 2023 on): sub-ICB locations nest in ICBs, ICBs in regions.
+SUBICB_GEOGRAPHY = "sicbl23"
+ICB_GEOGRAPHY = "icb23"
+CURRENT_REGION_GEOGRAPHY = "nhser24"
+
+
 def region_geography(geography: str) -> str:
-    """The region set an area of ``geography`` belongs to (2022 codes for the 2022 sets)."""
-    return "nhser22" if geography in ("sicbl22", "icb22") else "nhser21"
+    """The region set an area of ``geography`` belongs to (see REGION_GEOGRAPHY_OF)."""
+    return REGION_GEOGRAPHY_OF.get(geography, "nhser21")

@@ -158,7 +158,10 @@ def comparator(
         sets = model.frames.get("peer_sets")
         codes: tuple[str, ...] = ()
         if sets is not None:
-            mine = sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)].sort_values("rank")
+            mine = sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)]
+            if "geography" in mine.columns:  # CCG 2021 and sub-ICB 2023 codes overlap
+                mine = mine[mine["geography"] == s.HOME_GEOGRAPHY]
+            mine = mine.sort_values("rank")
             codes = tuple(mine["peer_code"])
         return Comparator("peers", PEER_SETS.get(peer_set, peer_set), peer_set=peer_set, peers=codes)
     return Comparator("england", "England")
@@ -204,6 +207,8 @@ def peer_table(model: Model, cmp: Comparator, area: str) -> pd.DataFrame:
     if cmp.kind != "peers" or pv is None:
         return pd.DataFrame(columns=[s.VALUE])
     mine = pv[(pv[s.AREA_CODE] == area) & (pv["peer_set"] == cmp.peer_set) & (pv[s.SEX] == "Persons")]
+    if "geography" in mine.columns:  # CCG 2021 and sub-ICB 2023 codes overlap
+        mine = mine[mine["geography"] == s.HOME_GEOGRAPHY]
     return mine.set_index([s.INDICATOR_ID, s.PERIOD])[["peer_value"]].rename(columns={"peer_value": s.VALUE})
 
 

@@ -26,28 +26,40 @@ def category_column_for(benchmark: str, ci: str) -> str | None:
     return c998 if str(ci) == "99.8" else c95
 
 
-def peer_table(model, area: str, peer_set: str) -> pd.DataFrame:
-    """An area's peers with names, ranks and distances (for the peers panel)."""
+def peer_table(model, area: str, peer_set: str, geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
+    """An area's peers (in ``geography``) with names, ranks and distances (for the peers panel)."""
     sets = model.frames.get("peer_sets")
     if sets is None:
         return pd.DataFrame(columns=PEER_COLUMNS + [s.AREA_NAME])
-    rows = sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)].sort_values("rank")
-    names = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY].set_index(s.AREA_CODE)[s.AREA_NAME]
+    rows = sets[
+        (sets["peer_set"] == peer_set) & (sets[s.GEOGRAPHY] == geography) & (sets[s.AREA_CODE] == area)
+    ].sort_values("rank")
+    names = model.areas[model.areas[s.GEOGRAPHY] == geography].set_index(s.AREA_CODE)[s.AREA_NAME]
     return rows.assign(**{s.AREA_NAME: rows["peer_code"].map(names)}).reset_index(drop=True)
 
 
-def peer_codes(model, area: str, peer_set: str) -> list[str]:
-    return peer_table(model, area, peer_set)["peer_code"].tolist()
+def peer_codes(model, area: str, peer_set: str, geography: str = s.HOME_GEOGRAPHY) -> list[str]:
+    return peer_table(model, area, peer_set, geography)["peer_code"].tolist()
+
+
+def has_peers(model, geography: str, peer_set: str | None = None) -> bool:
+    """True when ``geography`` has the peer set (CCG 2021 and sub-ICB 2023 both, ICB 2023 'similar')."""
+    sets = model.frames.get("peer_sets")
+    if sets is None or sets.empty:
+        return False
+    here = sets[sets[s.GEOGRAPHY] == geography]
+    return bool(len(here) and (peer_set is None or (here["peer_set"] == peer_set).any()))
 
 
 def peer_values_for(model, sel, areas: pd.Series, peer_set: str | None) -> pd.Series:
     """Each area's peer benchmark value for a selection (NaN where it has none)."""
     pv = model.frames.get("peer_values")
     out = pd.Series(np.nan, index=areas.index)
-    if pv is None or sel.geography != s.HOME_GEOGRAPHY:
+    if pv is None:
         return out
     rows = pv[
-        (pv["peer_set"] == (peer_set or DEFAULT_PEER_SET))
+        (pv[s.GEOGRAPHY] == sel.geography)
+        & (pv["peer_set"] == (peer_set or DEFAULT_PEER_SET))
         & (pv[s.INDICATOR_ID] == sel.indicator_id)
         & (pv[s.PERIOD] == sel.period)
         & (pv[s.SEX] == sel.sex)
@@ -58,10 +70,11 @@ def peer_values_for(model, sel, areas: pd.Series, peer_set: str | None) -> pd.Se
 def focus_peer_value(model, sel, area: str, peer_set: str | None) -> tuple[float | None, str, int]:
     """The focus area's peer benchmark: value, method (pooled or mean) and number of peers."""
     pv = model.frames.get("peer_values")
-    if pv is None or sel.geography != s.HOME_GEOGRAPHY:
+    if pv is None:
         return None, "", 0
     hit = pv[
-        (pv["peer_set"] == (peer_set or DEFAULT_PEER_SET))
+        (pv[s.GEOGRAPHY] == sel.geography)
+        & (pv["peer_set"] == (peer_set or DEFAULT_PEER_SET))
         & (pv[s.INDICATOR_ID] == sel.indicator_id)
         & (pv[s.PERIOD] == sel.period)
         & (pv[s.SEX] == sel.sex)
@@ -73,7 +86,9 @@ def focus_peer_value(model, sel, area: str, peer_set: str | None) -> tuple[float
     return float(row["peer_value"]), str(row["peer_method"]), int(row["peer_n"])
 
 
-def spine_peer_rows(model, rows: pd.DataFrame, focus: str, peer_set: str | None) -> pd.DataFrame:
+def spine_peer_rows(
+    model, rows: pd.DataFrame, focus: str, peer_set: str | None, geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
     """For each spine indicator (its period for the focus area): the peer value and the peers' range."""
     columns = [s.INDICATOR_ID, "peer_value", "peer_min", "peer_max", "peer_method"]
     pv = model.frames.get("peer_values")
@@ -81,12 +96,17 @@ def spine_peer_rows(model, rows: pd.DataFrame, focus: str, peer_set: str | None)
         return pd.DataFrame(columns=columns)
     peer_set = peer_set or DEFAULT_PEER_SET
     wanted = rows[rows[s.AREA_CODE] == focus][[s.INDICATOR_ID, s.PERIOD]].drop_duplicates()
-    mine = pv[(pv["peer_set"] == peer_set) & (pv[s.AREA_CODE] == focus) & (pv[s.SEX] == "Persons")]
+    mine = pv[
+        (pv["peer_set"] == peer_set)
+        & (pv[s.GEOGRAPHY] == geography)
+        & (pv[s.AREA_CODE] == focus)
+        & (pv[s.SEX] == "Persons")
+    ]
     out = wanted.merge(mine[[s.INDICATOR_ID, s.PERIOD, "peer_value", "peer_method"]], how="inner")
-    peers = peer_codes(model, focus, peer_set)
+    peers = peer_codes(model, focus, peer_set, geography)
     ind = model.indicators
     spread = ind[
-        (ind[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & (ind[s.SEX] == "Persons") & ind[s.AREA_CODE].isin(peers)
+        (ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons") & ind[s.AREA_CODE].isin(peers)
     ].merge(wanted, on=[s.INDICATOR_ID, s.PERIOD])
     spread = spread.groupby(s.INDICATOR_ID)[s.VALUE].agg(peer_min="min", peer_max="max").reset_index()
     return out.merge(spread, on=s.INDICATOR_ID, how="left")[columns]

@@ -10,29 +10,46 @@ import difflib
 
 import pandas as pd
 
+from data.model import schema as s
+from data.model.places import TARGET_COLUMN
 
-def search_places(index: pd.DataFrame, text: str, limit: int = 12) -> pd.DataFrame:
+
+def search_places(
+    index: pd.DataFrame, text: str, limit: int = 12, geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
     """Rows of the index that match ``text`` best first; closest names if nothing matches.
 
-    Exact codes first, then names starting with the text, then names containing it.
+    Exact codes first, then names starting with the text, then names containing it. Only
+    rows that lead to an area of ``geography`` (data.model.places.TARGET_COLUMN) are searched.
     When nothing matches, the closest names (difflib) come back with ``kind`` set to
     ``suggestion``; an empty frame means nothing is even close.
     """
     needle = " ".join(str(text or "").lower().split())
     if not needle or index.empty:
         return index.iloc[0:0]
+    target = TARGET_COLUMN.get(geography, "ccg21_code")
+    if target in index:
+        index = index[index[target].fillna("").astype(str) != ""]
     terms = index["term"].str.lower()
     codes = index["codes"].str.lower().str.split()
     exact_code = codes.map(lambda cs: needle in cs)
     starts = terms.str.startswith(needle) | terms.str.startswith("nhs " + needle)
     contains = terms.str.contains(needle, regex=False)
-    rank = pd.Series(9, index=index.index)
+    rank = pd.Series(9.0, index=index.index)
     rank[contains] = 3
     rank[starts] = 2
+    rank[terms == needle] = 1.5  # the name exactly: "Cornwall" the district before "NHS Cornwall and ... ICB"
     rank[exact_code] = 1
-    kind_order = index["kind"].map({"ccg21": 0, "place": 1, "old_ccg": 2})
+    # The area itself first: on the CCG map its CCG 2021 row, on the sub-ICB or ICB map its current one.
+    own = {s.HOME_GEOGRAPHY: "ccg21", s.SUBICB_GEOGRAPHY: "sicbl23", s.ICB_GEOGRAPHY: "icb23"}.get(geography)
+    order = {"ccg21": 1, "sicbl23": 1, "icb23": 1, "place": 2, "old_ccg": 3}
+    kind_order = index["kind"].map(order).fillna(4).where(index["kind"] != own, 0)
     hits = index.assign(_r=rank, _k=kind_order, _s=-index["share"].fillna(0))
     hits = hits[hits["_r"] < 9].sort_values(["_r", "_k", "term", "_s"])
+    # One row per area among the areas' own rows (a CCG 2021 and its sub-ICB location are one area).
+    areas_rows = hits["kind"].isin(["ccg21", "sicbl23", "icb23"])
+    if target in hits:
+        hits = hits[~areas_rows | ~hits[target].duplicated()]
     if len(hits):
         return hits.drop(columns=["_r", "_k", "_s"]).head(limit).reset_index(drop=True)
     return closest(index, needle, limit=min(limit, 5))
@@ -51,15 +68,22 @@ def closest(index: pd.DataFrame, text: str, limit: int = 5) -> pd.DataFrame:
     return picked.drop(columns="_o").assign(kind="suggestion").reset_index(drop=True)
 
 
-def resolve_code(index: pd.DataFrame, token: str) -> tuple[str | None, str]:
-    """An old CCG code (or exact old name) -> (CCG 2021 code, notice); (None, "") if not one.
+def resolve_code(
+    index: pd.DataFrame, token: str, geography: str = s.HOME_GEOGRAPHY
+) -> tuple[str | None, str]:
+    """An old CCG code (or exact old name) -> (its area in ``geography``, notice); (None, "") if not one.
 
-    An old CCG split between successors resolves to the one holding most of it.
+    An old CCG split between successors resolves to the one holding most of it. On the sub-ICB
+    and ICB geographies a CCG 2021 code or name resolves too (to the area holding most of it).
     """
     needle = token.strip().lower()
     if not needle or index.empty:
         return None, ""
-    old = index[index["kind"] == "old_ccg"]
+    target = TARGET_COLUMN.get(geography, "ccg21_code")
+    kinds = ["old_ccg"] if geography == s.HOME_GEOGRAPHY else ["old_ccg", "ccg21", "sicbl23"]
+    old = index[index["kind"].isin(kinds)]
+    if target in old:
+        old = old[old[target].fillna("").astype(str) != ""]
     hit = old[
         old["codes"].str.lower().str.split().map(lambda cs: needle in cs)
         | (old["term"].str.lower() == needle)
@@ -67,7 +91,7 @@ def resolve_code(index: pd.DataFrame, token: str) -> tuple[str | None, str]:
     if hit.empty:
         return None, ""
     best = hit.sort_values("share", ascending=False).iloc[0]
-    return str(best["ccg21_code"]), str(best["notice"])
+    return str(best[target if target in best else "ccg21_code"]), str(best["notice"])
 
 
 def suggestion_text(index: pd.DataFrame, token: str, limit: int = 3) -> str:

@@ -17,6 +17,8 @@ from data.model.harmonise import is_partial_comparator
 
 GEOGRAPHY_PREFERENCE = [
     "ccg21",
+    "sicbl23",
+    "icb23",
     "sicbl22",
     "ccg20",
     "ccg19",
@@ -179,7 +181,12 @@ def value_notes(rows: pd.DataFrame) -> pd.Series:
     )
     partial = rows[s.AREA_NAME].map(is_partial_comparator).astype(bool)
     parts["p"] = pd.Series("", rows.index).where(~partial, "partial coverage: sum of the CCGs with data only")
-    return parts.apply(lambda r: "; ".join(x for x in r if x), axis=1).astype(str) if len(rows) else note
+    if not len(rows):
+        return note
+    joined = parts["a"]
+    for col in ("w", "p"):  # "; " between the notes present, as a join of the non-empty ones
+        joined = joined.where(parts[col] == "", joined + "; " + parts[col]).str.lstrip("; ")
+    return joined.astype(str)
 
 
 def find_areas(model: Model, text: str, geography: str = s.HOME_GEOGRAPHY, limit: int = 10) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from data.model.harmonise import is_partial_comparator
 from data.queries.peers import category_column_for as peer_category_column
 from data.queries.rows import Selection, indicator_periods, view_rows
 
-REGION_GEOGRAPHIES = ("nhser21", "nhser22")
+REGION_GEOGRAPHIES = s.REGION_GEOGRAPHIES
 ENGLAND_LABEL = "England"
 
 

@@ -259,6 +259,9 @@ _GSS = {
     "icb22": r"E54\d{6}",
     "nhser21": r"E40\d{6}",
     "nhser22": r"E40\d{6}",
+    "sicbl23": r"E38\d{6}",
+    "icb23": r"E54\d{6}",
+    "nhser24": r"E40\d{6}",
     "england": s.ENGLAND_CODE,
 }
 _ODS_CCG = r"[0-9][0-9A-Z]{2}"  # 2013-2019 CCG ODS codes: 02N, 13P, 99E ...

@@ -3,7 +3,12 @@
 Two indicators: the estimated dementia diagnosis rate 65+ (published value and 95% CI, which
 come from the prevalence model, so they are kept, not recomputed) and the share of people on
 the dementia register prescribed an antipsychotic (Wilson limits from the counts).
-Sub-ICB and ICB rows are keyed by their July 2022 (sicbl22 / icb22) ONS codes via ODS code.
+Data published since 2023 sit on the current geography: sub-ICB and ICB rows keep their
+published April 2023/2024 codes (sicbl23 / icb23; checked against the sub-ICB 2024 -> ICB 2024
+lookup by ODS code), and region rows are keyed by the 2024 region codes (nhser24): the file
+switches East of England and North West from their 2022 codes (E40000007 / E40000010) to the 2024
+ones (E40000013 / E40000014) in June 2024, for the same member areas, so one series per region
+takes the code it is published under last, and the earlier rows say so.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ log = logging.getLogger(__name__)
 
 DDR_ID = "dementia_ddr_65plus"
 ANTIPSYCHOTIC_ID = "dementia_antipsychotic"
-ORG_TYPES = {"National": "england", "Region": "nhser22", "ICB": "icb22", "SUB_ICB_LOC": "sicbl22"}
+ORG_TYPES = {"National": "england", "Region": "nhser24", "ICB": "icb23", "SUB_ICB_LOC": "sicbl23"}
 KEY_COLUMNS = ["period", "org_type", "ods_code", "ons_code", "name"]
 PUBLISHER = "NHS England, Primary Care Dementia Data"
 
@@ -47,24 +52,30 @@ def _read(path, problems: Problems, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def ods_lookup(mapping: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
-    """ODS code -> (ONS code, name) for Sub-ICB locations, ICBs and regions (2022/23 set)."""
+def ods_lookup(lookup: pd.DataFrame, *published: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
+    """ODS code -> (ONS code, name) for sub-ICB locations and ICBs (the 2024 lookup: April 2023 codes)
+    and regions (the code each region is published under in the latest month of ``published``)."""
     pairs = {
-        "sicbl22": ("SUB_ICB_ODS_CODE", "SUB_ICB_ONS_CODE", "SUB_ICB_NAME"),
-        "icb22": ("ICB_ODS_CODE", "ICB_ONS_CODE", "ICB_NAME"),
-        "nhser22": ("REGION_ODS_CODE", "REGION_ONS_CODE", "REGION_NAME"),
+        "sicbl23": ("sicbl24_code_nhs", "sicbl24_code", "sicbl24_name"),
+        "icb23": ("icb24_code_nhs", "icb24_code", "icb24_name"),
     }
     out = {}
     for geography, (ods, ons, name) in pairs.items():
-        rows = mapping[[ods, ons, name]].drop_duplicates(ods)
+        rows = lookup[[ods, ons, name]].drop_duplicates(ods)
         out[geography] = {r[0]: (r[1], r[2]) for r in rows.itertuples(index=False)}
+    regions = pd.concat([p[p["org_type"] == "Region"] for p in published], ignore_index=True)
+    latest = regions.sort_values("period").drop_duplicates("ods_code", keep="last")
+    out["nhser24"] = {
+        str(o).strip(): (str(c).strip(), str(n).strip())
+        for o, c, n in zip(latest["ods_code"], latest["ons_code"], latest["name"])
+    }
     return out
 
 
 def key_areas(
     frame: pd.DataFrame, problems: Problems, lookup: dict[str, dict[str, tuple[str, str]]]
 ) -> pd.DataFrame:
-    """Add geography, area_code (sicbl22/icb22 by ODS code), area_name and a note of re-coding."""
+    """Add geography, area_code (by ODS code), area_name and a note where the code is not the one published."""
     known = frame["org_type"].isin(list(ORG_TYPES))
     frame = problems.reject_mask(frame, ~known, "org_type", "unknown organisation type")
     frame = frame.copy()
@@ -86,8 +97,11 @@ def key_areas(
     recoded = (frame[s.GEOGRAPHY] != "england") & (frame["ons_code"].str.strip() != frame[s.AREA_CODE])
     frame[s.NOTE] = np.where(
         recoded,
-        "published code " + frame["ons_code"].str.strip() + " (2024 code) mapped to the 2022 code by ODS "
-        "code " + frame["ods_code"].str.strip(),
+        "published under code "
+        + frame["ons_code"].str.strip()
+        + " (the same area's earlier code; ODS code "
+        + frame["ods_code"].str.strip()
+        + ")",
         "",
     )
     parts = [reject_bad_codes(p, problems, s.AREA_CODE, g) for g, p in frame.groupby(s.GEOGRAPHY, sort=False)]
@@ -97,11 +111,10 @@ def key_areas(
 @reader("dementia")
 def read_dementia(ctx: ReadContext) -> ReadResult:
     """Monthly DDR 65+ (published CI) and antipsychotic share (Wilson) at Sub-ICB, ICB, region, England."""
-    lookup_id = ctx.params.get("lookup", "qof_mapping_2223")
+    lookup_id = ctx.params.get("lookup", "lookup_sicbl24_icb24")
     anti_id = ctx.params.get("antipsychotic", "dementia_antipsychotic_monthly")
     map_path = ctx.path(lookup_id)
-    mapping = pd.read_csv(map_path, dtype=str, encoding="utf-8-sig")
-    lookup = ods_lookup(mapping)
+    areas = pd.read_csv(map_path, dtype=str, encoding="utf-8-sig")
     notes = []
 
     ddr_path = ctx.path()
@@ -121,6 +134,10 @@ def read_dementia(ctx: ReadContext) -> ReadResult:
         denominator="dementia_estimate_65plus",
         proportion=False,
     )
+    anti_path = ctx.path(anti_id)
+    anti_problems = Problems(ctx.dataset, anti_path.name)
+    anti = _read(anti_path, anti_problems, ["dementia_register", "antipsychotic_rx"])
+    lookup = ods_lookup(areas, ddr, anti)
     ddr = key_areas(ddr, ddr_problems, lookup)
     ddr = ddr.rename(
         columns={
@@ -135,9 +152,6 @@ def read_dementia(ctx: ReadContext) -> ReadResult:
     ddr.loc[over, s.NOTE] = (ddr.loc[over, s.NOTE] + "; register exceeds the estimate").str.lstrip("; ")
     ddr[s.INDICATOR_ID] = DDR_ID
 
-    anti_path = ctx.path(anti_id)
-    anti_problems = Problems(ctx.dataset, anti_path.name)
-    anti = _read(anti_path, anti_problems, ["dementia_register", "antipsychotic_rx"])
     rows_read += len(anti)
     anti = numeric_columns(anti, anti_problems, ["dementia_register", "antipsychotic_rx"])
     anti = reject_bad_denominators(
@@ -154,9 +168,10 @@ def read_dementia(ctx: ReadContext) -> ReadResult:
     values[s.PERIOD_START] = values[s.PERIOD].map(starts)
     values[s.SEX] = "Persons"
     out = conform_values(values)
-    recoded = out.loc[out[s.NOTE].str.contains("mapped to the 2022 code"), s.AREA_CODE].unique()
+    recoded = out.loc[out[s.NOTE].str.contains("published under code"), s.AREA_CODE].unique()
     notes.append(
-        f"{ctx.dataset}: areas re-coded to 2022 codes by ODS: {', '.join(sorted(recoded))}; rows per "
+        f"{ctx.dataset}: areas keyed by their latest code (earlier months published under an earlier code): "
+        f"{', '.join(sorted(recoded))}; rows per "
         "indicator and geography: "
         + ", ".join(f"{i} {g} {n}" for (i, g), n in out.groupby([s.INDICATOR_ID, s.GEOGRAPHY]).size().items())
     )
@@ -181,11 +196,11 @@ def read_dementia(ctx: ReadContext) -> ReadResult:
             caveats=(
                 "The 95% interval reflects the uncertainty of the prevalence model, not sampling of the "
                 "register, so it is wide (about ±6 points); it is published, not recomputed, and no 99.8% "
-                "interval is published. The national ambition is 66.7%. Sub-ICB locations 70F (Sussex) and "
-                "92A (Surrey Heartlands) and their ICBs carry new April 2024 codes in the source; they are "
-                "keyed here by their July 2022 codes via the ODS code; so are the East of England and North West "
-                "regions, which carry 2024 codes from June 2024 (their 2024 extent is shown under the 2022 "
-                "code). The data post-date CCGs."
+                "interval is published. The national ambition is 66.7%. Published for sub-ICB locations, ICBs "
+                "and regions of April 2023 / 2024 (the codes of 70F West Sussex and 92A Surrey Heartlands, and "
+                "of their ICBs, changed in April 2023 when 4 Chichester LSOAs moved between them); the East of "
+                "England and North West regions change code in June 2024 for the same areas and are kept as "
+                "one series under the 2024 code. Shown on CCG 2021 areas by ODS code. The data post-date CCGs."
             ),
         ),
         catalogue_entry(

@@ -691,7 +691,8 @@ LSOA_LOOKUP_ID = "lookup_lsoa11_ccg21_lad21"
 def read_lsoa_population(ctx: ReadContext) -> ReadResult:
     """CCG 2021 populations (mid-2019) from LSOA populations and the LSOA -> CCG 2021 lookup.
 
-    Frame ``ccg21_population_2019``: area_code, population, n_lsoa. An LSOA without a
+    Frames ``ccg21_population_2019``: area_code, population, n_lsoa; ``lsoa11_people``: lsoa11_code,
+    ccg21_code, lad_code, people (the lineage's evidence of residents). An LSOA without a
     population or without a CCG is recorded as a problem (and counted in the notes).
     """
     result = ReadResult()
@@ -701,7 +702,7 @@ def read_lsoa_population(ctx: ReadContext) -> ReadResult:
     lookup_id = ctx.params.get("lsoa_lookup", LSOA_LOOKUP_ID)
     lookup_path = ctx.path(lookup_id)
     lookup_problems = Problems(ctx.dataset, lookup_path.name)
-    lookup = read_csv_checked(lookup_path, lookup_problems, ["LSOA11CD", "CCG21CD"])
+    lookup = read_csv_checked(lookup_path, lookup_problems, ["LSOA11CD", "CCG21CD", "LAD21CD"])
     result.problems = problems.items + lookup_problems.items
     if pop is None or lookup is None:
         return result
@@ -725,6 +726,11 @@ def read_lsoa_population(ctx: ReadContext) -> ReadResult:
         .rename(columns={"CCG21CD": "area_code"})
     )
     result.frames["ccg21_population_2019"] = frame
+    # Every LSOA's CCG 2021, district and people: the evidence that a lineage piece holds residents
+    # (geo.lineage.district_evidence); used at build, not kept in the model.
+    result.frames["lsoa11_people"] = both.rename(
+        columns={"CCG21CD": "ccg21_code", "LAD21CD": "lad_code", "population_mid2019": "people"}
+    )[["lsoa11_code", "ccg21_code", "lad_code", "people"]].reset_index(drop=True)
     result.problems = problems.items + lookup_problems.items
     result.notes.append(
         f"{ctx.dataset}: {len(both):,} LSOAs ({both['population_mid2019'].sum():,.0f} people) summed to "

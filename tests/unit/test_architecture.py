@@ -4,7 +4,7 @@ Reads every module's imports with ``ast`` (lazy imports inside functions include
 check needs no import of the app. The layers, top to bottom (README, "Architecture"):
 
     app, tools      app.py, bench/, python -m data (the command line)
-    callbacks       Dash inputs and outputs wired to the page layer
+    callbacks, api  Dash inputs and outputs wired to the page layer; the data API's routes
     layouts         Dash component factories
     reports         board packs and rendered exports
     views           the page layer: (model, selection) -> what a page shows
@@ -21,11 +21,23 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "bench", "callbacks", "layouts", "reports", "views", "selection", "figures", "data", "geo")
+PACKAGES = (
+    "app",
+    "api",
+    "bench",
+    "callbacks",
+    "layouts",
+    "reports",
+    "views",
+    "selection",
+    "figures",
+    "data",
+    "geo",
+)
 # Highest first; a module belongs to the first layer one of whose prefixes it starts with.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app and tools", ("app", "bench", "data.__main__")),
-    ("callbacks", ("callbacks",)),
+    ("callbacks and api", ("callbacks", "api")),
     ("layouts", ("layouts",)),
     ("reports", ("reports",)),
     ("views", ("views",)),

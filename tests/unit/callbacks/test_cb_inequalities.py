@@ -66,7 +66,12 @@ def test_acsc_gradient_chart_shows_every_ccg_in_the_file_with_its_limits(app_ctx
     peers = {c for c, p in points.items() if p[0].startswith("Its peers")}
     sets = model.frames["peer_sets"]
     peer21 = set(
-        sets.loc[(sets["peer_set"] == "rightcare") & (sets["area_code"] == NORFOLK_WAVENEY), "peer_code"]
+        sets.loc[
+            (sets["peer_set"] == "rightcare")
+            & (sets["geography"] == "ccg21")
+            & (sets["area_code"] == NORFOLK_WAVENEY),
+            "peer_code",
+        ]
     )
     links = model.lineage[model.lineage["from_geography"] == "ccg16"].sort_values("share", ascending=False)
     main = links.drop_duplicates("from_code").set_index("from_code")["to_code"]

@@ -86,7 +86,14 @@ def test_url_load_sets_every_control(model):
     assert out["areas"] == [KERNOW, BARNET]
     assert out["period"] == "2022/23" == state["period"]
     assert out["period_options"] == [{"label": "2022/23", "value": "2022/23"}]
-    assert [o["value"] for o in out["geography_options"]] == ["ccg21", "sicbl22", "icb22", "stp21"]
+    assert [o["value"] for o in out["geography_options"]] == [
+        "ccg21",
+        "sicbl23",
+        "icb23",
+        "sicbl22",
+        "icb22",
+        "stp21",
+    ]
     assert out["geography_options"][0]["label"] == "CCG April 2021 (106)"
     assert out["sex_options"] == [{"label": "Persons", "value": "Persons"}]
     assert len(out["area_options"]) == 106

@@ -82,7 +82,7 @@ def test_full_map_points_at_boundary_urls(app_ctx, model, state_for):
 
 
 def test_full_map_sicbl22_uses_ccg21_polygons(app_ctx, model, state_for):
-    state = state_for("?indicator=dementia_ddr_65plus&geography=sicbl22")
+    state = state_for("?indicator=qof_hyp&geography=sicbl22")
     fig = views.full_map(state)
     assert fig.data[MAIN].geojson == f"/geo/{model.fingerprint}/ccg21.json"
     shown = set(fig.data[MAIN].locations)
@@ -114,9 +114,9 @@ def test_map_patch_equals_full_map_values(app_ctx, state_for):
 
 
 def test_map_summary_text(app_ctx, model, state_for):
-    summary = views.map_summary(state_for("?indicator=dementia_ddr_65plus&geography=sicbl22"))
-    n = len(with_value(model, "dementia_ddr_65plus", "2025-01", "sicbl22"))
-    assert summary[0].children == f"{n} of 106 areas have a value for 2025-01."
+    summary = views.map_summary(state_for("?indicator=qof_hyp&geography=sicbl22"))
+    n = len(with_value(model, "qof_hyp", "2022/23", "sicbl22"))
+    assert summary[0].children == f"{n} of 106 areas have a value for 2022/23."
     assert any("Sub-ICB" in part.children for part in summary[1:])
 
 

@@ -135,7 +135,12 @@ def test_synthetic_split_is_apportioned_by_population_not_land():
     shares = by_density.set_index(["from_code", "to_code"])["share"]
     assert shares[("OLD", "TOWN")] == pytest.approx(80_000 / (80_000 + 18_000))
     assert shares[("WHOLE", "RURAL")] == 1.0  # whole merges are untouched
-    assert (by_density["weight"] == "population (successor density)").all()
+    split = by_density["method"] == "apportioned"
+    assert (by_density.loc[split, "weight"] == "population (successor density)").all()
+    # A whole predecessor's "population" by density would be its successor's people per km2 times
+    # its land, i.e. land: with no population of the old areas known there is none.
+    whole = by_density.loc[~split].iloc[0]
+    assert whole["weight"] == "no population" and pd.isna(whole["population"])
     # Knowing the predecessors' own populations moves the rural piece to what is left over:
     # RURAL (20,000) minus WHOLE (15,000 scaled to the successors' total) is OLD's rural piece.
     known = pd.Series({"OLD": 85_000.0, "WHOLE": 15_000.0}, name="test populations")

@@ -38,17 +38,19 @@ def test_areas_per_month_and_codes(dementia):
     v = dementia.values
     per_month = v.groupby([s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD])[s.AREA_CODE].nunique()
     for ind in (DDR_ID, ANTIPSYCHOTIC_ID):
-        assert (per_month.xs((ind, "sicbl22")) == 106).all() and len(per_month.xs((ind, "sicbl22"))) == 13
-        assert (per_month.xs((ind, "icb22")) == 42).all()
-        assert (per_month.xs((ind, "nhser22")) == 7).all()
+        assert (per_month.xs((ind, "sicbl23")) == 106).all() and len(per_month.xs((ind, "sicbl23"))) == 13
+        assert (per_month.xs((ind, "icb23")) == 42).all()
+        assert (per_month.xs((ind, "nhser24")) == 7).all()
     codes = set(v[s.AREA_CODE])
-    assert {"E38000265", "E38000264", "E54000064", "E54000063", "E40000013"}.isdisjoint(codes)
-    assert {"E38000248", "E38000246"} <= codes
-    sussex = v[(v[s.AREA_CODE] == "E38000248")]
-    assert sussex[s.NOTE].str.contains("E38000265").all()
-    mapping = pd.read_csv(DATA / MANIFEST["qof_mapping_2223"]["path"], dtype=str)
-    assert set(v.loc[v[s.GEOGRAPHY] == "sicbl22", s.AREA_CODE]) == set(mapping["SUB_ICB_ONS_CODE"])
-    assert set(v.loc[v[s.GEOGRAPHY] == "icb22", s.AREA_CODE]) == set(mapping["ICB_ONS_CODE"])
+    # Published codes kept: the April 2023 sub-ICB and ICB codes, the 2024 region codes.
+    assert {"E38000265", "E38000264", "E54000064", "E54000063", "E40000013", "E40000014"} <= codes
+    assert {"E38000248", "E38000246", "E54000053", "E54000052", "E40000007", "E40000010"}.isdisjoint(codes)
+    east = v[(v[s.AREA_CODE] == "E40000013")]
+    assert east.loc[east[s.PERIOD] < "2024-06", s.NOTE].str.contains("E40000007").all()
+    assert (east.loc[east[s.PERIOD] >= "2024-06", s.NOTE] == "").all()
+    lookup = pd.read_csv(DATA / MANIFEST["lookup_sicbl24_icb24"]["path"], dtype=str)
+    assert set(v.loc[v[s.GEOGRAPHY] == "sicbl23", s.AREA_CODE]) == set(lookup["sicbl24_code"])
+    assert set(v.loc[v[s.GEOGRAPHY] == "icb23", s.AREA_CODE]) == set(lookup["icb24_code"])
     assert dementia.problems == []
     assert v[s.PERIOD_START].min() == pd.Timestamp("2024-01-01")
 
@@ -61,7 +63,7 @@ def test_limits_and_registers(dementia):
     ddr = v[v[s.INDICATOR_ID] == DDR_ID]
     assert ddr[[s.LOWER95, s.UPPER95, s.COUNT, s.DENOMINATOR]].notna().all().all()
     # Sub-ICB registers sum to England's in every month.
-    sub = ddr[ddr[s.GEOGRAPHY] == "sicbl22"].groupby(s.PERIOD)[s.COUNT].sum()
+    sub = ddr[ddr[s.GEOGRAPHY] == "sicbl23"].groupby(s.PERIOD)[s.COUNT].sum()
     eng = ddr[ddr[s.GEOGRAPHY] == "england"].set_index(s.PERIOD)[s.COUNT]
     assert (sub == eng).all()
     polarity = {c[s.INDICATOR_ID]: (c["polarity"], c["domain"]) for c in dementia.catalogue}
@@ -70,9 +72,8 @@ def test_limits_and_registers(dementia):
 
 def synthetic(tmp_path, ddr_rows: list[str], anti_rows: list[str]):
     (tmp_path / "map.csv").write_text(
-        "REGION_ODS_CODE,REGION_ONS_CODE,REGION_NAME,ICB_ODS_CODE,ICB_ONS_CODE,ICB_NAME,"
-        "SUB_ICB_ODS_CODE,SUB_ICB_ONS_CODE,SUB_ICB_NAME,PRACTICE_CODE\n"
-        "Y59,E40000005,South East,QNX,E54000053,Sussex ICB,70F,E38000248,Sussex ICB - 70F,P1\n"
+        "sicbl24_name,sicbl24_code,sicbl24_code_nhs,icb24_name,icb24_code,icb24_code_nhs,n_lsoa21\n"
+        "NHS Sussex ICB - 70F,E38000265,70F,NHS Sussex Integrated Care Board,E54000064,QNX,500\n"
     )
     key = "period,org_type,ods_code,ons_code,name"
     (tmp_path / "ddr.csv").write_text(
@@ -98,7 +99,7 @@ def synthetic(tmp_path, ddr_rows: list[str], anti_rows: list[str]):
 
 def test_synthetic_bad_rows(tmp_path):
     ddr = [
-        "2024-01,SUB_ICB_LOC,70F,E38000265,SUSSEX,100,150,66.7,60,72",
+        "2024-01,SUB_ICB_LOC,70F,E38000248,SUSSEX,100,150,66.7,60,72",
         "2024-01,SUB_ICB_LOC,99Z,E38000999,NOWHERE,100,150,66.7,60,72",  # ODS not in lookup
         "2024-01,SUB_ICB_LOC,70F,E38000265,SUSSEX,abc,150,66.7,60,72",  # non-numeric
         "2024-01,SUB_ICB_LOC,70F,E38000265,SUSSEX,100,0,66.7,60,72",  # zero denominator
@@ -119,8 +120,9 @@ def test_synthetic_bad_rows(tmp_path):
         ("ddr.csv", 5, "denominator is zero or negative"),
     ]
     v = result.values
-    assert sorted(v[s.AREA_CODE]) == ["E38000248", "E38000248", "E92000001"]
+    assert sorted(v[s.AREA_CODE]) == ["E38000265", "E38000265", "E92000001"]
     anti_row = v[v[s.INDICATOR_ID] == ANTIPSYCHOTIC_ID].iloc[0]
     assert anti_row[s.VALUE] == pytest.approx(10.0) and anti_row[s.UPPER998] > anti_row[s.UPPER95]
-    ddr_row = v[(v[s.INDICATOR_ID] == DDR_ID) & (v[s.AREA_CODE] == "E38000248")].iloc[0]
-    assert ddr_row[s.VALUE] == 66.7 and ddr_row[s.LOWER95] == 60 and "E38000265" in ddr_row[s.NOTE]
+    ddr_row = v[(v[s.INDICATOR_ID] == DDR_ID) & (v[s.AREA_CODE] == "E38000265")].iloc[0]
+    # published under the earlier code: kept under the April 2023 code of its ODS code, and said
+    assert ddr_row[s.VALUE] == 66.7 and ddr_row[s.LOWER95] == 60 and "E38000248" in ddr_row[s.NOTE]

@@ -122,7 +122,9 @@ def test_similar_ccgs_page_matches_the_model(plans, model, key):
     peer_set = "rightcare" if key == "rightcare" else "similar"
     pages = _page(plans[key], "Compared with similar CCGs")
     sets = model.frames["peer_sets"]
-    peers = sets[(sets["peer_set"] == peer_set) & (sets[s.AREA_CODE] == area)].sort_values("rank")
+    peers = sets[
+        (sets["peer_set"] == peer_set) & (sets[s.GEOGRAPHY] == "ccg21") & (sets[s.AREA_CODE] == area)
+    ].sort_values("rank")
     names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
     intro = pages[0].paragraphs[0]
     assert len(peers) >= 5
@@ -186,7 +188,9 @@ def test_key_messages_show_the_value_compared_with(model, benchmark):
     ind = model.indicators
     region = model.areas.loc[model.areas[s.AREA_CODE] == area, "region_code"].dropna().iloc[0]
     sets = model.frames["peer_sets"]
-    peers = sets[(sets["peer_set"] == "rightcare") & (sets[s.AREA_CODE] == area)]["peer_code"]
+    peers = sets[
+        (sets["peer_set"] == "rightcare") & (sets[s.GEOGRAPHY] == "ccg21") & (sets[s.AREA_CODE] == area)
+    ]["peer_code"]
     for rec in table.to_dict("records"):
         rows = ind[
             (ind[s.INDICATOR_ID] == rec["indicator_id"])

@@ -246,6 +246,7 @@ def test_peers_and_old_data(model):
         & (pv[s.INDICATOR_ID] == FFT)
         & (pv[s.AREA_CODE] == NCL)
         & (pv[s.SEX] == "Persons")
+        & (pv["geography"] == "ccg21")
     ]["peer_value"].iloc[0]
     assert fft.at[FFT, "comparator_value"] == pytest.approx(want)
     old = view.missing[view.missing["what"].str.startswith("old data")]

@@ -31,7 +31,12 @@ def test_index_is_built_with_every_kind(index, model):
     assert kinds["ccg21"] == (model.areas["geography"] == "ccg21").sum()
     assert kinds["place"] >= 300  # 309 districts, some in several CCGs
     assert kinds["old_ccg"] > 100
-    assert set(index["ccg21_code"]) <= set(model.areas.loc[model.areas["geography"] == "ccg21", "area_code"])
+    assert set(index["ccg21_code"]) - {""} <= set(
+        model.areas.loc[model.areas["geography"] == "ccg21", "area_code"]
+    )
+    assert kinds["sicbl23"] == 2 * 106  # its name and its former CCG's name
+    assert kinds["icb23"] == 42
+    assert (index.loc[index["kind"] == "icb23", "ccg21_code"] == "").all()  # an ICB is no CCG 2021 area
 
 
 @pytest.mark.parametrize(
