@@ -9,7 +9,7 @@ callback receives, the controls' values, a board-pack request) is re-parsed by
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from data.model import schema as s
 from data.model.core import Model
@@ -122,6 +122,18 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
         return None
     value = values[0].strip()
     return value or None
+
+
+def _known(
+    params: dict[str, list[str]], key: str, known: frozenset[str], notices: list[str], notice: str
+) -> str | None:
+    """The parameter's value if it is one of ``known``; otherwise None, and ``notice`` (formatted with
+    the value) added to the notices."""
+    value = _first(params, key)
+    if value is not None and value not in known:
+        notices.append(notice.format(value))
+        return None
+    return value
 
 
 def with_catalogue_indicator(model: Model, pathname: str | None, query: str | None) -> str | None:
@@ -335,12 +347,8 @@ def parse_params(
         areas = areas[:MAX_AREAS]
     state["areas"] = areas
 
-    region = _first(params, "region")
     known = _known_codes(model)
-    regions = known["region"]
-    if region is not None and region not in regions:
-        notices.append(f"Unknown region '{region}': showing all regions.")
-        region = None
+    region = _known(params, "region", known["region"], notices, "Unknown region '{}': showing all regions.")
     state["region"] = region or ""
 
     practice = _first(params, "practice")
@@ -349,17 +357,11 @@ def parse_params(
         practice = None
     state["practice"] = practice.upper() if practice else ""
 
-    ineq = _first(params, "ineq")
-    known_ineq = known["ineq"]
-    if ineq is not None and ineq not in known_ineq:
-        notices.append(f"Unknown inequality indicator '{ineq[:60]}': showing the first.")
-        ineq = None
+    ineq = _known(
+        params, "ineq", known["ineq"], notices, "Unknown inequality indicator '{:.60}': showing the first."
+    )
     state["ineq"] = ineq or ""
-    icb = _first(params, "icb")
-    known_icb = known["icb"]
-    if icb is not None and icb not in known_icb:
-        notices.append(f"Unknown ICB '{icb[:20]}': showing the focus area's ICB.")
-        icb = None
+    icb = _known(params, "icb", known["icb"], notices, "Unknown ICB '{:.20}': showing the focus area's ICB.")
     state["icb"] = icb or ""
 
     for key, choices in CHOICES.items():
@@ -399,3 +401,74 @@ def to_query(state: dict) -> str:
             continue
         pairs.append((key, value))
     return "?" + urlencode(pairs, safe=",:/") if pairs else ""
+
+
+def catalogue_href(indicator_id: str) -> str:
+    """The indicator's own catalogue page (the inverse of ``catalogue_id``)."""
+    return f"/indicators/{quote(str(indicator_id), safe='')}"
+
+
+def indicator_href(page: str, indicator_id: str) -> str:
+    """A page showing one indicator, with nothing else chosen (the catalogue's links)."""
+    return f"/{page}?indicator={quote(str(indicator_id), safe='')}"
+
+
+def page_href(page: str, state: dict, **changes) -> str:
+    """The link to ``page`` for the selection with ``changes`` made (the rest kept)."""
+    return f"/{page}{to_query(dict(state, **changes))}"
+
+
+def view_link(root: str, page: str, state: dict) -> str:
+    """The link back to a view for an export's footer: ``root`` (the public URL, or "") + page + query."""
+    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
+
+
+def export_href(page: str, fmt: str, query: str, size: str | None = None, part: int = 1) -> str:
+    """The stable export link for a view: the page's own query string, plus a part after the first
+    and a size if not the default."""
+    query = query or ""
+    if part > 1:
+        query = f"{query}&part={part}" if query else f"?part={part}"
+    if size and size != "slide":
+        query = f"{query}&size={size}" if query else f"?size={size}"
+    return f"/export/{page}.{fmt}{query}"
+
+
+def pack_href(state: dict, fmt: str) -> str:
+    """The board pack of a selection: its areas, benchmark, CI level and peer set."""
+    wanted = {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}
+    if state.get("peers"):  # the pack's similar-CCGs pages use the page's peer set
+        wanted["peers"] = state["peers"]
+    return f"/export/pack.{fmt}?{urlencode(wanted, safe=',')}"
+
+
+def carried_params(search: str | None, keys: tuple[str, ...]) -> dict[str, str]:
+    """The first value of each of ``keys`` the current query string gives (those with a value)."""
+    current = parse_qs((search or "").lstrip("?"))
+    return {k: current[k][0] for k in keys if current.get(k)}
+
+
+class QueryError(ValueError):
+    """A query string an export cannot read (its message says why)."""
+
+
+MAX_QUERY = 2000
+
+
+def query_params(raw: bytes, allowed_keys: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """The query string (decoded) and its single-valued parameters; ``QueryError`` if malformed,
+    too long, or with a parameter unknown or given twice."""
+    if len(raw) > MAX_QUERY:
+        raise QueryError(f"Query string too long (over {MAX_QUERY} characters).")
+    try:
+        text = raw.decode("utf-8")
+        params = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise QueryError(f"Malformed query string: {exc}.") from None
+    unknown = sorted(set(params) - set(allowed_keys))
+    if unknown:
+        raise QueryError(f"Unknown query parameter(s): {', '.join(unknown)}.")
+    repeated = sorted(k for k, v in params.items() if len(v) > 1)
+    if repeated:
+        raise QueryError(f"Query parameter given more than once: {', '.join(repeated)}.")
+    return text, {k: v[0] for k, v in params.items()}

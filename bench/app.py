@@ -489,7 +489,7 @@ def measure_interactions(calls: int = CALLS, only: set[str] | None = None) -> di
     """Every interaction through the real endpoint (in-process Flask test client), and the baseline."""
     from app import app as dash_app
     from app import server
-    from callbacks.cache import cache
+    from views.cache import cache
 
     register_noop(dash_app)
     dc = DashClient(server.test_client())

@@ -34,9 +34,9 @@ def _timed(client, url: str) -> float:
 
 def measure(repeats: int = 3) -> dict:
     """Median warm PNG times (compare chart, map) and one board pack (PDF and PPTX) in seconds."""
-    from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
     from data.model.settings import get_settings
+    from views.cache import init_cache
 
     server = Flask("bench-exports")
     init_cache(server, get_settings())

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR)
 
     from app import server
-    from callbacks.cache import cache
+    from views.cache import cache
 
     it = next(i for i in INTERACTIONS if i.name == args.interaction)
     dc = DashClient(server.test_client())

@@ -11,24 +11,20 @@ import logging
 
 from dash import Dash
 
-from callbacks.cache import init_cache
 from callbacks.exports import register_export_routes
 from callbacks.routes import register_routes
 from data.model.settings import Settings
+from views.cache import init_cache
 
 log = logging.getLogger(__name__)
 MODULES = (
     "sync",
-    "views",
+    "pages",
     "table",
     "exports",
     "catalogue",
     "places",
     "peers",
-    "funnel",
-    "alerts",
-    "practices",
-    "inequalities",
     "benchmark",
     "summaries",
     "map_list",

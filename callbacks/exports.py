@@ -11,32 +11,20 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qs, quote, urlencode
 
-import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
 from flask import Flask, Response, request
 
-from callbacks.beyond_exports import BEYOND_EXPORTS, ExportRefused, beyond_file, part_labels
-from callbacks.views import (
-    compare_figure,
-    explorer_outputs,
-    export_map,
-    overview_figure_for,
-    spine_outputs,
-    trends_figure,
-)
 from data.model import schema as s
 from data.model.settings import get_settings
 from data.model.store import load_model
 from data.queries.rows import AREA_GEOGRAPHIES
 from layouts import ids
-from layouts.exports import CHART_PAGES, export_links
-from reports import describe, tables
-from reports.decorate import DEFAULT_SIZE, SIZES, decorate, screen_size
-from reports.pack import build_pack, data_date, join_pdfs
-from reports.parts import Part, chart_parts
+from layouts.exports import footer_links
+from reports import files
+from reports.decorate import DEFAULT_SIZE, SIZES
+from reports.pack import build_pack, data_date
 from reports.render import (
     EXPORT_GATE,
     EXPORT_RATE,
@@ -45,18 +33,22 @@ from reports.render import (
     get_renderer,
     stable_file,
 )
-from selection import MAX_AREAS, QUERY_ORDER, known_area_codes, parse_query, parse_selection, to_query
+from selection import (
+    MAX_AREAS,
+    QUERY_ORDER,
+    QueryError,
+    known_area_codes,
+    parse_query,
+    parse_selection,
+    view_link,
+)
+from selection import query_params as read_query
+from views.exports import BEYOND_EXPORTS, EXPORT_PAGES, part_labels
+from views.provenance import ExportRefused
 
 log = logging.getLogger(__name__)
 
-CHART_FORMATS = ("png", "svg", "pdf")
-DATA_FORMATS = ("csv", "xlsx")
 PACK_FORMATS = ("pdf", "pptx")
-EXPORT_PAGES = {
-    **{p: CHART_FORMATS + DATA_FORMATS for p in CHART_PAGES},
-    "table": DATA_FORMATS,
-    **BEYOND_EXPORTS,  # inequalities, practices, alerts: numbered parts (callbacks.beyond_exports)
-}
 MIMETYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -65,9 +57,7 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-MAX_QUERY = 2000
 PACK_KEYS = ("areas", "benchmark", "ci", "peers")
-PAGED = ("compare", "spine", "overview")  # charts split into legible parts (reports.parts)
 RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
 
 
@@ -84,33 +74,6 @@ class BadExport(ValueError):
         self.status = status
 
 
-# --- figures -------------------------------------------------------------------
-
-
-def figure_for(state: dict, page: str) -> go.Figure:
-    """The figure a chart page shows for ``state`` (the app's own builders)."""
-    if page == "map":
-        return export_map(state)
-    if page == "compare":
-        return compare_figure(state)
-    if page == "spine":
-        return spine_outputs(state)[0]
-    if page == "trends":
-        return trends_figure(state)
-    if page == "overview":
-        return overview_figure_for(state)
-    if page == "explorer":
-        return explorer_outputs(state, False, "region", False)[0]
-    if page == "funnel":
-        from callbacks.funnel import funnel_chart
-
-        fig, reason = funnel_chart(state)
-        if fig is None:
-            raise BadExport(400, reason)
-        return fig
-    raise BadExport(404, f"The {page} page has no chart to export.")
-
-
 # --- validation ----------------------------------------------------------------
 
 
@@ -125,21 +88,11 @@ def split_name(name: str, allowed: dict[str, tuple[str, ...]]) -> tuple[str, str
 
 
 def query_params(raw: bytes, allowed_keys: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """The query string (decoded) and its single-valued parameters; 400 if malformed."""
-    if len(raw) > MAX_QUERY:
-        raise BadExport(400, f"Query string too long (over {MAX_QUERY} characters).")
+    """The query string (decoded) and its single-valued parameters (``selection.query_params``); 400 if not."""
     try:
-        text = raw.decode("utf-8")
-        params = parse_qs(text, keep_blank_values=True, strict_parsing=True)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadExport(400, f"Malformed query string: {exc}.") from None
-    unknown = sorted(set(params) - set(allowed_keys))
-    if unknown:
-        raise BadExport(400, f"Unknown query parameter(s): {', '.join(unknown)}.")
-    repeated = sorted(k for k, v in params.items() if len(v) > 1)
-    if repeated:
-        raise BadExport(400, f"Query parameter given more than once: {', '.join(repeated)}.")
-    return text, {k: v[0] for k, v in params.items()}
+        return read_query(raw, allowed_keys)
+    except QueryError as exc:
+        raise BadExport(400, str(exc)) from None
 
 
 def export_notice(notice: str) -> str:
@@ -185,63 +138,20 @@ def link_root() -> str:
     return get_settings().public_url
 
 
-def view_link(root: str, page: str, state: dict) -> str:
-    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
-
-
 # --- producing files -------------------------------------------------------------
 
 
 def export_file(page: str, fmt: str, raw_query: bytes, root: str) -> tuple[bytes, str]:
-    """(file bytes, file name) for one view export."""
+    """(file bytes, file name) for one view export: the request checked, the file made by ``reports.files``."""
     query, params = query_params(raw_query, QUERY_ORDER + ("size", "part"))
-    size_name = chart_size(params)
+    chart_size(params)
     state = checked_state(query, page)
-    model = load_model()
-    if page in BEYOND_EXPORTS:
-        try:
-            return beyond_file(model, state, page, fmt, params, view_link(root, page, state), get_renderer)
-        except ExportRefused as exc:
-            raise BadExport(400, str(exc)) from None
-    prov = describe.provenance(model, state, page, view_link(root, page, state))
-    name = describe.file_name(state, page, fmt)
-    if fmt in DATA_FORMATS:
-        frame = tables.view_table(model, state, page)
-        meta = tables.metadata(model, state, page, prov)
-        return (tables.csv_bytes if fmt == "csv" else tables.xlsx_bytes)(frame, meta), name
-    if page in PAGED:
-        size = SIZES[size_name]
-        parts = chart_parts(model, state, page, prov, size, figure_for)
-    else:
-        fig = figure_for(state, page)
-        size = screen_size(fig) if size_name == "screen" else SIZES[size_name]
-        parts = [Part(fig, prov)]
-    renderer = get_renderer()
-    if fmt == "pdf":
-        blobs = renderer.render_many(
-            [(decorate(p.figure, p.provenance, size), "pdf", size.width, size.height, 1.0) for p in parts]
+    try:
+        return files.export_file(
+            load_model(), state, page, fmt, params, view_link(root, page, state), get_renderer
         )
-        body = join_pdfs(blobs, prov.title)
-    else:
-        number = part_number(params, len(parts))
-        chosen = parts[number - 1]
-        scale = size.png_scale() if fmt == "png" else 1.0
-        body = renderer.render(
-            decorate(chosen.figure, chosen.provenance, size), fmt, size.width, size.height, scale
-        )
-        if number > 1:
-            name = name.replace(f".{fmt}", f"_part{number}.{fmt}")
-    if size_name != DEFAULT_SIZE:
-        name = name.replace(f".{fmt}", f"_{size_name}.{fmt}")
-    return body, name
-
-
-def part_number(params: dict[str, str], n_parts: int) -> int:
-    """``part=N`` of a paged chart's image export (1 when absent); 400 when out of range."""
-    raw = params.get("part", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= n_parts:
-        raise BadExport(400, f"part={raw!r}: this chart has {n_parts} part(s); use part=1 to {n_parts}.")
-    return int(raw)
+    except ExportRefused as exc:
+        raise BadExport(400, str(exc)) from None
 
 
 def pack_request(raw_query: bytes) -> tuple[list[str], str, str, str]:
@@ -318,7 +228,6 @@ def register_export_routes(server: Flask) -> None:
                     benchmark=benchmark,
                     ci=ci,
                     peers=peers,
-                    figure_for=figure_for,
                     link_root=link_root(),
                     renderer=get_renderer(),
                 )
@@ -339,29 +248,10 @@ def register_export_routes(server: Flask) -> None:
 
 
 def links_for(state: dict):
+    """The footer's download links for the selection (a page of numbered parts says which parts)."""
     page = state.get("page", "map")
-    if page not in EXPORT_PAGES:  # pages with no file of their own (early warning, practices)
-        return html.Div()
-    query = to_query(state)
-    if page in BEYOND_EXPORTS:
-        from layouts.beyond import part_export_links
-
-        return part_export_links(page, query, part_labels(load_model(), state, page))
-    if page == "spine" and not state.get("areas"):
-        return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
-    links = export_links(page, query, ready=True)
-    if state.get("areas"):
-        wanted = {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}
-        if state.get("peers"):  # the pack's similar-CCGs pages use the page's peer set
-            wanted["peers"] = state["peers"]
-        pack_query = urlencode(wanted, safe=",")
-        links.children += [
-            html.Span(" · Board pack for the selected areas: "),
-            html.A("PDF", href=f"/export/pack.pdf?{pack_query}", className="export-link"),
-            html.Span(", "),
-            html.A("PowerPoint", href=f"/export/pack.pptx?{pack_query}", className="export-link"),
-        ]
-    return links
+    parts = part_labels(load_model(), state, page) if page in BEYOND_EXPORTS else None
+    return footer_links(state, parts)
 
 
 @callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.STATE, "data"))
@@ -420,7 +310,6 @@ def build_board_pack(n_clicks, state):
                 benchmark=state["benchmark"],
                 ci=state["ci"],
                 peers=state.get("peers"),
-                figure_for=figure_for,
                 link_root=link_root(),
                 renderer=get_renderer(),
             )

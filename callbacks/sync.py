@@ -7,16 +7,23 @@ every view reads. Parsing and writing are pure functions in selection.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
-from dash import Input, Output, State, callback, ctx, html, no_update
+from dash import Input, Output, State, callback, ctx, no_update
 
 from data.model import schema as s
 from data.model.store import load_model
 from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import GEOGRAPHY_LABELS, area_options
-from selection import PAGES, page_of, parse_query, parse_selection, to_query, with_catalogue_indicator
+from layouts.widgets import notice_items
+from selection import (
+    PAGES,
+    carried_params,
+    page_of,
+    parse_query,
+    parse_selection,
+    to_query,
+    with_catalogue_indicator,
+)
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",
@@ -68,8 +75,7 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     else:
         wanted = {k: v for k, v in controls.items()}
         wanted["areas"] = list(controls.get("areas") or [])
-        current = parse_qs((search or "").lstrip("?"))
-        wanted.update({k: current[k][0] for k in CARRIED_KEYS if current.get(k)})
+        wanted.update(carried_params(search, CARRIED_KEYS))
         if trigger == ids.INDICATOR:
             wanted["period"] = None
             wanted["y"] = controls.get("indicator")
@@ -157,7 +163,7 @@ def sync_outputs(
         if state["geography"] != shown_geography or not area_opts or not set(state["areas"]) <= known
         else no_update
     )
-    notice = [html.Span(n, className="notice-item") for n in notices]
+    notice = notice_items(notices)
     page = state["page"]
     return (
         query,

@@ -6,66 +6,28 @@ name / value / CI / count / category lines, and so the map can swap it with a Pa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from data.methods.formatting import (  # noqa: F401  (the one formatter: figures use it from here too)
+    decimals_for,
+    difference_unit,
+    format_ci,
+    format_count,
+    format_difference,
+    format_number,
+    format_value,
+    is_missing,
+    published_name,
+)
 from data.model import schema as s
 from figures import palette as pal
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 ECOLOGICAL_NOTE = "Associations between areas are not associations between people (ecological fallacy)."
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN and pandas NA."""
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return bool(math.isnan(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def decimals_for(value: float) -> int:
-    """Decimal places that keep about three significant figures without spurious precision."""
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return 0
-    if magnitude >= 10:
-        return 1
-    return 2
-
-
-def format_number(value: Any, decimals: int | None = None) -> str:
-    """A value with thousands separators, or an en dash when missing."""
-    if is_missing(value):
-        return "–"
-    value = float(value)
-    places = decimals_for(value) if decimals is None else decimals
-    return f"{value:,.{places}f}"
-
-
-def format_value(value: Any, unit: str | None) -> str:
-    """A value with its unit: '12.3%', '456.7 per 100,000', '0.85 score'."""
-    if is_missing(value):
-        return "no data"
-    text = format_number(value)
-    if not unit or unit in ("count", "value"):
-        return text
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}"
-
-
-def format_ci(lower: Any, upper: Any, ci: str) -> str:
-    """'95% CI 10.1–14.5', or an empty string when either limit is missing."""
-    if is_missing(lower) or is_missing(upper):
-        return ""
-    return f"{ci}% CI {format_number(lower)}–{format_number(upper)}"
 
 
 def benchmark_phrase(benchmark: str) -> str:
@@ -121,9 +83,9 @@ def hover_texts(
         lines.append(value_line)
         count, denominator = rec.get(s.COUNT), rec.get(s.DENOMINATOR)
         if not is_missing(count):
-            count_line = f"Count {format_number(count, 0)}"
+            count_line = f"Count {format_count(count)}"
             if not is_missing(denominator):
-                count_line += f" / {format_number(denominator, 0)}"
+                count_line += f" / {format_count(denominator)}"
             lines.append(count_line)
         if categories is not None and not is_missing(rec.get(s.VALUE)):
             cat = categories[i]

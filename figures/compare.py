@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
-from figures.plain import vline
+from figures.reference import RefLine, lines_meta, reference_lines, value_axis_range
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,14 @@ def ranked_bars_dict(
     region_values: Mapping[str, float] | None = None,
     sort: str = "value",
     region: str | None = None,
+    lines: Sequence[RefLine] = (),
 ) -> dict[str, Any]:
     """Horizontal bars of each area's value with CI whiskers, coloured by benchmark category.
 
-    ``region`` (a region_code) limits the bars to one region and draws that region's line.
+    ``region`` (a region_code) limits the bars to one region and draws that region's line;
+    ``lines`` are more reference lines (the peer group's value), placed with England's and the
+    region's so that no two labels overprint (``figures.reference``). A percentage axis is zoomed
+    to the data when the values sit far from zero (the subtitle says where it starts).
     Areas with no value are listed in the subtitle rather than dropped silently. A plain
     figure dict (no ``go.Figure`` validation in a request): ``go.Figure`` accepts it as it is.
     """
@@ -150,9 +154,11 @@ def ranked_bars_dict(
     ticktext = [
         f"<b>▶ {label}</b>" if sel else label for label, sel in zip(order, is_selected.tolist(), strict=True)
     ]
-    shapes, annotations = _benchmark_lines(
-        traces, data, england_value, region_values, region, benchmark, unit
-    )
+    refs = _reference_set(data, england_value, region_values, region, lines)
+    axis = value_axis_range(data[s.VALUE], data[lower_col], data[upper_col], [r.value for r in refs], unit)
+    x_range = (axis[0], axis[1]) if axis else (0.0, 1.0)
+    shapes, annotations, extra_top = reference_lines(refs, unit, x_range)
+    _region_markers(traces, data, region_values, region, benchmark, unit)
 
     versus = common.national_phrase(data, benchmark)  # never a partial "England"
     subtitle = (
@@ -162,6 +168,8 @@ def ranked_bars_dict(
     )
     if region is not None:
         subtitle.append(f"{data['region_name'].iloc[0] if len(data) else region} only")
+    if axis and axis[2]:
+        subtitle.append(f"the axis starts at {common.format_value(axis[0], unit)}, not 0")
     if len(missing):
         names = ", ".join(missing[s.AREA_NAME].astype(str).head(4))
         more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
@@ -169,8 +177,12 @@ def ranked_bars_dict(
     period = frame[s.PERIOD].dropna().astype(str).unique()[:1] if s.PERIOD in frame else []
     title = common.indicator_title(meta) + (f", {period[0]}" if len(period) else "")
     layout = common.plain_layout(title, uirevision=f"bars-{sort}-{region}", subtitle="; ".join(subtitle))
-    height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(order) + 170)
-    layout["margin"]["t"] = 125
+    height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(order) + 170 + extra_top)
+    layout["margin"]["t"] = 125 + extra_top
+    if unit == "%" and x_range[1] >= 100:  # the "100" tick label sits on the plot's edge: room for it
+        layout["margin"]["r"] = max(layout["margin"].get("r", 0), 48)
+    # the lines, so a later step (the peer marks) can add one and place every label again
+    layout["meta"] = dict(reference_lines=lines_meta(refs), reference_rows_px=extra_top, export_top=extra_top)
     if annotations:
         layout["annotations"] = annotations
     if shapes:
@@ -184,7 +196,8 @@ def ranked_bars_dict(
         xaxis=dict(
             title=dict(text=unit or ""),
             zeroline=True,
-            rangemode="tozero" if (data[s.VALUE] >= 0).all() else "normal",
+            range=list(x_range),
+            autorange=False,
         ),
         yaxis=dict(
             categoryorder="array",
@@ -199,78 +212,36 @@ def ranked_bars_dict(
     return dict(data=traces, layout=layout)
 
 
-def reference_labels(
-    england_value: float | None,
-    region_value: float | None,
-    unit: str | None,
-    region_name: str = "Region",
-    *,
-    national: str = "England",
-) -> list[dict[str, Any]]:
-    """Where the England and region line labels go, so that they can never overlap.
-
-    Each label sits above the plot, on the outer side of its own line: the lower value's label
-    to the left of its line, the higher one's to the right. Two labels on opposite outer sides
-    of two lines cannot meet. Values that print the same are one merged label.
-    """
-    lines = []
-    if england_value is not None and not common.is_missing(england_value):
-        lines.append((national, float(england_value)))
-    if region_value is not None and not common.is_missing(region_value):
-        lines.append((region_name, float(region_value)))
-    if len(lines) == 2 and common.format_value(lines[0][1], unit) == common.format_value(lines[1][1], unit):
-        value = lines[0][1]
-        return [
-            dict(
-                x=value,
-                text=f"{national} and {region_name} {common.format_value(value, unit)}",
-                xanchor="center",
-            )
-        ]
-    if len(lines) == 1:
-        name, value = lines[0]
-        return [dict(x=value, text=f"{name} {common.format_value(value, unit)}", xanchor="center")]
-    lines.sort(key=lambda item: item[1])
-    return [
-        dict(x=value, text=f"{name} {common.format_value(value, unit)}", xanchor=anchor)
-        for (name, value), anchor in zip(lines, ("right", "left"), strict=False)
-    ]
-
-
-def _benchmark_lines(
-    traces: list[dict[str, Any]],
+def _reference_set(
     data: pd.DataFrame,
     england_value: float | None,
     region_values: Mapping[str, float],
     region: str | None,
-    benchmark: str,
-    unit: str | None,
-) -> tuple[list[dict], list[dict]]:
-    """England line, plus the region line (one region) or a region marker per bar (all regions):
-    the shapes and annotations to add to the layout (a marker trace is appended to ``traces``)."""
-    shapes: list[dict[str, Any]] = []
+    lines: Sequence[RefLine],
+) -> list[RefLine]:
+    """England's line (named as the national comparator really is), the region's line when one
+    region is shown, and the caller's lines."""
+    refs: list[RefLine] = []
     # what the national comparator really is, where the data layer says (partial coverage)
     national = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else "England"
-    region_value = region_values.get(region) if region is not None else None
     if england_value is not None and not common.is_missing(england_value):
-        shapes.append(vline(england_value, dict(color=pal.ENGLAND_COLOUR, width=2)))
-    if region_value is not None:
-        shapes.append(vline(region_value, dict(color=pal.REGION_COLOUR, width=2, dash="dash")))
-    region_name = str(data["region_name"].iloc[0]) if region_value is not None and len(data) else "Region"
-    annotations = [
-        dict(
-            **label,
-            xref="x",
-            y=1,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=11),
-            # a little clear of the line itself
-            xshift={"right": -3, "left": 3}.get(label["xanchor"], 0),
-        )
-        for label in reference_labels(england_value, region_value, unit, region_name, national=national)
-    ]
+        refs.append(RefLine("england", national, float(england_value), pal.ENGLAND_COLOUR))
+    region_value = region_values.get(region) if region is not None else None
+    if region_value is not None and not common.is_missing(region_value):
+        name = str(data["region_name"].iloc[0]) if len(data) else "Region"
+        refs.append(RefLine("region", name, float(region_value), pal.REGION_COLOUR, "dash"))
+    return refs + [ln for ln in lines if not common.is_missing(ln.value)]
+
+
+def _region_markers(
+    traces: list[dict[str, Any]],
+    data: pd.DataFrame,
+    region_values: Mapping[str, float],
+    region: str | None,
+    benchmark: str,
+    unit: str | None,
+) -> None:
+    """With every region shown and benchmark=region: each bar's own region value as a marker."""
     if region is None and benchmark == "region" and region_values:
         values = data["region_code"].map(region_values)
         traces.append(
@@ -289,4 +260,3 @@ def _benchmark_lines(
                 hovertemplate="%{hovertext}<extra>Region</extra>",
             )
         )
-    return shapes, annotations

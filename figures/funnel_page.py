@@ -26,7 +26,8 @@ X_TITLE = {
 }
 
 
-def _limit_traces(fig: go.Figure, limits, colour: str, width: float, suffix: str, show: bool) -> None:
+def limit_traces(fig: go.Figure, limits, colour: str, width: float, suffix: str, show: bool) -> None:
+    """The 95% (dotted) and 99.8% (dashed) control limits, each side a line, one legend entry a level."""
     long = limits.long()
     for level, (dash, name) in LIMIT_STYLE.items():
         for side in ("lower", "upper"):
@@ -63,10 +64,10 @@ def funnel_figure(
     unit = meta.get("unit")
     if result is not None:
         if result.adjusted is not None:
-            _limit_traces(fig, result.limits, "#BBBBBB", 1, " (unadjusted)", True)
-            _limit_traces(fig, result.adjusted, "#333333", 1.4, "", True)
+            limit_traces(fig, result.limits, "#BBBBBB", 1, " (unadjusted)", True)
+            limit_traces(fig, result.adjusted, "#333333", 1.4, "", True)
         else:
-            _limit_traces(fig, result.limits, "#333333", 1.4, "", True)
+            limit_traces(fig, result.limits, "#333333", 1.4, "", True)
         fig.add_hline(
             y=result.limits.baseline,
             line=dict(color=pal.ENGLAND_COLOUR, width=1.5),
@@ -84,7 +85,7 @@ def funnel_figure(
         is_peer = part[s.AREA_CODE].isin(list(peers)).to_numpy()
         hover = [
             f"<b>{r[s.AREA_NAME]}</b><br>{common.format_value(r[s.VALUE], unit)}"
-            f"<br>count {common.format_number(r[s.COUNT], 0)} / {common.format_number(r[s.DENOMINATOR], 0)}"
+            f"<br>count {common.format_count(r[s.COUNT])} / {common.format_count(r[s.DENOMINATOR])}"
             f"<br>{r['funnel_category'] or 'not on the funnel'} ({pal.category_label(cat, palette)})"
             for _, r in part.iterrows()
         ]

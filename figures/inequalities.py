@@ -27,7 +27,7 @@ def icb_groups_chart(row: pd.Series, meta: Mapping[str, Any]) -> go.Figure:
             mode="lines+markers+text",
             line=dict(color="#BBBBBB", width=2),
             marker=dict(color=list(GROUP_COLOURS), size=16, line=dict(color="#333333", width=1)),
-            text=[common.format_number(v) for v in values],
+            text=[common.format_value(v, unit) for v in values],
             textposition="top center",
             hovertemplate="%{x}: %{y}<extra></extra>",
             showlegend=False,
@@ -37,12 +37,12 @@ def icb_groups_chart(row: pd.Series, meta: Mapping[str, Any]) -> go.Figure:
         fig.add_hline(
             y=float(row["england"]),
             line=dict(color=pal.ENGLAND_COLOUR, width=1.5),
-            annotation=dict(text=f"England {common.format_number(row['england'])}", font_size=11),
+            annotation=dict(text=f"England {common.format_value(row['england'], unit)}", font_size=11),
             annotation_position="top left",
         )
     subtitle = (
-        f"Gap (most minus least deprived) {common.format_number(row['gap'])}; descriptive slope "
-        f"{common.format_number(row['slope'])} (no limits: HEEC publishes no denominators)"
+        f"Gap (most minus least deprived) {common.format_difference(row['gap'], unit)}; descriptive slope "
+        f"{common.format_difference(row['slope'], unit)} (no limits: HEEC publishes no denominators)"
     )
     finite = [float(v) for v in values if pd.notna(v)] + (
         [float(row["england"])] if pd.notna(row.get("england")) else []

@@ -437,8 +437,8 @@ def _compact_hover(
         parts = []
         if not common.is_missing(count):
             parts.append(
-                common.format_number(count, 0)
-                + ("" if common.is_missing(den) else f" / {common.format_number(den, 0)}")
+                common.format_count(count)
+                + ("" if common.is_missing(den) else f" / {common.format_count(den)}")
             )
         cat = category.iloc[i]
         if isinstance(cat, str) and cat in s.CATEGORIES:
@@ -586,7 +586,7 @@ def choropleth(
     )
     # Only the selected areas' shapes: a figure that embeds its GeoJSON (an export) carries and
     # draws them once more, not the whole layer a third time. The app swaps every trace's GeoJSON
-    # for the layer's URL (callbacks.views.with_geojson_urls), so a Patch can select any area.
+    # for the layer's URL (views.map.with_geojson_urls), so a Patch can select any area.
     chosen = set(selected)
     selected_shapes = {
         "type": "FeatureCollection",

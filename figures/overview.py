@@ -12,6 +12,7 @@ from collections import Counter
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.methods.formatting import POUNDS, format_value, with_unit
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
@@ -33,12 +34,9 @@ def _number(value: float) -> str:
 
 def _value_text(value: float, unit: object) -> str:
     """``common.format_value`` for a present value: the same text, without its checks per cell."""
-    text = _number(value)
-    if not unit or unit in ("count", "value"):
-        return text
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}"
+    if unit == POUNDS:  # money has its own decimals
+        return format_value(value, unit)
+    return with_unit(_number(value), unit if isinstance(unit, str) else None)
 
 
 def overview_figure_dict(

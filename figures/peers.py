@@ -12,6 +12,7 @@ from data.methods.analysis import spine_scale
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
+from figures.reference import RefLine, with_line
 from figures.spine import _indicator_rows, _y_labels
 
 PEER_COLOUR = "#7C2855"  # NHS plum: distinct from the England (black) and region lines
@@ -47,15 +48,14 @@ def mark_peers(
         trace.marker.line.color = colours
     if peer_value is not None and not common.is_missing(peer_value):
         how = f" ({method})" if method else ""
-        fig.add_vline(
-            x=peer_value,
-            line=dict(color=PEER_COLOUR, width=2, dash="dash"),
-            annotation=dict(
-                text=f"{label}{how} {common.format_value(peer_value, unit)}",
-                yanchor="bottom",
-                font=dict(size=11, color=PEER_COLOUR),
-            ),
-            annotation_position="top right",
+        line = RefLine("peers", f"{label}{how}", float(peer_value), PEER_COLOUR, "dash")
+        # placed with the chart's England and region labels, so that no two overprint
+        new = with_line(fig.layout.to_plotly_json(), line, unit)
+        fig.layout.shapes = new["shapes"]  # assigned, not updated: update_layout merges lists item by item
+        fig.layout.annotations = new["annotations"]
+        fig.layout.meta = new["meta"]
+        fig.update_layout(
+            margin=new["margin"], xaxis=new["xaxis"], height=new.get("height", fig.layout.height)
         )
     return fig
 

@@ -18,6 +18,7 @@ from data.methods.funnels import funnel_limits
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
+from figures.funnel_page import limit_traces
 
 UNRELIABLE = "#9E9E9E"
 
@@ -26,7 +27,7 @@ def _hover(rows: pd.DataFrame, unit: str | None) -> list[str]:
     return [
         f"<b>{r.practice_name}</b> ({r.practice_code})<br>{r.pcn_name}<br>{common.format_value(r.value, unit)}"
         f" (95% CI {common.format_number(r.lower95)}–{common.format_number(r.upper95)})"
-        f"<br>{common.format_number(r.count, 0)} / {common.format_number(r.denominator, 0)}"
+        f"<br>{common.format_count(r.count)} / {common.format_count(r.denominator)}"
         f"<br>{r.flag or r.category}"
         for r in rows.itertuples(index=False)
     ]
@@ -55,22 +56,8 @@ def practice_chart(
             statistic="proportion",
             multiplier=100,
             target=england / 100,
-        ).long()
-        for name, dash in (("95", "dot"), ("998", "dash")):
-            for side in ("lower", "upper"):
-                part = limits[limits["limit"] == f"{side}{name}"]
-                fig.add_trace(
-                    go.Scatter(
-                        x=part["x"].tolist(),
-                        y=part["y"].tolist(),
-                        mode="lines",
-                        name="95% limits" if name == "95" else "99.8% limits",
-                        legendgroup=name,
-                        showlegend=side == "lower",
-                        line=dict(color="#333333", width=1.3, dash=dash),
-                        hoverinfo="skip",
-                    )
-                )
+        )
+        limit_traces(fig, limits, "#333333", 1.3, "", True)
         x_of = lambda frame: frame[s.DENOMINATOR]  # noqa: E731
         x_title = "Denominator (list size for the register, or FFT responses)"
     else:

@@ -61,11 +61,13 @@ def _point_hover(df: pd.DataFrame, x_meta: Mapping[str, Any], y_meta: Mapping[st
             texts_ci = f" ({ci})" if ci else ""
             lines.append(line + texts_ci)
         if not common.is_missing(rec.get("population")):
-            lines.append(f"Population {common.format_number(rec['population'], 0)}")
+            lines.append(f"Population {common.format_count(rec['population'])}")
         if isinstance(rec.get("category"), str) and rec["category"]:
             lines.append(f"Category: {rec['category']}")
         if not common.is_missing(rec.get("_residual")):
-            lines.append(f"Residual from line: {common.format_number(rec['_residual'])}")
+            lines.append(
+                f"Residual from line: {common.format_difference(rec['_residual'], y_meta.get('unit'))}"
+            )
         texts.append("<br>".join(lines))
     return texts
 

@@ -118,9 +118,9 @@ def _hover(
     lines = [f"<b>{name}</b>", f"{label} {rec.get(s.PERIOD) or ''}".strip()]
     lines.append(value + (f" ({ci_text})" if ci_text else ""))
     if not common.is_missing(rec.get(s.COUNT)):
-        count = f"Count {common.format_number(rec[s.COUNT], 0)}"
+        count = f"Count {common.format_count(rec[s.COUNT])}"
         if not common.is_missing(rec.get(s.DENOMINATOR)):
-            count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
+            count += f" / {common.format_count(rec[s.DENOMINATOR])}"
         lines.append(count)
     lines.append(f"England {common.format_value(rec['england_value'], unit)}")
     versus = "England" if benchmark == "england" else common.benchmark_phrase(benchmark)

@@ -390,14 +390,15 @@ def practices_summary(
 
 def icb_groups_summary(row: pd.Series, groups: Sequence[str], meta: Mapping[str, Any]) -> str:
     """'X for NHS Y ICB by practice deprivation: 74.5 (least deprived) to 89.4 (most deprived); gap 14.9'."""
+    unit = meta.get("unit")
     values = [
-        f"group {g}: {common.format_number(row[g])}" for g in groups if not common.is_missing(row.get(g))
+        f"group {g}: {common.format_value(row[g], unit)}" for g in groups if not common.is_missing(row.get(g))
     ]
     text = f"{meta['name']} in {row['icb_name']} by practice deprivation group: " + ", ".join(values)
     if not common.is_missing(row.get("england")):
-        text += f"; England {common.format_number(row['england'])}"
+        text += f"; England {common.format_value(row['england'], unit)}"
     if not common.is_missing(row.get("gap")):
-        text += f"; gap (most minus least deprived) {common.format_number(row['gap'])}"
+        text += f"; gap (most minus least deprived) {common.format_difference(row['gap'], unit)}"
     return text + "."
 
 

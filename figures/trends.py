@@ -13,9 +13,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.methods.trend import SeriesBreak, series_breaks
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
+from figures.plain import vline
+
+BREAK_COLOUR = "#7F7F7F"
 
 
 def trend_arrow(label: str | None) -> str:
@@ -28,6 +32,22 @@ def trend_arrow(label: str | None) -> str:
     if text.startswith("no significant"):
         return "→"
     return ""
+
+
+def _band_edge(x: list, y: list, group: str, name: str, **fill: Any) -> dict:
+    """One edge of an area's confidence band (an invisible line; the lower edge fills up to the upper)."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        line=dict(width=0),
+        **fill,
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=group,
+        name=name,
+    )
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -50,9 +70,9 @@ def _hover(
         if ci_text:
             lines[-1] += f" ({ci_text})"
         if not common.is_missing(rec.get(s.COUNT)):
-            count = f"Count {common.format_number(rec[s.COUNT], 0)}"
+            count = f"Count {common.format_count(rec[s.COUNT])}"
             if not common.is_missing(rec.get(s.DENOMINATOR)):
-                count += f" / {common.format_number(rec[s.DENOMINATOR], 0)}"
+                count += f" / {common.format_count(rec[s.DENOMINATOR])}"
             lines.append(count)
         for column in (s.CMP_ENGLAND_95 if ci == "95" else s.CMP_ENGLAND_998,):
             if isinstance(rec.get(column), str) and rec[column]:
@@ -116,11 +136,61 @@ def trend_legend_name(name: str, label: str, reason: str = "") -> str:
     if label.lower().startswith("cannot be calculated"):
         why = reason.strip().rstrip(".") if reason else "too few comparable points"
         points = re.fullmatch(r"(\d+) valid points? \((\d+) needed\)", why)
+        broken = re.fullmatch(r"series break in (.+?) \(.*\): (\d+) comparable points? \((\d+) needed\)", why)
         if points:
             have, need = points.groups()
             why = f"it needs {need} periods with counts or confidence limits; this series has {have}"
+        elif broken:
+            period, have, need = broken.groups()
+            why = f"not computed across the series break in {period} ({have} comparable periods since; {need} needed)"
         return f"{name} – recent trend cannot be calculated: {why}"
     return f"{name} {trend_arrow(label)} {label}".strip()
+
+
+def break_positions(meta: Mapping[str, Any], *frames: pd.DataFrame | None) -> list[tuple[SeriesBreak, str]]:
+    """The indicator's series breaks that fall inside the drawn periods, each with where it goes on
+    the date axis: halfway between the last period before it and the first from it (ISO date)."""
+    breaks = series_breaks(meta.get("series_breaks"))
+    if not breaks:
+        return []
+    starts = sorted(
+        {
+            pd.Timestamp(d)
+            for frame in frames
+            if frame is not None and not frame.empty and s.PERIOD_START in frame
+            for d in frame.loc[frame[s.VALUE].notna(), s.PERIOD_START]
+        }
+    )
+    out = []
+    for brk in breaks:
+        at = pd.Timestamp(brk.start)
+        before = [d for d in starts if d < at]
+        after = [d for d in starts if d >= at]
+        if before and after:
+            out.append((brk, (before[-1] + (after[0] - before[-1]) / 2).date().isoformat()))
+    return out
+
+
+def _break_marks(meta: Mapping[str, Any], *frames: pd.DataFrame | None) -> tuple[list[dict], list[dict]]:
+    """A dotted vertical line and a label for each series break inside the chart."""
+    shapes, labels = [], []
+    for brk, x in break_positions(meta, *frames):
+        shapes.append(vline(x, dict(color=BREAK_COLOUR, width=2, dash="dot")) | {"yref": "paper"})
+        labels.append(
+            dict(
+                x=x,
+                xref="x",
+                y=1,
+                yref="paper",
+                yanchor="bottom",
+                xanchor="center",
+                showarrow=False,
+                text=f"Series break {brk.period}",
+                hovertext=f"Series break from {brk.period}: {brk.reason}. Source: {brk.source}",
+                font=dict(size=11, color="#404040"),
+            )
+        )
+    return shapes, labels
 
 
 def trend_chart(series: pd.DataFrame, meta: Mapping[str, Any], **options: Any) -> go.Figure:
@@ -170,34 +240,10 @@ def trend_dict(
         legend_name = trend_legend_name(name, label, trend_reasons.get(code, ""))
         band = rows[rows[lower_col].notna() & rows[upper_col].notna()]
         if len(band):
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=band[s.PERIOD_START].tolist(),
-                    y=band[upper_col].tolist(),
-                    mode="lines",
-                    line=dict(width=0),
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=code,
-                    name=f"{name} upper",
-                )
-            )
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=band[s.PERIOD_START].tolist(),
-                    y=band[lower_col].tolist(),
-                    mode="lines",
-                    line=dict(width=0),
-                    fill="tonexty",
-                    fillcolor=_rgba(colour, 0.18),
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=code,
-                    name=f"{name} {ci}% CI",
-                )
-            )
+            x = band[s.PERIOD_START].tolist()
+            traces.append(_band_edge(x, band[upper_col].tolist(), code, f"{name} upper"))
+            fill = dict(fill="tonexty", fillcolor=_rgba(colour, 0.18))
+            traces.append(_band_edge(x, band[lower_col].tolist(), code, f"{name} {ci}% CI", **fill))
         traces.append(
             dict(
                 type="scatter",
@@ -237,11 +283,13 @@ def trend_dict(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    layout = common.plain_layout(
-        common.indicator_title(meta),
-        uirevision="trend",
-        subtitle=f"Shaded: {ci}% confidence interval; legend shows the recent trend (last five points)",
-    )
+    shapes, labels = _break_marks(meta, series, england, region)
+    subtitle = f"Shaded: {ci}% confidence interval; legend shows the recent trend (last five points)"
+    if shapes:
+        subtitle += "; dotted line: series break (the definition changed; no trend is computed across it)"
+    layout = common.plain_layout(common.indicator_title(meta), uirevision="trend", subtitle=subtitle)
+    if shapes:
+        layout.update(shapes=shapes, annotations=labels)
     layout.update(
         xaxis=dict(title=dict(text="Period start")),
         yaxis=dict(title=dict(text=meta.get("unit") or ""), rangemode="tozero"),

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import quote
 
-import pandas as pd
 from dash import dcc, html
 
 from data.model import schema as s
-from data.model.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale
+from data.model.freshness import STALE_YEARS, data_age_notice
 from layouts import ids
+from selection import catalogue_href, indicator_href
+from views.catalogue import CataloguePage, age_text, coverage_text, entry_fields, is_old
 
 INTRO = (
     "Every indicator in the explorer, grouped by NHS Outcomes Framework domain (outcomes first, then "
@@ -54,96 +54,6 @@ def catalogue_page() -> html.Div:
     )
 
 
-def indicator_href(indicator_id: str) -> str:
-    return f"/indicators/{quote(str(indicator_id), safe='')}"
-
-
-def geography_names(geographies: str) -> str:
-    return ", ".join(s.GEOGRAPHIES.get(g, g) for g in str(geographies).split(",") if g)
-
-
-def _end(row: dict) -> date | None:
-    end = row.get("latest_end")
-    return None if end is None or pd.isna(end) else pd.Timestamp(end).date()
-
-
-def age_text(row: dict, today: date) -> str:
-    """ "2014/15 (ended Mar 2015, 11 years ago)"."""
-    if not row.get("latest_period"):
-        return "no data loaded"
-    return f"{row['latest_period']} ({describe_age(_end(row), today)})"
-
-
-def is_old(row: dict, today: date) -> bool:
-    return bool(row.get("latest_period")) and is_stale(
-        row["latest_period"], today, start=row.get("latest_end")
-    )
-
-
-def coverage_text(row: dict) -> str:
-    if not row.get("coverage_of"):
-        return "no areas"
-    geo = s.GEOGRAPHIES.get(row["home_geography"], row["home_geography"])
-    return f"{row['coverage_n']} of {row['coverage_of']} {geo} areas ({row['coverage_period']})"
-
-
-def periods_text(row: dict) -> str:
-    n = int(row.get("n_periods") or 0)
-    if n == 0:
-        return "none"
-    if n == 1:
-        return str(row["latest_period"])
-    return f"{n} periods, {row['first_period']} to {row['latest_period']}"
-
-
-COMPARE_TEXT = {
-    s.COMPARE_CATEGORIES: "better, similar or worse than the benchmark, from the confidence limits",
-    s.COMPARE_ON_REQUEST: "shown as values; better or worse only when asked for, with the caveat beside it",
-    s.COMPARE_ENGLAND_ONLY: "against England only, and only where the comparison is sound (see the definition)",
-    s.COMPARE_VALUES: "shown as values only: no better or worse",
-}
-
-
-def _text(row: dict, key: str) -> str:
-    value = row.get(key)
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def entry_fields(row: dict, today: date) -> list[tuple[str, str]]:
-    """Everything the catalogue says about one indicator, as (label, text) pairs."""
-    extra: list[tuple[str, str]] = []
-    if _text(row, "wording"):
-        extra.append(
-            ("Question", f'"{row["wording"]}" (wording as stated in: {row.get("wording_source", "")})')
-        )
-    if _text(row, "compare"):
-        extra.append(("Comparison", COMPARE_TEXT.get(str(row["compare"]), str(row["compare"]))))
-    if row.get("in_summaries") is False or str(row.get("in_summaries")) == "False":
-        extra.append(
-            (
-                "Shown on",
-                "its survey's page and here; kept off the default spine, overview and board pack "
-                "(no public source states the question's wording)",
-            )
-        )
-    return [
-        ("Indicator", str(row.get("name") or row.get("short_name"))),
-        ("Domain", str(row.get("domain_label", ""))),
-        ("Definition", str(row.get("definition") or "not recorded")),
-        ("Unit", str(row.get("unit") or "")),
-        ("Polarity", str(row.get("polarity") or "")),
-        ("Method", f"{row.get('statistic', '')}; confidence intervals: {row.get('ci_method', '')}"),
-        ("Source", f"{row.get('publisher', '')} ({row.get('source', '')})"),
-        ("Licence", str(row.get("licence") or "not recorded")),
-        ("Caveats", str(row.get("caveats") or "none recorded")),
-        ("Periods", periods_text(row)),
-        ("Geographies", geography_names(row.get("geographies", ""))),
-        ("Coverage", coverage_text(row)),
-        ("Latest data", age_text(row, today)),
-        *extra,
-    ]
-
-
 def definition_list(fields: list[tuple[str, str]]) -> html.Dl:
     return html.Dl([item for k, v in fields for item in (html.Dt(k), html.Dd(v))])
 
@@ -172,23 +82,21 @@ def age_badge(row: dict, today: date) -> html.Span:
 
 
 def _links(row: dict) -> html.P:
-    ind = quote(str(row[s.INDICATOR_ID]), safe="")
-    if _text(row, "view_href"):  # not an indicator row (e.g. the GP Patient Survey by ICB): its own page
+    ind = row[s.INDICATOR_ID]
+    if row.get("view_href"):  # not an indicator row (the GP Patient Survey by ICB): the page that shows it
         return html.P(
             className="catalogue-links",
             children=[
                 dcc.Link("Show it", href=str(row["view_href"])),
-                dcc.Link("Permanent link", href=indicator_href(row[s.INDICATOR_ID])),
+                dcc.Link("Permanent link", href=catalogue_href(ind)),
             ],
         )
+    pages = (("Map", "map"), ("Compare areas", "compare"), ("Table", "table"), ("Trends", "trends"))
     return html.P(
         className="catalogue-links",
         children=[
-            dcc.Link("Map", href=f"/map?indicator={ind}"),
-            dcc.Link("Compare areas", href=f"/compare?indicator={ind}"),
-            dcc.Link("Table", href=f"/table?indicator={ind}"),
-            dcc.Link("Trends", href=f"/trends?indicator={ind}"),
-            dcc.Link("Permanent link", href=indicator_href(row[s.INDICATOR_ID])),
+            *[dcc.Link(label, href=indicator_href(page, ind)) for label, page in pages],
+            dcc.Link("Permanent link", href=catalogue_href(ind)),
         ],
     )
 
@@ -268,7 +176,7 @@ def indicator_detail(row: dict, today: date, extra: list[str] | None = None) -> 
 def unknown_indicator(indicator_id: str, suggestions: list[dict] | None = None) -> html.Div:
     """The notice for /indicators/<unknown id> (with near matches when there are any)."""
     items = [
-        html.Li(dcc.Link(f"{r['short_name']} ({r[s.INDICATOR_ID]})", href=indicator_href(r[s.INDICATOR_ID])))
+        html.Li(dcc.Link(f"{r['short_name']} ({r[s.INDICATOR_ID]})", href=catalogue_href(r[s.INDICATOR_ID])))
         for r in (suggestions or [])[:8]
     ]
     return html.Div(
@@ -283,3 +191,19 @@ def unknown_indicator(indicator_id: str, suggestions: list[dict] | None = None) 
             html.P(dcc.Link("Browse all indicators", href="/indicators")),
         ],
     )
+
+
+def catalogue_outputs(page: CataloguePage, today: date) -> tuple:
+    """(count line, list, detail, search box hidden) for what the catalogue view found."""
+    if page.detail is not None:
+        return "", [], indicator_detail(page.detail, today, page.detail_lines), True
+    if page.unknown is not None:
+        return "", [], unknown_indicator(page.unknown, page.suggestions), True
+    if not page.rows:
+        return (
+            page.count,
+            [html.P("No indicator matches: try fewer or shorter words.", className="hint")],
+            [],
+            False,
+        )
+    return page.count, catalogue_list(page.rows, today, page.extras, page.domain_notes), [], False

@@ -9,6 +9,7 @@ from data.model import schema as s
 from data.model.core import Model
 from layouts import ids
 from layouts.widgets import labelled, radio
+from views.controls import BENCHMARK_OPTIONS  # the England label is renamed for partial national values
 
 GEOGRAPHY_LABELS = {
     "ccg21": "CCG April 2021 (106)",
@@ -22,9 +23,6 @@ GEOGRAPHY_LABELS = {
     "icb22": "ICB July 2022 (42)",
     "stp21": "STP April 2021 (42)",
 }
-
-# (value, label); the England label is renamed for partial national values (callbacks.benchmark)
-BENCHMARK_OPTIONS = (("england", "England"), ("region", "Region"), ("peers", "Similar CCGs"))
 
 
 def indicator_options(catalogue: pd.DataFrame) -> list[dict]:

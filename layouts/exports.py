@@ -9,24 +9,15 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
+from selection import export_href, pack_href, to_query
+from views.exports import BEYOND_EXPORTS, CHART_FORMATS, CHART_PAGES, DATA_FORMATS, EXPORT_PAGES
 
-CHART_FORMATS = ("png", "svg", "pdf")
-DATA_FORMATS = ("csv", "xlsx")
 IMAGE_SIZES = (("slide", "16:9 slide"), ("a4", "A4 landscape"), ("screen", "as on screen"))
-CHART_PAGES = ("map", "compare", "spine", "explorer", "trends", "overview", "funnel")
 PAGED_PAGES = ("compare", "spine", "overview")  # exported in legible parts (reports.parts)
 PAGED_NOTE = (
     "Exported in legible parts (by region, domain or ranking): the PDF holds every part; "
     "a PNG or SVG is part 1 (add &part=2 and so on to its link)."
 )
-
-
-def export_href(page: str, fmt: str, query: str, size: str | None = None) -> str:
-    """The stable export link for a view: the page's own query string, plus a size if not the default."""
-    query = query or ""
-    if size and size != "slide":
-        query = f"{query}&size={size}" if query else f"?size={size}"
-    return f"/export/{page}.{fmt}{query}"
 
 
 def export_links(page: str, query: str, ready: bool, reason: str = "") -> html.Div:
@@ -63,6 +54,59 @@ def _joined(links: list) -> list:
     for i, link in enumerate(links):
         out += ([html.Span(", ")] if i else []) + [link]
     return out
+
+
+def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str) -> html.Div:
+    """Download links of a page whose export is in numbered parts: each chart's images and table, the
+    PDF of every chart and the workbook of every table (``parts``: label, has a chart; or why none)."""
+    if isinstance(parts, str):
+        return html.Div(
+            [html.Span("Download: "), html.Span(parts, className="export-note")], className="export-formats"
+        )
+    items: list = [html.Span("Download: ")]
+    for number, (label, chart) in enumerate(parts, start=1):
+        links = [
+            html.A(fmt.upper(), href=export_href(page, fmt, query, part=number), className="export-link")
+            for fmt in (("png", "svg") if chart else ()) + ("csv",)
+        ]
+        items += [html.Strong(f"{number}. {label}: "), *_joined(links), html.Span(" · ")]
+    if any(chart for _, chart in parts):
+        sizes = [
+            html.A(
+                label,
+                href=export_href(page, "pdf", query, size),
+                className="export-link",
+                title=f"PDF, {label}",
+            )
+            for size, label in IMAGE_SIZES
+        ]
+        items += [html.Strong("PDF of every chart "), *_joined(sizes), html.Span(" · ")]
+    items.append(
+        html.A("XLSX of every table", href=export_href(page, "xlsx", query), className="export-link")
+    )
+    return html.Div(items, className="export-formats")
+
+
+def footer_links(state: dict, parts: list[tuple[str, bool]] | str | None = None) -> html.Div:
+    """The footer's download links for the page shown (``parts``: a page of numbered parts' labels,
+    ``views.exports.part_labels``), and the board pack's for the selected areas."""
+    page = state.get("page", "map")
+    if page not in EXPORT_PAGES:  # pages with no file of their own
+        return html.Div()
+    query = to_query(state)
+    if page in BEYOND_EXPORTS:
+        return part_export_links(page, query, parts or [])
+    if page == "spine" and not state.get("areas"):
+        return export_links(page, query, ready=False, reason="choose an area to export the spine chart")
+    links = export_links(page, query, ready=True)
+    if state.get("areas"):
+        links.children += [
+            html.Span(" · Board pack for the selected areas: "),
+            html.A("PDF", href=pack_href(state, "pdf"), className="export-link"),
+            html.Span(", "),
+            html.A("PowerPoint", href=pack_href(state, "pptx"), className="export-link"),
+        ]
+    return links
 
 
 def pack_controls() -> html.Div:

@@ -9,27 +9,14 @@ from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
-from layouts.widgets import GRAPH_CONFIG, chart_summary, labelled, map_area_list, radio
+from layouts.widgets import chart, labelled, map_area_list, radio
 from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 
 
-def _graph(id_: str, height: str = "70vh", **config) -> html.Div:
-    """A chart and, under it, its one-sentence summary (the text alternative)."""
+def _beside(grid: str, graph_id: str, side_id: str, side_class: str) -> html.Div:
+    """A chart with a column beside it (the spine's table, the explorer's lists)."""
     return html.Div(
-        className="chart",
-        children=[
-            dcc.Loading(
-                dcc.Graph(
-                    id=id_,
-                    config={**GRAPH_CONFIG, **config},
-                    style={"height": height},
-                    figure={"data": [], "layout": {}},
-                ),
-                type="default",
-                delay_show=300,
-            ),
-            chart_summary(id_),
-        ],
+        className=grid, children=[chart(graph_id, "auto"), html.Div(id=side_id, className=side_class)]
     )
 
 
@@ -88,7 +75,7 @@ def map_page() -> html.Div:
                     # shown (displayModeBar), and the side panel brings an area, England or London into view.
                     # topojsonURL: plotly's geo subplot looks here (this app) for a base map it
                     # has not been given, never at its CDN (assets/plotly-geo-assets.js seeds it).
-                    _graph(
+                    chart(
                         ids.MAP_GRAPH,
                         "72vh",
                         scrollZoom=False,
@@ -129,7 +116,7 @@ def compare_page() -> html.Div:
             _view_options(
                 labelled("Sort by", radio(ids.SORT, [("value", "Value"), ("name", "Name")], "value")),
             ),
-            _graph(ids.COMPARE_GRAPH, "auto"),
+            chart(ids.COMPARE_GRAPH, "auto"),
         ]
     )
 
@@ -181,13 +168,7 @@ def spine_page() -> html.Div:
                 className="hint",
             ),
             html.P(id=ids.SPINE_SUMMARY, className="summary"),
-            html.Div(
-                className="spine-grid",
-                children=[
-                    _graph(ids.SPINE_GRAPH, "auto"),
-                    html.Div(id=ids.SPINE_TABLE, className="spine-table"),
-                ],
-            ),
+            _beside("spine-grid", ids.SPINE_GRAPH, ids.SPINE_TABLE, "spine-table"),
             context_section(
                 ids.SPINE_CONTEXT, ids.SPINE_CONTEXT_LABEL, ids.SPINE_CONTEXT_GRAPH, ids.SPINE_CONTEXT_TABLE
             ),
@@ -206,7 +187,7 @@ def context_section(
             "they are not outcomes, and better or worse does not apply to most of them.",
             className="hint",
         ),
-        _graph(graph_id, "auto"),
+        chart(graph_id, "auto"),
     ]
     if table_id:
         children.append(html.Div(id=table_id, className="spine-table"))
@@ -244,19 +225,13 @@ def explorer_page(model: Model) -> html.Div:
                 ),
             ),
             html.Div(id=ids.EXPLORER_NOTE, className="hint explorer-note"),
-            html.Div(
-                className="explorer-grid",
-                children=[
-                    _graph(ids.EXPLORER_GRAPH, "auto"),
-                    html.Div(id=ids.EXPLORER_OUTLIERS, className="outliers"),
-                ],
-            ),
+            _beside("explorer-grid", ids.EXPLORER_GRAPH, ids.EXPLORER_OUTLIERS, "outliers"),
         ]
     )
 
 
 def trends_page() -> html.Div:
-    return html.Div([_graph(ids.TRENDS_GRAPH, "68vh")])
+    return html.Div([chart(ids.TRENDS_GRAPH, "68vh")])
 
 
 def overview_page() -> html.Div:
@@ -267,7 +242,7 @@ def overview_page() -> html.Div:
                 className="hint",
             ),
             html.P(id=ids.OVERVIEW_SUMMARY, className="summary"),
-            _graph(ids.OVERVIEW_GRAPH, "auto"),
+            chart(ids.OVERVIEW_GRAPH, "auto"),
             context_section(ids.OVERVIEW_CONTEXT, ids.OVERVIEW_CONTEXT_LABEL, ids.OVERVIEW_CONTEXT_GRAPH),
         ]
     )

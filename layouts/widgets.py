@@ -36,6 +36,24 @@ def radio(id_: str, options: list[tuple[str, str]], value: str) -> dcc.RadioItem
     )
 
 
+def loading_graph(id_: str, height: str = "auto", **config) -> dcc.Loading:
+    """An empty graph (filled by its page's callback) with the loading spinner, the modebar rules above."""
+    graph = dcc.Graph(
+        id=id_, config={**GRAPH_CONFIG, **config}, style={"height": height}, figure={"data": [], "layout": {}}
+    )
+    return dcc.Loading(graph, type="default", delay_show=300)
+
+
+def chart(id_: str, height: str = "70vh", **config) -> html.Div:
+    """A chart and, under it, its one-sentence summary (the text alternative)."""
+    return html.Div(className="chart", children=[loading_graph(id_, height, **config), chart_summary(id_)])
+
+
+def notice_items(notices: list[str]) -> list[html.Span]:
+    """The selection's notices (what a URL asked that could not be shown, and what was shown instead)."""
+    return [html.Span(n, className="notice-item") for n in notices]
+
+
 def chart_summary(graph_id: str) -> html.P:
     """The chart's one-sentence summary and its table-view link (filled by callbacks/summaries.py).
 

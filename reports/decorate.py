@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from views.provenance import Provenance
+
 EXPORT_FONT = "DejaVu Sans, Liberation Sans, sans-serif"
-OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
-OS_DATA = "Contains OS data © Crown copyright and database right."
 MIN_PNG = (1600, 900)
 # Every export's text is at least MIN_FONT_PX CSS pixels: 14 px on a 1600 x 900 slide, and
 # 10.5 pt in a PDF (kaleido prints 96 px to the inch), above the 9 pt floor of issue 9.
@@ -52,26 +52,6 @@ SIZES: dict[str, Size] = {
     "screen": Size("screen", "as on screen", 1280, 720),
 }
 DEFAULT_SIZE = "slide"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """What an exported figure says about itself."""
-
-    title: str
-    subtitle: str
-    source: str
-    method: str
-    link: str
-    boundaries: bool = False
-    page_label: str = ""  # "Page 3 of 20" in a board pack
-    caveat: str = ""  # the publisher's leading caveat (e.g. FFT is not for ranking providers)
-
-    def footer_lines(self) -> list[str]:
-        licence = f"{OGL} {OS_DATA}" if self.boundaries else OGL
-        view = f"View: {self.link}" + (f"  ·  {self.page_label}" if self.page_label else "")
-        caveat = [f"Caveat: {self.caveat}"] if self.caveat else []
-        return [f"Source: {self.source}", *caveat, licence, f"Method: {self.method}", view]
 
 
 def screen_size(fig: go.Figure) -> Size:
@@ -453,61 +433,3 @@ def _has_colorbar(data: dict) -> bool:
         for t in data.get("data", [])
         if t.get("type") != "choropleth"  # the map's colorbar sits inside its plot area
     )
-
-
-def text_page(title: str, paragraphs: list[str], size: Size, *, footer: str = "") -> go.Figure:
-    """A page of wrapped text (title page, summaries) drawn as a figure, for PDF packs."""
-    width = size.width - 120
-    lines: list[str] = []
-    for para in paragraphs:
-        lines += wrap(para, width, 16) + [""]
-    fig = go.Figure()
-    fig.update_layout(
-        width=size.width,
-        height=size.height,
-        margin=dict(l=60, r=60, t=60, b=60),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        xaxis=dict(visible=False, range=[0, 1]),
-        yaxis=dict(visible=False, range=[0, 1]),
-        font=dict(family=EXPORT_FONT, color="#111111"),
-        annotations=[
-            dict(
-                text=f"<b>{title}</b>",
-                x=0,
-                y=1,
-                xref="paper",
-                yref="paper",
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                font=dict(size=26),
-                align="left",
-            ),
-            dict(
-                text="<br>".join(lines),
-                x=0,
-                y=0.86,
-                xref="paper",
-                yref="paper",
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                font=dict(size=16),
-                align="left",
-            ),
-            dict(
-                text=footer,
-                x=0,
-                y=0,
-                xref="paper",
-                yref="paper",
-                xanchor="left",
-                yanchor="bottom",
-                showarrow=False,
-                font=dict(size=11, color="#444444"),
-                align="left",
-            ),
-        ],
-    )
-    return fig

@@ -12,24 +12,17 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.queries.view_frames import benchmark_label
-from reports.decorate import Provenance
+from views.provenance import Provenance
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
 MAP_PAGES = ("map",)
 APP_NAME = "CCG Outcomes Explorer"
+INDICATOR_TITLES = {"map": "map", "compare": "areas compared", "table": "table", "funnel": "funnel plot"}
 
 
 def _names(model: Model, codes: list[str]) -> list[str]:
     names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
     return [str(names.get(c, c)) for c in codes]
-
-
-def _variable_name(model: Model, var: str) -> str:
-    if var.startswith("demo:"):
-        key = var[len("demo:") :]
-        demo = model.demographic_catalogue
-        return str(demo.at[key, "name"]) if key in demo.index and "name" in demo.columns else key
-    return str(model.catalogue.at[var, "name"])
 
 
 PEER_SET_WORDS = {
@@ -61,14 +54,8 @@ def national_label(model: Model, state: dict, page: str) -> str:
 
 def title_for(model: Model, state: dict, page: str) -> str:
     meta = model.catalogue.loc[state["indicator"]]
-    if page == "map":
-        return f"{meta['name']}: map"
-    if page == "compare":
-        return f"{meta['name']}: areas compared"
-    if page == "table":
-        return f"{meta['name']}: table"
-    if page == "funnel":
-        return f"{meta['name']}: funnel plot"
+    if page in INDICATOR_TITLES:
+        return f"{meta['name']}: {INDICATOR_TITLES[page]}"
     if page == "trends":
         who = ", ".join(_names(model, state["areas"])) or "England"
         return f"{meta['name']}: trend for {who}"

@@ -23,7 +23,7 @@ A pack a chair would table (issues 9 and 11):
 
 Every page is numbered; charts carry their provenance footer (never under a legend: see
 ``reports.decorate``) and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
-app's own builders) or from the same builders through ``reports.parts``.
+pages' own views, ``views.exports``) or from the same builders through ``reports.parts``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -55,18 +54,17 @@ from reports.decorate import (
     FOOTER_SIZE,
     LINE_PX,
     MIN_FONT_PX,
-    OGL,
-    OS_DATA,
     PAD,
     SIZES,
-    Provenance,
     Size,
     decorate,
     wrap,
 )
 from reports.parts import domain_order, peer_compare, peer_method, region_compare, region_of, spine_parts
 from reports.render import Renderer
-from selection import parse_query, to_query
+from selection import parse_query, to_query, view_link
+from views.exports import figure_for
+from views.provenance import OGL, OS_DATA, Provenance
 
 log = logging.getLogger(__name__)
 
@@ -326,17 +324,13 @@ def _state(model: Model, wanted: dict) -> dict:
     return state
 
 
-def _link(link_root: str, page: str, state: dict) -> str:
-    return f"{link_root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
-
-
 def plan_pack(
     model: Model,
     areas: list[str],
     *,
     benchmark: str,
     ci: str,
-    figure_for: FigureFor,
+    figure_for: FigureFor = figure_for,
     link_root: str,
     size: Size | None = None,
     peers: str | None = None,
@@ -358,7 +352,7 @@ def plan_pack(
     publishers = list(
         dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
     )
-    public = _link(link_root, "spine", spine_state)
+    public = view_link(link_root, "spine", spine_state)
     warnings, warning_sentences = sections.early_warning(model, areas, names, benchmark=bkey, ci=ci)
     has_peers = geography == s.HOME_GEOGRAPHY and bool(sections.peer_names(model, areas[0], peers))
 
@@ -577,7 +571,7 @@ def _indicator_pages(
     peer_fig = peer_compare(model, state, focus, peer_set)
     if peer_fig is not None:  # one page: the focus area among its similar CCGs
         peer_state = dict(state, benchmark="peers", peers=peer_set)
-        prov = describe.provenance(model, state, "compare", _link(link_root, "compare", peer_state))
+        prov = describe.provenance(model, state, "compare", view_link(link_root, "compare", peer_state))
         focus_name = _names(model, [focus])[focus]
         prov = dataclasses.replace(
             prov,
@@ -601,7 +595,7 @@ def _indicator_pages(
         pages += _region_pages(model, state, meta, rec, geography, fact, figure_for, link_root, size)
     periods = indicator_periods(model, ind, geography)
     if len(periods) >= MIN_TREND_PERIODS:
-        prov = describe.provenance(model, state, "trends", _link(link_root, "trends", state))
+        prov = describe.provenance(model, state, "trends", view_link(link_root, "trends", state))
         alt = (
             f"Line chart of {meta['short_name']} over {len(periods)} periods ({periods[0]} to {periods[-1]}) "
             f"for {who}, England and the region. Recent trend: {rec['Recent trend']}. {fact}"
@@ -633,7 +627,9 @@ def _region_pages(
     pages = []
     region, region_name = region_of(model, state["areas"][0], geography)
     compare_state = dict(state, region=region) if region else state
-    prov = describe.provenance(model, compare_state, "compare", _link(link_root, "compare", compare_state))
+    prov = describe.provenance(
+        model, compare_state, "compare", view_link(link_root, "compare", compare_state)
+    )
     if region:
         prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
     alt = (
@@ -1031,7 +1027,7 @@ def build_pack(
     *,
     benchmark: str,
     ci: str,
-    figure_for: FigureFor,
+    figure_for: FigureFor = figure_for,
     link_root: str,
     renderer: Renderer,
     progress: Progress | None = None,

@@ -36,7 +36,6 @@ from figures.spine import spine_chart
 from reports.decorate import (
     MIN_FONT_PX,
     ROW_PX,
-    Provenance,
     Size,
     decorate,
     label_lines,
@@ -44,6 +43,7 @@ from reports.decorate import (
     text_px,
     wrap,
 )
+from views.provenance import Provenance
 
 FigureFor = Callable[[dict, str], go.Figure]
 COMPARE_MAX_AREAS = 35

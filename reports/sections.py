@@ -26,6 +26,7 @@ from data.queries.peers import peer_table, spine_peer_rows
 
 GROUP_LABELS = {
     "red-red": "Worse and getting worse",
+    "worse now": "Worse now, trend cannot be assessed",
     "worse": "Worse, not getting worse",
     "worsening": "Getting worse, not yet worse",
 }
@@ -152,12 +153,12 @@ def early_warning(
         alerts = area_alerts(model, area, benchmark=benchmark, ci=ci)
         counts = alerts["group"].value_counts()
         unassessed = alerts[alerts["group"] == "not assessed"]
-        worse_now = int((unassessed["category"] == s.WORSE).sum())
         sentences.append(
             f"{names[area]}: {int(counts.get('red-red', 0))} indicator(s) worse and getting worse, "
+            f"{int(counts.get('worse now', 0))} worse now with no trend that can be assessed, "
             f"{int(counts.get('worse', 0))} worse but not getting worse, {int(counts.get('worsening', 0))} "
-            f"getting worse but not (yet) worse; {len(unassessed)} could not be assessed (fewer than five "
-            f"periods), {worse_now} of them worse now."
+            f"getting worse but not (yet) worse; {len(unassessed)} not worse and could not be assessed "
+            "(fewer than five comparable periods)."
         )
         tables.append(alerts[alerts["group"] != "not assessed"])
     rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()

@@ -17,7 +17,7 @@ from data.model.core import Model
 from data.queries.peers import benchmark_key, peer_values_for
 from data.queries.rows import Selection, fingertips_frame, view_rows
 from data.queries.view_frames import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
-from reports.decorate import OGL, OS_DATA, Provenance
+from views.provenance import OGL, OS_DATA, Provenance
 
 REGION_COLUMN = "Compared to Region value or percentiles"
 PEERS_COLUMN = "Compared to similar CCGs"

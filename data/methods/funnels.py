@@ -343,6 +343,57 @@ def funnel_limits(
     return FunnelLimits(statistic, multiplier, average * multiplier, table, "events")
 
 
+def limits_at(limits: FunnelLimits, x: Sequence[float]) -> pd.DataFrame:
+    """Each of the four limits (LIMITS) at the positions ``x`` on the funnel's x axis (an area's
+    population, or its expected events for ratios): where an area sits against the limits drawn.
+
+    Exact where the limits have a closed form (proportions, and every over-dispersion-adjusted
+    funnel drawn per unit of denominator); otherwise the drawn curve interpolated on a log scale
+    (the 100-point grid of PHE's method). NaN outside the drawn range or where x is missing.
+    """
+    x = _as_float(x, "x")
+    ok = np.isfinite(x) & (x > 0)
+    out = pd.DataFrame(index=range(len(x)), columns=list(LIMITS), dtype=float)
+    table = limits.table
+    average = limits.baseline / limits.multiplier if limits.multiplier else np.nan
+    per_unit = limits.grid == "denominator" and np.allclose(table["lower95_x"], table["denominator"])
+    if limits.grid == "population" and limits.statistic == "proportion":
+        for level, tail in TAIL.items():
+            low = np.maximum(0, wilson_funnel(1 - tail, x, average, "low", limits.multiplier))
+            high = np.minimum(
+                limits.multiplier, wilson_funnel(1 - tail, x, average, "high", limits.multiplier)
+            )
+            out[f"lower{level}"], out[f"upper{level}"] = low, high
+    elif per_unit and limits.statistic != "ratio":
+        od = limits.overdispersion
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se = _null_se(average, x, limits.statistic)
+        for level, z in Z.items():
+            if od is None or not od.applied:
+                width = z * se
+            elif od.method == "multiplicative":
+                width = z * math.sqrt(od.phi) * se
+            else:
+                width = z * np.sqrt(se**2 + od.tau2)
+            lower, upper = average - width, average + width
+            if limits.statistic == "proportion":
+                lower, upper = np.clip(lower, 0, 1), np.clip(upper, 0, 1)
+            else:
+                lower = np.clip(lower, 0, None)
+            out[f"lower{level}"], out[f"upper{level}"] = lower * limits.multiplier, upper * limits.multiplier
+    else:
+        for name in LIMITS:
+            curve = pd.DataFrame({"x": table[f"{name}_x"], "y": table[name]}).dropna()
+            curve = curve[curve["x"] > 0].sort_values("x")
+            lx = np.log(curve["x"].to_numpy(dtype=float))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[name] = np.interp(
+                    np.log(x), lx, curve["y"].to_numpy(dtype=float), left=np.nan, right=np.nan
+                )
+    out.loc[~ok, :] = np.nan
+    return out
+
+
 # --- significance of each area ------------------------------------------------------------
 
 

@@ -14,6 +14,12 @@ The rule (``../shared/docs/METHODS.md`` "Trends"; Fingertips' ``TrendMarkerCalcu
   of the five points is left out in turn; otherwise "No significant change".
 * The label combines the direction with the indicator's polarity ("Increasing and getting
   worse"); without a polarity it is "Increasing" or "Decreasing".
+* Series breaks (Fingertips: no recent trend is calculated across a break in the time series):
+  where an indicator's catalogue entry lists a break (``series_breaks``: the first period of the
+  new definition, its start date, the reason and the source), only the points from the latest
+  break on count. A series left with fewer than five comparable points "Cannot be calculated",
+  its reason names the break, and ``series_break`` holds the break's period (the rows a list
+  counts as "left out for a break").
 
 ``recent_trend`` handles one series; ``trend_table`` computes the latest trend of every
 (indicator, geography, area, sex) series of the model at once, vectorised.
@@ -21,8 +27,10 @@ The rule (``../shared/docs/METHODS.md`` "Trends"; Fingertips' ``TrendMarkerCalcu
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -53,7 +61,61 @@ TREND_COLUMNS = [
     "chi2",
     "method",
     "reason",  # why it cannot be calculated; "" otherwise
+    "series_break",  # the break (first period of the new definition) before which points were left out
 ]
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A change of definition in an indicator's time series: points before ``period`` are not
+    comparable with those from it on."""
+
+    period: str  # the first period of the new definition, as the indicator's periods are labelled
+    start: str  # that period's start date (ISO), to order it against any period
+    reason: str  # what changed, in words
+    source: str  # where the break is documented
+
+
+def series_breaks(value: object) -> list[SeriesBreak]:
+    """The breaks of a catalogue entry's ``series_breaks`` field (JSON text; "" or missing: none),
+    oldest first. Raises ValueError naming the field for text that is not a list of breaks."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            items = json.loads(value)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"series_breaks is not JSON: {value!r} ({err})") from None
+    else:
+        items = value
+    if not isinstance(items, list):
+        raise ValueError(f"series_breaks must be a list of breaks, not {value!r}")
+    out = []
+    for item in items:
+        if isinstance(item, SeriesBreak):
+            out.append(item)
+            continue
+        missing = [k for k in ("period", "start", "reason", "source") if not item.get(k)]
+        if missing:
+            raise ValueError(f"series break {item!r} lacks {', '.join(missing)}")
+        pd.Timestamp(item["start"])  # a date, or ValueError
+        out.append(SeriesBreak(*(str(item[k]) for k in ("period", "start", "reason", "source"))))
+    return sorted(out, key=lambda b: pd.Timestamp(b.start))
+
+
+def series_breaks_text(breaks: Iterable[SeriesBreak | Mapping[str, str]]) -> str:
+    """The catalogue field for some breaks (JSON text, "" for none): the inverse of ``series_breaks``."""
+    parsed = series_breaks(list(breaks))
+    return json.dumps([asdict(b) for b in parsed]) if parsed else ""
+
+
+def break_reason(brk: SeriesBreak, n_points: int) -> str:
+    """Why a trend is not calculated across ``brk``: 'series break in 2021/22 (...): 2 comparable
+    points (5 needed)'."""
+    return (
+        f"series break in {brk.period} ({brk.reason}): {n_points} comparable "
+        f"point{'s' if n_points != 1 else ''} ({POINTS} needed)"
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +128,7 @@ class TrendResult:
     chi2: float = float("nan")
     method: str = ""
     reason: str = ""
+    series_break: str = ""  # the break before which points were left out, if any
 
 
 def trend_label(direction: str, polarity: str) -> str:
@@ -184,18 +247,52 @@ def _valid_ci_points(frame: pd.DataFrame) -> np.ndarray:
     return np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
 
 
+def _after_breaks(
+    data: pd.DataFrame, catalogue: pd.DataFrame, keys: list[str]
+) -> tuple[pd.DataFrame, dict[tuple, SeriesBreak]]:
+    """The points each series may use (those from its latest break on: a break after a series'
+    last point does not touch it) and, per series that lost points, the break that cut it."""
+    if "series_breaks" not in catalogue.columns:
+        return data, {}
+    breaks = {ind: series_breaks(text) for ind, text in catalogue["series_breaks"].items()}
+    breaks = {ind: b for ind, b in breaks.items() if b}
+    if not breaks:
+        return data, {}
+    last = data.groupby(keys, sort=False)[s.PERIOD_START].transform("max").to_numpy()
+    starts = data[s.PERIOD_START].to_numpy()
+    indicators = data[s.INDICATOR_ID].to_numpy()
+    cut = np.full(len(data), np.datetime64("NaT"), dtype="datetime64[ns]")
+    chosen = np.full(len(data), None, dtype=object)
+    for indicator, found in breaks.items():
+        mine = indicators == indicator
+        for brk in found:  # oldest first: a later break overrides an earlier one
+            start = np.datetime64(pd.Timestamp(brk.start), "ns")
+            hit = mine & (last >= start)
+            cut[hit] = start
+            chosen[hit] = brk
+    before = ~np.isnat(cut) & (starts < cut)
+    if not before.any():
+        return data, {}
+    cut_at: dict[tuple, SeriesBreak] = {}
+    for k, brk in zip(data.loc[before, keys].itertuples(index=False, name=None), chosen[before], strict=True):
+        cut_at.setdefault(k, brk)
+    log.info("trends: %d series keep only their points after a series break", len(cut_at))
+    return data[~before], cut_at
+
+
 def trend_table(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """The latest recent trend of every (indicator, geography, area, sex) series, TREND_COLUMNS.
 
     ``values`` is the model's long indicator table (any order); ``catalogue`` gives each
-    indicator's ``statistic`` and ``polarity``. Every series with a value gets a row: a
-    label, or "Cannot be calculated" with the reason.
+    indicator's ``statistic`` and ``polarity`` (and ``series_breaks``, if any). Every series with
+    a value gets a row: a label, or "Cannot be calculated" with the reason.
     """
     keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.AREA_CODE, s.SEX]
     data = values[values[s.VALUE].notna()].sort_values(keys + [s.PERIOD_START])
     data = data.drop_duplicates(keys + [s.PERIOD], keep="first")
     if data.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
+    data, cut_at = _after_breaks(data, catalogue, keys)
     statistic = data[s.INDICATOR_ID].map(catalogue["statistic"]).fillna("value").to_numpy()
     is_count_stat = np.isin(statistic, COUNT_STATISTICS)
     ok_count = np.zeros(len(data), dtype=bool)
@@ -263,22 +360,38 @@ def trend_table(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     polarity = out[s.INDICATOR_ID].map(catalogue["polarity"]).fillna(s.POLARITY_NONE)
     sig = out["trend"] == "sig"
     out.loc[sig, "trend"] = [trend_label(d, p) for d, p in zip(out.loc[sig, "direction"], polarity[sig])]
+    out["series_break"] = ""
+    if cut_at:
+        found = [cut_at.get(k) for k in out[keys].itertuples(index=False, name=None)]
+        out["series_break"] = [b.period if b is not None else "" for b in found]
     short = out["method"] == ""
     out.loc[short, "reason"] = [
-        f"{n} valid point{'s' if n != 1 else ''} (5 needed)" for n in out.loc[short, "n_points"]
+        break_reason(cut_at[tuple(k)], n) if b else f"{n} valid point{'s' if n != 1 else ''} (5 needed)"
+        for k, n, b in zip(
+            out.loc[short, keys].itertuples(index=False, name=None),
+            out.loc[short, "n_points"],
+            out.loc[short, "series_break"],
+            strict=True,
+        )
     ]
     out["n_points"] = out["n_points"].astype(int)
     out["chi2"] = out["chi2"].astype(float)
     return out[TREND_COLUMNS]
 
 
-def recent_trend(frame: pd.DataFrame, statistic: str, polarity: str) -> TrendResult:
+def recent_trend(
+    frame: pd.DataFrame, statistic: str, polarity: str, breaks: Iterable[SeriesBreak | Mapping] = ()
+) -> TrendResult:
     """The recent trend of one series (rows of one area over time, schema columns).
 
     ``frame`` needs period_start, value, lower95, upper95, count and denominator
-    (count/denominator may be NaN). Uses the same code as ``trend_table``.
+    (count/denominator may be NaN); ``breaks`` are the indicator's series breaks. Uses the same
+    code as ``trend_table``.
     """
-    catalogue = pd.DataFrame({"statistic": [statistic], "polarity": [polarity]}, index=["_"])
+    catalogue = pd.DataFrame(
+        {"statistic": [statistic], "polarity": [polarity], "series_breaks": [series_breaks_text(breaks)]},
+        index=["_"],
+    )
     series = frame.assign(
         **{s.INDICATOR_ID: "_", s.GEOGRAPHY: "_", s.AREA_CODE: "_", s.SEX: "_"},
     )
@@ -295,4 +408,5 @@ def recent_trend(frame: pd.DataFrame, statistic: str, polarity: str) -> TrendRes
         chi2=float(row["chi2"]),
         method=row["method"],
         reason=row["reason"],
+        series_break=row["series_break"],
     )

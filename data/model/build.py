@@ -13,9 +13,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import data.readers as readers_pkg
+from data.methods.formatting import published_name
 from data.methods.trend import trend_table
 from data.model import schema as s
 from data.model.benchmarks import add_comparisons, apply_compare_policy
@@ -197,6 +199,36 @@ def _demographics(results: dict[str, ReadResult]) -> pd.DataFrame:
     out = frames[0]
     for extra in frames[1:]:
         out = out.join(extra[[c for c in extra.columns if c not in out.columns]], how="left")
+    return out
+
+
+NAME_COLUMNS = ("practice_name", "pcn_name", "sub_icb_name", "sicbl22_name", "icb22_name", "icb_name")
+
+
+def with_published_names(values: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator row's area name as the areas table spells it (a source's own spelling of
+    the same area, e.g. "NHS Cornwall and The Isles Of Scilly ICB - 11N", is replaced), and any
+    name the table lacks repaired by ``published_name``. England's rows keep their name: where
+    England is partial it says what the comparator really is ("49 of 106 CCGs with data")."""
+    known = areas.drop_duplicates([s.GEOGRAPHY, s.AREA_CODE]).set_index([s.GEOGRAPHY, s.AREA_CODE])[
+        s.AREA_NAME
+    ]
+    found = known.reindex(pd.MultiIndex.from_frame(values[[s.GEOGRAPHY, s.AREA_CODE]])).to_numpy(dtype=object)
+    own = values[s.AREA_NAME].astype(str)
+    repaired = own.map({n: published_name(n) for n in own.unique()}).to_numpy(dtype=object)
+    use = pd.notna(found) & (values[s.GEOGRAPHY] != "england").to_numpy()
+    return values.assign(**{s.AREA_NAME: np.where(use, found, repaired)})
+
+
+def published_frame_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Practice, PCN, sub-ICB and ICB names of a frame in their publishers' case (``published_name``)."""
+    columns = [c for c in NAME_COLUMNS if c in frame.columns]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for col in columns:
+        names = out[col].dropna().unique()
+        out[col] = out[col].map({n: published_name(n) for n in names})
     return out
 
 
@@ -468,23 +500,6 @@ def with_current_hierarchy(hierarchy: pd.DataFrame, areas: pd.DataFrame) -> pd.D
     return hierarchy.merge(extra, on="ods_code", how="left")
 
 
-def current_names(values: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the current geography (sub-ICB 2023, ICB 2023, region 2024) named as the areas
-    table names them (the name in use, with the former CCG's), not as each source spells them."""
-    current = (s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY, s.CURRENT_REGION_GEOGRAPHY)
-    names = areas[areas[s.GEOGRAPHY].isin(current)].drop_duplicates([s.GEOGRAPHY, s.AREA_CODE])
-    names = names.set_index([s.GEOGRAPHY, s.AREA_CODE])[s.AREA_NAME]
-    mask = values[s.GEOGRAPHY].isin(current)
-    if not mask.any() or names.empty:
-        return values
-    key = pd.MultiIndex.from_frame(values.loc[mask, [s.GEOGRAPHY, s.AREA_CODE]])
-    values = values.copy()
-    values.loc[mask, s.AREA_NAME] = pd.Series(names.reindex(key).to_numpy(), index=values.index[mask]).fillna(
-        values.loc[mask, s.AREA_NAME]
-    )
-    return values
-
-
 def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> Model:
     """Read every source and assemble the model (slow: run at start-up or by the CLI)."""
     from geo.lineage import (
@@ -594,7 +609,10 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     notes += m_notes
     values = _concat([values, from_members], s.INDICATOR_COLUMNS)
     values = normalise_values(values)
-    values = current_names(values, areas)
+    areas = areas.assign(**{s.AREA_NAME: areas[s.AREA_NAME].map(published_name)})
+    # every geography's rows named as the areas table names them (the current geography's: the
+    # name in use, with the former CCG's), not as each source spells them
+    values = with_published_names(values, areas)
     values = add_comparisons(values, catalogue, areas)
     values = values.sort_values(
         [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD_START, s.SEX, s.AREA_CODE]
@@ -618,6 +636,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         for k, v in r.frames.items():
             if k not in ("areas", "demographics", "demographic_catalogue", "lsoa11_people", "lineage_lsoa"):
                 frames[k] = _concat([frames.get(k), v]) if k in frames else v
+    frames = {k: published_frame_names(v) for k, v in frames.items()}
     frames["hierarchy"] = hierarchy
     frames["availability"] = availability(values)
     frames["geography_methods"] = geography_methods(values, catalogue, areas)

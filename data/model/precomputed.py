@@ -142,7 +142,8 @@ def overview_cells(
     latest = avail.sort_values("period_start").groupby([s.GEOGRAPHY, s.INDICATOR_ID]).tail(1)
     keep = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
     cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
-    rows = values[[s.AREA_CODE, s.AREA_NAME, *keep, s.VALUE, *cmp_cols]].merge(
+    limits = [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]  # for a comparison made at request time
+    rows = values[[s.AREA_CODE, s.AREA_NAME, *keep, s.VALUE, *limits, *cmp_cols]].merge(
         latest[keep], on=keep, how="inner"
     )
     rows = rows.merge(comparator_names(values), on=[s.INDICATOR_ID, s.PERIOD], how="left")

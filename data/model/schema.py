@@ -124,6 +124,9 @@ CATALOGUE_COLUMNS: list[str] = [
     "in_summaries",  # False: kept off the default spine, overview and board pack (own page only)
     "wording",  # a survey question's wording, verbatim, only where a public source states it
     "wording_source",  # where that wording (or the item's meaning) is stated: file in the repo + locator
+    # breaks in the time series: JSON list of {period, start, reason, source} (data.methods.trend
+    # SeriesBreak), "" for none; trends are not computed across a break
+    "series_breaks",
 ]
 
 # Comparison policy of an indicator (catalogue column "compare"): when may views show

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.methods.funnels import Funnel, funnel
+from data.methods.formatting import format_difference, format_value
+from data.methods.funnels import LIMITS, Funnel, funnel, limits_at
 from data.model import schema as s
 from data.model.core import Model
 from data.queries.rows import Selection
@@ -26,9 +27,28 @@ RATIO_TOLERANCE = 0.005
 MIN_AREAS = 5
 
 
+# each area's limits at its own x (the limits in force: the adjusted ones with od)
+LIMIT_COLUMNS = {name: f"{name}_limit" for name in LIMITS}
+POSITION_WORDS = {
+    "above 99.8%": "above the upper 99.8% limit",
+    "above 95%": "above the upper 95% limit (inside 99.8%)",
+    "inside": "inside the 95% limits",
+    "below 95%": "below the lower 95% limit (inside 99.8%)",
+    "below 99.8%": "below the lower 99.8% limit",
+    "not applicable": "not on the funnel (fewer than 10 events)",
+    "": "not on the funnel",
+}
+OD_WORDS = {
+    "none": "no adjustment for over-dispersion",
+    "multiplicative": "limits widened for over-dispersion (multiplicative, Spiegelhalter 2005)",
+    "additive": "limits widened for over-dispersion (additive random effects, Spiegelhalter 2005)",
+}
+
+
 @dataclass(frozen=True)
 class FunnelView:
-    rows: pd.DataFrame  # the areas on the funnel with x, y, category (Fingertips words), funnel_category
+    rows: pd.DataFrame  # the areas on the funnel with x, y, category (Fingertips words), funnel_category,
+    # and each limit at the area's own x (LIMIT_COLUMNS: the adjusted limits when od is not "none")
     funnel: Funnel | None
     statistic: str
     n_without: int  # areas of the slice with a value but no count or denominator
@@ -109,4 +129,75 @@ def funnel_view(model: Model, sel: Selection, *, ci: str = "95", od: str = "none
         funnel_category=points[column].to_numpy(),
     )
     data["category"] = label_categories(data["funnel_category"], str(meta["polarity"]), ci)
+    drawn = result.limits if od == "none" or result.adjusted is None else result.adjusted
+    at = limits_at(drawn, data["x"].to_numpy(dtype=float))
+    for name, column in LIMIT_COLUMNS.items():
+        data[column] = at[name].to_numpy()
     return FunnelView(data, result, stat, int((have & ~on).sum()), "")
+
+
+def method_line(model: Model, sel: Selection, view: FunnelView, *, ci: str = "95", od: str = "none") -> str:
+    """What the funnel (and its export) compares with and how, in one paragraph."""
+    if view.funnel is None:
+        return view.reason
+    meta = model.catalogue.loc[sel.indicator_id]
+    unit = str(meta["unit"])
+    average = format_value(view.funnel.limits.baseline, unit)
+    how = {
+        "proportion": "Wilson score limits",
+        "rate": "exact Poisson limits",
+        "dsr": "exact Poisson limits on the events (each area at the population its events and rate give)",
+    }.get(view.statistic, "limits")
+    text = (
+        f"Funnel plot (PHE Technical Guide: Funnel Plots, 2017): {how} around the average of the "
+        f"{len(view.rows)} areas on it ({average}), at each area's denominator; 95% and 99.8% limits; "
+        f"an area is better or worse when it lies outside the {'95%' if ci == '95' else '99.8%'} limits"
+    )
+    od_result = view.funnel.overdispersion
+    if od == "none" or od_result is None:
+        return text + "; " + OD_WORDS["none"] + "."
+    text += f"; {OD_WORDS[od]}: spread beyond chance φ = {od_result.phi:.2f}"
+    if not od_result.applied:
+        return text + " (not above 1: limits not widened)."
+    text += " (the adjusted limits use the normal approximation, as the paper does)"
+    if od == "multiplicative":
+        return text + f", limits widened by a factor of {od_result.factor:.2f} (√φ)."
+    spread = format_difference(np.sqrt(od_result.tau2) * float(meta["multiplier"]), unit, signed=False)
+    return text + f", a between-area spread τ of {spread} added to each area's chance variation."
+
+
+FUNNEL_EXPORT_COLUMNS = {
+    s.AREA_CODE: "Area Code",
+    s.AREA_NAME: "Area Name",
+    "region_name": "Region",
+    s.PERIOD: "Time period",
+    s.VALUE: "Value",
+    s.COUNT: "Count",
+    s.DENOMINATOR: "Denominator",
+    "x": "Funnel x (denominator the limits are drawn at)",
+    "y": "Funnel y (value plotted)",
+    "lower998_limit": "Lower 99.8% limit at this denominator",
+    "lower95_limit": "Lower 95% limit at this denominator",
+    "upper95_limit": "Upper 95% limit at this denominator",
+    "upper998_limit": "Upper 99.8% limit at this denominator",
+    "position": "Funnel position",
+    "category": "Compared with the funnel's average",
+}
+
+
+def funnel_table(
+    model: Model, sel: Selection, *, ci: str = "95", od: str = "none"
+) -> tuple[pd.DataFrame, str]:
+    """The funnel as a table (what /export/funnel.csv and .xlsx carry): each area's position on
+    the funnel, the limits at its denominator and its category under the chosen ``od``, in the
+    chart's own numbers (``funnel_view``, the call the chart makes), and the method line."""
+    view = funnel_view(model, sel, ci=ci, od=od)
+    rows = view.rows
+    if rows.empty:
+        return pd.DataFrame(columns=list(FUNNEL_EXPORT_COLUMNS.values())), method_line(
+            model, sel, view, ci=ci, od=od
+        )
+    out = rows.assign(position=rows["funnel_category"].map(POSITION_WORDS).fillna(rows["funnel_category"]))
+    out = out.sort_values([s.AREA_NAME], kind="stable")
+    table = out[[c for c in FUNNEL_EXPORT_COLUMNS if c in out]].rename(columns=FUNNEL_EXPORT_COLUMNS)
+    return table.reset_index(drop=True), method_line(model, sel, view, ci=ci, od=od)

@@ -7,11 +7,28 @@ CCG code or name into its CCG 2021 successor; nothing here reads a file at reque
 from __future__ import annotations
 
 import difflib
+import re
 
 import pandas as pd
 
 from data.model import schema as s
 from data.model.places import TARGET_COLUMN
+
+# How close a misspelling must be to be offered (difflib's ratio, on names without "NHS", "CCG",
+# "ICB" or an ODS suffix): 0.75 offers "Cornwall" for "Cornwal", "Barnsley" for "Barnsly" and
+# "NHS Kernow CCG" for "kernw", and nothing for a town the index does not hold ("Truro" once
+# offered Thurrock at 0.62, "Newquay" Newham).
+CLOSE_CUTOFF = 0.75
+KIND_WORDS = {  # what each kind of row is called, in the order a sentence names them
+    "ccg21": "CCG",
+    "sicbl22": "sub-ICB location",
+    "sicbl23": "sub-ICB location",
+    "sicbl24": "sub-ICB location",
+    "icb22": "ICB",
+    "icb23": "ICB",
+    "place": "local authority",
+    "old_ccg": "former CCG",
+}
 
 
 def search_places(
@@ -55,15 +72,28 @@ def search_places(
     return closest(index, needle, limit=min(limit, 5))
 
 
+def plain_name(text: str) -> str:
+    """A name as people type it: lower case, "&" as "and", without "NHS", "CCG", "ICB",
+    "Integrated Care Board", "Sub-ICB Location" or a trailing ODS code (" - 11N")."""
+    name = str(text).lower().replace("&", " and ")
+    name = re.sub(r"\s-\s[0-9a-z]{3,5}$", "", name)
+    name = re.sub(r"\b(nhs|ccg|icb|integrated care board|sub-icb location)\b", " ", name)
+    return " ".join(re.sub(r"[^a-z0-9' ]", " ", name).split())
+
+
 def closest(index: pd.DataFrame, text: str, limit: int = 5) -> pd.DataFrame:
-    """The index rows whose names are closest to ``text`` (kind ``suggestion``)."""
+    """The index rows whose names are closest to ``text`` (kind ``suggestion``), compared without
+    "NHS", "CCG" and the like (``plain_name``) at ``CLOSE_CUTOFF``; empty when nothing is close."""
     terms = index["term"].drop_duplicates()
-    lowered = {t.lower(): t for t in terms}
-    near = difflib.get_close_matches(text.lower(), list(lowered), n=limit, cutoff=0.6)
+    plain: dict[str, str] = {}
+    for term in terms:
+        plain.setdefault(plain_name(term), term)
+    plain.pop("", None)
+    near = difflib.get_close_matches(plain_name(text), list(plain), n=limit, cutoff=CLOSE_CUTOFF)
     if not near:
         return index.iloc[0:0]
-    picked = index[index["term"].isin([lowered[n] for n in near])].copy()
-    picked["_o"] = picked["term"].map({lowered[n]: i for i, n in enumerate(near)})
+    picked = index[index["term"].isin([plain[n] for n in near])].copy()
+    picked["_o"] = picked["term"].map({plain[n]: i for i, n in enumerate(near)})
     picked = picked.sort_values(["_o", "share"], ascending=[True, False]).drop_duplicates("term")
     return picked.drop(columns="_o").assign(kind="suggestion").reset_index(drop=True)
 
@@ -92,6 +122,25 @@ def resolve_code(
         return None, ""
     best = hit.sort_values("share", ascending=False).iloc[0]
     return str(best[target if target in best else "ccg21_code"]), str(best["notice"])
+
+
+def not_found_text(index: pd.DataFrame, text: str) -> str:
+    """What to say when a search finds nothing, naming what the index does hold:
+    "No CCG, local authority or former CCG is called 'Truro'. Towns are not in the index: try the
+    council (e.g. Cornwall)." """
+    kinds = [k for k in dict.fromkeys(index["kind"]) if k != "suggestion"] if not index.empty else []
+    order = list(dict.fromkeys(KIND_WORDS.values()))
+    words = sorted(
+        dict.fromkeys(KIND_WORDS.get(k, k) for k in kinds),
+        key=lambda w: (w not in order, order.index(w) if w in order else 0),
+    )
+    words = words or ["area"]
+    what = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    text = " ".join(str(text).split())
+    message = f"No {what} is called '{text}'."
+    if "place" in kinds:
+        message += " Towns and villages are not in the index: try the council (e.g. Cornwall for Truro)."
+    return message
 
 
 def suggestion_text(index: pd.DataFrame, token: str, limit: int = 3) -> str:

@@ -222,7 +222,9 @@ def spine_rows(
     hidden = np.isin(columns[s.INDICATOR_ID], list(hidden_categories(model, categories)))
     columns["category"] = np.where(hidden, s.NOT_COMPARED, columns["category"])
     frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
-    frame["benchmark"] = base["comparator"].to_numpy()[repeat] if benchmark == "england" else "NHS region"
+    frame["benchmark"] = (
+        base["comparator"].to_numpy()[repeat] if benchmark == "england" else benchmark_words(benchmark)
+    )
     return frame
 
 
@@ -341,6 +343,34 @@ def trend_frames(
     )
 
 
+def benchmark_words(benchmark: str) -> str:
+    """What a non-England benchmark column compares each area with, in words (these frames
+    colour each area against its own region or its own similar CCGs; the one-comparator views are
+    data.queries.comparator's)."""
+    if benchmark == "region":
+        return "each area's NHS region"
+    if benchmark.startswith("peers"):
+        return (
+            "each area's own RightCare similar CCGs"
+            if "rightcare" in benchmark
+            else "each area's own similar CCGs"
+        )
+    return ENGLAND_LABEL
+
+
+def overview_cells_for(model: Model, *, region: str = "", geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
+    """The overview grid's cells of one geography (and region), as the build made them."""
+    grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
+    if grid.empty and geography != s.HOME_GEOGRAPHY:  # the build makes the app's geography only
+        cells = precomputed.overview_cells(
+            model.indicators, model.frames["availability"], model.catalogue, model.areas, (geography,)
+        )
+        grid = _block(cells, s.GEOGRAPHY, geography)
+    if region:
+        grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
+    return grid
+
+
 def overview_grid(
     model: Model,
     *,
@@ -357,20 +387,13 @@ def overview_grid(
     request (GP FFT) are "Not compared" unless ``categories``.
     """
     cat_col = category_column(benchmark, ci)
-    grid = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, geography)
-    if grid.empty and geography != s.HOME_GEOGRAPHY:  # the build makes the app's geography only
-        cells = precomputed.overview_cells(
-            model.indicators, model.frames["availability"], model.catalogue, model.areas, (geography,)
-        )
-        grid = _block(cells, s.GEOGRAPHY, geography)
-    if region:
-        grid = grid[(grid["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
+    grid = overview_cells_for(model, region=region, geography=geography)
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
     hidden = out[s.INDICATOR_ID].isin(hidden_categories(model, categories)).to_numpy()
     if hidden.any():
         out.loc[hidden, "category"] = s.NOT_COMPARED
-    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else "NHS region"
+    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark)
     out["domain"] = grid["domain"].to_numpy()
     out["unit"] = grid["unit"].to_numpy()  # for the hover: "40.9%", not "40.9"
     return out

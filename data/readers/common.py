@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data.methods import stats
+from data.methods.trend import SeriesBreak, series_breaks_text
 from data.model import schema as s
 from data.model.validation import Problems
 
@@ -178,12 +180,16 @@ def catalogue_entry(
     in_summaries: bool = True,
     wording: str = "",
     wording_source: str = "",
+    series_breaks: Iterable[SeriesBreak | Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """A catalogue row with every ``schema.CATALOGUE_COLUMNS`` key, checked.
 
-    Raises ValueError for an unknown domain, polarity or comparison policy, a short name over
-    ``SHORT_NAME_MAX`` characters (names are never cut: give a shorter one), or a survey
-    question's wording without the source that states it.
+    ``series_breaks``: where the definition changed (each the first period of the new definition,
+    its start date, the reason and where it is documented; a manifest entry gives them as
+    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain, polarity
+    or comparison policy, a short name over ``SHORT_NAME_MAX`` characters (names are never cut:
+    give a shorter one), a survey question's wording without the source that states it, or a
+    break without its period, start date, reason or source.
     """
     if domain not in s.DOMAINS:
         raise ValueError(f"{indicator_id}: unknown domain {domain!r}")
@@ -216,6 +222,10 @@ def catalogue_entry(
         "wording": wording,
         "wording_source": wording_source,
     }
+    try:
+        entry["series_breaks"] = series_breaks_text(series_breaks or ())
+    except ValueError as err:
+        raise ValueError(f"{indicator_id}: {err}") from None
     assert list(entry) == s.CATALOGUE_COLUMNS
     return entry
 

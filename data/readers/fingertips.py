@@ -257,6 +257,7 @@ def read_fingertips_csv(ctx: ReadContext) -> ReadResult:
                     "definition", f"{name} (Fingertips indicator {ind_id.removeprefix('ft_')})."
                 ),
                 caveats=params.get("caveats", ""),
+                series_breaks=params.get("series_breaks", ()),
             )
         )
     notes.append(

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from data.methods.trend import series_breaks_text
 from data.model import schema as s
 from data.model.validation import Problems
 from data.readers import ReadContext, ReadResult, reader
@@ -73,6 +74,24 @@ KNOWN: dict[str, tuple[str, str, str]] = {
     "TOTAL_DPC_FTE": ("Direct patient care staff (FTE)", PER_10K, NONE),
     "TOTAL_ADMIN_FTE": ("Admin staff (FTE)", PER_10K, NONE),
     "PCN_staff": ("PCN staff (FTE)", "as published", NONE),
+}
+
+
+# GP Patient Survey items: the survey was redesigned in 2024 (new questionnaire, new variable
+# names), so HEEC's 2024 values are not comparable with 2023 and earlier.
+GPPS_ITEMS = ("overall_pct", "access_pct", "continuity_pct", "trust_pct")
+GPPS_2024_BREAK = {
+    "period": "2024",
+    "start": "2024-01-01",
+    "reason": (
+        "the GP Patient Survey was redesigned in 2024 (new questionnaire and variable names; results from "
+        "2023 and earlier are not directly comparable for most items)"
+    ),
+    "source": (
+        "NHS England GP Patient Survey 2024 technical notes, as transcribed in amcunningham/gp-oc-dashboard "
+        "research/GPPS_2025_questions.md; HF Analytics Lab health_equity_payment_evaluation "
+        "4_extract_GPPS.R ('add 2024 data manually as uses different variable names')"
+    ),
 }
 
 
@@ -162,8 +181,20 @@ def _catalogue(indicators: list[str], names: dict[str, str] | None = None) -> pd
             note += " Published as a fraction; converted to %."
         if unit == PER_10K:
             note += " Unit as described in HEEC's datapack text."
-        rows.append({"indicator": ind, "name": name, "unit": unit, "polarity": polarity, "note": note})
-    return pd.DataFrame(rows, columns=["indicator", "name", "unit", "polarity", "note"])
+        breaks = series_breaks_text([GPPS_2024_BREAK]) if ind in GPPS_ITEMS else ""
+        if breaks:
+            note += " Series break in 2024: the survey was redesigned."
+        rows.append(
+            {
+                "indicator": ind,
+                "name": name,
+                "unit": unit,
+                "polarity": polarity,
+                "note": note,
+                "series_breaks": breaks,
+            }
+        )
+    return pd.DataFrame(rows, columns=["indicator", "name", "unit", "polarity", "note", "series_breaks"])
 
 
 @reader("heec_panel")

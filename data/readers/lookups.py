@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.methods.formatting import published_name
 from data.model import schema
 from data.model.validation import Problems, read_error
 from data.readers import ReadContext, ReadResult, reader
@@ -135,8 +136,7 @@ def proper_case(names: pd.Series, known: pd.Series) -> pd.Series:
         names.str.title()
         .str.replace(r"\bNhs\b", "NHS", regex=True)
         .str.replace(r"\bCcg\b", "CCG", regex=True)
-        .str.replace(r"(?<=\s)(And|Of|The|On|Upon)\b", lambda m: m.group(1).lower(), regex=True)
-        .str.replace("'S ", "'s ", regex=False)
+        .map(published_name)  # "'S" at the end too, and And/Of/The/On/Upon inside a name
     )
     found = names.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True).map(lookup)
     return found.fillna(titled)

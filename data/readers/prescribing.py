@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.methods.formatting import published_name
 from data.model import schema as s
 from data.model.validation import Problems, SourceError
 from data.readers import ReadContext, ReadResult, reader
@@ -53,9 +54,7 @@ def tidy_name(name: str) -> str:
     text = re.sub(r"\bNhs\b", "NHS", text)
     text = re.sub(r"\bCcg\b", "CCG", text)
     text = re.sub(r"\bIcb\b", "ICB", text)
-    for word in ("And", "Of", "The", "On", "Upon", "In"):
-        text = re.sub(rf"(?<=\s){word}\b", word.lower(), text)
-    return text.replace("'S ", "'s ")
+    return published_name(text)
 
 
 def ccg17_codes(geojson: Path, names_csv: Path, proper_names_csv: Path | None = None) -> pd.Series:

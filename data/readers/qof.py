@@ -295,6 +295,34 @@ def read_points_file(path, entry_id: str, spec: dict, dataset: str) -> tuple[pd.
     return out, problems.items, rows_read
 
 
+def maximum_breaks(values: pd.DataFrame) -> list[dict[str, str]]:
+    """A series break wherever the points available to a practice change between years (559 to
+    2019/20, 635 from 2021/22): the percentages before and after are of different totals, and
+    the indicators behind them changed. Read from the files themselves (each year's England row:
+    points available / practices), not assumed."""
+    england = values[values[s.AREA_CODE] == s.ENGLAND_CODE].sort_values(s.PERIOD_START)
+    maxima = (england["denominator"] / england["n"]).round(0)
+    breaks, before = [], None
+    for period, start, maximum in zip(england[s.PERIOD], england[s.PERIOD_START], maxima, strict=True):
+        if before is not None and maximum != before[1]:
+            breaks.append(
+                {
+                    "period": str(period),
+                    "start": pd.Timestamp(start).date().isoformat(),
+                    "reason": (
+                        f"the QOF maximum changed from {before[1]:g} to {maximum:g} points a practice "
+                        "and the indicators behind it changed"
+                    ),
+                    "source": (
+                        f"NHS Digital QOF practice achievement files: maximum {before[1]:g} points a "
+                        f"practice in {before[0]}, {maximum:g} in {period}"
+                    ),
+                }
+            )
+        before = (period, maximum)
+    return breaks
+
+
 @reader("qof_points")
 def read_qof_points(ctx: ReadContext) -> ReadResult:
     """% of QOF points achieved by CCG / Sub-ICB location and England for each year.
@@ -313,6 +341,7 @@ def read_qof_points(ctx: ReadContext) -> ReadResult:
         problems += probs
         rows_read += n
     values = pd.concat(frames, ignore_index=True).rename(columns={"area_name": s.AREA_NAME})
+    breaks = maximum_breaks(values)
     values[s.INDICATOR_ID] = ctx.params.get("indicator_id", "qof_points")
     values[s.SEX] = "Persons"
     values = with_statistics(values, "proportion", 100)
@@ -341,6 +370,7 @@ def read_qof_points(ctx: ReadContext) -> ReadResult:
                 "left out. Geographies follow each year's CCG or Sub-ICB set. Wilson limits treat "
                 "points as counts, which overstates precision."
             ),
+            series_breaks=breaks,
         )
     ]
     out = conform_values(values)

@@ -287,6 +287,7 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
                 "result is shared by every CCG it serves, and limits are not available (areas are coloured "
                 "by quintile). Only acute trusts have catchments."
             ).strip(),
+            series_breaks=params.get("series_breaks", ()),
         )
     ]
     result = ReadResult(

@@ -18,6 +18,7 @@ check needs no import of the app. The layers, top to bottom (README, "Architectu
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +166,112 @@ def test_reports_never_import_callbacks():
     graph = import_graph()
     offenders = {n: sorted(t for t in ts if t.startswith("callbacks")) for n, ts in graph.items()}
     assert {n: ts for n, ts in offenders.items() if n.startswith("reports") and ts} == {}
+
+
+def test_callbacks_never_import_figures():
+    """Figures are the page layer's business: a callback sends what a view (``views/``) gives."""
+    graph = import_graph()
+    offenders = {n: sorted(t for t in ts if t.startswith("figures")) for n, ts in graph.items()}
+    assert {n: ts for n, ts in offenders.items() if n.startswith("callbacks") and ts} == {}
+
+
+def test_views_never_import_dash():
+    """The page layer is plain data: no Dash (``layouts.content`` renders what views say)."""
+    offenders = {}
+    for name, path in app_modules().items():
+        if name.startswith("views"):
+            found = external_imports(path) & {"dash", "dash_ag_grid", "flask"}
+            if found - ({"flask"} if name == "views.cache" else set()):
+                offenders[name] = sorted(found)
+    assert offenders == {}
+
+
+def external_imports(path: Path) -> set[str]:
+    """The top-level packages a module imports (lazy imports included)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+QUERY_CALLS = {"parse_qs", "parse_qsl", "urlencode"}
+# "?areas=", "&size=", or a path's "?" that a query follows ("/export/pack.pdf?{query}")
+QUERY_TEXT = re.compile(r"[?&][A-Za-z_]+=|\S\?$")
+QUERY_START = re.compile(r"[?&][A-Za-z_]+=")
+
+
+def query_handling(source: str) -> list[tuple[int, str]]:
+    """Where a module parses or writes a query string itself: ``parse_qs``/``parse_qsl``/``urlencode``,
+    ``request.args``/``request.values``, or text that starts a query (``f"/map?indicator={i}"``,
+    ``f"{query}&part={n}"``, ``"?size="``)."""
+    found = []
+    tree = ast.parse(source)
+    in_fstrings = {
+        id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if called in QUERY_CALLS:
+                found.append((node.lineno, called))
+        elif isinstance(node, ast.Attribute) and node.attr in {"args", "values"}:
+            if isinstance(node.value, ast.Name) and node.value.id == "request":
+                found.append((node.lineno, f"request.{node.attr}"))
+        elif isinstance(node, ast.JoinedStr):
+            parts = [p.value for p in node.values if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+            found += [(node.lineno, f"f-string {p!r}") for p in parts if QUERY_TEXT.search(p)]
+        elif (
+            isinstance(node, ast.Constant)
+            and id(node) not in in_fstrings
+            and QUERY_START.match(str(node.value))
+        ):
+            found.append((node.lineno, f"string {node.value!r}"))
+    return sorted(found)
+
+
+def test_only_selection_reads_or_writes_the_query_string():
+    """The selection's query string is read and written in selection.py alone (to_query, parse_query,
+    query_params, page_href, export_href, pack_href, view_link, ...), so every link and export agrees
+    with the URL's rules. The bench's fixed request URLs are measurement, not the app; the data API
+    (api/) reads its own declared parameters (api/spec.py), not the app's selection."""
+    offenders = {
+        name: query_handling(path.read_text())
+        for name, path in app_modules().items()
+        if name != "selection" and layer_of(name) > 0 and not name.startswith("api")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_query_scan_sees_each_kind():
+    source = """
+from urllib.parse import parse_qs, urlencode
+def a(search, state, i, query):
+    parse_qs(search)
+    urllib.parse.parse_qsl(search)
+    urlencode(state)
+    request.args.get("x")
+    f"/map?indicator={i}"
+    f"{query}&part={i}"
+    f"/export/pack.pdf?{query}"
+    return "?size=a4"
+def fine(page, query):
+    return f"/{page}{query}", "a & b", f"Is it {page}?"
+"""
+    kinds = [what.split(" ")[0] for _, what in query_handling(source)]
+    assert kinds == [
+        "parse_qs",
+        "parse_qsl",
+        "urlencode",
+        "request.args",
+        "f-string",
+        "f-string",
+        "f-string",
+        "string",
+    ]
 
 
 def test_cycle_finder_finds_a_cycle():

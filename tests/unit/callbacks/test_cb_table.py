@@ -1,4 +1,4 @@
-"""callbacks.table: the grid rows, columns and CSV name for a real selection."""
+"""callbacks.table and views.table: the grid rows, columns and CSV name for a real selection."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from callbacks import table
 from data.model import schema as s
 from layouts import ids
 from selection import to_query
+from views import table as table_view
 
 KERNOW, SOUTH_WEST = "E38000089", "E40000006"
 COLUMNS = [
@@ -29,7 +30,7 @@ COLUMNS = [
 
 
 def test_rows_for_all_areas(app_ctx, model, state_for):
-    rows = table.table_rows(state_for("?indicator=qof_hyp"))
+    rows = table_view.table_rows(state_for("?indicator=qof_hyp"))
     expected = model.slice("qof_hyp", "ccg21", "2022/23", "Persons")
     assert len(rows) == len(expected) == 106
     assert list(rows[0]) == COLUMNS
@@ -45,7 +46,9 @@ def test_rows_for_all_areas(app_ctx, model, state_for):
 
 
 def test_rows_follow_ci_benchmark_and_region(app_ctx, model, state_for):
-    rows = table.table_rows(state_for(f"?indicator=qof_hyp&ci=99.8&benchmark=region&region={SOUTH_WEST}"))
+    rows = table_view.table_rows(
+        state_for(f"?indicator=qof_hyp&ci=99.8&benchmark=region&region={SOUTH_WEST}")
+    )
     assert {r["region_name"] for r in rows} == {"South West"} and len(rows) == 7
     truth = model.slice("qof_hyp", "ccg21", "2022/23", "Persons").set_index(s.AREA_CODE)
     for r in rows:
@@ -54,7 +57,7 @@ def test_rows_follow_ci_benchmark_and_region(app_ctx, model, state_for):
 
 
 def test_rows_for_an_older_geography(app_ctx, model, state_for):
-    rows = table.table_rows(state_for("?indicator=ft_91547&geography=ccg20&period=2019/20"))
+    rows = table_view.table_rows(state_for("?indicator=ft_91547&geography=ccg20&period=2019/20"))
     assert len(rows) == len(model.slice("ft_91547", "ccg20", "2019/20", "Persons"))
     assert all(r["ods_code"] for r in rows)
 
@@ -77,7 +80,7 @@ def test_update_table_only_on_its_page(app_ctx, state_for):
 
 
 def test_column_defs_units():
-    cols = table.column_defs("%", "95")
+    cols = table_view.column_defs("%", "95")
     by = {c["field"]: c for c in cols}
     assert by["value"]["headerName"] == "Value (%)"
     assert by["upper"]["headerName"] == "Upper 95% CI"

@@ -74,3 +74,43 @@ def test_a_trend_that_cannot_be_calculated_says_why():
         "this series has 3",
         "Area B ↑ Increasing and getting better",
     ]
+
+
+def test_qof_points_chart_marks_its_series_break(model):
+    """% QOF points achieved: a dotted line between 2019/20 and 2021/22 (the 559 -> 635 points
+    break), labelled, and the legend says the trend is not computed across it."""
+    from data.queries.rows import Selection
+    from data.queries.view_frames import meta_dict, trend_frames
+
+    kernow = "E38000089"
+    sel = Selection("qof_points", "2022/23", "ccg21", "Persons")
+    series, england, region, labels = trend_frames(model, sel, [kernow])
+    trends = model.frames["trends"]
+    reason = trends[
+        (trends[s.INDICATOR_ID] == "qof_points")
+        & (trends[s.AREA_CODE] == kernow)
+        & (trends[s.GEOGRAPHY] == "ccg21")
+    ]["reason"].iloc[0]
+    fig = trend_chart(
+        series,
+        meta_dict(model, "qof_points"),
+        areas=[kernow],
+        area_names={kernow: "NHS Kernow CCG"},
+        england=england,
+        region=region,
+        trend_labels=labels,
+        trend_reasons={kernow: reason},
+    )
+    marks = [sh for sh in fig.layout.shapes if sh.line.dash == "dot"]
+    assert len(marks) == 1
+    x = str(marks[0].x0)
+    assert (
+        "2019-04-01" < x < "2021-04-01"
+    )  # between the last point of the old definition and the first of the new
+    label = [a for a in fig.layout.annotations if a.text == "Series break 2021/22"]
+    assert label and "559 to 635" in label[0].hovertext
+    line = [t for t in fig.data if t.legendgroup == kernow and t.showlegend is not False][0]
+    assert (
+        "not computed across the series break in 2021/22 (2 comparable periods since; 5 needed)" in line.name
+    )
+    assert "series break" in fig.layout.title.text

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from data.model import schema as s
-from layouts.catalogue import entry_fields, indicator_entry
+from layouts.catalogue import indicator_entry
+from views.catalogue import entry_fields
 
 TODAY = date(2026, 12, 6)
 ROW = {

@@ -11,10 +11,10 @@ from flask import Flask
 def export_client():
     """The export routes on a test server; the per-client rate limit lifted (these tests render
     dozens of files from one address; tests/unit/security checks the limit itself)."""
-    from callbacks.cache import init_cache
     from callbacks.exports import register_export_routes
     from data.model.settings import get_settings
     from reports.render import EXPORT_RATE
+    from views.cache import init_cache
 
     server = Flask("export-tests")
     init_cache(server, get_settings())

@@ -203,8 +203,9 @@ def test_the_view_link_in_a_file_reopens_the_same_view(export_client):
 )
 def test_footer_parts_match_the_files(export_client, page, query):
     """The footer's parts are worked out without drawing: the same as the export's own pieces."""
-    from callbacks.beyond_exports import ExportRefused, part_labels, pieces_for
     from selection import parse_query
+    from views.exports import part_labels, pieces_for
+    from views.provenance import ExportRefused
 
     model = load_model()
     state, _ = parse_query(model, query)

@@ -49,8 +49,8 @@ def packs(export_client) -> Packs:
 
 @pytest.fixture(scope="module")
 def plan(model):
-    from callbacks.exports import figure_for
     from reports.pack import plan_pack
+    from views.exports import figure_for
 
     return plan_pack(model, [AREAS[0]], benchmark="england", ci="95", figure_for=figure_for, link_root="")
 
@@ -195,10 +195,10 @@ def _table_growth(shape) -> int:
 
 def test_pack_chart_pictures_meet_the_slide_standard(model):
     """The PowerPoint's chart pictures are these figures at 1600 x 900: their SVGs are legible."""
-    from callbacks.exports import figure_for
     from reports.decorate import SIZES, decorate
     from reports.pack import plan_pack
     from reports.render import get_renderer
+    from views.exports import figure_for
 
     size = SIZES["slide"]
     pages = plan_pack(

@@ -16,8 +16,8 @@ AREAS = ("E38000014", "E38000089")  # Blackburn with Darwen, Kernow
 
 @pytest.fixture(scope="module")
 def plans(model):
-    from callbacks.exports import figure_for
     from reports.pack import plan_pack
+    from views.exports import figure_for
 
     out = {}
     for area in AREAS:
@@ -61,14 +61,16 @@ def expected_warnings(model, area) -> dict[str, set[str]]:
         (trends[s.AREA_CODE] == area) & (trends[s.GEOGRAPHY] == "ccg21") & (trends[s.SEX] == "Persons")
     ]
     trend_of = trends.set_index([s.INDICATOR_ID, s.PERIOD])["trend"].to_dict()
-    out: dict[str, set[str]] = {"red-red": set(), "worse": set(), "worsening": set(), "not assessed": set()}
+    out: dict[str, set[str]] = {
+        g: set() for g in ("red-red", "worse now", "worse", "worsening", "not assessed")
+    }
     for rec in rows.to_dict("records"):
         trend = trend_of.get((rec[s.INDICATOR_ID], rec[s.PERIOD]))
         trend = "Cannot be calculated" if trend is None or pd.isna(trend) else str(trend)
         worse = rec[s.CMP_ENGLAND_95] == s.WORSE
         getting_worse = trend.endswith("getting worse")
         if trend == "Cannot be calculated":
-            out["not assessed"].add(rec[s.INDICATOR_ID])
+            out["worse now" if worse else "not assessed"].add(rec[s.INDICATOR_ID])
         elif worse and getting_worse:
             out["red-red"].add(rec[s.INDICATOR_ID])
         elif worse:
@@ -86,30 +88,35 @@ def test_early_warning_page_matches_the_model(plans, model, area):
     table = pd.concat([p.table for p in pages if p.table is not None], ignore_index=True)
     want = expected_warnings(model, area)
     names = model.catalogue["short_name"]
-    got = {
-        label: set(table.loc[table["Warning"] == label, "Indicator"])
-        for label in ("Worse and getting worse", "Worse, not getting worse", "Getting worse, not yet worse")
+    labels = {
+        "red-red": "Worse and getting worse",
+        "worse now": "Worse now, trend cannot be assessed",
+        "worse": "Worse, not getting worse",
+        "worsening": "Getting worse, not yet worse",
     }
-    assert got["Worse and getting worse"] == {names[i] for i in want["red-red"]}
-    assert got["Worse, not getting worse"] == {names[i] for i in want["worse"]}
-    assert got["Getting worse, not yet worse"] == {names[i] for i in want["worsening"]}
-    # red-red first, then worse, then worsening
-    order = {"Worse and getting worse": 0, "Worse, not getting worse": 1, "Getting worse, not yet worse": 2}
+    for group, label in labels.items():
+        assert set(table.loc[table["Warning"] == label, "Indicator"]) == {names[i] for i in want[group]}
+    # red-red first, then worse now, worse, worsening
+    order = {label: i for i, label in enumerate(labels.values())}
     ranks = table["Warning"].map(order).tolist()
     assert ranks == sorted(ranks)
-    assert len(GROUPS) == 4
+    assert len(GROUPS) == 5
     text = " ".join(pages[0].paragraphs)
     assert f"{len(want['red-red'])} indicator(s) worse and getting worse" in text
-    assert f"{len(want['not assessed'])} could not be assessed (fewer than five periods)" in text
+    assert f"{len(want['worse now'])} worse now with no trend that can be assessed" in text
+    assert f"{len(want['not assessed'])} not worse and could not be assessed" in text
 
 
-def test_a_real_ccg_has_a_red_red_indicator_on_its_page(plans, model):
-    """QOF points achieved: Blackburn with Darwen is worse than England and getting worse."""
+def test_the_qof_points_break_is_worse_now_not_red_red(plans, model):
+    """QOF points achieved changed its maximum (559 to 635 points) in 2021/22: Blackburn with Darwen
+    is worse than England now, but no trend is computed across the break, so it is not red-red."""
     pages = _page(plans[AREAS[0]], "Early warning")
-    reds = pages[0].table[pages[0].table["Warning"] == "Worse and getting worse"]
-    assert len(reds) >= 1
-    row = reds.iloc[0]
-    assert row["Compared"] == s.WORSE and row["Recent trend"].endswith("getting worse")
+    table = pages[0].table
+    qof = table[table["Indicator"] == model.catalogue.at["qof_points", "short_name"]]
+    assert len(qof) == 1
+    row = qof.iloc[0]
+    assert row["Warning"] == "Worse now, trend cannot be assessed"
+    assert row["Compared"] == s.WORSE and row["Recent trend"] == "Cannot be calculated"
 
 
 def _number(text: str) -> float:

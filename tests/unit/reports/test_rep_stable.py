@@ -37,7 +37,7 @@ WORKER = textwrap.dedent(
     import hashlib, json, logging, sys
     logging.disable(logging.CRITICAL)
     from flask import Flask
-    from callbacks.cache import init_cache
+    from views.cache import init_cache
     from callbacks.exports import register_export_routes
     from data.model.settings import get_settings
     server = Flask("other-worker")

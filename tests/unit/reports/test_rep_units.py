@@ -12,10 +12,11 @@ import pytest
 from callbacks.exports import EXPORT_PAGES, BadExport, links_for, query_params, split_name
 from data.model import schema as s
 from reports import describe, tables
-from reports.decorate import EXPORT_FONT, OGL, OS_DATA, SIZES, Provenance, decorate, wrap
+from reports.decorate import EXPORT_FONT, SIZES, decorate, wrap
 from reports.pack import key_sentence
 from reports.parts import domain_order, fit_rows, slots_for
 from reports.render import RenderError, chromium_path
+from views.provenance import OGL, OS_DATA, Provenance
 
 PARSE_STATE = {
     "page": "map",

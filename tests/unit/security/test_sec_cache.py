@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from callbacks import cache as cache_module
-from callbacks.cache import MAX_ENTRIES, MAX_VALUE_BYTES, CircuitBreaker, cache_config, memoized, small_enough
 from data.model.settings import Settings
+from views import cache as cache_module
+from views.cache import MAX_ENTRIES, MAX_VALUE_BYTES, CircuitBreaker, cache_config, memoized, small_enough
 
 
 def test_config_bounds_entries(tmp_path):

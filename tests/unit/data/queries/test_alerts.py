@@ -1,4 +1,4 @@
-"""Early warning: a real red-red, checked against the trend and category rules, and the list recomputed."""
+"""Early warning: the groups recomputed from the model's rows, the QOF points break, benchmarks named as they are."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from data.methods.stats import compare
+from data.methods.trend import series_breaks
 from data.model import schema as s
-from data.queries.alerts import area_alerts, national_red_reds
+from data.queries.alerts import area_alerts, breaks_sentence, national_alerts, national_red_reds
 
 KERNOW = "E38000089"
 CHI2_P002 = 9.5495  # chi-squared(1) at p = 0.002, Fingertips' recent-trend threshold
@@ -23,11 +24,16 @@ def chi2_for_trend(count: np.ndarray, denominator: np.ndarray) -> tuple[float, f
     return float(num / den), float(slope)
 
 
-def test_kernow_qof_points_is_red_red_by_the_rules(model):
+def test_qof_points_break_leaves_no_red_red(model):
+    """QOF points achieved: 559 points a practice to 2019/20, 635 from 2021/22 (a series break). Every
+    CCG's last five points used to fall across it ("decreasing"); no trend is computed across it now."""
+    breaks = series_breaks(model.catalogue.at["qof_points", "series_breaks"])
+    assert [b.period for b in breaks] == ["2021/22"] and "559 to 635" in breaks[0].reason
     alerts = area_alerts(model, KERNOW)
-    red = alerts[alerts["group"] == "red-red"]
-    assert "qof_points" in set(red[s.INDICATOR_ID])
-    row = red[red[s.INDICATOR_ID] == "qof_points"].iloc[0]
+    row = alerts[alerts[s.INDICATOR_ID] == "qof_points"].iloc[0]
+    assert row["group"] == "worse now" and row["trend"] == "Cannot be calculated"
+    assert row["series_break"] == "2021/22" and "series break in 2021/22" in row["reason"]
+    assert "2 comparable points (5 needed)" in row["reason"]
     ind = model.indicators
     series = ind[
         (ind[s.INDICATOR_ID] == "qof_points")
@@ -36,27 +42,23 @@ def test_kernow_qof_points_is_red_red_by_the_rules(model):
         & (ind[s.SEX] == "Persons")
     ].sort_values(s.PERIOD_START)
     latest = series.iloc[-1]
-    assert row[s.PERIOD] == latest[s.PERIOD]
-    # worse: the 95% interval lies wholly on the bad side of England (higher is better here)
+    # worse now: the 95% interval lies wholly below England (higher is better here)
     eng = model.slice("qof_points", "england", latest[s.PERIOD], "Persons")[s.VALUE].iloc[0]
-    assert model.catalogue.at["qof_points", "polarity"] == s.POLARITY_HIGH_GOOD
-    assert latest[s.UPPER95] < eng
-    assert (
-        compare(
-            np.array([latest[s.VALUE]]),
-            np.array([latest[s.LOWER95]]),
-            np.array([latest[s.UPPER95]]),
-            eng,
-            s.POLARITY_HIGH_GOOD,
-        )[0]
-        == s.WORSE
+    assert latest[s.UPPER95] < eng and row["comparator_value"] == pytest.approx(eng)
+    assert row["gap"] == pytest.approx(latest[s.VALUE] - eng) and row["gap_text"].endswith(
+        "percentage points"
     )
-    # getting worse: significant decreasing trend over the last five points
+    # what the old rule saw: five points across the break, a "significant" fall made by the new maximum
     last5 = series.tail(5)
     chi2, slope = chi2_for_trend(last5[s.COUNT].to_numpy(), last5[s.DENOMINATOR].to_numpy())
     assert chi2 > CHI2_P002 and slope < 0
-    assert row["trend"] == "Decreasing and getting worse"
-    assert row["chi2"] == pytest.approx(chi2, rel=1e-3)
+    national = national_alerts(model)
+    assert "qof_points" not in set(national.red_reds[s.INDICATOR_ID])
+    left = national.left_out.set_index(s.INDICATOR_ID)
+    assert left.at["qof_points", "n"] == 106 and left.at["qof_points", "series_break"] == "2021/22"
+    assert breaks_sentence(national.left_out).startswith(
+        "106 indicator results not assessed because of a series break"
+    )
 
 
 def test_list_recomputed_independently(model):
@@ -75,7 +77,7 @@ def test_list_recomputed_independently(model):
         worse = last[s.CMP_ENGLAND_95] == s.WORSE
         worsening = trend.endswith("getting worse")
         if trend == "Cannot be calculated":
-            group = "not assessed"
+            group = "worse now" if worse else "not assessed"
         elif worse and worsening:
             group = "red-red"
         elif worse:
@@ -96,12 +98,107 @@ def test_monthly_series_count(model):
     ddr = trends[(trends[s.INDICATOR_ID] == "dementia_ddr_65plus") & (trends[s.GEOGRAPHY] == "ccg21")]
     assert (ddr["trend"] != "Cannot be calculated").all()
     table = national_red_reds(model)
-    assert table["region_name"].notna().all() and table[s.AREA_CODE].nunique() > 10
+    assert table["region_name"].notna().all() and table[s.AREA_CODE].nunique() >= 10
     assert set(table["group"]) == {"red-red"}
 
 
 def test_sorted_by_severity(model):
     table = area_alerts(model, KERNOW)
-    order = {"red-red": 0, "worse": 1, "worsening": 2, "not assessed": 3}
+    order = {"red-red": 0, "worse now": 1, "worse": 2, "worsening": 3, "not assessed": 4}
     ranks = table["group"].map(order).tolist()
     assert ranks == sorted(ranks)
+
+
+def _by_hand(model, area: str) -> dict[str, tuple[str, float, str, float]]:
+    """indicator -> (group, comparator value, comparator name, gap), from the model's rows alone:
+    each indicator's latest persons row, the England row of the same period (named by its row), the
+    Fingertips comparison of the 95% interval with it, and the trend frame's label."""
+    ind = model.indicators
+    mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == area) & (ind[s.SEX] == "Persons")]
+    trends = model.frames["trends"]
+    trends = trends[
+        (trends[s.GEOGRAPHY] == "ccg21") & (trends[s.AREA_CODE] == area) & (trends[s.SEX] == "Persons")
+    ]
+    out = {}
+    for indicator, rows in mine[mine[s.VALUE].notna()].groupby(s.INDICATOR_ID):
+        last = rows.sort_values(s.PERIOD_START).iloc[-1]
+        england = model.slice(indicator, "england", last[s.PERIOD], "Persons")
+        value = float(england[s.VALUE].iloc[0]) if len(england) else np.nan
+        name = str(england[s.AREA_NAME].iloc[0]) if len(england) else ""
+        name = name if name.endswith("CCGs with data") else "England"
+        polarity = model.catalogue.at[indicator, "polarity"]
+        worse = compare([last[s.VALUE]], [last[s.LOWER95]], [last[s.UPPER95]], value, polarity)[0] == s.WORSE
+        t = trends[(trends[s.INDICATOR_ID] == indicator) & (trends[s.PERIOD] == last[s.PERIOD])]
+        trend = t["trend"].iloc[0] if len(t) else "Cannot be calculated"
+        worsening = trend.endswith("getting worse")
+        if worse and worsening:
+            group = "red-red"
+        elif worse and trend == "Cannot be calculated":
+            group = "worse now"
+        elif worse:
+            group = "worse"
+        elif worsening:
+            group = "worsening"
+        elif trend == "Cannot be calculated":
+            group = "not assessed"
+        else:
+            continue
+        out[indicator] = (group, value, name, last[s.VALUE] - value)
+    return out
+
+
+@pytest.mark.parametrize("area", ["E38000006", "E38000240"])  # Barnsley, North Central London
+def test_barnsley_and_ncl_recomputed_from_the_rows(model, area):
+    want = _by_hand(model, area)
+    got = area_alerts(model, area)
+    assert set(got[s.INDICATOR_ID]) == set(want)
+    for r in got.itertuples(index=False):
+        group, value, name, gap = want[r.indicator_id]
+        assert r.group == group, r.indicator_id
+        assert (np.isnan(value) and np.isnan(r.comparator_value)) or r.comparator_value == pytest.approx(
+            value
+        )
+        assert r.comparator_label == name
+        assert np.isnan(gap) or r.gap == pytest.approx(gap)
+        if r.group in ("worse now", "not assessed"):
+            assert r.reason and r.trend_words.startswith("Cannot be assessed")
+
+
+def test_barnsley_worse_now_rows_say_why(model):
+    got = area_alerts(model, "E38000006").set_index(s.INDICATOR_ID)
+    worse_now = got[got["group"] == "worse now"]
+    assert {"ft_91547", "acsc_chronic_isr"} <= set(worse_now.index)
+    assert worse_now.at["acsc_chronic_isr", "reason"] == "1 valid point (5 needed)"
+    assert worse_now.at["acsc_chronic_isr", "gap_text"] == "+390.0 per 100,000"
+    treatable = got.loc["mort_treatable_u75"]
+    assert treatable["group"] == "worse" and treatable["comparator_value"] == pytest.approx(80.3)
+    assert treatable["trend_words"].startswith(
+        "No significant change over the 5 periods to 2019 (chi-squared"
+    )
+
+
+def test_ncl_red_red_is_named_against_the_ccgs_with_data(model):
+    got = area_alerts(model, "E38000240")
+    red = got[got["group"] == "red-red"]
+    assert list(red[s.INDICATOR_ID]) == ["gp_appt_dna_rate"]
+    row = red.iloc[0]
+    assert row["comparator_label"] == "49 of 106 CCGs with data" and "England" not in row["comparator_label"]
+    assert row["trend_words"].startswith("Increasing and getting worse: significant over the 5 periods")
+    assert "chi-squared 987.7" in row["trend_words"] and "9.55 needed" in row["trend_words"]
+    assert row["gap_text"] == "+1.32 percentage points"
+
+
+def test_peers_alerts_use_the_areas_own_peer_value(model):
+    """One area's list with benchmark=peers: its similar CCGs' value, the same the comparator gives."""
+    got = area_alerts(model, "E38000240", benchmark="peers")
+    pv = model.frames["peer_values"]
+    mine = pv[
+        (pv["peer_set"] == "similar")
+        & (pv[s.GEOGRAPHY] == "ccg21")
+        & (pv[s.AREA_CODE] == "E38000240")
+        & (pv[s.SEX] == "Persons")
+    ]
+    value = mine.set_index([s.INDICATOR_ID, s.PERIOD])["peer_value"]
+    for r in got.itertuples(index=False):
+        assert r.comparator_value == pytest.approx(value.get((r.indicator_id, r.period), np.nan), nan_ok=True)
+        assert r.comparator_label.startswith("NHS North Central London CCG's")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from data.model.places import build_place_index
-from data.queries.places import closest, resolve_code, search_places
+from data.queries.places import closest, not_found_text, plain_name, resolve_code, search_places
 from selection import parse_query
 
 KERNOW = "E38000089"
@@ -124,3 +124,33 @@ def test_index_from_lad_pairs_when_lsoa_lookup_is_absent(model, tmp_path):
     index = build_place_index(tmp_path, model.areas, model.lineage)
     places = index[index["kind"] == "place"]
     assert places["term"].tolist() == ["Cornwall"]  # the unknown CCG is left out (and logged)
+
+
+@pytest.mark.parametrize("town", ["Truro", "St Ives", "Newquay", "Penzance"])
+def test_a_town_it_does_not_know_offers_no_wrong_place(index, model, town):
+    """Truro is a town, not a local authority: once it offered Thurrock (difflib 0.62)."""
+    hits = search_places(index, town)
+    assert hits.empty
+    text = not_found_text(index, town)
+    assert text.startswith(
+        f"No CCG, sub-ICB location, ICB, local authority or former CCG is called '{town}'."
+    )
+    assert "try the council" in text and "Thurrock" not in text
+    state, notices = parse_query(model, f"?areas={town.replace(' ', '%20')}")
+    assert state["areas"] == [] and not any("Thurrock" in n or "Newham" in n for n in notices)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Barnsly", "Barnsley"),
+        ("kernw", "NHS Kernow CCG"),
+        ("Thurock", "Thurrock"),
+        ("Sandwel Wst Birmingham", "NHS Sandwell and West Birmingham CCG"),
+    ],
+)
+def test_misspellings_still_find_the_name_without_nhs_or_ccg(index, typed, found):
+    near = search_places(index, typed)
+    assert (near["kind"] == "suggestion").all()
+    assert plain_name(near.iloc[0]["term"]) == plain_name(found)
+    assert plain_name("NHS Cornwall and the Isles of Scilly ICB - 11N") == "cornwall and the isles of scilly"

@@ -45,7 +45,7 @@ def test_spine_rows_match_the_raw_rows(model):
                 want = (raw[s.CMP_REGION_998].iloc[0] or s.NOT_COMPARED) if shown else s.NOT_COMPARED
                 assert row["category"] == want
                 assert row[s.UPPER998] == pytest.approx(raw[s.UPPER998].iloc[0], nan_ok=True)
-    assert set(rows["benchmark"]) == {"NHS region"}
+    assert set(rows["benchmark"]) == {"each area's NHS region"}
 
 
 def test_spine_rows_name_a_partial_comparator(model):

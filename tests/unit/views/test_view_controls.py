@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from callbacks.benchmark import benchmark_options
-from callbacks.views import compare_figure
+from views.compare import compare_figure
+from views.controls import benchmark_options
 
 
 def labels(options: list[dict]) -> dict[str, str]:

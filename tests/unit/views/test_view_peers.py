@@ -7,11 +7,13 @@ import io
 import pandas as pd
 import pytest
 
-from callbacks.peers import peers_panel
-from callbacks.table import table_rows
-from callbacks.views import compare_figure, overview_figure_for, spine_outputs
 from data.queries.peers import peer_codes
 from reports.tables import PEER_VALUE_COLUMN, PEERS_COLUMN, view_table
+from views.compare import compare_figure
+from views.overview import overview_figure_for
+from views.peers import peers_panel
+from views.spine import spine_outputs
+from views.table import table_rows
 
 KERNOW = "E38000089"
 QUERY = f"?indicator=qof_hyp&areas={KERNOW}&benchmark=peers"

@@ -1,4 +1,4 @@
-"""callbacks.views: each page's figure for a real selection (the plain functions and the callbacks)."""
+"""callbacks.pages and the views they send: each page's figure for a real selection (the plain functions and the callbacks)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ import pytest
 from dash import Patch, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks import views
+from callbacks import pages
+from callbacks.shown import patch_of
 from data.model import schema as s
 from data.model.precomputed import in_summaries
 from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
+from layouts.content import render
+from views import compare as vcompare
+from views import explorer as vexplorer
+from views import map as vmap
+from views import overview as voverview
+from views import spine as vspine
+from views import trends as vtrends
 
 KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"  # NCL: North Central London
 
@@ -41,6 +49,11 @@ def with_value(model, indicator, period, geography="ccg21", sex="Persons") -> se
     return set(rows.loc[rows[s.VALUE].notna(), s.AREA_CODE])
 
 
+def map_patch(state: dict) -> Patch:
+    """The map's changes for a selection as the callback sends them (a Patch)."""
+    return patch_of(vmap.map_changes(state))
+
+
 def patch_ops(patch: Patch) -> dict[tuple, object]:
     return {tuple(op["location"]): op["params"].get("value") for op in patch.to_plotly_json()["operations"]}
 
@@ -57,12 +70,12 @@ def patch_ops(patch: Patch) -> dict[tuple, object]:
     ],
 )
 def test_map_layer(geography, layout, layer):
-    assert views.map_layer(geography, layout) == layer
+    assert vmap.map_layer(geography, layout) == layer
 
 
 def test_full_map_points_at_boundary_urls(app_ctx, model, state_for):
     state = state_for(f"?indicator=qof_hyp&areas={KERNOW},{NCL}&ci=99.8")
-    fig = views.full_map(state)
+    fig = vmap.full_map(state)
     url = f"/geo/{model.fingerprint}/ccg21.json"
     assert [t.geojson for t in fig.data[:4]] == [url, url, f"/geo/{model.fingerprint}/nhser21.json", url]
     assert "FeatureCollection" not in json.dumps(fig.to_plotly_json()["data"])  # nothing embedded
@@ -83,7 +96,7 @@ def test_full_map_points_at_boundary_urls(app_ctx, model, state_for):
 
 def test_full_map_sicbl22_uses_ccg21_polygons(app_ctx, model, state_for):
     state = state_for("?indicator=qof_hyp&geography=sicbl22")
-    fig = views.full_map(state)
+    fig = vmap.full_map(state)
     assert fig.data[MAIN].geojson == f"/geo/{model.fingerprint}/ccg21.json"
     shown = set(fig.data[MAIN].locations)
     assert shown <= {f["id"] for f in model.geojson["ccg21"]["features"]}
@@ -91,7 +104,7 @@ def test_full_map_sicbl22_uses_ccg21_polygons(app_ctx, model, state_for):
 
 def test_map_patch_holds_values_not_boundaries(app_ctx, model, state_for):
     state = state_for(f"?indicator=dementia_ddr_65plus&period=2024-10&areas={KERNOW}")
-    patch = views.map_patch(state)
+    patch = map_patch(state)
     assert isinstance(patch, Patch)
     ops = patch_ops(patch)
     assert "geojson" not in json.dumps(patch.to_plotly_json())
@@ -105,8 +118,8 @@ def test_map_patch_holds_values_not_boundaries(app_ctx, model, state_for):
 
 def test_map_patch_equals_full_map_values(app_ctx, state_for):
     state = state_for(f"?indicator=ft_91547&period=2020/21&colour=quintile&areas={NCL}")
-    fig = views.full_map(state).to_plotly_json()
-    for (kind, index, *rest), value in patch_ops(views.map_patch(state)).items():
+    fig = vmap.full_map(state).to_plotly_json()
+    for (kind, index, *rest), value in patch_ops(map_patch(state)).items():
         node = fig[kind][index] if kind == "data" else fig[kind][index]
         for key in rest:
             node = node[key]
@@ -114,7 +127,7 @@ def test_map_patch_equals_full_map_values(app_ctx, state_for):
 
 
 def test_map_summary_text(app_ctx, model, state_for):
-    summary = views.map_summary(state_for("?indicator=qof_hyp&geography=sicbl22"))
+    summary = render(vmap.map_summary(state_for("?indicator=qof_hyp&geography=sicbl22")))
     n = len(with_value(model, "qof_hyp", "2022/23", "sicbl22"))
     assert summary[0].children == f"{n} of 106 areas have a value for 2022/23."
     assert any("Sub-ICB" in part.children for part in summary[1:])
@@ -122,11 +135,11 @@ def test_map_summary_text(app_ctx, model, state_for):
 
 def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for):
     state = state_for("?indicator=qof_hyp")
-    fig, layer, _ = views.update_map(state, None)
+    fig, layer, _ = pages.update_map(state, None)
     assert layer == "ccg21" and not isinstance(fig, Patch)
-    patch, layer2, _ = views.update_map(state_for("?indicator=dementia_ddr_65plus"), "ccg21")
+    patch, layer2, _ = pages.update_map(state_for("?indicator=dementia_ddr_65plus"), "ccg21")
     assert isinstance(patch, Patch) and layer2 is no_update
-    fig3, layer3, _ = views.update_map(state_for("?indicator=qof_hyp&geography=icb22"), "ccg21")
+    fig3, layer3, _ = pages.update_map(state_for("?indicator=qof_hyp&geography=icb22"), "ccg21")
     assert layer3 == "icb22" and not isinstance(fig3, Patch)
     assert len(fig3.data[UNDERLAY].locations) == 42
 
@@ -134,12 +147,12 @@ def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for
 @pytest.mark.parametrize(
     ("callback", "args"),
     [
-        (views.update_map, ("compare", None)),
-        (views.update_compare, ("map",)),
-        (views.update_spine, ("map",)),
-        (views.update_trends, ("map",)),
-        (views.update_overview, ("map",)),
-        (views.update_explorer, ("map", [], "region", [])),
+        (pages.update_map, ("compare", None)),
+        (pages.UPDATES["compare"], ("map",)),
+        (pages.UPDATES["spine"], ("map",)),
+        (pages.UPDATES["trends"], ("map",)),
+        (pages.UPDATES["overview"], ("map",)),
+        (pages.update_explorer, ("map", [], "region", [])),
     ],
 )
 def test_views_answer_only_for_their_page(app_ctx, state_for, callback, args):
@@ -152,7 +165,7 @@ def test_views_answer_only_for_their_page(app_ctx, state_for, callback, args):
 
 def test_compare_figure_bars_for_one_region(app_ctx, model, state_for):
     state = state_for(f"?indicator=qof_hyp&region={SOUTH_WEST}&areas={KERNOW}&ci=99.8")
-    fig = views.compare_figure(state)
+    fig = vcompare.compare_figure(state)
     bars = [t for t in fig.data if t.type == "bar"]
     expected = with_value(model, "qof_hyp", "2022/23") & region_areas(model, SOUTH_WEST)
     assert sum(len(t.y) for t in bars) == len(expected) == 7
@@ -164,7 +177,7 @@ def test_compare_figure_bars_for_one_region(app_ctx, model, state_for):
 
 
 def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
-    fig = views.compare_figure(state_for("?indicator=dementia_ddr_65plus&sort=name"))
+    fig = vcompare.compare_figure(state_for("?indicator=dementia_ddr_65plus&sort=name"))
     order = list(fig.layout.yaxis.categoryarray)
     assert len(order) == len(with_value(model, "dementia_ddr_65plus", "2025-01"))
     assert order == sorted(order)
@@ -181,8 +194,8 @@ def spine_expected(model, code: str, outcomes: bool | None = None) -> set[str]:
 
 
 def test_spine_outputs_for_two_areas(app_ctx, model, state_for):
-    fig, table, context_fig, context_table, summary, label = views.spine_outputs(
-        state_for(f"?areas={KERNOW},{NCL}")
+    fig, table, context_fig, context_table, summary, label = render(
+        vspine.spine_outputs(state_for(f"?areas={KERNOW},{NCL}"))
     )
     outcomes = spine_expected(model, KERNOW, outcomes=True)
     context = spine_expected(model, KERNOW, outcomes=False)
@@ -207,14 +220,16 @@ def test_spine_outputs_for_two_areas(app_ctx, model, state_for):
 
 
 def test_spine_outputs_without_areas_asks_for_one(app_ctx, state_for):
-    fig, hint, *_ = views.spine_outputs(state_for(""))
+    fig, hint, *_ = render(vspine.spine_outputs(state_for("")))
     assert isinstance(hint, html.P) and "Choose an area" in hint.children
     assert not any(t.type == "scatter" and t.customdata is not None for t in fig.data)
 
 
 def test_explorer_outputs(app_ctx, model, state_for):
     state = state_for(f"?x=demo:pct_65plus&y=qof_hyp&indicator=qof_hyp&areas={KERNOW}")
-    fig, note, outliers = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    fig, note, outliers = render(
+        vexplorer.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    )
     demo = model.demographics["pct_65plus"].dropna()
     expected = with_value(model, "qof_hyp", "2022/23") & set(demo.index)
     groups = [t for t in fig.data if t.mode == "markers" and t.name != "Selected"]
@@ -239,7 +254,9 @@ def test_explorer_outputs(app_ctx, model, state_for):
 
 def test_explorer_outputs_by_category_weighted(app_ctx, state_for):
     state = state_for("?indicator=dementia_ddr_65plus")
-    fig, _, _ = views.explorer_outputs(state, size_by_pop=True, colour_by="category", show_ci=True)
+    fig, _, _ = render(
+        vexplorer.explorer_outputs(state, size_by_pop=True, colour_by="category", show_ci=True)
+    )
     groups = [t for t in fig.data if t.mode == "markers"]
     assert groups and all(t.error_y.visible is not False for t in groups)
     assert all(isinstance(t.marker.size, tuple | list) for t in groups)
@@ -247,7 +264,7 @@ def test_explorer_outputs_by_category_weighted(app_ctx, state_for):
 
 def test_trends_figure(app_ctx, model, state_for):
     state = state_for(f"?indicator=ft_91547&areas={KERNOW},{NCL}")
-    fig = views.trends_figure(state)
+    fig = vtrends.trends_figure(state)
     lines = {t.legendgroup: t for t in fig.data if t.mode == "lines+markers"}
     assert set(lines) == {KERNOW, NCL}
     assert lines[KERNOW].name.startswith("NHS Kernow CCG")
@@ -264,19 +281,19 @@ def test_trends_figure(app_ctx, model, state_for):
 
 
 def test_trends_figure_without_areas_shows_england(app_ctx, state_for):
-    fig = views.trends_figure(state_for("?indicator=dementia_ddr_65plus"))
+    fig = vtrends.trends_figure(state_for("?indicator=dementia_ddr_65plus"))
     assert [t.name for t in fig.data] == ["England"]
 
 
 def test_trends_figure_for_a_single_period_indicator_is_a_message(app_ctx, state_for):
     """QOF hypertension has only 2022/23: a sentence, not one dot on a millisecond axis."""
-    fig = views.trends_figure(state_for(f"?indicator=qof_hyp&areas={KERNOW}"))
+    fig = vtrends.trends_figure(state_for(f"?indicator=qof_hyp&areas={KERNOW}"))
     assert len(fig.data) == 0
     assert "only 2022/23" in fig.layout.annotations[0].text
 
 
 def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
-    fig, context_fig, summary, label = views.overview_outputs(
+    fig, context_fig, summary, label = voverview.overview_outputs(
         state_for(f"?region={SOUTH_WEST}&areas={KERNOW}")
     )
     avail = model.frames["availability"]
@@ -297,20 +314,20 @@ def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
     assert summary.startswith(f"{n_outcome} outcome indicators (shown first) and {n_context} context")
     assert "NHS Kernow CCG has values for" in summary
     assert label.startswith(f"Context indicators ({n_context})")
-    assert views.overview_figure_for(state_for(f"?region={SOUTH_WEST}")).data[0].x == fig.data[0].x
+    assert voverview.overview_figure_for(state_for(f"?region={SOUTH_WEST}")).data[0].x == fig.data[0].x
 
 
 def test_overview_all_regions(app_ctx, state_for):
-    fig = views.overview_figure_for(state_for(""))
+    fig = voverview.overview_figure_for(state_for(""))
     assert len(fig.data[0].y) == 106
 
 
 def test_update_definition_toggles(app_ctx, model, state_for):
     state = state_for("?indicator=qof_hyp")
-    body, hidden = views.update_definition(0, state)
+    body, hidden = pages.update_definition(0, state)
     assert hidden is True
-    _, hidden1 = views.update_definition(1, state)
-    _, hidden2 = views.update_definition(2, state)
+    _, hidden1 = pages.update_definition(1, state)
+    _, hidden2 = pages.update_definition(2, state)
     assert (hidden1, hidden2) == (False, True)
     terms = [c.children for c in body.children if isinstance(c, html.Dt)]
     values = [c.children for c in body.children if isinstance(c, html.Dd)]
@@ -318,14 +335,14 @@ def test_update_definition_toggles(app_ctx, model, state_for):
     assert values[0] == model.catalogue.at["qof_hyp", "name"]
     assert values[1] == str(model.catalogue.at["qof_hyp", "definition"])
     with pytest.raises(PreventUpdate):
-        views.update_definition(1, None)
+        pages.update_definition(1, None)
 
 
 def test_table_component_formats_numbers():
     import pandas as pd
 
-    table = views.table_component(
-        pd.DataFrame({"a": ["x"], "v": [1234.5], "w": [0.123456], "n": [float("nan")]})
+    table = render(
+        vspine.markdown_table(pd.DataFrame({"a": ["x"], "v": [1234.5], "w": [0.123456], "n": [float("nan")]}))
     )
     assert markdown_head(table) == ["a", "v", "w", "n"]
     assert markdown_rows(table) == [["x", "1,234", "0.1235", ""]]
@@ -336,7 +353,7 @@ def test_table_component_escapes_markup():
     import pandas as pd
 
     name = "A | B *not bold* <b>x</b> [link](http://x) & more"
-    table = views.table_component(pd.DataFrame({"Indicator": [name]}))
+    table = render(vspine.markdown_table(pd.DataFrame({"Indicator": [name]})))
     assert "\\|" in table.children and "\\<b\\>" in table.children
     assert markdown_rows(table) == [[name]]
 
@@ -344,14 +361,18 @@ def test_table_component_escapes_markup():
 def test_explorer_outputs_with_a_line_that_explains_nothing(app_ctx, state_for):
     """IMD rank against hypertension: R² near 0, so the furthest-from-the-line lists say so."""
     state = state_for("?x=demo:imd19_mean_rank&y=qof_hyp&indicator=qof_hyp")
-    fig, note, outliers = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    fig, note, outliers = render(
+        vexplorer.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    )
     assert "explains almost none of the variation" in note[2].children
     assert "The line explains almost nothing" in outliers[0].children
 
 
 def test_explorer_outputs_name_the_missing_areas_reason(app_ctx, model, state_for):
     state = state_for("?x=demo:am_unemployment_pct&y=qof_hyp&indicator=qof_hyp")
-    _, note, _ = views.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    _, note, _ = render(
+        vexplorer.explorer_outputs(state, size_by_pop=False, colour_by="region", show_ci=False)
+    )
     unemployment = model.demographics["am_unemployment_pct"]
     no_x = int(unemployment.reindex(with_value(model, "qof_hyp", "2022/23")).isna().sum())
     assert no_x > 0
@@ -363,7 +384,7 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     from figures.map import FIT_VIEW, feature_bounds
 
     state = state_for(f"?areas={KERNOW}", page="map")
-    patch = views.update_map_view(state, "focus").to_plotly_json()
+    patch = pages.update_map_view(state, "focus").to_plotly_json()
     ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
     # only the view's leaves: the projection keeps its type (mercator)
     assert set(ops) == {
@@ -381,34 +402,34 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
         ops[("layout", "geo", "lataxis", "range")],
     )
     assert lon0 <= west and lon1 >= east and lat0 <= south and lat1 >= north
-    london = views.map_view_for(state, "london")
+    london = vmap.map_view_for(state, "london")
     assert -0.4 < london["center"]["lon"] < 0.2 and 51.3 < london["center"]["lat"] < 51.7
     # England: plotly's own fit of the layer (every view key unset turns geo.fitbounds back on)
-    england = views.map_view_for(state, "england")
-    assert england == views.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
-    reset = views.update_map_view(state, "england").to_plotly_json()
+    england = vmap.map_view_for(state, "england")
+    assert england == vmap.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
+    reset = pages.update_map_view(state, "england").to_plotly_json()
     assert {tuple(op["location"]) for op in reset["operations"]} == set(ops)
     assert all(op["params"]["value"] is None for op in reset["operations"])
 
 
 def test_map_selected_values_beside_the_map(app_ctx, state_for):
-    children = views.update_map_selected(state_for(f"?areas={KERNOW},{NCL}", page="map"))
+    children = pages.update_map_selected(state_for(f"?areas={KERNOW},{NCL}", page="map"))
     terms = [c.children for c in children[1].children if isinstance(c, html.Dt)]
     assert terms == ["NHS Kernow CCG", "NHS North Central London CCG", "England"]
     values = [c.children for c in children[1].children if isinstance(c, html.Dd)]
     assert "95% CI" in values[0] and "than England" in values[0] or "similar to England" in values[0]
-    empty = views.update_map_selected(state_for("", page="map"))
+    empty = pages.update_map_selected(state_for("", page="map"))
     assert "Click an area" in empty.children
 
 
 def test_options_that_cannot_apply_are_disabled_with_a_reason(app_ctx, model, state_for):
-    layout, colour = views.update_map_choices(state_for("?geography=ccg21", page="map"))
+    layout, colour = pages.update_map_choices(state_for("?geography=ccg21", page="map"))
     cartogram = [o for o in layout if o["value"] == "cartogram"][0]
     assert cartogram["disabled"] is True and "only for CCG 2018 and CCG 2019" in cartogram["label"]
-    layout, _ = views.update_map_choices({**state_for("", page="map"), "geography": "ccg19"})
+    layout, _ = pages.update_map_choices({**state_for("", page="map"), "geography": "ccg19"})
     assert not [o for o in layout if o["value"] == "cartogram"][0]["disabled"]
     no_limits = model.catalogue.index[model.catalogue["ci_method"].str.lower() == "none"]
     assert len(no_limits)
-    _, colour = views.update_map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
+    _, colour = pages.update_map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
     category = [o for o in colour if o["value"] == "category"][0]
     assert category["disabled"] is True and "needs confidence intervals" in category["label"]

@@ -9,23 +9,34 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from callbacks.catalogue import (
+from callbacks.sync import next_state
+from data.model.catalogue import FRAME_NAME
+from data.model.settings import get_settings
+from layouts import catalogue as catalogue_layout
+from layouts.catalogue import catalogue_list, indicator_detail
+from layouts.content import render
+from selection import catalogue_id, page_of, with_catalogue_indicator
+from views.catalogue import (
     FFT_INDICATORS,
     GPPS_FRAME,
-    catalogue_outputs,
+    catalogue_page,
     data_age_items,
-    data_age_outputs,
     definition_extras,
     gpps_sentence,
     patient_experience_lines,
 )
-from callbacks.sync import next_state
-from data.model.catalogue import FRAME_NAME
-from data.model.settings import get_settings
-from layouts.catalogue import catalogue_list, indicator_detail
-from selection import catalogue_id, page_of, with_catalogue_indicator
+from views.catalogue import data_age_outputs as data_age_view
 
 TODAY = date(2026, 11, 30)
+
+
+def catalogue_outputs(pathname: str, text: str, today: date):
+    """What the catalogue callback sends for a path and search text."""
+    return catalogue_layout.catalogue_outputs(catalogue_page(pathname, text, today), today)
+
+
+def data_age_outputs(state, today: date):
+    return render(data_age_view(state, today))
 
 
 def texts(component) -> list[str]:
@@ -126,15 +137,15 @@ def test_explorer_trends_spine_and_overview_notices(app_ctx, model, state_for):
     trends = state_for("?indicator=op_trimethoprim_monthly", page="trends")
     assert "Data from 2017-11" in data_age_items(trends, TODAY)[0]
     spine = state_for("?areas=E38000220", page="spine")
-    words = " ".join(texts(data_age_items(spine, TODAY)))
+    words = " ".join(texts(render(data_age_items(spine, TODAY))))
     assert "indicators on this spine chart have data more than 3 years old" in words
     assert "data from 2014/15" in words
     overview = state_for("", page="overview")
-    assert "on this overview" in " ".join(texts(data_age_items(overview, TODAY)))
+    assert "on this overview" in " ".join(texts(render(data_age_items(overview, TODAY))))
 
 
 def test_definition_extras_link_to_the_catalogue(model):
-    extras = definition_extras("qof_hyp", TODAY)
+    extras = render(definition_extras("qof_hyp", TODAY))
     words = " ".join(texts(extras))
     assert "Coverage 106 of 106" in words and "Latest data 2022/23" in words
     link = extras[-1].children

@@ -1,4 +1,4 @@
-"""Fixtures for the callback tests: the real app (for its Flask cache) and selections from URLs."""
+"""Fixtures for the view and callback tests: the real app (for its Flask cache) and selections from URLs."""
 
 from __future__ import annotations
 

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from callbacks.funnel import funnel_chart, funnel_outputs
 from data.methods.funnels import funnel_significance
 from data.model import schema as s
 from data.queries.funnel import eligible_indicators, funnel_statistic, funnel_view, label_categories
 from data.queries.rows import Selection
+from views.funnel import funnel_chart, funnel_outputs
 
 KERNOW = "E38000089"
 HYP = Selection("qof_hyp", "2022/23", "ccg21", "Persons")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from dash import dcc
 
-from callbacks import summaries as cb
+from callbacks.summaries import SUMMARIES
 from layouts import ids
+from views.summaries import chart_summaries
 
 KERNOW = "E38000089"
 
@@ -28,31 +29,36 @@ def test_every_graph_in_the_layout_has_its_summary(dash_app):
 
 
 @pytest.mark.parametrize(
-    ("page", "update", "link"),
+    ("page", "link"),
     [
-        ("map", lambda state: cb.update_map_summary(None, state), "/table?"),
-        ("compare", cb.update_compare_summary, "/table?"),
-        ("trends", cb.update_trends_summary, "/table?"),
-        ("funnel", lambda state: cb.update_funnel_summary(None, state), "/table?"),
-        ("spine", lambda state: cb.update_spine_summaries(None, state), "#spine-table"),
-        ("overview", lambda state: cb.update_overview_summaries(None, state), "/export/overview.csv?"),
-        ("explorer", lambda state: cb.update_explorer_summary(None, state, []), "/export/explorer.csv?"),
-        ("practices", lambda state: cb.update_practices_summary(None, state), "#practices-table"),
+        ("map", "/table?"),
+        ("compare", "/table?"),
+        ("trends", "/table?"),
+        ("funnel", "/table?"),
+        ("spine", "#spine-table"),
+        ("overview", "/export/overview.csv?"),
+        ("explorer", "/export/explorer.csv?"),
+        ("practices", "#practices-table"),
     ],
 )
-def test_summary_callbacks_give_a_sentence_and_the_table_view(app_ctx, state_for, page, update, link):
+def test_summaries_give_a_sentence_and_the_table_view(app_ctx, state_for, page, link):
     state = state_for(f"?areas={KERNOW}&indicator=qof_hyp", page=page)
-    out = update(state)
-    first = out[0] if isinstance(out, tuple) else out
+    first = chart_summaries(page, state, SUMMARIES[page][2])[0]
     sentence, table_view = first[0].children, first[-1]
     assert sentence.endswith(".") and len(sentence) > 60, sentence
     assert "NHS Kernow CCG" in sentence
     assert table_view.href.startswith(link), table_view.href
 
 
+def test_every_chart_page_has_its_summaries_callback():
+    """One summary per chart of each page, and no chart without one."""
+    charts = [chart for graphs, _, _ in SUMMARIES.values() for chart in graphs]
+    assert len(charts) == len(set(charts)) >= 12
+
+
 def test_inequalities_summaries_name_the_focus_ccgs_icb(app_ctx, state_for):
-    first, second, third, fourth = cb.update_inequalities_summaries(
-        None, state_for(f"?areas={KERNOW}", page="inequalities")
+    first, second, third, fourth = chart_summaries(
+        "inequalities", state_for(f"?areas={KERNOW}", page="inequalities")
     )
     assert "Cornwall" in first[0].children and "by practice deprivation group" in first[0].children
     assert "ranked by the descriptive slope" in second[0].children

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from callbacks.inequalities import inequalities_outputs
 from data.model.manifest import load_manifest
 from data.model.settings import get_settings
 from selection import parse_query
+from views.inequalities import inequalities_outputs
 
 KERNOW = "E38000089"
 NORFOLK_WAVENEY = "E38000239"

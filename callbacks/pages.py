@@ -1,0 +1,144 @@
+"""The pages' callbacks: each reads the page's copy of the selection and sends what the page's view
+(``views/``) gives. The pages whose outputs follow from the selection alone are registered from one
+table (``PAGE_OUTPUTS``); the map, the explorer (its own options) and the Definition panel by hand.
+
+Each view answers only when its page is shown. The map sends the boundaries once per
+layer (by URL, cached by the browser) and afterwards only the per-indicator values,
+as a Dash ``Patch``.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.shown import patch_of, shown
+from layouts import ids
+from layouts.content import render
+from views.catalogue import definition
+from views.content import el
+from views.map import map_choices, map_page, selected_areas, view_changes
+from views.pages import page_outputs
+
+# page: its outputs, in the order its view gives them (views.pages.BUILDERS)
+PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "compare": ((ids.COMPARE_GRAPH, "figure"),),
+    "spine": (
+        (ids.SPINE_GRAPH, "figure"),
+        (ids.SPINE_TABLE, "children"),
+        (ids.SPINE_CONTEXT_GRAPH, "figure"),
+        (ids.SPINE_CONTEXT_TABLE, "children"),
+        (ids.SPINE_SUMMARY, "children"),
+        (ids.SPINE_CONTEXT_LABEL, "children"),
+    ),
+    "trends": ((ids.TRENDS_GRAPH, "figure"),),
+    "overview": (
+        (ids.OVERVIEW_GRAPH, "figure"),
+        (ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
+        (ids.OVERVIEW_SUMMARY, "children"),
+        (ids.OVERVIEW_CONTEXT_LABEL, "children"),
+    ),
+    "funnel": ((ids.FUNNEL_GRAPH, "figure"), (ids.FUNNEL_NOTE, "children"), (ids.FUNNEL_OPTIONS, "children")),
+    "practices": (
+        (ids.PRACTICES_NOTE, "children"),
+        (ids.PRACTICES_GRAPH, "figure"),
+        (ids.PRACTICES_PCN, "children"),
+        (ids.PRACTICES_TABLE, "children"),
+    ),
+    "alerts": ((ids.ALERTS_FOCUS, "children"), (ids.ALERTS_NATIONAL, "children")),
+    "inequalities": (
+        (ids.INEQ_NOTE, "children"),
+        (ids.INEQ_ICB_GRAPH, "figure"),
+        (ids.INEQ_RANK_GRAPH, "figure"),
+        (ids.INEQ_ACSC, "children"),
+        (ids.INEQ_ACSC_GRAPH, "figure"),
+        (ids.INEQ_ACSC_MAP, "figure"),
+    ),
+}
+UPDATES = {}  # page: its callback (tests call them directly)
+
+
+def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
+    @callback(*[Output(cid, prop) for cid, prop in outputs], Input(ids.page_state(page), "data"))
+    def update(state):
+        return render(page_outputs(page, shown(state, page)))
+
+    UPDATES[page] = update
+
+
+for _page, _outputs in PAGE_OUTPUTS.items():
+    register(_page, _outputs)
+
+
+@callback(
+    Output(ids.MAP_GRAPH, "figure"),
+    Output(ids.MAP_LAYER, "data"),
+    Output(ids.MAP_SUMMARY, "children"),
+    Input(ids.page_state("map"), "data"),
+    State(ids.MAP_LAYER, "data"),
+)
+def update_map(state, shown_layer):
+    view = map_page(shown(state, "map"), shown_layer)
+    summary = render(view.summary)
+    if view.is_update:
+        return patch_of(view.update), no_update, summary
+    return view.figure, view.layer, summary
+
+
+@callback(
+    Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+    Input(ids.page_state("map"), "data"),
+    Input(ids.MAP_ZOOM, "value"),
+    prevent_initial_call=True,
+)
+def update_map_view(state, zoom):
+    """Bring the selected area (or England, or London) into view: only the map's view keys.
+
+    Sent again with every selection: plotly keeps a view the user has panned to unless the
+    centre we send changes (a new focus area, or another "Show" choice).
+    """
+    return patch_of(view_changes(shown(state, "map"), zoom), "layout", "geo")
+
+
+@callback(Output(ids.MAP_SELECTED, "children"), Input(ids.page_state("map"), "data"))
+def update_map_selected(state):
+    """The selected areas' values in words, beside the map."""
+    return render(selected_areas(shown(state, "map")))
+
+
+@callback(
+    Output(ids.LAYOUT, "options"),
+    Output(ids.COLOUR, "options"),
+    Input(ids.page_state("map"), "data"),
+)
+def update_map_choices(state):
+    """Options that cannot apply are disabled, and say why, rather than being silently ignored."""
+    if not state:
+        raise PreventUpdate
+    return map_choices(state)
+
+
+@callback(
+    Output(ids.EXPLORER_GRAPH, "figure"),
+    Output(ids.EXPLORER_NOTE, "children"),
+    Output(ids.EXPLORER_OUTLIERS, "children"),
+    Input(ids.page_state("explorer"), "data"),
+    Input(ids.SIZE_BY_POP, "value"),
+    Input(ids.SCATTER_COLOUR, "value"),
+    Input(ids.SHOW_CI, "value"),
+)
+def update_explorer(state, size_by_pop, colour_by, show_ci):
+    options = ("on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or []))
+    return render(page_outputs("explorer", shown(state, "explorer"), *options))
+
+
+@callback(
+    Output(ids.DEFINITION_PANEL, "children"),
+    Output(ids.DEFINITION_PANEL, "hidden"),
+    Input(ids.DEFINITION_BUTTON, "n_clicks"),
+    Input(ids.STATE, "data"),
+)
+def update_definition(n_clicks, state):
+    if not state:
+        raise PreventUpdate
+    return render(el("Dl", definition(state["indicator"]))), not (n_clicks or 0) % 2

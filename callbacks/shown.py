@@ -1,0 +1,24 @@
+"""What every page's callbacks share: answer only while the page is shown; write paths into a Patch."""
+
+from __future__ import annotations
+
+from dash import Patch
+from dash.exceptions import PreventUpdate
+
+
+def shown(state: dict | None, page: str) -> dict:
+    """The selection, if ``page`` is the page shown (otherwise no update: hidden pages stay as they are)."""
+    if not state or state.get("page") != page:
+        raise PreventUpdate
+    return state
+
+
+def patch_of(changes: dict[tuple, object], *under: str) -> Patch:
+    """A Dash ``Patch`` that writes each ``{path: value}`` (below ``under``) and touches nothing else."""
+    patch = Patch()
+    for path, value in changes.items():
+        node = patch
+        for key in (*under, *path[:-1]):
+            node = node[key]
+        node[path[-1]] = value
+    return patch

@@ -1,0 +1,212 @@
+"""The early-warning page: the focus area's red-red list and every region's red-reds; its export parts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.model import schema as s
+from data.model.core import Model
+from data.model.store import load_model
+from data.queries.alerts import COLUMNS as ALERT_COLUMNS
+from data.queries.alerts import GROUP_TITLES, GROUPS, area_alerts, national_red_reds
+from data.queries.peers import benchmark_key
+from figures import common
+from selection import page_href
+from views.cache import memoized
+from views.common import area_names, focus_ccg
+from views.content import Link, P, el, table
+from views.provenance import APP, ExportRefused, Piece, Provenance
+
+VERSUS = {"england": "England", "region": "the NHS region", "peers": "similar CCGs"}
+NOT_CCG21 = "The early-warning list is for CCG (April 2021) areas: the focus area is not one."
+
+
+def versus(state: dict) -> str:
+    return VERSUS.get(state["benchmark"], state["benchmark"])
+
+
+def trend_href(state: dict, indicator: str, area: str) -> str:
+    """The trends page for one indicator and area (the rest of the selection kept)."""
+    areas = [area] + [a for a in state.get("areas") or [] if a != area]
+    return page_href(
+        "trends", state, indicator=indicator, y=indicator, period="", geography=s.HOME_GEOGRAPHY, areas=areas
+    )
+
+
+@memoized
+def _area_alerts(area: str, benchmark: str, ci: str) -> pd.DataFrame:
+    return area_alerts(load_model(), area, benchmark=benchmark, ci=ci)
+
+
+@memoized
+def _national(benchmark: str, ci: str) -> pd.DataFrame:
+    return national_red_reds(load_model(), benchmark=benchmark, ci=ci)
+
+
+def _trend_link(state: dict, r) -> object:
+    return Link(str(r.short_name), href=trend_href(state, r.indicator_id, r.area_code))
+
+
+def _cells(state: dict, r) -> list:
+    chi2 = "" if pd.isna(r.chi2) else f"{r.chi2:.1f}"
+    return [
+        _trend_link(state, r),
+        str(r.period),
+        common.format_value(r.value, r.unit),
+        str(r.category),
+        str(r.trend),
+        chi2,
+    ]
+
+
+HEAD = ["Indicator (opens its trend)", "Period", "Value", "Compared", "Recent trend", "χ²"]
+
+
+def focus_section(state: dict) -> list:
+    """The focus CCG's list: worse and getting worse, then worse, then getting worse; the rest folded."""
+    model = load_model()
+    areas = state.get("areas") or []
+    focus = focus_ccg(model, state)
+    if focus is None:
+        text = "Choose a CCG (April 2021) as the focus area (search above, or click the map) to see its list."
+        if areas:
+            text = f"{NOT_CCG21} {text}"
+        return [P(text, className="notice-item")]
+    alerts = _area_alerts(focus, benchmark_key(state), state["ci"])
+    out: list = [
+        el("H3", f"{area_names([focus])[focus]}: compared with {versus(state)} ({state['ci']}% confidence)")
+    ]
+    for group in GROUPS[:3]:
+        rows = alerts[alerts["group"] == group]
+        out.append(
+            el("H4", f"{GROUP_TITLES[group]} ({len(rows)})", f"alert-group alert-{group.replace(' ', '-')}")
+        )
+        if rows.empty:
+            out.append(P("None.", className="hint"))
+            continue
+        out.append(
+            table(HEAD, [_cells(state, r) for r in rows.itertuples(index=False)], "data-table alerts-table")
+        )
+    missing = alerts[alerts["group"] == "not assessed"]
+    worse_now = missing[missing["category"] == s.WORSE]
+    items = [
+        el(
+            "Li",
+            [
+                _trend_link(state, r),
+                f" ({r.period}): {r.reason}"
+                + ("; worse than the benchmark now" if r.category == s.WORSE else ""),
+            ],
+        )
+        for r in missing.itertuples(index=False)
+    ]
+    summary = f"{GROUP_TITLES['not assessed']}: {len(missing)} indicators" + (
+        f", {len(worse_now)} of them worse than the benchmark now" if len(worse_now) else ""
+    )
+    out.append(el("Details", [el("Summary", summary), el("Ul", items)]))
+    return out
+
+
+def national_section(state: dict) -> list:
+    """Every CCG's red-red results, by region (folded)."""
+    reds = _national(benchmark_key(state), state["ci"])
+    if reds.empty:
+        return [P("No CCG is both worse than the benchmark and getting worse on any indicator.")]
+    out: list = [
+        P(
+            f"{len(reds)} red-red results in {reds[s.AREA_CODE].nunique()} CCGs (April 2021), "
+            f"compared with {versus(state)}.",
+            className="hint",
+        )
+    ]
+    for region, rows in reds.groupby("region_name", sort=True):
+        items = [
+            el(
+                "Li",
+                [el("B", str(r.area_name)), ": ", _trend_link(state, r), f" ({r.period}; {r.trend.lower()})"],
+            )
+            for r in rows.itertuples(index=False)
+        ]
+        out.append(el("Details", [el("Summary", f"{region}: {len(rows)}"), el("Ul", items)]))
+    return out
+
+
+def alerts_page(state: dict) -> tuple[list, list]:
+    return focus_section(state), national_section(state)
+
+
+# --- the export's parts ------------------------------------------------------------------
+
+ALERT_NAMES = {
+    "group": "Group",
+    s.AREA_CODE: "Area Code",
+    s.AREA_NAME: "Area Name",
+    "region_code": "Region Code",
+    "region_name": "Region Name",
+    s.INDICATOR_ID: "Indicator ID",
+    "short_name": "Indicator Name",
+    s.PERIOD: "Time period",
+    s.VALUE: "Value",
+    "unit": "Unit",
+    "category": "Compared with benchmark",
+    "category_998": "Compared with benchmark (99.8%)",
+    "trend": "Recent Trend",
+    "chi2": "Trend chi-squared",
+    "n_points": "Trend points",
+    "reason": "Why the trend is not assessed",
+}
+
+
+def _alert_frame(alerts: pd.DataFrame, against: str) -> pd.DataFrame:
+    out = alerts[ALERT_COLUMNS].rename(columns=ALERT_NAMES)
+    out.insert(1, "Group meaning", alerts["group"].map(GROUP_TITLES).to_numpy())
+    out.insert(2, "Benchmark", against)
+    return out
+
+
+def alert_parts(model: Model, state: dict) -> list[tuple[str, bool]] | str:
+    """(label, has a chart) of each export part, or why there is nothing to export."""
+    focus = focus_ccg(model, state)
+    if focus is None and state.get("areas"):
+        return NOT_CCG21
+    return ([("focus area", False)] if focus else []) + [("England, by region", False)]
+
+
+def alert_pieces(model: Model, state: dict, link: str) -> list[Piece]:
+    """The export's parts: the focus area's list (when there is a CCG 2021 focus), every region's red-reds."""
+    key = benchmark_key(state)
+    ci = state["ci"]
+    against = versus(state)
+    method = (
+        f"Significantly worse: the {ci}% confidence interval excludes the benchmark on the bad side (Fingertips); "
+        "getting worse: Fingertips' recent-trend test over the last five periods, significant in the worse "
+        "direction. Latest period of each indicator, persons. Indicators with fewer than five periods are not "
+        "assessed (listed with the reason)."
+    )
+    source = f"Every indicator in the {APP} (see the Indicator ID column). Compiled by the {APP}."
+    pieces = []
+    focus = focus_ccg(model, state)
+    if focus is not None:
+        alerts = area_alerts(model, focus, benchmark=key, ci=ci)
+        prov = Provenance(
+            title=f"Early warning: {area_names([focus])[focus]}",
+            subtitle=f"Compared with {against} ({ci}% confidence) · "
+            + "; ".join(f"{GROUP_TITLES[g]}: {int((alerts['group'] == g).sum())}" for g in GROUP_TITLES),
+            source=source,
+            method=method,
+            link=link,
+        )
+        pieces.append(Piece("focus area", None, _alert_frame(alerts, against), prov, "Focus area"))
+    elif state.get("areas"):
+        raise ExportRefused(NOT_CCG21)
+    reds = national_red_reds(model, benchmark=key, ci=ci)
+    prov = Provenance(
+        title="Early warning: red-red results across England, by region",
+        subtitle=f"{len(reds)} red-red results in {reds[s.AREA_CODE].nunique()} CCGs (April 2021) · compared "
+        f"with {against} ({ci}% confidence)",
+        source=source,
+        method=method,
+        link=link,
+    )
+    pieces.append(Piece("England, by region", None, _alert_frame(reds, against), prov, "Red-red by region"))
+    return pieces

@@ -1,0 +1,81 @@
+"""What every page's view shares: the selection as a query, area names, the focus CCG, cached rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.model import schema as s
+from data.model.core import Model
+from data.model.store import load_model
+from data.queries.rows import Selection
+from data.queries.view_frames import area_frame
+from views.cache import memoized
+
+# A chart with nothing to draw: no axes, a sliver of height.
+EMPTY_FIGURE = {
+    "data": [],
+    "layout": {"height": 40, "xaxis": {"visible": False}, "yaxis": {"visible": False}},
+}
+
+
+def freeze(state: dict) -> tuple:
+    """A hashable form of the selection (the cache key of a view)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in state.items()))
+
+
+def plain(output):
+    """Figures as plain dicts (cheap to cache and to send); other outputs unchanged."""
+    if hasattr(output, "to_plotly_json"):
+        return output.to_plotly_json()
+    if isinstance(output, tuple):
+        return tuple(plain(o) for o in output)
+    return output
+
+
+def selection(state: dict) -> Selection:
+    return Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+
+
+def area_names(codes: list[str]) -> dict[str, str]:
+    """Each code's area name (the code itself where the model has none)."""
+    model = load_model()
+    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+    return {c: str(names.get(c, c)) for c in codes}
+
+
+def focus(state: dict) -> tuple[str | None, str]:
+    """The focus (first) area's code and name, or (None, "")."""
+    if not state["areas"]:
+        return None, ""
+    code = state["areas"][0]
+    return code, area_names([code])[code]
+
+
+def focus_ccg(model: Model, state: dict) -> str | None:
+    """The first selected area that is a CCG (April 2021), or None (the practice, alert and gradient
+    pages work on CCG 2021 areas only)."""
+    ccg21 = set(model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE])
+    return next((a for a in state.get("areas") or [] if a in ccg21), None)
+
+
+def geography_name(state: dict) -> str:
+    return s.GEOGRAPHIES.get(state["geography"], state["geography"])
+
+
+@memoized
+def area_rows(indicator: str, period: str, geography: str, sex: str, region: str = ""):
+    """(rows, England's value, the regions' values) of one indicator's selection, cached."""
+    return area_frame(load_model(), Selection(indicator, period, geography, sex), region)
+
+
+def rows_of(state: dict, region: str = "") -> tuple[pd.DataFrame, float | None, dict]:
+    return area_rows(state["indicator"], state["period"], state["geography"], state["sex"], region)
+
+
+def region_rows(state: dict) -> tuple[pd.DataFrame, float | None, dict, str | None]:
+    """The compare page's rows: those of the chosen region only, when one is chosen."""
+    frame, england, regions = rows_of(state)
+    region = state.get("region") or None
+    if region:
+        frame = frame[frame["region_code"] == region]
+    return frame, england, regions, region

@@ -1,0 +1,70 @@
+"""The overview page: every outcome indicator for every CCG as a grid, the context grid below."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key
+from data.queries.view_frames import overview_grid
+from figures import summaries as words
+from figures.overview import overview_figure_dict
+from figures.spine import split_outcomes
+from views.cache import memoized
+from views.common import area_names, focus
+from views.spine import context_label
+
+
+@memoized
+def overview_frame(region: str, benchmark: str, ci: str) -> pd.DataFrame:
+    return overview_grid(load_model(), region=region, benchmark=benchmark, ci=ci)
+
+
+def _grids(state: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The outcome and the context rows of the selection's grid."""
+    return split_outcomes(overview_frame(state.get("region") or "", benchmark_key(state), state["ci"]))
+
+
+def overview_view(state: dict):
+    """Outcome grid, context grid (plain figure dicts), the counts line and the context section's label."""
+    outcomes, context = _grids(state)
+    kwargs = dict(palette=state["palette"])
+    fig = overview_figure_dict(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
+    context_fig = overview_figure_dict(context, title="Context indicators", **kwargs)
+    n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
+    summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
+    if state["areas"]:
+        code = state["areas"][0]
+        name = area_names([code])[code]
+        has_out = outcomes.loc[(outcomes[s.AREA_CODE] == code) & outcomes[s.VALUE].notna(), "indicator_id"]
+        has_ctx = context.loc[(context[s.AREA_CODE] == code) & context[s.VALUE].notna(), "indicator_id"]
+        summary += (
+            f" {name} has values for {has_out.nunique()} of the outcome and "
+            f"{has_ctx.nunique()} of the context indicators."
+        )
+    return fig, context_fig, summary, context_label(n_ctx)
+
+
+def overview_outputs(state: dict):
+    """``overview_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, context_fig, summary, label = overview_view(state)
+    return go.Figure(fig), go.Figure(context_fig), summary, label
+
+
+def overview_figure_for(state: dict) -> go.Figure:
+    """The outcome indicators' grid (domains 1-5; the export's figure)."""
+    return overview_outputs(state)[0]
+
+
+@memoized
+def overview_sentences(frozen: tuple) -> tuple[str, str]:
+    state = dict(frozen)
+    benchmark = benchmark_key(state)
+    outcomes, context = _grids(state)
+    code, name = focus(state)
+    return (
+        words.overview_summary(outcomes, benchmark=benchmark, focus=code, focus_name=name),
+        words.overview_summary(context, kind="context", benchmark=benchmark, focus=code, focus_name=name),
+    )

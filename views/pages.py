@@ -1,0 +1,37 @@
+"""Every page's outputs for a selection, built once and then served from the shared cache."""
+
+from __future__ import annotations
+
+from views.alerts import alerts_page
+from views.cache import memoized
+from views.common import freeze, plain
+from views.compare import compare_dict
+from views.explorer import explorer_view
+from views.funnel import funnel_outputs
+from views.inequalities import inequalities_outputs
+from views.overview import overview_view
+from views.practices import practices_outputs
+from views.spine import spine_view
+from views.trends import trends_dict
+
+BUILDERS = {
+    "compare": compare_dict,
+    "spine": spine_view,
+    "explorer": explorer_view,
+    "trends": trends_dict,
+    "overview": overview_view,
+    "funnel": funnel_outputs,
+    "practices": practices_outputs,
+    "alerts": alerts_page,
+    "inequalities": inequalities_outputs,
+}
+
+
+@memoized
+def cached_view(page: str, frozen: tuple, *extra):
+    return plain(BUILDERS[page](dict(frozen), *extra))
+
+
+def page_outputs(page: str, state: dict, *extra):
+    """What ``page`` shows for the selection (figures as plain dicts; the rest ``views.content``)."""
+    return cached_view(page, freeze(state), *extra)

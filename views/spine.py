@@ -1,0 +1,129 @@
+"""The spine page: the focus area's outcome indicators against England's range, the context
+indicators in their own section, each with its table, the counts line and the summaries."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.model import schema as s
+from data.model.store import load_model
+from data.queries.peers import benchmark_key
+from data.queries.view_frames import spine_rows
+from figures import summaries as words
+from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
+from views.cache import memoized
+from views.common import area_names
+from views.content import Markdown, P
+from views.peers import spine_with_peers
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # inline markup; cells hold no blocks
+
+
+def context_label(n_context: int) -> str:
+    return f"Context indicators ({n_context}): population and services, not outcomes. Click to show."
+
+
+@memoized
+def spine_frame(areas: tuple[str, ...], benchmark: str, ci: str) -> pd.DataFrame:
+    return spine_rows(load_model(), list(areas), benchmark=benchmark, ci=ci)
+
+
+def spine_view(state: dict):
+    """Outcome spine, its table, context spine, its table, the counts line and the context label.
+
+    Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
+    The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``).
+    """
+    areas = state["areas"]
+    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state), screen=True)
+    if not areas:
+        rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
+        empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
+        ask = P("Choose an area (click the map, or search above) to see its spine chart.")
+        return empty, ask, empty, None, "", "Context indicators"
+    rows = spine_frame(tuple(areas), benchmark_key(state), state["ci"])
+    names = area_names(areas)
+    outcomes, context = split_outcomes(rows)
+    focus = names.get(areas[0], areas[0])
+    n_outcome = _with_value(outcomes, areas[0])
+    n_context = _with_value(context, areas[0])
+    fig = spine_with_peers(
+        spine_figure_dict(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes
+    )
+    context_fig = spine_figure_dict(
+        context,
+        areas=areas,
+        area_names=names,
+        title=profile_title("Context indicators", areas, names),
+        **kwargs,
+    )
+    context_fig = spine_with_peers(context_fig, state, context)
+    summary = (
+        f"{focus} has data for {n_outcome} outcome indicator{'' if n_outcome == 1 else 's'} "
+        f"(NHS Outcomes Framework domains 1 to 5, shown first) and {n_context} context "
+        f"indicator{'' if n_context == 1 else 's'} (in their own section below)."
+    )
+    return (
+        fig,
+        markdown_table(spine_table(outcomes, areas, names)),
+        context_fig,
+        markdown_table(spine_table(context, areas, names)),
+        summary,
+        context_label(n_context),
+    )
+
+
+def spine_outputs(state: dict):
+    """``spine_view`` with the figures as ``go.Figure`` (exports and tests)."""
+    fig, table, context_fig, context_table, summary, label = spine_view(state)
+    return go.Figure(fig), table, go.Figure(context_fig), context_table, summary, label
+
+
+def _with_value(rows: pd.DataFrame, code: str) -> int:
+    """Indicators with a value for one area among spine rows."""
+    pairs = zip(
+        rows[s.AREA_CODE].tolist(), rows[s.VALUE].tolist(), rows["indicator_id"].tolist(), strict=True
+    )
+    return len({ind for area, value, ind in pairs if area == code and value == value})  # NaN != NaN
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "" if pd.isna(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown (every character that could mean markup escaped)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def markdown_table(frame: pd.DataFrame):
+    """The numbers beside a chart as one table, sent as one component (a Markdown table: the
+    browser gets plain <table> markup, not a component per cell; no raw HTML is allowed)."""
+    head = "| " + " | ".join(_md(str(c)) for c in frame.columns) + " |"
+    rule = "|" + "|".join([":--", *["--:"] * (len(frame.columns) - 1)]) + "|"
+    body = [
+        "| " + " | ".join(_md(v) if isinstance(v, str) else _cell(v) for v in row) + " |"
+        for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
+    ]
+    return Markdown("\n".join([head, rule, *body]), className="data-table")
+
+
+@memoized
+def spine_sentences(frozen: tuple) -> tuple[str, str]:
+    state = dict(frozen)
+    areas = state["areas"]
+    benchmark = benchmark_key(state)
+    if not areas:
+        none = pd.DataFrame()
+        return words.spine_summary(none, [], {}), words.spine_summary(none, [], {}, kind="context")
+    outcomes, context = split_outcomes(spine_frame(tuple(areas), benchmark, state["ci"]))
+    names = area_names(areas)
+    return (
+        words.spine_summary(outcomes, areas, names, benchmark=benchmark),
+        words.spine_summary(context, areas, names, kind="context", benchmark=benchmark),
+    )
