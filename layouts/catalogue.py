@@ -14,7 +14,7 @@ from dash import dcc, html
 from data.model import schema as s
 from data.model.freshness import STALE_YEARS, data_age_notice
 from layouts import ids
-from selection import catalogue_href, indicator_href
+from selection import catalogue_href, indicator_href, page_href
 from views.catalogue import CataloguePage, age_text, coverage_text, entry_fields, is_old
 
 INTRO = (
@@ -81,13 +81,18 @@ def age_badge(row: dict, today: date) -> html.Span:
     )
 
 
+# The selection parameter a page shows a catalogue row's item under (rows that are not indicators).
+VIEW_PARAMETER = {"inequalities": "ineq"}
+
+
 def _links(row: dict) -> html.P:
     ind = row[s.INDICATOR_ID]
-    if row.get("view_href"):  # not an indicator row (the GP Patient Survey by ICB): the page that shows it
+    if row.get("view_page"):  # not an indicator row (the GP Patient Survey by ICB): the page that shows it
+        item = {VIEW_PARAMETER.get(str(row["view_page"]), "indicator"): str(row.get("view_item", ""))}
         return html.P(
             className="catalogue-links",
             children=[
-                dcc.Link("Show it", href=str(row["view_href"])),
+                dcc.Link("Show it", href=page_href(str(row["view_page"]), {}, **item)),
                 dcc.Link("Permanent link", href=catalogue_href(ind)),
             ],
         )

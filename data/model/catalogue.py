@@ -8,7 +8,7 @@ data is that end date against today, so a cached model never shows a stale age).
 each domain's everyday words); ``gpps_overall_good`` finds the GP Patient Survey's national
 "overall experience of your GP practice" figure. Survey items that are not indicator rows (the
 GP Patient Survey by ICB and practice deprivation) are listed too (``survey_rows``), with the
-page that shows them in ``view_href``.
+page that shows them (``view_page``, ``view_item``).
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ COLUMNS = [
     "in_summaries",
     "wording",
     "wording_source",
-    "view_href",  # "" for an indicator (every view offers it); else the one page that shows it
+    "view_page",  # "" for an indicator (every view offers it); else the one page that shows it
+    "view_item",  # what that page shows it under (the inequalities page's indicator)
 ]
 # Everyday words for each domain (what people type, not the Outcomes Framework's titles).
 DOMAIN_WORDS = {
@@ -169,7 +170,8 @@ def catalogue_frame(
         "keywords",
         "wording",
         "wording_source",
-        "view_href",
+        "view_page",
+        "view_item",
     ):
         frame[col] = frame[col].fillna("").astype(str)
     return sort_catalogue(frame).reset_index(drop=True)
@@ -285,7 +287,8 @@ def survey_rows(gpps_items: pd.DataFrame | None, areas: pd.DataFrame) -> pd.Data
                 "in_summaries": False,
                 "wording": r.wording,
                 "wording_source": r.wording_source if r.wording else r.meaning_source,
-                "view_href": f"/inequalities?ineq={r.indicator}",
+                "view_page": "inequalities",
+                "view_item": r.indicator,
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -25,7 +25,7 @@ ROW = {
     "in_summaries": True,
     "wording": "Overall, how was your experience of our service?",
     "wording_source": "SOURCES.md (data root), section 8a",
-    "view_href": "",
+    "view_page": "",
 }
 
 
@@ -60,7 +60,7 @@ def test_fields_say_how_it_is_compared_and_where_the_wording_is_stated():
 
 
 def test_a_survey_row_links_to_its_page():
-    row = {**ROW, s.INDICATOR_ID: "gpps_overall_pct", "view_href": "/inequalities?ineq=overall_pct"}
+    row = {**ROW, s.INDICATOR_ID: "gpps_overall_pct", "view_page": "inequalities", "view_item": "overall_pct"}
     links = indicator_entry(row, TODAY).children[-1]
     assert [link.href for link in links.children] == [
         "/inequalities?ineq=overall_pct",

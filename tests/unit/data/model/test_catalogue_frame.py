@@ -136,10 +136,11 @@ def test_the_real_catalogue_frame(model):
     frame = model.frames[FRAME_NAME]
     # Every indicator, and the GP Patient Survey items (ICB by deprivation: not indicator rows), each
     # of those with the one page that shows it.
-    surveys = frame[frame["view_href"] != ""]
+    surveys = frame[frame["view_page"] != ""]
     assert set(frame[s.INDICATOR_ID]) == set(model.catalogue.index) | set(surveys[s.INDICATOR_ID])
     assert len(frame) == len(model.catalogue) + len(model.frames["gpps_items"]) == len(model.catalogue) + 4
-    assert surveys["view_href"].str.startswith("/inequalities?ineq=").all()
+    assert (surveys["view_page"] == "inequalities").all()
+    assert set(surveys["view_item"]) == {"overall_pct", "access_pct", "continuity_pct", "trust_pct"}
     assert frame["latest_end"].notna().all()
     assert (frame["coverage_n"] <= frame["coverage_of"]).all()
     order = frame["domain"].map({k: i for i, k in enumerate(s.DOMAINS)})
