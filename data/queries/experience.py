@@ -21,16 +21,25 @@ comparison is sound, except GP FFT, whose categories a person may ask for):
 * **Community mental health survey 2021**: no limits, so values only; the comparator is the mean
   of the areas with a value (there is no England figure in the source).
 * **GP Patient Survey** (HEEC, ICB by practice deprivation): no overall ICB value and no limits:
-  the area's ICB by deprivation group beside HEEC's England average (``gpps_table``).
+  the area's ICB by deprivation group beside England's value for the same group (HEEC's England
+  row) and HEEC's England average of all groups (``gpps_table``).
 
-**Sources agree** (``verdicts``, ``summary``): a source counts as worse (better) when a sound
-comparison says so. Only the inpatient survey has sound comparisons; because it has 11 sections
-and 45 questions, it counts as worse when at least one of its **sections** is worse than England at
-the **99.8%** level and none is better (better: the reverse; both: "mixed"); the 45 questions are
-not added up (CQC advises against adding up categories). Two or more sources worse and none
-better: "worse on N sources"; two or more better and none worse: "better on N sources"; worse and
-better: "the sources disagree"; fewer than two sources with a verdict: said as it is, with what
-could not be compared and why.
+**Sources agree** (``leans``, ``headline``, ``summary``; ``SUMMARY_RULE`` is the rule in the words
+the page prints): every source is set against the same comparator. A value is ``below``, ``above``
+or ``level`` with it as printed (``side``: at the comparator's decimal places). A source with one
+measure (GP FFT: % positive; the response rate is how much feedback is heard, not experience)
+leans the way it lies; a source of several items leans below (above) only when at least **two
+thirds** of its items do, else it has "no clear direction": the inpatient survey's 11 **sections**
+(its 45 questions are not added up; only where the attributed value stands: not Somerset's), the
+CMH21 questions, the GP Patient Survey's 4 questions x 4 practice-deprivation groups, each against
+**England's value for the same group** (HEEC's England row, like with like). The GP Patient Survey
+counts only where its ICB is the CCG's own area (the ICB covers that CCG alone) and the comparator is
+England (HEEC has no region or peer values); it is shown, not counted, otherwise. **Agree**: two or
+more counted sources lean the same way and none the other ("Sources agree: below England on 3 of 4
+sources (significantly worse on N ...)"); **disagree**: some lean each way; one source leaning, or
+none, is said as it is. **Significance** is counted only where a sound test exists: the inpatient
+survey against England, significantly worse when at least one section is worse at **99.8%** and none
+better (better: the reverse; both: mixed); FFT is never tested, CMH21 and GPPS have no limits.
 
 Drivers: ``fft_practices`` (the practices that pull the area's % positive below the comparator,
 by their contribution to the gap), ``inpatient_trusts`` (the main trusts by catchment share with
@@ -39,12 +48,15 @@ CQC's band and the change since 2021), ``cmh21_rows``. What is missing and why: 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from data.methods.formatting import decimals_for, format_value, is_missing, published_name
 from data.model import schema as s
 from data.model.catalogue import gpps_overall_good
 from data.model.core import Model
@@ -81,6 +93,7 @@ ROW_COLUMNS = [
     "covered_share",
     "comparator",
     "comparator_value",
+    "side",  # below | above | level against the comparator; "" where not counted (see SIDE_RULE)
     "sound",
     "category",
     "reason",
@@ -122,8 +135,9 @@ class ExperienceView:
     geography: str
     comparator: Comparator
     rows: pd.DataFrame  # ROW_COLUMNS
-    verdicts: pd.DataFrame  # source, verdict, detail
-    summary: str
+    leans: pd.DataFrame  # LEAN_COLUMNS: one row per source
+    headline: str  # the "sources agree" sentence
+    summary: str  # the headline, then each source's sentence
     fft_practices: pd.DataFrame
     inpatient_trusts: pd.DataFrame
     cmh21: pd.DataFrame
@@ -257,6 +271,7 @@ def _base(source: str, indicator_id: str, label: str, row: pd.Series | None, uni
         "covered_share": np.nan,
         "comparator": "",
         "comparator_value": np.nan,
+        "side": "",
         "sound": False,
         "category": s.NOT_COMPARED,
         "reason": "",
@@ -303,6 +318,7 @@ def fft_rows(req: Request, categories: bool) -> list[dict]:
         rec["comparator"] = cmp.name
         rec["comparator_value"] = req.comparator_value(ind, rec[s.PERIOD])
         if ind == FFT:
+            rec["side"] = side(rec[s.VALUE], rec["comparator_value"])
             rec["lower"], rec["upper"] = float(row[lo]), float(row[hi])
             rec["limits"] = f"{ci}% Wilson limits"
             if categories:
@@ -359,6 +375,8 @@ def ip22_rows(req: Request) -> list[dict]:
         else:
             rec["comparator_value"] = req.comparator_value(ind, rec[s.PERIOD])
             rec["comparator"] = f"{cmp.name} (mean of their attributed scores)"
+        if bool(att["sound"]):  # the attributed value stands (its significance is another matter)
+            rec["side"] = side(rec[s.VALUE], rec["comparator_value"])
         if not bool(att["sound"]):
             rec["reason"] = f"not compared: {att['reason']}"
         elif cmp.kind != "england":
@@ -401,6 +419,7 @@ def cmh21_rows(req: Request) -> list[dict]:
         mean, n = spread.loc[key] if key in spread.index else (np.nan, 0)
         rec["comparator"] = f"mean of the {int(n)} {_scope(cmp)} with a value"
         rec["comparator_value"] = float(mean)
+        rec["side"] = side(rec[s.VALUE], rec["comparator_value"])
         rec["reason"] = f"not compared: {NO_LIMITS}; {row[s.NOTE]}"
         out.append(rec)
     return out
@@ -410,16 +429,34 @@ def _scope(cmp: Comparator) -> str:
     return {"england": "CCGs", "region": f"CCGs of the {cmp.name}", "peers": "peer CCGs"}[cmp.kind]
 
 
+GPPS_COLUMNS = [
+    "indicator",
+    "name",
+    "year",
+    "icb22_code",
+    "icb_name",
+    "quintile",
+    s.VALUE,
+    "england_group",  # England's value for the same practice-deprivation group (HEEC's England row)
+    "side",  # the ICB's value against england_group (``side``)
+    "england_avg",
+    "national_2026",
+]
+
+
 def gpps_table(model: Model, area: str) -> pd.DataFrame:
     """The area's ICB on the GP Patient Survey items by practice deprivation group (latest year),
-    with HEEC's England average and the GPPS 2026 national figure where it is the same question."""
-    columns = ["indicator", "name", "year", "icb22_code", "icb_name", "quintile", s.VALUE, "england_avg"]
+    beside England's value for the same group and HEEC's England average (all groups), with the
+    GPPS 2026 national figure where it is the same question."""
     items, panel = model.frames.get("gpps_items"), model.frames.get("inequalities")
     h = model.frames.get("hierarchy")
     if items is None or panel is None or h is None or items.empty:
-        return pd.DataFrame(columns=[*columns, "national_2026"])
+        return pd.DataFrame(columns=GPPS_COLUMNS)
     icb = h.loc[h["ccg21_code"] == area, "icb22_code"]
     icb = str(icb.iloc[0]) if len(icb) else ""
+    england = panel[panel["icb22_code"] == s.ENGLAND_CODE].set_index(["indicator", "year", "quintile"])[
+        "value"
+    ]
     rows = []
     for item in items.itertuples():
         mine = panel[(panel["indicator"] == item.indicator) & (panel["icb22_code"] == icb)]
@@ -427,13 +464,29 @@ def gpps_table(model: Model, area: str) -> pd.DataFrame:
             continue
         latest = mine[mine["year"] == mine["year"].max()]
         rows.append(latest.assign(name=item.name))
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=GPPS_COLUMNS)
+    keys = list(zip(out["indicator"], out["year"], out["quintile"], strict=True))
+    out["england_group"] = [float(england.get(k, np.nan)) for k in keys]
+    out["side"] = [side(v, e) for v, e in zip(out[s.VALUE], out["england_group"], strict=True)]
     national = gpps_overall_good(model.frames.get("gpps_national"))
     same = set(items.loc[items["national_match"] == "same question", "indicator"])
     out["national_2026"] = np.where(
         out["indicator"].isin(same) & (national is not None), national[0] if national else np.nan, np.nan
     )
-    return out[[*columns, "national_2026"]].reset_index(drop=True)
+    return out.reindex(columns=GPPS_COLUMNS).reset_index(drop=True)
+
+
+def icb_is_the_area(model: Model, area: str) -> tuple[bool, str, int]:
+    """(the area's ICB covers this CCG alone, the ICB's name, how many CCGs 2021 it covers)."""
+    h = model.frames.get("hierarchy")
+    if h is None:
+        return False, "", 0
+    mine = h[h["ccg21_code"] == area]
+    if mine.empty:
+        return False, "", 0
+    icb = mine["icb22_code"].iloc[0]
+    n = int(h.loc[h["icb22_code"] == icb, "ccg21_code"].nunique())
+    return n == 1, published_name(mine["icb22_name"].iloc[0]), n
 
 
 def gpps_rows(model: Model, table: pd.DataFrame) -> list[dict]:
@@ -539,68 +592,288 @@ def inpatient_trusts(model: Model, area: str, items: list[str] | None = None) ->
 # --- verdicts, summary and what is missing -----------------------------------------------------------
 
 
-def verdicts(rows: pd.DataFrame, req: Request) -> pd.DataFrame:
-    """One verdict per source (see the module's rule): worse, better, mixed, no difference, or not
-    compared, with the detail in words."""
+LEAN_SHARE = (2, 3)  # a source of several items leans one way when at least 2/3 of its items do
+LEAN_COLUMNS = [
+    "source",
+    "lean",
+    "below",
+    "above",
+    "level",
+    "n",
+    "items",
+    "counted",
+    "significance",
+    "detail",
+]
+SUMMARY_RULE = (
+    "How the summary line is made. Every source is set against the same comparator (the benchmark "
+    "chosen above). A value is below or above it as printed (at the comparator's decimal places); the "
+    "same as printed is level. A source with one measure (GP Friends and Family Test: % positive) leans "
+    "the way that measure lies; a source of several items (the inpatient survey's 11 sections, the "
+    "community mental health survey's questions, the GP Patient Survey's questions by practice-deprivation "
+    "group, each against England's value for the same group) leans below or above only when at least "
+    "two thirds of its items do, and otherwise has no clear direction. The sources agree when two or "
+    "more lean the same way and none the other; they disagree when some lean each way. Significance is "
+    "counted only where a sound test exists: the inpatient survey against England, significantly worse "
+    "when at least one section is worse at 99.8% and none better (its questions are not added up). GP "
+    "FFT is never tested (NHS England advises against comparing on it), the mental health survey has no "
+    "limits, and the GP Patient Survey counts only where its ICB is the same area as the CCG and the "
+    "comparator is England (HEEC publishes no region or peer values)."
+)
+
+
+def side(value: object, comparator: object) -> str:
+    """``below``, ``above`` or ``level``: a value against its comparator at the precision the
+    comparator is printed with (``decimals_for``); "" when either is missing."""
+    if is_missing(value) or is_missing(comparator):
+        return ""
+    places = decimals_for(float(comparator))
+    a, b = round(float(value), places), round(float(comparator), places)
+    return "level" if a == b else "below" if a < b else "above"
+
+
+def lean(sides: Iterable[str]) -> tuple[str, int, int, int]:
+    """(lean, below, above, level) of a source's items: the side at least two thirds of them are on
+    (a single item's own side), ``mixed`` when none is, ``no value`` without items."""
+    counts = Counter(x for x in sides if x)
+    below, above, level = counts["below"], counts["above"], counts["level"]
+    n = below + above + level
+    if n == 0:
+        return "no value", 0, 0, 0
+    k, m = LEAN_SHARE
+    for name, count in (("below", below), ("above", above), ("level", level)):
+        if m * count >= k * n:
+            return name, below, above, level
+    return "mixed", below, above, level
+
+
+def against(cmp: Comparator) -> str:
+    """The comparator as it reads in a sentence: England, the South West region, its similar CCGs."""
+    if cmp.kind == "region":
+        return f"the {cmp.name}"
+    if cmp.kind == "peers":
+        return "its RightCare similar CCGs" if cmp.peer_set == "rightcare" else "its similar CCGs"
+    return cmp.name
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+SIDE_WORDS = {"below": "below", "above": "above", "level": "level with"}
+LEAN_WORDS = {"below": "leans below", "above": "leans above", "level": "level", "mixed": "no clear direction"}
+
+
+def _counts(below: int, above: int, level: int, n: int, items: str, where: str, cmp_text: str) -> str:
+    """'below England on 6 of 11 sections and above on 5 (level on 1)'."""
+    first, other = ("below", "above") if below >= above else ("above", "below")
+    shown = {"below": below, "above": above}
+    text = f"{first} {cmp_text} {where} {shown[first]} of {n} {items} and {other} {where} {shown[other]}"
+    return text + (f" (level {where} {level})" if level else "")
+
+
+def _fft_lean(rows: pd.DataFrame, cmp: Comparator) -> dict:
+    fft = rows[rows[s.INDICATOR_ID] == FFT]
+    rec = {"source": SOURCE_FFT, "items": "measure", "significance": "not tested"}
+    if fft.empty or pd.isna(fft[s.VALUE].iloc[0]) or not fft["side"].iloc[0]:
+        return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area"}
+    r = fft.iloc[0]
+    lean_, below, above, level = lean([r["side"]])
+    detail = (
+        f"{format_value(r[s.VALUE], '%')} positive ({r[s.PERIOD]}), {SIDE_WORDS[r['side']]} "
+        f"{possessive(against(cmp))} {format_value(r['comparator_value'], '%')}; not tested for "
+        "significance (NHS England advises against comparing on FFT)"
+    )
+    return {
+        **rec,
+        "lean": lean_,
+        "below": below,
+        "above": above,
+        "level": level,
+        "n": 1,
+        "counted": True,
+        "detail": detail,
+    }
+
+
+def _ip22_lean(rows: pd.DataFrame, req: Request) -> dict:
     cmp = req.cmp
-    out = []
-    for source in SOURCES:
-        mine = rows[rows["source"] == source]
-        if source == SOURCE_IP22 and cmp.kind == "england" and mine["sound"].any():
-            sections = mine[(mine["level"] == "section") & mine["sound"]]
-            cats = [str(req.row(i)[s.CMP_ENGLAND_998]) for i in sections[s.INDICATOR_ID]]
-            worse, better = cats.count(s.WORSE), cats.count(s.BETTER)
-            verdict = (
-                "mixed" if worse and better else "worse" if worse else "better" if better else "no difference"
+    ip = rows[rows["source"] == SOURCE_IP22]
+    sections = ip[ip["level"] == "section"]
+    rec = {"source": SOURCE_IP22, "items": "sections", "significance": "not tested"}
+    if sections.empty or sections[s.VALUE].isna().all():
+        return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area"}
+    lean_, below, above, level = lean(sections["side"])
+    n = below + above + level
+    if n == 0:
+        why = sections.loc[sections["reason"] != "", "reason"]
+        why = why.iloc[0].removeprefix("not compared: ") if len(why) else "no usable value"
+        return {**rec, "lean": "not counted", "counted": False, "detail": f"not counted: {why}"}
+    detail = "attributed from the area's hospitals: " + _counts(
+        below, above, level, n, "sections", "on", against(cmp)
+    )
+    detail += f", {LEAN_WORDS[lean_]}"
+    tested = sections[sections["sound"]]
+    if cmp.kind == "england" and len(tested):
+        cats = [str(req.row(i)[s.CMP_ENGLAND_998]) for i in tested[s.INDICATOR_ID]]
+        worse, better = cats.count(s.WORSE), cats.count(s.BETTER)
+        rec["significance"] = (
+            "mixed" if worse and better else "worse" if worse else "better" if better else "no difference"
+        )
+        if worse or better:
+            detail += (
+                f"; significantly worse than England on {worse} of {len(cats)} sections and better on "
+                f"{better} (at {VERDICT_CI}%)"
             )
-            detail = (
-                f"{worse} of {len(cats)} sections worse and {better} better than England at 99.8% "
-                "(attributed from the area's hospitals)"
-            )
-            out.append({"source": source, "verdict": verdict, "detail": detail})
-            continue
-        reasons = mine.loc[mine["reason"] != "", "reason"]
-        why = {
-            SOURCE_FFT: FFT_ADVICE,
-            SOURCE_CMH21: NO_LIMITS,
-            SOURCE_GPPS: GPPS_SHAPE,
-        }.get(source)
-        if source == SOURCE_IP22:
-            why = reasons.iloc[0].removeprefix("not compared: ") if len(reasons) else "no values"
-        if mine[s.VALUE].isna().all() and source != SOURCE_GPPS:
-            why = "no value for this area"
-        out.append({"source": source, "verdict": "not compared", "detail": why or ""})
-    return pd.DataFrame(out, columns=["source", "verdict", "detail"])
+        else:
+            detail += f"; no section significantly different from England (at {VERDICT_CI}%)"
+    elif cmp.kind != "england":
+        detail += "; not tested for significance (CQC's expected ranges are drawn around the national mean)"
+    return {
+        **rec,
+        "lean": lean_,
+        "below": below,
+        "above": above,
+        "level": level,
+        "n": n,
+        "counted": True,
+        "detail": detail,
+    }
 
 
-def summary_line(table: pd.DataFrame, cmp: Comparator) -> str:
-    """The "sources agree" sentence (the module's rule)."""
-    worse = table.loc[table["verdict"] == "worse", "source"].tolist()
-    better = table.loc[table["verdict"] == "better", "source"].tolist()
-    mixed = table.loc[table["verdict"] == "mixed", "source"].tolist()
-    judged = table[table["verdict"] != "not compared"]
-    not_compared = table[table["verdict"] == "not compared"]
-    if len(worse) >= 2 and not better:
-        head = f"Worse than {cmp.name} on {len(worse)} sources: {', '.join(worse)}."
-    elif len(better) >= 2 and not worse:
-        head = f"Better than {cmp.name} on {len(better)} sources: {', '.join(better)}."
-    elif worse and better:
-        head = f"The sources disagree: worse on {', '.join(worse)}; better on {', '.join(better)}."
-    elif len(judged) == 0:
-        head = f"No source can be soundly compared with {cmp.name}."
+def _trusts_of(note: str) -> str:
+    """The trusts a CMH21 value is the mean of, from its row note."""
+    return note.split("scores of: ", 1)[1].rstrip(".") if "scores of: " in note else "its mental-health trust"
+
+
+def _cmh21_lean(rows: pd.DataFrame, req: Request) -> dict:
+    cmh = rows[(rows["source"] == SOURCE_CMH21) & (rows["side"] != "")]
+    rec = {"source": SOURCE_CMH21, "items": "questions", "significance": "not tested"}
+    if cmh.empty:
+        return {
+            **rec,
+            "lean": "no value",
+            "counted": False,
+            "detail": "no value: no mental-health trust has its headquarters in this area",
+        }
+    lean_, below, above, level = lean(cmh["side"])
+    n = below + above + level
+    first = req.row(cmh[s.INDICATOR_ID].iloc[0])
+    trusts = _trusts_of(str(first[s.NOTE])) if first is not None else "its mental-health trust"
+    detail = (
+        f"{trusts}: "
+        + _counts(below, above, level, n, "questions", "on", "the " + str(cmh["comparator"].iloc[0]))
+        + f", {LEAN_WORDS[lean_]}; not tested for significance ({NO_LIMITS.split(', so')[0]})"
+    )
+    return {
+        **rec,
+        "lean": lean_,
+        "below": below,
+        "above": above,
+        "level": level,
+        "n": n,
+        "counted": True,
+        "detail": detail,
+    }
+
+
+def _gpps_lean(model: Model, area: str, gpps: pd.DataFrame, cmp: Comparator) -> dict:
+    rec = {"source": SOURCE_GPPS, "items": "question-groups", "significance": "not tested"}
+    if gpps.empty:
+        return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area's ICB"}
+    lean_, below, above, level = lean(gpps["side"])
+    n = below + above + level
+    same, icb, n_ccgs = icb_is_the_area(model, area)
+    n_items = gpps["indicator"].nunique()
+    detail = (
+        f"{icb} ({int(gpps['year'].max())}): "
+        + _counts(
+            below,
+            above,
+            level,
+            n,
+            f"({n_items} questions by {n // max(n_items, 1)} groups)",
+            "in",
+            "England's value for the same practice-deprivation group",
+        )
+        + f", {LEAN_WORDS[lean_]}; not tested for significance (HEEC publishes no limits)"
+    )
+    counted = same and cmp.kind == "england"
+    if not same:
+        detail += f"; not counted: it describes {icb}, which covers {n_ccgs} CCGs, not this area alone"
+    elif cmp.kind != "england":
+        detail += f"; not counted against {against(cmp)}: HEEC publishes England's values only"
+    return {
+        **rec,
+        "lean": lean_ if counted else "not counted",
+        "below": below,
+        "above": above,
+        "level": level,
+        "n": n,
+        "counted": counted,
+        "detail": detail,
+    }
+
+
+def leans(rows: pd.DataFrame, req: Request, gpps: pd.DataFrame) -> pd.DataFrame:
+    """One row per source (``LEAN_COLUMNS``): which way it leans against the comparator, how many of
+    its items are below, above and level, whether it counts towards the summary, its significance
+    (``worse``, ``better``, ``mixed``, ``no difference`` or ``not tested``) and the sentence."""
+    out = [
+        _fft_lean(rows, req.cmp),
+        _ip22_lean(rows, req),
+        _cmh21_lean(rows, req),
+        _gpps_lean(req.model, req.area, gpps, req.cmp),
+    ]
+    table = pd.DataFrame(out).reindex(columns=LEAN_COLUMNS)
+    for col in ("below", "above", "level", "n"):
+        table[col] = table[col].fillna(0).astype(int)
+    return table
+
+
+def headline(table: pd.DataFrame, cmp: Comparator) -> str:
+    """The "sources agree" sentence (``SUMMARY_RULE``)."""
+    versus = against(cmp)
+    counted = table[table["counted"].astype(bool)]
+    below = counted.loc[counted["lean"] == "below", "source"].tolist()
+    above = counted.loc[counted["lean"] == "above", "source"].tolist()
+    n = len(counted)
+    tested = table[table["significance"] != "not tested"]
+    worse = int((table["significance"] == "worse").sum())
+    better = int((table["significance"] == "better").sum())
+    if len(tested):
+        sig_worse = f"significantly worse on {worse}; only the inpatient survey can be tested"
+        sig_better = f"significantly better on {better}; only the inpatient survey can be tested"
     else:
-        parts = [f"{r.source}: {r.verdict} ({r.detail})" for r in judged.itertuples()]
-        head = (
-            f"Only {len(judged)} source{'s' if len(judged) > 1 else ''} can be soundly compared with "
-            f"{cmp.name}, so no agreement can be claimed. " + "; ".join(parts) + "."
+        sig_worse = sig_better = f"none can be tested for significance against {versus}"
+    if below and above:
+        return f"Sources disagree against {versus}: below on {_and(below)}; above on {_and(above)}."
+    if len(below) >= 2:
+        return f"Sources agree: below {versus} on {len(below)} of {n} sources ({sig_worse})."
+    if len(above) >= 2:
+        return f"Sources agree: above {versus} on {len(above)} of {n} sources ({sig_better})."
+    if below or above:
+        one, way = (below[0], "below") if below else (above[0], "above")
+        others = n - 1
+        if others == 0:
+            return f"Only one source can be set against {versus}: {one}, {way}; no agreement can be claimed."
+        rest = "the other source shows" if others == 1 else f"the other {others} show"
+        return (
+            f"Only one source leans one way: {one}, {way} {versus}; {rest} no clear direction, so no "
+            "agreement can be claimed."
         )
-    if mixed and not (worse or better):
-        head += f" Mixed: {', '.join(mixed)}."
-    if len(not_compared):
-        head += (
-            " Not compared: " + "; ".join(f"{r.source} ({r.detail})" for r in not_compared.itertuples()) + "."
-        )
-    return head
+    if n == 0:
+        return f"No source has a value that can be set against {versus}."
+    return f"No source leans clearly either way against {versus} ({n} compared)."
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def summary_text(table: pd.DataFrame, cmp: Comparator) -> str:
+    """The headline, then each source's sentence."""
+    return " ".join([headline(table, cmp), *(f"{r.source}: {r.detail}." for r in table.itertuples())])
 
 
 def missing(
@@ -708,15 +981,16 @@ def experience(
     practices = fft_practices(
         model, code, float(fft_cmp.iloc[0]) if len(fft_cmp) and pd.notna(fft_cmp.iloc[0]) else None
     )
-    table = verdicts(rows, req)
+    table = leans(rows, req, gpps)
     return ExperienceView(
         area_code=code,
         area_name=str(_area_info(model, code)[s.AREA_NAME]),
         geography=geography,
         comparator=cmp,
         rows=rows,
-        verdicts=table,
-        summary=summary_line(table, cmp),
+        leans=table,
+        headline=headline(table, cmp),
+        summary=summary_text(table, cmp),
         fft_practices=practices,
         inpatient_trusts=inpatient_trusts(model, code),
         cmh21=rows[rows["source"] == SOURCE_CMH21].reset_index(drop=True),

@@ -18,10 +18,13 @@ from data.queries.experience import (
     SOURCE_FFT,
     SOURCE_GPPS,
     SOURCE_IP22,
+    SUMMARY_RULE,
     Comparator,
     UnknownFocus,
     experience,
-    summary_line,
+    headline,
+    lean,
+    side,
 )
 from data.readers.heec import normalise_icb_name
 
@@ -161,8 +164,9 @@ def test_inpatient_scores_and_covered_shares_from_the_raw_files(model, area):
             .str.contains("Somerset NHS Foundation Trust (RH5) has a score but no catchment", regex=False)
             .all()
         )
-        verdict = view.verdicts.set_index("source").at[SOURCE_IP22, "verdict"]
-        assert verdict == "not compared"
+        ip_lean = view.leans.set_index("source").loc[SOURCE_IP22]
+        assert ip_lean["lean"] == "not counted" and not ip_lean["counted"]
+        assert (ip["side"] == "").all()  # a biased value leans nowhere
         assert any("no inpatient result" in w for w in view.missing["what"])
     else:
         sections = ip[ip["level"] == "section"]
@@ -230,6 +234,10 @@ def test_cmh21_and_gpps_from_the_raw_files(model, area):
     assert overall.at["1 (least deprived)", s.VALUE] == pytest.approx(100 * latest["quin_1"])
     assert overall.at["4-5 (most deprived)", s.VALUE] == pytest.approx(100 * latest["quin_4_5"])
     assert overall["england_avg"].iloc[0] == pytest.approx(100 * latest["avg"])
+    england = heec[(heec["Indicator"] == "overall_pct") & (heec["ICB.NAME"] == "England")]
+    england = england[england["Year"] == latest["Year"]].iloc[0]
+    assert overall.at["1 (least deprived)", "england_group"] == pytest.approx(100 * england["quin_1"])
+    assert overall.at["4-5 (most deprived)", "england_group"] == pytest.approx(100 * england["quin_4_5"])
     assert (overall["national_2026"] == 77.0).all()  # GPPS 2026 Q32 "Good": the same question
     assert gpps.loc[gpps["indicator"] != "overall_pct", "national_2026"].isna().all()
     assert (rows_of(view, SOURCE_GPPS)["category"] == s.NOT_COMPARED).all()
@@ -257,27 +265,173 @@ def test_peers_and_old_data(model):
         experience(model, NCL, "galaxy")
 
 
-def _verdicts(**by_source: str) -> pd.DataFrame:
+# --- the "sources agree" summary, recomputed from the raw files -----------------------------------------
+
+
+def raw_side(value: float, comparator: float) -> str:
+    """The side as printed: one decimal for values of 10 or more, two below (the app's formatter)."""
+    places = 1 if abs(comparator) >= 10 else 2
+    a, b = round(value, places), round(comparator, places)
+    return "level" if a == b else "below" if a < b else "above"
+
+
+def raw_lean(sides: list[str]) -> str:
+    n = len(sides)
+    for way in ("below", "above", "level"):
+        if 3 * sides.count(way) >= 2 * n:
+            return way
+    return "mixed"
+
+
+def raw_sides(area: str, raw_fft: pd.DataFrame) -> dict[str, list[str]]:
+    """Each source's sides against England, from the raw files alone."""
+    out: dict[str, list[str]] = {}
+    mine = raw_fft[(raw_fft["area"] == area) & raw_fft["fft_responses"].notna()]
+    everyone = raw_fft[raw_fft["fft_responses"].notna()]
+    out[SOURCE_FFT] = [
+        raw_side(
+            100 * mine["positive"].sum() / mine["fft_responses"].sum(),
+            100 * everyone["positive"].sum() / everyone["fft_responses"].sum(),
+        )
+    ]
+    raw_ip = pd.read_csv(IP22)
+    if area != SOMERSET:  # Somerset's attributed value leaves out its own hospital: it leans nowhere
+        out[SOURCE_IP22] = [
+            raw_side(
+                raw_attributed(f"S{k:02d}", area)[0], raw_ip.loc[raw_ip["item"] == f"S{k:02d}", "mean"].mean()
+            )
+            for k in range(1, 12)
+        ]
+    cmhs = pd.read_csv(CMHS).set_index("CCG21CD")
+    if area in cmhs.index:
+        out[SOURCE_CMH21] = [raw_side(cmhs.at[area, c], cmhs[c].mean()) for c in cmhs.columns]
+    heec = pd.read_csv(HEEC)
+    heec["key"] = heec["ICB.NAME"].map(normalise_icb_name)
+    icb = {
+        KERNOW: "cornwall and the isles of scilly",
+        BARNSLEY: "south yorkshire",
+        NCL: "north central london",
+    }
+    icb[SOMERSET] = "somerset"
+    sides = []
+    for item in ("overall_pct", "access_pct", "continuity_pct", "trust_pct"):
+        rows = heec[heec["Indicator"] == item]
+        year = rows.loc[rows["key"] == icb[area], "Year"].max()
+        mine = rows[(rows["key"] == icb[area]) & (rows["Year"] == year)].iloc[0]
+        england = rows[(rows["key"] == "england") & (rows["Year"] == year)].iloc[0]
+        sides += [
+            raw_side(100 * mine[q], 100 * england[q]) for q in ("quin_1", "quin_2", "quin_3", "quin_4_5")
+        ]
+    out[SOURCE_GPPS] = sides
+    return out
+
+
+HEADLINES = {
+    KERNOW: "Sources disagree against England: below on GP Friends and Family Test; above on GP Patient Survey.",
+    BARNSLEY: (
+        "Sources agree: above England on 2 of 2 sources (significantly better on 0; only the inpatient "
+        "survey can be tested)."
+    ),
+    NCL: (
+        "Sources agree: below England on 3 of 4 sources (significantly worse on 0; only the inpatient "
+        "survey can be tested)."
+    ),
+    SOMERSET: (
+        "Sources agree: above England on 2 of 3 sources (none can be tested for significance against England)."
+    ),
+}
+
+
+@real
+@pytest.mark.parametrize("area", AREAS)
+def test_each_source_s_lean_and_the_headline_from_the_raw_files(model, raw_fft, area):
+    view = experience(model, area, today=TODAY)
+    leans = view.leans.set_index("source")
+    for source, sides in raw_sides(area, raw_fft).items():
+        got = leans.loc[source]
+        assert (got["below"], got["above"], got["level"]) == (
+            sides.count("below"),
+            sides.count("above"),
+            sides.count("level"),
+        ), source
+        counted = not (source == SOURCE_GPPS and area == BARNSLEY)  # South Yorkshire ICB: 4 CCGs
+        assert got["counted"] == counted
+        assert got["lean"] == (raw_lean(sides) if counted else "not counted")
+    assert view.headline == HEADLINES[area]
+    assert view.summary.startswith(view.headline)
+    for r in view.leans.itertuples():
+        assert f"{r.source}: {r.detail}." in view.summary
+
+
+@real
+def test_the_sentences_name_values_comparators_and_counts(model):
+    view = experience(model, KERNOW, today=TODAY)
+    detail = view.leans.set_index("source")["detail"]
+    assert detail[SOURCE_FFT].startswith("88.5% positive (Feb 2026), below England's 92.3%")
+    assert detail[SOURCE_IP22].startswith(
+        "attributed from the area's hospitals: below England on 6 of 11 sections and above on 5, no clear direction"
+    )
+    assert "no section significantly different from England (at 99.8%)" in detail[SOURCE_IP22]
+    assert detail[SOURCE_CMH21].startswith(
+        "Cornwall Partnership NHS Foundation Trust (RJ8): above the mean of the 43 CCGs with a value on 17 of "
+        "28 questions and below on 10 (level on 1), no clear direction"
+    )
+    assert detail[SOURCE_GPPS].startswith(
+        "NHS Cornwall and the Isles of Scilly Integrated Care Board (2024): above England's value for the same "
+        "practice-deprivation group in 13 of 16 (4 questions by 4 groups) and below in 3, leans above"
+    )
+    region = experience(model, KERNOW, "region", today=TODAY)
+    assert region.headline.startswith("Sources agree: below the South West region on 3 of 3 sources")
+    gpps = region.leans.set_index("source").loc[SOURCE_GPPS]
+    assert not gpps["counted"] and "HEEC publishes England's values only" in gpps["detail"]
+    barnsley = experience(model, BARNSLEY, today=TODAY).leans.set_index("source").loc[SOURCE_GPPS, "detail"]
+    assert "which covers 4 CCGs, not this area alone" in barnsley
+
+
+def test_side_and_lean_rules():
+    assert side(88.47, 92.3) == "below" and side(92.34, 92.3) == "level" and side(9.1, 9.09) == "above"
+    assert side(float("nan"), 1.0) == "" and side(1.0, None) == ""
+    assert lean(["below"]) == ("below", 1, 0, 0)
+    assert lean(["below"] * 2 + ["above"]) == ("below", 2, 1, 0)  # exactly two thirds
+    assert lean(["below"] * 6 + ["above"] * 5) == ("mixed", 6, 5, 0)
+    assert lean(["above"] * 19 + ["below"] * 9) == ("above", 9, 19, 0)
+    assert lean(["", ""]) == ("no value", 0, 0, 0)
+    assert "two thirds" in SUMMARY_RULE and "99.8%" in SUMMARY_RULE
+
+
+def _leans(**by_source: tuple[str, bool, str]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"source": k, "verdict": v, "detail": f"{k} detail"} for k, v in by_source.items()],
-        columns=["source", "verdict", "detail"],
+        [
+            {"source": k, "lean": v[0], "counted": v[1], "significance": v[2], "detail": f"{k} detail"}
+            for k, v in by_source.items()
+        ]
     )
 
 
 def test_the_sources_agree_rule():
     eng = Comparator("england", "England")
-    assert summary_line(_verdicts(A="worse", B="worse", C="not compared"), eng).startswith(
-        "Worse than England on 2 sources: A, B."
+    tested, untested = "no difference", "not tested"
+    agree = _leans(A=("below", True, "worse"), B=("below", True, untested), C=("mixed", True, untested))
+    assert headline(agree, eng) == (
+        "Sources agree: below England on 2 of 3 sources (significantly worse on 1; only the inpatient survey "
+        "can be tested)."
     )
-    assert summary_line(_verdicts(A="better", B="better", C="better"), eng).startswith(
-        "Better than England on 3 sources"
+    better = _leans(A=("above", True, untested), B=("above", True, untested), C=("above", True, untested))
+    assert headline(better, eng) == (
+        "Sources agree: above England on 3 of 3 sources (none can be tested for significance against England)."
     )
-    assert summary_line(_verdicts(A="worse", B="better"), eng).startswith(
-        "The sources disagree: worse on A; better on B."
+    split = _leans(A=("below", True, tested), B=("above", True, untested), C=("below", True, untested))
+    assert headline(split, eng) == "Sources disagree against England: below on A and C; above on B."
+    one = _leans(A=("below", True, tested), B=("mixed", True, untested), C=("above", False, untested))
+    assert headline(one, eng) == (
+        "Only one source leans one way: A, below England; the other source shows no clear direction, so no "
+        "agreement can be claimed."
     )
-    one = summary_line(_verdicts(A="worse", B="not compared"), eng)
-    assert one.startswith(
-        "Only 1 source can be soundly compared with England, so no agreement can be claimed."
+    assert headline(_leans(A=("mixed", True, tested)), eng) == (
+        "No source leans clearly either way against England (1 compared)."
     )
-    assert "Not compared: B (B detail)." in one
-    assert summary_line(_verdicts(A="not compared"), eng).startswith("No source can be soundly compared")
+    assert headline(_leans(A=("no value", False, untested)), eng) == (
+        "No source has a value that can be set against England."
+    )
+    region = Comparator("region", "South West region", region_code="E40000006")
+    assert headline(better, region).startswith("Sources agree: above the South West region on 3 of 3")
