@@ -17,6 +17,7 @@ from data.queries.places import resolve_code, suggestion_text
 from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 
 PAGES = (
+    "experience",
     "map",
     "compare",
     "table",
@@ -31,6 +32,7 @@ PAGES = (
     "inequalities",
 )
 PAGE_TITLES = {
+    "experience": "Patient experience",
     "map": "Map",
     "compare": "Compare areas",
     "table": "Table",
@@ -54,6 +56,9 @@ CHOICES = {
     "palette": ("fingertips", "colourblind"),
     "layout": ("boundaries", "cartogram"),
     "sort": ("value", "name"),
+    # on: show the benchmark categories of indicators compared only on request (GP FFT: NHS
+    # England advises against comparing), with the caveat beside them; off: coloured by value
+    "categories": ("off", "on"),
 }
 DEFAULTS = {
     "benchmark": "england",
@@ -64,6 +69,7 @@ DEFAULTS = {
     "palette": "fingertips",
     "layout": "boundaries",
     "sort": "value",
+    "categories": "off",
 }
 MAX_AREAS = 6
 MAX_AREA_TOKENS = 50  # area codes read from one request; the rest ignored with a notice
@@ -89,15 +95,19 @@ QUERY_ORDER = (
     "palette",
     "layout",
     "sort",
+    "categories",
     "x",
     "y",
 )
 
 
+HOME_PAGE = "experience"  # what "/" opens on: patient experience (the focus area's, or England's)
+
+
 def page_of(pathname: str | None) -> str:
-    """The page for a path; "/" and anything unknown are the map."""
+    """The page for a path; "/" and anything unknown are the home page (patient experience)."""
     name = (pathname if isinstance(pathname, str) else "/").strip("/").split("/")[0]
-    return name if name in PAGES else "map"
+    return name if name in PAGES else HOME_PAGE
 
 
 def catalogue_id(pathname: str | None) -> str | None:

@@ -22,6 +22,22 @@ from views.pages import page_outputs
 
 # page: its outputs, in the order its view gives them (views.pages.BUILDERS)
 PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "experience": (
+        (ids.EXP_SUMMARY, "children"),
+        (ids.EXP_LEAN_GRAPH, "figure"),
+        (ids.EXP_FFT_NOTE, "children"),
+        (ids.EXP_FFT_GRAPH, "figure"),
+        (ids.EXP_FFT_TABLE, "children"),
+        (ids.EXP_IP22_NOTE, "children"),
+        (ids.EXP_IP22_GRAPH, "figure"),
+        (ids.EXP_IP22_TABLE, "children"),
+        (ids.EXP_CMH21_NOTE, "children"),
+        (ids.EXP_CMH21_GRAPH, "figure"),
+        (ids.EXP_GPPS_NOTE, "children"),
+        (ids.EXP_GPPS_GRAPH, "figure"),
+        (ids.EXP_GPPS_TABLE, "children"),
+        (ids.EXP_MISSING, "children"),
+    ),
     "compare": ((ids.COMPARE_GRAPH, "figure"),),
     "spine": (
         (ids.SPINE_GRAPH, "figure"),

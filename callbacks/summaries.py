@@ -19,6 +19,11 @@ from views.summaries import chart_summaries
 # page: (its charts, what the summaries follow: a text the chart's callback writes, or None for the
 # page's selection itself, and the tables under the charts that the summaries link to)
 SUMMARIES: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
+    "experience": (
+        (ids.EXP_LEAN_GRAPH, ids.EXP_FFT_GRAPH, ids.EXP_IP22_GRAPH, ids.EXP_CMH21_GRAPH, ids.EXP_GPPS_GRAPH),
+        ids.EXP_SUMMARY,
+        (ids.EXP_SUMMARY, ids.EXP_FFT_TABLE, ids.EXP_IP22_TABLE, "", ids.EXP_GPPS_TABLE),
+    ),
     "map": ((ids.MAP_GRAPH,), ids.MAP_SUMMARY, ()),
     "compare": ((ids.COMPARE_GRAPH,), None, ()),
     "trends": ((ids.TRENDS_GRAPH,), None, ()),

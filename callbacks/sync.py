@@ -43,7 +43,7 @@ CONTROL_KEYS = {
 }
 CLICK_SOURCES = (ids.MAP_GRAPH, ids.COMPARE_GRAPH, ids.EXPLORER_GRAPH, ids.FUNNEL_GRAPH)
 # Query parameters with no shared control of their own (set by links on their pages): kept as they are.
-CARRIED_KEYS = ("peers", "od", "practice", "ineq", "icb")
+CARRIED_KEYS = ("peers", "od", "practice", "ineq", "icb", "categories")
 
 
 def clicked_area(click: dict | None) -> str | None:

@@ -136,3 +136,19 @@ INEQ_RANK_GRAPH = "ineq-rank-graph"
 INEQ_ACSC = "ineq-acsc"
 INEQ_ACSC_GRAPH = "ineq-acsc-graph"
 INEQ_ACSC_MAP = "ineq-acsc-map"
+
+# Patient experience page (/experience, the home page)
+EXP_SUMMARY = "exp-summary"  # the headline ("sources agree"), each source's sentence and the rule
+EXP_LEAN_GRAPH = "exp-lean-graph"  # each source's items below and above the comparator
+EXP_FFT_NOTE = "exp-fft-note"
+EXP_FFT_GRAPH = "exp-fft-graph"
+EXP_FFT_TABLE = "exp-fft-table"  # the practices that pull the value down most
+EXP_IP22_NOTE = "exp-ip22-note"
+EXP_IP22_GRAPH = "exp-ip22-graph"
+EXP_IP22_TABLE = "exp-ip22-table"  # the main trusts: CQC's bands and the change since 2021
+EXP_CMH21_NOTE = "exp-cmh21-note"
+EXP_CMH21_GRAPH = "exp-cmh21-graph"
+EXP_GPPS_NOTE = "exp-gpps-note"
+EXP_GPPS_GRAPH = "exp-gpps-graph"
+EXP_GPPS_TABLE = "exp-gpps-table"
+EXP_MISSING = "exp-missing"  # what is missing, and why

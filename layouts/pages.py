@@ -9,8 +9,9 @@ from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
+from layouts.experience import experience_page
 from layouts.widgets import chart, labelled, map_area_list, radio
-from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+from selection import DEMOGRAPHIC_PREFIX, HOME_PAGE, PAGE_TITLES, PAGES
 
 
 def _beside(grid: str, graph_id: str, side_id: str, side_class: str) -> html.Div:
@@ -250,6 +251,7 @@ def overview_page() -> html.Div:
 
 def pages(model: Model) -> list[html.Div]:
     builders = {
+        "experience": experience_page,
         "map": map_page,
         "compare": compare_page,
         "table": table_page,
@@ -267,7 +269,7 @@ def pages(model: Model) -> list[html.Div]:
         html.Section(
             id=ids.page_container(page),
             className="page",
-            hidden=page != "map",
+            hidden=page != HOME_PAGE,
             children=[html.H2(PAGE_TITLES[page], className="page-title"), builders[page]()],
         )
         for page in PAGES

@@ -99,6 +99,8 @@ def file_name(state: dict, page: str, fmt: str, part: int | None = None) -> str:
         body = f"{state.get('ineq') or 'default'}_{state.get('icb') or focus}"
     elif page == "practices":
         body = f"{state['indicator']}_{focus}"
+    elif page == "experience":
+        body = f"{(state.get('areas') or ['england'])[0]}_{state['benchmark']}_{state['ci']}"
     else:
         body = f"{focus}_{state['benchmark']}_{state['ci']}"
     body = "".join(c if c.isalnum() or c in "._-" else "-" for c in body).strip("-")

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from data.model.core import Model
 from views.alerts import VERSUS, alert_parts, alert_pieces
 from views.compare import compare_figure
+from views.experience_export import experience_comparator, experience_parts, experience_pieces
 from views.explorer import explorer_outputs
 from views.funnel import funnel_chart
 from views.inequalities import inequality_comparator, inequality_parts, inequality_pieces
@@ -26,6 +27,7 @@ CHART_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "xlsx")
 CHART_PAGES = ("map", "compare", "spine", "explorer", "trends", "overview", "funnel")
 BEYOND_EXPORTS = {  # numbered parts (``pieces_for``)
+    "experience": CHART_FORMATS + DATA_FORMATS,
     "inequalities": CHART_FORMATS + DATA_FORMATS,
     "practices": CHART_FORMATS + DATA_FORMATS,
     "alerts": DATA_FORMATS,
@@ -68,6 +70,8 @@ def pieces_for(model: Model, state: dict, page: str, link: str) -> list[Piece]:
         return practice_pieces(model, state, link)
     if page == "alerts":
         return alert_pieces(model, state, link)
+    if page == "experience":
+        return experience_pieces(model, state, link)
     raise ValueError(f"unknown page {page!r}")
 
 
@@ -83,6 +87,8 @@ def part_labels(model: Model, state: dict, page: str) -> list[tuple[str, bool]] 
         return practice_parts(model, state)
     if page == "alerts":
         return alert_parts(model, state)
+    if page == "experience":
+        return experience_parts(model, state)
     raise ValueError(f"unknown page {page!r}")
 
 
@@ -92,4 +98,6 @@ def comparator_for(page: str, piece: Piece, state: dict) -> str:
         return inequality_comparator(piece)
     if page == "practices":
         return "England (each practice's 95% Wilson interval compared with England's value)"
+    if page == "experience":
+        return experience_comparator(piece, state)
     return VERSUS.get(state["benchmark"], state["benchmark"])

@@ -6,6 +6,7 @@ from views.alerts import alerts_page
 from views.cache import memoized
 from views.common import freeze, plain
 from views.compare import compare_dict
+from views.experience import experience_outputs
 from views.explorer import explorer_view
 from views.funnel import funnel_outputs
 from views.inequalities import inequalities_outputs
@@ -15,6 +16,7 @@ from views.spine import spine_view
 from views.trends import trends_dict
 
 BUILDERS = {
+    "experience": experience_outputs,
     "compare": compare_dict,
     "spine": spine_view,
     "explorer": explorer_view,

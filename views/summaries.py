@@ -11,6 +11,7 @@ from selection import export_href, page_href, to_query
 from views.common import freeze
 from views.compare import compare_sentence
 from views.content import A, Element, Link, with_link
+from views.experience import experience_sentences
 from views.explorer import explorer_sentence
 from views.funnel import funnel_sentence
 from views.inequalities import inequalities_sentences
@@ -58,4 +59,9 @@ def chart_summaries(page: str, state: dict, anchors: tuple[str, ...] = (), size_
         return [with_link(sentence, anchor(anchors[0], "Table of the practices") if has_table else None)]
     if page == "inequalities":
         return [with_link(s, None) for s in inequalities_sentences(frozen)]
+    if page == "experience":
+        return [
+            with_link(s, anchor(a, "The numbers") if a and state["areas"] else None)
+            for s, a in zip(experience_sentences(frozen), anchors, strict=True)
+        ]
     raise ValueError(f"no chart summaries for the {page} page")

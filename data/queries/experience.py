@@ -997,3 +997,152 @@ def experience(
         gpps=gpps,
         missing=missing(model, code, rows, practices, gpps, today),
     )
+
+
+# --- every area at once: the context of the charts and the national view ---------------------------
+
+
+def area_values(model: Model, indicator_ids: Iterable[str]) -> pd.DataFrame:
+    """Every CCG 2021 area's latest persons value of each indicator (indicator_id, area_code,
+    area_name, period, value): the spread a focus area is drawn against."""
+    ids = list(indicator_ids)
+    ind = model.indicators
+    mask = (ind[s.GEOGRAPHY] == s.HOME_GEOGRAPHY).to_numpy(dtype=bool) & ind[s.INDICATOR_ID].isin(
+        ids
+    ).to_numpy(dtype=bool)
+    rows = ind[mask]
+    rows = rows[(rows[s.SEX] == "Persons") & rows[s.VALUE].notna()]
+    latest = rows.groupby(s.INDICATOR_ID)[s.PERIOD_START].transform("max")
+    rows = rows[rows[s.PERIOD_START] == latest]
+    return rows[[s.INDICATOR_ID, s.AREA_CODE, s.AREA_NAME, s.PERIOD, s.VALUE]].reset_index(drop=True)
+
+
+def gpps_spread(model: Model) -> pd.DataFrame:
+    """Every ICB's GP Patient Survey value by practice-deprivation group, latest year of each item
+    (indicator, year, icb22_code, icb_name, quintile, value), England's row left out."""
+    items, panel = model.frames.get("gpps_items"), model.frames.get("inequalities")
+    columns = ["indicator", "year", "icb22_code", "icb_name", "quintile", s.VALUE]
+    if items is None or panel is None or items.empty:
+        return pd.DataFrame(columns=columns)
+    mine = panel[panel["indicator"].isin(items["indicator"]) & (panel["icb22_code"] != s.ENGLAND_CODE)]
+    latest = mine.groupby("indicator")["year"].transform("max")
+    return mine.loc[mine["year"] == latest, columns].reset_index(drop=True)
+
+
+def england_gpps(model: Model) -> pd.DataFrame:
+    """England's GP Patient Survey values by practice-deprivation group (HEEC's England row), latest year."""
+    items, panel = model.frames.get("gpps_items"), model.frames.get("inequalities")
+    if items is None or panel is None or items.empty:
+        return pd.DataFrame(columns=["indicator", "name", "year", "quintile", s.VALUE, "england_avg"])
+    mine = panel[panel["indicator"].isin(items["indicator"]) & (panel["icb22_code"] == s.ENGLAND_CODE)]
+    mine = mine[mine["year"] == mine.groupby("indicator")["year"].transform("max")]
+    names = items.set_index("indicator")["name"]
+    out = mine.assign(name=mine["indicator"].map(names))
+    return out[["indicator", "name", "year", "quintile", s.VALUE, "england_avg"]].reset_index(drop=True)
+
+
+NATIONAL_COLUMNS = [
+    s.AREA_CODE,
+    s.AREA_NAME,
+    "region_name",
+    "fft",
+    "fft_rate",
+    "ip22_sections",
+    "ip22_below",
+    "ip22_above",
+    "ip22_worse",
+    "ip22_better",
+    "cmh21_questions",
+    "cmh21_below",
+    "cmh21_above",
+]
+
+
+@dataclass(frozen=True)
+class NationalView:
+    """England's Domain 4 sources, and every CCG on each (the page without a focus area)."""
+
+    rows: pd.DataFrame  # ROW_COLUMNS: England's value of each source's measures
+    areas: pd.DataFrame  # NATIONAL_COLUMNS: one row per CCG 2021 area
+    gpps: pd.DataFrame  # England by practice-deprivation group (``england_gpps``)
+
+
+def national(model: Model) -> NationalView:
+    """England's value of every Domain 4 measure (FFT, response rate, CQC's national mean of each
+    inpatient item, the mean of the CCGs with a CMH21 value) and every CCG's position on each: FFT
+    % positive and response rate, inpatient sections below and above England (where the attributed
+    value stands) and significantly worse or better at 99.8%, CMH21 questions below and above the
+    mean of the CCGs with a value."""
+    records = []
+    for ind in (FFT, FFT_RATE):
+        if ind not in model.catalogue.index:
+            continue
+        meta = model.catalogue.loc[ind]
+        period = str(meta["latest_period"])
+        eng = model.slice(ind, "england", period, "Persons")
+        row = eng.iloc[0] if len(eng) else None
+        rec = _base(SOURCE_FFT, ind, str(meta["short_name"]), row, str(meta["unit"]))
+        if row is not None and ind == FFT:
+            rec["lower"], rec["upper"], rec["limits"] = (
+                float(row[s.LOWER95]),
+                float(row[s.UPPER95]),
+                "95% Wilson limits",
+            )
+        records.append(rec)
+    items = model.frames.get("ip22_items")
+    if items is not None:
+        for item in items.itertuples():
+            rec = _base(SOURCE_IP22, item.indicator_id, item.label, None, "score 0-10")
+            rec.update(level=item.item_type, period="2022", value=float(item.national_mean))
+            rec["reason"] = (
+                f"CQC's national mean: the unweighted mean of the {int(item.n_scored)} trusts with a score"
+            )
+            records.append(rec)
+    cmh_ids = [i for i in model.catalogue.index if str(i).startswith(CMH21_PREFIX)]
+    cmh = area_values(model, cmh_ids)
+    spread = cmh.groupby([s.INDICATOR_ID, s.PERIOD])[s.VALUE].agg(["mean", "size"])
+    for (ind, period), (mean, n) in spread.iterrows():
+        rec = _base(SOURCE_CMH21, ind, str(model.catalogue.at[ind, "short_name"]), None, "score 0-10")
+        rec.update(level="question", period=period, value=float(mean))
+        rec["reason"] = f"the mean of the {int(n)} CCGs with a value (the source gives no England figure)"
+        records.append(rec)
+    rows = pd.DataFrame(records, columns=ROW_COLUMNS)
+    return NationalView(rows=rows, areas=_national_areas(model, cmh), gpps=england_gpps(model))
+
+
+def _national_areas(model: Model, cmh: pd.DataFrame) -> pd.DataFrame:
+    areas = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY].drop_duplicates(s.AREA_CODE)
+    out = areas[[s.AREA_CODE, s.AREA_NAME, "region_name"]].set_index(s.AREA_CODE)
+    fft = area_values(model, [FFT, FFT_RATE]).pivot(index=s.AREA_CODE, columns=s.INDICATOR_ID, values=s.VALUE)
+    out["fft"] = fft.get(FFT)
+    out["fft_rate"] = fft.get(FFT_RATE)
+    att = model.frames.get("ip22_areas")
+    if att is not None and len(att):
+        sections = att[att["item"].str.startswith("S") & att["sound"].astype(bool)].copy()
+        sections["side"] = [
+            side(v, m) for v, m in zip(sections[s.VALUE], sections["national_mean"], strict=True)
+        ]
+        ind = model.indicators
+        cats = ind[
+            (ind[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & ind[s.INDICATOR_ID].isin(set(sections[s.INDICATOR_ID]))
+        ]
+        cat = cats.set_index([s.AREA_CODE, s.INDICATOR_ID])[s.CMP_ENGLAND_998]
+        keys = list(zip(sections[s.AREA_CODE], sections[s.INDICATOR_ID], strict=True))
+        sections["cat"] = [cat.get(k, s.NOT_COMPARED) for k in keys]
+        by = sections.groupby(s.AREA_CODE)
+        out["ip22_sections"] = by.size()
+        out["ip22_below"] = by["side"].apply(lambda x: int((x == "below").sum()))
+        out["ip22_above"] = by["side"].apply(lambda x: int((x == "above").sum()))
+        out["ip22_worse"] = by["cat"].apply(lambda x: int((x == s.WORSE).sum()))
+        out["ip22_better"] = by["cat"].apply(lambda x: int((x == s.BETTER).sum()))
+    if len(cmh):
+        mean = cmh.groupby(s.INDICATOR_ID)[s.VALUE].transform("mean")
+        cmh = cmh.assign(side=[side(v, m) for v, m in zip(cmh[s.VALUE], mean, strict=True)])
+        by = cmh.groupby(s.AREA_CODE)
+        out["cmh21_questions"] = by.size()
+        out["cmh21_below"] = by["side"].apply(lambda x: int((x == "below").sum()))
+        out["cmh21_above"] = by["side"].apply(lambda x: int((x == "above").sum()))
+    out = out.reset_index().reindex(columns=NATIONAL_COLUMNS)
+    for col in NATIONAL_COLUMNS[5:]:
+        out[col] = out[col].astype("Int64")
+    return out.sort_values(s.AREA_NAME).reset_index(drop=True)
