@@ -660,6 +660,7 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+NOT_READ = "no data: the source was not read when the data were built (see what is missing)"
 SIDE_WORDS = {"below": "below", "above": "above", "level": "level with"}
 LEAN_WORDS = {"below": "leans below", "above": "leans above", "level": "level", "mixed": "no clear direction"}
 
@@ -675,7 +676,9 @@ def _counts(below: int, above: int, level: int, n: int, items: str, where: str, 
 def _fft_lean(rows: pd.DataFrame, cmp: Comparator) -> dict:
     fft = rows[rows[s.INDICATOR_ID] == FFT]
     rec = {"source": SOURCE_FFT, "items": "measure", "significance": "not tested"}
-    if fft.empty or pd.isna(fft[s.VALUE].iloc[0]) or not fft["side"].iloc[0]:
+    if fft.empty:
+        return {**rec, "lean": "no value", "counted": False, "detail": NOT_READ}
+    if pd.isna(fft[s.VALUE].iloc[0]) or not fft["side"].iloc[0]:
         return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area"}
     r = fft.iloc[0]
     lean_, below, above, level = lean([r["side"]])
@@ -701,7 +704,9 @@ def _ip22_lean(rows: pd.DataFrame, req: Request) -> dict:
     ip = rows[rows["source"] == SOURCE_IP22]
     sections = ip[ip["level"] == "section"]
     rec = {"source": SOURCE_IP22, "items": "sections", "significance": "not tested"}
-    if sections.empty or sections[s.VALUE].isna().all():
+    if sections.empty:
+        return {**rec, "lean": "no value", "counted": False, "detail": NOT_READ}
+    if sections[s.VALUE].isna().all():
         return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area"}
     lean_, below, above, level = lean(sections["side"])
     n = below + above + level
@@ -749,6 +754,8 @@ def _trusts_of(note: str) -> str:
 def _cmh21_lean(rows: pd.DataFrame, req: Request) -> dict:
     cmh = rows[(rows["source"] == SOURCE_CMH21) & (rows["side"] != "")]
     rec = {"source": SOURCE_CMH21, "items": "questions", "significance": "not tested"}
+    if not (rows["source"] == SOURCE_CMH21).any():
+        return {**rec, "lean": "no value", "counted": False, "detail": NOT_READ}
     if cmh.empty:
         return {
             **rec,
@@ -780,7 +787,9 @@ def _cmh21_lean(rows: pd.DataFrame, req: Request) -> dict:
 def _gpps_lean(model: Model, area: str, gpps: pd.DataFrame, cmp: Comparator) -> dict:
     rec = {"source": SOURCE_GPPS, "items": "question-groups", "significance": "not tested"}
     if gpps.empty:
-        return {**rec, "lean": "no value", "counted": False, "detail": "no value for this area's ICB"}
+        items = model.frames.get("gpps_items")
+        why = NOT_READ if items is None or items.empty else "no value for this area's ICB"
+        return {**rec, "lean": "no value", "counted": False, "detail": why}
     lean_, below, above, level = lean(gpps["side"])
     n = below + above + level
     same, icb, n_ccgs = icb_is_the_area(model, area)
@@ -876,14 +885,45 @@ def summary_text(table: pd.DataFrame, cmp: Comparator) -> str:
     return " ".join([headline(table, cmp), *(f"{r.source}: {r.detail}." for r in table.itertuples())])
 
 
+SOURCE_DATASETS = {  # the manifest entries each source is read from (data/sources/*.toml)
+    SOURCE_FFT: ("fft_gp_practice_2026_02",),
+    SOURCE_IP22: ("ip22_trust_scores", "trust_ccg21_catchment_weights_2019"),
+    SOURCE_CMH21: ("mh_cmhs",),
+    SOURCE_GPPS: ("heec_icb_panel",),
+}
+
+
+def broken_sources(model: Model) -> list[dict]:
+    """One row per source whose file was missing or unreadable when the data were built."""
+    inv = model.inventory
+    if inv is None or inv.empty or "dataset" not in inv.columns:
+        return []
+    out = []
+    for source, datasets in SOURCE_DATASETS.items():
+        bad = inv[inv["dataset"].isin(datasets) & (inv["file_status"] != "ok")]
+        if bad.empty:
+            continue
+        files = "; ".join(f"{r.path} ({r.file_status})" for r in bad.itertuples())
+        out.append(
+            {
+                "source": source,
+                "what": f"no {source} data: its file could not be used when the data were built",
+                "why": f"{files}; `python -m data problems` lists it, and the other sources are shown as usual",
+            }
+        )
+    return out
+
+
 def missing(
     model: Model, area: str, rows: pd.DataFrame, practices: pd.DataFrame, gpps: pd.DataFrame, today: date
 ) -> pd.DataFrame:
-    """What is missing or weak for the area, and why, in plain words."""
-    out = []
+    """What is missing or weak for the area, and why, in plain words. A source whose file was
+    missing or unreadable when the data were built says so, once (nothing else is said of it)."""
+    out = broken_sources(model)
+    broken = {r["source"] for r in out}
     fft = practices[practices["status"].notna()]
     silent = int((fft["status"].astype(str).str.startswith("no data")).sum())
-    if len(fft) and silent:
+    if len(fft) and silent and SOURCE_FFT not in broken:
         out.append(
             {
                 "source": SOURCE_FFT,
@@ -896,7 +936,9 @@ def missing(
         what = ", ".join(codes) if len(codes) <= 10 else f"{len(codes)} practices"
         out.append({"source": SOURCE_FFT, "what": f"flagged: {what}", "why": flag})
     ip = rows[rows["source"] == SOURCE_IP22]
-    if len(ip) and not ip["sound"].any():
+    if SOURCE_IP22 in broken:
+        pass
+    elif len(ip) and not ip["sound"].any():
         first = ip.loc[ip["reason"] != "", "reason"]
         out.append(
             {
@@ -916,7 +958,7 @@ def missing(
                 }
             )
     cmh = rows[rows["source"] == SOURCE_CMH21]
-    if len(cmh) and cmh[s.VALUE].isna().all():
+    if len(cmh) and cmh[s.VALUE].isna().all() and SOURCE_CMH21 not in broken:
         out.append(
             {
                 "source": SOURCE_CMH21,
@@ -927,7 +969,9 @@ def missing(
                 ),
             }
         )
-    if gpps.empty:
+    if SOURCE_GPPS in broken:
+        pass
+    elif gpps.empty:
         out.append(
             {
                 "source": SOURCE_GPPS,
@@ -944,6 +988,8 @@ def missing(
             }
         )
     for source, group in rows.groupby("source", sort=False):
+        if source in broken:
+            continue
         periods = sorted({p for p in group[s.PERIOD] if p})
         old = [p for p in periods if is_stale(p, today, start=None)]
         if old:

@@ -106,7 +106,7 @@ def test_url_load_sets_every_control(model):
 
 def test_initial_load_with_no_trigger_is_a_url_load():
     out = run("/", "", trigger=None)
-    assert out["state"]["page"] == "map"
+    assert out["state"]["page"] == "experience"  # "/" opens on patient experience
     assert out["indicator"] == "dementia_ddr_65plus"
 
 

@@ -58,10 +58,10 @@ def test_every_id_appears_exactly_once(by_id):
     assert undeclared == set()
 
 
-def test_only_the_map_page_is_shown_at_first(by_id):
+def test_only_the_home_page_is_shown_at_first(by_id):
     for page in PAGES:
         (section,) = by_id[ids.page_container(page)]
-        assert section.hidden is (page != "map")
+        assert section.hidden is (page != "experience")
         title = section.children[0]
         assert title.children == PAGE_TITLES[page]
 

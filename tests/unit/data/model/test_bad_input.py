@@ -91,3 +91,18 @@ def test_rejected_rows_are_counted_not_silently_dropped(broken_model):
     statin = ind[(ind[s.INDICATOR_ID] == "op_statin_intensity") & (ind[s.GEOGRAPHY] == "ccg18")]
     assert len(statin) == 2145 - 4
     assert inv.at[STATIN, "file_status"] == "checksum differs"
+
+
+def test_patient_experience_without_its_mental_health_survey_file(broken_model):
+    """A Domain 4 source whose file is missing is one clear line in "what is missing"; the other
+    sources and the summary still work."""
+    from data.queries.experience import SOURCE_CMH21, SOURCE_FFT, SOURCE_IP22, experience
+
+    view = experience(broken_model, "E38000089")  # NHS Kernow CCG
+    cmh = view.missing[view.missing["source"] == SOURCE_CMH21]
+    assert len(cmh) == 1
+    assert CMHS in cmh["why"].iloc[0] and "(missing)" in cmh["why"].iloc[0]
+    leans = view.leans.set_index("source")
+    assert leans.at[SOURCE_CMH21, "lean"] == "no value" and "not read" in leans.at[SOURCE_CMH21, "detail"]
+    assert leans.at[SOURCE_FFT, "lean"] == "below" and leans.at[SOURCE_IP22, "n"] == 11
+    assert view.headline.startswith("Sources disagree against England")
