@@ -11,19 +11,6 @@ from layouts import ids
 from layouts.widgets import labelled, radio
 from views.controls import BENCHMARK_OPTIONS  # the England label is renamed for partial national values
 
-GEOGRAPHY_LABELS = {
-    "ccg21": "CCG April 2021 (106)",
-    "sicbl22": "Sub-ICB location July 2022 (106)",
-    "ccg20": "CCG April 2020 (135)",
-    "ccg19": "CCG April 2019 (191)",
-    "ccg18": "CCG April 2018 (195)",
-    "ccg17": "CCG April 2017 (207)",
-    "ccg16": "CCG 2015/16 (209)",
-    "ccg13": "CCG April 2013 (211)",
-    "icb22": "ICB July 2022 (42)",
-    "stp21": "STP April 2021 (42)",
-}
-
 
 def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
     """Dropdown options grouped by domain: a disabled heading, then its indicators."""

@@ -13,32 +13,44 @@ from data.model import precomputed
 from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
+from data.queries.areas import geography_of
 from data.queries.peers import category_column_for as peer_category_column
-from data.queries.rows import Selection, indicator_periods, view_rows
+from data.queries.rows import Selection, indicator_periods, national_rows, view_rows
 
 REGION_GEOGRAPHIES = s.REGION_GEOGRAPHIES
 ENGLAND_LABEL = "England"
 
 
-def benchmark_label(model: Model, indicator_id: str, period: str | None = None, sex: str = "Persons") -> str:
+def benchmark_label(
+    model: Model,
+    indicator_id: str,
+    period: str | None = None,
+    sex: str = "Persons",
+    geography: str | None = None,
+) -> str:
     """What the national comparator of an indicator (and period) really is.
 
     "England" where the England value is published or summed from every area; where
     it was summed from only some areas (e.g. GP appointments: 49 of 106 CCGs), its
     name, "49 of 106 CCGs with data", which every label, legend, export column and
-    board pack sentence uses instead of "England". With no period: the partial label
+    board pack sentence uses instead of "England"; on a ``geography`` with its own partial
+    sum, that sum's ("32 of 42 ICBs with data"). With no period: the partial label
     of the latest period that has one, if any.
     """
-    labels = benchmark_labels(model, indicator_id, sex)
+    labels = benchmark_labels(model, indicator_id, sex, geography)
     if period is not None:
         return labels.get(period, ENGLAND_LABEL)
     partial = [v for v in labels.values() if v != ENGLAND_LABEL]
     return partial[-1] if partial else ENGLAND_LABEL
 
 
-def benchmark_labels(model: Model, indicator_id: str, sex: str = "Persons") -> dict[str, str]:
+def benchmark_labels(
+    model: Model, indicator_id: str, sex: str = "Persons", geography: str | None = None
+) -> dict[str, str]:
     """Period -> comparator label (see ``benchmark_label``), in period order."""
     rows = indicator_rows(model, indicator_id, sex, {"england"}).sort_values(s.PERIOD_START)
+    if geography:
+        rows = national_rows(model, rows, geography)
     return {
         p: (str(n) if is_partial_comparator(n) else ENGLAND_LABEL)
         for p, n in zip(rows[s.PERIOD], rows[s.AREA_NAME])
@@ -85,15 +97,8 @@ def area_frame(model: Model, sel: Selection, region: str = "") -> tuple[pd.DataF
     if region:
         areas = areas[areas["region_code"] == region]
     england, regions = benchmark_values(rows)
-    areas["benchmark"] = benchmark_label(model, sel.indicator_id, sel.period, sel.sex)
+    areas["benchmark"] = benchmark_label(model, sel.indicator_id, sel.period, sel.sex, sel.geography)
     return areas.reset_index(drop=True), england, regions
-
-
-def geography_of(model: Model, code: str, prefer: str = s.HOME_GEOGRAPHY) -> str | None:
-    geos = model.areas.loc[model.areas[s.AREA_CODE] == code, s.GEOGRAPHY].tolist()
-    if not geos:
-        return None
-    return prefer if prefer in geos else geos[0]
 
 
 SPINE_COLUMNS = [
@@ -142,11 +147,13 @@ def _block(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
     return frame.iloc[at[0] : at[-1] + 1] if len(at) else frame.iloc[0:0]
 
 
-def spine_base(model: Model, focus: str) -> pd.DataFrame:
+def spine_base(model: Model, focus: str, geography: str | None = None) -> pd.DataFrame:
     """The focus area's spine rows without any area's value, in the order the chart shows them:
     each indicator's latest period with a value for the focus area, its spread over the areas
-    of the focus area's geography, the centre and the comparator's name (made at build)."""
-    geography = geography_of(model, focus)
+    of the focus area's geography (``geography`` where the focus is one of its areas, else the
+    geography its code means: ``data.queries.areas.geography_of``), the centre and the
+    comparator's name (made at build)."""
+    geography = geography_of(model, focus, geography)
     frame = _precomputed(model, "spine_focus")
     if geography is None:
         return frame.iloc[0:0]
@@ -154,15 +161,22 @@ def spine_base(model: Model, focus: str) -> pd.DataFrame:
     return _block(base, s.GEOGRAPHY, geography)
 
 
-def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci: str = "95") -> pd.DataFrame:
+def spine_rows(
+    model: Model,
+    areas: list[str],
+    *,
+    benchmark: str = "england",
+    ci: str = "95",
+    geography: str | None = None,
+) -> pd.DataFrame:
     """One row per indicator and area for the spine chart: the latest period with data.
 
-    The comparison areas are every area of the focus area's geography in that
-    period; England at the centre; quartiles and extremes over those areas. The
-    per-indicator part is made at build (``spine_base``); here only the chosen areas'
+    The comparison areas are every area of the focus area's geography (the view's
+    ``geography`` where the focus is one of its areas: ``spine_base``) in that period;
+    England at the centre; quartiles and extremes over those areas. The per-indicator part is made at build (``spine_base``); here only the chosen areas'
     values are looked up in each indicator's slice.
     """
-    base = spine_base(model, areas[0]) if areas else None
+    base = spine_base(model, areas[0], geography) if areas else None
     if base is None or base.empty:
         return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
     geography = str(base[s.GEOGRAPHY].iloc[0])
@@ -293,7 +307,8 @@ def trend_frames(
     series = rows[(rows[s.GEOGRAPHY] == sel.geography) & rows[s.AREA_CODE].isin(areas)].sort_values(
         s.PERIOD_START
     )
-    england = rows[rows[s.GEOGRAPHY] == "england"].sort_values(s.PERIOD_START)
+    england = national_rows(model, rows[rows[s.GEOGRAPHY] == "england"], sel.geography)
+    england = england.sort_values(s.PERIOD_START)
     region = rows.iloc[0:0]
     if areas:
         info = model.areas[
@@ -326,6 +341,12 @@ def benchmark_words(benchmark: str) -> str:
             else "each area's own similar CCGs"
         )
     return ENGLAND_LABEL
+
+
+def overview_geography(geography: str | None) -> str:
+    """The geography an overview of ``geography`` shows: its own where the build makes its grid
+    (CCG 2021, sub-ICB 2023, ICB 2023), else CCG 2021."""
+    return geography if geography in precomputed.OVERVIEW_GEOGRAPHIES else s.HOME_GEOGRAPHY
 
 
 def overview_cells_for(model: Model, *, region: str = "", geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
@@ -364,16 +385,18 @@ def overview_grid(
     return out
 
 
-def shown_periods(model: Model, page: str, *, focus: str = "", region: str = "") -> list[tuple[str, str]]:
+def shown_periods(
+    model: Model, page: str, *, focus: str = "", region: str = "", geography: str | None = None
+) -> list[tuple[str, str]]:
     """(indicator name, period) of each indicator a spine (for ``focus``) or the overview (for
     ``region``) shows, in display order: what the data-age notice reads, a lookup in the frames
     the build made rather than the view's own rows."""
     if page == "spine":
         if not focus:
             return []
-        rows = spine_base(model, focus)
+        rows = spine_base(model, focus, geography)
     else:
-        rows = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, s.HOME_GEOGRAPHY)
+        rows = overview_cells_for(model, geography=overview_geography(geography))
         if region:
             rows = rows[(rows["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
     names, periods = rows["short_name"].astype(str).tolist(), rows[s.PERIOD].astype(str).tolist()
