@@ -215,7 +215,9 @@ def spine_summary(
     if rest:
         text += f" ({', '.join(rest)})"
     if n_partial:
-        text += f"; for {n_partial} of them the comparator is the areas with data, not all of England (marked)"
+        text += (
+            f"; for {n_partial} of them the comparator is the areas with data, not all of England (marked)"
+        )
     if len(areas) > 1:
         others = [area_names.get(a, a) for a in areas[1:]]
         text += f"; also shown: {', '.join(others)}"
