@@ -46,6 +46,12 @@ def national_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
         named = frame["benchmark"].dropna()
         if len(named):
             return str(named.iloc[0])
+    return peers_phrase(frame, benchmark)
+
+
+def peers_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
+    """benchmark_phrase, with the peers named for the frame's areas ("similar ICBs", "similar
+    sub-ICB locations") where the frame carries a geography other than CCG 2021."""
     if benchmark.startswith("peers") and frame is not None and s.GEOGRAPHY in frame and len(frame):
         geography = str(frame[s.GEOGRAPHY].iloc[0])
         if geography != s.HOME_GEOGRAPHY:

@@ -13,7 +13,7 @@ from data.model import precomputed
 from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
-from data.queries.areas import geography_of
+from data.queries.areas import area_word, geography_of
 from data.queries.peers import category_column_for as peer_category_column
 from data.queries.rows import Selection, indicator_periods, national_rows, view_rows
 
@@ -207,8 +207,11 @@ def spine_rows(
     columns["category"] = np.where(valued & pd.notna(category), category, s.NOT_COMPARED)
     frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
     frame["benchmark"] = (
-        base["comparator"].to_numpy()[repeat] if benchmark == "england" else benchmark_words(benchmark)
+        base["comparator"].to_numpy()[repeat]
+        if benchmark == "england"
+        else benchmark_words(benchmark, geography)
     )
+    frame[s.GEOGRAPHY] = geography  # the areas' geography (the spine's spread is over its areas)
     return frame
 
 
@@ -328,17 +331,18 @@ def trend_frames(
     )
 
 
-def benchmark_words(benchmark: str) -> str:
+def benchmark_words(benchmark: str, geography: str = s.HOME_GEOGRAPHY) -> str:
     """What a non-England benchmark column compares each area with, in words (these frames
-    colour each area against its own region or its own similar CCGs; the one-comparator views are
-    data.queries.comparator's)."""
+    colour each area against its own region or its own similar CCGs or ICBs; the one-comparator
+    views are data.queries.comparator's)."""
     if benchmark == "region":
         return "each area's NHS region"
     if benchmark.startswith("peers"):
+        similar = f"similar {area_word(geography, 2)}"
         return (
-            "each area's own RightCare similar CCGs"
+            f"each area's own RightCare {similar}"
             if "rightcare" in benchmark
-            else "each area's own similar CCGs"
+            else f"each area's own {similar}"
         )
     return ENGLAND_LABEL
 
@@ -379,9 +383,12 @@ def overview_grid(
     grid = overview_cells_for(model, region=region, geography=geography)
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
-    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark)
+    out["benchmark"] = (
+        grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark, geography)
+    )
     out["domain"] = grid["domain"].to_numpy()
     out["unit"] = grid["unit"].to_numpy()  # for the hover: "40.9%", not "40.9"
+    out[s.GEOGRAPHY] = grid[s.GEOGRAPHY].to_numpy()
     return out
 
 
