@@ -147,7 +147,8 @@ def method_for(model: Model, state: dict, page: str) -> str:
     ci = state["ci"]
     versus = {
         "england": national_label(model, state, page),
-        "peers": f"the value of the area's similar CCGs ({peer_set_text(state)}; pooled or mean)",
+        "peers": f"the value of the area's similar {area_word(state.get('geography') or s.HOME_GEOGRAPHY, 2)} "
+        f"({peer_set_text(state)}; pooled or mean)",
     }.get(state["benchmark"], "the area's NHS region")
     if page == "explorer":
         return (

@@ -44,7 +44,7 @@ def spine_with_peers(fig, state: dict, rows: pd.DataFrame):
     model = load_model()
     geography = focus_geography(model, state["areas"], state.get("geography")) or s.HOME_GEOGRAPHY
     peers = spine_peer_rows(model, rows, state["areas"][0], peer_set_of(state), geography)
-    return add_peer_band(fig, rows, peers)
+    return add_peer_band(fig, rows, peers, label=f"Similar {area_word(geography, 2)}")
 
 
 def _how(chosen: str) -> str:

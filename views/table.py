@@ -6,6 +6,7 @@ import pandas as pd
 
 from data.model import schema as s
 from data.model.store import load_model
+from data.queries.areas import area_word
 from data.queries.peers import benchmark_key, has_peers, peer_codes
 from data.queries.view_frames import category_column, ci_columns
 from figures.common import is_missing
@@ -108,7 +109,7 @@ def table_page(state: dict) -> dict:
     if pinned:
         summary += f" · {pinned[0]['area_name']} pinned at the top"
     if peers_only(state):
-        summary += " · the focus area and its similar CCGs only"
+        summary += f" · the focus area and its similar {area_word(state['geography'], 2)} only"
     return {
         "rows": rows,
         "pinned": pinned,
