@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from data.model import schema as s
 from data.model.core import Model
+from data.queries.areas import area_name, geography_of
 from layouts import ids
 from layouts.widgets import labelled, radio
 from views.controls import BENCHMARK_OPTIONS  # the England label is renamed for partial national values
@@ -47,13 +48,13 @@ def area_options(model: Model, geography: str, keep: list[str] | None = None) ->
         for code, name, ods in zip(areas[s.AREA_CODE], areas[s.AREA_NAME], areas["ods_code"].fillna(""))
     ]
     here = set(areas[s.AREA_CODE])
-    others = model.areas[model.areas[s.AREA_CODE].isin([c for c in keep or [] if c not in here])]
-    for code, group in others.groupby(s.AREA_CODE, sort=False):
-        row = group.iloc[0]
-        label = (
-            f"{row[s.AREA_NAME]} ({s.GEOGRAPHIES.get(row[s.GEOGRAPHY], row[s.GEOGRAPHY])}; not on this map)"
-        )
-        options.append({"label": label, "value": code, "search": f"{row[s.AREA_NAME]} {code}"})
+    for code in dict.fromkeys(c for c in keep or [] if c not in here):
+        other = geography_of(model, code)  # the geography the code means (an E54 code: the ICB)
+        if other is None:
+            continue
+        name = area_name(model, code, other)
+        label = f"{name} ({s.GEOGRAPHIES.get(other, other)}; not on this map)"
+        options.append({"label": label, "value": code, "search": f"{name} {code}"})
     return options
 
 
