@@ -356,7 +356,7 @@ def parse_params(
 
     known = _known_codes(model)
     region = _known(params, "region", known["region"], notices, "Unknown region '{}': showing all regions.")
-    state["region"] = region or ""
+    state["region"] = _region_of_set(model, region, geography) if region else ""
 
     practice = _first(params, "practice")
     if practice is not None and practice.upper() not in known["practice"]:
@@ -400,6 +400,32 @@ def _focus_geography(model: Model, params: dict[str, list[str]], geos: list[str]
     if not have or geos[0] in have:
         return None
     return have[0]
+
+
+_REGION_SETS: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+
+
+def _region_of_set(model: Model, region: str, geography: str) -> str:
+    """``region`` as a region of ``geography``'s own set: the same region under that set's code
+    where the codes differ (North East and Yorkshire is E40000009 in 2021, E40000012 since July
+    2022), else ``region`` unchanged."""
+    tables = _REGION_SETS.get(model.fingerprint)
+    if tables is None:
+        areas = model.areas
+        regions = areas[areas[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)]
+        name_of = dict(zip(regions[s.AREA_CODE].astype(str), regions[s.AREA_NAME].astype(str), strict=True))
+        by_geography: dict[str, dict[str, str]] = {}
+        for geo, code in zip(areas[s.GEOGRAPHY], areas["region_code"], strict=True):
+            if isinstance(code, str) and code:
+                by_geography.setdefault(str(geo), {}).setdefault(name_of.get(code, code), code)
+        tables = (name_of, by_geography)
+        _REGION_SETS.clear()  # one model per process; a rebuilt one replaces it
+        _REGION_SETS[model.fingerprint] = tables
+    name_of, by_geography = tables
+    here = by_geography.get(geography, {})
+    if not here or region in here.values():
+        return region
+    return here.get(name_of.get(region, ""), region)
 
 
 def _why_none(model: Model, indicator: str, geography: str) -> str:

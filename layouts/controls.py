@@ -10,7 +10,10 @@ from data.model.core import Model
 from data.queries.areas import area_name, geography_of
 from layouts import ids
 from layouts.widgets import labelled, radio
-from views.controls import BENCHMARK_OPTIONS  # the England label is renamed for partial national values
+from views.controls import BENCHMARK_OPTIONS
+from views.controls import (
+    region_options as regions_for,  # the England label is renamed for partial national values
+)
 
 
 def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
@@ -59,10 +62,9 @@ def area_options(model: Model, geography: str, keep: list[str] | None = None) ->
 
 
 def region_options(model: Model) -> list[dict]:
-    regions = model.areas[model.areas[s.GEOGRAPHY] == "nhser21"].sort_values(s.AREA_NAME)
-    return [{"label": "All regions", "value": ""}] + [
-        {"label": n, "value": c} for c, n in zip(regions[s.AREA_CODE], regions[s.AREA_NAME])
-    ]
+    """Every region of every region set (the page's own list follows the geography:
+    ``views.controls.region_options`` through callbacks/benchmark.py)."""
+    return regions_for(model)
 
 
 def controls(model: Model) -> html.Div:

@@ -130,3 +130,27 @@ def geography_notes(model: Model, state: dict) -> list[str]:
             why = str(region["how"]).split("not shown: ", 1)[-1]
             notes.append(f"No region value to compare with: {why}.")
     return notes
+
+
+# --- the Region selector -------------------------------------------------------------------------
+
+
+def region_options(model: Model, geography: str | None = None) -> list[dict]:
+    """The Region dropdown's options: the regions the areas of ``geography`` belong to (April 2021
+    for the CCG vintages; the July 2022 / January 2024 regions for the current sets, whose codes
+    differ for four regions), or, without a geography, every region of every set (so that a
+    link's region is an option before the geography's own list arrives)."""
+    areas = model.areas
+    if geography is None:
+        regions = areas[areas[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)]
+        pairs = dict(zip(regions[s.AREA_CODE], regions[s.AREA_NAME], strict=True))
+    else:
+        mine = areas[(areas[s.GEOGRAPHY] == geography) & areas["region_code"].notna()]
+        names = areas[areas[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)].drop_duplicates(s.AREA_CODE)
+        names = names.set_index(s.AREA_CODE)[s.AREA_NAME]
+        pairs = {
+            str(code): str(name) if isinstance(name, str) and name else str(names.get(code, code))
+            for code, name in zip(mine["region_code"], mine["region_name"], strict=True)
+        }
+    ordered = sorted(pairs.items(), key=lambda kv: (kv[1], kv[0]))
+    return [{"label": "All regions", "value": ""}] + [{"label": n, "value": c} for c, n in ordered]

@@ -220,3 +220,25 @@ def test_the_page_says_how_icb_values_were_made(model, state_for):
     )
     assert geography_notes(model, state_for(icb("indicator=dementia_ddr_65plus"))) == []  # as published
     assert "32 of 42 areas have a value" in geography_notes(model, state_for(icb(f"indicator={DNA}")))[0]
+
+
+def test_regions_follow_the_geography(model):
+    from views.controls import region_options
+
+    icb_regions = {o["label"]: o["value"] for o in region_options(model, s.ICB_GEOGRAPHY)}
+    assert icb_regions["North East and Yorkshire"] == "E40000012"  # 2024 code
+    assert {o["label"]: o["value"] for o in region_options(model, s.HOME_GEOGRAPHY)}[
+        "North East and Yorkshire"
+    ] == "E40000009"  # 2021 code
+    # a link's region is read in the geography's own set, the same region by name
+    state, notices = parse_query(model, "?geography=icb23&region=E40000009")
+    assert (state["region"], notices) == ("E40000012", [])
+    state, _ = parse_query(model, "?region=E40000014")
+    assert state["region"] == "E40000010"  # North West, April 2021
+
+
+def test_overview_of_one_2024_region(app_ctx, state_for):
+    fig, _context, _summary, _label = overview_outputs(
+        state_for(icb(f"region=E40000012&areas={SOUTH_YORKSHIRE}"), page="overview")
+    )
+    assert len(set(fig.data[0].y)) == 4  # Humber and North Yorkshire, NENC, South Yorkshire, West Yorkshire
