@@ -26,16 +26,18 @@ from flask import Flask, Response, request
 
 from api.page import STYLE, api_page
 from api.spec import MAX_LIMIT, PREFIX, Answer, ApiError, Endpoint, allowed_query, openapi_document
+from callbacks.clients import client_id
+from callbacks.limits import Busy, ClientLimit
 from data.model.settings import get_settings
 from data.model.store import load_model
 from reports.pack import data_date
-from reports.render import Busy, RateLimit
 
 log = logging.getLogger(__name__)
 
 MAX_VALUE = 500  # characters in one parameter value
 CHUNK_ROWS = 2000
-API_RATE = RateLimit(
+API_RATE = ClientLimit(  # per client as the trusted proxy reports it, shared by every worker
+    "API",
     per_minute=float(os.environ.get("OUTCOMES_API_PER_MINUTE", "600")),
     burst=int(os.environ.get("OUTCOMES_API_BURST", "120")),
 )
@@ -146,7 +148,7 @@ def etag_for(fingerprint: str) -> str:
 
 def respond(endpoint: Endpoint, path_args: dict[str, str]) -> Response:
     try:
-        API_RATE.take(request.remote_addr or "?")
+        API_RATE.take(client_id())
     except Busy as exc:
         return error_response(exc.status, str(exc), None, **{"Retry-After": str(exc.retry_after)})
     try:

@@ -162,7 +162,7 @@ def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
     """The browser group of ``python -m bench``, and the RSS of each gunicorn worker afterwards."""
     from playwright.sync_api import sync_playwright
 
-    from bench.load import gunicorn, worker_memory
+    from bench.load import gunicorn, renderer_memory, worker_memory
 
     names = [n for n in BROWSER_INTERACTIONS if not only or n in only]
     plans = _plan(calls, names)
@@ -183,7 +183,33 @@ def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
                 figures["perceived"] = perceived
             finally:
                 browser.close()
+            figures["exports_made_before_memory"] = _exports(served.base)
             memory = worker_memory(served.pid)
+            renderer = renderer_memory(served.pid)
     figures["workers_memory_mb"] = memory
     figures["rss_per_worker_mb"] = max(m["rss"] for m in memory)
+    figures["renderer_memory_mb"] = renderer
+    # app + its renderer: the worker's own pages, its share of what it shares, and its share of
+    # the one render service (with Chromium) every worker of the host uses
+    figures["per_worker_with_renderer_mb"] = round(
+        max(m["pss"] for m in memory) + renderer["pss"] / len(memory), 1
+    )
     return figures
+
+
+EXPORTS_BEFORE_MEMORY = (
+    "/export/map.png?indicator=qof_hyp&areas=E38000089",
+    "/export/compare.svg?indicator=qof_hyp&areas=E38000089",
+    "/export/pack.pdf?areas=E38000089",
+)
+
+
+def _exports(base: str) -> int:
+    """A few exports through the render service, so that its Chromium's memory is what a
+    working one holds when it is measured."""
+    import requests
+
+    made = 0
+    for path in EXPORTS_BEFORE_MEMORY:
+        made += requests.get(base + path, timeout=120).status_code == 200
+    return made

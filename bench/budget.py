@@ -160,11 +160,32 @@ def evaluate(figures: dict[str, Any]) -> list[Check]:
     checks.append(
         check("model warm start", warm, WARM_START_S, "s", note if missed(warm, WARM_START_S) else "")
     )
-    checks.append(check("RSS per gunicorn worker (max)", figures.get("rss_per_worker_mb"), RSS_MB, "MB"))
+    checks.append(
+        check(
+            "RSS per gunicorn worker (max)",
+            figures.get("rss_per_worker_mb"),
+            RSS_MB,
+            "MB",
+            memory_text(figures),
+        )
+    )
     checks.append(
         check("map Patch share of full figure", figures.get("map_update_share_pct"), MAP_PATCH_SHARE_PCT, "%")
     )
     return checks
+
+
+def memory_text(figures: dict[str, Any]) -> str:
+    """The renderer beside the workers: the render service with its Chromium (PSS), and a
+    worker's memory with its share of it; with the load average of the run."""
+    renderer = figures.get("renderer_memory_mb") or {}
+    parts = []
+    if renderer:
+        parts.append(
+            f"render service + Chromium {renderer['pss']:g} MB PSS ({renderer['processes']} processes, one for "
+            f"all workers); per worker with its share {figures.get('per_worker_with_renderer_mb'):g} MB PSS"
+        )
+    return _join(*parts, load_text(figures, "browser"))
 
 
 def missed(measured: float | None, limit: float) -> bool:

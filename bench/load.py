@@ -98,19 +98,42 @@ def wait_ready(base: str, proc: subprocess.Popen, workers: int) -> None:
             ok = requests.get(f"{base}/_dash-dependencies", timeout=2).status_code == 200
         except requests.RequestException:
             ok = False
-        if ok and len(psutil.Process(proc.pid).children()) >= workers:
+        if ok and len(psutil.Process(proc.pid).children()) >= workers + 1:  # + the render service
             return
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_S} s")
 
 
 def worker_memory(master_pid: int) -> list[dict]:
-    """RSS and unique/proportional memory (MB) of each worker of a gunicorn master."""
+    """RSS and unique/proportional memory (MB) of each worker of a gunicorn master (the render
+    service's supervisor, the one child with children of its own, is not a worker)."""
     out = []
     for child in psutil.Process(master_pid).children():
+        if child.children():
+            continue
         info = child.memory_full_info()
         out.append({k: round(getattr(info, k) / 2**20, 1) for k in ("rss", "uss", "pss")})
     return out
+
+
+def renderer_memory(master_pid: int) -> dict:
+    """The render service (its supervisor, itself, Chromium and Chromium's helpers), in MB:
+    ``pss`` (pages shared between them, or with the workers, counted once: what it costs),
+    ``rss_sum`` (each process's resident set added up: overcounts shared pages) and how many
+    processes."""
+    pss = rss = 0.0
+    count = 0
+    for child in psutil.Process(master_pid).children():
+        tree = child.children(recursive=True)
+        if not tree:
+            continue  # a worker
+        for proc in [child, *tree]:
+            try:
+                info = proc.memory_full_info()
+            except psutil.Error:
+                continue
+            pss, rss, count = pss + info.pss, rss + info.rss, count + 1
+    return {"pss": round(pss / 2**20, 1), "rss_sum": round(rss / 2**20, 1), "processes": count}
 
 
 def run_load(base: str, bodies: list[bytes], n: int = REQUESTS, threads: int = THREADS) -> dict:

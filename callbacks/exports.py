@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote
 
 from dash import Input, Output, State, callback, dcc
 from dash.exceptions import PreventUpdate
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
+import callbacks.render_pool as render_pool
+from callbacks.clients import client_id
+from callbacks.guard import recovering_response
+from callbacks.limits import Busy, busy_response, export_limits
 from data.model import schema as s
+from data.model.recovery import ModelRecovering
 from data.model.settings import get_settings
 from data.model.store import load_model
 from data.queries.rows import AREA_GEOGRAPHIES
@@ -25,19 +31,13 @@ from layouts.exports import footer_links
 from reports import files
 from reports.decorate import DEFAULT_SIZE, SIZES
 from reports.pack import build_pack, data_date
-from reports.render import (
-    EXPORT_GATE,
-    EXPORT_RATE,
-    Busy,
-    RenderError,
-    get_renderer,
-    stable_file,
-)
+from reports.render import RenderError, get_renderer, stable_file
 from selection import (
     MAX_AREAS,
     QUERY_ORDER,
     QueryError,
     known_area_codes,
+    pack_href,
     parse_query,
     parse_selection,
     view_link,
@@ -58,7 +58,7 @@ MIMETYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 PACK_KEYS = ("areas", "benchmark", "ci", "peers")
-RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: rate-limited and capped
+RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: the render pool, rate-limited
 
 
 def data_stamp() -> str:
@@ -138,6 +138,33 @@ def link_root() -> str:
     return get_settings().public_url
 
 
+def validate_export(name: str, raw_query: bytes) -> None:
+    """Everything about a rendered export's request that can be checked without drawing it
+    (name, format, every parameter, the selection, a part's number): ``BadExport`` (400/404)
+    before it spends a rate token or waits for a render."""
+    if name.startswith("pack."):
+        split_name(name, {"pack": PACK_FORMATS})
+        pack_request(raw_query)
+        return
+    page, fmt = split_name(name, EXPORT_PAGES)
+    query, params = query_params(raw_query, QUERY_ORDER + ("size", "part"))
+    chart_size(params)
+    state = checked_state(query, page)
+    raw = params.get("part")
+    if raw is not None and (not raw.isdigit() or int(raw) < 1):
+        raise BadExport(400, f"part={raw!r}: give a part number (1, 2, ...).")
+    if page in BEYOND_EXPORTS:
+        labels = part_labels(load_model(), state, page)
+        if isinstance(labels, str):
+            raise BadExport(400, labels)
+        if fmt == "pdf" and raw is not None:
+            raise BadExport(400, "A PDF holds every chart of the page (one page each): leave out part=.")
+        charts = [(i, label) for i, (label, chart) in enumerate(labels, start=1) if chart]
+        if raw is not None and int(raw) not in dict(charts):
+            listing = ", ".join(f"{i} ({label})" for i, label in charts)
+            raise BadExport(400, f"part={raw!r}: this page's charts are part {listing}.")
+
+
 # --- producing files -------------------------------------------------------------
 
 
@@ -195,19 +222,45 @@ def register_export_routes(server: Flask) -> None:
 
     @server.route("/export/<name>")
     def export(name: str) -> Response:
-        """The export, within the per-client rate and the concurrency cap if it renders."""
+        """The export; one that renders is validated first, then taken within the limits to the
+        render pool (never rendered on this thread; refused at once when the pool is full)."""
         if not name.endswith(RENDERED):
             return stable(name, produce(name))
         try:
-            EXPORT_RATE.take(request.remote_addr or "?")
-            with EXPORT_GATE.slot():
-                response = produce(name)
+            validate_export(name, request.query_string)
+        except BadExport as exc:
+            return _error(exc)
+        limits, client = export_limits(), client_id()
+        try:
+            limits.take(client)
         except Busy as exc:
             log.warning("export %s refused (%s): %s", name, exc.status, exc)
-            response = Response(str(exc) + "\n", status=exc.status, mimetype="text/plain")
-            response.headers["Retry-After"] = str(exc.retry_after)
-            return response
-        return stable(name, response)
+            return busy_response(exc)
+        try:
+            result = render_pool.get_pool(server).run(render_pool.Job(name, request.query_string))
+        except Busy as exc:
+            limits.give_back(client)  # not made: coming back when told costs nothing
+            log.warning("export %s refused (%s): %s", name, exc.status, exc)
+            return busy_response(exc)
+        response = Response(result.body, status=result.status, mimetype=result.mimetype)
+        response.headers.update(dict(result.headers))
+        return response
+
+    def run_job(job: render_pool.Job) -> render_pool.Result:
+        """Produce a rendered export (on the render pool's thread, in the render service under
+        gunicorn), as the route would have."""
+        with server.test_request_context(
+            "/export/" + quote(job.name), query_string=job.query.decode("latin-1")
+        ):
+            try:
+                response = stable(job.name, produce(job.name))
+            except ModelRecovering as exc:
+                response = recovering_response(exc)
+            kept = ("Content-Disposition", "Cache-Control", "Retry-After")
+            headers = tuple((k, v) for k, v in response.headers.items() if k in kept)
+            return render_pool.Result(response.status_code, response.mimetype, response.get_data(), headers)
+
+    render_pool.set_runner(server, run_job)
 
     def stable(name: str, response: Response) -> Response:
         """Embedded dates set to the data version's (PDF, xlsx, pptx): the same bytes from any worker."""
@@ -239,9 +292,7 @@ def register_export_routes(server: Flask) -> None:
             return _error(exc)
         except RenderError as exc:
             log.error("export %s failed: %s", name, exc)
-            return Response(
-                "The image could not be rendered; try again shortly.\n", status=503, mimetype="text/plain"
-            )
+            return busy_response(Busy("The image could not be rendered.", retry_after=10))
 
 
 # --- footer: links and the board pack ---------------------------------------------
@@ -283,11 +334,10 @@ def pack_status(state: dict | None) -> str | None:
     prevent_initial_call=True,
 )
 def build_board_pack(n_clicks, state):
-    """The footer's pack button: the same pack, limits, renderer and caps as /export/pack.pdf.
+    """The footer's pack button: the same pack, limits and render pool as /export/pack.pdf.
 
-    It runs in the web worker like the direct route (a pack takes a few seconds): the worker's
-    warm Chromium, its concurrency gate and the machine-wide render slots, the per-client rate;
-    no Chromium of its own, no separate job process.
+    The request is checked here (the URL's rules: known areas, at most six); the pack itself is
+    built by the render pool (the render service under gunicorn), never on this thread's worker.
     """
     if not n_clicks:
         raise PreventUpdate
@@ -300,25 +350,26 @@ def build_board_pack(n_clicks, state):
     state, _ = parse_selection(model, state)  # the URL's rules: known areas only
     if not state["areas"]:
         return None, "None of the selected areas is known: choose a CCG and try again."
+    query = pack_href(state, "pdf").partition("?")[2].encode()  # what /export/pack.pdf is asked
+    limits, client = export_limits(), client_id()
     try:
-        EXPORT_RATE.take(request.remote_addr or "?")
-        with EXPORT_GATE.slot():
-            body = build_pack(
-                model,
-                state["areas"],
-                "pdf",
-                benchmark=state["benchmark"],
-                ci=state["ci"],
-                peers=state.get("peers"),
-                link_root=link_root(),
-                renderer=get_renderer(),
-            )
+        pack_request(query)
+        limits.take(client)
+    except BadExport as exc:
+        return None, str(exc)
     except Busy as exc:
         log.warning("board pack (button) refused (%s): %s", exc.status, exc)
-        return None, f"{exc} (retry in about {exc.retry_after} s)"
-    except RenderError as exc:
-        log.error("board pack (button) failed: %s", exc)
-        return None, "The board pack could not be rendered; try again shortly."
+        return None, f"{exc} Press the button again in about {exc.retry_after} s."
+    try:
+        result = render_pool.get_pool(current_app._get_current_object()).run(
+            render_pool.Job("pack.pdf", query)
+        )
+    except Busy as exc:
+        limits.give_back(client)
+        log.warning("board pack (button) refused (%s): %s", exc.status, exc)
+        return None, f"{exc} Press the button again in about {exc.retry_after} s."
+    if result.status != 200:
+        log.error("board pack (button) failed: %s", result.body[:200])
+        return None, result.body.decode("utf-8", "replace").strip() or "The board pack could not be made."
     name = pack_name(state["areas"], "pdf")
-    body = stable_file(body, "pdf", data_date(model))
-    return dcc.send_bytes(body, name), f"Board pack ready: {name}"
+    return dcc.send_bytes(result.body, name), f"Board pack ready: {name}"

@@ -3,9 +3,13 @@
 Dash trusts the JSON the browser posts to ``/_dash-update-component``. This wraps that
 endpoint so that
 
+- a POST that is not the app's own page talking to it (a Content-Type other than
+  ``application/json``, or an ``Origin`` / ``Sec-Fetch-Site`` of another site) is a 403:
+  another web page cannot make its visitors' browsers run callbacks (build board packs);
 - a body that is not what the Dash renderer sends (not an object, an unknown output,
-  inputs that do not match the callback's declaration, wrong types, deep nesting) is a
-  400 with one log line (no traceback);
+  inputs that do not match the callback's declaration, wrong types, deep nesting, a
+  string no browser's page would send: a lone UTF-16 surrogate, a control character,
+  over ``MAX_STRING`` characters) is a 400 with one log line (no traceback);
 - the shared selection store (``ids.STATE``, and each page's copy of it) a callback receives is re-parsed with the
   URL's rules (``selection.parse_selection``): known codes only, at most six areas,
   a known indicator, period and geography;
@@ -17,15 +21,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dash import Dash
 from dash.exceptions import PreventUpdate
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
+from callbacks.limits import Busy, busy_response
+from data.model.recovery import ModelRecovering
+from data.model.settings import get_settings
 from data.model.store import load_model
 from layouts import ids
 from selection import PAGES, parse_selection
@@ -34,6 +43,11 @@ log = logging.getLogger(__name__)
 
 DISPATCH = "_dash-update-component"
 MAX_DEPTH = 40  # the deepest body the renderer sends is about 10 (a figure's clickData)
+MAX_STRING = 10_000  # characters; the longest string the renderer sends is a URL (about 2,000)
+# A lone surrogate (JSON allows "\udc80"; no UTF-8 encoder does) or a C0/C1 control character
+# other than tab, newline and carriage return: nothing the app's own controls produce.
+UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SAME_SITE = ("same-origin", "none")  # Sec-Fetch-Site values of the app's own page (or a typed URL)
 SELECTION_PROPS = {(ids.STATE, "data")} | {(ids.page_state(p), "data") for p in PAGES}
 
 
@@ -43,18 +57,44 @@ class BadCallback(ValueError):
 
 def depth_within(value: object, limit: int) -> bool:
     """True if ``value`` nests no deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    return body_problem(value, limit) is None
+
+
+def body_problem(value: object, limit: int = MAX_DEPTH) -> str | None:
+    """Why a decoded JSON body cannot have come from the Dash renderer (nesting deeper than
+    ``limit``, or a string, key or value, the renderer never sends), or None.
+
+    Iterative, so no recursion to exhaust; every string the JSON decoder can produce is looked
+    at before any code (pandas, Arrow, a log handler) tries to encode it.
+    """
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
+        if isinstance(item, str):
+            problem = string_problem(item)
+            if problem:
+                return problem
+            continue
         if not isinstance(item, dict | list):
             continue
         if level > limit:
-            return False
+            return f"body nests deeper than {limit}"
         if isinstance(item, dict):
+            stack.extend((k, level) for k in item)
             stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
+        else:
             stack.extend((v, level + 1) for v in item)
-    return True
+    return None
+
+
+def string_problem(text: str) -> str | None:
+    if len(text) > MAX_STRING:
+        return f"a string of {len(text)} characters (at most {MAX_STRING})"
+    bad = UNSENDABLE.search(text)
+    if bad:
+        kind = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
+        return f"{kind} (U+{ord(bad.group()):04X}) in a string"
+    return None
 
 
 def _check_items(items: object, declared: list[dict], what: str) -> None:
@@ -80,8 +120,9 @@ def check_body(body: object, callback_map: dict) -> None:
     """Raise ``BadCallback`` unless ``body`` is a callback request this app declared."""
     if not isinstance(body, dict):
         raise BadCallback(f"body is {type(body).__name__}, not an object")
-    if not depth_within(body, MAX_DEPTH):
-        raise BadCallback(f"body nests deeper than {MAX_DEPTH}")
+    problem = body_problem(body, MAX_DEPTH)
+    if problem:
+        raise BadCallback(problem)
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         raise BadCallback(f"unknown output {str(output)[:80]!r}")
@@ -119,14 +160,65 @@ def where(exc: BaseException) -> str:
 
 
 def _bad(message: str) -> Response:
-    log.warning("rejected callback request from %s: %s", request.remote_addr, message)
+    log.warning("rejected callback request from %s: %s", request.remote_addr, ascii(message)[1:-1])
     return Response("Bad callback request.\n", status=400, mimetype="text/plain")
+
+
+def same_origin(origin: str, host: str, scheme: str, public_url: str = "") -> bool:
+    """True if ``origin`` (an Origin header) is this app: the request's own host and port (the
+    Host header; nginx passes the client's, port included), or ``OUTCOMES_PUBLIC_URL``'s origin."""
+    default = {"http": 80, "https": 443}
+    try:
+        parts = urlsplit(origin)
+        if parts.scheme not in default or not parts.hostname:
+            return False  # "null" (a sandboxed frame, a file), or nonsense
+        if public_url:
+            public = urlsplit(public_url)
+            if (parts.scheme, parts.netloc.lower()) == (public.scheme, public.netloc.lower()):
+                return True
+        ours = urlsplit(f"//{host}")
+        return (parts.hostname.lower(), parts.port or default[parts.scheme]) == (
+            (ours.hostname or "").lower(),
+            ours.port or default.get(scheme),
+        )
+    except ValueError:  # a port that is not a number
+        return False
+
+
+def refusal(headers, host: str, scheme: str) -> str | None:
+    """Why a POST to the callback endpoint is not the app's own page talking to it, or None:
+    JSON only (a form or a text/plain POST from another site needs no CORS preflight), and
+    no Origin or Sec-Fetch-Site that names another site (absent headers are allowed: old
+    browsers, curl)."""
+    mimetype = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if mimetype != "application/json":
+        return f"Content-Type {mimetype[:60] or 'missing'!r}, not application/json"
+    site = (headers.get("Sec-Fetch-Site") or "").strip().lower()
+    if site and site not in SAME_SITE:
+        return f"Sec-Fetch-Site {site[:30]!r}"
+    origin = headers.get("Origin")
+    if origin is not None and not same_origin(origin.strip(), host, scheme, get_settings().public_url):
+        return f"Origin {origin[:80]!r} is not this site"
+    return None
+
+
+def recovering_response(exc: ModelRecovering) -> Response:
+    """503 with Retry-After while a damaged model file is put right (``data.model.recovery``)."""
+    return busy_response(Busy("This view's data is being restored.", exc.retry_after))
+
+
+def _forbidden(message: str) -> Response:
+    log.warning("refused callback request from %s: %s", request.remote_addr, ascii(message)[1:-1])
+    return Response("Callback requests come from this site's own pages.\n", status=403, mimetype="text/plain")
 
 
 def guarded(dispatch: Callable[[], Response], app: Dash) -> Callable[[], Response]:
     """``dispatch`` behind the checks above."""
 
     def guarded_dispatch() -> Response:
+        refused = refusal(request.headers, request.host, request.scheme)
+        if refused:
+            return _forbidden(refused)
         raw = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH
         try:
             body = json.loads(raw)
@@ -134,14 +226,19 @@ def guarded(dispatch: Callable[[], Response], app: Dash) -> Callable[[], Respons
             return _bad(f"body is not JSON ({type(exc).__name__})")
         try:
             check_body(body, app.callback_map)
+            reparse_selections(body)
         except BadCallback as exc:
             return _bad(str(exc))
-        reparse_selections(body)
+        except Exception as exc:  # the re-parse met something check_body let through
+            return _bad(f"selection could not be re-parsed: {type(exc).__name__} at {where(exc)}")
         request._cached_json = (body, body)  # what Dash's dispatch reads with request.get_json()
         try:
             return dispatch()
         except (PreventUpdate, HTTPException):
             raise
+        except ModelRecovering as exc:  # a model file is being put right: come back shortly
+            log.warning("%s: %s; answered 503", body["output"][:120], exc)
+            return recovering_response(exc)
         except Exception as exc:
             return _bad(
                 f"{body['output'][:120]} failed: {type(exc).__name__}: {str(exc)[:160]} at {where(exc)}"

@@ -7,21 +7,26 @@
 - Request bodies above ``MAX_CONTENT_LENGTH`` are a 413.
 - Unknown paths are a 404 with a page that links to the real ones, instead of the app
   shell; the known paths come from ``selection.PAGES`` (the same list the navigation
-  and the page switch use).
+  and the page switch use). An unknown script under ``/_dash-component-suites/`` is a
+  plain 404 (Dash's own answer is a 500 listing every registered script).
+- Dash's development routes (``/_reload-hash``, which lists the packages) answer only in
+  debug mode (``python app.py --debug``); otherwise 404.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from callbacks.clients import behind_proxies
+from callbacks.guard import recovering_response
+from data.model.recovery import ModelRecovering
 from selection import PAGE_TITLES, PAGES
 
 log = logging.getLogger(__name__)
@@ -51,7 +56,10 @@ def content_security_policy(script_hashes: list[str]) -> str:
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
-        # plotly.js and the dropdowns set style attributes and add <style> elements at run time
+        # plotly.js adds its stylesheet (mode bar, hover labels) as a <style> element at run time and
+        # it and Dash 4's dropdowns set style attributes: without 'unsafe-inline' 41-53 of them are
+        # blocked on every page and both draw unstyled. The app's own pages use none (README,
+        # "Deploying"); no script can come of it, and url() in a style reaches only this origin.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
@@ -90,8 +98,9 @@ def not_found_page() -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>Page not found · CCG Outcomes Explorer</title>"
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        '<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.5">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/assets/not-found.css"></head>'
+        '<body class="not-found">'
         "<main><h1>Page not found</h1>"
         "<p>There is no page at this address in the CCG Outcomes Explorer. "
         "Check the link, or go to one of its pages:</p>"
@@ -103,17 +112,31 @@ def not_found() -> Response:
     return Response(not_found_page(), status=404, mimetype="text/html")
 
 
+DEV_ROUTES = ("_reload-hash",)  # Dash's hot-reload poll: lists the installed component packages
+
+
+def debug_only(app: Dash, view):
+    """``view`` when Dash's dev tools are on (``app.run(debug=True)``), else a 404."""
+
+    def guarded(*args, **kwargs):
+        if not getattr(app, "_dev_tools", {}).get("hot_reload"):
+            return Response("Not found.\n", status=404, mimetype="text/plain")
+        return view(*args, **kwargs)
+
+    guarded.__name__ = getattr(view, "__name__", "dev_route")
+    return guarded
+
+
 def install_security(app: Dash) -> None:
     """Headers, body limit and the 404 page for the app's server (call once, after the app is made).
 
     Behind a reverse proxy set ``OUTCOMES_PROXY_COUNT`` (1 for one nginx): the client's address
-    and scheme are then read from its X-Forwarded-For / -Proto headers (only that many hops).
+    and scheme are then read from its X-Forwarded-For / -Proto headers (only that many hops),
+    and only when the request comes from a trusted proxy (``callbacks.clients``).
     """
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
-    proxies = int(os.environ.get("OUTCOMES_PROXY_COUNT", "0") or 0)
-    if proxies > 0:
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
+    server.wsgi_app = behind_proxies(server.wsgi_app)
     headers: dict[str, str] = {}
 
     @server.after_request
@@ -133,6 +156,20 @@ def install_security(app: Dash) -> None:
         return catchall(path, **kwargs)
 
     server.view_functions[prefix + "<path:path>"] = page_or_404
+
+    for route in DEV_ROUTES:
+        endpoint = prefix + route
+        if endpoint in server.view_functions:
+            server.view_functions[endpoint] = debug_only(app, server.view_functions[endpoint])
+
+    @server.errorhandler(ModelRecovering)
+    def model_recovering(exc: ModelRecovering):
+        log.warning("%s %s: %s; answered 503", request.method, request.path[:200], exc)
+        return recovering_response(exc)
+
+    @server.errorhandler(DependencyException)
+    def unknown_script(_exc: DependencyException):
+        return Response("No such script.\n", status=404, mimetype="text/plain")
 
     @server.errorhandler(404)
     def handle_404(exc: HTTPException):

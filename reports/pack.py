@@ -37,9 +37,6 @@ from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
-from pptx import Presentation
-from pptx.util import Emu, Inches, Pt
-from pypdf import PdfReader, PdfWriter
 
 from data.model import schema as s
 from data.model.core import Model
@@ -869,6 +866,8 @@ def pdf_figure(page: Page, size: Size) -> go.Figure:
 
 def join_pdfs(blobs: list[bytes], title: str) -> bytes:
     """One PDF of single-page PDFs, titled."""
+    from pypdf import PdfReader, PdfWriter  # here: the web workers never join PDFs (README, memory)
+
     writer = PdfWriter()
     for blob in blobs:
         writer.append(PdfReader(io.BytesIO(blob)))
@@ -892,7 +891,29 @@ def _render_in_steps(
 
 # --- PowerPoint ----------------------------------------------------------------------
 
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+# python-pptx (and lxml under it) is imported only where a deck is made: in the render
+# service, never in a web worker (README, "Performance": memory per worker).
+SLIDE_W, SLIDE_H = 12_191_695, 6_858_000  # Inches(13.333), Inches(7.5) in EMU
+
+
+def Emu(value: float) -> int:  # noqa: N802 (python-pptx's names)
+    from pptx.util import Emu as emu
+
+    return emu(value)
+
+
+def Inches(value: float) -> int:  # noqa: N802
+    from pptx.util import Inches as inches
+
+    return inches(value)
+
+
+def Pt(value: float) -> int:  # noqa: N802
+    from pptx.util import Pt as pt
+
+    return pt(value)
+
+
 PPTX_BODY_PT, PPTX_TABLE_PT, PPTX_NUMBER_PT = 16, 12, 10
 
 
@@ -987,6 +1008,8 @@ def pack_pptx(
     pages: list[Page], renderer: Renderer, progress: Progress | None = None, stamp: datetime | None = None
 ) -> bytes:
     """A 16:9 deck: text slides, one full-slide chart picture per chart (with alt text), tables."""
+    from pptx import Presentation
+
     size = SIZES["slide"]
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H

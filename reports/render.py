@@ -6,10 +6,9 @@ plotly.js, no MathJax (a CDN script) and the map's base-map topojson seeded loca
 (``assets/plotly-geo-assets.js``), so nothing is fetched at run time. Starting Chromium
 takes seconds, so each process keeps one warm ``Renderer`` (an asyncio loop in a daemon thread).
 
-Expensive exports are bounded: ``ExportGate`` lets a few run at once with a short queue
-(beyond it ``Busy``, which the routes answer 503 with Retry-After), ``RateLimit`` caps
-each client's expensive exports per minute (429), and a render gives up well inside the
-web worker's timeout, so the app answers its own 503 instead of the worker being killed.
+Which process renders, how many at once and for whom is decided above this module (the
+render pool and the limits in ``callbacks``); a render gives up well inside the web worker's
+timeout, so the app answers its own 503 instead of the worker being killed.
 """
 
 from __future__ import annotations
@@ -17,28 +16,19 @@ from __future__ import annotations
 import asyncio
 import atexit
 import base64
-import fcntl
-import functools
 import hashlib
 import io
 import logging
 import os
 import re
 import shutil
-import tempfile
 import threading
-import time
 import zipfile
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import kaleido
-from kaleido import PageGenerator
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +60,14 @@ def chromium_path() -> str:
     )
 
 
-def kaleido_page() -> PageGenerator:
+def kaleido_page():
     """Kaleido's page: plotly.py's own plotly.js, no MathJax, the map's topojson seeded locally.
 
     plotly.js asks its CDN for a world topojson for any geo trace with a ``locationmode`` (the
     map's choropleths), even with the base map hidden, and draws nothing if that fails.
     """
+    from kaleido import PageGenerator
+
     return PageGenerator(mathjax=False, others=[(GEO_ASSETS.as_uri(), "utf-8")])
 
 
@@ -96,6 +88,8 @@ class Renderer:
             loop = asyncio.new_event_loop()
             thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
             thread.start()
+
+            import kaleido  # here, not at import: only the process that renders loads it
 
             async def open_browser():
                 k = kaleido.Kaleido(
@@ -292,157 +286,31 @@ def _svg_bytes(url: str) -> bytes:
     return unquote(body).encode()
 
 
-@functools.lru_cache(maxsize=1)
-def _renderer_for(pid: int) -> Renderer:
-    renderer = Renderer(tabs=int(os.environ.get("OUTCOMES_EXPORT_TABS", "2")))
-    atexit.register(renderer.close)
-    return renderer
+_renderers: dict[int, Renderer] = {}
+_renderers_lock = threading.Lock()
 
 
 def get_renderer() -> Renderer:
-    """This process's warm renderer (a fresh one after a fork, e.g. in a gunicorn worker)."""
-    return _renderer_for(os.getpid()).start()
+    """This process's warm renderer (a fresh one after a fork): one tab per export the render
+    pool runs at once (``OUTCOMES_EXPORTS_RUNNING``, default 2)."""
+    pid = os.getpid()
+    with _renderers_lock:
+        renderer = _renderers.get(pid)
+        if renderer is None:
+            renderer = _renderers[pid] = Renderer(
+                tabs=max(1, int(os.environ.get("OUTCOMES_EXPORTS_RUNNING", "2")))
+            )
+            atexit.register(renderer.close)
+    return renderer.start()
 
 
-class Busy(RuntimeError):
-    """Too many expensive exports at once (or too many from one client): try again later."""
-
-    def __init__(self, message: str, retry_after: int, status: int = 503) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-        self.status = status
+def close_renderer() -> None:
+    """Close this process's renderer, if it has one (its Chromium ends)."""
+    renderer = _renderers.get(os.getpid())
+    if renderer is not None:
+        renderer.close()
 
 
-class MachineSlots:
-    """At most ``n`` renders at once on this machine, whichever process asks: ``n`` lock files
-    in a directory every worker shares (the cache directory), each held with ``flock`` while a
-    render runs. The kernel drops a lock when its holder dies, so a killed worker frees its slot."""
-
-    def __init__(self, n: int, directory: Path) -> None:
-        self.n = n
-        directory.mkdir(parents=True, exist_ok=True)
-        self.paths = [directory / f"render-slot-{i}.lock" for i in range(n)]
-        for path in self.paths:
-            path.touch(exist_ok=True)
-
-    def try_acquire(self) -> int | None:
-        """An open, locked slot file descriptor, or None if every slot is taken."""
-        for path in self.paths:
-            fd = os.open(path, os.O_RDWR)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except OSError:
-                os.close(fd)
-        return None
-
-    @contextmanager
-    def slot(self, deadline: float) -> Iterator[None]:
-        fd = self.try_acquire()
-        while fd is None:
-            if time.monotonic() >= deadline:
-                raise Busy("Exports are busy on this server; try again in a minute.", retry_after=30)
-            time.sleep(0.05)
-            fd = self.try_acquire()
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-
-    @classmethod
-    def in_cache_dir(cls, n: int) -> MachineSlots | None:
-        """The slots in ``OUTCOMES_CACHE_DIR/export-slots`` (else the temp directory); None, with
-        a warning, when neither is writable (each process then keeps only its own cap)."""
-        from data.model.settings import get_settings
-
-        for directory in (
-            get_settings().cache_dir / "export-slots",
-            Path(tempfile.gettempdir()) / f"ccg-outcomes-export-slots-{os.getuid()}",
-        ):
-            try:
-                return cls(n, directory)
-            except OSError as exc:
-                log.warning("render slots: cannot use %s (%s)", directory, exc)
-        log.warning("render slots: no writable directory; each worker caps only its own renders")
-        return None
-
-
-class ExportGate:
-    """At most ``running`` expensive exports at once per process, ``waiting`` more queued for
-    up to ``wait_s`` seconds; anything beyond is refused at once with ``Busy``. With
-    ``machine`` (``MachineSlots``), a render also needs one of the machine's slots within the
-    same wait, so several gunicorn workers together run no more than the machine cap."""
-
-    def __init__(
-        self, running: int = 2, waiting: int = 4, wait_s: float = 20.0, machine: MachineSlots | None = None
-    ) -> None:
-        self.running, self.waiting, self.wait_s = running, waiting, wait_s
-        self.machine = machine
-        self._slots = threading.BoundedSemaphore(running)
-        self._queued = 0
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        deadline = time.monotonic() + self.wait_s
-        with self._lock:
-            if self._queued >= self.running + self.waiting:
-                raise Busy("The export queue is full; try again in a minute.", retry_after=30)
-            self._queued += 1
-        try:
-            if not self._slots.acquire(timeout=self.wait_s):
-                raise Busy("Exports are busy; try again in a minute.", retry_after=30)
-            try:
-                if self.machine is None:
-                    yield
-                else:
-                    with self.machine.slot(deadline):
-                        yield
-            finally:
-                self._slots.release()
-        finally:
-            with self._lock:
-                self._queued -= 1
-
-
-class RateLimit:
-    """A token bucket per client: ``per_minute`` expensive exports, bursts up to ``burst``."""
-
-    def __init__(
-        self,
-        per_minute: float = 12,
-        burst: int = 6,
-        clients: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.rate, self.burst, self.clients, self.clock = per_minute / 60.0, burst, clients, clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, client: str) -> None:
-        """Spend one token of ``client``'s bucket, or raise ``Busy`` (429) with the wait."""
-        now = self.clock()
-        with self._lock:
-            tokens, since = self._buckets.pop(client, (float(self.burst), now))
-            tokens = min(self.burst, tokens + (now - since) * self.rate)
-            if tokens < 1:
-                self._buckets[client] = (tokens, now)
-                wait = int((1 - tokens) / self.rate) + 1
-                raise Busy(
-                    "Too many exports from this address; try again shortly.", retry_after=wait, status=429
-                )
-            self._buckets[client] = (tokens - 1, now)
-            while len(self._buckets) > self.clients:  # bounded memory: forget the oldest
-                self._buckets.popitem(last=False)
-
-
-EXPORT_GATE = ExportGate(
-    running=int(os.environ.get("OUTCOMES_EXPORTS_RUNNING", "2")),
-    waiting=int(os.environ.get("OUTCOMES_EXPORTS_QUEUED", "4")),
-    machine=MachineSlots.in_cache_dir(int(os.environ.get("OUTCOMES_EXPORTS_MACHINE", "2"))),
-)
-EXPORT_RATE = RateLimit(per_minute=float(os.environ.get("OUTCOMES_EXPORTS_PER_MINUTE", "12")))
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{14})([^)]*)\)")
 
 

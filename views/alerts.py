@@ -7,7 +7,7 @@ import pandas as pd
 from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
-from data.queries.alerts import ALERT_GEOGRAPHIES, GROUP_TITLES, GROUPS, area_alerts, national_red_reds
+from data.queries.alerts import ALERT_GEOGRAPHIES, GROUP_TITLES, SHOWN_GROUPS, area_alerts, national_red_reds
 from data.queries.alerts import COLUMNS as ALERT_COLUMNS
 from data.queries.areas import area_word, focus_geography
 from data.queries.peers import benchmark_key
@@ -108,7 +108,7 @@ def focus_section(state: dict) -> list:
     alerts = _area_alerts(focus, benchmark_key(state), state["ci"], geography)
     name = area_names([focus], geography)[focus]
     out: list = [el("H3", f"{name}: compared with {versus(state)} ({state['ci']}% confidence)")]
-    for group in GROUPS[:3]:
+    for group in SHOWN_GROUPS:
         rows = alerts[alerts["group"] == group]
         out.append(
             el("H4", f"{GROUP_TITLES[group]} ({len(rows)})", f"alert-group alert-{group.replace(' ', '-')}")

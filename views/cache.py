@@ -5,9 +5,10 @@ SimpleCache (one process) by default; FileSystemCache or Redis when configured
 answering, calls fall back to computing the result, with a logged warning; after a few
 failures in a row a circuit breaker skips the cache for a while, then tries it again.
 
-Bounded: at most ``MAX_ENTRIES`` entries in a process's own cache, and no value larger
-than ``MAX_VALUE_BYTES`` (pickled) is stored anywhere (Redis itself is bounded by its
-``maxmemory`` with LRU eviction; see the README).
+Bounded: at most ``MAX_ENTRIES`` entries and ``MAX_LOCAL_BYTES`` (pickled) in a process's
+own cache (``BoundedSimpleCache``: every gunicorn worker keeps one, so it counts against the
+worker's memory budget), and no value larger than ``MAX_VALUE_BYTES`` (pickled) is stored
+anywhere (Redis itself is bounded by its ``maxmemory`` with LRU eviction; see the README).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from flask import Flask
 from flask_caching import Cache
+from flask_caching.backends.simplecache import SimpleCache
 
 from data.model.settings import Settings
 
@@ -31,11 +33,23 @@ cache = Cache()
 DEFAULT_TIMEOUT = 3600
 MAX_ENTRIES = 200  # per process (SimpleCache) or per directory (FileSystemCache)
 MAX_VALUE_BYTES = 2_000_000  # the largest view (a full map figure) pickles to about 0.6 MB
+MAX_LOCAL_BYTES = 32_000_000  # a process's own cache, all entries together (pickled)
+
+
+class BoundedSimpleCache(SimpleCache):
+    """flask-caching's SimpleCache that also drops its oldest entries past ``MAX_LOCAL_BYTES``."""
+
+    def _over_threshold(self) -> bool:
+        if super()._over_threshold():
+            return True
+        return sum(len(value) for _, value in self._cache.values()) > MAX_LOCAL_BYTES
 
 
 def cache_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "CACHE_TYPE": settings.cache_type,
+        "CACHE_TYPE": "views.cache.BoundedSimpleCache"
+        if settings.cache_type == "SimpleCache"
+        else settings.cache_type,
         "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
         "CACHE_THRESHOLD": MAX_ENTRIES,
     }

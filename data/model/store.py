@@ -30,6 +30,7 @@ import pandas as pd
 from data.model import schema as s
 from data.model.core import FRAME_FIELDS, Model, availability_index
 from data.model.manifest import load_manifest, manifest_fingerprint, sha256_of
+from data.model.recovery import RECOVERY, ModelRecovering, expected_sum, write_spares
 from data.model.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ def save_model(model: Model, target: Path) -> None:
             "format": CACHE_FORMAT,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        # what a lazy frame found damaged while serving is restored from (data.model.recovery)
+        write_spares(tmp, sorted(f"frame__{n}.parquet" for n in model.frames if n in LAZY_FRAMES))
         sums = {p.name: sha256_of(p) for p in sorted(tmp.iterdir()) if p.is_file()}
         (tmp / CHECKSUMS).write_text(json.dumps(sums, indent=1))
         if target.exists():
@@ -155,7 +158,12 @@ def _read_whole(fd: int) -> bytes:
 
 
 class LazyFrames(Mapping):
-    """A read-only mapping of frames; those in ``pending`` are read (and verified) on first use."""
+    """A read-only mapping of frames; those in ``pending`` are read (and verified) on first use.
+
+    A frame that fails its checksum when read (damaged after start-up) is put right in the
+    background (``data.model.recovery``: its spare copy, else a rebuild), and the request is
+    told to come back (``ModelRecovering``); the next request reads the file afresh.
+    """
 
     def __init__(self, loaded: dict[str, pd.DataFrame], pending: dict[str, Path], sums: dict[str, str]):
         self._frames = dict(loaded)
@@ -163,6 +171,7 @@ class LazyFrames(Mapping):
         # serves (a rolling restart), the open file keeps the bytes this model was made from.
         self._pending = {name: (path, path.open("rb")) for name, path in pending.items()}
         self._sums = dict(sums)
+        self._damaged: set[str] = set()
         self._read_lock = threading.Lock()
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -173,19 +182,44 @@ class LazyFrames(Mapping):
             raise KeyError(name)
         with self._read_lock:  # one read per frame, whichever request comes first
             if name not in self._frames:
-                self._frames[name] = self._read(self._pending[name])
+                self._frames[name] = self._read_or_recover(name)
         return self._frames[name]
 
-    def _read(self, pending: tuple[Path, BinaryIO]) -> pd.DataFrame:
-        path, handle = pending
+    def _read_or_recover(self, name: str) -> pd.DataFrame:
+        path, handle = self._pending[name]
+        if name in self._damaged:
+            if RECOVERY.busy(path):
+                raise ModelRecovering(f"{path.name} is being restored", RECOVERY.retry_after())
+            handle = None  # the descriptor read at start-up is closed: read the file on disk now
+        try:
+            frame = self._read(path, handle)
+        except CacheUnreadable as exc:
+            first = name not in self._damaged
+            self._damaged.add(name)
+            retry = RECOVERY.begin(path)
+            if first:
+                log.error(
+                    "model frame %s damaged while serving (%s): putting it right in the background", name, exc
+                )
+            raise ModelRecovering(f"{path.name} is damaged and being restored", retry) from None
+        if name in self._damaged:
+            self._damaged.discard(name)
+            log.warning("model frame %s read again after its recovery", name)
+        return frame
+
+    def _read(self, path: Path, handle: BinaryIO | None) -> pd.DataFrame:
         started = time.perf_counter()
         try:
-            data = _read_whole(handle.fileno())
+            if handle is None:
+                data, expected = path.read_bytes(), expected_sum(path)
+            else:
+                data, expected = _read_whole(handle.fileno()), self._sums.get(path.name)
         except (OSError, ValueError) as exc:  # ValueError: closed by an earlier failed read
             raise CacheUnreadable(f"{path.name}: {getattr(exc, 'strerror', None) or exc}") from None
         finally:
-            handle.close()
-        if hashlib.sha256(data).hexdigest() != self._sums.get(path.name):
+            if handle is not None:
+                handle.close()
+        if hashlib.sha256(data).hexdigest() != expected:
             raise CacheUnreadable(f"{path.name} does not match its checksum ({len(data)} bytes)")
         frame = pd.read_parquet(io.BytesIO(data))
         _lock(frame)

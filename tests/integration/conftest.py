@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
 
 from bench.load import HEADERS, UPDATE_PATH, free_port
+from tests import serving
 
 STARTUP_S = 10.0
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "deploy" / "nginx" / "ccg-outcomes.conf"
 
 
 class RedisServer:
@@ -98,3 +104,97 @@ def post_many(base: str, body: bytes, n: int, threads: int = 4) -> list[tuple[in
 
     with ThreadPoolExecutor(threads) as pool:
         return list(pool.map(one, range(n)))
+
+
+TLS_LINES = (
+    "# listen 443 ssl;",
+    "# ssl_certificate     /etc/ssl/certs/outcomes.example.nhs.uk.pem;",
+    "# ssl_certificate_key /etc/ssl/private/outcomes.example.nhs.uk.key;",
+    "# ssl_protocols TLSv1.2 TLSv1.3;",
+    "# ssl_prefer_server_ciphers off;",
+    "# ssl_session_cache shared:ccg_tls:10m;",
+    "# ssl_session_timeout 1d;",
+    "# ssl_session_tickets off;",
+)
+
+
+def site_config(upstream_port: int, listen_port: int, cache_dir: Path, tls_port: int | None = None) -> str:
+    """The shipped site file with only its EDIT lines changed for this test (and, with
+    ``tls_port``, its commented TLS lines switched on with a self-signed certificate)."""
+    text = SITE.read_text()
+    replaced = {
+        "server 127.0.0.1:8050;": f"server 127.0.0.1:{upstream_port};",
+        "listen 80;": f"listen 127.0.0.1:{listen_port};",
+        "/var/cache/nginx/ccg-outcomes": str(cache_dir),
+    }
+    if tls_port is not None:
+        for line in TLS_LINES:
+            replaced[line] = line.removeprefix("# ")
+        replaced["listen 443 ssl;"] = f"listen 127.0.0.1:{tls_port} ssl;"
+        replaced["/etc/ssl/certs/outcomes.example.nhs.uk.pem"] = str(cache_dir.parent / "cert.pem")
+        replaced["/etc/ssl/private/outcomes.example.nhs.uk.key"] = str(cache_dir.parent / "key.pem")
+    for old, new in replaced.items():
+        assert old in text, f"{SITE.name} no longer has {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def self_signed(tmp: Path) -> None:
+    """cert.pem and key.pem for 127.0.0.1 in ``tmp`` (openssl, no prompts)."""
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(tmp / "key.pem"),
+            "-out",
+            str(tmp / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+@contextmanager
+def nginx(upstream_port: int, tmp: Path, tls_port: int | None = None) -> Iterator[str]:
+    """nginx on a free loopback port with the site file (workers as the test's own user, so
+    they can use its temporary directory); with ``tls_port``, HTTPS there too."""
+    exe = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(exe).exists():
+        pytest.fail("nginx is not installed (scripts/install-system-deps.sh installs Debian's nginx-light)")
+    port = free_port()
+    if tls_port is not None:
+        self_signed(tmp)
+    (tmp / "site.conf").write_text(site_config(upstream_port, port, tmp / "cache", tls_port))
+    temp = "\n".join(
+        f"    {k}_temp_path {tmp / k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp / "nginx.conf").write_text(
+        f"""daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {tmp / "nginx.pid"};
+error_log {tmp / "error.log"} warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp / "access.log"};
+{temp}
+    include {tmp / "site.conf"};
+}}
+"""
+    )
+    cmd = [exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
+    with serving.started(
+        cmd, ready=serving.port_open(port), what="nginx", timeout_s=STARTUP_S, log_path=tmp / "nginx.out"
+    ):
+        yield f"http://127.0.0.1:{port}"

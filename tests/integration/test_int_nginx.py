@@ -2,80 +2,32 @@
 
 Two clients dribbling their request headers a byte at a time do not stall a third; nginx
 passes the app's security headers, hides its version, gzips the boundary layers, caches
-static files and refuses bodies over 1 MB. Free ports, bounded waits, loopback only.
+static files and refuses bodies over 1 MB; its own refusals (429, 503) are text or JSON with
+Retry-After; its TLS lines, switched on, serve HTTPS with HSTS. Free ports, bounded waits,
+loopback only.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import http.client
+import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import requests
+import urllib3
 
 from bench.load import gunicorn
 from data.model.store import load_model
-from tests import serving
+from tests.integration.conftest import nginx
 from tests.serving import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "deploy" / "nginx" / "ccg-outcomes.conf"
-STARTUP_S = 10.0
 SLOW_S = 8.0  # how long the slow clients dribble
 
 
-def site_config(upstream_port: int, listen_port: int, cache_dir: Path) -> str:
-    """The shipped site file with only its EDIT lines changed for this test."""
-    text = SITE.read_text()
-    replaced = {
-        "server 127.0.0.1:8050;": f"server 127.0.0.1:{upstream_port};",
-        "listen 80;": f"listen 127.0.0.1:{listen_port};",
-        "/var/cache/nginx/ccg-outcomes": str(cache_dir),
-    }
-    for old, new in replaced.items():
-        assert old in text, f"{SITE.name} no longer has {old!r}"
-        text = text.replace(old, new)
-    return text
-
-
-@contextmanager
-def nginx(upstream_port: int, tmp: Path) -> Iterator[str]:
-    """nginx on a free loopback port with the site file (workers as the test's own user, so
-    they can use its temporary directory)."""
-    exe = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(exe).exists():
-        pytest.fail("nginx is not installed (scripts/install-system-deps.sh installs Debian's nginx-light)")
-    port = free_port()
-    (tmp / "site.conf").write_text(site_config(upstream_port, port, tmp / "cache"))
-    temp = "\n".join(
-        f"    {k}_temp_path {tmp / k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp / "nginx.conf").write_text(
-        f"""daemon off;
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {tmp / "access.log"};
-{temp}
-    include {tmp / "site.conf"};
-}}
-"""
-    )
-    cmd = [exe, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
-    with serving.started(
-        cmd, ready=serving.port_open(port), what="nginx", timeout_s=STARTUP_S, log_path=tmp / "nginx.out"
-    ):
-        yield f"http://127.0.0.1:{port}"
+TLS_PORT = free_port()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +36,7 @@ def served(tmp_path_factory):
     log = tmp / "gunicorn.log"
     with (
         gunicorn(1, env={"OUTCOMES_PROXY_COUNT": "1", "WEB_CONCURRENCY": "1"}, log_path=log) as app,
-        nginx(int(app.base.rsplit(":", 1)[1]), tmp) as front,
+        nginx(int(app.base.rsplit(":", 1)[1]), tmp, tls_port=TLS_PORT) as front,
     ):
         yield app.base, front
 
@@ -154,8 +106,47 @@ def test_bodies_over_one_megabyte_are_refused(served):
     assert response.status_code == 413
 
 
-def test_client_address_reaches_the_app(served):
-    """Behind nginx, the app's per-client export limit sees the client, not nginx."""
-    app_base, front = served
-    response = requests.get(front + "/export/nothing.png", timeout=10)
-    assert response.status_code == 404  # unknown export: not rendered, not limited
+def get(base: str, path: str, source: str = "127.0.0.1", headers: dict | None = None):
+    """GET from a chosen loopback address (nginx keys its limits on the address)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_https_with_hsts_when_its_lines_are_on(served):
+    _, front = served
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    secure = requests.get(f"https://127.0.0.1:{TLS_PORT}/map", timeout=10, verify=False)
+    assert secure.status_code == 200
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cached = requests.get(f"https://127.0.0.1:{TLS_PORT}/assets/style.css", timeout=10, verify=False)
+    assert "Strict-Transport-Security" in cached.headers  # a location with headers of its own too
+    plain = requests.get(front + "/map", timeout=10)
+    assert "Strict-Transport-Security" not in plain.headers  # never over plain HTTP
+
+
+def test_nginx_429_is_text_or_json_with_retry_after(served):
+    """Past its per-address allowance nginx answers 429 itself, like the app: Retry-After,
+    text by default, JSON when asked. (Unknown exports: no render, the app answers 404.)"""
+    _, front = served
+    answers = [get(front, "/export/nothing.png", source="127.0.0.77") for _ in range(45)]
+    statuses = [status for status, _, _ in answers]
+    assert statuses.count(404) >= 30 and statuses.count(429) >= 1, statuses
+    status, headers, body = next(a for a in answers if a[0] == 429)
+    assert int(headers["Retry-After"]) > 0 and headers["Content-Type"].startswith("text/plain")
+    assert b"try again" in body
+    status, headers, body = get(front, "/export/nothing.png", "127.0.0.77", {"Accept": "application/json"})
+    assert status == 429 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(body)["retry_after"] == int(headers["Retry-After"])
+
+
+def test_nginx_503_when_the_app_is_not_answering(tmp_path):
+    with nginx(free_port(), tmp_path) as front:  # nothing listens upstream
+        status, headers, body = get(front, "/map")
+        assert status == 503 and int(headers["Retry-After"]) > 0 and b"try again" in body
+        status, headers, body = get(front, "/export/map.png", headers={"Accept": "application/json"})
+        assert status == 503 and json.loads(body)["status"] == 503

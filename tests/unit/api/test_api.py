@@ -187,7 +187,14 @@ def test_readme_python_example_runs_against_a_live_server(tmp_path):
     assert "NHS" in run.stdout and "category" in run.stdout
 
 
-def test_every_indicator_answers_on_every_geography_it_lists(client):
+def test_every_indicator_answers_on_every_geography_it_lists(client, monkeypatch):
+    from api import http
+    from callbacks.limits import ClientLimit, MemoryStore
+
+    # ~250 calls from one address: more than a client's burst, which is not what this test is about
+    monkeypatch.setattr(
+        http, "API_RATE", ClientLimit("API", per_minute=6000, burst=1000, store=MemoryStore())
+    )
     _, catalogue = get_json(client, "/api/v1/indicators")
     assert len(catalogue["data"]) == catalogue["meta"]["total"] > 80
     for entry in catalogue["data"]:
@@ -198,3 +205,15 @@ def test_every_indicator_answers_on_every_geography_it_lists(client):
             response, body = get_json(client, url)
             assert response.status_code == 200, (url, body)
             assert body["data"] and body["meta"]["total"] >= len(body["data"]), url
+
+
+def test_a_client_past_its_allowance_gets_429_with_retry_after(client, monkeypatch):
+    from api import http
+    from callbacks.limits import ClientLimit, MemoryStore
+
+    monkeypatch.setattr(http, "API_RATE", ClientLimit("API", per_minute=1, burst=2, store=MemoryStore()))
+    answers = [client.get("/api/v1/indicators?domain=4") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    refused = answers[-1]
+    assert int(refused.headers["Retry-After"]) >= 1 and refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(refused.data)["error"]["status"] == 429

@@ -12,17 +12,17 @@ def export_client():
     """The export routes on a test server; the per-client rate limit lifted (these tests render
     dozens of files from one address; tests/unit/security checks the limit itself)."""
     from callbacks.exports import register_export_routes
+    from callbacks.limits import Bucket, ExportLimits, MemoryStore, set_export_limits
     from data.model.settings import get_settings
-    from reports.render import EXPORT_RATE
     from views.cache import init_cache
 
     server = Flask("export-tests")
     init_cache(server, get_settings())
     register_export_routes(server)
-    rate, burst = EXPORT_RATE.rate, EXPORT_RATE.burst
-    EXPORT_RATE.rate, EXPORT_RATE.burst = 1e6, 10**6
+    unlimited = Bucket(rate=1e6, burst=1e6)
+    set_export_limits(ExportLimits(MemoryStore(), unlimited, unlimited))
     yield server.test_client()
-    EXPORT_RATE.rate, EXPORT_RATE.burst = rate, burst
+    set_export_limits(None)
 
 
 @pytest.fixture(scope="session")

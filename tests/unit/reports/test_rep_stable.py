@@ -1,6 +1,5 @@
 """Exports under control (issue 13): the same request gives the same bytes in any worker; the
-footer's pack button shares the direct route's renderer, limits and caps; a machine-wide cap
-holds across processes."""
+footer's pack button shares the direct route's render pool, limits and answers."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from export_helpers import needs_chromium
 
-from reports.render import Busy, ExportGate, MachineSlots, fixed_zip_dates, stable_svg_ids
+from reports.render import fixed_zip_dates, stable_svg_ids
 
 ROOT = Path(__file__).resolve().parents[3]
 AREA = "E38000014"
@@ -114,88 +113,43 @@ def test_office_files_get_the_data_version_date():
         assert z.read("xl/worksheets/sheet1.xml")  # the content is intact
 
 
-HOLDER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    from reports.render import MachineSlots
-    slots = MachineSlots(1, Path(sys.argv[1]))
-    fd = slots.try_acquire()
-    print("held" if fd is not None else "none", flush=True)
-    sys.stdin.readline()
-    """
-)
-
-
-def test_machine_cap_holds_across_processes(tmp_path):
-    """Another process (a second gunicorn worker) holds the machine's only render slot: this
-    one's gate refuses with 503 and Retry-After; once that process is gone the slot is free."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(tmp_path)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        gate = ExportGate(running=2, waiting=2, wait_s=0.2, machine=MachineSlots(1, tmp_path))
-        with pytest.raises(Busy) as refused, gate.slot():
-            pass
-        assert refused.value.status == 503 and refused.value.retry_after > 0
-    finally:
-        holder.communicate("\n", timeout=30)
-    with gate.slot():  # the holder exited: its lock went with it
-        pass
-
-
-def test_machine_cap_counts_every_gate_of_the_machine(tmp_path):
-    first = ExportGate(running=2, waiting=2, wait_s=0.1, machine=MachineSlots(2, tmp_path))
-    second = ExportGate(running=2, waiting=2, wait_s=0.1, machine=MachineSlots(2, tmp_path))
-    with first.slot(), second.slot():  # two renders on the machine: the cap
-        with pytest.raises(Busy), first.slot():
-            pass
-        with pytest.raises(Busy), second.slot():
-            pass
-    with first.slot(), second.slot():
-        pass
-
-
 @needs_chromium
-def test_pack_route_beyond_the_machine_cap_is_503(export_client, monkeypatch, tmp_path):
-    from callbacks import exports
+def test_pack_route_beyond_the_pool_is_503_at_once(export_client, monkeypatch):
+    """The render pool full (its one place taken): a pack is refused at once with Retry-After."""
+    import threading
 
-    slots = MachineSlots(1, tmp_path)
-    monkeypatch.setattr(exports, "EXPORT_GATE", ExportGate(running=2, waiting=2, wait_s=0.1, machine=slots))
-    fd = slots.try_acquire()
+    from callbacks import render_pool
+
+    release = threading.Event()
+    pool = render_pool.LocalPool(lambda job: release.wait(10) and None, running=1, queued=0)
+    monkeypatch.setattr(render_pool, "get_pool", lambda owner: pool)
+    holder = threading.Thread(target=pool.run, args=(render_pool.Job("pack.pdf", b""),))
+    holder.start()
     try:
+        while pool.admitted < 1:
+            time.sleep(0.01)
+        started = time.monotonic()
         response = export_client.get(f"/export/pack.pdf?areas={AREA}")
+        assert time.monotonic() - started < 2.0
     finally:
-        import os
-
-        os.close(fd)
+        release.set()
+        holder.join(10)
     assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
 
 
-def _button_app():
-    """A Flask request context for the footer's pack callback (it reads the client's address)."""
-    from flask import Flask
-
-    return Flask("pack-button").test_request_context("/_dash-update-component", method="POST")
-
-
-def _button(state):
+def _button(client, state):
+    """The footer's pack callback, in a request to the app that serves ``client``."""
     from callbacks.exports import build_board_pack
 
-    with _button_app():
+    with client.application.test_request_context("/_dash-update-component", method="POST"):
         return build_board_pack(1, state)
 
 
 @needs_chromium
 @pytest.mark.slow
 def test_pack_button_is_the_direct_route(export_client, model, monkeypatch):
-    """The button's pack: the route's bytes, the process's shared renderer (no Chromium of its
-    own), the same six-area limit."""
+    """The button's pack: the route's bytes, made by the same render pool (so the same
+    renderer: no Chromium of its own), the same six-area limit."""
     import reports.render as render
     from selection import parse_query
 
@@ -206,27 +160,30 @@ def test_pack_button_is_the_direct_route(export_client, model, monkeypatch):
 
     monkeypatch.setattr(render.Renderer, "__init__", no_new_renderer)
     state, _ = parse_query(model, f"?areas={AREA},E38000089")
-    download, status = _button(state)
+    download, status = _button(export_client, state)
     assert status.startswith("Board pack ready"), status
     direct = export_client.get(f"/export/pack.pdf?areas={AREA},E38000089")
     assert direct.status_code == 200
     assert base64.b64decode(download["content"]) == direct.data
 
     codes = sorted(model.areas.loc[model.areas["geography"] == "ccg21", "area_code"])[:7]
-    download, status = _button(dict(state, areas=codes))
+    download, status = _button(export_client, dict(state, areas=codes))
     assert download is None and "At most 6" in status
     assert export_client.get("/export/pack.pdf?areas=" + ",".join(codes)).status_code == 400
 
 
-def test_pack_button_busy_says_so(model, monkeypatch):
-    from callbacks import exports
+def test_pack_button_busy_says_so(export_client, model, monkeypatch):
+    from callbacks import render_pool
+    from callbacks.limits import Busy
     from selection import parse_query
 
-    monkeypatch.setattr(exports, "EXPORT_GATE", ExportGate(running=1, waiting=0, wait_s=0.01))
+    def full(job):
+        raise Busy("The server is busy with other exports; try again shortly.", retry_after=7)
+
+    monkeypatch.setattr(render_pool, "get_pool", lambda owner: type("Full", (), {"run": staticmethod(full)}))
     state, _ = parse_query(model, f"?areas={AREA}")
-    with exports.EXPORT_GATE.slot():
-        download, status = _button(state)
-    assert download is None and "try again" in status and "retry in about" in status
+    download, status = _button(export_client, state)
+    assert download is None and "try again" in status and "about 7 s" in status
 
 
 def test_map_export_honours_the_peer_set(export_client, model):
