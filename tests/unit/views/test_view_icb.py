@@ -101,6 +101,7 @@ def test_compare_with_similar_icbs(app_ctx, state_for):
     fig = compare_figure(state)
     assert sum("◆" in t for t in fig.layout.yaxis.ticktext) == 5
     assert any(a.text.startswith("Similar ICBs") for a in fig.layout.annotations)
+    assert "colours compare with similar ICBs" in fig.layout.title.text
     assert [o["label"] for o in benchmark_options(state)][2] == "Similar ICBs"
     panel = str(peers_panel(state)[0])
     assert "5 ICBs most like NHS South Yorkshire ICB" in panel and "Similar CCG" not in panel
