@@ -130,7 +130,10 @@ CATALOGUE_FIELDS = (
 
 
 def _catalogue(model: Model) -> pd.DataFrame:
-    frame = model.frames["indicator_catalogue"].copy()
+    frame = model.frames["indicator_catalogue"]
+    # Indicators only: the catalogue page also lists survey items that are not indicator rows (the
+    # GP Patient Survey by ICB and deprivation, ``view_page`` set), which have no data to serve here.
+    frame = frame[frame[s.INDICATOR_ID].isin(model.catalogue.index)].copy()
     frame["sexes"] = frame[s.INDICATOR_ID].map(model.catalogue["sexes"]).fillna("")
     ends = frame["latest_period"].map(lambda p: period_end(str(p)) if isinstance(p, str) else None)
     frame["data_age_years"] = [

@@ -66,8 +66,44 @@ def periods_text(row: dict) -> str:
     return f"{n} periods, {row['first_period']} to {row['latest_period']}"
 
 
+COMPARE_TEXT = {
+    s.COMPARE_CATEGORIES: "better, similar or worse than the benchmark, from the confidence limits",
+    s.COMPARE_ON_REQUEST: "shown as values; better or worse only when asked for, with the caveat beside it",
+    s.COMPARE_ENGLAND_ONLY: "against England only, and only where the comparison is sound (see the definition)",
+    s.COMPARE_VALUES: "shown as values only: no better or worse",
+}
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def entry_fields(row: dict, today: date) -> list[tuple[str, str]]:
-    """Everything the catalogue says about one indicator, as (label, text) pairs."""
+    """Everything the catalogue says about one indicator, as (label, text) pairs; a survey item's
+    wording with where it is stated, how it may be compared, and whether it leaves the summaries."""
+    extra: list[tuple[str, str]] = []
+    if _text(row, "wording"):
+        extra.append(
+            ("Question", f'"{row["wording"]}" (wording as stated in: {row.get("wording_source", "")})')
+        )
+    if _text(row, "compare"):
+        extra.append(("Comparison", COMPARE_TEXT.get(str(row["compare"]), str(row["compare"]))))
+    if str(row.get("in_summaries")) == "False":
+        extra.append(
+            (
+                "Shown on",
+                "its survey's page and here; kept off the default spine, overview and board pack "
+                "(no public source states the question's wording)",
+            )
+        )
+    return [
+        *_fields(row, today),
+        *extra,
+    ]
+
+
+def _fields(row: dict, today: date) -> list[tuple[str, str]]:
     return [
         ("Indicator", str(row.get("name") or row.get("short_name"))),
         ("Domain", str(row.get("domain_label", ""))),

@@ -68,3 +68,49 @@ def add_comparisons(
     out[s.QUINTILE] = model_quintiles(out, polarity)  # Fingertips' rule (data.methods.quantiles)
     out.loc[is_england | is_region, s.QUINTILE] = np.nan
     return out.drop(columns="_region")
+
+
+# Rows made by the reader itself (or the same area under a new code): where an "England only"
+# comparison (CQC's expected ranges, combined over the trusts) holds.
+OWN_ROWS = ("published", "same area")
+DERIVED_NOTE = (
+    "not compared: a value made from other areas' values, to which CQC's expected-range comparison "
+    "does not carry over (limits left out)"
+)
+
+
+def apply_compare_policy(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Blank the comparisons an indicator's policy (catalogue ``compare``) rules out.
+
+    "England only" (inpatient scores attributed from trusts, compared through CQC's expected
+    ranges, which are drawn around the national mean): region and peer columns become "Not
+    compared"; and on rows the build derived from other areas' rows (apportioned, population-
+    weighted: sub-ICB locations that changed, ICBs), whose limits would treat correlated values as
+    independent, the limits are left out and nothing is compared, said in the note. "values only":
+    every comparison column. Categories "on request" (GP FFT) are kept: the views hide them unless
+    asked (``data.queries.view_frames.shows_categories``).
+    """
+    if "compare" not in catalogue.columns:
+        return values
+    policy = values[s.INDICATOR_ID].map(catalogue["compare"]).fillna(s.COMPARE_CATEGORIES)
+    cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
+    england = {s.CMP_ENGLAND_95, s.CMP_ENGLAND_998}
+    out = values.copy()
+    for rule, columns in (
+        (s.COMPARE_ENGLAND_ONLY, [c for c in cmp_cols if c not in england]),
+        (s.COMPARE_VALUES, cmp_cols),
+    ):
+        hit = (policy == rule).to_numpy()
+        if hit.any() and columns:
+            out.loc[hit, columns] = s.NOT_COMPARED
+    derived = (
+        (policy == s.COMPARE_ENGLAND_ONLY)
+        & ~out[s.HARMONISATION].isin(OWN_ROWS)
+        & (out[s.GEOGRAPHY] != "england")
+    ).to_numpy(dtype=bool)
+    if derived.any():
+        out.loc[derived, cmp_cols] = s.NOT_COMPARED
+        out.loc[derived, [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]] = np.nan
+        note = out.loc[derived, s.NOTE].fillna("").astype(str)
+        out.loc[derived, s.NOTE] = np.where(note == "", DERIVED_NOTE, note + "; " + DERIVED_NOTE)
+    return out

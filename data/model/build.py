@@ -20,9 +20,9 @@ import data.readers as readers_pkg
 from data.methods.formatting import published_name
 from data.methods.trend import trend_table
 from data.model import schema as s
-from data.model.benchmarks import add_comparisons
+from data.model.benchmarks import add_comparisons, apply_compare_policy
 from data.model.catalogue import FRAME_NAME as CATALOGUE_FRAME
-from data.model.catalogue import catalogue_frame
+from data.model.catalogue import catalogue_frame, survey_rows
 from data.model.core import Model
 from data.model.current import (
     NATIONAL_FRAME,
@@ -642,6 +642,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     values, peer_frames = peer_comparisons(
         values, catalogue, demographics, _frame(results, "peers"), lineage, area_demographics
     )
+    values = apply_compare_policy(values, catalogue)
     inventory = inventory_rows(manifest, status, results, problems, values, areas, geojson, layers)
     problem_frame = pd.DataFrame([p.__dict__ for p in problems], columns=PROBLEM_COLUMNS)
     problem_frame["row"] = problem_frame["row"].astype("Int64")
@@ -663,7 +664,9 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
         values, frames["availability"], catalogue, areas, OVERVIEW_GEOGRAPHIES, national
     )
     frames["trends"] = trend_table(values, catalogue)
-    frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
+    frames[CATALOGUE_FRAME] = catalogue_frame(
+        catalogue, frames["availability"], areas, survey_rows(frames.get("gpps_items"), areas)
+    )
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),

@@ -79,10 +79,21 @@ def with_comparator_names(
     return out
 
 
+def in_summaries(catalogue: pd.DataFrame) -> set[str]:
+    """Indicators the default spine, overview and board pack show: all but those the catalogue keeps
+    on their own page (``in_summaries`` False: survey questions whose wording no source states)."""
+    if "in_summaries" not in catalogue.columns:
+        return set(catalogue.index)
+    keep = catalogue["in_summaries"].map(lambda v: True if pd.isna(v) else bool(v))
+    return set(catalogue.index[keep.to_numpy(dtype=bool)])
+
+
 def spine_focus(
     values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFrame, national: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The spine chart's rows for every possible focus area, without the areas' own values.
+
+    Only indicators ``in_summaries`` (unworded survey questions stay on their survey's page).
 
     Per geography, area and indicator (persons): the latest period in which the area has a
     value, the spread of every area's values in that period (min, quartiles, max), the
@@ -90,7 +101,10 @@ def spine_focus(
     comparator's name (where England is only some areas, said in the name too).
     """
     here = values[
-        (values[s.SEX] == "Persons") & ~values[s.GEOGRAPHY].isin(NOT_AREAS) & values[s.VALUE].notna()
+        (values[s.SEX] == "Persons")
+        & ~values[s.GEOGRAPHY].isin(NOT_AREAS)
+        & values[s.VALUE].notna()
+        & values[s.INDICATOR_ID].isin(in_summaries(catalogue))
     ]
     keys = [s.GEOGRAPHY, s.AREA_CODE, s.INDICATOR_ID]
     latest = (
@@ -137,9 +151,11 @@ def overview_cells(
 ) -> pd.DataFrame:
     """The overview grid of the geographies (the app's: CCG 2021): each indicator's latest period
     (persons), one row per area with its value and every comparison column, in the order the
-    grid shows them (outcome domains, then indicator name with numbers as numbers, then area)."""
+    grid shows them (outcome domains, then indicator name with numbers as numbers, then area).
+    Only indicators ``in_summaries``, as for the spine."""
     avail = availability[
-        availability[s.GEOGRAPHY].isin(geographies)
+        availability[s.INDICATOR_ID].isin(in_summaries(catalogue))
+        & availability[s.GEOGRAPHY].isin(geographies)
         & ~availability[s.GEOGRAPHY].isin(NOT_AREAS)
         & (availability[s.SEX] == "Persons")
         & (availability["n_values"] > 0)

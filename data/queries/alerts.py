@@ -19,6 +19,10 @@ not complete), region or similar CCGs; the national list compares every CCG with
 region, or its own similar CCGs (said so). Each row carries the comparator's value and name, the
 gap in the indicator's unit and the trend test in words.
 
+Indicators the catalogue keeps off the summaries (``in_summaries``: survey questions with no
+stated wording) are not listed, and a comparison the indicator's policy rules out (GP FFT's, unless
+asked for) does not count as worse (``data.queries.comparator.compare_rows``).
+
 Within a group, indicators worse at 99.8% come before those worse only at 95%, then by the
 strength of the trend (chi-squared). Monthly series (dementia diagnosis, prescribing) count
 like any other: five months are five points.
@@ -36,6 +40,7 @@ from data.methods.formatting import format_difference, format_number
 from data.methods.trend import CHI2_THRESHOLD, NO_CHANGE, POINTS
 from data.model import schema as s
 from data.model.core import Model
+from data.model.precomputed import in_summaries
 from data.queries.comparator import Comparator, comparator_for, compare_rows, national_comparator
 
 GROUPS = ("red-red", "worse now", "worse", "worsening", "not assessed")
@@ -84,9 +89,12 @@ ALERT_GEOGRAPHIES = (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY)
 def latest_rows(
     model: Model, areas: list[str] | None = None, geography: str = s.HOME_GEOGRAPHY
 ) -> pd.DataFrame:
-    """Each area's (of ``geography``) latest persons row of every indicator (with a value)."""
+    """Each area's (of ``geography``) latest persons row of every indicator (with a value) that the
+    summaries show (not the survey questions whose wording no source states: they stay on their
+    own page)."""
     ind = model.indicators
     rows = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons") & ind[s.VALUE].notna()]
+    rows = rows[rows[s.INDICATOR_ID].isin(in_summaries(model.catalogue))]
     if areas is not None:
         rows = rows[rows[s.AREA_CODE].isin(areas)]
     return rows.sort_values(s.PERIOD_START).groupby([s.INDICATOR_ID, s.AREA_CODE]).tail(1)

@@ -14,7 +14,10 @@ selection's ``benchmark`` (and ``peers``):
 
 ``compare_rows`` adds to any rows (indicator, period, sex, geography, area, value, limits) the
 comparator's value, label and method, each area's category against **that** value
-(``data.methods.stats.compare``, Fingertips' rule) and whether the area is in scope.
+(``data.methods.stats.compare``, Fingertips' rule) and whether the area is in scope; an
+indicator's comparison policy (catalogue ``compare``) can leave rows "Not compared" and say why:
+GP FFT's categories only when ``Comparator.categories`` (a person asked), inpatient scores
+against England only, values-only measures never.
 ``compare_slice`` (one indicator and period: map, compare, table, funnel context), ``compare_spine``
 (many indicators, each at the focus area's latest period: spine, pack appendix) and the early
 warning lists (``data.queries.alerts``) are made with it, so the number a chart draws, the panel
@@ -77,6 +80,7 @@ class Comparator:
     peers: tuple[str, ...] = ()
     notice: str = ""  # why the comparator is not the one asked for ("" when it is)
     geography: str = s.HOME_GEOGRAPHY  # peers: the geography of the focus area and its peers
+    categories: bool = False  # a person asked for categories the catalogue shows only on request (GP FFT)
 
     @property
     def scope(self) -> tuple[str, ...]:
@@ -386,6 +390,10 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     why[~in_scope] = NOT_IN_GROUP
     why[comparator_areas] = "a comparator, not an area"
     category[~in_scope | comparator_areas] = s.NOT_COMPARED
+    ruled_out = _policy_rules(model, out, comp)
+    for mask, reason in ruled_out:
+        why[mask & (category != s.NOT_COMPARED)] = reason
+        category[mask] = s.NOT_COMPARED
     out["comparator_value"] = value
     out["comparator_label"] = label
     out["comparator_method"] = method
@@ -393,6 +401,28 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     out["in_scope"] = in_scope & ~comparator_areas
     out["not_compared_why"] = np.where(category == s.NOT_COMPARED, why, "")
     return out
+
+
+POLICY_WHY = {
+    s.COMPARE_VALUES: "shown as a value only (no sampling error to judge a difference by)",
+    s.COMPARE_ON_REQUEST: "shown as a value: the publisher advises against comparing (categories on request)",
+    s.COMPARE_ENGLAND_ONLY: "compared with England only (its expected ranges are drawn around the national mean)",
+}
+
+
+def _policy_rules(model: Model, rows: pd.DataFrame, comp: Comparator) -> list[tuple[np.ndarray, str]]:
+    """The rows each indicator's comparison policy (catalogue ``compare``) leaves "Not compared",
+    with why: "values only" always; "on request" unless ``comp.categories``; "England only" unless
+    the comparator is England."""
+    if "compare" not in model.catalogue.columns:
+        return []
+    policy = rows[s.INDICATOR_ID].map(model.catalogue["compare"]).fillna(s.COMPARE_CATEGORIES).to_numpy()
+    rules = [(policy == s.COMPARE_VALUES, POLICY_WHY[s.COMPARE_VALUES])]
+    if not comp.categories:
+        rules.append((policy == s.COMPARE_ON_REQUEST, POLICY_WHY[s.COMPARE_ON_REQUEST]))
+    if comp.kind != "england":
+        rules.append((policy == s.COMPARE_ENGLAND_ONLY, POLICY_WHY[s.COMPARE_ENGLAND_ONLY]))
+    return rules
 
 
 def compare_slice(model: Model, sel: Selection, comp: Comparator, *, scope: str = "all") -> pd.DataFrame:

@@ -63,6 +63,29 @@ def _comparators(model: Model, frame: pd.DataFrame) -> list[str]:
     return [labels[i].get(p, ENGLAND_LABEL) for i, p in zip(frame[s.INDICATOR_ID], frame[s.PERIOD])]
 
 
+def shows_categories(model: Model, indicator_id: str, asked: bool = False) -> bool:
+    """May a view colour this indicator by benchmark category? Not for a "values only" policy;
+    for "on request" (GP FFT: NHS England advises against comparing) only when a person asks, and
+    then with the caveat beside the categories. Otherwise yes (where the rows have categories)."""
+    if "compare" not in model.catalogue.columns or indicator_id not in model.catalogue.index:
+        return True
+    policy = str(model.catalogue.at[indicator_id, "compare"] or s.COMPARE_CATEGORIES)
+    if policy == s.COMPARE_VALUES:
+        return False
+    return asked or policy != s.COMPARE_ON_REQUEST
+
+
+def hidden_categories(model: Model, asked: bool = False) -> set[str]:
+    """Indicators whose categories a view shows as "Not compared" (see ``shows_categories``)."""
+    if "compare" not in model.catalogue.columns:
+        return set()
+    policy = model.catalogue["compare"].astype(str)
+    hidden = policy == s.COMPARE_VALUES
+    if not asked:
+        hidden |= policy == s.COMPARE_ON_REQUEST
+    return set(model.catalogue.index[hidden.to_numpy(dtype=bool)])
+
+
 def category_column(benchmark: str, ci: str) -> str:
     peers = peer_category_column(benchmark, ci)
     if peers:
@@ -167,13 +190,18 @@ def spine_rows(
     *,
     benchmark: str = "england",
     ci: str = "95",
+    categories: bool = False,
     geography: str | None = None,
 ) -> pd.DataFrame:
     """One row per indicator and area for the spine chart: the latest period with data.
 
+    Indicators whose categories are shown only on request (GP FFT) are "Not compared" unless
+    ``categories`` (a person asked for them); unworded survey questions are not in the spine.
+
     The comparison areas are every area of the focus area's geography (the view's
     ``geography`` where the focus is one of its areas: ``spine_base``) in that period;
-    England at the centre; quartiles and extremes over those areas. The per-indicator part is made at build (``spine_base``); here only the chosen areas'
+    England at the centre; quartiles and extremes over those areas. The per-indicator part is
+    made at build (``spine_base``); here only the chosen areas'
     values are looked up in each indicator's slice.
     """
     base = spine_base(model, areas[0], geography) if areas else None
@@ -205,6 +233,8 @@ def spine_rows(
     category = cats[take] if len(cats) else np.full(len(at), None, dtype=object)
     valued = has & ~np.isnan(columns[s.VALUE])
     columns["category"] = np.where(valued & pd.notna(category), category, s.NOT_COMPARED)
+    hidden = np.isin(columns[s.INDICATOR_ID], list(hidden_categories(model, categories)))
+    columns["category"] = np.where(hidden, s.NOT_COMPARED, columns["category"])
     frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
     frame["benchmark"] = (
         base["comparator"].to_numpy()[repeat]
@@ -373,16 +403,21 @@ def overview_grid(
     benchmark: str = "england",
     ci: str = "95",
     geography: str = s.HOME_GEOGRAPHY,
+    categories: bool = False,
 ) -> pd.DataFrame:
     """Areas x indicators: the latest period of each indicator on the geography (and its unit).
 
     Cut from the grid the build made for every geography (``overview_cells``, in display
-    order): here only the region and the comparison column are chosen.
+    order): here only the region and the comparison column are chosen. Categories shown only on
+    request (GP FFT) are "Not compared" unless ``categories``.
     """
     cat_col = category_column(benchmark, ci)
     grid = overview_cells_for(model, region=region, geography=geography)
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
+    hidden = out[s.INDICATOR_ID].isin(hidden_categories(model, categories)).to_numpy()
+    if hidden.any():
+        out.loc[hidden, "category"] = s.NOT_COMPARED
     out["benchmark"] = (
         grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark, geography)
     )

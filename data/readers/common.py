@@ -155,6 +155,10 @@ def with_statistics(frame: pd.DataFrame, statistic: str, multiplier: float) -> p
     return stats.add_statistics(out, statistic, multiplier)
 
 
+# A short name is the label of a chart row (spine, overview column): checked, never cut.
+SHORT_NAME_MAX = 60
+
+
 def catalogue_entry(
     indicator_id: str,
     *,
@@ -171,22 +175,32 @@ def catalogue_entry(
     licence: str,
     definition: str,
     caveats: str = "",
+    keywords: str = "",
+    compare: str = s.COMPARE_CATEGORIES,
+    in_summaries: bool = True,
+    wording: str = "",
+    wording_source: str = "",
     series_breaks: Iterable[SeriesBreak | Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """A catalogue row with every ``schema.CATALOGUE_COLUMNS`` key, checked.
 
     ``series_breaks``: where the definition changed (each the first period of the new definition,
     its start date, the reason and where it is documented; a manifest entry gives them as
-    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain or
-    polarity, a short name over 40 characters or a break without its period, start date, reason
-    or source.
+    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain, polarity
+    or comparison policy, a short name over ``SHORT_NAME_MAX`` characters (names are never cut:
+    give a shorter one), a survey question's wording without the source that states it, or a
+    break without its period, start date, reason or source.
     """
     if domain not in s.DOMAINS:
         raise ValueError(f"{indicator_id}: unknown domain {domain!r}")
     if polarity not in (s.POLARITY_HIGH_GOOD, s.POLARITY_LOW_GOOD, s.POLARITY_NONE):
         raise ValueError(f"{indicator_id}: unknown polarity {polarity!r}")
-    if len(short_name) > 40:
-        raise ValueError(f"{indicator_id}: short name over 40 characters: {short_name!r}")
+    if compare not in s.COMPARE_POLICIES:
+        raise ValueError(f"{indicator_id}: unknown comparison policy {compare!r}")
+    if len(short_name) > SHORT_NAME_MAX:
+        raise ValueError(f"{indicator_id}: short name over {SHORT_NAME_MAX} characters: {short_name!r}")
+    if wording and not wording_source:
+        raise ValueError(f"{indicator_id}: question wording given without the source that states it")
     entry = {
         s.INDICATOR_ID: indicator_id,
         "name": name,
@@ -202,6 +216,11 @@ def catalogue_entry(
         "licence": licence,
         "definition": definition,
         "caveats": caveats,
+        "keywords": keywords,
+        "compare": compare,
+        "in_summaries": bool(in_summaries),
+        "wording": wording,
+        "wording_source": wording_source,
     }
     try:
         entry["series_breaks"] = series_breaks_text(series_breaks or ())

@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import pages
 from callbacks.shown import patch_of
 from data.model import schema as s
+from data.model.precomputed import in_summaries
 from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
 from layouts.content import render
 from views import compare as vcompare
@@ -186,7 +187,7 @@ def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
 def spine_expected(model, code: str, outcomes: bool | None = None) -> set[str]:
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == code) & (ind[s.SEX] == "Persons")]
-    have = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    have = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) & in_summaries(model.catalogue)
     if outcomes is None:
         return have
     context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
@@ -300,7 +301,7 @@ def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
     avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
     domain = model.catalogue["domain"]
     context_ids = set(domain.index[domain == "context"])
-    shown = set(avail[s.INDICATOR_ID])
+    shown = set(avail[s.INDICATOR_ID]) & in_summaries(model.catalogue)  # unworded survey items: own page
     n_context, n_outcome = len(shown & context_ids), len(shown - context_ids)
     for figure, n_indicators in ((fig, n_outcome), (context_fig, n_context)):
         heat = figure.data[0]
