@@ -329,7 +329,13 @@ def spine(model: Model, path: dict[str, str], query: dict[str, str]) -> Answer:
     state = strict_state(model, {**query, "areas": code})
     if not state["areas"]:
         raise ApiError(404, f"No area {code!r}: GET /api/v1/areas lists them.", "code")
-    rows = spine_rows(model, state["areas"][:1], benchmark=benchmark_key(state), ci=state["ci"])
+    rows = spine_rows(
+        model,
+        state["areas"][:1],
+        benchmark=benchmark_key(state),
+        ci=state["ci"],
+        geography=state.get("geography"),
+    )
     frame = rows.rename(columns={"england_value": "comparator_value", "benchmark": "comparator"})
     keep = [
         s.INDICATOR_ID,
