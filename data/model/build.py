@@ -464,21 +464,7 @@ def peer_comparisons(
     return values, {"peer_sets": sets, "peer_values": peer_values}
 
 
-LINEAGE_COLUMNS = [
-    "from_geography",
-    "from_code",
-    "to_geography",
-    "to_code",
-    "share",
-    "method",
-    "population",
-    "share_of_to",
-    "weight",
-    "people_source",
-    "evidence",
-    "area_share",
-    "area_km2",
-]
+LINEAGE_COLUMNS = [*s.LINEAGE_COLUMNS, "area_share", "area_km2"]  # land shares from the overlays
 
 
 def describe_lineage(lineage: pd.DataFrame, lsoa_lineage: pd.DataFrame) -> pd.DataFrame:
