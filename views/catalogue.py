@@ -21,6 +21,7 @@ from data.queries.rows import indicator_periods
 from data.queries.view_frames import shown_periods
 from selection import DEMOGRAPHIC_PREFIX, catalogue_href, catalogue_id
 from views.content import Link, el, terms
+from views.controls import geography_notes
 
 FFT_INDICATORS = ("gp_fft_positive",)
 GPPS_FRAME = "gpps_national"
@@ -272,10 +273,13 @@ def data_age_items(state: dict, today: date | None = None) -> list:
         items += _explorer_axis(model, state.get("x", ""), "", today, "X")
     elif page == "spine" and state.get("areas"):
         # a lookup in the frame the build made: the view's own rows are not recomputed here
-        pairs = shown_periods(model, "spine", focus=state["areas"][0])
+        pairs = shown_periods(model, "spine", focus=state["areas"][0], geography=state.get("geography"))
         items += _many(pairs, today, "spine chart")
     elif page == "overview":
-        items += _many(shown_periods(model, "overview", region=state.get("region") or ""), today, "overview")
+        overview = shown_periods(
+            model, "overview", region=state.get("region") or "", geography=state.get("geography")
+        )
+        items += _many(overview, today, "overview")
     return items
 
 
@@ -289,7 +293,10 @@ def data_age_outputs(state: dict | None, today: date | None = None) -> tuple[lis
     if state.get("page") in (*SINGLE_INDICATOR_PAGES, "trends"):
         children += [
             el("Div", line, className="data-age-item info")
-            for line in patient_experience_lines(model, state.get("indicator", ""))
+            for line in [
+                *geography_notes(model, state),
+                *patient_experience_lines(model, state.get("indicator", "")),
+            ]
         ]
     return children, not children
 

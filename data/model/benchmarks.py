@@ -12,10 +12,17 @@ from data.model import schema as s
 KEYS = [s.INDICATOR_ID, s.PERIOD, s.SEX]
 
 
-def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+def add_comparisons(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Fill the four comparison columns and the quintile column.
 
-    England: the England row of the same indicator, period and sex. Region: the row
+    England: the England row of the same indicator, period and sex, or, for the areas of a
+    geography ``national`` has a row for (a sum of that geography's areas with data where
+    England is partial: data.model.current.national_comparators), that row. Region: the row
     of the area's NHS region (2021 or 2022 set, whichever the areas table gives for
     the area's geography). Rows of England itself are not compared.
     """
@@ -33,6 +40,10 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     )
     key = pd.MultiIndex.from_frame(out[KEYS])
     eng_value = england.reindex(key).to_numpy()
+    if national is not None and len(national):
+        own = national.drop_duplicates([*KEYS, s.GEOGRAPHY]).set_index([*KEYS, s.GEOGRAPHY])[s.VALUE]
+        found = own.reindex(pd.MultiIndex.from_frame(out[[*KEYS, s.GEOGRAPHY]])).to_numpy()
+        eng_value = np.where(np.isnan(found.astype(float)), eng_value, found)
     region_geo = out[s.GEOGRAPHY].map(s.region_geography)
     reg_key = pd.MultiIndex.from_arrays([out[c] for c in KEYS] + [region_geo, out["_region"]])
     reg_value = regions.reindex(reg_key).to_numpy()

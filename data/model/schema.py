@@ -195,3 +195,20 @@ CURRENT_REGION_GEOGRAPHY = "nhser24"
 def region_geography(geography: str) -> str:
     """The region set an area of ``geography`` belongs to (see REGION_GEOGRAPHY_OF)."""
     return REGION_GEOGRAPHY_OF.get(geography, "nhser21")
+
+
+# The lineage crosswalk (model.lineage): which predecessor area makes up which successor, with
+# the people behind each share and the evidence for it. The boundary overlays add the land shares.
+LINEAGE_COLUMNS: list[str] = [
+    "from_geography",
+    "from_code",
+    "to_geography",
+    "to_code",
+    "share",
+    "method",
+    "population",
+    "share_of_to",
+    "weight",
+    "people_source",
+    "evidence",
+]

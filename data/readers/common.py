@@ -324,3 +324,17 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
         log.error("%s: %s; the reader's other files still load", entry["id"], problem.message())
         result.problems.append(problem)
         return empty_values()
+
+
+# Files a reader uses that other manifest entries own, by key, relative to the data root (a
+# reader's params may name another path under the same key).
+EXTERNAL_FILES: dict[str, str] = {
+    "qof_prevalence": "indicators/qof_prevalence_2022_23/PREVALENCE_2223.csv",
+    "qof_mapping": "indicators/qof_prevalence_2022_23/MAPPING_NHS_GEOGRAPHIES_2223.csv",
+    "payments": "indicators/nhs_payments_gp_ccg/nhs_payments_to_general_practice_ccg_by_year.csv",
+    "obesity_ccg13": "indicators/obesity_admissions_ccg13/obesity_admissions_by_ccg_tidy.csv",
+    "ccg19_boundaries": "boundaries/ccg19_apr2019_openprescribing.geojson",
+    "ccg18_cartogram": "boundaries/ccg18_apr2018_cartogram.geojson",
+    "ccg17_boundaries": "boundaries/ccg17_apr2017_openprescribing.geojson",
+    "qof_points_ccg": "indicators/qof_points_practice_ccg/qof_points_ccg_by_year.csv",
+}

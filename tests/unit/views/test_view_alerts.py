@@ -20,7 +20,7 @@ def test_focus_section_for_a_ccg(app_ctx, state_for):
 
 
 def test_focus_section_without_a_ccg21_area(app_ctx, state_for):
-    assert "Choose a CCG (April 2021)" in str(focus_section(state_for("", page="alerts")))
+    assert "Choose a CCG, sub-ICB location or ICB" in str(focus_section(state_for("", page="alerts")))
     assert "not one" in str(
         focus_section(state_for("?geography=ccg16&areas=11N&indicator=acsc_chronic_isr", page="alerts"))
     )
