@@ -174,7 +174,13 @@ def test_variable_exists(model):
 
 @pytest.mark.parametrize(
     ("path", "page"),
-    [(None, "experience"), ("/", "experience"), ("/map", "map"), ("/nowhere", "experience"), ("/spine/extra", "spine")]
+    [
+        (None, "experience"),
+        ("/", "experience"),
+        ("/map", "map"),
+        ("/nowhere", "experience"),
+        ("/spine/extra", "spine"),
+    ]
     + [(f"/{p}", p) for p in PAGES]
     + [(f"/{p}/", p) for p in PAGES],
 )
