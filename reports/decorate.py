@@ -8,6 +8,7 @@ that they are real text in SVG and PDF.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -346,8 +347,9 @@ def decorate(fig: go.Figure, prov: Provenance, size: Size) -> go.Figure:
     return go.Figure(data, _validate=False)
 
 
-def _x_extent(data: dict) -> tuple[float, float] | None:
-    """The smallest and largest x a chart draws (bar ends, whisker ends, markers)."""
+def _x_extent(data: dict, log: bool = False) -> tuple[float, float] | None:
+    """The smallest and largest x a chart draws (bar ends, whisker ends, markers); in log10 units
+    for a log axis (positive values only)."""
     values: list[float] = []
     for trace in data.get("data", []):
         xs = trace.get("x")
@@ -364,6 +366,8 @@ def _x_extent(data: dict) -> tuple[float, float] | None:
         if np.isfinite(arr).any():
             values += [np.nanmin(arr - down), np.nanmax(arr + up), np.nanmin(arr), np.nanmax(arr)]
     values = [v for v in values if np.isfinite(v)]
+    if log:
+        values = [math.log10(v) for v in values if v > 0]
     return (min(values), max(values)) if values else None
 
 
@@ -385,10 +389,12 @@ def _room_for_line_labels(data: dict, layout: dict, plot_w: float) -> None:
     axis = layout.get("xaxis") or {}
     if not labels or axis.get("type") in ("date", "category"):
         return
+    if axis.get("type") == "log":  # a log axis's range is in log10 units: work in them
+        labels = [(math.log10(x), text, anchor) for x, text, anchor in labels if x > 0]
     if axis.get("range"):
         lo, hi = (float(v) for v in axis["range"])
     else:
-        extent = _x_extent(data)
+        extent = _x_extent(data, log=axis.get("type") == "log")
         if extent is None:
             return
         lo, hi = extent

@@ -23,6 +23,8 @@ from data.queries.experience import (
     FFT,
     FFT_ADVICE,
     SOURCE_CMH21,
+    SOURCE_FFT,
+    SOURCE_GPPS,
     SOURCE_IP22,
     SUMMARY_RULE,
     against,
@@ -176,13 +178,24 @@ def experience_parts(model: Model, state: dict) -> list[tuple[str, bool]]:
     return FOCUS_PARTS if view_of(state) is not None else NATIONAL_PARTS
 
 
-def sources_text(model: Model) -> str:
-    """The page's own sources: the publishers of its four surveys."""
+SOURCE_INDICATORS = {SOURCE_FFT: FFT, SOURCE_IP22: "ip22_s01", SOURCE_CMH21: "mh_cmhs_q03"}
+
+
+def sources_text(
+    model: Model, sources: tuple[str, ...] = (SOURCE_FFT, SOURCE_IP22, SOURCE_CMH21, SOURCE_GPPS)
+) -> str:
+    """The publishers of the page's own sources (all four, or the ones named), never the model's every one."""
     cat = model.catalogue
-    names = [cat.at[i, "publisher"] for i in (FFT, "ip22_s01", "mh_cmhs_q03") if i in cat.index]
+    names = [
+        cat.at[SOURCE_INDICATORS[x], "publisher"]
+        for x in sources
+        if x in SOURCE_INDICATORS and SOURCE_INDICATORS[x] in cat.index
+    ]
     items = model.frames.get("gpps_items")
-    if items is not None and len(items):
+    if SOURCE_GPPS in sources and items is not None and len(items):
         names.append(f"GP Patient Survey: {items['publisher'].iloc[0]}")
+    if SOURCE_IP22 in sources:
+        names.append("catchments: OHID acute trust catchment populations, 2019")
     return "; ".join(dict.fromkeys(str(n) for n in names)) + f". Compiled by the {APP}."
 
 
@@ -203,7 +216,7 @@ def experience_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     versus = against(view.comparator)
     common = f"{name} ({view.area_code}) · against {versus} · {state['ci']}% confidence"
     described = functools.partial(Provenance, source=source, link=link)
-    area = {"Area Code": view.area_code, "Area Name": name, "Comparator": versus}
+    area = {"Area Code": view.area_code, "Area Name": name, "Benchmark": versus}
     rows = view.rows
     ip = rows[rows["source"] == SOURCE_IP22]
     cmh = rows[rows["source"] == SOURCE_CMH21]
@@ -238,6 +251,7 @@ def experience_pieces(model: Model, state: dict, link: str) -> list[Piece]:
             described(
                 title=f"GP Friends and Family Test: {name}'s practices",
                 subtitle=common,
+                source=sources_text(model, (SOURCE_FFT,)),
                 method=(
                     "A practice's contribution to the gap is (its % positive - the comparator) x its share of the "
                     "area's responses; over the practices counted these add up to the area's gap. The practices that "
@@ -251,7 +265,12 @@ def experience_pieces(model: Model, state: dict, link: str) -> list[Piece]:
             FOCUS_PARTS[3][0],
             survey_figure(state, SOURCE_IP22),
             _named(ip, ROW_NAMES, **area),
-            described(title=f"Inpatient survey 2022: {name}", subtitle=common, method=ATTRIBUTION),
+            described(
+                title=f"Inpatient survey 2022: {name}",
+                subtitle=common,
+                method=ATTRIBUTION,
+                source=sources_text(model, (SOURCE_IP22,)),
+            ),
             "Inpatient survey",
         ),
         Piece(
@@ -260,6 +279,7 @@ def experience_pieces(model: Model, state: dict, link: str) -> list[Piece]:
             _named(view.inpatient_trusts, TRUST_NAMES, **area),
             described(
                 title=f"Inpatient survey 2022: the main trusts serving {name}",
+                source=sources_text(model, (SOURCE_IP22,)),
                 subtitle=f"{common} · trusts with at least 5% of the residents' admissions (2019 catchments)",
                 method="CQC's bands: each trust's score against expected ranges around the national mean.",
             ),
@@ -271,6 +291,7 @@ def experience_pieces(model: Model, state: dict, link: str) -> list[Piece]:
             _named(cmh, ROW_NAMES, **area),
             described(
                 title=f"Community mental health survey 2021: {name}",
+                source=sources_text(model, (SOURCE_CMH21,)),
                 subtitle=common,
                 method=CMH21_METHOD,
             ),

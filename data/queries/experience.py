@@ -606,8 +606,8 @@ LEAN_COLUMNS = [
     "detail",
 ]
 SUMMARY_RULE = (
-    "How the summary line is made. Every source is set against the same comparator (the benchmark "
-    "chosen above). A value is below or above it as printed (at the comparator's decimal places); the "
+    "How the summary line is made. Every source is set against the same comparator (the chosen "
+    "benchmark: England, the NHS region or similar CCGs). A value is below or above it as printed (at the comparator's decimal places); the "
     "same as printed is level. A source with one measure (GP Friends and Family Test: % positive) leans "
     "the way that measure lies; a source of several items (the inpatient survey's 11 sections, the "
     "community mental health survey's questions, the GP Patient Survey's questions by practice-deprivation "

@@ -47,6 +47,10 @@ AREAS = (KERNOW, BARNSLEY, NCL, SOMERSET)
 
 @pytest.fixture(scope="module")
 def raw_fft() -> pd.DataFrame:
+    return read_raw_fft()
+
+
+def read_raw_fft() -> pd.DataFrame:
     """Practices with their area, responses, positives and 2022/23 list size."""
     fft = pd.read_csv(FFT_FILE)
     mapping = pd.read_csv(QOF / "MAPPING_NHS_GEOGRAPHIES_2223.csv", dtype=str)
