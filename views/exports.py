@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from data.model.core import Model
+from data.model.store import load_model
 from views.alerts import VERSUS, alert_parts, alert_pieces
 from views.compare import compare_figure
 from views.experience_export import experience_comparator, experience_parts, experience_pieces
@@ -18,7 +19,7 @@ from views.funnel import funnel_chart
 from views.inequalities import inequality_comparator, inequality_parts, inequality_pieces
 from views.map import export_map
 from views.overview import overview_figure_for
-from views.practices import practice_parts, practice_pieces
+from views.practices import compared_practices, practice_parts, practice_pieces
 from views.provenance import ExportRefused, Piece
 from views.spine import spine_outputs
 from views.trends import trends_figure
@@ -97,6 +98,8 @@ def comparator_for(page: str, piece: Piece, state: dict) -> str:
     if page == "inequalities":
         return inequality_comparator(piece)
     if page == "practices":
+        if not compared_practices(load_model(), state["indicator"], state):
+            return "none: the practices are not compared (see the method)"
         return "England (each practice's 95% Wilson interval compared with England's value)"
     if page == "experience":
         return experience_comparator(piece, state)

@@ -11,14 +11,15 @@ import pandas as pd
 from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
-from data.queries.practices import NOT_EVENTS, measures, pcn_rollup, practice_rows
-from data.queries.view_frames import meta_dict
+from data.queries.experience import FFT_ADVICE
+from data.queries.practices import FFT, FFT_RATE, NOT_EVENTS, measures, pcn_rollup, practice_rows
+from data.queries.view_frames import meta_dict, shows_categories
 from figures import summaries as words
 from figures.practices import practice_chart
 from selection import page_href
 from views.cache import memoized
 from views.common import EMPTY_FIGURE, area_names, focus_ccg
-from views.content import P, Span, choices, table
+from views.content import Link, P, Span, choices, table
 from views.provenance import APP, ExportRefused, Piece, Provenance, first_sentence
 
 DEFAULT_MEASURE = "qof_hyp"
@@ -65,16 +66,35 @@ def ranked_practices(rows: pd.DataFrame) -> pd.DataFrame:
     return order.drop(columns="_u")
 
 
-def practice_source(indicator: str) -> str:
+def compared_practices(model: Model, indicator: str, state: dict) -> bool:
+    """Are practices compared with England (categories, funnel)? Not for a measure that is not
+    events out of a population, and for GP FFT (NHS England advises against comparing providers)
+    only when a person asks (``categories=on``)."""
+    return indicator not in NOT_EVENTS and shows_categories(model, indicator, state.get("categories") == "on")
+
+
+def practice_source(indicator: str, compared: bool = True) -> str:
     """Where a practice measure comes from and how practices are compared (page and exports)."""
-    how = (
-        "QOF 2022/23 (NHS Digital; practice, PCN and Sub-ICB from the QOF mapping)"
-        if indicator != "gp_fft_positive"
-        else "GP Friends and Family Test, February 2026 (NHS England; practices with 1-4 responses suppressed by the publisher)"
-    )
+    if indicator in (FFT, FFT_RATE):
+        how = (
+            "GP Friends and Family Test, February 2026 (NHS England; practices with 1-4 responses suppressed by "
+            "the publisher)"
+        )
+        if indicator == FFT_RATE:
+            how += "; registered patients: QOF 2022/23 list sizes (NHS Digital)"
+    else:
+        how = "QOF 2022/23 (NHS Digital; practice, PCN and Sub-ICB from the QOF mapping)"
     if indicator in NOT_EVENTS:
+        what = (
+            "Responses per 1,000 registered patients count all the feedback given, not a sample"
+            if indicator == FFT_RATE
+            else "Points are not events out of a population"
+        )
+        how += f". {what}: values are shown, not compared or put on a funnel"
+    elif not compared:
         how += (
-            ". Points are not events out of a population: values are shown, not compared or put on a funnel"
+            ". Not compared by default: NHS England advises that FFT results should not be used to compare or "
+            "rank providers (categories on request); values are shown, ranked, without a funnel"
         )
     else:
         how += ". Each practice's 95% Wilson interval compared with England; funnel limits around England's value"
@@ -86,6 +106,9 @@ def practice_view(state: dict, indicator: str):
     model = load_model()
     focus = focus_ccg(model, state)
     rows, england = _rows(focus, indicator)
+    compared = compared_practices(model, indicator, state)
+    if not compared:
+        rows = rows.assign(category=s.NOT_COMPARED)
     name = area_names([focus], s.HOME_GEOGRAPHY)[focus]
     fig = practice_chart(
         rows,
@@ -94,14 +117,14 @@ def practice_view(state: dict, indicator: str):
         ccg_name=name,
         palette=state["palette"],
         selected=state.get("practice") or None,
-        funnel=indicator not in NOT_EVENTS,
+        funnel=compared,
     )
     return fig, rows, england, name
 
 
-def _pcns(rows: pd.DataFrame, england: float, indicator: str) -> pd.DataFrame:
+def _pcns(rows: pd.DataFrame, england: float, indicator: str, compared: bool) -> pd.DataFrame:
     polarity = str(load_model().catalogue.at[indicator, "polarity"])
-    return pcn_rollup(rows, None if indicator in NOT_EVENTS else england, polarity)
+    return pcn_rollup(rows, england if compared else None, polarity)
 
 
 def practices_outputs(state: dict):
@@ -128,11 +151,25 @@ def practices_outputs(state: dict):
         indicator = DEFAULT_MEASURE
     options = [(m, short[m], page_href(page, state, indicator=m, y=m, period="")) for m in available]
     fig, rows, england, _ = practice_view(state, indicator)
-    notes.append(P(practice_source(indicator) + ".", className="hint"))
+    compared = compared_practices(model, indicator, state)
+    notes.append(P(practice_source(indicator, compared) + ".", className="hint"))
+    if indicator == FFT:  # NHS England's caveat where FFT's colours are, and the categories on request
+        notes.append(fft_caveat(state, page, compared))
     notes.append(P([Span("Measure: ", className="ctl-label"), *choices(indicator, options)], "measure-links"))
-    pcn_table = _table(_pcns(rows, england, indicator), PCN_COLUMNS)
+    pcn_table = _table(_pcns(rows, england, indicator, compared), PCN_COLUMNS)
     practices = _table(ranked_practices(rows), PRACTICE_COLUMNS, highlight=state.get("practice") or None)
     return notes, fig.to_plotly_json(), pcn_table, practices
+
+
+def fft_caveat(state: dict, page: str, compared: bool):
+    """NHS England's caveat beside the FFT colours, with the link that asks for (or hides) categories."""
+    if compared:
+        link = Link("Hide the categories", href=page_href(page, state, categories="off"))
+        lead = "Categories shown because asked for. "
+    else:
+        link = Link("Show categories anyway", href=page_href(page, state, categories="on"))
+        lead = "Practices are not compared: grey means not compared, not similar. "
+    return P([Span(f"{lead}Caveat: {FFT_ADVICE}. "), link], className="caveat")
 
 
 def _measure(model: Model, state: dict) -> str:
@@ -153,7 +190,7 @@ def practices_sentence(frozen: tuple) -> str:
         meta_dict(model, indicator),
         ccg_name=area_names([focus], s.HOME_GEOGRAPHY)[focus],
         england=england,
-        compared=indicator not in NOT_EVENTS,
+        compared=compared_practices(model, indicator, state),
     )
 
 
@@ -182,12 +219,13 @@ def practice_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     fig, rows, england, name = practice_view(state, indicator)
     short = str(model.catalogue.at[indicator, "short_name"])
     unit = str(model.catalogue.at[indicator, "unit"])
-    source = practice_source(indicator).split(". ")[0] + f". Compiled by the {APP}."
+    compared = compared_practices(model, indicator, state)
+    source = practice_source(indicator, compared).split(". ")[0] + f". Compiled by the {APP}."
     versus = (
-        "not compared (points are not events out of a population)" if indicator in NOT_EVENTS else "England"
+        "England" if compared else f"not compared ({practice_source(indicator, compared).split('. ')[1]})"
     )
     method = (
-        practice_source(indicator).split(". ", 1)[1]
+        practice_source(indicator, compared).split(". ", 1)[1]
         + ". Practices resting on fewer than 5 events or 30 responses are flagged unreliable and not compared."
     )
     caveat = first_sentence(model.catalogue.at[indicator, "caveats"])
@@ -210,7 +248,7 @@ def practice_pieces(model: Model, state: dict, link: str) -> list[Piece]:
     practices["England value (comparator)"] = england
     prov = provenance("GP practices", f"{len(rows)} practices")
     prov = dataclasses.replace(prov, subtitle=prov.subtitle + " · 95% Wilson intervals")
-    pcn = _pcns(rows, england, indicator)
+    pcn = _pcns(rows, england, indicator, compared)
     pcn_prov = provenance("Primary Care Networks", f"{len(pcn)} PCNs (their practices pooled)")
     return [
         Piece("practices", fig, practices, prov, "Practices"),
