@@ -48,6 +48,7 @@ DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
     "benchmark": ("england", "region", "peers"),
     "peers": ("similar", "rightcare"),
+    "scope": ("peers", "all"),
     "od": ("none", "multiplicative", "additive"),
     "ci": ("95", "99.8"),
     "colour": ("category", "quintile", "value"),
@@ -58,6 +59,7 @@ CHOICES = {
 DEFAULTS = {
     "benchmark": "england",
     "peers": "similar",
+    "scope": "peers",
     "od": "none",
     "ci": "95",
     "colour": "category",
@@ -80,6 +82,7 @@ QUERY_ORDER = (
     "region",
     "benchmark",
     "peers",
+    "scope",
     "od",
     "practice",
     "ineq",

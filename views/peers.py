@@ -7,10 +7,11 @@ import pandas as pd
 from data.model import schema as s
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES
 from data.model.store import load_model
-from data.queries.peers import focus_peer_value, peer_table, spine_peer_rows
+from data.queries.comparator import headline
+from data.queries.peers import peer_table, spine_peer_rows
 from figures.peers import add_peer_band, mark_peers
 from selection import to_query
-from views.common import area_names, selection
+from views.common import area_names, comparator_of
 from views.content import P, Span, choices, el, table
 
 
@@ -18,19 +19,18 @@ def peer_set_of(state: dict) -> str:
     return state.get("peers") or DEFAULT_PEER_SET
 
 
-def with_peers(fig, state: dict, frame: pd.DataFrame):
-    """The compare figure with the focus area's peers flagged and their value drawn (benchmark=peers)."""
-    if state.get("benchmark") != "peers" or not state.get("areas") or state["geography"] != s.HOME_GEOGRAPHY:
+def with_peers(fig, state: dict, compared: pd.DataFrame):
+    """The compare figure with the focus area's peers flagged and their value drawn: the value
+    the bars were coloured against (the view's comparator, ``compared`` its rows)."""
+    comp = comparator_of(state)
+    if comp.kind != "peers" or not comp.focus:
         return fig
-    model = load_model()
-    focus = state["areas"][0]
-    peers = peer_table(model, focus, peer_set_of(state))
-    names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
-    labels = [names[c] for c in peers["peer_code"] if c in names.index]
-    value, method, n = focus_peer_value(model, selection(state), focus, peer_set_of(state))
-    unit = model.catalogue.at[state["indicator"], "unit"]
-    how = f"{method} over {n}" if method else ""
-    return mark_peers(fig, labels, value, label="Similar CCGs", method=how, unit=unit)
+    names = compared.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
+    labels = [names[c] for c in comp.peers if c in names.index]
+    head = headline(compared, comp)
+    unit = load_model().catalogue.at[state["indicator"], "unit"]
+    label = comp.peer_words[:1].upper() + comp.peer_words[1:]
+    return mark_peers(fig, labels, head.value, label=label, method=head.method, unit=unit)
 
 
 def spine_with_peers(fig, state: dict, rows: pd.DataFrame):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.peers import benchmark_key, peer_codes
-from data.queries.view_frames import category_column, ci_columns
+from data.queries.view_frames import ci_columns
 from figures.common import is_missing
 from selection import export_href, to_query
-from views.common import rows_of
+from views.common import comparator_of, compared_rows
 from views.content import A
 
 COLUMNS = [
@@ -23,6 +20,8 @@ COLUMNS = [
     "upper",
     s.COUNT,
     s.DENOMINATOR,
+    "comparator_label",
+    "comparator_value",
     "category",
     s.NOTE,
 ]
@@ -44,41 +43,33 @@ def column_defs(unit: str, ci: str) -> list[dict]:
         {"field": "upper", "headerName": f"Upper {ci}% CI", **number},
         {"field": "count", "headerName": "Count", **number},
         {"field": "denominator", "headerName": "Denominator", **number},
+        {"field": "comparator_label", "headerName": "Benchmark", "minWidth": 200},
+        {"field": "comparator_value", "headerName": f"Benchmark value ({unit})", **number},
         {"field": "category", "headerName": "Compared with benchmark", "minWidth": 150},
         {"field": "note", "headerName": "Note", "minWidth": 200, "flex": 1},
     ]
 
 
 def peers_only(state: dict) -> bool:
-    """With benchmark=peers and a CCG 2021 focus area the table holds the focus area and its peers."""
-    return (
-        state.get("benchmark") == "peers"
-        and bool(state.get("areas"))
-        and state["geography"] == s.HOME_GEOGRAPHY
-    )
-
-
-def only_peers(frame: pd.DataFrame, state: dict) -> pd.DataFrame:
-    if not peers_only(state):
-        return frame
-    focus = state["areas"][0]
-    keep = [focus, *peer_codes(load_model(), focus, state.get("peers") or "similar")]
-    return frame[frame[s.AREA_CODE].isin(keep)]
+    """With a peer comparator and ``scope=peers`` the table holds the focus area and its peers."""
+    return bool(comparator_of(state).scope) and (state.get("scope") or "peers") == "peers"
 
 
 def table_rows(state: dict) -> list[dict]:
-    """One dict per area of the selection (the region filter applies)."""
+    """One dict per area of the selection (the region filter applies), compared with the view's
+    one comparator (``views.common.compared_rows``)."""
     model = load_model()
-    frame, _, _ = rows_of(state, state.get("region") or "")
-    frame = only_peers(frame, state)
+    frame = compared_rows(state, state.get("region") or "")
     lo, hi = ci_columns(state["ci"])
-    cat = category_column(benchmark_key(state), state["ci"])
     ods = model.areas[model.areas[s.GEOGRAPHY] == state["geography"]].set_index(s.AREA_CODE)["ods_code"]
     out = frame.assign(
         ods_code=frame[s.AREA_CODE].map(ods).fillna(""),
         lower=frame[lo],
         upper=frame[hi],
-        category=frame[cat],
+        category=[
+            f"{c} ({why})" if c == s.NOT_COMPARED and why else c
+            for c, why in zip(frame["category"], frame["not_compared_why"], strict=True)
+        ],
     )[COLUMNS]
     # column by column as lists (missing values as None): far cheaper than a frame-wide cast
     columns = [[None if is_missing(v) else v for v in out[c].tolist()] for c in out.columns]
@@ -107,7 +98,7 @@ def table_page(state: dict) -> dict:
     if pinned:
         summary += f" · {pinned[0]['area_name']} pinned at the top"
     if peers_only(state):
-        summary += " · the focus area and its similar CCGs only"
+        summary += f" · {comparator_of(state).focus_name} and its {comparator_of(state).peer_words} only"
     return {
         "rows": rows,
         "pinned": pinned,
