@@ -421,9 +421,35 @@ def page_href(page: str, state: dict, **changes) -> str:
     return f"/{page}{to_query(dict(state, **changes))}"
 
 
+# What a link back to a page carries: the keys the page reads (a spine link does not carry the
+# explorer's axes or an indicator). Pages not listed carry every key of the selection.
+_AREA_VIEW = ("areas", "benchmark", "peers", "ci", "palette")
+PAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "spine": _AREA_VIEW,
+    "overview": ("region", *_AREA_VIEW),
+    "alerts": ("areas", "benchmark", "peers", "ci"),
+    **{
+        page: tuple(k for k in QUERY_ORDER if k not in ("x", "y", "practice", "ineq", "icb"))
+        for page in ("map", "compare", "table", "trends", "funnel")
+    },
+}
+
+
+def page_state(state: dict, page: str) -> dict:
+    """The selection as ``page`` reads it: only its own keys, and the peer set and scope only with
+    similar CCGs as the benchmark (what a link to the page needs to carry)."""
+    keys = PAGE_KEYS.get(page)
+    out = dict(state) if keys is None else {k: state.get(k) for k in keys}
+    if out.get("benchmark") != "peers":
+        out.pop("peers", None)
+        out.pop("scope", None)
+    return out
+
+
 def view_link(root: str, page: str, state: dict) -> str:
-    """The link back to a view for an export's footer: ``root`` (the public URL, or "") + page + query."""
-    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
+    """The link back to a view for an export's footer or a pack's cover: ``root`` (the public URL,
+    or "") + page + the query of what the page reads (``page_state``)."""
+    return f"{root.rstrip('/')}/{page}{quote(to_query(page_state(state, page)), safe='?=&,:/+%')}"
 
 
 def export_href(page: str, fmt: str, query: str, size: str | None = None, part: int = 1) -> str:

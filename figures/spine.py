@@ -385,7 +385,7 @@ def spine_figure_dict(
     legend_names = [
         "25th to 75th percentile",
         *(area_names.get(a, a) for a in areas),
-        *(t["name"] for t in data if t.get("legendgroup") == "categories"),
+        *(t["name"] for t in data if t.get("meta") == "category key"),
     ]
     title_px = TITLE_PX + (SUBTITLE_LINE_PX if screen and len(areas) > 1 else 0)
     top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12 + AXIS_LABEL_PX
@@ -489,16 +489,12 @@ def spine_figure_dict(
                     "showarrow": False,
                     "font": {"size": 11},
                 }
-                for x, text in (
-                    (status_x, "Value"),
-                    (status_x + EXPORT_BENCH_AT, f"Benchmark: {_short_versus(versus)}"),
-                )
+                for x, text in ((status_x, f"Value vs {_short_versus(versus)}"),)
             ]
     return {"data": data, "layout": layout}
 
 
-EXPORT_BENCH_AT = 0.22  # the benchmark column, right of the value column (x units of the spine)
-EXPORT_SPAN = 0.42
+EXPORT_SPAN = 0.5  # the value column's room right of the spine (x units; decorate widens it to fit)
 
 
 def _short_versus(versus: str) -> str:
@@ -516,41 +512,46 @@ def _value_columns(
     ind: Mapping[str, list],
     at: float,
 ) -> list[dict]:
-    """The export's right-hand columns: each area's value with its category glyph (several areas:
-    each area's symbol first) and the comparator's value, so a printed page carries the numbers."""
+    """The export's right-hand column: each area's value with its category glyph (several areas:
+    each area's symbol first), then "vs" the comparator's value, the unit written once at the end
+    ("132.8 ● vs 140.6 per 100,000", "52.2% ▼ vs 47.0%"), so a printed page carries the numbers."""
     values: dict[str, list[str]] = {k: [] for k in keys}
+    units = {keys[j]: ind["unit"][j] for j in range(len(keys))}
+    bare = {k: None if u in ("%", "£") else u for k, u in units.items()}  # a suffix unit goes at the end
     for i, picked in enumerate(picks):
         for j, r in picked:
             key = keys[j]
             cat = cats_by_area[i].get(key, s.NOT_COMPARED)
-            text = f"{common.format_value(col[s.VALUE][r], ind['unit'][j])} {STATUS_GLYPHS.get(cat, '·')}"
+            text = f"{common.format_value(col[s.VALUE][r], units[key] if bare[key] is None else None)}"
+            text += f" {STATUS_GLYPHS.get(cat, '·')}"
             values[key].append(text if len(areas) == 1 else f"{AREA_GLYPHS[i]} {text}")
     first: dict[str, int] = {}
     for r, (code, ind_id) in enumerate(zip(col[s.AREA_CODE], col["indicator_id"], strict=True)):
         if code == areas[0]:
             first.setdefault(f"{ind_id}", r)
-    bench: dict[str, str] = {}
-    for j, key in enumerate(keys):
+    texts: dict[str, str] = {}
+    for key in keys:
         r = first.get(key)
-        value = col["comparator_value"][r] if r is not None and "comparator_value" in col else None
-        bench[key] = "" if common.is_missing(value) else common.format_value(value, ind["unit"][j])
-    style = {"textposition": "middle right", "textfont": {"size": 12, "color": "#222222"}}
+        bench = col["comparator_value"][r] if r is not None and "comparator_value" in col else None
+        shown = "\u2002".join(values[key]) or NO_DATA_GLYPH
+        if not common.is_missing(bench):
+            shown += f" vs {common.format_value(bench, units[key] if bare[key] is None else None)}"
+        if values[key] and bare[key] and bare[key] not in ("count", "value"):
+            shown += f" {bare[key]}"
+        texts[key] = shown
     return [
         {
             "type": "scatter",
-            "x": [x] * len(texts),
+            "x": [at] * len(texts),
             "y": list(texts),
             "mode": "text",
             "text": list(texts.values()),
+            "textposition": "middle right",
+            "textfont": {"size": 12, "color": "#222222"},
             "hoverinfo": "skip",
             "showlegend": False,
-            "name": name,
-            **style,
+            "name": "Value vs benchmark",
         }
-        for x, name, texts in (
-            (at, "Value", {k: "\u2002".join(v) or NO_DATA_GLYPH for k, v in values.items()}),
-            (at + EXPORT_BENCH_AT, "Benchmark value", bench),
-        )
     ]
 
 
@@ -564,8 +565,8 @@ def _category_keys(cats_by_area: list[dict[str, str]], colours: Mapping[str, str
             "y": [None],
             "mode": "markers",
             "name": f"{pal.CATEGORY_GLYPHS[c]} {c}",
-            "legendgroup": "categories",
             "showlegend": True,
+            "meta": "category key",
             "marker": {
                 "symbol": "circle",
                 "size": 11,

@@ -155,6 +155,9 @@ def with_statistics(frame: pd.DataFrame, statistic: str, multiplier: float) -> p
     return stats.add_statistics(out, statistic, multiplier)
 
 
+SHORT_NAME_CHARS = 60  # a short name wraps onto two spine lines at most; never cut
+
+
 def catalogue_entry(
     indicator_id: str,
     *,
@@ -178,15 +181,16 @@ def catalogue_entry(
     ``series_breaks``: where the definition changed (each the first period of the new definition,
     its start date, the reason and where it is documented; a manifest entry gives them as
     ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain or
-    polarity, a short name over 40 characters or a break without its period, start date, reason
+    polarity, a short name over ``SHORT_NAME_CHARS`` characters (names are wrapped, never cut: a
+    longer one needs a shorter wording in its reader or manifest entry) or a break without its period, start date, reason
     or source.
     """
     if domain not in s.DOMAINS:
         raise ValueError(f"{indicator_id}: unknown domain {domain!r}")
     if polarity not in (s.POLARITY_HIGH_GOOD, s.POLARITY_LOW_GOOD, s.POLARITY_NONE):
         raise ValueError(f"{indicator_id}: unknown polarity {polarity!r}")
-    if len(short_name) > 40:
-        raise ValueError(f"{indicator_id}: short name over 40 characters: {short_name!r}")
+    if len(short_name) > SHORT_NAME_CHARS:
+        raise ValueError(f"{indicator_id}: short name over {SHORT_NAME_CHARS} characters: {short_name!r}")
     entry = {
         s.INDICATOR_ID: indicator_id,
         "name": name,

@@ -203,7 +203,7 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
         catalogue_entry(
             indicator_id,
             name=params.get("name", indicator_id),
-            short_name=params.get("short_name", indicator_id)[:40],
+            short_name=params.get("short_name", indicator_id),
             domain=str(params.get("domain", "4")),
             unit=params.get("unit", "score"),
             multiplier=float(params.get("multiplier", 1)),
