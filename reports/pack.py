@@ -289,9 +289,6 @@ CONTENTS = {  # what the cover's contents line calls each section (None: not lis
 
 def cover(ctx: PackContext, contents: list[str]) -> list[Page]:
     model, rows = ctx.model, ctx.rows
-    publishers = list(
-        dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
-    )
     public = ctx.public
     median = rows["short_name"].str.contains(MEDIAN_MARK, regex=False).any()
     notice = "".join(
