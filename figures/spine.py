@@ -533,11 +533,15 @@ def _value_columns(
     for key in keys:
         r = first.get(key)
         bench = col["comparator_value"][r] if r is not None and "comparator_value" in col else None
+        unit = f" {bare[key]}" if values[key] and bare[key] and bare[key] not in ("count", "value") else ""
         shown = "\u2002".join(values[key]) or NO_DATA_GLYPH
         if not common.is_missing(bench):
-            shown += f" vs {common.format_value(bench, units[key] if bare[key] is None else None)}"
-        if values[key] and bare[key] and bare[key] not in ("count", "value"):
-            shown += f" {bare[key]}"
+            shown += f" vs {common.format_value(bench, units[key] if bare[key] is None else None)}{unit}"
+        elif unit and len(values[key]) == 1:  # no benchmark: the unit straight after the value
+            number, glyph = shown.rsplit(" ", 1)
+            shown = f"{number}{unit} {glyph}"
+        else:
+            shown += unit
         texts[key] = shown
     return [
         {

@@ -158,10 +158,25 @@ def short_reason(row) -> str:
     return BREAK_NOTE.sub(r"\1", str(row.reason or "no trend"))
 
 
+POINTS = re.compile(r"^(\d+) (?:valid|comparable) points? \((\d+) needed\)$")
+BREAK_POINTS = re.compile(r"^series break in (\S+): (\d+) comparable points? \((\d+) needed\)$")
+
+
+def trend_cell(reason: str) -> str:
+    """Why a trend cannot be assessed, in a table cell: 'no trend: 1 of 5 points', 'no trend:
+    series break 2021/22, 2 of 5 points' (the long reason is in the sentences and on /alerts)."""
+    text = BREAK_NOTE.sub(r"\1", str(reason or ""))
+    if found := BREAK_POINTS.match(text):
+        return f"No trend: series break {found[1]}, {found[2]} of {found[3]} points"
+    if found := POINTS.match(text):
+        return f"No trend: {found[1]} of {found[2]} points"
+    return f"No trend: {text}" if text else "No trend"
+
+
 def trend_text(row) -> str:
     """The recent trend in a table cell: its label, or why it cannot be assessed (short)."""
     if row.trend == CANNOT or not isinstance(row.trend, str):
-        return "Cannot be assessed: " + short_reason(row)
+        return trend_cell(row.reason)
     return str(row.trend)
 
 

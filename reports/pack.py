@@ -103,6 +103,7 @@ class Page:
     table: pd.DataFrame | None = None
     provenance: Provenance | None = None
     number: str = ""
+    body_pt: int = 0  # a slide's text size when a table shares the slide (0: the largest that fits)
 
 
 def _names(model: Model, codes: list[str]) -> dict[str, str]:
@@ -1059,6 +1060,8 @@ def pack_pptx(
         top = Inches(1.2)
         if page.paragraphs:
             size_pt, height_in = fit_text(page.paragraphs, 12.3, ROOM_IN)
+            if page.body_pt:
+                size_pt, height_in = page.body_pt, text_height_in(page.paragraphs, 12.3, page.body_pt)
             height = Emu(int(Inches(1) * height_in))
             _textbox(slide, Inches(0.4), top, Inches(12.5), height, page.paragraphs, size_pt)
             top = Emu(top + height + Inches(0.1))
@@ -1126,11 +1129,19 @@ def slide_pages(pages: list[Page]) -> list[Page]:
         table = pd.concat(tables, ignore_index=True) if tables else None
         slides = [Page(first.kind, title, paragraphs=chunk) for chunk in _slide_paragraphs(paragraphs)]
         if table is not None:
-            used = fit_text(slides[-1].paragraphs, 12.3, ROOM_IN)[1] + 0.1 if slides[-1].paragraphs else 0.0
-            _w, lines, header = pptx_row_lines(table.head(1))
-            if ROOM_IN - used < pptx_row_in(header) + pptx_row_in(lines[0]):
-                slides.append(Page(first.kind, title))
-                used = 0.0
+            _w, lines, header = pptx_row_lines(table)
+            first_rows = pptx_row_in(header) + sum(pptx_row_in(n) for n in lines[:2])
+            used = 0.0
+            if slides[-1].paragraphs:  # the text as large as leaves room for the table's first rows
+                fits = [
+                    (pt, text_height_in(slides[-1].paragraphs, 12.3, pt) + 0.1)
+                    for pt in (PPTX_BODY_PT, 14, 13, 12)
+                    if text_height_in(slides[-1].paragraphs, 12.3, pt) + 0.1 + first_rows <= ROOM_IN
+                ]
+                if fits:
+                    slides[-1].body_pt, used = fits[0]
+                else:
+                    slides.append(Page(first.kind, title))
             parts = pptx_table_rows(table, ROOM_IN, ROOM_IN - used)
             slides[-1].table = parts[0]
             slides += [Page(first.kind, title, table=part) for part in parts[1:]]

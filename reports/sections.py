@@ -27,13 +27,13 @@ from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
 from data.queries.alerts import GROUPS, SHOWN_GROUPS, alert_table, breaks_sentence
 from data.queries.comparator import Comparator, comparator_for, compare_spine
 from data.queries.peers import peer_table, spine_peer_rows
-from reports.messages import BREAK_NOTE
+from reports.messages import trend_cell
 
 GROUP_LABELS = {
-    "red-red": "Worse and getting worse",
-    "worse now": "Worse now, trend cannot be assessed",
-    "worse": "Worse, not getting worse",
-    "worsening": "Getting worse, not yet worse",
+    "red-red": "Worse, getting worse",
+    "worse now": "Worse now",
+    "worse": "Worse",
+    "worsening": "Getting worse",
 }
 EARLY_COLUMNS = ["Warning", "Indicator", "Area", "Period", "Value", "Benchmark", "Gap", "Recent trend"]
 CATEGORY_ORDER = {s.WORSE: 0, s.BETTER: 1, s.SIMILAR: 2}
@@ -102,7 +102,7 @@ def peer_key_table(comparison: pd.DataFrame, also: set[str]) -> pd.DataFrame:
             "Period": key[s.PERIOD].astype(str),
             "Value": [format_value(v, u) for v, u in zip(key[s.VALUE], units, strict=True)],
             "Peers' value": [
-                f"{format_value(v, u)} ({m})"
+                f"{format_value(v, u)} ({str(m).replace('mean of their values', 'mean')})"
                 for v, u, m in zip(key["peer_value"], units, key["peer_method"], strict=True)
             ],
             "Peers' range": [
@@ -198,9 +198,7 @@ def early_warning(
             ],
             "Gap": rows["gap_text"].astype(str),
             "Recent trend": [
-                str(t)
-                if t != "Cannot be calculated"
-                else "Cannot be assessed: " + BREAK_NOTE.sub(r"\1", str(r))
+                str(t) if t != "Cannot be calculated" else trend_cell(r)
                 for t, r in zip(rows["trend"], rows["reason"], strict=True)
             ],
         }
