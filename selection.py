@@ -29,6 +29,7 @@ PAGES = (
     "alerts",
     "practices",
     "inequalities",
+    "glossary",
 )
 PAGE_TITLES = {
     "map": "Map",
@@ -43,6 +44,7 @@ PAGE_TITLES = {
     "alerts": "Early warning",
     "practices": "Practices",
     "inequalities": "Inequalities",
+    "glossary": "Glossary",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
@@ -67,6 +69,38 @@ DEFAULTS = {
     "layout": "boundaries",
     "sort": "value",
 }
+# The choices in words, for a notice a person reads (never the parameter's own name or values).
+KEY_WORDS = {
+    "benchmark": "benchmark",
+    "peers": "peer set",
+    "scope": "choice of areas",
+    "od": "funnel adjustment",
+    "ci": "confidence level",
+    "colour": "map colouring",
+    "palette": "palette",
+    "layout": "map layout",
+    "sort": "order",
+}
+CHOICE_WORDS = {
+    "england": "England",
+    "region": "NHS region",
+    "similar": "similar CCGs (nearest 10)",
+    "rightcare": "RightCare's similar 10",
+    "all": "every area",
+    "none": "no adjustment",
+    "95": "95%",
+    "99.8": "99.8%",
+    "category": "benchmark category",
+    "fingertips": "Fingertips",
+    "colourblind": "colour-blind",
+}
+CHOICE_IN = {("benchmark", "peers"): "similar CCGs", ("scope", "peers"): "the focus area and its peers"}
+
+
+def choice_words(key: str, value: str) -> str:
+    return CHOICE_IN.get((key, value)) or CHOICE_WORDS.get(value, value)
+
+
 MAX_AREAS = 6
 MAX_AREA_TOKENS = 50  # area codes read from one request; the rest ignored with a notice
 MAX_VALUE_CHARS = 200  # longer parameter values are cut before they are looked up
@@ -370,7 +404,11 @@ def parse_params(
     for key, choices in CHOICES.items():
         value = _first(params, key)
         if value is not None and value not in choices:
-            notices.append(f"'{value}' is not a valid {key} ({' or '.join(choices)}): using {DEFAULTS[key]}.")
+            words = [choice_words(key, c) for c in choices]
+            notices.append(
+                f"'{value}' is not a valid {KEY_WORDS.get(key, key)} ({', '.join(words[:-1])} or {words[-1]}): "
+                f"showing {choice_words(key, DEFAULTS[key])}."
+            )
             value = None
         state[key] = value or DEFAULTS[key]
 

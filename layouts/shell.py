@@ -62,7 +62,10 @@ def shell(model: Model) -> html.Div:
                     html.Span(
                         "Contains public sector information licensed under the Open Government Licence v3.0. "
                         "Contains OS data © Crown copyright and database right. "
-                        "Statistics: Fingertips methods via PHStatsMethods."
+                        "Statistics: Fingertips methods via PHStatsMethods. "
+                    ),
+                    dcc.Link(
+                        "Glossary of terms and abbreviations", href="/glossary", className="footer-link"
                     ),
                     html.Div(
                         className="exports",

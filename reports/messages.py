@@ -275,6 +275,12 @@ def summary_lines(messages: pd.DataFrame) -> list[str]:
     return [first, second, third]
 
 
+ASK_RECENT = " Is there more recent local data, and does it tell the same story?"
+ASK_WHY = " what explains it, and when will the action taken show in the data?"
+ASK_LOCAL = " what does more recent local data show?"
+ASK_ACTION = " what is being done, and is it working?"
+
+
 def questions(messages: pd.DataFrame, most: int = 8) -> list[str]:
     """Questions for the board, one per warning (current data first), from the same rows."""
     out: list[str] = []
@@ -287,25 +293,25 @@ def questions(messages: pd.DataFrame, most: int = 8) -> list[str]:
         who = f" for {r.area_name}" if messages[s.AREA_CODE].nunique() > 1 else ""
         if r.history:
             out.append(
-                f"{indicator_text(r)}{who}: the latest published figure is from {r.period} ({r.age_text}). "
-                "Is there more recent local data, and does it tell the same story?"
+                f"{indicator_text(r)}{who}: the latest published figure is from {r.period} ({r.age_text})."
+                + ASK_RECENT
             )
             continue
         against = f"{value_text(r)} against {format_value(r.comparator_value, r.unit)} ({r.gap_text})"
         if r.message == "red-red":
             out.append(
                 f"{indicator_text(r)}{who} is worse than {r.comparator_label} and getting worse ({against}, "
-                f"{r.period}): what explains it, and when will the action taken show in the data?"
+                f"{r.period}):" + ASK_WHY
             )
         elif r.message == "worse now":
             out.append(
                 f"{indicator_text(r)}{who} is worse than {r.comparator_label} ({against}, {r.period}) and its "
-                f"trend cannot be assessed ({short_reason(r)}): what does more recent local data show?"
+                f"trend cannot be assessed ({short_reason(r)}):" + ASK_LOCAL
             )
         else:
             out.append(
-                f"{indicator_text(r)}{who} is worse than {r.comparator_label} ({against}, {r.period}): "
-                "what is being done, and is it working?"
+                f"{indicator_text(r)}{who} is worse than {r.comparator_label} ({against}, {r.period}):"
+                + ASK_ACTION
             )
         if len(out) >= most:
             break

@@ -335,8 +335,8 @@ def questions_pages(ctx: PackContext) -> list[Page]:
     found = messages.questions(ctx.messages)
     if not found:
         found = [
-            f"No indicator is significantly worse than {ctx.versus}: which of the better results can the "
-            "board rely on, and which rest on old data?"
+            f"No indicator is significantly worse than {ctx.versus}:"
+            + " which of the better results can the board rely on, and which rest on old data?"
         ]
     intro = "From the key messages: one question for each warning, current data first."
     numbered = [intro, *(f"{i}. {q}" for i, q in enumerate(found, 1))]

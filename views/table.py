@@ -35,7 +35,7 @@ def column_defs(unit: str, ci: str) -> list[dict]:
     }
     return [
         {"field": "area_code", "headerName": "Area code", "pinned": "left", "width": 120},
-        {"field": "ods_code", "headerName": "ODS", "width": 80},
+        {"field": "ods_code", "headerName": "ODS code", "width": 95},
         {"field": "area_name", "headerName": "Area name", "minWidth": 240, "flex": 2},
         {"field": "region_name", "headerName": "Region", "minWidth": 150},
         {"field": "value", "headerName": f"Value ({unit})", **number},

@@ -94,7 +94,7 @@ def test_export_endpoints(dash_app):
     bad = client.get("/export/funnel.png?indicator=dementia_ddr_65plus")
     assert bad.status_code == 400 and "cannot go on a funnel" in bad.get_data(as_text=True)
     bad = client.get("/export/funnel.svg?indicator=qof_hyp&od=wild")
-    assert bad.status_code == 400 and "not a valid od" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "not a valid funnel adjustment" in bad.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("od", ["none", "multiplicative", "additive"])

@@ -118,7 +118,7 @@ def test_export_endpoint_with_peers(dash_app):
     text = response.get_data(as_text=True)
     assert COMPARED_COLUMN in text and "NHS Kernow CCG's 10 similar CCGs" in text
     response = client.get(f"/export/table.xlsx{QUERY}&peers=cousins")
-    assert response.status_code == 400 and "not a valid peers" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "not a valid peer set" in response.get_data(as_text=True)
     xlsx = client.get(f"/export/table.xlsx{QUERY}")
     import openpyxl
 
