@@ -9,7 +9,6 @@ from layouts import ids
 from layouts.controls import controls
 from layouts.exports import pack_controls
 from layouts.pages import pages
-from layouts.places import place_search
 from selection import PAGE_TITLES, PAGES
 
 
@@ -53,7 +52,6 @@ def shell(model: Model) -> html.Div:
             controls(model),
             # "Data from <period>" for views of data more than three years old (callbacks/catalogue.py).
             html.Div(id=ids.DATA_AGE, className="data-age", role="note", hidden=True),
-            place_search(),
             html.Section(id=ids.PEERS_PANEL, className="peers", hidden=True),
             html.Main(id=ids.PAGE, className="pages", children=pages(model)),
             html.Footer(
