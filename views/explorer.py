@@ -94,8 +94,7 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
     for position, title in (("above", "Furthest above the line"), ("below", "Furthest below the line")):
         part = ranking[ranking["position"] == position]
         items = [
-            el("Li", f"{r.area_name} ({format_difference(r.residual, unit)})")
-            for r in part.itertuples()
+            el("Li", f"{r.area_name} ({format_difference(r.residual, unit)})") for r in part.itertuples()
         ]
         lists += [el("H3", title), el("Ol", items)]
     return fig, note, lists

@@ -67,7 +67,17 @@ def peers_panel(state: dict) -> tuple[list, bool]:
     chosen = peer_set_of(state)
     page = state.get("page") or "map"
     options = [(key, label, f"/{page}{to_query(dict(state, peers=key))}") for key, label in PEER_SETS.items()]
-    switch = P([Span("Peer set: "), *choices(chosen, options)])
+    scope = state.get("scope") or "peers"
+    shown = [
+        (key, label, f"/{page}{to_query(dict(state, scope=key))}")
+        for key, label in (
+            ("peers", "the focus area and its similar CCGs"),
+            ("all", "every area (the others grey, not compared)"),
+        )
+    ]
+    switch = P(
+        [Span("Peer set: "), *choices(chosen, options), Span(" Areas shown: "), *choices(scope, shown)]
+    )
     if not state.get("areas"):
         return [switch, P("Choose a focus area to see its similar CCGs.", className="hint")], False
     focus = state["areas"][0]

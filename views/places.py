@@ -29,7 +29,9 @@ def _area_label(model, code: str, geography: str) -> str:
     return f"{name} ({ods or code})"
 
 
-def area_search_options(text: str | None, state: dict, selected: list[str] | None = None) -> list[dict] | None:
+def area_search_options(
+    text: str | None, state: dict, selected: list[str] | None = None
+) -> list[dict] | None:
     """The Areas box's options for what is typed: one per area of the selection's geography, best
     match first, each saying why it matched ("NHS Kernow CCG (11N) · Cornwall, local authority");
     the selected areas kept; a disabled option saying so when nothing matches. None when fewer than
