@@ -81,23 +81,7 @@ def period_age(
         ]
         start = rows[s.PERIOD_START].iloc[0] if len(rows) else None
         end = period_end(period, start)
-    return age_in_years(end, today), age_words(end, today)
-
-
-def age_words(end: date | None, today: date | None = None) -> str:
-    """'ended Mar 2023, 3 years 8 months ago': years and months, so that a period just over the
-    three-year line does not read as '3 years ago' beside the word history."""
-    if end is None:
-        return describe_age(end, today)
-    today = today or date.today()
-    months = (today.year - end.year) * 12 + today.month - end.month - (today.day < end.day)
-    if today < end or months < 12:
-        return describe_age(end, today)
-    years, rest = divmod(months, 12)
-    text = f"{years} year{'s' if years != 1 else ''}" + (
-        f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
-    )
-    return f"ended {end:%b %Y}, {text} ago"
+    return age_in_years(end, today), describe_age(end, today)
 
 
 def key_messages(
