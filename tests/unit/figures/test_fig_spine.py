@@ -182,11 +182,11 @@ def test_export_form_prints_values_benchmark_and_a_colour_legend(rows):
     compared = rows.assign(comparator_value=rows["england_value"], comparator_label="England")
     fig = spine_chart(compared, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
     columns = {t.name: t for t in fig.data if t.type == "scatter" and t.mode == "text"}
-    assert set(columns) == {"Value", "Benchmark value"}
-    assert all(text[0] in "○◇–" for text in columns["Value"].text)  # each area by its symbol
+    assert set(columns) == {"Value vs benchmark"}
+    assert all(text[0] in "○◇–" for text in columns["Value vs benchmark"].text)  # each area by its symbol
+    assert all(" vs " in text for text in columns["Value vs benchmark"].text if text != "–")
     texts = {a.text for a in fig.layout.annotations}
-    assert {"Worst", "England", "Best", "<b>Value</b>"} <= texts
-    assert any(t.startswith("<b>Benchmark: ") for t in texts)
+    assert {"Worst", "England", "Best", "<b>Value vs England</b>"} <= texts
     legend = {t.name for t in fig.data if t.showlegend}
     assert {"▲ Better", "● Similar", "▼ Worse"} <= legend
     assert fig.layout.xaxis.showticklabels is False

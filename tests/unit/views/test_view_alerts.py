@@ -31,7 +31,7 @@ def test_focus_section_for_a_ccg(app_ctx, state_for):
     assert "3.36% 49 of 106 CCGs with data 4.03%" in text
     assert "Increasing and getting worse: significant over the 5 periods to 2021-08 (chi-squared" in text
     assert "χ²" not in text
-    assert "1 indicators not assessed because of a series break (QOF points achieved (%), 2021/22)" in text
+    assert "1 indicator not assessed because of a series break (QOF points achieved (%), 2021/22)" in text
 
 
 def test_focus_section_with_peers_names_the_peer_group(app_ctx, state_for):
