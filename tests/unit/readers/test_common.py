@@ -91,7 +91,9 @@ def test_catalogue_entry_checks():
     with pytest.raises(ValueError):
         catalogue_entry("ind", **{**kwargs, "polarity": "up"})
     with pytest.raises(ValueError):
-        catalogue_entry("ind", **{**kwargs, "short_name": "x" * 41})
+        catalogue_entry("ind", **{**kwargs, "short_name": "x" * 61})
+    # a short name is wrapped, never cut: 60 characters are allowed (no reader cuts one any more)
+    assert catalogue_entry("ind", **{**kwargs, "short_name": "x" * 60})["short_name"] == "x" * 60
 
 
 def test_reject_bad_denominators_records_each_row():
