@@ -1,17 +1,26 @@
-"""Find an area: the search box's results, as links that make the CCG 2021 area the focus."""
+"""The Areas box searches the place index as the user types (``views.places``): one search box."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import Input, Output, State, callback
 from dash.exceptions import PreventUpdate
 
 from layouts import ids
-from layouts.content import render
-from views.places import place_results
+from views.places import area_search_options
 
 
-@callback(Output(ids.PLACE_RESULTS, "children"), Input(ids.PLACE_SEARCH, "value"), Input(ids.STATE, "data"))
-def update_place_results(text, state):
+@callback(
+    Output(ids.AREAS, "options", allow_duplicate=True),
+    Input(ids.AREAS, "search_value"),
+    State(ids.AREAS, "value"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def search_areas(text, selected, state):
     if not state:
         raise PreventUpdate
-    return render(place_results(text, state))
+    chosen = [c for c in selected or [] if isinstance(c, str)]
+    options = area_search_options(text, state, chosen)
+    if options is None:
+        raise PreventUpdate
+    return options

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from data.model.core import Model
 from data.model.store import load_model
-from views.alerts import VERSUS, alert_parts, alert_pieces
+from views.alerts import alert_parts, alert_pieces
 from views.compare import compare_figure
 from views.experience_export import experience_comparator, experience_parts, experience_pieces
 from views.explorer import explorer_outputs
@@ -103,4 +103,6 @@ def comparator_for(page: str, piece: Piece, state: dict) -> str:
         return "England (each practice's 95% Wilson interval compared with England's value)"
     if page == "experience":
         return experience_comparator(piece, state)
-    return VERSUS.get(state["benchmark"], state["benchmark"])
+    if page == "alerts":  # each row names its own (England, or the CCGs with data; the region; peers)
+        return "the benchmark named on each row (its Benchmark and Benchmark value columns)"
+    raise ValueError(f"unknown page {page!r}")
