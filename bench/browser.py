@@ -58,6 +58,16 @@ DRAWN_JS = """(graphId) => {
   return !!(gd && gd._fullLayout && gd.data && gd.data.length > 0 && gd.offsetParent !== null);
 }"""
 
+# Every callback dash-renderer has requested or is running has answered (its redux store).
+WAIT_IDLE_JS = """() => {
+  const s = window.store && window.store.getState();
+  if (!s) return true;
+  const cbs = Object.assign({}, s.callbacks);
+  delete cbs.stored;
+  delete cbs.completed;
+  return Object.values(cbs).every((list) => !list || list.length === 0);
+}"""
+
 # Change one control and resolve with the milliseconds until the graph's next afterplot.
 CHANGE_JS = """async ([graphId, changes, timeoutMs]) => {
   const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
