@@ -111,8 +111,12 @@ def _first_load(page: Any, base: str) -> dict:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sent: set[str] = set()
+    failed: set[str] = set()
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: sent.add(e["requestId"]))
+    cdp.on("Network.loadingFailed", lambda e: failed.add(e["requestId"]))
     cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
     cdp.on(
         "Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"]))
@@ -122,6 +126,11 @@ def _first_load(page: Any, base: str) -> dict:
     page.wait_for_function(DRAWN_JS, arg="map-graph", timeout=60_000)
     drawn = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
+    # DevTools events reach this process after the page's own idle: wait until every request
+    # sent has finished (or failed), so that none is left out of the count
+    deadline = time.monotonic() + 10
+    while sent - set(sizes) - failed and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     by_url: dict[str, int] = {}
     for rid, size in sizes.items():
@@ -131,6 +140,7 @@ def _first_load(page: Any, base: str) -> dict:
     return {
         "first_load_transferred_bytes": sum(sizes.values()),
         "first_load_requests": len(sizes),
+        "first_load_unfinished_requests": len(sent - set(sizes) - failed),
         "first_load_map_drawn_s": round(drawn, 2),
         "first_load_largest": [{"url": u.split("?")[0][:90], "bytes": b} for u, b in top[:8]],
     }
