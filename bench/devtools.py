@@ -36,6 +36,8 @@ from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DRAWN_JS,
+    SETTLE_JS,
+    SETTLE_QUIET_MS,
     WAIT_IDLE_JS,
     _plan,
 )
@@ -161,6 +163,7 @@ def profile_interaction(
     cdp.send("Profiler.start")
     browser_cpu, workers_cpu = cpu_seconds(browser), cpu_seconds(workers)
     for change in plan["changes"]:
+        page.evaluate(SETTLE_JS, SETTLE_QUIET_MS)
         requests.clear()
         page.evaluate("() => { window.__mutations = 0; window.__notifications = 0; }")
         times.append(page.evaluate(CHANGE_JS, [graph, change, 20_000]))

@@ -1,14 +1,10 @@
 """The Benchmark control's labels (``views.controls.benchmark_options``: "England" only where the
-England value covers England)."""
+England value covers England; part of ``callbacks.shell``)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
-
-from layouts import ids
 from views.controls import benchmark_options
 
 
-@callback(Output(ids.BENCHMARK, "options"), Input(ids.STATE, "data"))
-def update_benchmark_options(state):
-    return benchmark_options(state)
+def benchmark_part(state: dict) -> tuple:
+    return (benchmark_options(state),)
