@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from data.model import schema as s
 from data.model.core import Model
+from data.queries.areas import geographies_of
 from data.queries.places import resolve_code, suggestion_text
 from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
 
@@ -279,10 +280,16 @@ def parse_params(
 
     geos = indicator_geographies(model, indicator)
     geography = _first(params, "geography")
+    if geography is None:  # none asked: the focus area's own (an ICB code shows ICBs), else the default
+        geography = _focus_geography(model, params, geos)
     if geography is None or geography not in geos:
         if geography is not None and geos:
             shown = s.GEOGRAPHIES.get(geography, geography)
-            notices.append(f"This indicator has no data for '{shown}': showing {s.GEOGRAPHIES[geos[0]]}.")
+            why = _why_none(model, indicator, geography)
+            notices.append(
+                f"This indicator has no data for '{shown}'{f' ({why})' if why else ''}: "
+                f"showing {s.GEOGRAPHIES[geos[0]]}."
+            )
         geography = geos[0] if geos else s.HOME_GEOGRAPHY
     state["geography"] = geography
 
@@ -349,7 +356,7 @@ def parse_params(
 
     known = _known_codes(model)
     region = _known(params, "region", known["region"], notices, "Unknown region '{}': showing all regions.")
-    state["region"] = region or ""
+    state["region"] = _region_of_set(model, region, geography) if region else ""
 
     practice = _first(params, "practice")
     if practice is not None and practice.upper() not in known["practice"]:
@@ -378,6 +385,56 @@ def parse_params(
             value = None
         state[axis] = value or default
     return state, notices
+
+
+def _focus_geography(model: Model, params: dict[str, list[str]], geos: list[str]) -> str | None:
+    """The geography the first area code of ``areas`` means (``data.queries.areas.geography_of``:
+    E54000036 is an ICB 2023, E38000089 a CCG 2021) when the indicator has it and the default
+    geography does not hold that code; None to keep the default."""
+    raw = (params.get("areas") or [""])[0]
+    token = raw.split(",", 1)[0].strip()[:MAX_VALUE_CHARS].lower()
+    code = _area_tables(model)[0].get(token) if token else None
+    if code is None or not geos:
+        return None
+    have = [g for g in geographies_of(model, code) if g in geos]
+    if not have or geos[0] in have:
+        return None
+    return have[0]
+
+
+_REGION_SETS: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
+
+
+def _region_of_set(model: Model, region: str, geography: str) -> str:
+    """``region`` as a region of ``geography``'s own set: the same region under that set's code
+    where the codes differ (North East and Yorkshire is E40000009 in 2021, E40000012 since July
+    2022), else ``region`` unchanged."""
+    tables = _REGION_SETS.get(model.fingerprint)
+    if tables is None:
+        areas = model.areas
+        regions = areas[areas[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)]
+        name_of = dict(zip(regions[s.AREA_CODE].astype(str), regions[s.AREA_NAME].astype(str), strict=True))
+        by_geography: dict[str, dict[str, str]] = {}
+        for geo, code in zip(areas[s.GEOGRAPHY], areas["region_code"], strict=True):
+            if isinstance(code, str) and code:
+                by_geography.setdefault(str(geo), {}).setdefault(name_of.get(code, code), code)
+        tables = (name_of, by_geography)
+        _REGION_SETS.clear()  # one model per process; a rebuilt one replaces it
+        _REGION_SETS[model.fingerprint] = tables
+    name_of, by_geography = tables
+    here = by_geography.get(geography, {})
+    if not here or region in here.values():
+        return region
+    return here.get(name_of.get(region, ""), region)
+
+
+def _why_none(model: Model, indicator: str, geography: str) -> str:
+    """Why an indicator has no values on a geography, as the build says (geography_methods), or ''."""
+    frame = model.frames.get("geography_methods")
+    if frame is None or frame.empty:
+        return ""
+    hit = frame.loc[(frame[s.INDICATOR_ID] == indicator) & (frame[s.GEOGRAPHY] == geography), "how"]
+    return str(hit.iloc[0]).split(": ", 1)[-1] if len(hit) else ""
 
 
 def default_x(model: Model) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from api.spec import Answer, ApiError
 from data.model import schema as s
+from data.model.catalogue import COLUMNS as catalogue_columns
 from data.model.core import Model
 from data.model.freshness import age_in_years, period_end
 from data.queries.alerts import area_alerts
@@ -99,53 +100,29 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 # --- indicators -----------------------------------------------------------------
 
 
+# The catalogue page's columns as the API serves them: its own bookkeeping left out, the sexes,
+# the data's age and the series breaks added.
+INTERNAL = ("latest_end", "view_page", "view_item")
 CATALOGUE_FIELDS = (
-    "indicator_id",
-    "name",
-    "short_name",
-    "domain",
-    "domain_label",
-    "outcome",
-    "unit",
-    "polarity",
-    "statistic",
-    "ci_method",
-    "source",
-    "publisher",
-    "licence",
-    "definition",
-    "caveats",
-    "geographies",
-    "home_geography",
+    *(c for c in catalogue_columns if c not in INTERNAL),
     "sexes",
-    "first_period",
-    "latest_period",
-    "n_periods",
-    "coverage_period",
-    "coverage_n",
-    "coverage_of",
     "data_age_years",
     "series_breaks",
 )
 
 
 def _catalogue(model: Model) -> pd.DataFrame:
-    frame = model.frames["indicator_catalogue"].copy()
+    frame = model.frames["indicator_catalogue"]
+    # Indicators only: the catalogue page also lists survey items that are not indicator rows (the
+    # GP Patient Survey by ICB and deprivation, ``view_page`` set), which have no data to serve here.
+    frame = frame[frame[s.INDICATOR_ID].isin(model.catalogue.index)].copy()
     frame["sexes"] = frame[s.INDICATOR_ID].map(model.catalogue["sexes"]).fillna("")
     ends = frame["latest_period"].map(lambda p: period_end(str(p)) if isinstance(p, str) else None)
     frame["data_age_years"] = [
         None if e is None else round(float(age_in_years(e)), 1)
         for e in ends  # type: ignore[arg-type]
     ]
-    if "series_breaks" not in frame:
-        frame["series_breaks"] = (
-            model.catalogue.get("series_breaks", pd.Series(dtype=object))
-            .reindex(frame[s.INDICATOR_ID])
-            .fillna("")
-            .to_numpy()
-            if "series_breaks" in model.catalogue
-            else ""
-        )
+    frame["series_breaks"] = frame[s.INDICATOR_ID].map(model.catalogue["series_breaks"]).fillna("")
     return frame[[c for c in CATALOGUE_FIELDS if c in frame]]
 
 
@@ -326,7 +303,13 @@ def spine(model: Model, path: dict[str, str], query: dict[str, str]) -> Answer:
     state = strict_state(model, {**query, "areas": code})
     if not state["areas"]:
         raise ApiError(404, f"No area {code!r}: GET /api/v1/areas lists them.", "code")
-    rows = spine_rows(model, state["areas"][:1], benchmark=benchmark_key(state), ci=state["ci"])
+    rows = spine_rows(
+        model,
+        state["areas"][:1],
+        benchmark=benchmark_key(state),
+        ci=state["ci"],
+        geography=state.get("geography"),
+    )
     frame = rows.rename(columns={"england_value": "comparator_value", "benchmark": "comparator"})
     keep = [
         s.INDICATOR_ID,

@@ -1,10 +1,17 @@
 """The Benchmark control's labels (``views.controls.benchmark_options``: "England" only where the
-England value covers England; part of ``callbacks.shell``)."""
+England value covers England) and the Region control's regions (those of the geography shown);
+parts of ``callbacks.shell``."""
 
 from __future__ import annotations
 
-from views.controls import benchmark_options
+from data.model.store import load_model
+from views.controls import benchmark_options, region_options
 
 
 def benchmark_part(state: dict) -> tuple:
     return (benchmark_options(state),)
+
+
+def region_part(state: dict) -> tuple:
+    geography = state.get("geography")
+    return (region_options(load_model(), geography if isinstance(geography, str) else None),)

@@ -1,9 +1,9 @@
 """The frame around the page shown, from one callback: the footer's download links, the
-Definition panel, the data-age line, the peers panel, the Benchmark control's labels and the
-place search's results.
+Definition panel, the data-age line, the peers panel, the Benchmark control's labels, the Region
+control's regions and the place search's results.
 
 Each follows from the shared selection (``ids.STATE``), and most change only now and then.
-As six callbacks they cost six requests on every change, and the browser rebuilt every one of
+As seven callbacks they cost seven requests on every change, and the browser rebuilt every one of
 their components each time: dash-renderer passes over every mounted component once for each
 prop it writes and for each new component (``python -m bench.devtools``: one overview change
 made about 300 such passes, half of them for the components of these parts). Here they are
@@ -23,7 +23,7 @@ from dash import Input, Output, State, callback, no_update
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
-from callbacks.benchmark import benchmark_part
+from callbacks.benchmark import benchmark_part, region_part
 from callbacks.catalogue import data_age_part
 from callbacks.exports import export_links_part
 from callbacks.pages import definition_part
@@ -53,6 +53,7 @@ PARTS: tuple[Part, ...] = (
     Part("data_age", ((ids.DATA_AGE, "children"), (ids.DATA_AGE, "hidden")), data_age_part),
     Part("peers", ((ids.PEERS_PANEL, "children"), (ids.PEERS_PANEL, "hidden")), peers_part),
     Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part),
+    Part("region", ((ids.REGION, "options"),), region_part),
     Part(
         "places",
         ((ids.PLACE_RESULTS, "children"),),

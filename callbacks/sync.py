@@ -13,11 +13,10 @@ from typing import Any
 from dash import Input, Output, State, callback, ctx, no_update
 from plotly.io.json import to_json_plotly
 
-from data.model import schema as s
 from data.model.store import load_model
-from data.queries.rows import indicator_geographies, indicator_periods, indicator_sexes
+from data.queries.rows import indicator_periods, indicator_sexes
 from layouts import ids
-from layouts.controls import GEOGRAPHY_LABELS, area_options
+from layouts.controls import area_options
 from layouts.widgets import notice_items
 from selection import (
     PAGES,
@@ -28,6 +27,7 @@ from selection import (
     to_query,
     with_catalogue_indicator,
 )
+from views.controls import geography_options
 
 CONTROL_KEYS = {
     ids.INDICATOR: "indicator",
@@ -185,7 +185,6 @@ def sync_outputs(
     state, notices = next_state(pathname, search, trigger, controls, clicks)
     model = load_model()
     indicator = state["indicator"]
-    geos = indicator_geographies(model, indicator)
     query = to_query(state)
     if not isinstance(area_opts, list):
         area_opts = None
@@ -204,7 +203,7 @@ def sync_outputs(
         indicator,
         [{"label": p, "value": p} for p in reversed(indicator_periods(model, indicator, state["geography"]))],
         state["period"],
-        [{"label": GEOGRAPHY_LABELS.get(g, s.GEOGRAPHIES.get(g, g)), "value": g} for g in geos],
+        geography_options(model, indicator),
         state["geography"],
         [{"label": x, "value": x} for x in indicator_sexes(model, indicator)],
         state["sex"],

@@ -58,10 +58,47 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             .str.split("|")
             .map(lambda p: f"{p[0]} .. {p[-1]} ({len(p)})" if len(p) > 1 else p[0]),
             "source": cat["source"],
+            "coverage": cat[s.INDICATOR_ID].map(_coverage(model)).fillna(""),
+            "trust_values": cat[s.INDICATOR_ID].map(_trust_values(model)).fillna(""),
+            "compare": cat.get("compare", s.COMPARE_CATEGORIES),
+            "in_summaries": cat.get("in_summaries", True),
         }
     )
     out.to_csv(sys.stdout, index=False)
     return 0
+
+
+def _coverage(model) -> dict[str, str]:
+    """Indicator -> "106 of 106 ccg21 (2022)": areas with a value in the latest period at home."""
+    frame = model.frames.get("indicator_catalogue")
+    if frame is None:
+        return {}
+    return {
+        r[
+            s.INDICATOR_ID
+        ]: f"{r['coverage_n']} of {r['coverage_of']} {r['home_geography']} ({r['coverage_period']})"
+        for _, r in frame.iterrows()
+    }
+
+
+def _trust_values(model) -> dict[str, str]:
+    """Indicator -> "133 trusts (126 with a score); 106 ccg21 areas with a covered share" (IP22)."""
+    items, areas = model.frames.get("ip22_items"), model.frames.get("ip22_areas")
+    if items is None or items.empty:
+        return {}
+    shares = {}
+    if areas is not None and not areas.empty:
+        with_share = areas[areas["covered_share"].notna()]
+        shares = with_share.groupby(s.INDICATOR_ID)[s.AREA_CODE].nunique().to_dict()
+        comparable = areas[areas["sound"].astype(bool)].groupby(s.INDICATOR_ID)[s.AREA_CODE].nunique()
+    return {
+        r[s.INDICATOR_ID]: (
+            f"{r['n_trusts']} trusts ({r['n_scored']} with a score); "
+            f"{shares.get(r[s.INDICATOR_ID], 0)} ccg21 areas attributed with a covered share, "
+            f"{int(comparable.get(r[s.INDICATOR_ID], 0)) if shares else 0} comparable"
+        )
+        for _, r in items.iterrows()
+    }
 
 
 def cmd_export(args: argparse.Namespace) -> int:

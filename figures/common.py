@@ -24,6 +24,7 @@ from data.methods.formatting import (  # noqa: F401  (the one formatter: figures
     published_name,
 )
 from data.model import schema as s
+from data.queries.areas import area_word
 from figures import palette as pal
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -39,11 +40,23 @@ def benchmark_phrase(benchmark: str) -> str:
 
 def national_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
     """benchmark_phrase, but the data layer's name for a partial national comparator
-    ("49 of 106 CCGs with data") where the frame carries one in its "benchmark" column."""
+    ("49 of 106 CCGs with data", "32 of 42 ICBs with data") where the frame carries one in its
+    "benchmark" column, and the peers named for the frame's areas ("similar ICBs")."""
     if benchmark == "england" and frame is not None and "benchmark" in frame:
         named = frame["benchmark"].dropna()
         if len(named):
             return str(named.iloc[0])
+    return peers_phrase(frame, benchmark)
+
+
+def peers_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
+    """benchmark_phrase, with the peers named for the frame's areas ("similar ICBs", "similar
+    sub-ICB locations") where the frame carries a geography other than CCG 2021."""
+    if benchmark.startswith("peers") and frame is not None and s.GEOGRAPHY in frame and len(frame):
+        geography = str(frame[s.GEOGRAPHY].iloc[0])
+        if geography != s.HOME_GEOGRAPHY:
+            rightcare = "RightCare " if benchmark == "peers_rightcare" else ""
+            return f"{rightcare}similar {area_word(geography, 2)}"
     return benchmark_phrase(benchmark)
 
 

@@ -77,7 +77,7 @@ def ranked_bars_dict(
     cat_col = pal.category_column(benchmark, ci)
     # only the columns read here (the rows of a view are wide: every selection takes all of them)
     read = [s.AREA_CODE, s.AREA_NAME, s.VALUE, lower_col, upper_col, cat_col, s.QUINTILE, "region_code"]
-    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE]
+    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE, s.GEOGRAPHY]
     data = frame[[c for c in dict.fromkeys(read) if c in frame]]
     data = data if region is None else data[data["region_code"] == region]
     data = data.reset_index(drop=True)

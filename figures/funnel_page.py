@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from data.model import schema as s
+from data.queries.areas import area_word
 from figures import common
 from figures import palette as pal
 from figures.peers import PEER_COLOUR
@@ -144,7 +145,8 @@ def funnel_figure(
     if view.n_without:
         subtitle.append(f"{view.n_without} areas without a count or denominator not shown")
     if len(peers):
-        subtitle.append("◆ similar CCGs")
+        geography = str(rows[s.GEOGRAPHY].iloc[0]) if s.GEOGRAPHY in rows and len(rows) else ""
+        subtitle.append(f"◆ similar {area_word(geography, 2) if geography else 'areas'}")
     fig.update_layout(
         **common.base_layout(
             common.indicator_title(meta) + (f", {rows[s.PERIOD].iloc[0]}" if len(rows) else ""),

@@ -700,9 +700,10 @@ def selected_values(
             text += f" ({ci_text})"
         category = rec.get(cat_col)
         if isinstance(category, str) and category in (s.BETTER, s.WORSE, s.SIMILAR, s.HIGHER, s.LOWER):
-            text += f"; {pal.CATEGORY_GLYPHS[category]} {category.lower()} than {common.benchmark_phrase(benchmark)}"
+            versus = common.national_phrase(frame, benchmark)
+            text += f"; {pal.CATEGORY_GLYPHS[category]} {category.lower()} than {versus}"
             text = text.replace("similar than", "similar to")
         out.append((name, text))
     if england_value is not None and not common.is_missing(england_value):
-        out.append(("England", common.format_value(england_value, unit)))
+        out.append((common.national_phrase(frame, "england"), common.format_value(england_value, unit)))
     return out

@@ -108,7 +108,14 @@ def split_outcomes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _hover(
-    name: str, label: str, rec: Mapping[str, object], cat: str, palette: str, ci: str, benchmark: str
+    name: str,
+    label: str,
+    rec: Mapping[str, object],
+    cat: str,
+    palette: str,
+    ci: str,
+    benchmark: str,
+    benchmark_words: str = "England",
 ) -> str:
     """One marker's hover: area, indicator, value (unit) with CI, count/denominator, England, category."""
     lower_col, upper_col = pal.ci_columns(ci)
@@ -123,7 +130,7 @@ def _hover(
             count += f" / {common.format_count(rec[s.DENOMINATOR])}"
         lines.append(count)
     lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-    versus = "England" if benchmark == "england" else common.benchmark_phrase(benchmark)
+    versus = "England" if benchmark == "england" else benchmark_words
     lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
     return "<br>".join(lines)
 
@@ -252,6 +259,7 @@ def spine_figure_dict(
     plain form (labels just above the plot). ``spine_chart`` is the same as a ``go.Figure``.
     """
     pal.check_palette(palette)
+    versus = common.peers_phrase(rows, benchmark)  # "similar ICBs" for ICB rows
     colours = pal.CATEGORY_COLOURS[palette]
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
     col = {c: _column(rows, c) for c in FIGURE_COLUMNS if c in rows}
@@ -306,7 +314,9 @@ def spine_figure_dict(
         for (j, r), cat in zip(picked, cats, strict=True):
             rec = {c: col[c][r] for c in HOVER_COLUMNS if c in col}
             rec.update(unit=ind["unit"][j], england_value=ind["england_value"][j])
-            hover.append(_hover(name, str(ind["short_name"][j]).strip(), rec, cat, palette, ci, benchmark))
+            hover.append(
+                _hover(name, str(ind["short_name"][j]).strip(), rec, cat, palette, ci, benchmark, versus)
+            )
         symbol = pal.AREA_SYMBOLS[i]
         data.append(
             {
@@ -364,7 +374,7 @@ def spine_figure_dict(
                 "textfont": {"size": 12, "color": "#333333"},
                 "hoverinfo": "skip",
                 "showlegend": False,
-                "name": "Compared with " + common.benchmark_phrase(benchmark),
+                "name": "Compared with " + versus,
             }
         )
 
@@ -378,7 +388,7 @@ def spine_figure_dict(
         title = profile_title("Area profile", areas, area_names)
     subtitle = (
         "England at the centre line; worst on the left, best on the right; marker colour compares with "
-        f"{common.benchmark_phrase(benchmark)} ({ci}% CI)"
+        f"{versus} ({ci}% CI)"
     )
     if screen and len(areas) > 1:
         subtitle += f"<br>Right-hand column, each area's symbol then its category: {STATUS_KEY}"
@@ -403,8 +413,7 @@ def spine_figure_dict(
             "side": "top",
             "tickvals": ([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
             "ticktext": (
-                ["◀ Worst", "<b>England</b>", "Best ▶"]
-                + (["Compared with " + common.benchmark_phrase(benchmark)] if areas else [])
+                ["◀ Worst", "<b>England</b>", "Best ▶"] + (["Compared with " + versus] if areas else [])
             )
             if screen
             else [],

@@ -196,7 +196,7 @@ def spine_summary(
     if not n:
         return f"Spine chart of {kind} indicators: {name} has no value for any of them."
     national = mine["benchmark"].dropna().astype(str) if "benchmark" in mine else pd.Series(dtype=str)
-    versus = common.benchmark_phrase(benchmark)
+    versus = common.peers_phrase(rows, benchmark)
     n_partial = int((national != "England").sum()) if benchmark == "england" else 0
     counts = category_counts(mine["category"])
     worse, better = counts[s.WORSE], counts[s.BETTER]
@@ -215,7 +215,9 @@ def spine_summary(
     if rest:
         text += f" ({', '.join(rest)})"
     if n_partial:
-        text += f"; for {n_partial} of them the comparator is the CCGs with data, not all of England (marked)"
+        text += (
+            f"; for {n_partial} of them the comparator is the areas with data, not all of England (marked)"
+        )
     if len(areas) > 1:
         others = [area_names.get(a, a) for a in areas[1:]]
         text += f"; also shown: {', '.join(others)}"
@@ -236,7 +238,7 @@ def overview_summary(
     n_areas = int(grid[s.AREA_CODE].nunique())
     if not len(have):
         return f"Grid of {plural(n_ind, kind + ' indicator')}: no values."
-    versus = common.benchmark_phrase(benchmark)
+    versus = common.peers_phrase(grid, benchmark)
     counts = category_counts(have["category"])
     text = (
         f"Grid of {plural(n_ind, kind + ' indicator')} by {plural(n_areas, 'area')}, latest period of each: "

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from data.methods.trend import SeriesBreak, series_breaks
 from data.model import schema as s
+from data.model.harmonise import is_partial_comparator
 from figures import common
 from figures import palette as pal
 from figures.plain import vline
@@ -86,7 +87,7 @@ def _national(england: pd.DataFrame | None) -> str:
     if england is None or england.empty or s.AREA_NAME not in england:
         return "England"
     name = str(england.sort_values(s.PERIOD_START)[s.AREA_NAME].iloc[-1])
-    return name if name.endswith("CCGs with data") else "England"
+    return name if is_partial_comparator(name) else "England"
 
 
 MIN_PERIODS = 2

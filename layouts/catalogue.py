@@ -14,7 +14,7 @@ from dash import dcc, html
 from data.model import schema as s
 from data.model.freshness import STALE_YEARS, data_age_notice
 from layouts import ids
-from selection import catalogue_href, indicator_href
+from selection import catalogue_href, indicator_href, page_href
 from views.catalogue import CataloguePage, age_text, coverage_text, entry_fields, is_old
 
 INTRO = (
@@ -81,8 +81,21 @@ def age_badge(row: dict, today: date) -> html.Span:
     )
 
 
+# The selection parameter a page shows a catalogue row's item under (rows that are not indicators).
+VIEW_PARAMETER = {"inequalities": "ineq"}
+
+
 def _links(row: dict) -> html.P:
     ind = row[s.INDICATOR_ID]
+    if row.get("view_page"):  # not an indicator row (the GP Patient Survey by ICB): the page that shows it
+        item = {VIEW_PARAMETER.get(str(row["view_page"]), "indicator"): str(row.get("view_item", ""))}
+        return html.P(
+            className="catalogue-links",
+            children=[
+                dcc.Link("Show it", href=page_href(str(row["view_page"]), {}, **item)),
+                dcc.Link("Permanent link", href=catalogue_href(ind)),
+            ],
+        )
     pages = (("Map", "map"), ("Compare areas", "compare"), ("Table", "table"), ("Trends", "trends"))
     return html.P(
         className="catalogue-links",
@@ -98,12 +111,17 @@ def _extra(lines: list[str]) -> list:
 
 
 def indicator_entry(row: dict, today: date, extra: list[str] | None = None) -> html.Details:
-    """One indicator in the list: a one-line summary that opens onto its full entry."""
+    """One indicator in the list: a summary line (full name, then unit, polarity, coverage and age,
+    each set apart in text as well as by spacing) that opens onto its full entry."""
     summary = html.Summary(
         [
-            html.Span(str(row["short_name"]), className="entry-name"),
-            html.Span(f"{row.get('unit', '')} · {row.get('polarity', '')}", className="entry-meta"),
-            html.Span(coverage_text(row), className="entry-meta"),
+            html.Span(str(row.get("name") or row["short_name"]), className="entry-name"),
+            html.Span(" · ", className="entry-sep"),
+            html.Span(
+                f"{row.get('unit', '')} · {row.get('polarity', '')} · {coverage_text(row)}",
+                className="entry-meta",
+            ),
+            html.Span(" · ", className="entry-sep"),
             age_badge(row, today),
         ]
     )

@@ -7,22 +7,13 @@ from dash import dcc, html
 
 from data.model import schema as s
 from data.model.core import Model
+from data.queries.areas import area_name, geography_of
 from layouts import ids
 from layouts.widgets import labelled, radio
-from views.controls import BENCHMARK_OPTIONS  # the England label is renamed for partial national values
-
-GEOGRAPHY_LABELS = {
-    "ccg21": "CCG April 2021 (106)",
-    "sicbl22": "Sub-ICB location July 2022 (106)",
-    "ccg20": "CCG April 2020 (135)",
-    "ccg19": "CCG April 2019 (191)",
-    "ccg18": "CCG April 2018 (195)",
-    "ccg17": "CCG April 2017 (207)",
-    "ccg16": "CCG 2015/16 (209)",
-    "ccg13": "CCG April 2013 (211)",
-    "icb22": "ICB July 2022 (42)",
-    "stp21": "STP April 2021 (42)",
-}
+from views.controls import BENCHMARK_OPTIONS
+from views.controls import (
+    region_options as regions_for,  # the England label is renamed for partial national values
+)
 
 
 def indicator_options(catalogue: pd.DataFrame) -> list[dict]:
@@ -60,21 +51,20 @@ def area_options(model: Model, geography: str, keep: list[str] | None = None) ->
         for code, name, ods in zip(areas[s.AREA_CODE], areas[s.AREA_NAME], areas["ods_code"].fillna(""))
     ]
     here = set(areas[s.AREA_CODE])
-    others = model.areas[model.areas[s.AREA_CODE].isin([c for c in keep or [] if c not in here])]
-    for code, group in others.groupby(s.AREA_CODE, sort=False):
-        row = group.iloc[0]
-        label = (
-            f"{row[s.AREA_NAME]} ({s.GEOGRAPHIES.get(row[s.GEOGRAPHY], row[s.GEOGRAPHY])}; not on this map)"
-        )
-        options.append({"label": label, "value": code, "search": f"{row[s.AREA_NAME]} {code}"})
+    for code in dict.fromkeys(c for c in keep or [] if c not in here):
+        other = geography_of(model, code)  # the geography the code means (an E54 code: the ICB)
+        if other is None:
+            continue
+        name = area_name(model, code, other)
+        label = f"{name} ({s.GEOGRAPHIES.get(other, other)}; not on this map)"
+        options.append({"label": label, "value": code, "search": f"{name} {code}"})
     return options
 
 
 def region_options(model: Model) -> list[dict]:
-    regions = model.areas[model.areas[s.GEOGRAPHY] == "nhser21"].sort_values(s.AREA_NAME)
-    return [{"label": "All regions", "value": ""}] + [
-        {"label": n, "value": c} for c, n in zip(regions[s.AREA_CODE], regions[s.AREA_NAME])
-    ]
+    """Every region of every region set (the page's own list follows the geography:
+    ``views.controls.region_options`` through callbacks/benchmark.py)."""
+    return regions_for(model)
 
 
 def controls(model: Model) -> html.Div:

@@ -10,8 +10,9 @@ import re
 
 from data.model import schema as s
 from data.model.core import Model
-from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.queries.view_frames import benchmark_label
+from data.model.peers import DEFAULT_PEER_SET, N_PEERS_FOR, PEER_SETS
+from data.queries.areas import area_names, area_word
+from data.queries.view_frames import benchmark_label, overview_geography
 from views.provenance import Provenance
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
@@ -20,9 +21,9 @@ APP_NAME = "CCG Outcomes Explorer"
 INDICATOR_TITLES = {"map": "map", "compare": "areas compared", "table": "table", "funnel": "funnel plot"}
 
 
-def _names(model: Model, codes: list[str]) -> list[str]:
-    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
-    return [str(names.get(c, c)) for c in codes]
+def _names(model: Model, codes: list[str], geography: str | None = None) -> list[str]:
+    """The codes' names in ``geography`` (data.queries.areas: codes repeat across geographies)."""
+    return list(area_names(model, codes, geography).values())
 
 
 PEER_SET_WORDS = {
@@ -34,6 +35,8 @@ PEER_SET_WORDS = {
 def peer_set_text(state: dict) -> str:
     """The peer set a peers benchmark uses, in words that fit inside brackets."""
     key = state.get("peers") or DEFAULT_PEER_SET
+    if key == "similar" and state.get("geography") == s.ICB_GEOGRAPHY:
+        return f"the nearest {N_PEERS_FOR[s.ICB_GEOGRAPHY]} by demographics"
     return PEER_SET_WORDS.get(key) or PEER_SETS.get(key, str(key))
 
 
@@ -41,7 +44,8 @@ def benchmark_text(state: dict, national: str = "England") -> str:
     """'compared with England', or with what the national comparator really is (partial coverage),
     the NHS region, or each area's similar CCGs (naming the peer set)."""
     if state["benchmark"] == "peers":
-        return f"compared with each area's similar CCGs ({peer_set_text(state)})"
+        similar = area_word(state.get("geography") or s.HOME_GEOGRAPHY, 2)
+        return f"compared with each area's similar {similar} ({peer_set_text(state)})"
     return f"compared with {national}" if state["benchmark"] == "england" else "compared with the NHS region"
 
 
@@ -49,7 +53,12 @@ def national_label(model: Model, state: dict, page: str) -> str:
     """England, or e.g. '49 of 106 CCGs with data' where the indicator's England is a partial sum."""
     if page not in INDICATOR_PAGES:
         return "England"
-    return benchmark_label(model, state["indicator"], None if page == "trends" else state["period"])
+    return benchmark_label(
+        model,
+        state["indicator"],
+        None if page == "trends" else state["period"],
+        geography=state.get("geography"),
+    )
 
 
 def title_for(model: Model, state: dict, page: str) -> str:
@@ -57,15 +66,21 @@ def title_for(model: Model, state: dict, page: str) -> str:
     if page in INDICATOR_TITLES:
         return f"{meta['name']}: {INDICATOR_TITLES[page]}"
     if page == "trends":
-        who = ", ".join(_names(model, state["areas"])) or "England"
+        who = ", ".join(_names(model, state["areas"], state.get("geography"))) or "England"
         return f"{meta['name']}: trend for {who}"
     if page == "spine":
-        return f"Spine chart: {', '.join(_names(model, state['areas']))}"
+        return f"Spine chart: {', '.join(_names(model, state['areas'], state.get('geography')))}"
     if page == "explorer":
         return f"{_variable_name(model, state['y'])} against {_variable_name(model, state['x'])}"
     if page == "overview":
-        return "Overview: every indicator for every CCG (April 2021)"
+        geography = overview_geography(state.get("geography"))
+        return f"Overview: every indicator for every {area_word(geography)} ({_vintage(geography)})"
     raise ValueError(f"unknown page {page!r}")
+
+
+def _vintage(geography: str) -> str:
+    """'April 2021' of 'CCG (April 2021)'."""
+    return s.GEOGRAPHIES.get(geography, geography).split("(")[-1].rstrip(")")
 
 
 def _variable_name(model: Model, var: str) -> str:
@@ -132,7 +147,8 @@ def method_for(model: Model, state: dict, page: str) -> str:
     ci = state["ci"]
     versus = {
         "england": national_label(model, state, page),
-        "peers": f"the value of the area's similar CCGs ({peer_set_text(state)}; pooled or mean)",
+        "peers": f"the value of the area's similar {area_word(state.get('geography') or s.HOME_GEOGRAPHY, 2)} "
+        f"({peer_set_text(state)}; pooled or mean)",
     }.get(state["benchmark"], "the area's NHS region")
     if page == "explorer":
         return (

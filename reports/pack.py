@@ -41,9 +41,10 @@ import plotly.graph_objects as go
 from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
-from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.model.peers import DEFAULT_PEER_SET, peer_set_label
+from data.queries.areas import area_names, area_word
 from data.queries.peers import benchmark_key
-from data.queries.rows import Selection, indicator_periods
+from data.queries.rows import Selection, indicator_periods, national_rows
 from data.queries.view_frames import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
 from reports import describe, sections
 from reports.decorate import (
@@ -95,22 +96,32 @@ class Page:
     number: str = ""
 
 
-def _names(model: Model, codes: list[str]) -> dict[str, str]:
-    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
-    return {c: str(names.get(c, c)) for c in codes}
+def _names(model: Model, codes: list[str], geography: str | None = None) -> dict[str, str]:
+    """Each code's name in ``geography`` (data.queries.areas: codes repeat across geographies)."""
+    return area_names(model, codes, geography)
 
 
-def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Series:
+def _versus(benchmark: str, geography: str) -> str:
+    """What the pack compares with, in words: England, their NHS region, their similar CCGs/ICBs."""
+    if benchmark == "peers":
+        return f"their similar {area_word(geography, 2)}"
+    return VERSUS.get(benchmark, "England")
+
+
+def benchmark_labels(
+    model: Model, rows: pd.DataFrame, benchmark: str, geography: str = s.HOME_GEOGRAPHY
+) -> pd.Series:
     """What each row (indicator, period) is compared with, as the data layer names it.
 
     The national comparator's row carries its name: "England", or, for an indicator summed from
-    only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data").
+    only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data"; for the
+    areas of a geography with its own partial sum, "the 32 of 42 ICBs with data").
     """
     if benchmark.startswith("peers"):
-        return pd.Series("the similar CCGs", index=rows.index)
+        return pd.Series(f"the similar {area_word(geography, 2)}", index=rows.index)
     if benchmark != "england":
         return pd.Series("the NHS region", index=rows.index)
-    by_indicator = _national_labels(model, rows[s.INDICATOR_ID].unique())
+    by_indicator = _national_labels(model, rows[s.INDICATOR_ID].unique(), geography)
     names = [
         by_indicator[ind].get(str(period), "England")
         for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
@@ -118,7 +129,9 @@ def benchmark_labels(model: Model, rows: pd.DataFrame, benchmark: str) -> pd.Ser
     return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
 
 
-def _national_labels(model: Model, indicators) -> dict[str, dict[str, str]]:
+def _national_labels(
+    model: Model, indicators, geography: str = s.HOME_GEOGRAPHY
+) -> dict[str, dict[str, str]]:
     """``data.queries.view_frames.benchmark_labels`` for many indicators at once (one pass over the rows)."""
     ind = model.indicators
     rows = ind[
@@ -126,6 +139,7 @@ def _national_labels(model: Model, indicators) -> dict[str, dict[str, str]]:
         & (ind[s.GEOGRAPHY] == "england")
         & (ind[s.SEX] == "Persons")
     ].sort_values(s.PERIOD_START)
+    rows = national_rows(model, rows, geography)
     out: dict[str, dict[str, str]] = {i: {} for i in indicators}
     for i, p, n in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.AREA_NAME], strict=True):
         out[i][p] = str(n) if is_partial_comparator(n) else ENGLAND_LABEL
@@ -215,10 +229,12 @@ def compared_values(
             pv = pv[pv[s.GEOGRAPHY] == geography]
         found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
         return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
-    areas = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
+    here = model.areas[model.areas[s.GEOGRAPHY] == geography]
+    areas = here.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
     ind = model.indicators
     regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
-    regions = regions[regions[s.GEOGRAPHY].isin(s.REGION_GEOGRAPHIES)].drop_duplicates(keys)
+    # the regions of the areas' own region set (nhser24 for the 2023 sets: data.model.schema)
+    regions = regions[regions[s.GEOGRAPHY] == s.region_geography(geography)].drop_duplicates(keys)
     wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
     found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
     return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
@@ -231,7 +247,7 @@ def key_table(
     outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
     differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
     differ = differ.assign(
-        _label=benchmark_labels(model, differ, benchmark),
+        _label=benchmark_labels(model, differ, benchmark, geography),
         _bench=compared_values(model, differ, benchmark, geography),
     )
     records = []
@@ -335,11 +351,13 @@ def plan_pack(
     """Every page of the pack, in order and numbered (figures built, not yet rendered)."""
     size = size or SIZES["a4"]
     peers = peers or DEFAULT_PEER_SET
-    names = _names(model, areas)
-    bkey = benchmark_key({"benchmark": benchmark, "peers": peers})
-    versus = VERSUS.get(benchmark, "England")
-    rows = shorter_names(spine_rows(model, areas, benchmark=bkey, ci=ci))
+    # The areas' geography: what the focus area's code means (an E54 code is an ICB 2023, not
+    # the STP 2021 of the same code; data.queries.areas.geography_of).
     geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
+    names = _names(model, areas, geography)
+    bkey = benchmark_key({"benchmark": benchmark, "peers": peers})
+    versus = _versus(benchmark, geography)
+    rows = shorter_names(spine_rows(model, areas, benchmark=bkey, ci=ci, geography=geography))
     base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography, "peers": peers}
     spine_state = _state(model, base)
     who = ", ".join(f"{names[c]} ({c})" for c in areas)
@@ -350,8 +368,11 @@ def plan_pack(
         dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
     )
     public = view_link(link_root, "spine", spine_state)
-    warnings, warning_sentences = sections.early_warning(model, areas, names, benchmark=bkey, ci=ci)
-    has_peers = geography == s.HOME_GEOGRAPHY and bool(sections.peer_names(model, areas[0], peers))
+    warnings, warning_sentences = sections.early_warning(
+        model, areas, names, benchmark=bkey, ci=ci, geography=geography
+    )
+    has_peers = bool(sections.peer_names(model, areas[0], peers, geography))
+    similar = f"similar {area_word(geography, 2)}"
 
     pages = [
         Page(
@@ -368,7 +389,7 @@ def plan_pack(
                     else ""
                 ),
                 "Contents: key messages; early warning"
-                + ("; compared with similar CCGs" if has_peers else "")
+                + (f"; compared with {similar}" if has_peers else "")
                 + "; the outcome indicators' spine chart ("
                 + ", ".join(s.DOMAINS[d].split(":")[0] for d in outcome_domains)
                 + "); the indicators that differ, compared and over time; context indicators; data appendix.",
@@ -397,7 +418,7 @@ def plan_pack(
         empty="No indicator is worse than the benchmark or getting worse.",
     )
     if has_peers:
-        comparison = sections.peer_comparison(model, rows, areas[0], peers, ci)
+        comparison = sections.peer_comparison(model, rows, areas[0], peers, ci, geography)
         also = set(key.loc[key["area_code"] == areas[0], "indicator_id"]) | set(
             warnings.loc[warnings.get("Area", pd.Series(dtype=str)) == names[areas[0]], "indicator_id"]
             if len(areas) > 1
@@ -405,8 +426,10 @@ def plan_pack(
         )
         peer_key = sections.peer_key_table(comparison, also)
         pages += _table_section(
-            "Compared with similar CCGs",
-            sections.peer_paragraphs(model, areas[0], names[areas[0]], peers, comparison, len(peer_key), ci),
+            f"Compared with {similar}",
+            sections.peer_paragraphs(
+                model, areas[0], names[areas[0]], peers, comparison, len(peer_key), ci, geography
+            ),
             peer_key.drop(columns="indicator_id").rename(columns={"Value": f"{_short(names[areas[0]])}"}),
             size,
             empty="No outcome indicator has a peer value for this area.",
@@ -453,7 +476,7 @@ def plan_pack(
                     break
                 detailed += 1
                 pages += _indicator_pages(model, base, rec, geography, who, figure_for, link_root, size)
-    appendix = appendix_table(model, rows, names)
+    appendix = appendix_table(model, rows, names, geography)
     for part in table_pages(appendix, size, title_lines=1):
         pages.append(Page("table", "Data appendix", table=part))
     n_tables = sum(1 for p in pages if p.kind == "table")
@@ -569,20 +592,21 @@ def _indicator_pages(
     if peer_fig is not None:  # one page: the focus area among its similar CCGs
         peer_state = dict(state, benchmark="peers", peers=peer_set)
         prov = describe.provenance(model, state, "compare", view_link(link_root, "compare", peer_state))
-        focus_name = _names(model, [focus])[focus]
+        focus_name = _names(model, [focus], geography)[focus]
+        similar = f"similar {area_word(geography, 2)}"
         prov = dataclasses.replace(
             prov,
-            subtitle=f"{prov.subtitle} · {focus_name} and its similar CCGs, {PEER_SETS[peer_set]}; "
+            subtitle=f"{prov.subtitle} · {focus_name} and its {similar}, {peer_set_label(peer_set, geography)}; "
             f"dashed line: their value ({peer_method(model, state, focus, peer_set)})",
         )
         alt = (
-            f"Bar chart of {meta['short_name']}, {rec['Period']}, for {focus_name} and its similar CCGs, "
-            f"ranked, with 95% confidence intervals, the England line and the similar CCGs' value. {fact}"
+            f"Bar chart of {meta['short_name']}, {rec['Period']}, for {focus_name} and its {similar}, "
+            f"ranked, with 95% confidence intervals, the England line and the {similar}' value. {fact}"
         )
         pages.append(
             Page(
                 "chart",
-                f"{meta['short_name']}: compared with similar CCGs",
+                f"{meta['short_name']}: compared with {similar}",
                 figure=peer_fig,
                 alt=alt,
                 provenance=prov,
@@ -630,7 +654,8 @@ def _region_pages(
     if region:
         prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
     alt = (
-        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the CCGs of {region_name or 'England'}, "
+        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the {area_word(geography, 2)} of "
+        f"{region_name or 'England'}, "
         f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
     )
     figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
@@ -645,7 +670,9 @@ def _region_pages(
     return pages
 
 
-def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def appendix_table(
+    model: Model, rows: pd.DataFrame, names: dict[str, str], geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
     """Every indicator and area: outcomes first (the pack's domain order), then context."""
     order = {d: i for i, d in enumerate(domain_order(rows))}
     data = rows.assign(_d=rows["domain"].astype(str).map(order).fillna(99)).sort_values("_d", kind="stable")
@@ -659,7 +686,10 @@ def appendix_table(model: Model, rows: pd.DataFrame, names: dict[str, str]) -> p
             "Benchmark": [
                 _with_label(_value(v, str(u)), label)
                 for v, u, label in zip(
-                    data["england_value"], data["unit"], benchmark_labels(model, data, "england"), strict=True
+                    data["england_value"],
+                    data["unit"],
+                    benchmark_labels(model, data, "england", geography),
+                    strict=True,
                 )
             ],
             "Compared": data["category"].astype(str),

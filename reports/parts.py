@@ -26,9 +26,11 @@ import plotly.graph_objects as go
 
 from data.model import schema as s
 from data.model.core import Model
+from data.queries.areas import area_names as names_by_geography
+from data.queries.areas import area_word
 from data.queries.peers import benchmark_key, focus_peer_value, peer_codes
 from data.queries.rows import Selection
-from data.queries.view_frames import area_frame, meta_dict, overview_grid, spine_rows
+from data.queries.view_frames import area_frame, meta_dict, overview_geography, overview_grid, spine_rows
 from figures.compare import ranked_bars
 from figures.overview import overview_grid as overview_figure
 from figures.peers import mark_peers
@@ -61,9 +63,9 @@ class Part:
     label: str = ""
 
 
-def area_names(model: Model, codes: list[str]) -> dict[str, str]:
-    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
-    return {c: str(names.get(c, c)) for c in codes}
+def area_names(model: Model, codes: list[str], geography: str | None = None) -> dict[str, str]:
+    """Each code's name in ``geography`` (``data.queries.areas``: codes repeat across geographies)."""
+    return names_by_geography(model, codes, geography)
 
 
 def region_of(model: Model, code: str, geography: str) -> tuple[str, str]:
@@ -204,7 +206,8 @@ def compare_parts(
         n_region = len(_y_labels(fig))
         first = _with_subtitle(
             prov,
-            f"{region_name}, the region of {area_names(model, [focus])[focus]} ({n_region} of {n} areas), "
+            f"{region_name}, the region of {area_names(model, [focus], state['geography'])[focus]} "
+            f"({n_region} of {n} areas), "
             f"with the England and region lines; the national ranking of all {n} follows",
         )
         region_windows = _windows_for(fig, first, size)
@@ -229,8 +232,8 @@ def compare_parts(
 def peer_compare(model: Model, state: dict, focus: str, peer_set: str) -> go.Figure | None:
     """The focus area and its peers ranked (one page: 11 bars), the England line and the
     peers' value as a dashed line; None when the area has no peers or no value to show."""
-    codes = [focus, *peer_codes(model, focus, peer_set)]
-    if len(codes) < 2 or state["geography"] != s.HOME_GEOGRAPHY:
+    codes = [focus, *peer_codes(model, focus, peer_set, state["geography"])]
+    if len(codes) < 2:
         return None
     sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
     frame, england, _regions = area_frame(model, sel)
@@ -254,7 +257,7 @@ def peer_compare(model: Model, state: dict, focus: str, peer_set: str) -> go.Fig
         fig,
         [names[c] for c in codes[1:] if c in names.index],
         value,
-        label="Similar CCGs",
+        label=f"Similar {area_word(state['geography'], 2)}",
         unit=model.catalogue.at[state["indicator"], "unit"],
     )
     # the England label (above the plot, on the paper) and the peers' label (on the axis domain)
@@ -289,8 +292,10 @@ def spine_parts(
     over as many pages as its rows need (a board pack: no half-empty page per short domain)."""
     areas = state["areas"]
     if rows is None:
-        rows = spine_rows(model, areas, benchmark=state["benchmark"], ci=state["ci"])
-    names = area_names(model, areas)
+        rows = spine_rows(
+            model, areas, benchmark=state["benchmark"], ci=state["ci"], geography=state.get("geography")
+        )
+    names = area_names(model, areas, state.get("geography"))
     parts: list[Part] = []
     groups = [[d] for d in (domains or domain_order(rows))]
     if together:
@@ -343,15 +348,20 @@ def _overview_figure(grid: pd.DataFrame, palette: str) -> go.Figure:
 
 
 def overview_parts(model: Model, state: dict, prov: Provenance, size: Size) -> list[Part]:
+    geography = overview_geography(state.get("geography"))
     grid = overview_grid(
-        model, region=state.get("region") or "", benchmark=state["benchmark"], ci=state["ci"]
+        model,
+        region=state.get("region") or "",
+        benchmark=state["benchmark"],
+        ci=state["ci"],
+        geography=geography,
     )
     if state.get("region"):
         regions = [(state["region"], "")]
     else:
         focus = state["areas"][0] if state.get("areas") else ""
-        region = region_of(model, focus, s.HOME_GEOGRAPHY) if focus else ("", "")
-        info = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY].drop_duplicates("region_code")
+        region = region_of(model, focus, geography) if focus else ("", "")
+        info = model.areas[model.areas[s.GEOGRAPHY] == geography].drop_duplicates("region_code")
         regions = (
             [region]
             if region[0]
@@ -361,7 +371,7 @@ def overview_parts(model: Model, state: dict, prov: Provenance, size: Size) -> l
                 )
             )
         )
-    home = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY].set_index(s.AREA_CODE)["region_code"]
+    home = model.areas[model.areas[s.GEOGRAPHY] == geography].set_index(s.AREA_CODE)["region_code"]
     probe = _overview_figure(
         grid[grid[s.INDICATOR_ID].isin(grid[s.INDICATOR_ID].unique()[:1])], state["palette"]
     )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from data.model import schema as s
 from data.model.core import Model
-from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, cmp_columns
+from data.model.peers import DEFAULT_PEER_SET, cmp_columns, peer_set_label
 from data.queries.alerts import GROUPS, area_alerts
 from data.queries.peers import peer_table, spine_peer_rows
 
@@ -43,23 +43,28 @@ def value_text(v: float, unit: str) -> str:
 # --- similar CCGs ---------------------------------------------------------------------
 
 
-def peer_names(model: Model, focus: str, peer_set: str) -> list[str]:
-    """The focus area's peers by rank, as names."""
-    table = peer_table(model, focus, peer_set)
+def peer_names(model: Model, focus: str, peer_set: str, geography: str = s.HOME_GEOGRAPHY) -> list[str]:
+    """The focus area's (of ``geography``) peers by rank, as names."""
+    table = peer_table(model, focus, peer_set, geography)
     return [
         str(n) if pd.notna(n) else str(c) for c, n in zip(table["peer_code"], table[s.AREA_NAME], strict=True)
     ]
 
 
 def peer_comparison(
-    model: Model, rows: pd.DataFrame, focus: str, peer_set: str | None, ci: str
+    model: Model,
+    rows: pd.DataFrame,
+    focus: str,
+    peer_set: str | None,
+    ci: str,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> pd.DataFrame:
     """Every outcome indicator of ``focus`` (its spine period) with a peer value: the area's
     value, the peers' value, method, range and the comparison with them (the model's column)."""
     peer_set = peer_set or DEFAULT_PEER_SET
     mine = rows[(rows[s.AREA_CODE] == focus) & rows[s.VALUE].notna()]
     mine = mine[mine["domain"].astype(str) != "context"]
-    peers = spine_peer_rows(model, mine, focus, peer_set)
+    peers = spine_peer_rows(model, mine, focus, peer_set, geography)
     if mine.empty or peers.empty:
         return pd.DataFrame(
             columns=[
@@ -78,9 +83,9 @@ def peer_comparison(
         )
     col = cmp_columns(peer_set)[1 if str(ci) == "99.8" else 0]
     ind = model.indicators
-    cats = ind[
-        (ind[s.AREA_CODE] == focus) & (ind[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & (ind[s.SEX] == "Persons")
-    ][[s.INDICATOR_ID, s.PERIOD, col]].rename(columns={col: "peer_category"})
+    cats = ind[(ind[s.AREA_CODE] == focus) & (ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons")][
+        [s.INDICATOR_ID, s.PERIOD, col]
+    ].rename(columns={col: "peer_category"})
     out = mine[[s.INDICATOR_ID, "short_name", "domain", "unit", s.PERIOD, s.VALUE]].merge(
         peers, on=s.INDICATOR_ID, how="inner"
     )
@@ -115,19 +120,26 @@ def peer_key_table(comparison: pd.DataFrame, also: set[str]) -> pd.DataFrame:
 
 
 def peer_paragraphs(
-    model: Model, focus: str, name: str, peer_set: str | None, comparison: pd.DataFrame, shown: int, ci: str
+    model: Model,
+    focus: str,
+    name: str,
+    peer_set: str | None,
+    comparison: pd.DataFrame,
+    shown: int,
+    ci: str,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> list[str]:
     peer_set = peer_set or DEFAULT_PEER_SET
-    names = peer_names(model, focus, peer_set)
+    names = peer_names(model, focus, peer_set, geography)
     if not names:
-        return [f"{name} has no peer group in the {PEER_SETS[peer_set]} set."]
+        return [f"{name} has no peer group in the {peer_set_label(peer_set, geography)} set."]
     counts = comparison["peer_category"].value_counts()
     worse, better = int(counts.get(s.WORSE, 0)), int(counts.get(s.BETTER, 0))
     similar = int(counts.get(s.SIMILAR, 0))
     other = len(comparison) - shown
     unsure = len(comparison) - worse - better - similar
     return [
-        f"The {len(names)} peers of {name}, {PEER_SETS[peer_set]}: {'; '.join(names)}.",
+        f"The {len(names)} peers of {name}, {peer_set_label(peer_set, geography)}: {'; '.join(names)}.",
         f"Of {len(comparison)} outcome indicators with a peer value, {name} is significantly worse than its "
         f"peers on {worse}, better on {better}, similar on {similar}"
         + (f", not compared on {unsure} (no confidence interval)" if unsure else "")
@@ -145,12 +157,19 @@ def peer_paragraphs(
 
 
 def early_warning(
-    model: Model, areas: list[str], names: dict[str, str], *, benchmark: str, ci: str
+    model: Model,
+    areas: list[str],
+    names: dict[str, str],
+    *,
+    benchmark: str,
+    ci: str,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """(table rows, one summary sentence per area) of the early-warning list for ``areas``."""
+    """(table rows, one summary sentence per area) of the early-warning list for ``areas`` (of
+    ``geography``)."""
     tables, sentences = [], []
     for area in areas:
-        alerts = area_alerts(model, area, benchmark=benchmark, ci=ci)
+        alerts = area_alerts(model, area, benchmark=benchmark, ci=ci, geography=geography)
         counts = alerts["group"].value_counts()
         unassessed = alerts[alerts["group"] == "not assessed"]
         sentences.append(

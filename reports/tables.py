@@ -14,6 +14,7 @@ import pandas as pd
 
 from data.model import schema as s
 from data.model.core import Model
+from data.queries.areas import area_names
 from data.queries.peers import benchmark_key, peer_values_for
 from data.queries.rows import Selection, fingertips_frame, view_rows
 from data.queries.view_frames import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
@@ -106,8 +107,14 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
         frame["Recent Trend"] = rows[s.AREA_CODE].map(labels).fillna("").to_numpy()
         return frame
     if page == "spine":
-        rows = spine_rows(model, state["areas"], benchmark=benchmark_key(state), ci=state["ci"])
-        names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
+        rows = spine_rows(
+            model,
+            state["areas"],
+            benchmark=benchmark_key(state),
+            ci=state["ci"],
+            geography=state.get("geography"),
+        )
+        names = area_names(model, state["areas"], state.get("geography"))
         rows = rows.assign(**{s.AREA_NAME: rows[s.AREA_CODE].map(names)})
         frame = rows[list(SPINE_COLUMNS)].rename(columns=SPINE_COLUMNS)
         if state["benchmark"] == "peers":

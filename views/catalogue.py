@@ -21,6 +21,7 @@ from data.queries.rows import indicator_periods
 from data.queries.view_frames import shown_periods
 from selection import DEMOGRAPHIC_PREFIX, catalogue_href, catalogue_id
 from views.content import Link, el, terms
+from views.controls import geography_notes
 
 FFT_INDICATORS = ("gp_fft_positive",)
 GPPS_FRAME = "gpps_national"
@@ -65,8 +66,44 @@ def periods_text(row: dict) -> str:
     return f"{n} periods, {row['first_period']} to {row['latest_period']}"
 
 
+COMPARE_TEXT = {
+    s.COMPARE_CATEGORIES: "better, similar or worse than the benchmark, from the confidence limits",
+    s.COMPARE_ON_REQUEST: "shown as values; better or worse only when asked for, with the caveat beside it",
+    s.COMPARE_ENGLAND_ONLY: "against England only, and only where the comparison is sound (see the definition)",
+    s.COMPARE_VALUES: "shown as values only: no better or worse",
+}
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def entry_fields(row: dict, today: date) -> list[tuple[str, str]]:
-    """Everything the catalogue says about one indicator, as (label, text) pairs."""
+    """Everything the catalogue says about one indicator, as (label, text) pairs; a survey item's
+    wording with where it is stated, how it may be compared, and whether it leaves the summaries."""
+    extra: list[tuple[str, str]] = []
+    if _text(row, "wording"):
+        extra.append(
+            ("Question", f'"{row["wording"]}" (wording as stated in: {row.get("wording_source", "")})')
+        )
+    if _text(row, "compare"):
+        extra.append(("Comparison", COMPARE_TEXT.get(str(row["compare"]), str(row["compare"]))))
+    if str(row.get("in_summaries")) == "False":
+        extra.append(
+            (
+                "Shown on",
+                "its survey's page and here; kept off the default spine, overview and board pack "
+                "(no public source states the question's wording)",
+            )
+        )
+    return [
+        *_fields(row, today),
+        *extra,
+    ]
+
+
+def _fields(row: dict, today: date) -> list[tuple[str, str]]:
     return [
         ("Indicator", str(row.get("name") or row.get("short_name"))),
         ("Domain", str(row.get("domain_label", ""))),
@@ -236,10 +273,13 @@ def data_age_items(state: dict, today: date | None = None) -> list:
         items += _explorer_axis(model, state.get("x", ""), "", today, "X")
     elif page == "spine" and state.get("areas"):
         # a lookup in the frame the build made: the view's own rows are not recomputed here
-        pairs = shown_periods(model, "spine", focus=state["areas"][0])
+        pairs = shown_periods(model, "spine", focus=state["areas"][0], geography=state.get("geography"))
         items += _many(pairs, today, "spine chart")
     elif page == "overview":
-        items += _many(shown_periods(model, "overview", region=state.get("region") or ""), today, "overview")
+        overview = shown_periods(
+            model, "overview", region=state.get("region") or "", geography=state.get("geography")
+        )
+        items += _many(overview, today, "overview")
     return items
 
 
@@ -253,7 +293,10 @@ def data_age_outputs(state: dict | None, today: date | None = None) -> tuple[lis
     if state.get("page") in (*SINGLE_INDICATOR_PAGES, "trends"):
         children += [
             el("Div", line, className="data-age-item info")
-            for line in patient_experience_lines(model, state.get("indicator", ""))
+            for line in [
+                *geography_notes(model, state),
+                *patient_experience_lines(model, state.get("indicator", "")),
+            ]
         ]
     return children, not children
 

@@ -7,6 +7,7 @@ import pandas as pd
 from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
+from data.queries.areas import area_names as names_of
 from data.queries.rows import Selection
 from data.queries.view_frames import area_frame
 from views.cache import memoized
@@ -36,11 +37,10 @@ def selection(state: dict) -> Selection:
     return Selection(state["indicator"], state["period"], state["geography"], state["sex"])
 
 
-def area_names(codes: list[str]) -> dict[str, str]:
-    """Each code's area name (the code itself where the model has none)."""
-    model = load_model()
-    names = model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
-    return {c: str(names.get(c, c)) for c in codes}
+def area_names(codes: list[str], geography: str | None = None) -> dict[str, str]:
+    """Each code's area name in the view's ``geography`` (codes repeat across geographies: an ICB's
+    code is its STP's; ``data.queries.areas``), the code itself where the model has none."""
+    return names_of(load_model(), codes, geography)
 
 
 def focus(state: dict) -> tuple[str | None, str]:
@@ -48,7 +48,7 @@ def focus(state: dict) -> tuple[str | None, str]:
     if not state["areas"]:
         return None, ""
     code = state["areas"][0]
-    return code, area_names([code])[code]
+    return code, area_names([code], state.get("geography"))[code]
 
 
 def focus_ccg(model: Model, state: dict) -> str | None:

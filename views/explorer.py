@@ -123,5 +123,5 @@ def explorer_sentence(frozen: tuple, size_by_pop: bool) -> str:
         rho=rho,
         geography=s.GEOGRAPHIES[s.HOME_GEOGRAPHY],
         selected=state["areas"],
-        area_names=area_names(state["areas"]),
+        area_names=area_names(state["areas"], s.HOME_GEOGRAPHY),
     )

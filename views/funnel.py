@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from data.model import schema as s
 from data.model.store import load_model
 from data.queries.funnel import OD_CHOICES, eligible_indicators, funnel_view
 from data.queries.peers import peer_codes
@@ -34,11 +33,7 @@ def funnel_chart(state: dict):
     if view.funnel is None:
         return None, view.reason
     first = state["areas"][:1]
-    peers = (
-        peer_codes(model, first[0], state.get("peers") or "similar")
-        if first and state["geography"] == s.HOME_GEOGRAPHY
-        else []
-    )
+    peers = peer_codes(model, first[0], state.get("peers") or "similar", state["geography"]) if first else []
     fig = funnel_figure(
         view,
         meta_dict(model, state["indicator"]),

@@ -59,7 +59,7 @@ def acsc_figure(state: dict) -> tuple[go.Figure, pd.DataFrame, str]:
     focus_name = peer_label = None
     said = "Choose a CCG as the focus area to mark it and its peers."
     if focus:
-        name = area_names([focus])[focus]
+        name = area_names([focus], s.HOME_GEOGRAPHY)[focus]
         n_focus = int((table["role"] == FOCUS).sum())
         n_peer = int((table["role"] == PEER).sum())
         focus_name = f"{name}: its CCG 2015/16 areas"
@@ -241,7 +241,9 @@ def inequalities_sentences(frozen: tuple) -> tuple[str, str, str, str]:
     gradient = gradient_of(state)
     if gradient.empty:
         return first, second, "No gradient data in this build.", "No gradient data in this build."
-    third = words.gradient_summary_sentence(gradient, focus_name=area_names([focus])[focus] if focus else "")
+    third = words.gradient_summary_sentence(
+        gradient, focus_name=area_names([focus], s.HOME_GEOGRAPHY)[focus] if focus else ""
+    )
     return first, second, third, map_sentence(freeze(acsc_map_state(state, gradient)))
 
 

@@ -41,9 +41,19 @@ from views.content import P, Span, el, terms
 
 GEO_URL = "/geo/{fingerprint}/{layer}.json"
 CARTOGRAMS = {"ccg18": "ccg18_cartogram", "ccg19": "ccg19_cartogram"}
-# Sub-ICB 2022 data has no boundary file of its own: CCG 2021 polygons stand in (same ODS codes).
-LAYER_FOR = {"sicbl22": "ccg21"}
+# The July 2022 sets are drawn on the April 2023 polygons of the same ODS codes: Sub-ICB 2022 has no
+# boundary file, and the ICB 2022 file has no Isles of Scilly. The two sets differ only by 4 LSOAs
+# (Chichester 001A-D, 6,814 people, moved from Surrey Heartlands to Sussex by April 2023).
+LAYER_FOR = {"sicbl22": s.SUBICB_GEOGRAPHY, "icb22": s.ICB_GEOGRAPHY}
 LONDON = "E40000003"
+
+
+def region_layer(geography: str) -> str:
+    """The region outlines drawn with a geography: its own region set's (data.model.schema), the
+    January 2024 regions for the 2022 and 2023 sets (the July 2022 regions have the same extent and
+    no boundary file), the April 2021 regions for the CCG vintages and STPs."""
+    region = s.region_geography(geography)
+    return s.CURRENT_REGION_GEOGRAPHY if region in ("nhser22", s.CURRENT_REGION_GEOGRAPHY) else "nhser21"
 
 
 @dataclass(frozen=True)
@@ -67,10 +77,11 @@ def map_layer(geography: str, layout: str) -> str:
     return LAYER_FOR.get(geography, geography)
 
 
-def with_geojson_urls(fig, fingerprint: str, layer: str, regions: bool) -> None:
-    """Point the figure's GeoJSON at the server's cached copies instead of embedding them."""
+def with_geojson_urls(fig, fingerprint: str, layer: str, regions: bool, outlines: str = "nhser21") -> None:
+    """Point the figure's GeoJSON at the server's cached copies instead of embedding them
+    (``outlines``: the region layer drawn over ``layer``)."""
     url = GEO_URL.format(fingerprint=fingerprint, layer=layer)
-    region_url = GEO_URL.format(fingerprint=fingerprint, layer="nhser21")
+    region_url = GEO_URL.format(fingerprint=fingerprint, layer=outlines)
     for i, trace in enumerate(fig.data):
         if getattr(trace, "geojson", None) is not None:
             trace.geojson = region_url if (i == 2 and regions) else url
@@ -82,22 +93,34 @@ def map_inputs(state: dict) -> tuple[pd.DataFrame, str]:
     layer = map_layer(state["geography"], state["layout"])
     if state["geography"] in LAYER_FOR:
         # Drawn on another set's polygons: key the rows by that set's codes (same ODS code).
-        frame = frame.assign(
-            **{s.AREA_CODE: frame[s.AREA_CODE].map(_stand_in_codes()).fillna(frame[s.AREA_CODE])}
-        )
+        codes = _stand_in_codes(state["geography"])
+        frame = frame.assign(**{s.AREA_CODE: frame[s.AREA_CODE].map(codes).fillna(frame[s.AREA_CODE])})
     return frame, layer
 
 
-def _stand_in_codes() -> pd.Series:
-    """Sub-ICB 2022 code -> CCG 2021 code (the polygons drawn for it)."""
-    hierarchy = load_model().frames["hierarchy"]
-    return hierarchy.dropna(subset=["sicbl22_code", "ccg21_code"]).set_index("sicbl22_code")["ccg21_code"]
+_STAND_INS: dict[tuple[str, str], pd.Series] = {}
+
+
+def _stand_in_codes(geography: str = "sicbl22") -> pd.Series:
+    """A geography's code -> the code of the same ODS code in the set it is drawn on (LAYER_FOR)."""
+    model = load_model()
+    key = (model.fingerprint, geography)
+    found = _STAND_INS.get(key)
+    if found is None:
+        areas = model.areas[model.areas["ods_code"].fillna("") != ""]
+        mine = areas[areas[s.GEOGRAPHY] == geography].drop_duplicates("ods_code")
+        drawn = areas[areas[s.GEOGRAPHY] == LAYER_FOR.get(geography, geography)].drop_duplicates("ods_code")
+        found = mine.set_index(s.AREA_CODE)["ods_code"].map(drawn.set_index("ods_code")[s.AREA_CODE]).dropna()
+        if len(_STAND_INS) > 8:  # one model per process; a rebuilt one replaces it
+            _STAND_INS.clear()
+        _STAND_INS[key] = found
+    return found
 
 
 def on_layer(code: str, geography: str) -> str:
-    """The code of an area as the map's layer knows it (Sub-ICB 2022 is drawn on CCG 2021)."""
+    """The code of an area as the map's layer knows it (the July 2022 sets are drawn on 2023's)."""
     if geography in LAYER_FOR:
-        return str(_stand_in_codes().get(code, code))
+        return str(_stand_in_codes(geography).get(code, code))
     return code
 
 
@@ -120,7 +143,7 @@ def _choropleth(state: dict, **extra) -> tuple[go.Figure, str]:
         model.geojson[layer],
         meta_dict(model, state["indicator"]),
         **map_options(state),
-        region_outlines=model.geojson.get("nhser21"),
+        region_outlines=model.geojson.get(region_layer(state["geography"])),
         cartogram=layer.endswith("_cartogram"),
         **extra,
     )
@@ -138,7 +161,13 @@ def full_map(state: dict) -> go.Figure:
     layer = map_layer(state["geography"], state["layout"])
     focus_code = on_layer(state["areas"][0], state["geography"]) if state["areas"] else None
     fig, layer = _choropleth(state, view=focus_view(load_model().geojson[layer], focus_code))
-    with_geojson_urls(fig, load_model().fingerprint, layer, regions=not layer.endswith("_cartogram"))
+    with_geojson_urls(
+        fig,
+        load_model().fingerprint,
+        layer,
+        regions=not layer.endswith("_cartogram"),
+        outlines=region_layer(state["geography"]),
+    )
     return fig
 
 
@@ -168,10 +197,20 @@ def map_summary(state: dict) -> list:
     notes = []
     if state["layout"] == "cartogram" and layer == map_layer(state["geography"], "boundaries"):
         notes.append("No cartogram exists for this geography (only CCG 2018 and 2019): showing boundaries.")
-    if state["geography"] == "sicbl22" or (len(frame) and (frame[s.HARMONISATION] == "ods-match").any()):
+    if state["geography"] in LAYER_FOR:
         notes.append(
-            "Sub-ICB locations (July 2022) are drawn on the April 2021 CCG polygons (same ODS codes); "
-            "6 were redrawn in July 2022, so their shapes differ slightly."
+            f"{s.GEOGRAPHIES[state['geography']]} areas are drawn on the April 2023 boundaries of the same "
+            "ODS codes; the two differ only by 4 LSOAs (Chichester, 6,814 people) moved from Surrey "
+            "Heartlands to Sussex."
+        )
+    elif (
+        state["geography"] == s.HOME_GEOGRAPHY
+        and len(frame)
+        and (frame[s.HARMONISATION] == "ods-match").any()
+    ):
+        notes.append(
+            "Some values are Sub-ICB location (July 2022) values of the same ODS code; 6 areas were "
+            "redrawn in July 2022, so their shapes differ slightly from these CCG 2021 boundaries."
         )
     harmonised = frame[s.HARMONISATION].isin(["merged", "apportioned"]).sum() if len(frame) else 0
     if harmonised:
@@ -235,7 +274,8 @@ def map_view_for(state: dict, zoom: str) -> dict:
             features = [f for f in geojson["features"] if f.get("id") in set(codes)]
             bounds = geojson_bounds({"features": features})
         else:
-            bounds = feature_bounds(model.geojson["nhser21"], LONDON) or geojson_bounds(geojson)
+            outlines = model.geojson.get(region_layer(state["geography"])) or {"features": []}
+            bounds = feature_bounds(outlines, LONDON) or geojson_bounds(geojson)
         return map_view(bounds)
     if zoom == "england":
         return FIT_VIEW
@@ -262,7 +302,7 @@ def selected_areas(state: dict):
         ci=state["ci"],
         benchmark=state["benchmark"],
         england_value=england,
-        area_names=area_names(state["areas"]),
+        area_names=area_names(state["areas"], state["geography"]),
     )
     return [P(f"{state['period']}", className="hint"), el("Dl", terms(items))]
 

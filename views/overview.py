@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from data.model import schema as s
 from data.model.store import load_model
 from data.queries.peers import benchmark_key
-from data.queries.view_frames import overview_grid
+from data.queries.view_frames import overview_geography, overview_grid
 from figures import summaries as words
 from figures.overview import overview_figure_dict
 from figures.spine import split_outcomes
@@ -18,13 +18,17 @@ from views.spine import context_label
 
 
 @memoized
-def overview_frame(region: str, benchmark: str, ci: str) -> pd.DataFrame:
-    return overview_grid(load_model(), region=region, benchmark=benchmark, ci=ci)
+def overview_frame(region: str, benchmark: str, ci: str, geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
+    return overview_grid(load_model(), region=region, benchmark=benchmark, ci=ci, geography=geography)
 
 
 def _grids(state: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The outcome and the context rows of the selection's grid."""
-    return split_outcomes(overview_frame(state.get("region") or "", benchmark_key(state), state["ci"]))
+    """The outcome and the context rows of the selection's grid: the selection's geography where the
+    build makes its grid (CCG 2021, sub-ICB 2023, ICB 2023), else CCG 2021."""
+    geography = overview_geography(state.get("geography"))
+    return split_outcomes(
+        overview_frame(state.get("region") or "", benchmark_key(state), state["ci"], geography)
+    )
 
 
 def overview_view(state: dict):
@@ -37,7 +41,7 @@ def overview_view(state: dict):
     summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
     if state["areas"]:
         code = state["areas"][0]
-        name = area_names([code])[code]
+        name = area_names([code], state["geography"])[code]
         has_out = outcomes.loc[(outcomes[s.AREA_CODE] == code) & outcomes[s.VALUE].notna(), "indicator_id"]
         has_ctx = context.loc[(context[s.AREA_CODE] == code) & context[s.VALUE].notna(), "indicator_id"]
         summary += (

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from data.model import schema as s
-from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES
+from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES, peer_set_label
 from data.model.store import load_model
-from data.queries.peers import focus_peer_value, peer_table, spine_peer_rows
+from data.queries.areas import area_word, focus_geography
+from data.queries.peers import focus_peer_value, has_peers, peer_table, spine_peer_rows
 from figures.peers import add_peer_band, mark_peers
 from selection import to_query
 from views.common import area_names, selection
@@ -20,25 +21,30 @@ def peer_set_of(state: dict) -> str:
 
 def with_peers(fig, state: dict, frame: pd.DataFrame):
     """The compare figure with the focus area's peers flagged and their value drawn (benchmark=peers)."""
-    if state.get("benchmark") != "peers" or not state.get("areas") or state["geography"] != s.HOME_GEOGRAPHY:
+    if state.get("benchmark") != "peers" or not state.get("areas"):
         return fig
     model = load_model()
     focus = state["areas"][0]
-    peers = peer_table(model, focus, peer_set_of(state))
+    peers = peer_table(model, focus, peer_set_of(state), state["geography"])
+    if peers.empty:
+        return fig
     names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
     labels = [names[c] for c in peers["peer_code"] if c in names.index]
     value, method, n = focus_peer_value(model, selection(state), focus, peer_set_of(state))
     unit = model.catalogue.at[state["indicator"], "unit"]
     how = f"{method} over {n}" if method else ""
-    return mark_peers(fig, labels, value, label="Similar CCGs", method=how, unit=unit)
+    label = f"Similar {area_word(state['geography'], 2)}"
+    return mark_peers(fig, labels, value, label=label, method=how, unit=unit)
 
 
 def spine_with_peers(fig, state: dict, rows: pd.DataFrame):
     """The spine chart with the focus area's peer band (benchmark=peers)."""
     if state.get("benchmark") != "peers" or not state.get("areas"):
         return fig
-    peers = spine_peer_rows(load_model(), rows, state["areas"][0], peer_set_of(state))
-    return add_peer_band(fig, rows, peers)
+    model = load_model()
+    geography = focus_geography(model, state["areas"], state.get("geography")) or s.HOME_GEOGRAPHY
+    peers = spine_peer_rows(model, rows, state["areas"][0], peer_set_of(state), geography)
+    return add_peer_band(fig, rows, peers, label=f"Similar {area_word(geography, 2)}")
 
 
 def _how(chosen: str) -> str:
@@ -66,30 +72,41 @@ def peers_panel(state: dict) -> tuple[list, bool]:
         return [], True
     chosen = peer_set_of(state)
     page = state.get("page") or "map"
-    options = [(key, label, f"/{page}{to_query(dict(state, peers=key))}") for key, label in PEER_SETS.items()]
+    model = load_model()
+    geography = focus_geography(model, state.get("areas") or [], state.get("geography")) or state["geography"]
+    sets = [k for k in PEER_SETS if has_peers(model, geography, k)] or [DEFAULT_PEER_SET]
+    options = [
+        (key, peer_set_label(key, geography), f"/{page}{to_query(dict(state, peers=key))}") for key in sets
+    ]
     switch = P([Span("Peer set: "), *choices(chosen, options)])
+    similar = f"similar {area_word(geography, 2)}"
     if not state.get("areas"):
-        return [switch, P("Choose a focus area to see its similar CCGs.", className="hint")], False
+        return [switch, P(f"Choose a focus area to see its {similar}.", className="hint")], False
     focus = state["areas"][0]
-    name = area_names([focus])[focus]
-    peers = peer_table(load_model(), focus, chosen)
+    name = area_names([focus], geography)[focus]
+    peers = peer_table(model, focus, chosen, geography)
     if peers.empty:
-        text = f"{name} is not a CCG 2021 area: peer groups exist for CCG 2021 only."
+        text = (
+            f"{name} has no peer group in the {peer_set_label(chosen, geography)} set: peer groups exist "
+            "for CCGs (2021), sub-ICB locations and ICBs (2023; RightCare's only for CCGs and sub-ICB "
+            "locations)."
+        )
         return [switch, P(text, className="hint")], False
     measure = "Distance" if chosen == "similar" else "Score"
     rows = [[int(r["rank"]), str(r[s.AREA_NAME]), f"{r['distance']:.2f}"] for _, r in peers.iterrows()]
     short = "; ".join(
-        f"{str(r[s.AREA_NAME]).removeprefix('NHS ').removesuffix(' CCG')} ({r['distance']:.2f})"
+        f"{str(r[s.AREA_NAME]).removeprefix('NHS ').removesuffix(' CCG').removesuffix(' ICB')} "
+        f"({r['distance']:.2f})"
         for _, r in peers.iterrows()
     )
     return [
         switch,
-        P([el("B", f"{len(peers)} CCGs most like {name}: "), short]),
+        P([el("B", f"{len(peers)} {area_word(geography, len(peers))} most like {name}: "), short]),
         el(
             "Details",
             [
                 el("Summary", "The peer list, and how the peers and their value are made"),
-                table(["#", "Similar CCG", measure], rows, "data-table peers-table"),
+                table(["#", f"Similar {area_word(geography)}", measure], rows, "data-table peers-table"),
                 P(_how(chosen), className="hint"),
                 P(PEER_VALUE_METHOD, className="hint"),
             ],

@@ -86,7 +86,7 @@ def practice_view(state: dict, indicator: str):
     model = load_model()
     focus = focus_ccg(model, state)
     rows, england = _rows(focus, indicator)
-    name = area_names([focus])[focus]
+    name = area_names([focus], s.HOME_GEOGRAPHY)[focus]
     fig = practice_chart(
         rows,
         england,
@@ -151,7 +151,7 @@ def practices_sentence(frozen: tuple) -> str:
     return words.practices_summary(
         rows,
         meta_dict(model, indicator),
-        ccg_name=area_names([focus])[focus],
+        ccg_name=area_names([focus], s.HOME_GEOGRAPHY)[focus],
         england=england,
         compared=indicator not in NOT_EVENTS,
     )

@@ -27,8 +27,12 @@ def context_label(n_context: int) -> str:
 
 
 @memoized
-def spine_frame(areas: tuple[str, ...], benchmark: str, ci: str) -> pd.DataFrame:
-    return spine_rows(load_model(), list(areas), benchmark=benchmark, ci=ci)
+def spine_frame(
+    areas: tuple[str, ...], benchmark: str, ci: str, geography: str | None = None
+) -> pd.DataFrame:
+    """The spine's rows; ``geography`` the selection's (the focus area's own where it is one of its
+    areas: an ICB code is an STP's too)."""
+    return spine_rows(load_model(), list(areas), benchmark=benchmark, ci=ci, geography=geography)
 
 
 def spine_view(state: dict):
@@ -44,8 +48,8 @@ def spine_view(state: dict):
         empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
         ask = P("Choose an area (click the map, or search above) to see its spine chart.")
         return empty, ask, empty, None, "", "Context indicators"
-    rows = spine_frame(tuple(areas), benchmark_key(state), state["ci"])
-    names = area_names(areas)
+    rows = spine_frame(tuple(areas), benchmark_key(state), state["ci"], state.get("geography"))
+    names = area_names(areas, state["geography"])
     outcomes, context = split_outcomes(rows)
     focus = names.get(areas[0], areas[0])
     n_outcome = _with_value(outcomes, areas[0])
@@ -121,8 +125,10 @@ def spine_sentences(frozen: tuple) -> tuple[str, str]:
     if not areas:
         none = pd.DataFrame()
         return words.spine_summary(none, [], {}), words.spine_summary(none, [], {}, kind="context")
-    outcomes, context = split_outcomes(spine_frame(tuple(areas), benchmark, state["ci"]))
-    names = area_names(areas)
+    outcomes, context = split_outcomes(
+        spine_frame(tuple(areas), benchmark, state["ci"], state.get("geography"))
+    )
+    names = area_names(areas, state["geography"])
     return (
         words.spine_summary(outcomes, areas, names, benchmark=benchmark),
         words.spine_summary(context, areas, names, kind="context", benchmark=benchmark),

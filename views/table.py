@@ -6,7 +6,8 @@ import pandas as pd
 
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.peers import benchmark_key, peer_codes
+from data.queries.areas import area_word
+from data.queries.peers import benchmark_key, has_peers, peer_codes
 from data.queries.view_frames import category_column, ci_columns
 from figures.common import is_missing
 from selection import export_href, to_query
@@ -50,11 +51,12 @@ def column_defs(unit: str, ci: str) -> list[dict]:
 
 
 def peers_only(state: dict) -> bool:
-    """With benchmark=peers and a CCG 2021 focus area the table holds the focus area and its peers."""
+    """With benchmark=peers and a focus area with peers (CCG 2021, sub-ICB location or ICB) the table
+    holds the focus area and its peers."""
     return (
         state.get("benchmark") == "peers"
         and bool(state.get("areas"))
-        and state["geography"] == s.HOME_GEOGRAPHY
+        and has_peers(load_model(), state["geography"], state.get("peers") or "similar")
     )
 
 
@@ -62,7 +64,7 @@ def only_peers(frame: pd.DataFrame, state: dict) -> pd.DataFrame:
     if not peers_only(state):
         return frame
     focus = state["areas"][0]
-    keep = [focus, *peer_codes(load_model(), focus, state.get("peers") or "similar")]
+    keep = [focus, *peer_codes(load_model(), focus, state.get("peers") or "similar", state["geography"])]
     return frame[frame[s.AREA_CODE].isin(keep)]
 
 
@@ -107,7 +109,7 @@ def table_page(state: dict) -> dict:
     if pinned:
         summary += f" · {pinned[0]['area_name']} pinned at the top"
     if peers_only(state):
-        summary += " · the focus area and its similar CCGs only"
+        summary += f" · the focus area and its similar {area_word(state['geography'], 2)} only"
     return {
         "rows": rows,
         "pinned": pinned,

@@ -26,7 +26,7 @@ def trends_dict(state: dict) -> dict:
         meta_dict(model, state["indicator"]),
         ci=state["ci"],
         areas=areas,
-        area_names=area_names(areas),
+        area_names=area_names(areas, state["geography"]),
         england=england,
         region=region,
         trend_labels=labels,
@@ -63,7 +63,7 @@ def trends_sentence(frozen: tuple) -> str:
         series,
         meta_dict(model, state["indicator"]),
         areas=state["areas"],
-        area_names=area_names(state["areas"]),
+        area_names=area_names(state["areas"], state["geography"]),
         england=england,
         trend_labels=labels,
     )

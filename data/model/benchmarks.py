@@ -12,10 +12,17 @@ from data.model import schema as s
 KEYS = [s.INDICATOR_ID, s.PERIOD, s.SEX]
 
 
-def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+def add_comparisons(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    areas: pd.DataFrame,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Fill the four comparison columns and the quintile column.
 
-    England: the England row of the same indicator, period and sex. Region: the row
+    England: the England row of the same indicator, period and sex, or, for the areas of a
+    geography ``national`` has a row for (a sum of that geography's areas with data where
+    England is partial: data.model.current.national_comparators), that row. Region: the row
     of the area's NHS region (2021 or 2022 set, whichever the areas table gives for
     the area's geography). Rows of England itself are not compared.
     """
@@ -33,6 +40,10 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     )
     key = pd.MultiIndex.from_frame(out[KEYS])
     eng_value = england.reindex(key).to_numpy()
+    if national is not None and len(national):
+        own = national.drop_duplicates([*KEYS, s.GEOGRAPHY]).set_index([*KEYS, s.GEOGRAPHY])[s.VALUE]
+        found = own.reindex(pd.MultiIndex.from_frame(out[[*KEYS, s.GEOGRAPHY]])).to_numpy()
+        eng_value = np.where(np.isnan(found.astype(float)), eng_value, found)
     region_geo = out[s.GEOGRAPHY].map(s.region_geography)
     reg_key = pd.MultiIndex.from_arrays([out[c] for c in KEYS] + [region_geo, out["_region"]])
     reg_value = regions.reindex(reg_key).to_numpy()
@@ -57,3 +68,49 @@ def add_comparisons(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.Dat
     out[s.QUINTILE] = model_quintiles(out, polarity)  # Fingertips' rule (data.methods.quantiles)
     out.loc[is_england | is_region, s.QUINTILE] = np.nan
     return out.drop(columns="_region")
+
+
+# Rows made by the reader itself (or the same area under a new code): where an "England only"
+# comparison (CQC's expected ranges, combined over the trusts) holds.
+OWN_ROWS = ("published", "same area")
+DERIVED_NOTE = (
+    "not compared: a value made from other areas' values, to which CQC's expected-range comparison "
+    "does not carry over (limits left out)"
+)
+
+
+def apply_compare_policy(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Blank the comparisons an indicator's policy (catalogue ``compare``) rules out.
+
+    "England only" (inpatient scores attributed from trusts, compared through CQC's expected
+    ranges, which are drawn around the national mean): region and peer columns become "Not
+    compared"; and on rows the build derived from other areas' rows (apportioned, population-
+    weighted: sub-ICB locations that changed, ICBs), whose limits would treat correlated values as
+    independent, the limits are left out and nothing is compared, said in the note. "values only":
+    every comparison column. Categories "on request" (GP FFT) are kept: the views hide them unless
+    asked (``data.queries.view_frames.shows_categories``).
+    """
+    if "compare" not in catalogue.columns:
+        return values
+    policy = values[s.INDICATOR_ID].map(catalogue["compare"]).fillna(s.COMPARE_CATEGORIES)
+    cmp_cols = [c for c in values.columns if c.startswith("cmp_")]
+    england = {s.CMP_ENGLAND_95, s.CMP_ENGLAND_998}
+    out = values.copy()
+    for rule, columns in (
+        (s.COMPARE_ENGLAND_ONLY, [c for c in cmp_cols if c not in england]),
+        (s.COMPARE_VALUES, cmp_cols),
+    ):
+        hit = (policy == rule).to_numpy()
+        if hit.any() and columns:
+            out.loc[hit, columns] = s.NOT_COMPARED
+    derived = (
+        (policy == s.COMPARE_ENGLAND_ONLY)
+        & ~out[s.HARMONISATION].isin(OWN_ROWS)
+        & (out[s.GEOGRAPHY] != "england")
+    ).to_numpy(dtype=bool)
+    if derived.any():
+        out.loc[derived, cmp_cols] = s.NOT_COMPARED
+        out.loc[derived, [s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998]] = np.nan
+        note = out.loc[derived, s.NOTE].fillna("").astype(str)
+        out.loc[derived, s.NOTE] = np.where(note == "", DERIVED_NOTE, note + "; " + DERIVED_NOTE)
+    return out

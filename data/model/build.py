@@ -20,14 +20,16 @@ import data.readers as readers_pkg
 from data.methods.formatting import published_name
 from data.methods.trend import trend_table
 from data.model import schema as s
-from data.model.benchmarks import add_comparisons
+from data.model.benchmarks import add_comparisons, apply_compare_policy
 from data.model.catalogue import FRAME_NAME as CATALOGUE_FRAME
-from data.model.catalogue import catalogue_frame
+from data.model.catalogue import catalogue_frame, survey_rows
 from data.model.core import Model
 from data.model.current import (
+    NATIONAL_FRAME,
     current_hierarchy,
     geography_methods,
     icb_values,
+    national_comparators,
     regions_2024_from_2022,
     subicb_values,
 )
@@ -41,7 +43,13 @@ from data.model.harmonise import (
     regions_from_members,
 )
 from data.model.manifest import sha256_of
-from data.model.precomputed import OVERVIEW_FRAME, SPINE_FRAME, overview_cells, spine_focus
+from data.model.precomputed import (
+    OVERVIEW_FRAME,
+    OVERVIEW_GEOGRAPHIES,
+    SPINE_FRAME,
+    overview_cells,
+    spine_focus,
+)
 from data.model.validation import Problem, is_kept, read_error, truncated_csv
 from data.readers import READERS, ReadContext, ReadResult
 
@@ -285,8 +293,9 @@ def availability(values: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values([s.INDICATOR_ID, s.GEOGRAPHY, s.SEX, "period_start"]).reset_index(drop=True)
 
 
-def distribution(values: pd.DataFrame) -> pd.DataFrame:
-    """Spread of the areas' values for every indicator, geography, period and sex, with England.
+def distribution(values: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Spread of the areas' values for every indicator, geography, period and sex, with England
+    (or, for a geography with its own partial national sum, ``national``, that sum).
 
     What the spine chart scales by (min, quartiles, max, median), made once at build.
     """
@@ -307,6 +316,11 @@ def distribution(values: pd.DataFrame) -> pd.DataFrame:
     england = england.set_index([s.INDICATOR_ID, s.PERIOD, s.SEX])[s.VALUE]
     key = pd.MultiIndex.from_frame(out[[s.INDICATOR_ID, s.PERIOD, s.SEX]])
     out["england_value"] = england.reindex(key).to_numpy()
+    if national is not None and len(national):
+        keys4 = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
+        own = national.drop_duplicates(keys4).set_index(keys4)[s.VALUE]
+        found = own.reindex(pd.MultiIndex.from_frame(out[keys4])).to_numpy(dtype=float)
+        out["england_value"] = np.where(np.isnan(found), out["england_value"].to_numpy(dtype=float), found)
     return out
 
 
@@ -450,21 +464,7 @@ def peer_comparisons(
     return values, {"peer_sets": sets, "peer_values": peer_values}
 
 
-LINEAGE_COLUMNS = [
-    "from_geography",
-    "from_code",
-    "to_geography",
-    "to_code",
-    "share",
-    "method",
-    "population",
-    "share_of_to",
-    "weight",
-    "people_source",
-    "evidence",
-    "area_share",
-    "area_km2",
-]
+LINEAGE_COLUMNS = [*s.LINEAGE_COLUMNS, "area_share", "area_km2"]  # land shares from the overlays
 
 
 def describe_lineage(lineage: pd.DataFrame, lsoa_lineage: pd.DataFrame) -> pd.DataFrame:
@@ -613,7 +613,8 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     # every geography's rows named as the areas table names them (the current geography's: the
     # name in use, with the former CCG's), not as each source spells them
     values = with_published_names(values, areas)
-    values = add_comparisons(values, catalogue, areas)
+    national = national_comparators(values, catalogue, areas)
+    values = add_comparisons(values, catalogue, areas, national)
     values = values.sort_values(
         [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD_START, s.SEX, s.AREA_CODE]
     ).reset_index(drop=True)
@@ -627,6 +628,7 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     values, peer_frames = peer_comparisons(
         values, catalogue, demographics, _frame(results, "peers"), lineage, area_demographics
     )
+    values = apply_compare_policy(values, catalogue)
     inventory = inventory_rows(manifest, status, results, problems, values, areas, geojson, layers)
     problem_frame = pd.DataFrame([p.__dict__ for p in problems], columns=PROBLEM_COLUMNS)
     problem_frame["row"] = problem_frame["row"].astype("Int64")
@@ -639,19 +641,18 @@ def build_model(data_dir: Path, manifest: dict[str, dict], fingerprint: str) -> 
     frames["hierarchy"] = hierarchy
     frames["availability"] = availability(values)
     frames["geography_methods"] = geography_methods(values, catalogue, areas)
+    frames[NATIONAL_FRAME] = national
     frames.update(beyond_frames(data_dir, areas, lineage, values, catalogue, demographics))
     frames.update(peer_frames)
-    frames["distribution"] = distribution(values)
-    frames[SPINE_FRAME] = spine_focus(values, catalogue, frames["distribution"])
+    frames["distribution"] = distribution(values, national)
+    frames[SPINE_FRAME] = spine_focus(values, catalogue, frames["distribution"], national)
     frames[OVERVIEW_FRAME] = overview_cells(
-        values,
-        frames["availability"],
-        catalogue,
-        areas,
-        (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY),
+        values, frames["availability"], catalogue, areas, OVERVIEW_GEOGRAPHIES, national
     )
     frames["trends"] = trend_table(values, catalogue)
-    frames[CATALOGUE_FRAME] = catalogue_frame(catalogue, frames["availability"], areas)
+    frames[CATALOGUE_FRAME] = catalogue_frame(
+        catalogue, frames["availability"], areas, survey_rows(frames.get("gpps_items"), areas)
+    )
     log.info(
         "model: %d indicator rows, %d indicators, %d areas, %d problems, built in %.1f s",
         len(values),

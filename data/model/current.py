@@ -30,6 +30,10 @@ Region 2024 (``nhser24``): published 2024 region rows; July 2022 region rows (th
 sub-ICB locations, two of them re-coded) under their 2024 code; else sums over all member sub-ICB
 locations (data.model.harmonise.regions_from_members).
 
+Where England's value is summed from only some CCGs (GP appointments: 49 of 106), the sub-ICB and
+ICB views compare with the sum of their own areas with data ("32 of 42 ICBs with data"), named as
+it is (``national_comparators``), never with a sum of other units.
+
 ``geography_methods`` says, per indicator and geography, how its rows were made or why there are
 none, for the selector and the page.
 """
@@ -48,7 +52,9 @@ from data.model.harmonise import (
     Z998,
     harmonise_old_vintages,
     is_aggregable,
+    is_partial_comparator,
     nearest_period_denominators,
+    partial_label,
     recompute,
 )
 
@@ -480,3 +486,58 @@ def _why_none(values: pd.DataFrame, catalogue: pd.DataFrame, indicator_id: str, 
     if not has - set(s.COMPARATOR_GEOGRAPHIES):
         return "not shown: the source publishes national values only"
     return "not shown: no area of this geography has every member area with data"
+
+
+NATIONAL_FRAME = "national_comparators"
+# Geographies whose areas compare with a sum of their own areas where England is partial.
+OWN_PARTIAL_GEOGRAPHIES = (SUBICB, ICB)
+AREA_PLURAL = {SUBICB: "sub-ICB locations", ICB: "ICBs"}
+
+
+def national_comparators(values: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, period and sex whose England row is a partial sum (``partial_label``), and per
+    geography of ``OWN_PARTIAL_GEOGRAPHIES``: the national comparator of that geography's areas, the
+    sum of the counts and denominators of its areas with data (limits recomputed), named for them
+    ("32 of 42 ICBs with data"). Rows in the indicator table's columns, ``geography`` the areas'
+    geography the comparator is for, ``area_code`` England's; empty when no England is partial."""
+    eng = values[
+        (values[s.GEOGRAPHY] == "england") & values[s.AREA_NAME].map(is_partial_comparator).astype(bool)
+    ]
+    if eng.empty:
+        return values.iloc[0:0].copy()
+    keys = set(zip(eng[s.INDICATOR_ID], eng[s.PERIOD], eng[s.SEX]))
+    n_of = areas.drop_duplicates([s.GEOGRAPHY, s.AREA_CODE]).groupby(s.GEOGRAPHY)[s.AREA_CODE].nunique()
+    here = values[
+        values[s.GEOGRAPHY].isin(OWN_PARTIAL_GEOGRAPHIES)
+        & values[s.VALUE].notna()
+        & values[s.COUNT].notna()
+        & values[s.DENOMINATOR].notna()
+    ]
+    wanted = [k in keys for k in zip(here[s.INDICATOR_ID], here[s.PERIOD], here[s.SEX])]
+    here = here[wanted]
+    if here.empty:
+        return values.iloc[0:0].copy()
+    grouped = (
+        here.groupby([*KEYS, s.GEOGRAPHY], sort=False)
+        .agg(
+            **{
+                s.COUNT: (s.COUNT, "sum"),
+                s.DENOMINATOR: (s.DENOMINATOR, "sum"),
+                "_n": (s.AREA_CODE, "nunique"),
+            }
+        )
+        .reset_index()
+    )
+    total = grouped[s.GEOGRAPHY].map(n_of).fillna(0).astype(int)
+    grouped[s.AREA_CODE] = s.ENGLAND_CODE
+    grouped[s.AREA_NAME] = [
+        partial_label(n, m, AREA_PLURAL[g]) for n, m, g in zip(grouped["_n"], total, grouped[s.GEOGRAPHY])
+    ]
+    grouped[s.HARMONISATION] = "aggregated"
+    grouped[s.NOTE] = [
+        f"Not England: the sum of the {n} of {m} {AREA_PLURAL[g]} with data (partial coverage; "
+        "counts and denominators summed, limits recomputed)"
+        for n, m, g in zip(grouped["_n"], total, grouped[s.GEOGRAPHY])
+    ]
+    out = recompute(grouped.drop(columns="_n"), catalogue)
+    return out.reindex(columns=values.columns).reset_index(drop=True)

@@ -13,6 +13,7 @@ predecessors' values, and their notes say so.
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -446,13 +447,18 @@ def aggregate_up(
     return result.reindex(columns=ccg21_rows.columns)
 
 
-def partial_label(n_areas: int, n_all: int) -> str:
-    """What a comparator summed from only some areas is called (never "England")."""
-    return f"{n_areas} of {n_all} CCGs with data"
+def partial_label(n_areas: int, n_all: int, areas: str = "CCGs") -> str:
+    """What a comparator summed from only some areas is called (never "England"): "49 of 106 CCGs
+    with data", "32 of 42 ICBs with data" (``areas``: what the areas are called, plural)."""
+    return f"{n_areas} of {n_all} {areas} with data"
+
+
+PARTIAL_NAME = re.compile(r"^\d[\d,]* of \d[\d,]* .+ with data$")
 
 
 def is_partial_comparator(name: str) -> bool:
-    return str(name).endswith("CCGs with data")
+    """True for a comparator named by ``partial_label`` (a sum of only some areas)."""
+    return bool(PARTIAL_NAME.match(str(name)))
 
 
 def _coverage(frame: pd.DataFrame, h: pd.DataFrame, region_names: pd.Series) -> dict[tuple, str]:

@@ -21,6 +21,8 @@ def natural_key(text: str) -> str:
 
 SPINE_FRAME = "spine_focus"
 OVERVIEW_FRAME = "overview_cells"
+# The geographies whose overview grid the build makes: the app's home and the current NHS sets.
+OVERVIEW_GEOGRAPHIES = (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY)
 NOT_AREAS = s.COMPARATOR_GEOGRAPHIES  # comparators, not areas a spine or grid is made of
 ENGLAND = "England"
 SPINE_FOCUS_COLUMNS = [
@@ -60,8 +62,38 @@ def comparator_names(values: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def spine_focus(values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFrame) -> pd.DataFrame:
+def with_comparator_names(
+    frame: pd.DataFrame, values: pd.DataFrame, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``frame`` (indicator, geography, period rows) with the ``comparator`` column: the name of the
+    national comparator (``comparator_names``), or, for a geography with its own partial sum
+    (``national``: "32 of 42 ICBs with data"), that sum's name."""
+    out = frame.merge(comparator_names(values), on=[s.INDICATOR_ID, s.PERIOD], how="left")
+    out["comparator"] = out["comparator"].fillna(ENGLAND)
+    if national is not None and len(national):
+        own = national[national[s.SEX] == "Persons"].drop_duplicates([s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD])
+        own = own.set_index([s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD])[s.AREA_NAME]
+        key = pd.MultiIndex.from_frame(out[[s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD]])
+        found = pd.Series(own.reindex(key).to_numpy(), index=out.index)
+        out["comparator"] = found.where(found.notna(), out["comparator"])
+    return out
+
+
+def in_summaries(catalogue: pd.DataFrame) -> set[str]:
+    """Indicators the default spine, overview and board pack show: all but those the catalogue keeps
+    on their own page (``in_summaries`` False: survey questions whose wording no source states)."""
+    if "in_summaries" not in catalogue.columns:
+        return set(catalogue.index)
+    keep = catalogue["in_summaries"].map(lambda v: True if pd.isna(v) else bool(v))
+    return set(catalogue.index[keep.to_numpy(dtype=bool)])
+
+
+def spine_focus(
+    values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFrame, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The spine chart's rows for every possible focus area, without the areas' own values.
+
+    Only indicators ``in_summaries`` (unworded survey questions stay on their survey's page).
 
     Per geography, area and indicator (persons): the latest period in which the area has a
     value, the spread of every area's values in that period (min, quartiles, max), the
@@ -69,7 +101,10 @@ def spine_focus(values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFram
     comparator's name (where England is only some areas, said in the name too).
     """
     here = values[
-        (values[s.SEX] == "Persons") & ~values[s.GEOGRAPHY].isin(NOT_AREAS) & values[s.VALUE].notna()
+        (values[s.SEX] == "Persons")
+        & ~values[s.GEOGRAPHY].isin(NOT_AREAS)
+        & values[s.VALUE].notna()
+        & values[s.INDICATOR_ID].isin(in_summaries(catalogue))
     ]
     keys = [s.GEOGRAPHY, s.AREA_CODE, s.INDICATOR_ID]
     latest = (
@@ -85,8 +120,7 @@ def spine_focus(values: pd.DataFrame, catalogue: pd.DataFrame, dist: pd.DataFram
     base.loc[missing, "short_name"] = (
         base.loc[missing, "short_name"] + " (no England value: centred on the median)"
     )
-    base = base.merge(comparator_names(values), on=[s.INDICATOR_ID, s.PERIOD], how="left")
-    base["comparator"] = base["comparator"].fillna(ENGLAND)
+    base = with_comparator_names(base, values, national)
     partial = base["comparator"] != ENGLAND  # the centre line is not England for these: say so
     base.loc[partial, "short_name"] = (
         base.loc[partial, "short_name"] + " (centre: " + base.loc[partial, "comparator"] + ")"
@@ -113,12 +147,15 @@ def overview_cells(
     catalogue: pd.DataFrame,
     areas: pd.DataFrame,
     geographies: tuple[str, ...] = (s.HOME_GEOGRAPHY,),
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The overview grid of the geographies (the app's: CCG 2021): each indicator's latest period
     (persons), one row per area with its value and every comparison column, in the order the
-    grid shows them (outcome domains, then indicator name with numbers as numbers, then area)."""
+    grid shows them (outcome domains, then indicator name with numbers as numbers, then area).
+    Only indicators ``in_summaries``, as for the spine."""
     avail = availability[
-        availability[s.GEOGRAPHY].isin(geographies)
+        availability[s.INDICATOR_ID].isin(in_summaries(catalogue))
+        & availability[s.GEOGRAPHY].isin(geographies)
         & ~availability[s.GEOGRAPHY].isin(NOT_AREAS)
         & (availability[s.SEX] == "Persons")
         & (availability["n_values"] > 0)
@@ -130,8 +167,7 @@ def overview_cells(
     rows = values[[s.AREA_CODE, s.AREA_NAME, *keep, s.VALUE, *limits, *cmp_cols]].merge(
         latest[keep], on=keep, how="inner"
     )
-    rows = rows.merge(comparator_names(values), on=[s.INDICATOR_ID, s.PERIOD], how="left")
-    rows["comparator"] = rows["comparator"].fillna(ENGLAND)
+    rows = with_comparator_names(rows, values, national)
     rows["short_name"] = rows[s.INDICATOR_ID].map(catalogue["short_name"])
     rows["domain"] = rows[s.INDICATOR_ID].map(catalogue["domain"])
     rows["unit"] = rows[s.INDICATOR_ID].map(catalogue["unit"])

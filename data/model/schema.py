@@ -119,10 +119,23 @@ CATALOGUE_COLUMNS: list[str] = [
     "licence",
     "definition",
     "caveats",
+    "keywords",  # everyday words people search with ("friends and family", "inpatient", ...)
+    "compare",  # a COMPARE_* policy: when benchmark categories may be shown
+    "in_summaries",  # False: kept off the default spine, overview and board pack (own page only)
+    "wording",  # a survey question's wording, verbatim, only where a public source states it
+    "wording_source",  # where that wording (or the item's meaning) is stated: file in the repo + locator
     # breaks in the time series: JSON list of {period, start, reason, source} (data.methods.trend
     # SeriesBreak), "" for none; trends are not computed across a break
     "series_breaks",
 ]
+
+# Comparison policy of an indicator (catalogue column "compare"): when may views show
+# better/worse categories? The categories are computed for every row either way.
+COMPARE_CATEGORIES = "categories"  # by default (Fingertips' rule)
+COMPARE_ON_REQUEST = "on request"  # only when a person asks, with the caveat beside them (GP FFT)
+COMPARE_ENGLAND_ONLY = "England only"  # against England only; region and peers not compared
+COMPARE_VALUES = "values only"  # never: shown as values (no sampling error to judge)
+COMPARE_POLICIES = (COMPARE_CATEGORIES, COMPARE_ON_REQUEST, COMPARE_ENGLAND_ONLY, COMPARE_VALUES)
 
 # --- Fingertips export columns -------------------------------------------------
 FINGERTIPS_COLUMNS: list[str] = [
@@ -182,3 +195,20 @@ CURRENT_REGION_GEOGRAPHY = "nhser24"
 def region_geography(geography: str) -> str:
     """The region set an area of ``geography`` belongs to (see REGION_GEOGRAPHY_OF)."""
     return REGION_GEOGRAPHY_OF.get(geography, "nhser21")
+
+
+# The lineage crosswalk (model.lineage): which predecessor area makes up which successor, with
+# the people behind each share and the evidence for it. The boundary overlays add the land shares.
+LINEAGE_COLUMNS: list[str] = [
+    "from_geography",
+    "from_code",
+    "to_geography",
+    "to_code",
+    "share",
+    "method",
+    "population",
+    "share_of_to",
+    "weight",
+    "people_source",
+    "evidence",
+]

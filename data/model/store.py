@@ -140,7 +140,18 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 # Frames only some pages read (GP practices, inequalities, peers, trends): read on first use, not
 # at start-up (the warm start), each checked against the build's checksum when it is read.
-LAZY_FRAMES = frozenset({"inequalities", "practice_values", "practice_fft", "peer_values", "trends"})
+LAZY_FRAMES = frozenset(
+    {
+        "inequalities",
+        "practice_values",
+        "practice_fft",
+        "peer_values",
+        "trends",
+        "ip22_trust",
+        "ip22_areas",
+        "trust_catchments",
+    }
+)
 
 
 def _read_whole(fd: int) -> bytes:

@@ -19,6 +19,10 @@ not complete), region or similar CCGs; the national list compares every CCG with
 region, or its own similar CCGs (said so). Each row carries the comparator's value and name, the
 gap in the indicator's unit and the trend test in words.
 
+Indicators the catalogue keeps off the summaries (``in_summaries``: survey questions with no
+stated wording) are not listed, and a comparison the indicator's policy rules out (GP FFT's, unless
+asked for) does not count as worse (``data.queries.comparator.compare_rows``).
+
 Within a group, indicators worse at 99.8% come before those worse only at 95%, then by the
 strength of the trend (chi-squared). Monthly series (dementia diagnosis, prescribing) count
 like any other: five months are five points.
@@ -36,6 +40,7 @@ from data.methods.formatting import format_difference, format_number
 from data.methods.trend import CHI2_THRESHOLD, NO_CHANGE, POINTS
 from data.model import schema as s
 from data.model.core import Model
+from data.model.precomputed import in_summaries
 from data.queries.comparator import Comparator, comparator_for, compare_rows, national_comparator
 
 GROUPS = ("red-red", "worse now", "worse", "worsening", "not assessed")
@@ -76,10 +81,20 @@ COLUMNS = [
 CANNOT = "Cannot be calculated"
 
 
-def latest_rows(model: Model, areas: list[str] | None = None) -> pd.DataFrame:
-    """Each CCG 2021 area's latest persons row of every indicator (with a value)."""
+# The geographies with an early-warning list: CCG 2021 and the current NHS areas (their trends are
+# made at build).
+ALERT_GEOGRAPHIES = (s.HOME_GEOGRAPHY, s.SUBICB_GEOGRAPHY, s.ICB_GEOGRAPHY)
+
+
+def latest_rows(
+    model: Model, areas: list[str] | None = None, geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
+    """Each area's (of ``geography``) latest persons row of every indicator (with a value) that the
+    summaries show (not the survey questions whose wording no source states: they stay on their
+    own page)."""
     ind = model.indicators
-    rows = ind[(ind[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & (ind[s.SEX] == "Persons") & ind[s.VALUE].notna()]
+    rows = ind[(ind[s.GEOGRAPHY] == geography) & (ind[s.SEX] == "Persons") & ind[s.VALUE].notna()]
+    rows = rows[rows[s.INDICATOR_ID].isin(in_summaries(model.catalogue))]
     if areas is not None:
         rows = rows[rows[s.AREA_CODE].isin(areas)]
     return rows.sort_values(s.PERIOD_START).groupby([s.INDICATOR_ID, s.AREA_CODE]).tail(1)
@@ -112,23 +127,27 @@ def alert_table(
     ci: str = "95",
     comparator: Comparator | None = None,
     peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> pd.DataFrame:
-    """Every indicator of the areas (all CCG 2021 areas if None) in its early-warning group.
+    """Every indicator of the areas (all areas of ``geography``, CCG 2021 by default, if None) in
+    its early-warning group.
 
     ``comparator`` is the view's comparator; without one it is made from ``benchmark`` (england,
     region, peers or peers_<set>) and ``ci``: for one area, that area's; for several or all
     areas, the national list's (each CCG against its own similar CCGs for peers).
     """
-    rows = latest_rows(model, areas)
+    rows = latest_rows(model, areas, geography)
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     if comparator is None:
         if areas is not None and len(areas) == 1:
-            comparator = comparator_for(model, benchmark, focus=areas[0], ci=ci, peer_set=peer_set)
+            comparator = comparator_for(
+                model, benchmark, focus=areas[0], ci=ci, peer_set=peer_set, geography=geography
+            )
         else:
             comparator = national_comparator(model, benchmark, ci=ci, peer_set=peer_set)
     trends = model.frames["trends"]
-    trends = trends[(trends[s.GEOGRAPHY] == s.HOME_GEOGRAPHY) & (trends[s.SEX] == "Persons")]
+    trends = trends[(trends[s.GEOGRAPHY] == geography) & (trends[s.SEX] == "Persons")]
     wanted = [s.INDICATOR_ID, s.AREA_CODE, s.PERIOD, "trend", "chi2", "n_points", "reason"]
     if "series_break" in trends:
         wanted.append("series_break")
@@ -149,7 +168,7 @@ def alert_table(
         ["red-red", "worse now", "worse", "worsening", "not assessed"],
         "",
     )
-    info = model.areas[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY].set_index(s.AREA_CODE)
+    info = model.areas[model.areas[s.GEOGRAPHY] == geography].set_index(s.AREA_CODE)
     unit = rows[s.INDICATOR_ID].map(model.catalogue["unit"]).fillna("")
     gap = rows[s.VALUE].to_numpy(dtype=float) - compared["comparator_value"].to_numpy(dtype=float)
     out = pd.DataFrame(
@@ -201,11 +220,19 @@ def alert_table(
 
 
 def area_alerts(
-    model: Model, area: str, *, benchmark: str = "england", ci: str = "95", peer_set: str | None = None
+    model: Model,
+    area: str,
+    *,
+    benchmark: str = "england",
+    ci: str = "95",
+    peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> pd.DataFrame:
-    """One area's early-warning list (the section a board pack can call), against the area's
-    own comparator (peers: its similar CCGs' value)."""
-    return alert_table(model, areas=[area], benchmark=benchmark, ci=ci, peer_set=peer_set)
+    """One area's (of ``geography``) early-warning list (the section a board pack can call), against
+    the area's own comparator (peers: its similar CCGs' or ICBs' value)."""
+    return alert_table(
+        model, areas=[area], benchmark=benchmark, ci=ci, peer_set=peer_set, geography=geography
+    )
 
 
 def left_out_for_breaks(table: pd.DataFrame) -> pd.DataFrame:
@@ -242,18 +269,29 @@ class NationalAlerts(NamedTuple):
 
 
 def national_alerts(
-    model: Model, *, benchmark: str = "england", ci: str = "95", peer_set: str | None = None
+    model: Model,
+    *,
+    benchmark: str = "england",
+    ci: str = "95",
+    peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> NationalAlerts:
-    """Every CCG 2021 area's red-red indicators by region, and what a series break left out."""
+    """Every area's (of ``geography``: CCG 2021 by default) red-red indicators by region, and what a
+    series break left out."""
     comp = national_comparator(model, benchmark, ci=ci, peer_set=peer_set)
-    table = alert_table(model, ci=ci, comparator=comp)
+    table = alert_table(model, ci=ci, comparator=comp, geography=geography)
     reds = table[table["group"] == "red-red"]
     reds = reds.sort_values(["region_name", s.AREA_NAME, "short_name"], kind="stable").reset_index(drop=True)
     return NationalAlerts(reds, left_out_for_breaks(table), comp)
 
 
 def national_red_reds(
-    model: Model, *, benchmark: str = "england", ci: str = "95", peer_set: str | None = None
+    model: Model,
+    *,
+    benchmark: str = "england",
+    ci: str = "95",
+    peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
 ) -> pd.DataFrame:
-    """Every CCG 2021 area's red-red indicators, by region (region, then severity)."""
-    return national_alerts(model, benchmark=benchmark, ci=ci, peer_set=peer_set).red_reds
+    """Every area's (of ``geography``) red-red indicators, by region (region, then severity)."""
+    return national_alerts(model, benchmark=benchmark, ci=ci, peer_set=peer_set, geography=geography).red_reds

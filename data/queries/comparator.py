@@ -14,7 +14,10 @@ selection's ``benchmark`` (and ``peers``):
 
 ``compare_rows`` adds to any rows (indicator, period, sex, geography, area, value, limits) the
 comparator's value, label and method, each area's category against **that** value
-(``data.methods.stats.compare``, Fingertips' rule) and whether the area is in scope.
+(``data.methods.stats.compare``, Fingertips' rule) and whether the area is in scope; an
+indicator's comparison policy (catalogue ``compare``) can leave rows "Not compared" and say why:
+GP FFT's categories only when ``Comparator.categories`` (a person asked), inpatient scores
+against England only, values-only measures never.
 ``compare_slice`` (one indicator and period: map, compare, table, funnel context), ``compare_spine``
 (many indicators, each at the focus area's latest period: spine, pack appendix) and the early
 warning lists (``data.queries.alerts``) are made with it, so the number a chart draws, the panel
@@ -39,8 +42,9 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
+from data.queries.areas import area_name, geography_of
 from data.queries.peers import has_peers, peer_codes
-from data.queries.rows import Selection, view_rows
+from data.queries.rows import Selection, own_national, view_rows
 
 KINDS = ("england", "region", "peers")
 ENGLAND = "England"
@@ -76,6 +80,7 @@ class Comparator:
     peers: tuple[str, ...] = ()
     notice: str = ""  # why the comparator is not the one asked for ("" when it is)
     geography: str = s.HOME_GEOGRAPHY  # peers: the geography of the focus area and its peers
+    categories: bool = False  # a person asked for categories the catalogue shows only on request (GP FFT)
 
     @property
     def scope(self) -> tuple[str, ...]:
@@ -117,10 +122,6 @@ class Comparator:
         return f"{self.focus_name}'s {self.peer_words}"
 
 
-def _area_names(model: Model) -> pd.Series:
-    return model.areas.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)[s.AREA_NAME]
-
-
 def comparator_for(
     model: Model,
     benchmark: str = "england",
@@ -147,7 +148,6 @@ def comparator_for(
         if focus is None and geography is None:
             return Comparator(key, "peers", ci, peer_set=chosen)
         geography = geography or s.HOME_GEOGRAPHY
-        names = _area_names(model)
         here = set(model.areas.loc[model.areas[s.GEOGRAPHY] == geography, s.AREA_CODE])
         if not focus or focus not in here or not has_peers(model, geography, chosen):
             why = (
@@ -159,7 +159,7 @@ def comparator_for(
             )
             return Comparator("england", "england", ci, notice=f"{why} Compared with England instead.")
         peers = tuple(peer_codes(model, focus, chosen, geography))
-        name = published_name(names.get(focus, focus))
+        name = published_name(area_name(model, focus, geography))
         return Comparator(key, "peers", ci, focus, name, chosen, peers, geography=geography)
     if benchmark not in ("england", "region"):
         raise ValueError(f"unknown benchmark {benchmark!r} (england, region or peers)")
@@ -231,19 +231,33 @@ def _by_key(rows: pd.DataFrame, columns: list[str], answer) -> tuple[np.ndarray,
 
 
 def _england(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    columns = [s.INDICATOR_ID, s.PERIOD, s.SEX]
-    wanted = {(i, "england", p, x) for i, p, x in rows[columns].drop_duplicates().itertuples(index=False)}
+    """England's value, or where England is a sum of only some areas, the sum of the rows' own
+    geography's areas with data where the build made one ("32 of 42 ICBs with data"), else the
+    CCGs' ("49 of 106 CCGs with data")."""
+    columns = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
+    keys = rows[columns].drop_duplicates()
+    wanted = {(i, "england", p, x) for i, _, p, x in keys.itertuples(index=False)}
     found = _slice_values(model, wanted)
 
     def answer(key: tuple) -> tuple[float, str, str]:
-        hit = found.get((key[0], "england", key[1], key[2], s.ENGLAND_CODE))
+        indicator, geography, period, sex = key
+        own = own_national(model, indicator, geography, period, sex)
+        if own is not None:
+            name = str(own[s.AREA_NAME])
+            return float(own[s.VALUE]), name, f"summed from the {_partial_units(name)} with data"
+        hit = found.get((indicator, "england", period, sex, s.ENGLAND_CODE))
         if hit is None:
             return np.nan, ENGLAND, "England's value"
         if is_partial_comparator(hit[1]):
-            return hit[0], hit[1], "summed from the CCGs with data"
+            return hit[0], hit[1], f"summed from the {_partial_units(hit[1])} with data"
         return hit[0], ENGLAND, "England's value"
 
     return _by_key(rows, columns, answer)
+
+
+def _partial_units(name: str) -> str:
+    """'CCGs' of '49 of 106 CCGs with data', 'ICBs' of '32 of 42 ICBs with data'."""
+    return str(name).split(" ", 3)[-1].removesuffix(" with data")
 
 
 def _region(model: Model, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -317,7 +331,6 @@ def _peer_index(model: Model, peer_set: str) -> dict[tuple, tuple[float, str, in
 
 def _peers(model: Model, rows: pd.DataFrame, comp: Comparator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     table = _peer_index(model, comp.peer_set)
-    names = _area_names(model) if not comp.focus else None
     keyed = rows[[s.GEOGRAPHY, s.INDICATOR_ID, s.PERIOD, s.SEX]].assign(
         _owner=comp.focus if comp.focus else rows[s.AREA_CODE].to_numpy()
     )
@@ -328,7 +341,7 @@ def _peers(model: Model, rows: pd.DataFrame, comp: Comparator) -> tuple[np.ndarr
         geo, ind, period, sex, code = key
         words = dataclasses.replace(comp, geography=geo).peer_words if geo else comp.peer_words
         hit = table.get((geo, ind, period, sex, code)) if geo else None
-        owner = comp.focus_name if comp.focus else published_name(names.get(code, code))
+        owner = comp.focus_name if comp.focus else published_name(area_name(model, code, geo or None))
         if hit is None:
             return np.nan, f"{owner}'s {words}", "no value for the peer group"
         return hit[0], f"{owner}'s {hit[2]} {words}", _peer_method(hit[1])
@@ -369,7 +382,7 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     in_scope = comp.in_scope(out[s.AREA_CODE])
     if comp.kind == "peers" and comp.focus:
         in_scope &= (out[s.GEOGRAPHY] == comp.geography).to_numpy()
-    comparator_areas = out[s.GEOGRAPHY].isin(["england", "nhser21", "nhser22"]).to_numpy()
+    comparator_areas = out[s.GEOGRAPHY].isin(s.COMPARATOR_GEOGRAPHIES).to_numpy()
     why = np.full(len(out), "", dtype=object)
     why[np.isnan(v)] = "no value"
     why[~np.isnan(v) & (np.isnan(low) | np.isnan(high))] = "no confidence interval"
@@ -377,6 +390,10 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     why[~in_scope] = NOT_IN_GROUP
     why[comparator_areas] = "a comparator, not an area"
     category[~in_scope | comparator_areas] = s.NOT_COMPARED
+    ruled_out = _policy_rules(model, out, comp)
+    for mask, reason in ruled_out:
+        why[mask & (category != s.NOT_COMPARED)] = reason
+        category[mask] = s.NOT_COMPARED
     out["comparator_value"] = value
     out["comparator_label"] = label
     out["comparator_method"] = method
@@ -384,6 +401,28 @@ def compare_rows(model: Model, rows: pd.DataFrame, comp: Comparator) -> pd.DataF
     out["in_scope"] = in_scope & ~comparator_areas
     out["not_compared_why"] = np.where(category == s.NOT_COMPARED, why, "")
     return out
+
+
+POLICY_WHY = {
+    s.COMPARE_VALUES: "shown as a value only (no sampling error to judge a difference by)",
+    s.COMPARE_ON_REQUEST: "shown as a value: the publisher advises against comparing (categories on request)",
+    s.COMPARE_ENGLAND_ONLY: "compared with England only (its expected ranges are drawn around the national mean)",
+}
+
+
+def _policy_rules(model: Model, rows: pd.DataFrame, comp: Comparator) -> list[tuple[np.ndarray, str]]:
+    """The rows each indicator's comparison policy (catalogue ``compare``) leaves "Not compared",
+    with why: "values only" always; "on request" unless ``comp.categories``; "England only" unless
+    the comparator is England."""
+    if "compare" not in model.catalogue.columns:
+        return []
+    policy = rows[s.INDICATOR_ID].map(model.catalogue["compare"]).fillna(s.COMPARE_CATEGORIES).to_numpy()
+    rules = [(policy == s.COMPARE_VALUES, POLICY_WHY[s.COMPARE_VALUES])]
+    if not comp.categories:
+        rules.append((policy == s.COMPARE_ON_REQUEST, POLICY_WHY[s.COMPARE_ON_REQUEST]))
+    if comp.kind != "england":
+        rules.append((policy == s.COMPARE_ENGLAND_ONLY, POLICY_WHY[s.COMPARE_ENGLAND_ONLY]))
+    return rules
 
 
 def compare_slice(model: Model, sel: Selection, comp: Comparator, *, scope: str = "all") -> pd.DataFrame:
@@ -396,18 +435,20 @@ def compare_slice(model: Model, sel: Selection, comp: Comparator, *, scope: str 
     return out.reset_index(drop=True)
 
 
-def compare_spine(model: Model, areas: Sequence[str], comp: Comparator) -> pd.DataFrame:
+def compare_spine(
+    model: Model, areas: Sequence[str], comp: Comparator, geography: str | None = None
+) -> pd.DataFrame:
     """The spine's rows (each indicator at the focus area's latest period, for each chosen area)
     with the comparison with ``comp``: the same value per (indicator, area) every spine view,
-    table, export and pack appendix prints."""
+    table, export and pack appendix prints. ``geography``: the view's (the focus area's own where
+    the focus is one of its areas, else the geography its code means: data.queries.areas)."""
     from data.queries.view_frames import spine_rows  # the spine's own cut (its module imports this one)
 
-    rows = spine_rows(model, list(areas), benchmark="england", ci=comp.ci)
+    geo = geography_of(model, areas[0], geography) if len(areas) else None
+    rows = spine_rows(model, list(areas), benchmark="england", ci=comp.ci, geography=geo)
     if rows.empty:
         return compare_rows(model, rows, comp)
-    geography = model.areas.loc[model.areas[s.AREA_CODE] == areas[0], s.GEOGRAPHY]
-    geo = s.HOME_GEOGRAPHY if (geography == s.HOME_GEOGRAPHY).any() else str(geography.iloc[0])
-    rows = rows.assign(**{s.SEX: "Persons", s.GEOGRAPHY: geo})
+    rows = rows.assign(**{s.SEX: "Persons", s.GEOGRAPHY: geo or s.HOME_GEOGRAPHY})
     return compare_rows(model, rows.drop(columns=["category"]), comp)
 
 

@@ -45,8 +45,11 @@ def search_places(
     if not needle or index.empty:
         return index.iloc[0:0]
     target = TARGET_COLUMN.get(geography, "ccg21_code")
-    if target in index:
-        index = index[index[target].fillna("").astype(str) != ""]
+    here = pd.Series(True, index=index.index)
+    if target in index:  # rows that lead to an area of the geography, and every area's own row
+        here = index[target].fillna("").astype(str) != ""
+        keep = here | index["kind"].isin(list(AREA_KINDS))
+        index, here = index[keep], here[keep]
     terms = index["term"].str.lower()
     codes = index["codes"].str.lower().str.split()
     exact_code = codes.map(lambda cs: needle in cs)
@@ -61,6 +64,7 @@ def search_places(
     own = {s.HOME_GEOGRAPHY: "ccg21", s.SUBICB_GEOGRAPHY: "sicbl23", s.ICB_GEOGRAPHY: "icb23"}.get(geography)
     order = {"ccg21": 1, "sicbl23": 1, "icb23": 1, "place": 2, "old_ccg": 3}
     kind_order = index["kind"].map(order).fillna(4).where(index["kind"] != own, 0)
+    kind_order = kind_order.where(here, 5)  # another geography's area (an ICB on the CCG map): last
     hits = index.assign(_r=rank, _k=kind_order, _s=-index["share"].fillna(0))
     hits = hits[hits["_r"] < 9].sort_values(["_r", "_k", "term", "_s"])
     # One row per area among the areas' own rows (a CCG 2021 and its sub-ICB location are one area).
@@ -70,6 +74,25 @@ def search_places(
     if len(hits):
         return hits.drop(columns=["_r", "_k", "_s"]).head(limit).reset_index(drop=True)
     return closest(index, needle, limit=min(limit, 5))
+
+
+# The index's rows that are areas themselves (kind -> the geography the area is of).
+AREA_KINDS = {"ccg21": s.HOME_GEOGRAPHY, "sicbl23": s.SUBICB_GEOGRAPHY, "icb23": s.ICB_GEOGRAPHY}
+
+
+def place_target(row: object, geography: str = s.HOME_GEOGRAPHY) -> tuple[str, str]:
+    """(area code, geography) a search result leads to: an ICB or sub-ICB location row to that area
+    on its own geography; a CCG 2021 row, a place or a former CCG to the area holding it in
+    ``geography`` (the view's: CCG 2021, sub-ICB 2023 or ICB 2023), else in CCG 2021."""
+    kind = str(getattr(row, "kind", ""))
+    if kind in ("sicbl23", "icb23"):
+        geo = AREA_KINDS[kind]
+        return str(getattr(row, TARGET_COLUMN[geo])), geo
+    column = TARGET_COLUMN.get(geography)
+    code = getattr(row, column, "") if column else ""
+    if isinstance(code, str) and code:
+        return code, geography
+    return str(row.ccg21_code), s.HOME_GEOGRAPHY
 
 
 def plain_name(text: str) -> str:

@@ -2,8 +2,10 @@
 
 Measures: QOF 2022/23 recorded prevalence (21 registers), QOF points achieved (2022/23),
 both from ``frames["practice_values"]``, and the GP Friends and Family Test
-(``frames["practice_fft"]``, % positive). Each practice is compared with England (its 95%
-Wilson interval against England's value) and placed on a funnel around England's value.
+(``frames["practice_fft"]``: % positive, and responses per 1,000 registered patients). Each
+practice is compared with England (its 95% Wilson interval against England's value) and placed
+on a funnel around England's value, except for measures that are not events out of a population
+(``NOT_EVENTS``: QOF points, the FFT response rate), which are shown as values.
 
 Publishers' suppression is kept: FFT practices with 1-4 responses have no value and are
 listed as suppressed. Values resting on fewer than ``MIN_EVENTS`` events (QOF) or fewer
@@ -23,10 +25,14 @@ from data.model import schema as s
 from data.model.core import Model
 
 FFT = "gp_fft_positive"
+FFT_RATE = "gp_fft_response_rate"
 MIN_EVENTS = 5
 MIN_RESPONSES = 30
-# Points are not events out of a population: no interval, no funnel, no comparison.
-NOT_EVENTS = ("qof_points",)
+# Points, and FFT responses per 1,000 (all the feedback given, not a sample), are not events out of a
+# population: no interval, no funnel, no comparison.
+NOT_EVENTS = ("qof_points", FFT_RATE)
+# Value = count / denominator x this (per cent unless listed).
+MULTIPLIERS = {FFT_RATE: 1000.0}
 COLUMNS = [
     "practice_code",
     "practice_name",
@@ -50,7 +56,7 @@ def measures(model: Model) -> list[str]:
         set(model.frames["practice_values"][s.INDICATOR_ID]) if "practice_values" in model.frames else set()
     )
     if "practice_fft" in model.frames:
-        have.add(FFT)
+        have |= {FFT, FFT_RATE}
     return [i for i in model.catalogue.index if i in have]
 
 
@@ -104,6 +110,27 @@ def practice_rows(model: Model, ccg21: str, indicator: str) -> tuple[pd.DataFram
             "suppressed (1-4 responses) or no data",
             np.where(small, "unreliable: under 30 responses", ""),
         )
+    elif indicator == FFT_RATE:
+        fft = model.frames["practice_fft"]
+        rows = mine.merge(
+            fft[["practice_code", "responses", "suppressed", "list_size", "responses_per_1000", "flag"]],
+            on="practice_code",
+            how="left",
+        )
+        counted = rows["responses_per_1000"].notna()
+        heard = rows["responses"].where(~rows["suppressed"].fillna(False).astype(bool), 0.0)
+        rows[s.COUNT] = heard.where(counted)
+        rows[s.DENOMINATOR] = rows["list_size"].where(counted)
+        source_flag = rows.pop("flag").fillna("")
+        flag = np.where(
+            ~counted,
+            "no data (not in the file, no list size, or responses above the list)",
+            np.where(
+                rows["suppressed"].fillna(False).astype(bool),
+                "no data for the month: counted as no responses",
+                source_flag,
+            ),
+        )
     else:
         vals = model.frames["practice_values"]
         vals = vals[vals[s.INDICATOR_ID] == indicator][["practice_code", s.COUNT, s.DENOMINATOR]]
@@ -116,10 +143,13 @@ def practice_rows(model: Model, ccg21: str, indicator: str) -> tuple[pd.DataFram
     rows = rows.assign(flag=flag)
     count = rows[s.COUNT].to_numpy(dtype=float)
     den = rows[s.DENOMINATOR].to_numpy(dtype=float)
+    multiplier = MULTIPLIERS.get(indicator, 100.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rows[s.VALUE] = count / den * 100
+        rows[s.VALUE] = count / den * multiplier
     lo, hi = wilson(count, den)
     rows[s.LOWER95], rows[s.UPPER95] = lo * 100, hi * 100
+    if indicator in NOT_EVENTS:
+        rows[s.LOWER95] = rows[s.UPPER95] = np.nan
     polarity = (
         str(model.catalogue.at[indicator, "polarity"])
         if indicator in model.catalogue.index
@@ -141,14 +171,21 @@ def practice_rows(model: Model, ccg21: str, indicator: str) -> tuple[pd.DataFram
         pts = funnel_points(count[ok], den[ok], statistic="proportion", multiplier=100, target=eng / 100)
         rows.loc[ok, "funnel_category"] = np.where(reliable[ok], pts["category"].to_numpy(), "")
         rows.loc[ok, "x"] = pts["x"].to_numpy()
-    return rows[COLUMNS].sort_values(["pcn_name", "practice_name"]).reset_index(drop=True), eng
+    out = rows[COLUMNS].sort_values(["pcn_name", "practice_name"]).reset_index(drop=True)
+    out.attrs["multiplier"] = multiplier
+    return out, eng
 
 
-def pcn_rollup(rows: pd.DataFrame, england: float | None, polarity: str) -> pd.DataFrame:
+def pcn_rollup(
+    rows: pd.DataFrame, england: float | None, polarity: str, multiplier: float | None = None
+) -> pd.DataFrame:
     """Each PCN: practices, summed count and denominator, value and 95% Wilson interval, vs England.
 
-    Suppressed practices (no count) are left out of the sums; the number used is given.
+    Suppressed practices (no count) are left out of the sums; the number used is given. The value
+    is count / denominator x ``multiplier`` (default: the rows' own, ``practice_rows`` sets it; else
+    per cent); a measure not per cent has no Wilson interval.
     """
+    multiplier = float(multiplier or rows.attrs.get("multiplier", 100.0))
     used = rows[rows[s.COUNT].notna() & (rows[s.DENOMINATOR] > 0)]
     total = rows.groupby(["pcn_code", "pcn_name"], dropna=False).size().rename("practices")
     agg = used.groupby(["pcn_code", "pcn_name"], dropna=False).agg(
@@ -158,9 +195,9 @@ def pcn_rollup(rows: pd.DataFrame, england: float | None, polarity: str) -> pd.D
     out["used"] = out["used"].fillna(0).astype(int)
     c, d = out["count"].to_numpy(dtype=float), out["denominator"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out[s.VALUE] = c / d * 100
+        out[s.VALUE] = c / d * multiplier
     lo, hi = wilson(c, d)
-    out[s.LOWER95], out[s.UPPER95] = lo * 100, hi * 100
+    out[s.LOWER95], out[s.UPPER95] = (lo * 100, hi * 100) if multiplier == 100 else (np.nan, np.nan)
     out["category"] = (
         compare(
             out[s.VALUE].to_numpy(), out[s.LOWER95].to_numpy(), out[s.UPPER95].to_numpy(), england, polarity

@@ -105,6 +105,67 @@ def resolve(
     return Selection(indicator_id, period, geography, sex)
 
 
+NATIONAL_FRAME = "national_comparators"  # data.model.current.NATIONAL_FRAME
+_NATIONAL: dict[str, dict[tuple[str, str, str, str], int]] = {}
+
+
+def _national_index(model: Model) -> dict[tuple[str, str, str, str], int]:
+    """(indicator, geography, period, sex) -> row of the build's per-geography national comparators,
+    made once per model."""
+    found = _NATIONAL.get(model.fingerprint)
+    if found is None:
+        frame = model.frames.get(NATIONAL_FRAME)
+        found = {}
+        if frame is not None and len(frame):
+            keys = zip(frame[s.INDICATOR_ID], frame[s.GEOGRAPHY], frame[s.PERIOD], frame[s.SEX], strict=True)
+            for i, key in enumerate(keys):
+                found.setdefault(tuple(str(k) for k in key), i)
+        _NATIONAL.clear()  # one model per process; a rebuilt one replaces it
+        _NATIONAL[model.fingerprint] = found
+    return found
+
+
+def own_national(model: Model, indicator_id: str, geography: str, period: str, sex: str) -> pd.Series | None:
+    """``geography``'s own partial national sum for one indicator, period and sex (a row of the
+    build's national comparators), or None where the view compares with England's row."""
+    at = _national_index(model).get((indicator_id, geography, period, sex))
+    return None if at is None else model.frames[NATIONAL_FRAME].iloc[at]
+
+
+def national_slice(model: Model, indicator_id: str, geography: str, period: str, sex: str) -> pd.DataFrame:
+    """The national comparator row of a view of ``geography``: England's row, or, where England's
+    value is summed from only some CCGs, the sum of ``geography``'s own areas with data where the
+    build made one ("32 of 42 ICBs with data"; data.model.current.national_comparators), as an
+    England row (geography "england", England's code, the sum's name)."""
+    at = _national_index(model).get((indicator_id, geography, period, sex))
+    if at is None:
+        return model.slice(indicator_id, "england", period, sex)
+    row = model.frames[NATIONAL_FRAME].iloc[[at]]
+    return row.assign(**{s.GEOGRAPHY: "england"}).reset_index(drop=True)
+
+
+def national_rows(model: Model, rows: pd.DataFrame, geography: str) -> pd.DataFrame:
+    """England's ``rows`` (any periods of one or more indicators) with each replaced by ``geography``'s
+    own partial national sum where there is one (``national_slice``)."""
+    index = _national_index(model)
+    if rows.empty or not index:
+        return rows
+    at = [
+        index.get((str(i), geography, str(p), str(x)))
+        for i, p, x in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.SEX], strict=True)
+    ]
+    if all(a is None for a in at):
+        return rows
+    own = model.frames[NATIONAL_FRAME]
+    hit = [k for k, a in enumerate(at) if a is not None]
+    kept = rows.iloc[[k for k, a in enumerate(at) if a is None]].assign(
+        _pos=[k for k, a in enumerate(at) if a is None]
+    )
+    taken = own.iloc[[at[k] for k in hit]].assign(**{s.GEOGRAPHY: "england"}, _pos=hit)
+    out = pd.concat([kept, taken.reindex(columns=kept.columns)], ignore_index=True)
+    return out.sort_values("_pos", kind="stable").drop(columns="_pos").reset_index(drop=True)
+
+
 def view_rows(model: Model, sel: Selection, *, with_benchmarks: bool = True) -> pd.DataFrame:
     """Rows for one selection: the areas, then their regions and England (if wanted)."""
     areas = model.slice(sel.indicator_id, sel.geography, sel.period, sel.sex)
@@ -115,7 +176,7 @@ def view_rows(model: Model, sel: Selection, *, with_benchmarks: bool = True) -> 
     region_codes = set(areas["region_code"].dropna())
     regions = model.slice(sel.indicator_id, s.region_geography(sel.geography), sel.period, sel.sex)
     regions = regions[regions[s.AREA_CODE].isin(region_codes)]
-    england = model.slice(sel.indicator_id, "england", sel.period, sel.sex)
+    england = national_slice(model, sel.indicator_id, sel.geography, sel.period, sel.sex)
     return pd.concat([areas, regions, england], ignore_index=True)
 
 
@@ -155,7 +216,9 @@ def fingertips_frame(
     partial = eng & rows[s.AREA_NAME].map(is_partial_comparator).astype(bool)
     if partial.any():
         label = str(rows.loc[partial, s.AREA_NAME].iloc[-1])
-        frame.loc[partial.to_numpy(), "Area Type"] = "CCGs with data (partial coverage)"
+        frame.loc[partial.to_numpy(), "Area Type"] = (
+            f"{label.split(' ', 3)[-1].removesuffix(' with data')} with data (partial coverage)"
+        )
         frame.loc[partial.to_numpy(), "Area Code"] = ""  # not the area E92000001 stands for
         frame = frame.rename(
             columns={"Compared to England value or percentiles": f"Compared to {label} value or percentiles"}
@@ -180,7 +243,10 @@ def value_notes(rows: pd.DataFrame) -> pd.Series:
         ~weighted, "population-weighted mean of predecessor areas' values"
     )
     partial = rows[s.AREA_NAME].map(is_partial_comparator).astype(bool)
-    parts["p"] = pd.Series("", rows.index).where(~partial, "partial coverage: sum of the CCGs with data only")
+    parts["p"] = pd.Series("", rows.index).where(
+        ~partial,
+        "partial coverage: sum of the " + rows[s.AREA_NAME].astype(str).str.split(" ", n=3).str[-1] + " only",
+    )
     if not len(rows):
         return note
     joined = parts["a"]

@@ -13,32 +13,44 @@ from data.model import precomputed
 from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
+from data.queries.areas import area_word, geography_of
 from data.queries.peers import category_column_for as peer_category_column
-from data.queries.rows import Selection, indicator_periods, view_rows
+from data.queries.rows import Selection, indicator_periods, national_rows, view_rows
 
 REGION_GEOGRAPHIES = s.REGION_GEOGRAPHIES
 ENGLAND_LABEL = "England"
 
 
-def benchmark_label(model: Model, indicator_id: str, period: str | None = None, sex: str = "Persons") -> str:
+def benchmark_label(
+    model: Model,
+    indicator_id: str,
+    period: str | None = None,
+    sex: str = "Persons",
+    geography: str | None = None,
+) -> str:
     """What the national comparator of an indicator (and period) really is.
 
     "England" where the England value is published or summed from every area; where
     it was summed from only some areas (e.g. GP appointments: 49 of 106 CCGs), its
     name, "49 of 106 CCGs with data", which every label, legend, export column and
-    board pack sentence uses instead of "England". With no period: the partial label
+    board pack sentence uses instead of "England"; on a ``geography`` with its own partial
+    sum, that sum's ("32 of 42 ICBs with data"). With no period: the partial label
     of the latest period that has one, if any.
     """
-    labels = benchmark_labels(model, indicator_id, sex)
+    labels = benchmark_labels(model, indicator_id, sex, geography)
     if period is not None:
         return labels.get(period, ENGLAND_LABEL)
     partial = [v for v in labels.values() if v != ENGLAND_LABEL]
     return partial[-1] if partial else ENGLAND_LABEL
 
 
-def benchmark_labels(model: Model, indicator_id: str, sex: str = "Persons") -> dict[str, str]:
+def benchmark_labels(
+    model: Model, indicator_id: str, sex: str = "Persons", geography: str | None = None
+) -> dict[str, str]:
     """Period -> comparator label (see ``benchmark_label``), in period order."""
     rows = indicator_rows(model, indicator_id, sex, {"england"}).sort_values(s.PERIOD_START)
+    if geography:
+        rows = national_rows(model, rows, geography)
     return {
         p: (str(n) if is_partial_comparator(n) else ENGLAND_LABEL)
         for p, n in zip(rows[s.PERIOD], rows[s.AREA_NAME])
@@ -49,6 +61,29 @@ def _comparators(model: Model, frame: pd.DataFrame) -> list[str]:
     """The England comparator's label for each row's indicator and period."""
     labels = {ind: benchmark_labels(model, ind) for ind in frame[s.INDICATOR_ID].unique()}
     return [labels[i].get(p, ENGLAND_LABEL) for i, p in zip(frame[s.INDICATOR_ID], frame[s.PERIOD])]
+
+
+def shows_categories(model: Model, indicator_id: str, asked: bool = False) -> bool:
+    """May a view colour this indicator by benchmark category? Not for a "values only" policy;
+    for "on request" (GP FFT: NHS England advises against comparing) only when a person asks, and
+    then with the caveat beside the categories. Otherwise yes (where the rows have categories)."""
+    if "compare" not in model.catalogue.columns or indicator_id not in model.catalogue.index:
+        return True
+    policy = str(model.catalogue.at[indicator_id, "compare"] or s.COMPARE_CATEGORIES)
+    if policy == s.COMPARE_VALUES:
+        return False
+    return asked or policy != s.COMPARE_ON_REQUEST
+
+
+def hidden_categories(model: Model, asked: bool = False) -> set[str]:
+    """Indicators whose categories a view shows as "Not compared" (see ``shows_categories``)."""
+    if "compare" not in model.catalogue.columns:
+        return set()
+    policy = model.catalogue["compare"].astype(str)
+    hidden = policy == s.COMPARE_VALUES
+    if not asked:
+        hidden |= policy == s.COMPARE_ON_REQUEST
+    return set(model.catalogue.index[hidden.to_numpy(dtype=bool)])
 
 
 def category_column(benchmark: str, ci: str) -> str:
@@ -85,15 +120,8 @@ def area_frame(model: Model, sel: Selection, region: str = "") -> tuple[pd.DataF
     if region:
         areas = areas[areas["region_code"] == region]
     england, regions = benchmark_values(rows)
-    areas["benchmark"] = benchmark_label(model, sel.indicator_id, sel.period, sel.sex)
+    areas["benchmark"] = benchmark_label(model, sel.indicator_id, sel.period, sel.sex, sel.geography)
     return areas.reset_index(drop=True), england, regions
-
-
-def geography_of(model: Model, code: str, prefer: str = s.HOME_GEOGRAPHY) -> str | None:
-    geos = model.areas.loc[model.areas[s.AREA_CODE] == code, s.GEOGRAPHY].tolist()
-    if not geos:
-        return None
-    return prefer if prefer in geos else geos[0]
 
 
 SPINE_COLUMNS = [
@@ -142,11 +170,13 @@ def _block(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
     return frame.iloc[at[0] : at[-1] + 1] if len(at) else frame.iloc[0:0]
 
 
-def spine_base(model: Model, focus: str) -> pd.DataFrame:
+def spine_base(model: Model, focus: str, geography: str | None = None) -> pd.DataFrame:
     """The focus area's spine rows without any area's value, in the order the chart shows them:
     each indicator's latest period with a value for the focus area, its spread over the areas
-    of the focus area's geography, the centre and the comparator's name (made at build)."""
-    geography = geography_of(model, focus)
+    of the focus area's geography (``geography`` where the focus is one of its areas, else the
+    geography its code means: ``data.queries.areas.geography_of``), the centre and the
+    comparator's name (made at build)."""
+    geography = geography_of(model, focus, geography)
     frame = _precomputed(model, "spine_focus")
     if geography is None:
         return frame.iloc[0:0]
@@ -154,15 +184,27 @@ def spine_base(model: Model, focus: str) -> pd.DataFrame:
     return _block(base, s.GEOGRAPHY, geography)
 
 
-def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci: str = "95") -> pd.DataFrame:
+def spine_rows(
+    model: Model,
+    areas: list[str],
+    *,
+    benchmark: str = "england",
+    ci: str = "95",
+    categories: bool = False,
+    geography: str | None = None,
+) -> pd.DataFrame:
     """One row per indicator and area for the spine chart: the latest period with data.
 
-    The comparison areas are every area of the focus area's geography in that
-    period; England at the centre; quartiles and extremes over those areas. The
-    per-indicator part is made at build (``spine_base``); here only the chosen areas'
+    Indicators whose categories are shown only on request (GP FFT) are "Not compared" unless
+    ``categories`` (a person asked for them); unworded survey questions are not in the spine.
+
+    The comparison areas are every area of the focus area's geography (the view's
+    ``geography`` where the focus is one of its areas: ``spine_base``) in that period;
+    England at the centre; quartiles and extremes over those areas. The per-indicator part is
+    made at build (``spine_base``); here only the chosen areas'
     values are looked up in each indicator's slice.
     """
-    base = spine_base(model, areas[0]) if areas else None
+    base = spine_base(model, areas[0], geography) if areas else None
     if base is None or base.empty:
         return pd.DataFrame(columns=[*SPINE_COLUMNS, "benchmark"])
     geography = str(base[s.GEOGRAPHY].iloc[0])
@@ -191,10 +233,15 @@ def spine_rows(model: Model, areas: list[str], *, benchmark: str = "england", ci
     category = cats[take] if len(cats) else np.full(len(at), None, dtype=object)
     valued = has & ~np.isnan(columns[s.VALUE])
     columns["category"] = np.where(valued & pd.notna(category), category, s.NOT_COMPARED)
+    hidden = np.isin(columns[s.INDICATOR_ID], list(hidden_categories(model, categories)))
+    columns["category"] = np.where(hidden, s.NOT_COMPARED, columns["category"])
     frame = pd.DataFrame(columns, columns=SPINE_COLUMNS)
     frame["benchmark"] = (
-        base["comparator"].to_numpy()[repeat] if benchmark == "england" else benchmark_words(benchmark)
+        base["comparator"].to_numpy()[repeat]
+        if benchmark == "england"
+        else benchmark_words(benchmark, geography)
     )
+    frame[s.GEOGRAPHY] = geography  # the areas' geography (the spine's spread is over its areas)
     return frame
 
 
@@ -293,7 +340,8 @@ def trend_frames(
     series = rows[(rows[s.GEOGRAPHY] == sel.geography) & rows[s.AREA_CODE].isin(areas)].sort_values(
         s.PERIOD_START
     )
-    england = rows[rows[s.GEOGRAPHY] == "england"].sort_values(s.PERIOD_START)
+    england = national_rows(model, rows[rows[s.GEOGRAPHY] == "england"], sel.geography)
+    england = england.sort_values(s.PERIOD_START)
     region = rows.iloc[0:0]
     if areas:
         info = model.areas[
@@ -313,19 +361,26 @@ def trend_frames(
     )
 
 
-def benchmark_words(benchmark: str) -> str:
+def benchmark_words(benchmark: str, geography: str = s.HOME_GEOGRAPHY) -> str:
     """What a non-England benchmark column compares each area with, in words (these frames
-    colour each area against its own region or its own similar CCGs; the one-comparator views are
-    data.queries.comparator's)."""
+    colour each area against its own region or its own similar CCGs or ICBs; the one-comparator
+    views are data.queries.comparator's)."""
     if benchmark == "region":
         return "each area's NHS region"
     if benchmark.startswith("peers"):
+        similar = f"similar {area_word(geography, 2)}"
         return (
-            "each area's own RightCare similar CCGs"
+            f"each area's own RightCare {similar}"
             if "rightcare" in benchmark
-            else "each area's own similar CCGs"
+            else f"each area's own {similar}"
         )
     return ENGLAND_LABEL
+
+
+def overview_geography(geography: str | None) -> str:
+    """The geography an overview of ``geography`` shows: its own where the build makes its grid
+    (CCG 2021, sub-ICB 2023, ICB 2023), else CCG 2021."""
+    return geography if geography in precomputed.OVERVIEW_GEOGRAPHIES else s.HOME_GEOGRAPHY
 
 
 def overview_cells_for(model: Model, *, region: str = "", geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
@@ -348,32 +403,42 @@ def overview_grid(
     benchmark: str = "england",
     ci: str = "95",
     geography: str = s.HOME_GEOGRAPHY,
+    categories: bool = False,
 ) -> pd.DataFrame:
     """Areas x indicators: the latest period of each indicator on the geography (and its unit).
 
     Cut from the grid the build made for every geography (``overview_cells``, in display
-    order): here only the region and the comparison column are chosen.
+    order): here only the region and the comparison column are chosen. Categories shown only on
+    request (GP FFT) are "Not compared" unless ``categories``.
     """
     cat_col = category_column(benchmark, ci)
     grid = overview_cells_for(model, region=region, geography=geography)
     out = grid[[s.AREA_CODE, s.AREA_NAME, s.INDICATOR_ID, s.VALUE, cat_col, s.PERIOD, "short_name"]]
     out = out.rename(columns={cat_col: "category"}).reset_index(drop=True)
-    out["benchmark"] = grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark)
+    hidden = out[s.INDICATOR_ID].isin(hidden_categories(model, categories)).to_numpy()
+    if hidden.any():
+        out.loc[hidden, "category"] = s.NOT_COMPARED
+    out["benchmark"] = (
+        grid["comparator"].to_numpy() if benchmark == "england" else benchmark_words(benchmark, geography)
+    )
     out["domain"] = grid["domain"].to_numpy()
     out["unit"] = grid["unit"].to_numpy()  # for the hover: "40.9%", not "40.9"
+    out[s.GEOGRAPHY] = grid[s.GEOGRAPHY].to_numpy()
     return out
 
 
-def shown_periods(model: Model, page: str, *, focus: str = "", region: str = "") -> list[tuple[str, str]]:
+def shown_periods(
+    model: Model, page: str, *, focus: str = "", region: str = "", geography: str | None = None
+) -> list[tuple[str, str]]:
     """(indicator name, period) of each indicator a spine (for ``focus``) or the overview (for
     ``region``) shows, in display order: what the data-age notice reads, a lookup in the frames
     the build made rather than the view's own rows."""
     if page == "spine":
         if not focus:
             return []
-        rows = spine_base(model, focus)
+        rows = spine_base(model, focus, geography)
     else:
-        rows = _block(_precomputed(model, "overview_cells"), s.GEOGRAPHY, s.HOME_GEOGRAPHY)
+        rows = overview_cells_for(model, geography=overview_geography(geography))
         if region:
             rows = rows[(rows["region_code"] == region).to_numpy(dtype=bool, na_value=False)]
     names, periods = rows["short_name"].astype(str).tolist(), rows[s.PERIOD].astype(str).tolist()

@@ -155,6 +155,10 @@ def with_statistics(frame: pd.DataFrame, statistic: str, multiplier: float) -> p
     return stats.add_statistics(out, statistic, multiplier)
 
 
+# A short name is the label of a chart row (spine, overview column): checked, never cut.
+SHORT_NAME_MAX = 60
+
+
 def catalogue_entry(
     indicator_id: str,
     *,
@@ -171,22 +175,32 @@ def catalogue_entry(
     licence: str,
     definition: str,
     caveats: str = "",
+    keywords: str = "",
+    compare: str = s.COMPARE_CATEGORIES,
+    in_summaries: bool = True,
+    wording: str = "",
+    wording_source: str = "",
     series_breaks: Iterable[SeriesBreak | Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """A catalogue row with every ``schema.CATALOGUE_COLUMNS`` key, checked.
 
     ``series_breaks``: where the definition changed (each the first period of the new definition,
     its start date, the reason and where it is documented; a manifest entry gives them as
-    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain or
-    polarity, a short name over 40 characters or a break without its period, start date, reason
-    or source.
+    ``[[source.params.series_breaks]]`` tables). Raises ValueError for an unknown domain, polarity
+    or comparison policy, a short name over ``SHORT_NAME_MAX`` characters (names are never cut:
+    give a shorter one), a survey question's wording without the source that states it, or a
+    break without its period, start date, reason or source.
     """
     if domain not in s.DOMAINS:
         raise ValueError(f"{indicator_id}: unknown domain {domain!r}")
     if polarity not in (s.POLARITY_HIGH_GOOD, s.POLARITY_LOW_GOOD, s.POLARITY_NONE):
         raise ValueError(f"{indicator_id}: unknown polarity {polarity!r}")
-    if len(short_name) > 40:
-        raise ValueError(f"{indicator_id}: short name over 40 characters: {short_name!r}")
+    if compare not in s.COMPARE_POLICIES:
+        raise ValueError(f"{indicator_id}: unknown comparison policy {compare!r}")
+    if len(short_name) > SHORT_NAME_MAX:
+        raise ValueError(f"{indicator_id}: short name over {SHORT_NAME_MAX} characters: {short_name!r}")
+    if wording and not wording_source:
+        raise ValueError(f"{indicator_id}: question wording given without the source that states it")
     entry = {
         s.INDICATOR_ID: indicator_id,
         "name": name,
@@ -202,6 +216,11 @@ def catalogue_entry(
         "licence": licence,
         "definition": definition,
         "caveats": caveats,
+        "keywords": keywords,
+        "compare": compare,
+        "in_summaries": bool(in_summaries),
+        "wording": wording,
+        "wording_source": wording_source,
     }
     try:
         entry["series_breaks"] = series_breaks_text(series_breaks or ())
@@ -305,3 +324,17 @@ def read_part(ctx, result, entry_id: str | None, func, *args):
         log.error("%s: %s; the reader's other files still load", entry["id"], problem.message())
         result.problems.append(problem)
         return empty_values()
+
+
+# Files a reader uses that other manifest entries own, by key, relative to the data root (a
+# reader's params may name another path under the same key).
+EXTERNAL_FILES: dict[str, str] = {
+    "qof_prevalence": "indicators/qof_prevalence_2022_23/PREVALENCE_2223.csv",
+    "qof_mapping": "indicators/qof_prevalence_2022_23/MAPPING_NHS_GEOGRAPHIES_2223.csv",
+    "payments": "indicators/nhs_payments_gp_ccg/nhs_payments_to_general_practice_ccg_by_year.csv",
+    "obesity_ccg13": "indicators/obesity_admissions_ccg13/obesity_admissions_by_ccg_tidy.csv",
+    "ccg19_boundaries": "boundaries/ccg19_apr2019_openprescribing.geojson",
+    "ccg18_cartogram": "boundaries/ccg18_apr2018_cartogram.geojson",
+    "ccg17_boundaries": "boundaries/ccg17_apr2017_openprescribing.geojson",
+    "qof_points_ccg": "indicators/qof_points_practice_ccg/qof_points_ccg_by_year.csv",
+}

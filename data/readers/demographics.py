@@ -20,6 +20,7 @@ import pandas as pd
 from data.model import schema
 from data.model.validation import Problems
 from data.readers import ReadContext, ReadResult, reader
+from data.readers.common import EXTERNAL_FILES
 from data.readers.lookups import CCG21_NAMES_ID, check_codes, read_csv_checked
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,6 @@ ORIGIN_ID = "demog_ccg21_non_white_british_origin"
 DERIVED_IMD_ID = "derived_ccg21_imd2019_rurality_summary"
 LSOA_CCG21_ID = "lookup_lsoa11_ccg21_lad21"
 
-# Files owned by other manifests, found by path.
-EXTERNAL_DEFAULTS: dict[str, str] = {
-    "qof_prevalence": "indicators/qof_prevalence_2022_23/PREVALENCE_2223.csv",
-    "qof_mapping": "indicators/qof_prevalence_2022_23/MAPPING_NHS_GEOGRAPHIES_2223.csv",
-    "payments": "indicators/nhs_payments_gp_ccg/nhs_payments_to_general_practice_ccg_by_year.csv",
-}
 POPULATION_SHEET = "Mid-2022 CCG 2021"
 POPULATION_HEADER_ROW = 3  # 0-based: the header is on spreadsheet row 4
 PAYMENTS_YEAR = "2021-22"
@@ -128,7 +123,7 @@ def _rel(ctx: ReadContext, path: Path) -> str:
 
 def _external(ctx: ReadContext, key: str) -> tuple[Path, str]:
     """Path of a file owned by another manifest and its manifest id (or its path if it has none)."""
-    rel = ctx.params.get(key, EXTERNAL_DEFAULTS[key])
+    rel = ctx.params.get(key, EXTERNAL_FILES[key])
     ids = [eid for eid, entry in ctx.manifest.items() if entry.get("path") == rel]
     return ctx.data_dir / rel, ids[0] if ids else rel
 

@@ -1,17 +1,27 @@
 """GP practice Friends and Family Test (FFT), NHS England, February 2026.
 
-One indicator, ``gp_fft_positive``: positive responses ("Very good" + "Good") as a % of all
-responses to "Overall, how was your experience of our service?". Positive counts are rebuilt
-from responses x % positive / 100 (they must be whole numbers), then summed from practices to
-Sub-ICB location 2022 (= CCG 2021 by ODS code), ICB, region and England through the QOF
-2022/23 practice mapping; Wilson limits from the sums. Practice rows are kept in the model
-frame ``practice_fft`` for drill-down.
+Two indicators, both summed from practices to Sub-ICB location 2022 (= CCG 2021 by ODS code), ICB,
+region and England through the QOF 2022/23 practice mapping:
+
+* ``gp_fft_positive``: positive responses ("Very good" + "Good") as a % of all responses to
+  "Overall, how was your experience of our service?". Positive counts are rebuilt from responses
+  x % positive / 100 (they must be whole numbers); Wilson limits from the sums. NHS England
+  advises against comparing or ranking on FFT, so its categories are shown only on request
+  (catalogue ``compare = "on request"``).
+* ``gp_fft_response_rate``: responses in the month per 1,000 registered patients (QOF 2022/23
+  list sizes of the practices in the file; a practice without data counts as 0 responses): how
+  much feedback is heard. A count of all feedback given, not a sample: no limits, no categories.
+
+Practice rows are kept in the model frame ``practice_fft`` with each practice's flag and file row:
+responses above the registered list are rejected (a reporting error); above half the list in a
+month, or under 30 responses, are flagged (kept).
 """
 
 from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from data.methods import stats
@@ -30,6 +40,7 @@ from data.readers.common import (
 log = logging.getLogger(__name__)
 
 INDICATOR_ID = "gp_fft_positive"
+RATE_ID = "gp_fft_response_rate"
 PERIOD = "Feb 2026"
 CODE, RESPONSES, PCT = "gp_code", "fft_responses", "fft_pct_positive"
 FFT_COLUMNS = [CODE, RESPONSES, PCT]
@@ -70,13 +81,32 @@ PRACTICE_COLUMNS = [
     "pcn_name",
     "suppressed",
     "status",
+    "responses_per_1000",
+    "flag",
+    "file_row",
 ]
 STATUS_INCLUDED = "included"
 STATUS_SUPPRESSED = "no data (did not submit, or suppressed: 1-4 responses)"
 STATUS_UNMAPPED = "not in the QOF 2022/23 practice mapping (counted in England only)"
+# Practice flags (kept rows): a month's responses above this share of the registered list cannot be
+# taken at face value; fewer than SMALL_RESPONSES make a practice's % too unstable to rank.
+IMPLAUSIBLE_SHARE = 0.5
+SMALL_RESPONSES = 30
+RULE_OVER_LIST = "responses in the month exceed the registered list: a reporting error, left out"
+RULE_IMPLAUSIBLE = f"responses in the month above {IMPLAUSIBLE_SHARE:.0%} of the registered list: implausible, kept and flagged"
+RULE_SMALL = f"fewer than {SMALL_RESPONSES} responses: too few to rank the practice, kept and flagged"
+KEYWORDS = (
+    "friends and family test FFT GP practice general practice feedback patient experience satisfaction "
+    "recommend Domain 4"
+)
 # Whole-number tolerance for responses x % / 100 (the % is a float written to ~15 digits).
 INTEGER_TOLERANCE = 1e-6
 PUBLISHER = "NHS England, Friends and Family Test (GP practices)"
+FFT_QUESTION = "Overall, how was your experience of our service?"
+# Where the wording is stated (a file under the data root, then the original).
+FFT_WORDING_SOURCE = (
+    "SOURCES.md (data root), section 8a | NHS England, friends-and-family-test-gp-data-february-2026.xlsm"
+)
 NHSE_CAVEAT = (
     "FFT responses are self-selected (anyone may respond, at any time), not a sample survey; "
     "NHS England advises that FFT results should not be used to compare or rank providers."
@@ -151,6 +181,17 @@ def clean_practices(
             value=raw.at[idx, RESPONSES],
         )
     frame = frame[~over.to_numpy()]
+    listed = listed.loc[frame.index]
+    implausible = listed.notna() & (frame[RESPONSES] > IMPLAUSIBLE_SHARE * listed)
+    for idx in frame.index[implausible.to_numpy()]:
+        problems.add(
+            f"{KEPT}: monthly responses ({frame.at[idx, RESPONSES]:,.0f}) are "
+            f"{frame.at[idx, RESPONSES] / listed[idx]:.0%} of the practice's registered list "
+            f"({listed[idx]:,.0f}, QOF 2022/23): {RULE_IMPLAUSIBLE}",
+            row=file_row(idx),
+            column=RESPONSES,
+            value=raw.at[idx, RESPONSES],
+        )
     rejected = raw.index.difference(frame.index).difference(status.dropna().index)
     for idx in rejected:
         status[idx] = "rejected: " + next(
@@ -186,6 +227,19 @@ def practice_frame(
     out.loc[out["status"].isna() & unmapped, "status"] = STATUS_UNMAPPED
     out["status"] = out["status"].fillna(STATUS_INCLUDED)
     out["suppressed"] = out["status"] == STATUS_SUPPRESSED
+    counted = out["status"].isin([STATUS_INCLUDED, STATUS_SUPPRESSED, STATUS_UNMAPPED])
+    heard = out["responses"].where(~out["suppressed"], 0.0)
+    rate = (heard / out["list_size"] * 1000).where(counted & (out["list_size"] > 0))
+    out["responses_per_1000"] = rate.astype(float)
+    over_list = out["status"].str.startswith("rejected: monthly responses").fillna(False)
+    over_half = (out["responses"] > IMPLAUSIBLE_SHARE * out["list_size"]).fillna(False)
+    small = (out["responses"] < SMALL_RESPONSES).fillna(False)
+    out["flag"] = np.select(
+        [over_list.to_numpy(bool), over_half.to_numpy(bool), small.to_numpy(bool)],
+        [RULE_OVER_LIST, RULE_IMPLAUSIBLE, RULE_SMALL],
+        "",
+    )
+    out["file_row"] = [file_row(i) for i in out.index]
     return out[PRACTICE_COLUMNS].reset_index(drop=True)
 
 
@@ -226,6 +280,98 @@ def area_values(clean: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     values[s.PERIOD_START] = period_start(PERIOD)
     values[s.SEX] = "Persons"
     return with_statistics(values, "proportion", 100)
+
+
+def response_rate_values(practices: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
+    """Responses per 1,000 registered patients summed to Sub-ICB 2022, ICB, region and England.
+
+    Practices counted: those in the file with a QOF 2022/23 list size and not rejected (a practice
+    without data counts 0 responses); the numerator and denominator are summed over the same set.
+    """
+    base = practices[practices["responses_per_1000"].notna()].copy()
+    base["heard"] = base["responses"].where(~base["suppressed"], 0.0).fillna(0.0)
+    joined = base.merge(
+        mapping[MAPPING_COLUMNS], left_on="practice_code", right_on="PRACTICE_CODE", how="left"
+    )
+    frames = []
+    for geography, (code_col, name_col) in LEVELS.items():
+        agg = (
+            joined[joined[code_col].notna()]
+            .groupby([code_col, name_col])
+            .agg(
+                count=("heard", "sum"),
+                denominator=("list_size", "sum"),
+                n=("practice_code", "size"),
+                silent=("suppressed", "sum"),
+            )
+            .reset_index()
+            .rename(columns={code_col: s.AREA_CODE, name_col: s.AREA_NAME})
+        )
+        agg[s.GEOGRAPHY] = geography
+        frames.append(agg)
+    frames.append(
+        pd.DataFrame(
+            {
+                s.AREA_CODE: [s.ENGLAND_CODE],
+                s.AREA_NAME: [s.ENGLAND_NAME],
+                "count": [joined["heard"].sum()],
+                "denominator": [joined["list_size"].sum()],
+                "n": [len(joined)],
+                "silent": [int(joined["suppressed"].sum())],
+                s.GEOGRAPHY: ["england"],
+            }
+        )
+    )
+    values = pd.concat(frames, ignore_index=True)
+    values[s.NOTE] = [
+        f"{n} practices ({int(q)} without data, counted as no responses); registered patients: QOF 2022/23 lists"
+        for n, q in zip(values["n"], values["silent"], strict=True)
+    ]
+    values[s.VALUE] = values["count"] / values["denominator"] * 1000
+    values[s.INDICATOR_ID] = RATE_ID
+    values[s.PERIOD] = PERIOD
+    values[s.PERIOD_START] = period_start(PERIOD)
+    values[s.SEX] = "Persons"
+    return values.drop(columns=["n", "silent"])
+
+
+def rate_catalogue(ctx: ReadContext, practices: pd.DataFrame) -> dict:
+    """The catalogue entry of the response rate, its flagged practices named in the caveats."""
+    flagged = practices[practices["flag"] == RULE_IMPLAUSIBLE]
+    named = "; ".join(
+        f"{r.practice_code} ({r.responses:,.0f} responses, list {r.list_size:,.0f}, file row {r.file_row})"
+        for r in flagged.itertuples()
+    )
+    return catalogue_entry(
+        RATE_ID,
+        name="GP Friends and Family Test: responses per 1,000 registered patients",
+        short_name="GP Friends and Family Test: responses per 1,000",
+        domain="4",
+        unit="per 1,000 patients",
+        multiplier=1000,
+        polarity=s.POLARITY_NONE,
+        statistic="ratio",
+        ci_method="none",
+        source=ctx.dataset,
+        publisher=f"{PUBLISHER}; list sizes: NHS Digital, QOF 2022/23",
+        licence=ctx.entry.get("licence", "OGL-3.0"),
+        definition=(
+            "How much feedback is heard: FFT responses in February 2026 per 1,000 patients registered with "
+            "the area's practices (QOF 2022/23 list sizes, all ages). Practices that sent no data (or had "
+            "1-4 responses, which NHS England suppresses) count as no responses; practices not in QOF "
+            "2022/23 (opened later) and practices whose responses exceed their list are left out of both "
+            "sides. A count of all the feedback given, not a sample: no confidence limits and no better or "
+            "worse; more responses make the % positive steadier, not the service better."
+        ),
+        caveats=(
+            f"{NHSE_CAVEAT} Responses are from one month (February 2026), list sizes from 2022/23 (lists "
+            "change between years). Practices choose how and when they invite feedback, which can drive "
+            "differences between practices and areas. "
+            f"Flagged, kept: {named or 'none'} ({RULE_IMPLAUSIBLE})."
+        ),
+        keywords=KEYWORDS + " response rate how many responses feedback heard",
+        compare=s.COMPARE_VALUES,
+    )
 
 
 def _caveats(raw_clean_effect: str, n_unmapped: int) -> str:
@@ -302,8 +448,8 @@ def read_gp_fft(ctx: ReadContext) -> ReadResult:
     catalogue = [
         catalogue_entry(
             INDICATOR_ID,
-            name="GP practice Friends and Family Test: % of responses positive",
-            short_name="GP FFT: % positive",
+            name="GP Friends and Family Test (FFT): % of responses positive",
+            short_name="GP Friends and Family Test: % positive",
             domain="4",
             unit="%",
             multiplier=100,
@@ -322,15 +468,22 @@ def read_gp_fft(ctx: ReadContext) -> ReadResult:
                 f"CCGs); Wilson limits. {NHSE_CAVEAT}"
             ),
             caveats=_caveats(effect, len(unmapped)),
+            keywords=KEYWORDS,
+            compare=s.COMPARE_ON_REQUEST,
+            wording=FFT_QUESTION,
+            wording_source=FFT_WORDING_SOURCE,
         )
     ]
+    practices = practice_frame(raw, clean, status, mapping, list_sizes)
+    catalogue.append(rate_catalogue(ctx, practices))
+    rates = response_rate_values(practices, mapping)
     result = ReadResult(
         rows_read=len(raw),
-        values=conform_values(values),
+        values=conform_values(pd.concat([values, rates], ignore_index=True)),
         catalogue=catalogue,
         problems=map_problems.items + problems.items,
     )
-    result.frames["practice_fft"] = practice_frame(raw, clean, status, mapping, list_sizes)
+    result.frames["practice_fft"] = practices
     n_supp = int((status == STATUS_SUPPRESSED).sum())
     result.notes.append(
         f"{ctx.dataset}: {len(raw)} practices, {len(clean)} used, {n_supp} without data (not submitted or "

@@ -243,7 +243,7 @@ def read_fingertips_csv(ctx: ReadContext) -> ReadResult:
             catalogue_entry(
                 ind_id,
                 name=name,
-                short_name=params.get("short_name", name)[:40],
+                short_name=params.get("short_name", name),
                 domain=params.get("domain", "context"),
                 unit=params.get("unit", "%"),
                 multiplier=multiplier,

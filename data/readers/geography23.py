@@ -65,19 +65,6 @@ MAX_CURATED = 30  # a place written by hand in the manifest (whole words, no ell
 PEOPLE_SOURCE = (
     "ONS mid-2019 LSOA populations, whole LSOAs (LSOA 2011 lookups April 2021 / July 2022 / April 2024)"
 )
-LINEAGE_COLUMNS = [
-    "from_geography",
-    "from_code",
-    "to_geography",
-    "to_code",
-    "share",
-    "method",
-    "population",
-    "share_of_to",
-    "weight",
-    "people_source",
-    "evidence",
-]
 
 
 # --- names ------------------------------------------------------------------------------------------
@@ -421,7 +408,7 @@ def lsoa_lineage(lsoa: pd.DataFrame) -> pd.DataFrame:
     out["to_geography"] = schema.SUBICB_GEOGRAPHY
     out["weight"] = "population (ONS mid-2019, whole LSOAs)"
     out["people_source"] = PEOPLE_SOURCE
-    return out[LINEAGE_COLUMNS].sort_values(
+    return out[schema.LINEAGE_COLUMNS].sort_values(
         ["from_geography", "from_code", "share"], ascending=[True, True, False]
     )
 

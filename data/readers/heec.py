@@ -44,10 +44,12 @@ PER_10K = "per 10,000 weighted patients"
 HIGH, LOW, NONE = s.POLARITY_HIGH_GOOD, s.POLARITY_LOW_GOOD, s.POLARITY_NONE
 # indicator -> (name, unit, polarity); anything not listed keeps HEEC's name, unit "as published".
 KNOWN: dict[str, tuple[str, str, str]] = {
-    "overall_pct": ("GP Patient Survey: overall experience good", "%", HIGH),
-    "access_pct": ("GP Patient Survey: good experience of making an appointment", "%", HIGH),
-    "continuity_pct": ("GP Patient Survey: able to see or speak to preferred GP", "%", HIGH),
-    "trust_pct": ("GP Patient Survey: confidence and trust in the healthcare professional", "%", HIGH),
+    # HEEC's GPPS variables (research/wording): Q28_12pct, Q3_12pct ("phone_easy", not making an
+    # appointment), Q9_12pct, Q89_12pct; the manifest's `gpps` params name them and cite the sources.
+    "overall_pct": ("GP Patient Survey: overall experience of GP practice, %", "%", HIGH),
+    "access_pct": ("GP Patient Survey: ease of getting through to the practice by phone, %", "%", HIGH),
+    "continuity_pct": ("GP Patient Survey: continuity with a preferred GP, %", "%", HIGH),
+    "trust_pct": ("GP Patient Survey: trust in the healthcare professional (HEEC trust_pct), %", "%", HIGH),
     "cqc_rating": ("Practices rated Good or Outstanding by CQC", "%", HIGH),
     "Life_Expectancy_Male": ("Life expectancy at birth, males", "years", HIGH),
     "Life_Expectancy_Female": ("Life expectancy at birth, females", "years", HIGH),
@@ -121,10 +123,59 @@ def _describe(ind: str) -> tuple[str, str, str]:
     return ind.replace("_", " "), "as published", NONE
 
 
-def _catalogue(indicators: list[str]) -> pd.DataFrame:
+GPPS_COLUMNS = [
+    "indicator",
+    "name",
+    "variable",
+    "meaning",
+    "meaning_source",
+    "wording",
+    "wording_source",
+    "responses",
+    "national_question",
+    "national_response",
+    "national_match",
+    "national_note",
+    "first_year",
+    "latest_year",
+    "n_icbs",
+    "source",
+    "publisher",
+    "licence",
+]
+SAME_QUESTION = "same question"
+GPPS_KEYWORDS = (
+    "GP patient survey GPPS general practice patient experience satisfaction Ipsos ICB deprivation Domain 4"
+)
+
+
+def gpps_items(params: list[dict], panel: pd.DataFrame, entry: dict | None = None) -> pd.DataFrame:
+    """The panel's GP Patient Survey items as the manifest describes them, with their years and ICBs."""
     rows = []
+    for item in params:
+        mine = panel[(panel["indicator"] == item["indicator"]) & (panel["icb22_code"] != s.ENGLAND_CODE)]
+        rows.append(
+            {
+                **{c: str(item.get(c, "")) for c in GPPS_COLUMNS[:12]},
+                "first_year": int(mine["year"].min()) if len(mine) else None,
+                "latest_year": int(mine["year"].max()) if len(mine) else None,
+                "n_icbs": int(mine.loc[mine["year"] == mine["year"].max(), "icb22_code"].nunique())
+                if len(mine)
+                else 0,
+                "source": (entry or {}).get("id", ""),
+                "publisher": (entry or {}).get("publisher", ""),
+                "licence": (entry or {}).get("licence", ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=GPPS_COLUMNS)
+
+
+def _catalogue(indicators: list[str], names: dict[str, str] | None = None) -> pd.DataFrame:
+    rows = []
+    names = names or {}
     for ind in indicators:
         name, unit, polarity = _describe(ind)
+        name = names.get(ind, name)
         note = "HEEC value for practices in each ICB x practice-IMD-quintile cell; avg is England's."
         if ind in FRACTIONS:
             note += " Published as a fraction; converted to %."
@@ -155,6 +206,7 @@ def read_heec_panel(ctx: ReadContext) -> ReadResult:
     if problems.require_columns(raw, ["Year", "Indicator", "ICB.NAME", "avg", *QUINTILES]):
         result.frames["inequalities"] = pd.DataFrame(columns=INEQUALITY_COLUMNS)
         result.frames["inequality_catalogue"] = _catalogue([])
+        result.frames["gpps_items"] = pd.DataFrame(columns=GPPS_COLUMNS)
         return result
     icb = _icb22(ctx)
     frame = raw.copy()
@@ -176,7 +228,8 @@ def read_heec_panel(ctx: ReadContext) -> ReadResult:
     missing = int(long["v"].isna().sum())
     long = long[long["v"].notna()]
     scale = long["Indicator"].isin(FRACTIONS).map({True: 100.0, False: 1.0})
-    catalogue = _catalogue(sorted(frame["Indicator"].unique()))
+    gpps = ctx.params.get("gpps", [])
+    catalogue = _catalogue(sorted(frame["Indicator"].unique()), {g["indicator"]: g["name"] for g in gpps})
     out = pd.DataFrame(
         {
             "indicator": long["Indicator"],
@@ -192,6 +245,7 @@ def read_heec_panel(ctx: ReadContext) -> ReadResult:
     out = out.sort_values(["indicator", "year", "icb22_code", "quintile"]).reset_index(drop=True)
     result.frames["inequalities"] = out
     result.frames["inequality_catalogue"] = catalogue
+    result.frames["gpps_items"] = gpps_items(gpps, out, ctx.entry)
     result.notes += [
         f"HEEC: {variants} ICB name variants matched to {out.loc[out['icb22_code'] != s.ENGLAND_CODE, 'icb22_code'].nunique()} icb22 codes",
         f"HEEC: {missing} empty quintile cells (not published for that ICB, year and quintile) left out",

@@ -31,6 +31,7 @@ from data.methods.formatting import published_name
 from data.model import schema
 from data.model.validation import Problems, read_error
 from data.readers import ReadContext, ReadResult, reader
+from data.readers.common import EXTERNAL_FILES
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,6 @@ PEERS_ID = "lookup_ccg16_similar10_peers"
 SICBL22_ID = "lookup_lsoa11_sicbl22_icb22_lad22"
 HEEC_ICB_ID = "lookup_ccg_ods_2019_2021_to_icb_heec"
 
-# Files owned by other manifests, found by path (``external_path``).
-EXTERNAL_DEFAULTS: dict[str, str] = {
-    "qof_mapping": "indicators/qof_prevalence_2022_23/MAPPING_NHS_GEOGRAPHIES_2223.csv",
-    "obesity_ccg13": "indicators/obesity_admissions_ccg13/obesity_admissions_by_ccg_tidy.csv",
-    "ccg19_boundaries": "boundaries/ccg19_apr2019_openprescribing.geojson",
-    "ccg18_cartogram": "boundaries/ccg18_apr2018_cartogram.geojson",
-    "ccg17_boundaries": "boundaries/ccg17_apr2017_openprescribing.geojson",
-    "qof_points_ccg": "indicators/qof_points_practice_ccg/qof_points_ccg_by_year.csv",
-}
 
 # Code formats by kind.
 CODE_PATTERNS: dict[str, str] = {
@@ -76,7 +68,7 @@ AREA_FRAME_COLUMNS = [*schema.AREA_COLUMNS, "gss_code"]
 
 def external_path(ctx: ReadContext, key: str) -> Path:
     """Path of a file owned by another manifest, from ``params`` (key) or the default relative path."""
-    rel = ctx.params.get(key, EXTERNAL_DEFAULTS.get(key))
+    rel = ctx.params.get(key, EXTERNAL_FILES.get(key))
     if rel is None:
         raise KeyError(f"no path configured for {key!r}")
     if not any(entry.get("path") == rel for entry in ctx.manifest.values()):

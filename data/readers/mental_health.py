@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 OAPS_COUNT = "Inappropriate OAPs active at period end"
 CMHS_COLUMN = re.compile(r"^CMHS Q(\d+) Mean$")
 CMH21_PERIOD = "2021"
+CMH21_KEYWORDS = (
+    "community mental health survey CMH21 CQC mental health services trust patient experience survey Domain 4"
+)
 ALL_CCG21 = 106
 MHSDS_REASON = (
     "not loaded: weak provenance (processed at a hack day, method unknown), values are non-integer "
@@ -244,8 +247,8 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
         result.catalogue.append(
             catalogue_entry(
                 indicator_id,
-                name=f"CQC Community Mental Health Survey 2021 (CMH21): question {q}, scored mean",
-                short_name=f"CMH21 Q{q} score",
+                name=f"Community mental health survey 2021, question {q}: scored mean (0-10), CQC CMH21",
+                short_name=f"Community mental health survey 2021, question {q}",
                 domain="4",
                 unit="score 0-10",
                 multiplier=1,
@@ -261,7 +264,8 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
                     "November 2020, published December 2021), on a 0-10 scale where higher is a better "
                     "experience. Each CCG's value is the unweighted mean of the scores of the mental-health "
                     "trusts whose headquarters lie in the CCG (ODS host CCG); the row note names them. "
-                    f"The question wording is not in the data: look up question {q} in CQC's CMH21 "
+                    f"The question wording is not in the data and no public source stating it was found, so "
+                    f"the item is named by its number only: look up question {q} in CQC's CMH21 "
                     "questionnaire. No confidence intervals are available, so areas are coloured by "
                     "quintile rather than compared for significance."
                 ),
@@ -269,8 +273,13 @@ def _read_cmhs(ctx: ReadContext, names: pd.Series, result: ReadResult) -> pd.Dat
                     f"Only {n_areas} of {ALL_CCG21} CCGs have a value: a CCG that hosts no mental-health trust "
                     "headquarters gets none, although a neighbouring trust serves it. A trust serves several "
                     "CCGs, but its score counts only where its headquarters is. No CI, so no significance "
-                    "comparison; quintiles rank the CCGs with a value."
+                    "comparison; quintiles rank the CCGs with a value. The source holds question scores "
+                    "only: no section scores and no grouping of questions into CQC's sections, so none is "
+                    "shown."
                 ),
+                keywords=CMH21_KEYWORDS,
+                compare=s.COMPARE_VALUES,
+                in_summaries=False,  # unworded: on its survey's page and in the catalogue only
             )
         )
     result.notes.append(f"CMH21: {n_areas} of {ALL_CCG21} CCGs, {len(score_cols)} questions")

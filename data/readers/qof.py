@@ -172,7 +172,7 @@ def read_qof_prevalence(ctx: ReadContext) -> ReadResult:
             catalogue_entry(
                 f"qof_{code.lower()}",
                 name=f"QOF recorded prevalence: {name} ({ages})",
-                short_name=short_name[:40],
+                short_name=short_name,
                 domain="context",
                 unit="%",
                 multiplier=100,

@@ -115,25 +115,92 @@ def read_trust_file(path, problems: Problems) -> tuple[pd.DataFrame | None, int]
     return frame.rename(columns={"trust": "trust_code"}), rows_read
 
 
-def attribute(trust_values: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """CCG 2021 rows: Σ share x value / Σ share over the trusts with a value, per period."""
+def apply_successions(weights: pd.DataFrame, successions: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """The catchment weights with trust codes that have since closed replaced by their successors.
+
+    Each succession is ``{"from": "RW6", "to": "R0A", "ccg21": ["E38000217"], "reason": ...}``;
+    with ``ccg21`` it applies to those CCGs' rows only, without it to every remaining row of the
+    old code (so list the area-specific rules first: RW6 -> R0A for Manchester, then RW6 -> RM3).
+    A successor already serving a CCG gets the old trust's share added to its own. Returns the
+    weights (one row per trust and CCG, ``predecessors`` naming what was merged in) and one note
+    per rule applied.
+    """
+    out = weights.copy()
+    out["predecessors"] = ""
+    notes = []
+    for rule in successions:
+        old, new = str(rule["from"]).upper(), str(rule["to"]).upper()
+        hit = out["trust_code"] == old
+        if rule.get("ccg21"):
+            hit &= out["ccg21_code"].isin(list(rule["ccg21"]))
+        if not hit.any():
+            notes.append(f"succession {old} -> {new}: no catchment rows to move")
+            continue
+        out.loc[hit, "predecessors"] = old
+        out.loc[hit, "trust_code"] = new
+        notes.append(
+            f"succession {old} -> {new}: {int(hit.sum())} CCG rows"
+            + (f" ({', '.join(rule['ccg21'])})" if rule.get("ccg21") else "")
+            + (f": {rule['reason']}" if rule.get("reason") else "")
+        )
+    additive = [c for c in ("share_of_ccg_attributed", "catchment_population_2019") if c in out.columns]
+    firsts = [c for c in out.columns if c not in (*additive, "trust_code", "ccg21_code", "predecessors")]
+    merged = out.groupby(["trust_code", "ccg21_code"], sort=False).agg(
+        **{c: (c, "sum") for c in additive},
+        **{c: (c, "first") for c in firsts},
+        predecessors=("predecessors", lambda p: ",".join(sorted({x for x in p if x}))),
+    )
+    return merged.reset_index(), notes
+
+
+def attribute(
+    trust_values: pd.DataFrame, weights: pd.DataFrame, by: tuple[str, ...] = ("period",)
+) -> pd.DataFrame:
+    """CCG 2021 rows: Σ share x value / Σ share over the trusts with a value, per ``by`` (period).
+
+    ``covered`` is Σ share over those trusts (of the share attributed to listed trusts, so 1 when
+    every trust serving the CCG has a value). Where the weights carry populations,
+    ``covered_share`` is the share of the CCG's residents whose admissions went to trusts with a
+    value (``catchment_population_2019`` over ``ccg21_pop_mid2019``: it also counts what the
+    catchments attribute to no listed trust). Where ``trust_values`` has ``sigma`` (each trust
+    value's standard error), ``sigma`` is that of the attributed value, the trusts independent:
+    sqrt(Σ w² sigma²) with the renormalised weights w.
+    """
+    by = list(by)
     joined = trust_values.merge(weights, on="trust_code", how="inner")
     joined["_wv"] = joined["share_of_ccg_attributed"] * joined["value"]
-    grouped = joined.groupby(["period", "ccg21_code", "ccg21_name"], sort=False)
+    has_pop = {"catchment_population_2019", "ccg21_pop_mid2019"} <= set(joined.columns)
+    if not has_pop:
+        joined["catchment_population_2019"] = np.nan
+        joined["ccg21_pop_mid2019"] = np.nan
+    has_sigma = "sigma" in joined.columns
+    joined["_w2s2"] = joined["share_of_ccg_attributed"] ** 2 * (joined["sigma"] ** 2 if has_sigma else np.nan)
+    keys = [*by, "ccg21_code"]
+    grouped = joined.groupby([*keys, "ccg21_name"], sort=False)
     out = grouped.agg(
         weighted=("_wv", "sum"),
         covered=("share_of_ccg_attributed", "sum"),
+        covered_population=("catchment_population_2019", "sum"),
+        population=("ccg21_pop_mid2019", "first"),
         n=("trust_code", "size"),
+        _w2s2=("_w2s2", "sum"),
     ).reset_index()
-    top = (
-        joined.sort_values("share_of_ccg_attributed", ascending=False)
-        .groupby(["period", "ccg21_code"], sort=False)
-        .apply(_trust_list, include_groups=False)
-        .rename("trusts")
-        .reset_index()
+    # "RAA 67%, RBB 33%": each trust's renormalised share, largest first.
+    ranked = joined.sort_values([*keys, "share_of_ccg_attributed"], ascending=[True] * len(keys) + [False])
+    share = ranked["share_of_ccg_attributed"] / ranked.groupby(keys)["share_of_ccg_attributed"].transform(
+        "sum"
     )
-    out = out.merge(top, on=["period", "ccg21_code"], how="left")
+    ranked = ranked.assign(
+        _t=ranked["trust_code"] + " " + (share * 100).round(0).astype(int).astype(str) + "%"
+    )
+    out = out.merge(
+        ranked.groupby(keys)["_t"].agg(", ".join).rename("trusts").reset_index(), on=keys, how="left"
+    )
     out[s.VALUE] = out["weighted"] / out["covered"]
+    out["covered_share"] = out["covered_population"] / out["population"] if has_pop else np.nan
+    sigma = np.sqrt(out.pop("_w2s2")) / out["covered"]
+    if has_sigma:
+        out["sigma"] = sigma
     out[s.NOTE] = (
         f"{ATTRIBUTED.capitalize()}: "
         + out["trusts"]
@@ -142,11 +209,6 @@ def attribute(trust_values: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame
         + "% of the CCG's catchment share)"
     )
     return out.rename(columns={"ccg21_code": s.AREA_CODE, "ccg21_name": s.AREA_NAME})
-
-
-def _trust_list(group: pd.DataFrame) -> str:
-    shares = group["share_of_ccg_attributed"] / group["share_of_ccg_attributed"].sum()
-    return ", ".join(f"{t} {w:.0%}" for t, w in zip(group["trust_code"], shares, strict=True))
 
 
 def england(trust_values: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
@@ -180,6 +242,7 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
         return ReadResult(
             rows_read=rows_read, values=empty_values(), problems=weight_problems.items + problems.items
         )
+    weights, succession_notes = apply_successions(weights, params.get("successions", []))
     known = trust_values["trust_code"].isin(weights["trust_code"])
     for idx, r in trust_values[~known].iterrows():
         problems.add(
@@ -203,7 +266,7 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
         catalogue_entry(
             indicator_id,
             name=params.get("name", indicator_id),
-            short_name=params.get("short_name", indicator_id)[:40],
+            short_name=params.get("short_name", indicator_id),
             domain=str(params.get("domain", "4")),
             unit=params.get("unit", "score"),
             multiplier=float(params.get("multiplier", 1)),
@@ -235,6 +298,7 @@ def read_trust_indicator(ctx: ReadContext) -> ReadResult:
     )
     frame = trust_values.assign(indicator_id=indicator_id, in_catchment=known)
     result.frames["trust_indicators"] = frame.reindex(columns=TRUST_FRAME_COLUMNS).reset_index(drop=True)
+    result.notes += succession_notes
     result.notes.append(
         f"{ctx.dataset}: {len(trust_values)} trust rows, {int((~known).sum())} trusts without a catchment; "
         f"{n_ccg} CCG 2021 rows {ATTRIBUTED}"

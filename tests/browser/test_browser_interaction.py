@@ -61,7 +61,7 @@ def test_map_click_selects_the_area_and_spine_shows_it(app_page, model):
 
 
 ROUND_TRIP = (
-    "/compare?indicator=dementia_ddr_65plus&period=2024-10&geography=sicbl22"
+    "/compare?indicator=dementia_ddr_65plus&period=2024-10&geography=sicbl23"
     f"&areas={KERNOW},{NCL}&region={SOUTH_WEST}&benchmark=region&ci=99.8&colour=quintile"
     "&palette=colourblind&layout=cartogram&sort=name&x=demo:pct_65plus&y=dementia_ddr_65plus"
 )
@@ -83,10 +83,11 @@ def test_url_round_trips(app_page, model):
     assert checked(app_page, "ctl-benchmark") == "region"
     assert checked(app_page, "ctl-sort") == "name"
     assert "2024-10" in app_page.text("#ctl-period")
-    assert "Sub-ICB location July 2022" in app_page.text("#ctl-geography")
+    assert "Sub-ICB locations, 2023" in app_page.text("#ctl-geography")
     areas_text = app_page.text("#ctl-areas")
-    a = model.areas[model.areas["geography"] == "sicbl22"].set_index("area_code")["area_name"]
-    assert a[KERNOW] in areas_text and a[NCL] in areas_text  # sub-ICB names, e.g. "... ICB - 11N"
+    a = model.areas[model.areas["geography"] == "sicbl23"].set_index("area_code")["area_name"]
+    # sub-ICB names with the CCG each was: "NHS Cornwall and the Isles of Scilly ICB – 11N (formerly NHS Kernow CCG)"
+    assert a[KERNOW] in areas_text and a[NCL] in areas_text and "formerly NHS Kernow CCG" in areas_text
     assert app_page.text("#ctl-region").strip() == "South West"
 
 

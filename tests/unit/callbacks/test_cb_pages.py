@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import pages
 from callbacks.shown import patch_of
 from data.model import schema as s
+from data.model.precomputed import in_summaries
 from figures.map import LEGEND_START, MAIN, SELECTED, UNDERLAY
 from layouts.content import render
 from views import compare as vcompare
@@ -61,11 +62,12 @@ def patch_ops(patch: Patch) -> dict[tuple, object]:
     ("geography", "layout", "layer"),
     [
         ("ccg21", "boundaries", "ccg21"),
-        ("sicbl22", "boundaries", "ccg21"),
+        ("sicbl22", "boundaries", "sicbl23"),  # the July 2022 sets on the April 2023 polygons
+        ("icb23", "boundaries", "icb23"),
         ("ccg19", "cartogram", "ccg19_cartogram"),
         ("ccg18", "cartogram", "ccg18_cartogram"),
         ("ccg21", "cartogram", "ccg21"),
-        ("icb22", "boundaries", "icb22"),
+        ("icb22", "boundaries", "icb23"),  # ICB 2022's own file has no Isles of Scilly
     ],
 )
 def test_map_layer(geography, layout, layer):
@@ -93,12 +95,12 @@ def test_full_map_points_at_boundary_urls(app_ctx, model, state_for):
     assert "99.8% CI" in fig.layout.title.text
 
 
-def test_full_map_sicbl22_uses_ccg21_polygons(app_ctx, model, state_for):
+def test_full_map_sicbl22_uses_sicbl23_polygons(app_ctx, model, state_for):
     state = state_for("?indicator=qof_hyp&geography=sicbl22")
     fig = vmap.full_map(state)
-    assert fig.data[MAIN].geojson == f"/geo/{model.fingerprint}/ccg21.json"
+    assert fig.data[MAIN].geojson == f"/geo/{model.fingerprint}/sicbl23.json"
     shown = set(fig.data[MAIN].locations)
-    assert shown <= {f["id"] for f in model.geojson["ccg21"]["features"]}
+    assert shown == {f["id"] for f in model.geojson["sicbl23"]["features"]}  # all 106, by ODS code
 
 
 def test_map_patch_holds_values_not_boundaries(app_ctx, model, state_for):
@@ -139,7 +141,7 @@ def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for
     patch, layer2, _ = pages.update_map(state_for("?indicator=dementia_ddr_65plus"), "ccg21")
     assert isinstance(patch, Patch) and layer2 is no_update
     fig3, layer3, _ = pages.update_map(state_for("?indicator=qof_hyp&geography=icb22"), "ccg21")
-    assert layer3 == "icb22" and not isinstance(fig3, Patch)
+    assert layer3 == "icb23" and not isinstance(fig3, Patch)
     assert len(fig3.data[UNDERLAY].locations) == 42
 
 
@@ -185,7 +187,7 @@ def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
 def spine_expected(model, code: str, outcomes: bool | None = None) -> set[str]:
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == code) & (ind[s.SEX] == "Persons")]
-    have = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID])
+    have = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) & in_summaries(model.catalogue)
     if outcomes is None:
         return have
     context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
@@ -299,7 +301,7 @@ def test_overview_for_a_region_outcomes_first(app_ctx, model, state_for):
     avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
     domain = model.catalogue["domain"]
     context_ids = set(domain.index[domain == "context"])
-    shown = set(avail[s.INDICATOR_ID])
+    shown = set(avail[s.INDICATOR_ID]) & in_summaries(model.catalogue)  # unworded survey items: own page
     n_context, n_outcome = len(shown & context_ids), len(shown - context_ids)
     for figure, n_indicators in ((fig, n_outcome), (context_fig, n_context)):
         heat = figure.data[0]

@@ -94,7 +94,7 @@ def test_url_load_sets_every_control(model):
         "icb22",
         "stp21",
     ]
-    assert out["geography_options"][0]["label"] == "CCG April 2021 (106)"
+    assert out["geography_options"][0]["label"] == "CCGs, April 2021 (106; now sub-ICB locations)"
     assert out["sex_options"] == [{"label": "Persons", "value": "Persons"}]
     assert len(out["area_options"]) == 106
     assert notice_texts(out["notice"]) == []

@@ -90,8 +90,15 @@ def test_catalogue_entry_checks():
         catalogue_entry("ind", **{**kwargs, "domain": "6"})
     with pytest.raises(ValueError):
         catalogue_entry("ind", **{**kwargs, "polarity": "up"})
-    with pytest.raises(ValueError):
-        catalogue_entry("ind", **{**kwargs, "short_name": "x" * 41})
+    # Names are checked, never cut: a 44-character chart label is fine, an essay is refused.
+    assert catalogue_entry("ind", **{**kwargs, "short_name": "x" * 44})["short_name"] == "x" * 44
+    with pytest.raises(ValueError, match="short name over 60"):
+        catalogue_entry("ind", **{**kwargs, "short_name": "x" * 61})
+    with pytest.raises(ValueError, match="comparison policy"):
+        catalogue_entry("ind", **{**kwargs, "compare": "sometimes"})
+    with pytest.raises(ValueError, match="without the source"):
+        catalogue_entry("ind", **{**kwargs, "wording": "How was it?"})
+    assert entry["compare"] == s.COMPARE_CATEGORIES and entry["in_summaries"] is True
 
 
 def test_reject_bad_denominators_records_each_row():

@@ -12,10 +12,10 @@ import pytest
 from data.model import schema as s
 from data.model.manifest import SOURCES_DIR
 from data.model.settings import get_settings
-from data.model.validation import SourceError
+from data.model.validation import KEPT, SourceError
 from data.readers import ReadContext
 from data.readers.common import VALUE_COLUMNS
-from data.readers.fft import INDICATOR_ID, PRACTICE_COLUMNS, read_gp_fft
+from data.readers.fft import INDICATOR_ID, PRACTICE_COLUMNS, RATE_ID, read_gp_fft
 
 MANIFEST = {
     e["id"]: e
@@ -64,7 +64,8 @@ def test_england_reproduced_from_the_raw_file_without_a84009(result):
 @real
 def test_every_area_has_a_value_and_limits_match_wilson(result):
     v = result.values
-    assert list(v.columns) == VALUE_COLUMNS and set(v[s.INDICATOR_ID]) == {INDICATOR_ID}
+    assert list(v.columns) == VALUE_COLUMNS and set(v[s.INDICATOR_ID]) == {INDICATOR_ID, RATE_ID}
+    v = v[v[s.INDICATOR_ID] == INDICATOR_ID]
     assert v[s.GEOGRAPHY].value_counts().to_dict() == {
         "sicbl22": 106,
         "icb22": 42,
@@ -95,7 +96,11 @@ def test_a84009_rejected_by_the_list_size_rule_with_the_00l_effect_in_the_caveat
     assert "self-selected" in result.catalogue[0]["definition"]
     unmapped = sorted(p.value for p in result.problems if "not in the QOF 2022/23 mapping" in p.reason)
     assert unmapped == ["F86679", "N81655", "Y08371"]
-    assert len(result.problems) == 4
+    # B86673: 2,803 responses in a month against a list of 3,279 (85%): flagged, kept.
+    (b86673,) = [p for p in result.problems if p.value == "2803.0"]
+    assert (b86673.row, b86673.column) == (6061, "fft_responses") and b86673.reason.startswith(KEPT)
+    assert "85% of the practice's registered list (3,279" in b86673.reason
+    assert len(result.problems) == 5
 
 
 @real
@@ -164,7 +169,7 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path):
     assert "is not a whole number" in got[(8, "fft_pct_positive", "33.3")]
     assert got[(10, "fft_pct_positive", None)].startswith("missing value")
     assert len(result.problems) == 7
-    v = result.values.set_index(s.GEOGRAPHY)
+    v = result.values[result.values[s.INDICATOR_ID] == INDICATOR_ID].set_index(s.GEOGRAPHY)
     assert (v.loc["sicbl22", s.COUNT], v.loc["sicbl22", s.DENOMINATOR]) == (180, 200)
     assert (v.loc["england", s.COUNT], v.loc["england", s.DENOMINATOR]) == (185, 210)
     frame = result.frames["practice_fft"].set_index("practice_code")

@@ -124,8 +124,12 @@ def test_missing_oaps_column_keeps_cmhs(tmp_path):
 def test_cmh21_labels_and_trusts(with_trusts):
     names = {c[s.INDICATOR_ID]: c for c in with_trusts.catalogue}
     q3 = names["mh_cmhs_q03"]
-    assert q3["name"].startswith("CQC Community Mental Health Survey 2021 (CMH21)")
+    # No public source states the wording: named by number only (research/wording/REPORT.md).
+    assert q3["short_name"] == "Community mental health survey 2021, question 3"
+    assert q3["name"].startswith("Community mental health survey 2021, question 3:")
+    assert q3["wording"] == "" and not q3["in_summaries"] and q3["compare"] == s.COMPARE_VALUES
     assert "question wording is not in the data" in q3["definition"]
+    assert "no section scores" in q3["caveats"]
     assert q3["ci_method"] == "none" and "quintile" in q3["definition"]
     assert not any(
         "2020" in c["name"] or "2020" in c["short_name"]

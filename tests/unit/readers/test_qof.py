@@ -62,7 +62,9 @@ def test_prevalence_area_counts_and_limits(prevalence):
     assert len(names) == 21
     assert names["qof_hyp"] == "QOF recorded prevalence: Hypertension (all ages)"
     assert names["qof_dm"] == "QOF recorded prevalence: Diabetes mellitus (17+)"
-    assert all(len(c["short_name"]) <= 40 for c in prevalence.catalogue)
+    assert all(len(c["short_name"]) <= 60 for c in prevalence.catalogue)
+    # never cut mid-word (the 40-character cut gave "Non-diabetic hyperglycaemia (18+) preval")
+    assert all(c["short_name"].endswith("prevalence") for c in prevalence.catalogue)
 
 
 @needs_data

@@ -38,7 +38,7 @@ def test_indicator_list(model, indicators):
         years = model.indicators.query("indicator_id == @ind and geography == 'ccg21'")[s.PERIOD].nunique()
         assert years >= 9
     assert not indicators["name"].str.contains("Survey 2020").any()
-    assert indicators.loc["mh_cmhs_q03", "name"].startswith("CQC Community Mental Health Survey 2021 (CMH21)")
+    assert indicators.loc["mh_cmhs_q03", "name"].startswith("Community mental health survey 2021, question 3")
 
 
 def test_export_reproduces_england_from_the_raw_file(model):
@@ -75,7 +75,8 @@ def test_frames_and_problems(model):
         "national_n",
     ]
     problems = model.problems[model.problems["dataset"] == "fft_gp_practice_2026_02"]
-    assert len(problems) == 4  # A84009 rejected, 3 unmapped practices kept (they count in England)
+    # A84009 rejected; B86673 (85% of its list in a month) and 3 unmapped practices flagged, kept
+    assert len(problems) == 5
     inv = model.inventory.set_index("dataset")
     assert inv.at["fft_gp_practice_2026_02", "rows_rejected"] == 1
     assert "36300.0" in set(problems["value"])  # A84009's responses, above its list size

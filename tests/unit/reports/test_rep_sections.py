@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from data.model import schema as s
+from data.model.precomputed import in_summaries
+from data.queries.view_frames import hidden_categories
 
 AREAS = ("E38000014", "E38000089")  # Blackburn with Darwen, Kernow
 
@@ -50,6 +52,7 @@ def _latest(model, area):
         & (ind[s.SEX] == "Persons")
         & ind[s.VALUE].notna()
     ]
+    rows = rows[rows[s.INDICATOR_ID].isin(in_summaries(model.catalogue))]  # no unworded survey questions
     return rows.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID).tail(1)
 
 
@@ -67,7 +70,7 @@ def expected_warnings(model, area) -> dict[str, set[str]]:
     for rec in rows.to_dict("records"):
         trend = trend_of.get((rec[s.INDICATOR_ID], rec[s.PERIOD]))
         trend = "Cannot be calculated" if trend is None or pd.isna(trend) else str(trend)
-        worse = rec[s.CMP_ENGLAND_95] == s.WORSE
+        worse = rec[s.CMP_ENGLAND_95] == s.WORSE and rec[s.INDICATOR_ID] not in hidden_categories(model)
         getting_worse = trend.endswith("getting worse")
         if trend == "Cannot be calculated":
             out["worse now" if worse else "not assessed"].add(rec[s.INDICATOR_ID])

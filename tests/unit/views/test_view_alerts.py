@@ -11,15 +11,16 @@ KERNOW = "E38000089"
 def test_focus_section_for_a_ccg(app_ctx, state_for):
     text = str(focus_section(state_for(f"?areas={KERNOW}", page="alerts")))
     assert "NHS Kernow CCG: compared with England (95% confidence)" in text
-    # the QOF points break (2021/22): no trend across it, so Kernow's QOF points is worse now, not red-red
+    # the QOF points break (2021/22): no trend across it, so Kernow's QOF points is worse now, not red-red;
+    # GP FFT is not counted as worse (NHS England advises against comparing on FFT: categories on request)
     assert "Worse than the benchmark and getting worse (0)" in text
     assert (
-        "Worse than the benchmark now; trend cannot be assessed (3)" in text and "QOF points achieved" in text
+        "Worse than the benchmark now; trend cannot be assessed (2)" in text and "QOF points achieved" in text
     )
 
 
 def test_focus_section_without_a_ccg21_area(app_ctx, state_for):
-    assert "Choose a CCG (April 2021)" in str(focus_section(state_for("", page="alerts")))
+    assert "Choose a CCG, sub-ICB location or ICB" in str(focus_section(state_for("", page="alerts")))
     assert "not one" in str(
         focus_section(state_for("?geography=ccg16&areas=11N&indicator=acsc_chronic_isr", page="alerts"))
     )

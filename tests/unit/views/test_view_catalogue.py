@@ -77,8 +77,10 @@ def test_catalogue_paths(path, page, wanted):
 
 def test_the_whole_catalogue_lists_every_indicator_by_domain(model):
     count, children, detail, hidden = catalogue_outputs("/indicators", "", TODAY)
-    assert len(entries(children)) == len(model.catalogue)
-    assert count.startswith(f"{len(model.catalogue)} of {len(model.catalogue)} indicators")
+    n = len(model.frames[FRAME_NAME])  # every indicator, and the GP Patient Survey items by ICB
+    assert n == len(model.catalogue) + len(model.frames["gpps_items"])
+    assert len(entries(children)) == n
+    assert count.startswith(f"{n} of {n} indicators")
     headings = [t for c in children if type(c).__name__ == "H3" for t in texts(c)[:1]]
     assert headings[-1] == "Context"  # outcome domains first, then context
     assert headings[0].startswith("Domain ")

@@ -93,6 +93,30 @@ def test_search_needs_every_word_in_any_field():
     assert search(frame, "(17+)")[s.INDICATOR_ID].tolist() == ["qof_dm"]  # not a regex
 
 
+def test_everyday_words_find_every_patient_experience_source(model):
+    """Typing what people call them finds them (issue 17): FFT, inpatient and GP Patient Survey."""
+    frame = model.frames[FRAME_NAME]
+
+    def found(text: str) -> set[str]:
+        return set(search(frame, text)[s.INDICATOR_ID])
+
+    assert {"gp_fft_positive", "gp_fft_response_rate"} <= found("friends and family")
+    assert {"gp_fft_positive", "gp_fft_response_rate"} <= found("Friends and Family Test")
+    inpatient = found("inpatient")
+    assert len({i for i in inpatient if i.startswith("ip22_")}) == 56
+    gpps = found("GP patient survey")
+    assert {"gpps_overall_pct", "gpps_access_pct", "gpps_continuity_pct", "gpps_trust_pct"} <= gpps
+    assert "gp_payments_per_patient" not in gpps  # "GP patient" alone used to find "GP payments"
+    assert found("community mental health survey") >= {
+        i for i in model.catalogue.index if i.startswith("mh_cmhs")
+    }
+    assert "gp_fft_positive" in found("patient experience")  # Domain 4's everyday words
+    # Full names, never cut at 40 characters.
+    row = frame.set_index(s.INDICATOR_ID).loc["gp_fft_positive"]
+    assert row["short_name"] == "GP Friends and Family Test: % positive"
+    assert not frame["short_name"].str.endswith("preval").any()
+
+
 def test_gpps_overall_experience_from_a_synthetic_frame():
     gpps = pd.DataFrame(
         {
@@ -110,8 +134,13 @@ def test_gpps_overall_experience_from_a_synthetic_frame():
 
 def test_the_real_catalogue_frame(model):
     frame = model.frames[FRAME_NAME]
-    assert len(frame) == len(model.catalogue)
-    assert set(frame[s.INDICATOR_ID]) == set(model.catalogue.index)
+    # Every indicator, and the GP Patient Survey items (ICB by deprivation: not indicator rows), each
+    # of those with the one page that shows it.
+    surveys = frame[frame["view_page"] != ""]
+    assert set(frame[s.INDICATOR_ID]) == set(model.catalogue.index) | set(surveys[s.INDICATOR_ID])
+    assert len(frame) == len(model.catalogue) + len(model.frames["gpps_items"]) == len(model.catalogue) + 4
+    assert (surveys["view_page"] == "inequalities").all()
+    assert set(surveys["view_item"]) == {"overall_pct", "access_pct", "continuity_pct", "trust_pct"}
     assert frame["latest_end"].notna().all()
     assert (frame["coverage_n"] <= frame["coverage_of"]).all()
     order = frame["domain"].map({k: i for i, k in enumerate(s.DOMAINS)})

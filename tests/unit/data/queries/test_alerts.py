@@ -8,7 +8,9 @@ import pytest
 from data.methods.stats import compare
 from data.methods.trend import series_breaks
 from data.model import schema as s
+from data.model.precomputed import in_summaries
 from data.queries.alerts import area_alerts, breaks_sentence, national_alerts, national_red_reds
+from data.queries.view_frames import hidden_categories
 
 KERNOW = "E38000089"
 CHI2_P002 = 9.5495  # chi-squared(1) at p = 0.002, Fingertips' recent-trend threshold
@@ -70,11 +72,13 @@ def test_list_recomputed_independently(model):
         (trends[s.GEOGRAPHY] == "ccg21") & (trends[s.AREA_CODE] == KERNOW) & (trends[s.SEX] == "Persons")
     ]
     expected = set()
+    summarised, hidden = in_summaries(model.catalogue), hidden_categories(model)
+    mine = mine[mine[s.INDICATOR_ID].isin(summarised)]  # unworded survey questions: their own page
     for indicator, rows in mine[mine[s.VALUE].notna()].groupby(s.INDICATOR_ID):
         last = rows.sort_values(s.PERIOD_START).iloc[-1]
         t = trends[(trends[s.INDICATOR_ID] == indicator) & (trends[s.PERIOD] == last[s.PERIOD])]
         trend = t["trend"].iloc[0] if len(t) else "Cannot be calculated"
-        worse = last[s.CMP_ENGLAND_95] == s.WORSE
+        worse = last[s.CMP_ENGLAND_95] == s.WORSE and indicator not in hidden  # GP FFT: on request
         worsening = trend.endswith("getting worse")
         if trend == "Cannot be calculated":
             group = "worse now" if worse else "not assessed"
@@ -120,6 +124,8 @@ def _by_hand(model, area: str) -> dict[str, tuple[str, float, str, float]]:
         (trends[s.GEOGRAPHY] == "ccg21") & (trends[s.AREA_CODE] == area) & (trends[s.SEX] == "Persons")
     ]
     out = {}
+    mine = mine[mine[s.INDICATOR_ID].isin(in_summaries(model.catalogue))]
+    hidden = hidden_categories(model)  # GP FFT: categories only on request
     for indicator, rows in mine[mine[s.VALUE].notna()].groupby(s.INDICATOR_ID):
         last = rows.sort_values(s.PERIOD_START).iloc[-1]
         england = model.slice(indicator, "england", last[s.PERIOD], "Persons")
@@ -128,6 +134,7 @@ def _by_hand(model, area: str) -> dict[str, tuple[str, float, str, float]]:
         name = name if name.endswith("CCGs with data") else "England"
         polarity = model.catalogue.at[indicator, "polarity"]
         worse = compare([last[s.VALUE]], [last[s.LOWER95]], [last[s.UPPER95]], value, polarity)[0] == s.WORSE
+        worse = worse and indicator not in hidden
         t = trends[(trends[s.INDICATOR_ID] == indicator) & (trends[s.PERIOD] == last[s.PERIOD])]
         trend = t["trend"].iloc[0] if len(t) else "Cannot be calculated"
         worsening = trend.endswith("getting worse")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,7 @@ from data.queries.comparator import (
     national_comparator,
 )
 from data.queries.rows import Selection
+from data.queries.view_frames import hidden_categories
 
 KERNOW, BARNSLEY, NCL, HALTON = "E38000089", "E38000006", "E38000240", "E38000068"
 DDR = Selection("dementia_ddr_65plus", "2025-01", "ccg21", "Persons")
@@ -87,12 +90,21 @@ def test_rightcare_peers_are_their_own_set(model):
     ],
 )
 def test_england_region_and_own_peers_equal_the_builds_comparisons(model, benchmark, column, sel):
-    """England, region and each CCG's own peers: the same categories the build made for every row."""
+    """England, region and each CCG's own peers: the same categories the build made for every row
+    (GP FFT's when a person asks for them: by default they are "Not compared", and say why)."""
     comp = national_comparator(model, benchmark) if benchmark == "peers" else comparator_for(model, benchmark)
+    comp = dataclasses.replace(comp, categories=True)
     frame = compare_slice(model, sel, comp)
     assert list(frame["category"]) == list(frame[column])
-    at998 = compare_rows(model, frame.drop(columns=["category"]), comparator_for(model, "england", ci="99.8"))
+    asked_998 = dataclasses.replace(comparator_for(model, "england", ci="99.8"), categories=True)
+    at998 = compare_rows(model, frame.drop(columns=["category"]), asked_998)
     assert list(at998["category"]) == list(frame[s.CMP_ENGLAND_998])
+    default = compare_slice(model, sel, dataclasses.replace(comp, categories=False))
+    if sel.indicator_id == "gp_fft_positive":  # NHS England advises against comparing on FFT
+        assert (default["category"] == s.NOT_COMPARED).all()
+        assert default["not_compared_why"].str.contains("advises against comparing").any()
+    else:
+        assert list(default["category"]) == list(frame["category"])
 
 
 def test_region_comparator_is_each_areas_region_value(model):
@@ -136,6 +148,7 @@ def test_peers_need_a_ccg21_focus(model):
 def test_spine_compares_every_row_with_the_focus_areas_peers(model):
     comp = comparator_for(model, "peers", focus=KERNOW)
     spine = compare_spine(model, [KERNOW, BARNSLEY], comp)
+    hidden = hidden_categories(model)  # GP FFT: categories on request only
     pv = model.frames["peer_values"]
     mine = pv[
         (pv["peer_set"] == "similar")
@@ -149,7 +162,8 @@ def test_spine_compares_every_row_with_the_focus_areas_peers(model):
         want = expected.get((r.indicator_id, r.period), np.nan)
         assert (np.isnan(want) and np.isnan(r.comparator_value)) or r.comparator_value == pytest.approx(want)
         polarity = model.catalogue.at[r.indicator_id, "polarity"]
-        assert r.category == compare([r.value], [r.lower95], [r.upper95], r.comparator_value, polarity)[0]
+        want = compare([r.value], [r.lower95], [r.upper95], r.comparator_value, polarity)[0]
+        assert r.category == (s.NOT_COMPARED if r.indicator_id in hidden else want)
     # Barnsley is not one of Kernow's peers: on Kernow's spine it is drawn, not compared
     assert set(spine.loc[spine[s.AREA_CODE] == BARNSLEY, "category"]) == {s.NOT_COMPARED}
     assert (kernow["category"].isin([s.BETTER, s.WORSE, s.SIMILAR])).any()
@@ -185,5 +199,7 @@ def test_overview_grid_with_peers_colours_only_the_focus_and_its_peers(model):
     assert set(grid.loc[~grid["in_scope"], "not_compared_why"]) <= {NOT_IN_GROUP}
     # England: the build's own comparison of every cell
     england = compare_grid(model, comparator_for(model, "england"))
-    assert list(england["category"]) == list(england[s.CMP_ENGLAND_95])
+    shown = ~england[s.INDICATOR_ID].isin(hidden_categories(model))  # GP FFT: categories on request
+    assert list(england.loc[shown, "category"]) == list(england.loc[shown, s.CMP_ENGLAND_95])
+    assert (england.loc[~shown, "category"] == s.NOT_COMPARED).all()
     assert set(england["comparator_label"]) >= {"England", "49 of 106 CCGs with data"}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data.model import schema as s
-from data.queries.view_frames import overview_grid, shown_periods, spine_rows
+from data.queries.view_frames import hidden_categories, overview_grid, shown_periods, spine_rows
 
 KERNOW, NCL = "E38000089", "E38000240"
 
@@ -20,6 +20,8 @@ def test_spine_rows_match_the_raw_rows(model):
     rows = spine_rows(model, [KERNOW, NCL], benchmark="region", ci="99.8")
     here = persons(model, "ccg21")
     mine = here[(here[s.AREA_CODE] == KERNOW) & here[s.VALUE].notna()]
+    summarised = model.catalogue.index[model.catalogue["in_summaries"].astype(bool)]
+    mine = mine[mine[s.INDICATOR_ID].isin(summarised)]  # unworded survey questions: own page only
     latest = mine.sort_values(s.PERIOD_START).groupby(s.INDICATOR_ID)[s.PERIOD].last()
     focus = rows[rows[s.AREA_CODE] == KERNOW].set_index(s.INDICATOR_ID)
     assert set(focus.index) == set(latest.index)  # every indicator Kernow has, and only those
@@ -39,7 +41,9 @@ def test_spine_rows_match_the_raw_rows(model):
                 assert np.isnan(row[s.VALUE]) and row["category"] == s.NOT_COMPARED
             else:
                 assert row[s.VALUE] == raw[s.VALUE].iloc[0]
-                assert row["category"] == (raw[s.CMP_REGION_998].iloc[0] or s.NOT_COMPARED)
+                shown = ind_id not in hidden_categories(model)  # GP FFT: categories only on request
+                want = (raw[s.CMP_REGION_998].iloc[0] or s.NOT_COMPARED) if shown else s.NOT_COMPARED
+                assert row["category"] == want
                 assert row[s.UPPER998] == pytest.approx(raw[s.UPPER998].iloc[0], nan_ok=True)
     assert set(rows["benchmark"]) == {"each area's NHS region"}
 
@@ -92,3 +96,39 @@ def test_shown_periods_are_the_views_own(model):
         dict.fromkeys(zip(grid["short_name"], grid[s.PERIOD], strict=True))
     )
     assert shown_periods(model, "spine") == []
+
+
+def test_no_unworded_survey_question_in_the_default_spine_or_overview(model):
+    """Issue 17: CMH21 and inpatient questions whose wording no source states stay on their own page;
+    Domain 4 of the spine is then GP FFT (% positive and responses per 1,000), readable at a glance."""
+    unworded = set(model.catalogue.index[~model.catalogue["in_summaries"].astype(bool)])
+    assert {i for i in unworded if i.startswith(("mh_cmhs_", "ip22_"))} == unworded and len(unworded) == 84
+    for area in (KERNOW, NCL, "E38000006", "E38000150"):
+        spine = spine_rows(model, [area])
+        assert not set(spine[s.INDICATOR_ID]) & unworded
+        assert set(spine.loc[spine["domain"] == "4", s.INDICATOR_ID]) == {
+            "gp_fft_positive",
+            "gp_fft_response_rate",
+        }
+    grid = overview_grid(model)
+    assert not set(grid[s.INDICATOR_ID]) & unworded
+    assert set(grid.loc[grid["domain"] == "4", s.INDICATOR_ID]) == {"gp_fft_positive", "gp_fft_response_rate"}
+    periods = shown_periods(model, "overview")
+    assert not any(name.startswith(("CMH21", "Community mental health", "Inpatient")) for name, _ in periods)
+
+
+def test_fft_is_coloured_by_value_unless_categories_are_asked_for(model):
+    """NHS England advises against comparing on FFT: "Not compared" by default, categories on request."""
+    spine = spine_rows(model, [KERNOW]).set_index(s.INDICATOR_ID)
+    assert spine.at["gp_fft_positive", "category"] == s.NOT_COMPARED
+    asked = spine_rows(model, [KERNOW], categories=True).set_index(s.INDICATOR_ID)
+    raw = model.slice("gp_fft_positive", "ccg21", "Feb 2026", "Persons").set_index(s.AREA_CODE)
+    assert asked.at["gp_fft_positive", "category"] == raw.at[KERNOW, s.CMP_ENGLAND_95] == s.WORSE
+    grid = overview_grid(model)
+    fft = grid[grid[s.INDICATOR_ID] == "gp_fft_positive"]
+    assert len(fft) == 106 and (fft["category"] == s.NOT_COMPARED).all()
+    asked = overview_grid(model, categories=True)
+    fft = asked[asked[s.INDICATOR_ID] == "gp_fft_positive"]
+    assert (fft["category"] != s.NOT_COMPARED).sum() == 106
+    # The response rate is a value only, asked or not.
+    assert (asked.loc[asked[s.INDICATOR_ID] == "gp_fft_response_rate", "category"] == s.NOT_COMPARED).all()
