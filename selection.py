@@ -30,6 +30,7 @@ PAGES = (
     "alerts",
     "practices",
     "inequalities",
+    "glossary",
 )
 PAGE_TITLES = {
     "map": "Map",
@@ -44,11 +45,13 @@ PAGE_TITLES = {
     "alerts": "Early warning",
     "practices": "Practices",
     "inequalities": "Inequalities",
+    "glossary": "Glossary",
 }
 DEFAULT_INDICATORS = ("dementia_ddr_65plus", "qof_hyp", "ft_91547")
 CHOICES = {
     "benchmark": ("england", "region", "peers"),
     "peers": ("similar", "rightcare"),
+    "scope": ("peers", "all"),
     "od": ("none", "multiplicative", "additive"),
     "ci": ("95", "99.8"),
     "colour": ("category", "quintile", "value"),
@@ -59,6 +62,7 @@ CHOICES = {
 DEFAULTS = {
     "benchmark": "england",
     "peers": "similar",
+    "scope": "peers",
     "od": "none",
     "ci": "95",
     "colour": "category",
@@ -66,6 +70,38 @@ DEFAULTS = {
     "layout": "boundaries",
     "sort": "value",
 }
+# The choices in words, for a notice a person reads (never the parameter's own name or values).
+KEY_WORDS = {
+    "benchmark": "benchmark",
+    "peers": "peer set",
+    "scope": "choice of areas",
+    "od": "funnel adjustment",
+    "ci": "confidence level",
+    "colour": "map colouring",
+    "palette": "palette",
+    "layout": "map layout",
+    "sort": "order",
+}
+CHOICE_WORDS = {
+    "england": "England",
+    "region": "NHS region",
+    "similar": "similar CCGs (nearest 10)",
+    "rightcare": "RightCare's similar 10",
+    "all": "every area",
+    "none": "no adjustment",
+    "95": "95%",
+    "99.8": "99.8%",
+    "category": "benchmark category",
+    "fingertips": "Fingertips",
+    "colourblind": "colour-blind",
+}
+CHOICE_IN = {("benchmark", "peers"): "similar CCGs", ("scope", "peers"): "the focus area and its peers"}
+
+
+def choice_words(key: str, value: str) -> str:
+    return CHOICE_IN.get((key, value)) or CHOICE_WORDS.get(value, value)
+
+
 MAX_AREAS = 6
 MAX_AREA_TOKENS = 50  # area codes read from one request; the rest ignored with a notice
 MAX_VALUE_CHARS = 200  # longer parameter values are cut before they are looked up
@@ -81,6 +117,7 @@ QUERY_ORDER = (
     "region",
     "benchmark",
     "peers",
+    "scope",
     "od",
     "practice",
     "ineq",
@@ -374,7 +411,11 @@ def parse_params(
     for key, choices in CHOICES.items():
         value = _first(params, key)
         if value is not None and value not in choices:
-            notices.append(f"'{value}' is not a valid {key} ({' or '.join(choices)}): using {DEFAULTS[key]}.")
+            words = [choice_words(key, c) for c in choices]
+            notices.append(
+                f"'{value}' is not a valid {KEY_WORDS.get(key, key)} ({', '.join(words[:-1])} or {words[-1]}): "
+                f"showing {choice_words(key, DEFAULTS[key])}."
+            )
             value = None
         state[key] = value or DEFAULTS[key]
 
@@ -475,9 +516,35 @@ def page_href(page: str, state: dict, **changes) -> str:
     return f"/{page}{to_query(dict(state, **changes))}"
 
 
+# What a link back to a page carries: the keys the page reads (a spine link does not carry the
+# explorer's axes or an indicator). Pages not listed carry every key of the selection.
+_AREA_VIEW = ("areas", "benchmark", "peers", "ci", "palette")
+PAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "spine": _AREA_VIEW,
+    "overview": ("region", *_AREA_VIEW),
+    "alerts": ("areas", "benchmark", "peers", "ci"),
+    **{
+        page: tuple(k for k in QUERY_ORDER if k not in ("x", "y", "practice", "ineq", "icb"))
+        for page in ("map", "compare", "table", "trends", "funnel")
+    },
+}
+
+
+def page_state(state: dict, page: str) -> dict:
+    """The selection as ``page`` reads it: only its own keys, and the peer set and scope only with
+    similar CCGs as the benchmark (what a link to the page needs to carry)."""
+    keys = PAGE_KEYS.get(page)
+    out = dict(state) if keys is None else {k: state.get(k) for k in keys}
+    if out.get("benchmark") != "peers":
+        out.pop("peers", None)
+        out.pop("scope", None)
+    return out
+
+
 def view_link(root: str, page: str, state: dict) -> str:
-    """The link back to a view for an export's footer: ``root`` (the public URL, or "") + page + query."""
-    return f"{root.rstrip('/')}/{page}{quote(to_query(state), safe='?=&,:/+%')}"
+    """The link back to a view for an export's footer or a pack's cover: ``root`` (the public URL,
+    or "") + page + the query of what the page reads (``page_state``)."""
+    return f"{root.rstrip('/')}/{page}{quote(to_query(page_state(state, page)), safe='?=&,:/+%')}"
 
 
 def export_href(page: str, fmt: str, query: str, size: str | None = None, part: int = 1) -> str:

@@ -19,9 +19,16 @@ from data.model.catalogue import COLUMNS as catalogue_columns
 from data.model.core import Model
 from data.model.freshness import age_in_years, period_end
 from data.queries.alerts import area_alerts
-from data.queries.peers import benchmark_key, peer_values_for
-from data.queries.rows import AREA_GEOGRAPHIES, Selection, value_notes
-from data.queries.view_frames import benchmark_labels, category_column, ci_columns, spine_rows
+from data.queries.comparator import (
+    Comparator,
+    comparator_from_state,
+    compare_rows,
+    compare_spine,
+    national_comparator,
+)
+from data.queries.peers import benchmark_key
+from data.queries.rows import AREA_GEOGRAPHIES, value_notes
+from data.queries.view_frames import ci_columns
 from selection import CHOICES, parse_params
 
 SELECTION_KEYS = ("geography", "period", "sex", "areas", "benchmark", "peers", "ci")
@@ -154,32 +161,23 @@ def _trend_labels(model: Model, rows: pd.DataFrame) -> pd.Series:
     return found.fillna("").set_axis(rows.index)
 
 
-def _lookup(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """``table``'s value for each of ``rows`` matched on ``keys`` (NaN where none): one merge."""
-    found = rows[keys].merge(table[[*keys, s.VALUE]].drop_duplicates(keys), on=keys, how="left")
-    return found[s.VALUE].to_numpy(dtype=float, na_value=np.nan)
+def comparator_of(model: Model, state: dict) -> Comparator:
+    """The screens' comparator (``data.queries.comparator``): with ``benchmark=peers`` and areas, the
+    first area's similar CCGs (the others not compared, as on the pages); without areas, each CCG's
+    own similar CCGs (the national list's comparator)."""
+    if state["benchmark"] == "peers" and not state["areas"]:
+        return national_comparator(model, "peers", ci=state["ci"], peer_set=state["peers"])
+    return comparator_from_state(model, state)
 
 
 def _compared(model: Model, rows: pd.DataFrame, state: dict) -> pd.DataFrame:
-    """Comparator name and value and each row's category, under the chosen benchmark and CI."""
-    cat_col = category_column(benchmark_key(state), state["ci"])
+    """Comparator name and value and each row's category under the chosen benchmark and CI: the
+    screens' one comparator (``compare_rows``), so an API row equals the page's and the export's."""
+    compared = compare_rows(model, rows, comparator_of(model, state))
     out = pd.DataFrame(index=rows.index)
-    out["category"] = rows[cat_col].where(rows[s.VALUE].notna(), s.NOT_COMPARED).fillna(s.NOT_COMPARED)
-    ind = model.indicators[model.indicators[s.INDICATOR_ID] == state["indicator"]]
-    if state["benchmark"] == "england":
-        labels = benchmark_labels(model, state["indicator"], state["sex"])
-        out["comparator"] = rows[s.PERIOD].map(labels).fillna("England").to_numpy()
-        out["comparator_value"] = _lookup(rows, ind[ind[s.GEOGRAPHY] == "england"], [s.PERIOD, s.SEX])
-    elif state["benchmark"] == "region":
-        regions = ind[ind[s.GEOGRAPHY].isin(["nhser21", "nhser22"])].rename(
-            columns={s.AREA_CODE: "region_code"}
-        )
-        out["comparator"] = rows["region_name"].fillna("").to_numpy()
-        out["comparator_value"] = _lookup(rows, regions, ["region_code", s.PERIOD, s.SEX])
-    else:
-        sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
-        out["comparator"] = "the area's similar CCGs (" + str(state["peers"]) + ")"
-        out["comparator_value"] = peer_values_for(model, sel, rows[s.AREA_CODE], state["peers"]).to_numpy()
+    out["category"] = compared["category"].where(rows[s.VALUE].notna(), s.NOT_COMPARED).to_numpy()
+    out["comparator"] = compared["comparator_label"].to_numpy()
+    out["comparator_value"] = compared["comparator_value"].to_numpy(dtype=float)
     return out
 
 
@@ -303,14 +301,8 @@ def spine(model: Model, path: dict[str, str], query: dict[str, str]) -> Answer:
     state = strict_state(model, {**query, "areas": code})
     if not state["areas"]:
         raise ApiError(404, f"No area {code!r}: GET /api/v1/areas lists them.", "code")
-    rows = spine_rows(
-        model,
-        state["areas"][:1],
-        benchmark=benchmark_key(state),
-        ci=state["ci"],
-        geography=state.get("geography"),
-    )
-    frame = rows.rename(columns={"england_value": "comparator_value", "benchmark": "comparator"})
+    rows = compare_spine(model, state["areas"][:1], comparator_of(model, state))
+    frame = rows.rename(columns={"comparator_label": "comparator", "england_value": "centre_value"})
     keep = [
         s.INDICATOR_ID,
         "short_name",
@@ -326,6 +318,7 @@ def spine(model: Model, path: dict[str, str], query: dict[str, str]) -> Answer:
         "comparator",
         "comparator_value",
         "category",
+        "centre_value",
         "min",
         "q25",
         "q75",

@@ -1,9 +1,9 @@
 """The frame around the page shown, from one callback: the footer's download links, the
 Definition panel, the data-age line, the peers panel, the Benchmark control's labels, the Region
-control's regions and the place search's results.
+control's regions.
 
 Each follows from the shared selection (``ids.STATE``), and most change only now and then.
-As seven callbacks they cost seven requests on every change, and the browser rebuilt every one of
+As six callbacks they cost six requests on every change, and the browser rebuilt every one of
 their components each time: dash-renderer passes over every mounted component once for each
 prop it writes and for each new component (``python -m bench.devtools``: one overview change
 made about 300 such passes, half of them for the components of these parts). Here they are
@@ -28,7 +28,6 @@ from callbacks.catalogue import data_age_part
 from callbacks.exports import export_links_part
 from callbacks.pages import definition_part
 from callbacks.peers import peers_part
-from callbacks.places import place_results_part
 from layouts import ids
 
 
@@ -54,12 +53,6 @@ PARTS: tuple[Part, ...] = (
     Part("peers", ((ids.PEERS_PANEL, "children"), (ids.PEERS_PANEL, "hidden")), peers_part),
     Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part),
     Part("region", ((ids.REGION, "options"),), region_part),
-    Part(
-        "places",
-        ((ids.PLACE_RESULTS, "children"),),
-        place_results_part,
-        ((ids.PLACE_SEARCH, "value"),),
-    ),
 )
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)
 

@@ -39,9 +39,18 @@ def benchmark_phrase(benchmark: str) -> str:
 
 
 def national_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
-    """benchmark_phrase, but the data layer's name for a partial national comparator
-    ("49 of 106 CCGs with data", "32 of 42 ICBs with data") where the frame carries one in its
-    "benchmark" column, and the peers named for the frame's areas ("similar ICBs")."""
+    """What a view's values are compared with, in words: the one comparator's label where the
+    rows were compared with it (``data.queries.comparator``: "NHS Kernow CCG's 10 similar CCGs",
+    "49 of 106 CCGs with data", "NHS South West region", or "each area's NHS region" where the
+    areas' regions differ); else ``benchmark_phrase``, with the data layer's name for a partial
+    national comparator where the frame carries one in its "benchmark" column."""
+    if frame is not None and pal.is_compared(frame) and len(frame):
+        scoped = frame[frame["in_scope"].astype(bool)] if "in_scope" in frame else frame
+        labels = (scoped if len(scoped) else frame)["comparator_label"].dropna().astype(str).unique()
+        if len(labels) == 1:
+            return str(labels[0])
+        if benchmark == "region":
+            return "each area's NHS region"
     if benchmark == "england" and frame is not None and "benchmark" in frame:
         named = frame["benchmark"].dropna()
         if len(named):
@@ -60,6 +69,24 @@ def peers_phrase(frame: pd.DataFrame | None, benchmark: str) -> str:
     return benchmark_phrase(benchmark)
 
 
+def comparison_lines(frame: pd.DataFrame, categories: list, palette: str) -> list[str]:
+    """Per row, the hover's comparison line for rows compared with one comparator: "Compared with
+    NHS Kernow CCG's 10 similar CCGs (62.6%): ▼ Worse", or why a row is not compared."""
+    unit = None
+    labels = frame["comparator_label"].tolist()
+    values = frame["comparator_value"].tolist()
+    why = frame["not_compared_why"].tolist() if "not_compared_why" in frame else [""] * len(frame)
+    units = frame["unit"].tolist() if "unit" in frame else [unit] * len(frame)
+    out = []
+    for label, value, cat, reason, u in zip(labels, values, categories, why, units, strict=True):
+        if cat in s.CATEGORIES and cat != s.NOT_COMPARED:
+            shown = f" ({format_value(value, u)})" if not is_missing(value) else ""
+            out.append(f"Compared with {label}{shown}: {pal.category_label(cat, palette)}")
+        else:
+            out.append(f"Not compared: {reason}" if reason else s.NOT_COMPARED)
+    return out
+
+
 def hover_texts(
     frame: pd.DataFrame,
     meta: Mapping[str, Any],
@@ -73,9 +100,15 @@ def hover_texts(
     """One hover string per row: name, value (unit), CI, count/denominator, category."""
     lower_col, upper_col = pal.ci_columns(ci)
     unit = meta.get("unit")
-    if category is None and pal.category_column(benchmark, ci) in frame:
-        category = frame[pal.category_column(benchmark, ci)]
+    if category is None and (pal.is_compared(frame) or pal.category_column(benchmark, ci) in frame):
+        category = pal.categories_of(frame, benchmark, ci)
     versus = national_phrase(frame, benchmark)
+    unit_of = meta.get("unit")
+    per_row = (
+        comparison_lines(frame.assign(unit=unit_of), category.tolist(), palette)
+        if pal.is_compared(frame) and category is not None
+        else None
+    )
     # Only the columns read below, as Python lists: row access on a wide pandas frame (Arrow
     # strings) costs far more than the text itself.
     wanted = [s.AREA_NAME, "region_name", s.VALUE, lower_col, upper_col, s.COUNT, s.DENOMINATOR, s.NOTE]
@@ -100,7 +133,9 @@ def hover_texts(
             if not is_missing(denominator):
                 count_line += f" / {format_count(denominator)}"
             lines.append(count_line)
-        if categories is not None and not is_missing(rec.get(s.VALUE)):
+        if per_row is not None and not is_missing(rec.get(s.VALUE)):
+            lines.append(per_row[i])
+        elif categories is not None and not is_missing(rec.get(s.VALUE)):
             cat = categories[i]
             label = cat if isinstance(cat, str) and cat else s.NOT_COMPARED
             if label in s.CATEGORIES:

@@ -21,6 +21,7 @@ from figures.reference import RefLine, lines_meta, reference_lines, value_axis_r
 log = logging.getLogger(__name__)
 
 BAR_HEIGHT_PX = 17
+OUT_OF_SCOPE = "not in the peer group"  # bars outside a peer comparator's scope: grey, counted apart
 MIN_HEIGHT_PX = 320
 
 
@@ -59,6 +60,7 @@ def ranked_bars_dict(
     sort: str = "value",
     region: str | None = None,
     lines: Sequence[RefLine] = (),
+    versus: str | None = None,
 ) -> dict[str, Any]:
     """Horizontal bars of each area's value with CI whiskers, coloured by benchmark category.
 
@@ -74,10 +76,13 @@ def ranked_bars_dict(
     polarity = meta.get("polarity", s.POLARITY_NONE)
     unit = meta.get("unit")
     lower_col, upper_col = pal.ci_columns(ci)
-    cat_col = pal.category_column(benchmark, ci)
+    compared = pal.is_compared(frame)
+    cat_col = "category" if compared else pal.category_column(benchmark, ci)
     # only the columns read here (the rows of a view are wide: every selection takes all of them)
     read = [s.AREA_CODE, s.AREA_NAME, s.VALUE, lower_col, upper_col, cat_col, s.QUINTILE, "region_code"]
-    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE, s.GEOGRAPHY]
+    read += ["region_name", "benchmark", s.COUNT, s.DENOMINATOR, s.NOTE, s.PERIOD, s.GEOGRAPHY]
+    if compared:
+        read += ["comparator_value", "comparator_label", "comparator_method", "in_scope", "not_compared_why"]
     data = frame[[c for c in dict.fromkeys(read) if c in frame]]
     data = data if region is None else data[data["region_code"] == region]
     data = data.reset_index(drop=True)
@@ -85,6 +90,7 @@ def ranked_bars_dict(
     data = rank_order(data[data[s.VALUE].notna()], polarity, sort).reset_index(drop=True)
     data["_label"] = _labels(data)
     data["_category"] = pal.clean_categories(data[cat_col])
+    out_of_scope = (~data["in_scope"].astype(bool)).tolist() if "in_scope" in data else [False] * len(data)
     hover = pd.Series(
         common.hover_texts(
             data, meta, ci=ci, benchmark=benchmark, palette=palette, category=data["_category"]
@@ -104,7 +110,7 @@ def ranked_bars_dict(
             for q in (5, 4, 3, 2, 1)
         ]
     else:
-        keys = data["_category"].tolist()
+        keys = [OUT_OF_SCOPE if out else c for c, out in zip(data["_category"].tolist(), out_of_scope)]
         groups = [
             (
                 category,
@@ -113,6 +119,13 @@ def ranked_bars_dict(
                 f"{pal.CATEGORY_GLYPHS[category]} {category}",
             )
             for category in s.CATEGORIES
+        ] + [
+            (
+                OUT_OF_SCOPE,
+                pal.NO_DATA_COLOUR,
+                "",
+                f"{pal.CATEGORY_GLYPHS[s.NOT_COMPARED]} {OUT_OF_SCOPE}",
+            )
         ]
     values, labels, picked = data[s.VALUE].tolist(), data["_label"].tolist(), is_selected.tolist()
     above = (data[upper_col] - data[s.VALUE]).tolist()
@@ -160,7 +173,7 @@ def ranked_bars_dict(
     shapes, annotations, extra_top = reference_lines(refs, unit, x_range)
     _region_markers(traces, data, region_values, region, benchmark, unit)
 
-    versus = common.national_phrase(data, benchmark)  # never a partial "England"
+    versus = versus or common.national_phrase(data, benchmark)  # never a partial "England"
     subtitle = (
         ["no confidence intervals published: colours show quintiles of the areas' values"]
         if by_quintile

@@ -47,6 +47,18 @@ def limit_traces(fig: go.Figure, limits, colour: str, width: float, suffix: str,
             )
 
 
+def spread_words(od) -> str:
+    """The over-dispersion adjustment in words for a subtitle: 'spread beyond chance (phi) 1.93:
+    limits widened 1.39 times (multiplicative)'."""
+    if not od.applied:
+        return f"spread beyond chance (phi) {od.phi:.2f}: not above 1, limits not widened"
+    if od.method == "multiplicative":
+        return (
+            f"spread beyond chance (phi) {od.phi:.2f}: limits widened {od.factor:.2f} times (multiplicative)"
+        )
+    return f"spread beyond chance (phi) {od.phi:.2f}: a between-area spread added to each limit (additive)"
+
+
 def funnel_figure(
     view,
     meta: Mapping[str, Any],
@@ -141,7 +153,7 @@ def funnel_figure(
     level = "99.8%" if ci == "99.8" else "95%"
     subtitle = [f"{len(rows)} areas; colours: outside the {level} limits"]
     if result is not None and result.overdispersion is not None:
-        subtitle.append(result.overdispersion.describe() + f"; {result.n_changed} areas change category")
+        subtitle.append(spread_words(result.overdispersion) + f"; {result.n_changed} areas change category")
     if view.n_without:
         subtitle.append(f"{view.n_without} areas without a count or denominator not shown")
     if len(peers):

@@ -217,7 +217,7 @@ def _classes(
     value = common.finite(frame[s.VALUE])
     has_value = ~np.isnan(value)
     if colour == "category":
-        labels = pal.clean_categories(frame[pal.category_column(benchmark, ci)])
+        labels = pal.clean_categories(pal.categories_of(frame, benchmark, ci))
         z = labels.map({c: i for i, c in enumerate(s.CATEGORIES)}).to_numpy(dtype=float)
     elif colour == "quintile":
         q = pd.to_numeric(frame[s.QUINTILE], errors="coerce")
@@ -270,7 +270,7 @@ def map_update(
         frame = _one_row_per_area(frame, all_areas, area_names or {})
     polarity = meta.get("polarity", s.POLARITY_NONE)
     z, labels = _classes(frame, meta, colour, ci, benchmark)
-    category = pal.clean_categories(frame[pal.category_column(benchmark, ci)])
+    category = pal.clean_categories(pal.categories_of(frame, benchmark, ci))
     extra = None
     if colour == "quintile":
         # The class shown is the quintile: it replaces the category in the hover.
@@ -677,17 +677,23 @@ def selected_values(
     benchmark: str = "england",
     england_value: float | None = None,
     area_names: Mapping[str, str] | None = None,
+    versus: str | None = None,
 ) -> list[tuple[str, str]]:
-    """(name, text) for each selected area and then England: the values beside the map in words.
+    """(name, text) for each selected area and then the benchmark: the values beside the map in words.
 
-    'NHS Kernow CCG', '62.1% (95% CI 60.0–64.2); worse than England'.
+    'NHS Kernow CCG', '62.1% (95% CI 60.0–64.2); ▼ worse than NHS Kernow CCG's 10 similar CCGs'; the
+    last pair names what the areas were compared with and its value ('Benchmark: NHS Kernow CCG's
+    10 similar CCGs', '62.6% (pooled)') when the rows were compared with one comparator
+    (``data.queries.comparator``; ``versus`` its headline), else England's value.
     """
     unit = meta.get("unit")
     lower_col, upper_col = pal.ci_columns(ci)
-    cat_col = pal.category_column(benchmark, ci)
+    compared = pal.is_compared(frame)
+    cat_col = "category" if compared else pal.category_column(benchmark, ci)
     rows = frame.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)
     names = dict(area_names or {})
     out = []
+    benchmarks: dict[str, str] = {}
     for code in dict.fromkeys(selected):
         name = names.get(code) or (str(rows.at[code, s.AREA_NAME]) if code in rows.index else code)
         if code not in rows.index or common.is_missing(rows.at[code, s.VALUE]):
@@ -699,11 +705,24 @@ def selected_values(
         if ci_text:
             text += f" ({ci_text})"
         category = rec.get(cat_col)
+        against = str(rec["comparator_label"]) if compared else common.national_phrase(frame, benchmark)
         if isinstance(category, str) and category in (s.BETTER, s.WORSE, s.SIMILAR, s.HIGHER, s.LOWER):
-            versus = common.national_phrase(frame, benchmark)
-            text += f"; {pal.CATEGORY_GLYPHS[category]} {category.lower()} than {versus}"
+            text += f"; {pal.CATEGORY_GLYPHS[category]} {category.lower()} than {against}"
             text = text.replace("similar than", "similar to")
+        elif compared and rec.get("not_compared_why"):
+            text += f"; not compared ({rec['not_compared_why']})"
+        if compared and rec.get("in_scope", True) and not common.is_missing(rec.get("comparator_value")):
+            how = str(rec.get("comparator_method") or "")
+            shown = common.format_value(float(rec["comparator_value"]), unit)
+            if how in ("pooled", "mean of their values"):
+                shown += f" ({how})"
+            benchmarks.setdefault(str(rec["comparator_label"]), shown)
         out.append((name, text))
-    if england_value is not None and not common.is_missing(england_value):
+    if compared and benchmarks:
+        for label, shown in benchmarks.items():
+            out.append((f"Benchmark: {label}", shown))
+    elif compared and versus:
+        out.append(("Benchmark", versus))
+    elif england_value is not None and not common.is_missing(england_value):
         out.append((common.national_phrase(frame, "england"), common.format_value(england_value, unit)))
     return out

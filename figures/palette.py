@@ -113,6 +113,20 @@ def category_column(benchmark: str, ci: str) -> str:
         raise ValueError(f"unknown benchmark/ci {benchmark!r}/{ci!r}") from None
 
 
+def is_compared(frame: pd.DataFrame) -> bool:
+    """True for rows compared with a view's one comparator (``data.queries.comparator``): they
+    carry their own category, comparator value and label."""
+    return "comparator_label" in frame and "category" in frame
+
+
+def categories_of(frame: pd.DataFrame, benchmark: str, ci: str) -> pd.Series:
+    """Each row's comparison category: the one comparator's (compared rows), else the model's
+    precomputed column for the benchmark and CI level."""
+    if is_compared(frame):
+        return frame["category"]
+    return frame[category_column(benchmark, ci)]
+
+
 def ci_columns(ci: str) -> tuple[str, str]:
     """The (lower, upper) schema columns of the chosen CI level."""
     if str(ci) == "95":

@@ -27,7 +27,7 @@ from figures import palette as pal
 BAND_LIGHT = "#D6D6D6"
 BAND_DARK = "#9E9E9E"
 MAX_AREAS = len(pal.AREA_SYMBOLS)
-LABEL_CHARS = 40  # indicator labels wrap at this width (two lines at most)
+LABEL_CHARS = 40  # indicator labels wrap at this width (as many lines as they need: never cut)
 HEADING_CHARS = 44
 LINE_PX = 16  # one line of 12 px label text
 ROW_PAD_PX = 10
@@ -47,7 +47,7 @@ LEGEND_CHAR_PX = 7.2
 LEGEND_ITEM_PAD_PX = 48
 
 HOVER_EXTRAS = (s.PERIOD, s.LOWER95, s.UPPER95, s.LOWER998, s.UPPER998, s.COUNT, s.DENOMINATOR)
-HOVER_COLUMNS = (s.VALUE, *HOVER_EXTRAS)  # read from each area's own row
+HOVER_COLUMNS = (s.VALUE, *HOVER_EXTRAS, "comparator_value", "comparator_label", "not_compared_why")
 SCALE_COLUMNS = ("england_value", "min", "q25", "q75", "max", "polarity")  # spine_scale's arguments
 BANDS = (
     ("worst", "q_worse", BAND_LIGHT, "Worst to 25th percentile"),
@@ -64,7 +64,7 @@ FIGURE_COLUMNS = (
     "unit",
     "category",
     s.AREA_CODE,
-)  # what the chart reads of the spine rows
+)  # what the chart reads of the spine rows (and the comparator's columns, where compared)
 OUTCOME_DOMAINS = [d for d in s.DOMAINS if d != "context"]  # the domains is_outcome accepts
 
 
@@ -74,13 +74,10 @@ def _column(rows: pd.DataFrame, name: str) -> list:
 
 
 @functools.lru_cache(maxsize=4096)  # a pure function of its arguments; labels repeat every request
-def _wrap(text: str, width: int, max_lines: int = 2) -> tuple[str, ...]:
-    """``text`` wrapped to ``width`` characters, cut with an ellipsis after ``max_lines``."""
-    lines = textwrap.wrap(text.strip(), width) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
-    return tuple(lines)
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    """``text`` wrapped to ``width`` characters, on as many lines as it needs (never cut, and
+    never broken inside a word)."""
+    return tuple(textwrap.wrap(text.strip(), width, break_long_words=False, break_on_hyphens=False) or [""])
 
 
 def short_area_name(name: str) -> str:
@@ -108,16 +105,10 @@ def split_outcomes(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _hover(
-    name: str,
-    label: str,
-    rec: Mapping[str, object],
-    cat: str,
-    palette: str,
-    ci: str,
-    benchmark: str,
-    benchmark_words: str = "England",
+    name: str, label: str, rec: Mapping[str, object], cat: str, palette: str, ci: str, versus: str
 ) -> str:
-    """One marker's hover: area, indicator, value (unit) with CI, count/denominator, England, category."""
+    """One marker's hover: area, indicator, value (unit) with CI, count/denominator, the spine's
+    centre, and the comparison with the view's comparator (its name and value)."""
     lower_col, upper_col = pal.ci_columns(ci)
     unit = rec.get("unit")
     value = common.format_value(rec[s.VALUE], unit)
@@ -129,9 +120,14 @@ def _hover(
         if not common.is_missing(rec.get(s.DENOMINATOR)):
             count += f" / {common.format_count(rec[s.DENOMINATOR])}"
         lines.append(count)
-    lines.append(f"England {common.format_value(rec['england_value'], unit)}")
-    versus = "England" if benchmark == "england" else benchmark_words
-    lines.append(f"Compared with {versus}: {pal.category_label(cat, palette)}")
+    lines.append(f"Centre of the spine {common.format_value(rec['england_value'], unit)}")
+    against = str(rec.get("comparator_label") or versus)
+    bench = rec.get("comparator_value")
+    shown = f" ({common.format_value(bench, unit)})" if not common.is_missing(bench) else ""
+    if cat == s.NOT_COMPARED and rec.get("not_compared_why"):
+        lines.append(f"Not compared: {rec['not_compared_why']}")
+    else:
+        lines.append(f"Compared with {against}{shown}: {pal.category_label(cat, palette)}")
     return "<br>".join(lines)
 
 
@@ -248,6 +244,7 @@ def spine_figure_dict(
     benchmark: str = "england",
     title: str | None = None,
     screen: bool = False,
+    versus: str | None = None,
 ) -> dict:
     """Spine chart of several indicators for up to six areas, as a plain figure dict.
 
@@ -255,14 +252,17 @@ def spine_figure_dict(
     unit, england_value, min, q25, q75, max, area_code, value, category (and, for the hover,
     period, CI limits, count, denominator when present). ``title`` replaces "Area profile".
     ``screen=True`` (the app's page) adds the right-hand text column of categories and labels
-    Worst / England / Best on a top axis; exports, which page and resize the chart, keep the
-    plain form (labels just above the plot). ``spine_chart`` is the same as a ``go.Figure``.
+    Worst / England / Best on a top axis; exports, which page and resize the chart, carry instead
+    a column of each area's value (its category glyph beside it) and the comparator's value. Rows
+    compared with a view's one comparator (``data.queries.comparator.compare_spine``) say in the
+    hover what they were compared with and its value; ``versus`` names it in the subtitle.
+    The legend keys the category colours. ``spine_chart`` is the same as a ``go.Figure``.
     """
+    versus = versus or common.peers_phrase(rows, benchmark)  # "similar ICBs" for ICB rows
     pal.check_palette(palette)
-    versus = common.peers_phrase(rows, benchmark)  # "similar ICBs" for ICB rows
     colours = pal.CATEGORY_COLOURS[palette]
     areas = list(dict.fromkeys(areas))[:MAX_AREAS]
-    col = {c: _column(rows, c) for c in FIGURE_COLUMNS if c in rows}
+    col = {c: _column(rows, c) for c in dict.fromkeys((*FIGURE_COLUMNS, *HOVER_COLUMNS)) if c in rows}
     order_pos, ranks = _ordered_indicators(rows)
     ind = {
         c: [col[c][i] for i in order_pos]
@@ -314,9 +314,7 @@ def spine_figure_dict(
         for (j, r), cat in zip(picked, cats, strict=True):
             rec = {c: col[c][r] for c in HOVER_COLUMNS if c in col}
             rec.update(unit=ind["unit"][j], england_value=ind["england_value"][j])
-            hover.append(
-                _hover(name, str(ind["short_name"][j]).strip(), rec, cat, palette, ci, benchmark, versus)
-            )
+            hover.append(_hover(name, str(ind["short_name"][j]).strip(), rec, cat, palette, ci, versus))
         symbol = pal.AREA_SYMBOLS[i]
         data.append(
             {
@@ -377,10 +375,18 @@ def spine_figure_dict(
                 "name": "Compared with " + versus,
             }
         )
+    export_columns = not screen and areas and keys
+    if export_columns:
+        data += _value_columns(col, areas, picks, cats_by_area, keys, ind, status_x)
+    data += _category_keys(cats_by_area, colours)
 
     max_lines = max((t.count("<br>") + 1 for t in order_text), default=1)
     row_px = max(26, LINE_PX * max_lines + ROW_PAD_PX)
-    legend_names = ["25th to 75th percentile", *(area_names.get(a, a) for a in areas)]
+    legend_names = [
+        "25th to 75th percentile",
+        *(area_names.get(a, a) for a in areas),
+        *(t["name"] for t in data if t.get("meta") == "category key"),
+    ]
     title_px = TITLE_PX + (SUBTITLE_LINE_PX if screen and len(areas) > 1 else 0)
     top = title_px + LEGEND_ROW_PX * _legend_rows(legend_names) + 12 + AXIS_LABEL_PX
     height = max(320, row_px * len(order) + top + 30)
@@ -409,11 +415,16 @@ def spine_figure_dict(
         },
         # Worst / England / Best as the top axis's labels on screen: always just above the plot.
         xaxis={
-            "range": [-0.03, status_x + span] if screen else [-0.03, 1.03],
+            "range": [-0.03, status_x + span]
+            if screen
+            else [-0.03, status_x + EXPORT_SPAN]
+            if export_columns
+            else [-0.03, 1.03],
             "side": "top",
             "tickvals": ([0, 0.5, 1] + ([status_x + span / 2] if areas else [])) if screen else [],
             "ticktext": (
-                ["◀ Worst", "<b>England</b>", "Best ▶"] + (["Compared with " + versus] if areas else [])
+                ["◀ Worst", "<b>England</b>", "Best ▶"]
+                + (["Compared with " + _short_versus(versus)] if areas else [])
             )
             if screen
             else [],
@@ -465,7 +476,112 @@ def spine_figure_dict(
             }
             for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best"))
         ]
+        if export_columns:
+            layout["annotations"] += [
+                {
+                    "x": x,
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "xanchor": "left",
+                    "text": f"<b>{text}</b>",
+                    "showarrow": False,
+                    "font": {"size": 11},
+                }
+                for x, text in ((status_x, f"Value vs {_short_versus(versus)}"),)
+            ]
     return {"data": data, "layout": layout}
+
+
+EXPORT_SPAN = 0.5  # the value column's room right of the spine (x units; decorate widens it to fit)
+
+
+def _short_versus(versus: str) -> str:
+    """The comparator in a column heading: 'NHS Kernow CCG's similar CCGs' stays; a long England
+    phrase is cut to its first words at a bracket."""
+    return versus.split(" (")[0]
+
+
+def _value_columns(
+    col: Mapping[str, list],
+    areas: Sequence[str],
+    picks: list[list[tuple[int, int]]],
+    cats_by_area: list[dict[str, str]],
+    keys: list[str],
+    ind: Mapping[str, list],
+    at: float,
+) -> list[dict]:
+    """The export's right-hand column: each area's value with its category glyph (several areas:
+    each area's symbol first), then "vs" the comparator's value, the unit written once at the end
+    ("132.8 ● vs 140.6 per 100,000", "52.2% ▼ vs 47.0%"), so a printed page carries the numbers."""
+    values: dict[str, list[str]] = {k: [] for k in keys}
+    units = {keys[j]: ind["unit"][j] for j in range(len(keys))}
+    bare = {k: None if u in ("%", "£") else u for k, u in units.items()}  # a suffix unit goes at the end
+    for i, picked in enumerate(picks):
+        for j, r in picked:
+            key = keys[j]
+            cat = cats_by_area[i].get(key, s.NOT_COMPARED)
+            text = f"{common.format_value(col[s.VALUE][r], units[key] if bare[key] is None else None)}"
+            text += f" {STATUS_GLYPHS.get(cat, '·')}"
+            values[key].append(text if len(areas) == 1 else f"{AREA_GLYPHS[i]} {text}")
+    first: dict[str, int] = {}
+    for r, (code, ind_id) in enumerate(zip(col[s.AREA_CODE], col["indicator_id"], strict=True)):
+        if code == areas[0]:
+            first.setdefault(f"{ind_id}", r)
+    texts: dict[str, str] = {}
+    for key in keys:
+        r = first.get(key)
+        bench = col["comparator_value"][r] if r is not None and "comparator_value" in col else None
+        unit = f" {bare[key]}" if values[key] and bare[key] and bare[key] not in ("count", "value") else ""
+        shown = "\u2002".join(values[key]) or NO_DATA_GLYPH
+        if not common.is_missing(bench):
+            shown += f" vs {common.format_value(bench, units[key] if bare[key] is None else None)}{unit}"
+        elif unit and len(values[key]) == 1:  # no benchmark: the unit straight after the value
+            number, glyph = shown.rsplit(" ", 1)
+            shown = f"{number}{unit} {glyph}"
+        else:
+            shown += unit
+        texts[key] = shown
+    return [
+        {
+            "type": "scatter",
+            "x": [at] * len(texts),
+            "y": list(texts),
+            "mode": "text",
+            "text": list(texts.values()),
+            "textposition": "middle right",
+            "textfont": {"size": 12, "color": "#222222"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "Value vs benchmark",
+        }
+    ]
+
+
+def _category_keys(cats_by_area: list[dict[str, str]], colours: Mapping[str, str]) -> list[dict]:
+    """Legend entries for the category colours the markers use (Better, Similar, Worse, ...)."""
+    used = {c for cats in cats_by_area for c in cats.values()}
+    return [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": f"{pal.CATEGORY_GLYPHS[c]} {c}",
+            "showlegend": True,
+            "meta": "category key",
+            "marker": {
+                "symbol": "circle",
+                "size": 11,
+                "color": colours[c],
+                "line": {"color": "#1A1A1A", "width": 1},
+            },
+            "hoverinfo": "skip",
+        }
+        for c in s.CATEGORIES
+        if c in used or c in (s.BETTER, s.SIMILAR, s.WORSE)
+    ]
 
 
 def spine_chart(rows: pd.DataFrame, **kwargs) -> go.Figure:
@@ -476,7 +592,9 @@ def spine_chart(rows: pd.DataFrame, **kwargs) -> go.Figure:
 def spine_table(
     rows: pd.DataFrame, areas: Sequence[str], area_names: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """The numbers beside the spine chart: indicator, period, each area's count and value, England, worst, best.
+    """The numbers beside the spine chart: indicator, period, each area's count, value and category,
+    the benchmark each was compared with and its value (rows compared with one comparator), the
+    spine's centre (England, or the median), worst and best.
 
     Worst/best follow polarity; without polarity they are the lowest/highest value. Rows in
     the chart's order (domain, then input order).
@@ -493,7 +611,8 @@ def spine_table(
         "england_value",
         "unit",
     )
-    col = {c: _column(rows, c) for c in (*wanted, s.AREA_CODE, s.VALUE, s.COUNT) if c in rows}
+    extra = (s.AREA_CODE, s.VALUE, s.COUNT, "category", "comparator_label", "comparator_value")
+    col = {c: _column(rows, c) for c in (*wanted, *extra) if c in rows}
     order, _ = _ordered_indicators(rows)
     ids = [col["indicator_id"][i] for i in order]
     low_good = [col["polarity"][i] == s.POLARITY_LOW_GOOD for i in order]
@@ -506,13 +625,24 @@ def spine_table(
     for k, key in enumerate(zip(col[s.AREA_CODE], col["indicator_id"], strict=True)):
         first.setdefault(key, k)
     nan = float("nan")
-    for code in dict.fromkeys(areas):
+    compared = "comparator_value" in col
+    focus_at: list[int | None] = []
+    for n, code in enumerate(dict.fromkeys(areas)):
         name = area_names.get(code, code)
         at = [first.get((code, ind_id)) for ind_id in ids]
+        if n == 0:
+            focus_at = at
         counts = col.get(s.COUNT)
         table[f"{name} count"] = [nan if k is None or counts is None else counts[k] for k in at]
         table[f"{name} value"] = [nan if k is None else col[s.VALUE][k] for k in at]
-    table["England"] = [col["england_value"][i] for i in order]
+        if compared:
+            table[f"{name} compared"] = [
+                "" if k is None or common.is_missing(col[s.VALUE][k]) else str(col["category"][k]) for k in at
+            ]
+    if compared:
+        table["Benchmark"] = ["" if k is None else str(col["comparator_label"][k]) for k in focus_at]
+        table["Benchmark value"] = [nan if k is None else col["comparator_value"][k] for k in focus_at]
+    table["Centre (England)"] = [col["england_value"][i] for i in order]
     table["Worst"] = [hi if low else lo for lo, hi, low in zip(lows, highs, low_good, strict=True)]
     table["Best"] = [lo if low else hi for lo, hi, low in zip(lows, highs, low_good, strict=True)]
     table["Unit"] = [col["unit"][i] for i in order]

@@ -120,7 +120,7 @@ def map_summary(
     unit = meta.get("unit")
     have = int(pd.to_numeric(frame[s.VALUE], errors="coerce").notna().sum())
     versus = common.national_phrase(frame, benchmark)
-    cat_col = pal.category_column(benchmark, ci)
+    cat_col = "category" if pal.is_compared(frame) else pal.category_column(benchmark, ci)
     head = f"Map of {_name(meta)}, {period}: {have:,} of {plural(n_areas, geography + ' area')} have a value"
     parts = [head]
     if colour == "category" and str(meta.get("ci_method", "")).strip().lower() != "none":
@@ -152,7 +152,7 @@ def compare_summary(
     values = pd.to_numeric(frame[s.VALUE], errors="coerce")
     have = frame[values.notna()].assign(_v=values[values.notna()])
     versus = common.national_phrase(frame, benchmark)
-    cat_col = pal.category_column(benchmark, ci)
+    cat_col = "category" if pal.is_compared(frame) else pal.category_column(benchmark, ci)
     parts = [f"Bar chart of {_name(meta)}, {period}, for {plural(len(have), geography + ' area')}"]
     if str(meta.get("ci_method", "")).strip().lower() != "none" and cat_col in frame:
         parts.append(counts_phrase(category_counts(have[cat_col]), versus))
@@ -184,8 +184,10 @@ def spine_summary(
     *,
     kind: str = "outcome",
     benchmark: str = "england",
+    versus: str | None = None,
 ) -> str:
-    """'NHS Kernow CCG is significantly worse than England on 4 of 31 outcome indicators, ...'."""
+    """'NHS Kernow CCG is significantly worse than England on 4 of 31 outcome indicators, ...'
+    (``versus``: what the rows were compared with, when not the benchmark's plain name)."""
     if not len(areas):
         return f"Spine chart of {kind} indicators: no area chosen yet, so nothing is drawn."
     focus = areas[0]
@@ -196,8 +198,8 @@ def spine_summary(
     if not n:
         return f"Spine chart of {kind} indicators: {name} has no value for any of them."
     national = mine["benchmark"].dropna().astype(str) if "benchmark" in mine else pd.Series(dtype=str)
-    versus = common.peers_phrase(rows, benchmark)
-    n_partial = int((national != "England").sum()) if benchmark == "england" else 0
+    versus = versus or common.peers_phrase(rows, benchmark)
+    n_partial = int((national != "England").sum()) if versus == "England" else 0
     counts = category_counts(mine["category"])
     worse, better = counts[s.WORSE], counts[s.BETTER]
     text = (
@@ -231,6 +233,7 @@ def overview_summary(
     benchmark: str = "england",
     focus: str | None = None,
     focus_name: str = "",
+    versus: str | None = None,
 ) -> str:
     """The areas-by-indicators grid in one sentence: its size, the share worse, the areas worse most often."""
     have = grid[pd.to_numeric(grid[s.VALUE], errors="coerce").notna()]
@@ -238,7 +241,7 @@ def overview_summary(
     n_areas = int(grid[s.AREA_CODE].nunique())
     if not len(have):
         return f"Grid of {plural(n_ind, kind + ' indicator')}: no values."
-    versus = common.peers_phrase(grid, benchmark)
+    versus = versus or common.peers_phrase(grid, benchmark)
     counts = category_counts(have["category"])
     text = (
         f"Grid of {plural(n_ind, kind + ' indicator')} by {plural(n_areas, 'area')}, latest period of each: "
@@ -443,7 +446,7 @@ def map_area_rows(
     it is selected."""
     unit = meta.get("unit")
     rows = frame.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)
-    cat_col = pal.category_column(benchmark, ci)
+    cat_col = "category" if pal.is_compared(frame) else pal.category_column(benchmark, ci)
     polarity = str(meta.get("polarity", s.POLARITY_NONE))
     chosen = set(selected)
     out = []

@@ -199,6 +199,9 @@ def trend_chart(series: pd.DataFrame, meta: Mapping[str, Any], **options: Any) -
     return go.Figure(trend_dict(series, meta, **options))
 
 
+PEER_COLOUR = "#7C2855"  # as figures.peers (the peer group's line on every chart)
+
+
 def trend_dict(
     series: pd.DataFrame,
     meta: Mapping[str, Any],
@@ -210,8 +213,12 @@ def trend_dict(
     region: pd.DataFrame | None = None,
     trend_labels: Mapping[str, str] | None = None,
     trend_reasons: Mapping[str, str] | None = None,
+    peers: pd.DataFrame | None = None,
+    peer_label: str = "",
 ) -> dict[str, Any]:
-    """Lines over ``period_start`` for each area with a shaded CI, plus England and region lines.
+    """Lines over ``period_start`` for each area with a shaded CI, plus England and region lines,
+    and, with ``peers`` (period, period_start, value), the focus area's similar CCGs' value: the
+    comparator its categories are judged against (``peer_label`` names it).
 
     ``series`` holds rows for the areas (area_code, period, period_start, value, CI columns,
     count, denominator); ``england``/``region`` hold the benchmark rows in the same shape.
@@ -281,6 +288,23 @@ def trend_dict(
                 line=dict(color=colour, width=2, dash=dash),
                 customdata=[[code, label, p] for p in rows[s.PERIOD].astype(str)],
                 hovertext=_hover(rows, label, meta, ci),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    if peers is not None and len(peers):
+        rows = peers.sort_values(s.PERIOD_START)
+        traces.append(
+            dict(
+                type="scatter",
+                x=rows[s.PERIOD_START].tolist(),
+                y=rows[s.VALUE].tolist(),
+                mode="lines",
+                name=peer_label or "Similar CCGs",
+                line=dict(color=PEER_COLOUR, width=2, dash="dashdot"),
+                hovertext=[
+                    f"<b>{peer_label}</b><br>{p}: {common.format_value(v, meta.get('unit'))}"
+                    for p, v in zip(rows[s.PERIOD], rows[s.VALUE], strict=True)
+                ],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )

@@ -25,8 +25,9 @@ def alerts_page() -> html.Div:
             html.P(
                 "For the focus area: indicators significantly worse than the chosen benchmark (its confidence "
                 "interval excludes the benchmark) whose recent trend is significantly getting worse (Fingertips' "
-                "rule over the last five periods), then those worse but not getting worse, then those getting "
-                "worse but not yet worse. Latest period of each indicator, persons.",
+                "rule over the last five comparable periods), then those worse now whose trend cannot be "
+                "assessed (and why), then those worse but not getting worse, then those getting worse but not "
+                "yet worse; each with the benchmark's value and the gap. Latest period of each indicator, persons.",
                 className="hint",
             ),
             dcc.Loading(html.Div(id=ids.ALERTS_FOCUS), type="default", delay_show=300),

@@ -108,8 +108,15 @@ def controls(model: Model) -> html.Div:
                 className="ctl-row",
                 children=[
                     labelled(
-                        "Areas (first is the focus; search by name, E38 or ODS code)",
-                        dcc.Dropdown(id=ids.AREAS, multi=True, placeholder="Find an area…"),
+                        "Areas (the first is the focus): type a CCG or sub-ICB name or code, a council, or a "
+                        "former CCG",
+                        dcc.Dropdown(
+                            id=ids.AREAS,
+                            multi=True,
+                            placeholder="e.g. Kernow, 11N, Cornwall, Barnsley, NHS Walsall CCG…",
+                            optionHeight=44,
+                            maxHeight=420,
+                        ),
                         "wide",
                     ),
                     labelled(

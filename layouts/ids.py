@@ -108,10 +108,6 @@ CATALOGUE_DETAIL = "catalogue-detail"
 CATALOGUE_LIST = "catalogue-list"
 DATA_AGE = "data-age"  # "data from <period>" notice for the view shown
 
-# Finding an area by place or old CCG
-PLACE_SEARCH = "place-search"
-PLACE_RESULTS = "place-results"
-
 # Peers ("similar CCGs")
 PEERS_PANEL = "peers-panel"
 

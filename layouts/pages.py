@@ -9,8 +9,10 @@ from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
+from layouts.content import render
 from layouts.widgets import chart, labelled, map_area_list, radio
 from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
+from views.glossary import glossary_content
 
 
 def _beside(grid: str, graph_id: str, side_id: str, side_class: str) -> html.Div:
@@ -262,6 +264,7 @@ def pages(model: Model) -> list[html.Div]:
         "alerts": alerts_page,
         "practices": practices_page,
         "inequalities": inequalities_page,
+        "glossary": lambda: html.Div(render(glossary_content()), className="glossary-page"),
     }
     return [
         html.Section(

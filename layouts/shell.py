@@ -9,7 +9,6 @@ from layouts import ids
 from layouts.controls import controls
 from layouts.exports import pack_controls
 from layouts.pages import pages
-from layouts.places import place_search
 from selection import PAGE_TITLES, PAGES
 
 
@@ -54,7 +53,6 @@ def shell(model: Model) -> html.Div:
             controls(model),
             # "Data from <period>" for views of data more than three years old (callbacks/catalogue.py).
             html.Div(id=ids.DATA_AGE, className="data-age", role="note", hidden=True),
-            place_search(),
             html.Section(id=ids.PEERS_PANEL, className="peers", hidden=True),
             html.Main(id=ids.PAGE, className="pages", children=pages(model)),
             html.Footer(
@@ -63,7 +61,10 @@ def shell(model: Model) -> html.Div:
                     html.Span(
                         "Contains public sector information licensed under the Open Government Licence v3.0. "
                         "Contains OS data © Crown copyright and database right. "
-                        "Statistics: Fingertips methods via PHStatsMethods."
+                        "Statistics: Fingertips methods via PHStatsMethods. "
+                    ),
+                    dcc.Link(
+                        "Glossary of terms and abbreviations", href="/glossary", className="footer-link"
                     ),
                     html.Div(
                         className="exports",

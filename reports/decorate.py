@@ -9,7 +9,6 @@ that they are real text in SVG and PDF.
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,10 +60,43 @@ def screen_size(fig: go.Figure) -> Size:
     return Size("screen", base.label, base.width, int(height))
 
 
+URL_BREAK = re.compile(r"(?<=[?&/])")  # a link may break after these, never inside a word
+
+
+def _word_parts(word: str, chars: int) -> list[str]:
+    """A word too long for a line: a link split after its ``?``, ``&`` and ``/`` into pieces
+    that fit (a piece that cannot be split stays whole); any other word stays whole."""
+    if len(word) <= chars or not URL_BREAK.search(word):
+        return [word]
+    parts: list[str] = []
+    for piece in (p for p in URL_BREAK.split(word) if p):
+        if parts and len(parts[-1]) + len(piece) <= chars:
+            parts[-1] += piece
+        else:
+            parts.append(piece)
+    return parts
+
+
 def wrap(text: str, width_px: float, font_px: float) -> list[str]:
-    """Lines of ``text`` that fit ``width_px`` (average glyph ``GLYPH_EM`` of the font size)."""
+    """Lines of ``text`` that fit ``width_px`` (average glyph ``GLYPH_EM`` of the font size).
+
+    Lines break between words only; a link longer than a line breaks after a ``?``, ``&`` or
+    ``/`` (joining its lines without spaces gives it back), never inside a word.
+    """
     chars = max(12, int(width_px / (font_px * GLYPH_EM)))
-    return textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False) or [""]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        for k, part in enumerate(_word_parts(word, chars)):
+            sep = "" if (k or not line) else " "
+            if line and len(line) + len(sep) + len(part) > chars:
+                lines.append(line)
+                line = part
+            else:
+                line += sep + part
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def text_px(text: str, font_px: float) -> float:

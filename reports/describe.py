@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 
+from data.methods.formatting import format_value
 from data.model import schema as s
 from data.model.core import Model
 from data.model.peers import DEFAULT_PEER_SET, N_PEERS_FOR, PEER_SETS
 from data.queries.areas import area_names, area_word
+from data.queries.comparator import comparator_from_state, compare_slice, headline
+from data.queries.funnel import funnel_benchmark, funnel_view, method_line
+from data.queries.rows import Selection
 from data.queries.view_frames import benchmark_label, overview_geography
 from views.provenance import Provenance
 
@@ -40,13 +44,33 @@ def peer_set_text(state: dict) -> str:
     return PEER_SET_WORDS.get(key) or PEER_SETS.get(key, str(key))
 
 
-def benchmark_text(state: dict, national: str = "England") -> str:
-    """'compared with England', or with what the national comparator really is (partial coverage),
-    the NHS region, or each area's similar CCGs (naming the peer set)."""
-    if state["benchmark"] == "peers":
-        similar = area_word(state.get("geography") or s.HOME_GEOGRAPHY, 2)
-        return f"compared with each area's similar {similar} ({peer_set_text(state)})"
-    return f"compared with {national}" if state["benchmark"] == "england" else "compared with the NHS region"
+def benchmark_text(model: Model, state: dict, page: str) -> str:
+    """What the view compares with, as the view itself does (``data.queries.comparator``): on an
+    indicator page its headline with its value ("compared with NHS Kernow CCG's 10 similar CCGs
+    (62.6%, pooled)", "compared with 49 of 106 CCGs with data (4.03%)"); the funnel its own
+    average; the spine and overview the focus area's similar CCGs, each area's region, or England."""
+    comp = comparator_from_state(model, state)
+    if page == "funnel":
+        sel = _selection(state)
+        view = funnel_view(model, sel, ci=state["ci"], od=state.get("od") or "none")
+        if view.funnel is None:
+            return "no funnel"
+        unit = model.catalogue.at[state["indicator"], "unit"]
+        return f"compared with {funnel_benchmark(view)} ({format_value(view.funnel.limits.baseline, unit)})"
+    if page in ("map", "compare", "table"):
+        compared = compare_slice(model, _selection(state), comp)
+        return "compared with " + headline(compared, comp).text(
+            model.catalogue.at[state["indicator"], "unit"]
+        )
+    if comp.kind == "peers":
+        return f"compared with {comp.heading} ({peer_set_text(state)})"
+    if comp.kind == "region":
+        return f"compared with {comp.heading}"
+    return f"compared with {national_label(model, state, page)}"
+
+
+def _selection(state: dict) -> Selection:
+    return Selection(state["indicator"], state["period"], state["geography"], state["sex"])
 
 
 def national_label(model: Model, state: dict, page: str) -> str:
@@ -106,12 +130,19 @@ def subtitle_for(model: Model, state: dict, page: str) -> str:
             unit = ""  # the short name already says it
         period = "all periods" if page == "trends" else state["period"]
         parts = [f"{meta['short_name']}{unit}", period, f"{geography}{region}", state["sex"]]
-        return " · ".join(parts + [benchmark_text(state, national_label(model, state, page)), ci])
+        return " · ".join(parts + [benchmark_text(model, state, page), ci])
     if page == "spine":
-        return " · ".join(["All indicators, latest period of each", geography, benchmark_text(state), ci])
+        return " · ".join(
+            ["All indicators, latest period of each", geography, benchmark_text(model, state, page), ci]
+        )
     if page == "overview":
         return " · ".join(
-            [f"All indicators, latest period of each{region}", "CCG (April 2021)", benchmark_text(state), ci]
+            [
+                f"All indicators, latest period of each{region}",
+                "CCG (April 2021)",
+                benchmark_text(model, state, page),
+                ci,
+            ]
         )
     if page == "explorer":
         return " · ".join(
@@ -145,11 +176,21 @@ def source_for(model: Model, state: dict, page: str) -> str:
 
 def method_for(model: Model, state: dict, page: str) -> str:
     ci = state["ci"]
+    if page == "funnel":  # the funnel compares with its own average, under the chosen od=
+        sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
+        od = state.get("od") or "none"
+        return method_line(model, sel, funnel_view(model, sel, ci=ci, od=od), ci=ci, od=od)
+    comp = comparator_from_state(model, state)
     versus = {
         "england": national_label(model, state, page),
-        "peers": f"the value of the area's similar {area_word(state.get('geography') or s.HOME_GEOGRAPHY, 2)} "
-        f"({peer_set_text(state)}; pooled or mean)",
-    }.get(state["benchmark"], "the area's NHS region")
+        "peers": f"the value of {comp.heading} ({peer_set_text(state)}; their counts pooled, or the mean "
+        "of their values)",
+    }.get(comp.kind, "the area's NHS region")
+    scope = (
+        " Only the focus area and its similar areas are compared; the others are not (not in the peer group)."
+        if comp.scope
+        else ""
+    )
     if page == "explorer":
         return (
             "Ordinary least squares across areas; associations between areas are not associations "
@@ -161,7 +202,7 @@ def method_for(model: Model, state: dict, page: str) -> str:
     return (
         f"Each value is compared with {versus}: significantly better or worse where the {ci}% "
         f"confidence interval excludes the benchmark, otherwise similar (Fingertips method; "
-        f"intervals: {ci_methods}). Indicators with no polarity are marked higher or lower."
+        f"intervals: {ci_methods}). Indicators with no polarity are marked higher or lower.{scope}"
     )
 
 

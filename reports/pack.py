@@ -1,28 +1,33 @@
 """Board packs for chosen CCGs: a PDF (every page drawn in one Chromium tab and printed once)
 and a PowerPoint deck.
 
-A pack a chair would table (issues 9 and 11):
+A pack a chair would table (issues 9, 11 and 18). Its sections, in the order of ``PACK_SECTIONS``
+(one list: a new section is one entry there and one builder in ``SECTION_BUILDERS``):
 
-1. Cover: the areas, the date, the data sources, the public link, and how many outcome and
-   context indicators the areas have.
-2. Key messages on one page: the outcome indicators where an area differs significantly from
-   the benchmark, with value, benchmark value, period, category, recent trend and data age
-   (older than three years flagged), worse-and-worsening first, and plain-English sentences
-   made from the same table.
-3. Early warning (``reports.sections``, from ``data.queries.alerts``): worse and getting worse first,
-   then worse but not getting worse, then getting worse but not yet worse; the indicators whose
-   trend could not be assessed counted.
-4. Compared with similar CCGs: the focus area against its peer set (``peers=``), the peers
-   named, their value and range for each key indicator.
-5. The outcome indicators' spine chart (all outcome domains in one chart under their headings,
-   over as many pages as it needs), then for each indicator that differs (at most
-   ``MAX_DETAILED``, worse first) its bars among the focus area's similar CCGs (one page; the
-   region's bars for an area without peers) and its trend where there are at least three periods.
-6. Context indicators' spine chart after the outcomes.
-7. The data appendix, paginated so nothing is cut at a page edge.
+1. Cover: the areas, a three-line summary of the key messages, the date, what each area is
+   compared with, the contents, the data sources, the public link (the selection only) and how
+   many outcome and context indicators the areas have.
+2. Key messages (``reports.messages``, made from the early-warning list): worse and getting
+   worse first (any indicator; context ones marked), then worse now with why the trend cannot be
+   assessed, then worse, then better; each with its value and unit, the benchmark's value, the
+   gap, the period and the data's age; data more than three years old after the current data,
+   marked as history. Sentences from the same rows lead the page.
+3. Questions for the board, one per warning, from the same rows.
+4. Early warning (``reports.sections``, from ``data.queries.alerts``): the groups worth a look,
+   with the benchmark's value and the gap; the indicators whose trend could not be assessed
+   counted, and what a series break left out.
+5. Compared with similar CCGs: the focus area against its peer set (``peers=``).
+6. The outcome indicators' spine chart (all outcome domains in one chart under their headings,
+   over as many pages as it needs: values and benchmark values printed beside it, a colour
+   legend), then for each key indicator (at most ``MAX_DETAILED``, warnings first) its bars as
+   the compare page draws them for the pack's selection (the focus area's similar CCGs with
+   ``benchmark=peers``, else its region) and its trend where there are at least three periods.
+7. Context indicators' spine chart.
+8. The data appendix, paginated so nothing is cut at a page edge, and the glossary.
 
-Every page is numbered; charts carry their provenance footer (never under a legend: see
-``reports.decorate``) and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
+Every value is compared with one comparator per area (``data.queries.comparator``: the same
+number the app's pages, exports and API give). Every page is numbered; charts carry their
+provenance footer and, in the PowerPoint, alt text. Figures come from ``figure_for`` (the
 pages' own views, ``views.exports``) or from the same builders through ``reports.parts``.
 """
 
@@ -38,15 +43,18 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.methods.formatting import format_value
 from data.model import schema as s
 from data.model.core import Model
-from data.model.harmonise import is_partial_comparator
+from data.model.freshness import STALE_YEARS
+from data.model.glossary import glossary_table
 from data.model.peers import DEFAULT_PEER_SET, peer_set_label
-from data.queries.areas import area_names, area_word
-from data.queries.peers import benchmark_key
-from data.queries.rows import Selection, indicator_periods, national_rows
-from data.queries.view_frames import ENGLAND_LABEL, geography_of, spine_rows, trend_frames
-from reports import describe, sections
+from data.queries.alerts import left_out_for_breaks
+from data.queries.areas import area_names
+from data.queries.comparator import Comparator, comparator_for, compare_rows, compare_spine
+from data.queries.rows import indicator_periods
+from data.queries.view_frames import geography_of
+from reports import describe, messages, sections
 from reports.decorate import (
     EXPORT_FONT,
     FOOTER_SIZE,
@@ -56,9 +64,10 @@ from reports.decorate import (
     SIZES,
     Size,
     decorate,
+    text_px,
     wrap,
 )
-from reports.parts import domain_order, peer_compare, peer_method, region_compare, region_of, spine_parts
+from reports.parts import domain_order, region_compare, region_of, spine_parts
 from reports.render import Renderer
 from selection import parse_query, to_query, view_link
 from views.exports import figure_for
@@ -68,18 +77,16 @@ log = logging.getLogger(__name__)
 
 FigureFor = Callable[[dict, str], go.Figure]
 Progress = Callable[[int, int, str], None]
-MAX_DETAILED = 6  # indicators that differ given their own comparison/trend pages (worse first)
-VERSUS = {"england": "England", "region": "their NHS region", "peers": "their similar CCGs"}
-EARLY_COLUMNS = ["Warning", "Indicator", "Area", "Period", "Value", "Compared", "Recent trend"]
+MAX_DETAILED = 6  # key indicators given their own comparison/trend pages (warnings first)
 MIN_TREND_PERIODS = 3
-STALE_YEARS = 3
-KEY_SENTENCES = 3
+LEAD_SENTENCES = 4
 BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
 BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
-TABLE_LINE_PX = 21  # one line of 14 px table text, with leading (plotly draws ~19-20 px)
-TABLE_PAD_PX = 12  # top + bottom padding of a table row
-WORSE_TRENDS = ("getting worse",)
-BETTER_TRENDS = ("getting better",)
+TABLE_LINE_PX = 18  # one line of 14 px table text, with leading (measured in a pack: 17 px)
+TABLE_PAD_PX = 15  # top + bottom padding of a table row (measured: 1, 2, 3 lines take 32, 51, 67 px)
+COMPARED_WITH = {
+    "peers": "Compared with similar CCGs",
+}
 
 
 @dataclass
@@ -94,226 +101,12 @@ class Page:
     table: pd.DataFrame | None = None
     provenance: Provenance | None = None
     number: str = ""
+    body_pt: int = 0  # a slide's text size when a table shares the slide (0: the largest that fits)
 
 
 def _names(model: Model, codes: list[str], geography: str | None = None) -> dict[str, str]:
     """Each code's name in ``geography`` (data.queries.areas: codes repeat across geographies)."""
     return area_names(model, codes, geography)
-
-
-def _versus(benchmark: str, geography: str) -> str:
-    """What the pack compares with, in words: England, their NHS region, their similar CCGs/ICBs."""
-    if benchmark == "peers":
-        return f"their similar {area_word(geography, 2)}"
-    return VERSUS.get(benchmark, "England")
-
-
-def benchmark_labels(
-    model: Model, rows: pd.DataFrame, benchmark: str, geography: str = s.HOME_GEOGRAPHY
-) -> pd.Series:
-    """What each row (indicator, period) is compared with, as the data layer names it.
-
-    The national comparator's row carries its name: "England", or, for an indicator summed from
-    only some areas, "49 of 106 CCGs with data" (then "the 49 of 106 CCGs with data"; for the
-    areas of a geography with its own partial sum, "the 32 of 42 ICBs with data").
-    """
-    if benchmark.startswith("peers"):
-        return pd.Series(f"the similar {area_word(geography, 2)}", index=rows.index)
-    if benchmark != "england":
-        return pd.Series("the NHS region", index=rows.index)
-    by_indicator = _national_labels(model, rows[s.INDICATOR_ID].unique(), geography)
-    names = [
-        by_indicator[ind].get(str(period), "England")
-        for ind, period in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], strict=True)
-    ]
-    return pd.Series([n if n == "England" else f"the {n}" for n in names], index=rows.index, dtype=object)
-
-
-def _national_labels(
-    model: Model, indicators, geography: str = s.HOME_GEOGRAPHY
-) -> dict[str, dict[str, str]]:
-    """``data.queries.view_frames.benchmark_labels`` for many indicators at once (one pass over the rows)."""
-    ind = model.indicators
-    rows = ind[
-        ind[s.INDICATOR_ID].isin(set(indicators))
-        & (ind[s.GEOGRAPHY] == "england")
-        & (ind[s.SEX] == "Persons")
-    ].sort_values(s.PERIOD_START)
-    rows = national_rows(model, rows, geography)
-    out: dict[str, dict[str, str]] = {i: {} for i in indicators}
-    for i, p, n in zip(rows[s.INDICATOR_ID], rows[s.PERIOD], rows[s.AREA_NAME], strict=True):
-        out[i][p] = str(n) if is_partial_comparator(n) else ENGLAND_LABEL
-    return out
-
-
-def _with_label(value: str, label: str) -> str:
-    return value if label == "England" else f"{value} ({label.removeprefix('the ')})"
-
-
-# --- data age and trends ---------------------------------------------------------------
-
-
-def period_age(model: Model, indicator_id: str, period: str) -> tuple[float | None, str]:
-    """(age in years since the period ended, plain words) for one indicator period."""
-    try:
-        from data.model.freshness import (
-            age_in_years,
-            describe_age,
-            period_end,
-        )  # lands with the catalogue work
-    except ImportError:  # pragma: no cover - before that merge: the period's start date
-        period_end = None
-    rows = model.indicators[
-        (model.indicators[s.INDICATOR_ID] == indicator_id) & (model.indicators[s.PERIOD] == period)
-    ]
-    start = rows[s.PERIOD_START].iloc[0] if len(rows) else None
-    if period_end is not None:
-        end = period_end(period, start)
-        return age_in_years(end), describe_age(end)
-    if start is None or pd.isna(start):
-        return None, "age unknown"
-    years = (pd.Timestamp(date.today()) - pd.Timestamp(start)).days / 365.25
-    return years, f"from {pd.Timestamp(start):%b %Y}, {int(years)} years ago"
-
-
-def recent_trend_label(model: Model, indicator_id: str, geography: str, area: str) -> str:
-    """The area's recent trend: the model's precomputed frame when present, else computed here."""
-    try:
-        from data.queries.view_frames import trend_labels
-    except ImportError:
-        trend_labels = None
-    if trend_labels is not None:
-        label = trend_labels(model, indicator_id, geography, "Persons", [area]).get(area)
-        if label:
-            return str(label)
-    _series, _england, _region, labels = trend_frames(
-        model, Selection(indicator_id, "", geography, "Persons"), [area]
-    )
-    return str(labels.get(area, "Cannot be calculated"))
-
-
-def _trend_rank(trend: str) -> int:
-    text = trend.lower()
-    if any(w in text for w in WORSE_TRENDS):
-        return 0
-    if any(w in text for w in BETTER_TRENDS):
-        return 2
-    return 1
-
-
-def _value(v: float, unit: str) -> str:
-    if pd.isna(v):
-        return "-"
-    text = f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.3g}"
-    return f"{text}%" if unit == "%" else text
-
-
-# --- key messages ------------------------------------------------------------------
-
-
-def compared_values(
-    model: Model, rows: pd.DataFrame, benchmark: str, geography: str = s.HOME_GEOGRAPHY
-) -> pd.Series:
-    """The value each spine row was compared with: England's (the spine's centre), the area's
-    NHS region's, or its similar CCGs' (``benchmark`` is a views key: peers or peers_<set>)."""
-    if benchmark == "england" or rows.empty:
-        return rows["england_value"]
-    keys = [s.INDICATOR_ID, s.PERIOD, s.AREA_CODE]
-    if benchmark.startswith("peers"):
-        peer_set = benchmark.split("_", 1)[1] if "_" in benchmark else DEFAULT_PEER_SET
-        pv = model.frames.get("peer_values")
-        if pv is None:
-            return pd.Series(float("nan"), index=rows.index)
-        pv = pv[(pv["peer_set"] == peer_set) & (pv[s.SEX] == "Persons")]
-        if s.GEOGRAPHY in pv:  # area codes repeat across geographies (CCG 2021, sub-ICB 2023)
-            pv = pv[pv[s.GEOGRAPHY] == geography]
-        found = rows[keys].merge(pv[[*keys, "peer_value"]], on=keys, how="left")
-        return pd.Series(found["peer_value"].to_numpy(), index=rows.index)
-    here = model.areas[model.areas[s.GEOGRAPHY] == geography]
-    areas = here.drop_duplicates(s.AREA_CODE).set_index(s.AREA_CODE)["region_code"]
-    ind = model.indicators
-    regions = ind[ind[s.SEX] == "Persons"][[s.INDICATOR_ID, s.PERIOD, s.AREA_CODE, s.GEOGRAPHY, s.VALUE]]
-    # the regions of the areas' own region set (nhser24 for the 2023 sets: data.model.schema)
-    regions = regions[regions[s.GEOGRAPHY] == s.region_geography(geography)].drop_duplicates(keys)
-    wanted = rows[[s.INDICATOR_ID, s.PERIOD]].assign(**{s.AREA_CODE: rows[s.AREA_CODE].map(areas).to_numpy()})
-    found = wanted.merge(regions[[*keys, s.VALUE]], on=keys, how="left")
-    return pd.Series(found[s.VALUE].to_numpy(), index=rows.index)
-
-
-def key_table(
-    model: Model, rows: pd.DataFrame, names: dict[str, str], benchmark: str, geography: str
-) -> pd.DataFrame:
-    """Outcome indicators where an area differs from the benchmark, worse-and-worsening first."""
-    outcome = rows[(rows["domain"].astype(str) != "context") & rows[s.VALUE].notna()]
-    differ = outcome[outcome["category"].isin([s.WORSE, s.BETTER])]
-    differ = differ.assign(
-        _label=benchmark_labels(model, differ, benchmark, geography),
-        _bench=compared_values(model, differ, benchmark, geography),
-    )
-    records = []
-    for rec in differ.to_dict("records"):
-        ind, area = rec[s.INDICATOR_ID], rec[s.AREA_CODE]
-        trend = recent_trend_label(model, ind, geography, area)
-        age, age_text = period_age(model, ind, rec[s.PERIOD])
-        stale = age is not None and age > STALE_YEARS
-        records.append(
-            {
-                "indicator_id": ind,
-                "area_code": area,
-                "domain": str(rec["domain"]),
-                "Indicator": str(rec["short_name"]),
-                "Area": names.get(area, area),
-                "Value": _value(rec[s.VALUE], str(rec["unit"])),
-                "Benchmark": _with_label(_value(rec["_bench"], str(rec["unit"])), rec["_label"]),
-                "benchmark_label": rec["_label"],
-                "Period": str(rec[s.PERIOD]),
-                "Compared": str(rec["category"]),
-                "Recent trend": trend,
-                "Data age": age_text + (" (OLDER DATA)" if stale else ""),
-                "stale": stale,
-                "_rank": (0 if rec["category"] == s.WORSE else 1, _trend_rank(trend), str(rec["short_name"])),
-            }
-        )
-    if not records:
-        return pd.DataFrame(
-            columns=[
-                "indicator_id",
-                "area_code",
-                "domain",
-                "Indicator",
-                "Area",
-                "Value",
-                "Benchmark",
-                "benchmark_label",
-                "Period",
-                "Compared",
-                "Recent trend",
-                "Data age",
-                "stale",
-            ]
-        )
-    table = pd.DataFrame(records).sort_values("_rank", kind="stable").drop(columns="_rank")
-    return table.reset_index(drop=True)
-
-
-def key_sentence(row: pd.Series) -> str:
-    """'Hypertension prevalence: NHS Kernow CCG is significantly worse than England (16.9% against
-    14.4%, 2022/23) and getting worse.' from one key-messages row."""
-    side = "worse" if row["Compared"] == s.WORSE else "better"
-    trend = row["Recent trend"].lower()
-    if "getting worse" in trend:
-        moving = " and getting worse"
-    elif "getting better" in trend:
-        moving = " and getting better"
-    elif "no significant change" in trend:
-        moving = ", with no significant recent change"
-    else:
-        moving = ""
-    old = f" These data are old ({row['Data age'].replace(' (OLDER DATA)', '')})." if row["stale"] else ""
-    return (
-        f"{row['Indicator']}: {row['Area']} is significantly {side} than {row['benchmark_label']} "
-        f"({row['Value']} against {row['Benchmark']}, {row['Period']}){moving}.{old}"
-    )
 
 
 def counts_sentence(rows: pd.DataFrame, names: dict[str, str]) -> str:
@@ -329,12 +122,351 @@ def counts_sentence(rows: pd.DataFrame, names: dict[str, str]) -> str:
     return "; ".join(parts) + "."
 
 
-# --- planning ----------------------------------------------------------------------
+# --- the pack's comparator and rows ------------------------------------------------------
+
+
+@dataclass
+class PackContext:
+    """What every section of one pack reads: made once by ``plan_pack``."""
+
+    model: Model
+    areas: list[str]
+    names: dict[str, str]
+    benchmark: str
+    ci: str
+    peers: str
+    size: Size
+    figure_for: FigureFor
+    link_root: str
+    geography: str
+    comparators: dict[str, Comparator]
+    rows: pd.DataFrame  # the spine's rows, each area compared with its comparator
+    messages: pd.DataFrame  # reports.messages.key_messages
+    base: dict  # the pack's selection (areas, benchmark, ci, geography, peers)
+
+    @property
+    def main(self) -> Comparator:
+        return self.comparators[self.areas[0]]
+
+    @property
+    def versus(self) -> str:
+        """What the areas are compared with, in words (cover, section introductions)."""
+        comp = self.main
+        if comp.kind == "peers":
+            return comp.heading if len(self.areas) == 1 else f"each area's own {comp.peer_words}"
+        if comp.kind == "region":
+            return "each area's NHS region"
+        return "England (where England's value is not complete: the CCGs with data, named on each row)"
+
+    @property
+    def versus_short(self) -> str:
+        """The comparator in a chart's column heading."""
+        comp = self.main
+        if comp.kind == "peers":
+            return comp.heading if len(self.areas) == 1 else f"each area's own {comp.peer_words}"
+        return "each area's NHS region" if comp.kind == "region" else "England"
+
+    @property
+    def main_label(self) -> str:
+        """The comparator's name most rows carry (a table names only the others)."""
+        labels = self.rows.loc[self.rows[s.AREA_CODE] == self.areas[0], "comparator_label"].dropna()
+        return str(labels.mode().iloc[0]) if len(labels) else "England"
+
+    @property
+    def who(self) -> str:
+        return ", ".join(f"{self.names[c]} ({c})" for c in self.areas)
+
+    @property
+    def has_peers(self) -> bool:
+        return bool(sections.peer_names(self.model, self.areas[0], self.peers, self.geography))
+
+    @property
+    def spine_state(self) -> dict:
+        return _state(self.model, self.base)
+
+    @property
+    def public(self) -> str:
+        return view_link(self.link_root, "spine", self.spine_state)
+
+
+def pack_rows(
+    model: Model, areas: list[str], comparators: dict[str, Comparator], geography: str = s.HOME_GEOGRAPHY
+) -> pd.DataFrame:
+    """The spine's rows (each indicator at the focus area's latest period), each area compared with
+    its own comparator (the view's: England, its region, or its similar CCGs)."""
+    rows = compare_spine(model, areas, comparators[areas[0]], geography)
+    if rows.empty or len(areas) == 1:
+        return rows
+    out = [rows[rows[s.AREA_CODE] == areas[0]]]
+    for area in areas[1:]:
+        mine = rows[rows[s.AREA_CODE] == area].drop(columns=[c for c in COMPARED if c in rows])
+        out.append(compare_rows(model, mine, comparators[area]))
+    return pd.concat(out, ignore_index=True)
+
+
+COMPARED = (
+    "comparator_value",
+    "comparator_label",
+    "comparator_method",
+    "category",
+    "in_scope",
+    "not_compared_why",
+)
 
 
 def _state(model: Model, wanted: dict) -> dict:
     state, _ = parse_query(model, to_query(wanted))
     return state
+
+
+def pack_context(
+    model: Model,
+    areas: list[str],
+    *,
+    benchmark: str,
+    ci: str,
+    figure_for: FigureFor,
+    link_root: str,
+    size: Size,
+    peers: str,
+) -> PackContext:
+    geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
+    names = _names(model, areas, geography)
+    comparators = {
+        a: comparator_for(model, benchmark, focus=a, ci=ci, peer_set=peers, geography=geography)
+        for a in areas
+    }
+    rows = shorter_names(pack_rows(model, areas, comparators, geography))
+    key = messages.key_messages(model, areas, names, comparators, geography)
+    base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography, "peers": peers}
+    return PackContext(
+        model,
+        areas,
+        names,
+        benchmark,
+        ci,
+        peers,
+        size,
+        figure_for,
+        link_root,
+        geography,
+        comparators,
+        rows,
+        key,
+        base,
+    )
+
+
+# --- sections ---------------------------------------------------------------------------
+
+# The pack's sections in order (a new section: one entry here, one builder in SECTION_BUILDERS).
+PACK_SECTIONS = [
+    "cover",
+    "key messages",
+    "questions",
+    "early warning",
+    "peers",
+    "outcome spine",
+    "indicator pages",
+    "context spine",
+    "appendix",
+    "glossary",
+]
+CONTENTS = {  # what the cover's contents line calls each section (None: not listed)
+    "cover": None,
+    "key messages": "key messages",
+    "questions": "questions for the board",
+    "early warning": "early warning",
+    "peers": "compared with similar CCGs",
+    "outcome spine": "the outcome indicators' spine chart",
+    "indicator pages": "the key indicators, compared and over time",
+    "context spine": "context indicators",
+    "appendix": "data appendix",
+    "glossary": "data sources and glossary",
+}
+
+
+def cover(ctx: PackContext, contents: list[str]) -> list[Page]:
+    model, rows = ctx.model, ctx.rows
+    public = ctx.public
+    median = rows["short_name"].str.contains(MEDIAN_MARK, regex=False).any()
+    notice = "".join(
+        f" {c.notice}" for c in {c.notice: c for c in ctx.comparators.values()}.values() if c.notice
+    )
+    paragraphs = [
+        f"Areas: {ctx.who}.",
+        *messages.summary_lines(ctx.messages),
+        f"Prepared {_prepared(model)} by the {describe.APP_NAME}. Each area is compared with {ctx.versus} "
+        f"at {ctx.ci}% confidence (Fingertips' method).{notice}",
+        counts_sentence(rows, ctx.names) + (f" {MEDIAN_NOTE}" if median else ""),
+        "Contents: " + "; ".join(contents) + ".",
+        (
+            f"Online (the same selection, live): {public}"
+            if public.startswith("http")
+            else f"Online: this selection is at {public} on the {describe.APP_NAME}."
+        ),
+        f"{OGL} {OS_DATA}",
+    ]
+    return _table_section(
+        f"Board pack: {', '.join(ctx.names.values())}", paragraphs, pd.DataFrame(), ctx.size, ""
+    )
+
+
+def key_messages_pages(ctx: PackContext) -> list[Page]:
+    """The key messages: sentences that lead with the warnings, then every message as a table
+    (continued on as many pages as its rows need)."""
+    key = ctx.messages
+    intro = (
+        f"Compared with {ctx.versus}, {ctx.ci}% confidence. Worse and getting worse first (context "
+        "indicators marked), then worse now where the trend cannot be assessed (with why), then worse, "
+        f"then better; data more than {STALE_YEARS} years old comes after the current data, marked as history."
+    )
+    if key.empty:
+        text = f"No indicator with a value is significantly worse or better than {ctx.versus}."
+        return _table_section("Key messages", [intro, text], pd.DataFrame(), ctx.size, "")
+    sentences = messages.lead_sentences(key, LEAD_SENTENCES)
+    table = messages.display_table(key, several_areas=len(ctx.areas) > 1, main=ctx.main_label)
+    return _table_section("Key messages", [intro, *sentences], table, ctx.size, empty="")
+
+
+def questions_pages(ctx: PackContext) -> list[Page]:
+    found = messages.questions(ctx.messages)
+    if not found:
+        found = [
+            f"No indicator is significantly worse than {ctx.versus}:"
+            + " which of the better results can the board rely on, and which rest on old data?"
+        ]
+    intro = "From the key messages: one question for each warning, current data first."
+    numbered = [intro, *(f"{i}. {q}" for i, q in enumerate(found, 1))]
+    return _table_section("Questions for the board", numbered, pd.DataFrame(), ctx.size, "")
+
+
+def early_warning_pages(ctx: PackContext) -> list[Page]:
+    warnings, sentences = sections.early_warning(
+        ctx.model, ctx.areas, ctx.names, ctx.comparators, ctx.geography
+    )
+    left = left_out_for_breaks(sections.all_alerts(ctx.model, ctx.areas, ctx.comparators, ctx.geography))
+    columns = [c for c in sections.EARLY_COLUMNS if c != "Area" or len(ctx.areas) > 1]
+    intro = (
+        f"Each area compared with {ctx.versus}, {ctx.ci}% confidence. Indicators worse than the benchmark and "
+        "getting worse (Fingertips' recent-trend test over the last five comparable periods), then those "
+        "worse now whose trend cannot be assessed, then worse but not getting worse, then getting worse "
+        "but not yet worse; latest period of each indicator."
+    )
+    breaks = sections.breaks_text(left)
+    return _table_section(
+        "Early warning",
+        [intro, *sentences, *([breaks] if breaks else [])],
+        warnings[[c for c in columns if c in warnings]],
+        ctx.size,
+        empty="No indicator is worse than the benchmark or getting worse.",
+    )
+
+
+def peers_pages(ctx: PackContext) -> list[Page]:
+    if not ctx.has_peers:
+        return []
+    focus = ctx.areas[0]
+    comparison = sections.peer_comparison(ctx.model, focus, ctx.peers, ctx.ci, ctx.geography)
+    also = set(ctx.messages.loc[ctx.messages[s.AREA_CODE] == focus, s.INDICATOR_ID])
+    peer_key = sections.peer_key_table(comparison, also)
+    return _table_section(
+        COMPARED_WITH["peers"],
+        sections.peer_paragraphs(
+            ctx.model, focus, ctx.names[focus], ctx.peers, comparison, len(peer_key), ctx.ci, ctx.geography
+        ),
+        peer_key.drop(columns="indicator_id").rename(columns={"Value": f"{_short(ctx.names[focus])}"}),
+        ctx.size,
+        empty="No outcome indicator has a peer value for this area.",
+    )
+
+
+def spine_pages(ctx: PackContext, kind: str) -> list[Page]:
+    """The outcome (or context) indicators' spine chart, over as many pages as its rows need."""
+    order = domain_order(ctx.rows)
+    domains = (
+        [d for d in order if d != "context"]
+        if kind == "outcome"
+        else (["context"] if "context" in order else [])
+    )
+    if not domains:
+        return []
+    heading = "Outcome indicators" if kind == "outcome" else "Context"
+    state = ctx.spine_state
+    prov = describe.provenance(ctx.model, state, "spine", ctx.public)
+    sub = ctx.rows[ctx.rows["domain"].astype(str).isin(domains)]
+    n_ind = sub[s.INDICATOR_ID].nunique()
+    spine_prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
+    if sub["short_name"].str.contains(MEDIAN_MARK, regex=False).any():
+        spine_prov = dataclasses.replace(spine_prov, caveat=MEDIAN_NOTE)
+    pages = []
+    for part in spine_parts(
+        ctx.model,
+        state,
+        spine_prov,
+        ctx.size,
+        domains=domains,
+        rows=ctx.rows,
+        together=heading,
+        versus=ctx.versus_short,
+    ):
+        alt = (
+            f"Spine chart of {n_ind} {kind} indicators for {ctx.who}, under their domain headings: each "
+            f"area's value against the range of all areas, England at the centre line, worst on the left "
+            f"and best on the right; colours compare with {ctx.versus}; each value and the benchmark's "
+            f"value printed on the right. {part.label}."
+        )
+        pages.append(
+            Page("chart", f"{heading}: spine chart", figure=part.figure, alt=alt, provenance=part.provenance)
+        )
+    return pages
+
+
+def indicator_pages(ctx: PackContext) -> list[Page]:
+    """Each key indicator (warnings first, at most ``MAX_DETAILED``): its bars as the compare page
+    draws them for the pack's selection, and its trend."""
+    pages: list[Page] = []
+    key = messages.lead_order(ctx.messages[ctx.messages[s.AREA_CODE] == ctx.areas[0]])
+    for row in key.drop_duplicates(s.INDICATOR_ID).head(MAX_DETAILED).itertuples(index=False):
+        pages += _indicator_pages(ctx, row)
+    return pages
+
+
+def appendix_pages(ctx: PackContext) -> list[Page]:
+    appendix = appendix_table(ctx.rows, ctx.names, ctx.main_label)
+    parts = table_pages(appendix, ctx.size, title_lines=1)
+    return [
+        Page("table", f"Data appendix ({i} of {len(parts)})", table=part) for i, part in enumerate(parts, 1)
+    ]
+
+
+def glossary_pages(ctx: PackContext) -> list[Page]:
+    """Where the data come from, and the abbreviations and terms the pack uses in plain words."""
+    catalogue = ctx.model.catalogue.loc[ctx.rows[s.INDICATOR_ID].unique(), "publisher"].astype(str)
+    publishers = list(dict.fromkeys(catalogue))
+    return _table_section(
+        "Data sources and glossary",
+        [
+            "Data sources: " + "; ".join(publishers) + ".",
+            "The abbreviations and terms this pack and the app use, in plain words:",
+        ],
+        glossary_table(),
+        ctx.size,
+        empty="",
+    )
+
+
+SECTION_BUILDERS: dict[str, Callable[[PackContext], list[Page]]] = {
+    "key messages": key_messages_pages,
+    "questions": questions_pages,
+    "early warning": early_warning_pages,
+    "peers": peers_pages,
+    "outcome spine": lambda ctx: spine_pages(ctx, "outcome"),
+    "indicator pages": indicator_pages,
+    "context spine": lambda ctx: spine_pages(ctx, "context"),
+    "appendix": appendix_pages,
+    "glossary": glossary_pages,
+}
 
 
 def plan_pack(
@@ -348,143 +480,23 @@ def plan_pack(
     size: Size | None = None,
     peers: str | None = None,
 ) -> list[Page]:
-    """Every page of the pack, in order and numbered (figures built, not yet rendered)."""
-    size = size or SIZES["a4"]
-    peers = peers or DEFAULT_PEER_SET
-    # The areas' geography: what the focus area's code means (an E54 code is an ICB 2023, not
-    # the STP 2021 of the same code; data.queries.areas.geography_of).
-    geography = geography_of(model, areas[0]) or s.HOME_GEOGRAPHY
-    names = _names(model, areas, geography)
-    bkey = benchmark_key({"benchmark": benchmark, "peers": peers})
-    versus = _versus(benchmark, geography)
-    rows = shorter_names(spine_rows(model, areas, benchmark=bkey, ci=ci, geography=geography))
-    base = {"areas": areas, "benchmark": benchmark, "ci": ci, "geography": geography, "peers": peers}
-    spine_state = _state(model, base)
-    who = ", ".join(f"{names[c]} ({c})" for c in areas)
-    key = key_table(model, rows, names, bkey, geography)
-    order = domain_order(rows)
-    outcome_domains = [d for d in order if d != "context"]
-    publishers = list(
-        dict.fromkeys(model.catalogue.loc[rows[s.INDICATOR_ID].unique(), "publisher"].astype(str))
+    """Every page of the pack, in the order of ``PACK_SECTIONS`` and numbered (figures built, not
+    yet rendered)."""
+    ctx = pack_context(
+        model,
+        areas,
+        benchmark=benchmark,
+        ci=ci,
+        figure_for=figure_for,
+        link_root=link_root,
+        size=size or SIZES["a4"],
+        peers=peers or DEFAULT_PEER_SET,
     )
-    public = view_link(link_root, "spine", spine_state)
-    warnings, warning_sentences = sections.early_warning(
-        model, areas, names, benchmark=bkey, ci=ci, geography=geography
-    )
-    has_peers = bool(sections.peer_names(model, areas[0], peers, geography))
-    similar = f"similar {area_word(geography, 2)}"
-
-    pages = [
-        Page(
-            "text",
-            f"Board pack: {', '.join(names.values())}",
-            [
-                f"Areas: {who}.",
-                f"Prepared {_prepared(model)} by the {describe.APP_NAME}. Each area is compared with "
-                f"{versus} at {ci}% confidence (Fingertips' method).",
-                counts_sentence(rows, names)
-                + (
-                    f" {MEDIAN_NOTE}"
-                    if rows["short_name"].str.contains(MEDIAN_MARK, regex=False).any()
-                    else ""
-                ),
-                "Contents: key messages; early warning"
-                + (f"; compared with {similar}" if has_peers else "")
-                + "; the outcome indicators' spine chart ("
-                + ", ".join(s.DOMAINS[d].split(":")[0] for d in outcome_domains)
-                + "); the indicators that differ, compared and over time; context indicators; data appendix.",
-                "Data sources: " + "; ".join(publishers) + ".",
-                (
-                    f"Online (the same selection, live): {public}"
-                    if public.startswith("http")
-                    else f"Online: this selection is at {public} on the {describe.APP_NAME}."
-                ),
-                f"{OGL} {OS_DATA}",
-            ],
-        )
-    ]
-    pages.append(_key_messages(key, versus, names, size))
-    pages += _table_section(
-        "Early warning",
-        [
-            f"Indicators where an area is significantly worse than {versus} and its recent trend is "
-            "significant in the worse direction (Fingertips' recent-trend rule over the last five "
-            "points), then those worse but not getting worse, then those getting worse but not yet "
-            "worse; latest period of each indicator.",
-            *warning_sentences,
-        ],
-        warnings[[c for c in EARLY_COLUMNS if c != "Area" or len(areas) > 1]],
-        size,
-        empty="No indicator is worse than the benchmark or getting worse.",
-    )
-    if has_peers:
-        comparison = sections.peer_comparison(model, rows, areas[0], peers, ci, geography)
-        also = set(key.loc[key["area_code"] == areas[0], "indicator_id"]) | set(
-            warnings.loc[warnings.get("Area", pd.Series(dtype=str)) == names[areas[0]], "indicator_id"]
-            if len(areas) > 1
-            else warnings["indicator_id"]
-        )
-        peer_key = sections.peer_key_table(comparison, also)
-        pages += _table_section(
-            f"Compared with {similar}",
-            sections.peer_paragraphs(
-                model, areas[0], names[areas[0]], peers, comparison, len(peer_key), ci, geography
-            ),
-            peer_key.drop(columns="indicator_id").rename(columns={"Value": f"{_short(names[areas[0]])}"}),
-            size,
-            empty="No outcome indicator has a peer value for this area.",
-        )
-
-    prov = describe.provenance(model, spine_state, "spine", public)
-    outcome_heading = "Outcome indicators"
-    spines = [(outcome_heading, outcome_domains)] + ([("Context", ["context"])] if "context" in order else [])
-    detailed = 0
-    for heading, domains in spines:
-        if not domains:
-            continue
-        n_ind = rows.loc[rows["domain"].astype(str).isin(domains), s.INDICATOR_ID].nunique()
-        kind = "context" if domains == ["context"] else "outcome"
-        spine_prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
-        if (
-            rows.loc[rows["domain"].astype(str).isin(domains), "short_name"]
-            .str.contains(MEDIAN_MARK, regex=False)
-            .any()
-        ):
-            spine_prov = dataclasses.replace(spine_prov, caveat=MEDIAN_NOTE)
-        for part in spine_parts(
-            model, spine_state, spine_prov, size, domains=domains, rows=rows, together=heading
-        ):
-            alt = (
-                f"Spine chart of {n_ind} {kind} indicators for {who}, under their domain headings: each "
-                f"area's value against the range of all areas, {versus} at the centre line, worst on the "
-                f"left and best on the right. {part.label}."
-            )
-            pages.append(
-                Page(
-                    "chart",
-                    f"{heading}: spine chart",
-                    figure=part.figure,
-                    alt=alt,
-                    provenance=part.provenance,
-                )
-            )
-        if kind == "context":
-            continue
-        for domain in outcome_domains:
-            for rec in key[key["domain"] == domain].drop_duplicates("indicator_id").to_dict("records"):
-                if detailed >= MAX_DETAILED:
-                    break
-                detailed += 1
-                pages += _indicator_pages(model, base, rec, geography, who, figure_for, link_root, size)
-    appendix = appendix_table(model, rows, names, geography)
-    for part in table_pages(appendix, size, title_lines=1):
-        pages.append(Page("table", "Data appendix", table=part))
-    n_tables = sum(1 for p in pages if p.kind == "table")
-    seen = 0
-    for page in pages:
-        if page.kind == "table":
-            seen += 1
-            page.title = f"Data appendix ({seen} of {n_tables})"
+    built = {name: SECTION_BUILDERS[name](ctx) for name in PACK_SECTIONS if name in SECTION_BUILDERS}
+    contents = [CONTENTS[n] for n in PACK_SECTIONS if built.get(n) and CONTENTS.get(n)]
+    pages: list[Page] = []
+    for name in PACK_SECTIONS:
+        pages += cover(ctx, contents) if name == "cover" else built.get(name, [])
     return _number(pages)
 
 
@@ -516,52 +528,54 @@ def _prepared(model: Model) -> str:
 def _table_section(
     title: str, paragraphs: list[str], table: pd.DataFrame, size: Size, empty: str
 ) -> list[Page]:
-    """A text page with a table, continued on as many pages as its rows need (full text size)."""
+    """A text section: its paragraphs over as many pages as they need, then its table, continued
+    on as many pages as its rows need (full text size). A table starts under the paragraphs only
+    when its header and first row fit there; no page is only a title."""
+    paragraphs = [*paragraphs, *([empty] if table.empty and empty else [])]
+    chunks = paragraph_pages(paragraphs, size)
+    pages = [
+        Page("text", title if i == 0 else f"{title} (continued)", paragraphs=chunk)
+        for i, chunk in enumerate(chunks)
+    ]
     if table.empty:
-        return [Page("text", title, paragraphs=[*paragraphs, empty])]
-    first_room = body_height(paragraphs, size)
-    first = table_pages(table, size, above_px=first_room)[0]
-    pages = [Page("text", title, paragraphs=paragraphs, table=first)]
+        return _continued(pages, title)
+    above = body_height(pages[-1].paragraphs, size) if pages[-1].paragraphs else 0
+    first = table_pages(table, size, above_px=above)[0]
+    _cells, lines = wrapped_cells(table.head(1), size.width - 2 * PAD - 40)
+    if table_room(size, above_px=above) < row_px(lines[0]):
+        pages.append(Page("text", f"{title} (continued)", paragraphs=[]))
+        first = table_pages(table, size)[0]
+    pages[-1].table = first
     rest = table.iloc[len(first) :]
-    if len(rest):
-        parts = table_pages(rest, size, above_px=body_height(["(continued)"], size))
-        for i, part in enumerate(parts, start=2):
-            pages.append(
-                Page("text", f"{title} (continued, {i} of {len(parts) + 1})", paragraphs=[], table=part)
-            )
+    for part in table_pages(rest, size) if len(rest) else []:
+        pages.append(Page("text", f"{title} (continued)", paragraphs=[], table=part))
+    return _continued(pages, title)
+
+
+def _continued(pages: list[Page], title: str) -> list[Page]:
+    """Continuation pages numbered within their section: 'Key messages (continued, 2 of 3)'."""
+    if len(pages) > 1:
+        for i, page in enumerate(pages[1:], start=2):
+            page.title = f"{title} (continued, {i} of {len(pages)})"
     return pages
 
 
-def _key_messages(key: pd.DataFrame, versus: str, names: dict[str, str], size: Size) -> Page:
-    """One page: the differences table, and plain-English sentences made from its first rows."""
-    sentences = [key_sentence(row) for _, row in key.head(KEY_SENTENCES).iterrows()]
-    if key.empty:
-        sentences = [
-            f"No outcome indicator with a value is significantly different from {versus} for "
-            f"{', '.join(names.values())}."
-        ]
-    columns = (
-        ["Indicator"]
-        + (["Area"] if len(names) > 1 else [])
-        + ["Value", "Benchmark", "Period", "Compared", "Recent trend", "Data age"]
-    )
-    labels = set(key["benchmark_label"]) if len(key) else {versus}
-    against = versus if labels <= {versus} else "benchmark"
-    table = key[columns].rename(
-        columns={"Benchmark": f"{against} value", "Compared": f"Compared with {against}"}
-    )
-    notes = []
-    if len(key) > KEY_SENTENCES:
-        notes.append(f"The table lists all {len(key)} differences, worse and worsening first.")
-    if len(key) and key["stale"].any():
-        notes.append(f"OLDER DATA: the period ended more than {STALE_YEARS} years ago; read it as history.")
-    # the table gets the room the sentences leave (a note says when rows are left out)
-    note = "The table shows the first {n}; the rest are in the domain sections."
-    paragraphs = sentences + ([" ".join(notes + [note])] if notes or len(key) else [])
-    room_above = body_height(paragraphs, size)
-    first = table_pages(table, size, above_px=room_above)[0] if len(table) else table
-    last = " ".join(notes + ([note.format(n=len(first))] if len(first) < len(table) else []))
-    return Page("text", "Key messages", paragraphs=sentences + ([last] if last else []), table=first)
+def text_room(size: Size, title_lines: int = 1) -> int:
+    """Vertical room for a text page's paragraphs (title and footer taken out)."""
+    header = PAD + int(title_lines * 26 * LINE_PX) + 12
+    footer = int(FOOTER_SIZE * LINE_PX * 2) + PAD
+    return size.height - header - footer - PAD
+
+
+def paragraph_pages(paragraphs: list[str], size: Size) -> list[list[str]]:
+    """The paragraphs in page-sized groups (a paragraph is never split; every group has one)."""
+    room = text_room(size, title_lines=2)  # a continued title may take two lines
+    out: list[list[str]] = [[]]
+    for para in paragraphs:
+        if out[-1] and body_height([*out[-1], para], size) > room:
+            out.append([])
+        out[-1].append(para)
+    return out
 
 
 def body_height(paragraphs: list[str], size: Size) -> int:
@@ -570,62 +584,54 @@ def body_height(paragraphs: list[str], size: Size) -> int:
     return int(lines * BODY_PX * BODY_LINE) + 4
 
 
-def _indicator_pages(
-    model: Model,
-    base: dict,
-    rec: dict,
-    geography: str,
-    who: str,
-    figure_for: FigureFor,
-    link_root: str,
-    size: Size,
-) -> list[Page]:
-    """The comparison chart (focus area's region) and, with >= 3 periods, the trend of one indicator."""
-    ind = rec["indicator_id"]
+def _indicator_pages(ctx: PackContext, row) -> list[Page]:
+    """One key indicator: its bars as the compare page draws them for the pack's selection (the
+    focus area's similar CCGs with benchmark=peers, else its region), and, with >= 3 periods, its
+    trend."""
+    model = ctx.model
+    ind = row.indicator_id
     meta = model.catalogue.loc[ind]
-    state = _state(model, base | {"indicator": ind, "period": rec["Period"]})
-    fact = key_sentence(pd.Series(rec))
-    pages = []
-    peer_set = base.get("peers") or DEFAULT_PEER_SET
-    focus = state["areas"][0]
-    peer_fig = peer_compare(model, state, focus, peer_set)
-    if peer_fig is not None:  # one page: the focus area among its similar CCGs
-        peer_state = dict(state, benchmark="peers", peers=peer_set)
-        prov = describe.provenance(model, state, "compare", view_link(link_root, "compare", peer_state))
-        focus_name = _names(model, [focus], geography)[focus]
-        similar = f"similar {area_word(geography, 2)}"
+    state = _state(model, ctx.base | {"indicator": ind, "period": row.period})
+    fact = messages.sentence(row)
+    comp = ctx.main
+    pages: list[Page] = []
+    if comp.kind == "peers" and comp.focus:
+        peer_state = dict(state, scope="peers")
+        fig = ctx.figure_for(peer_state | {"page": "compare"}, "compare")
+        prov = describe.provenance(
+            model, peer_state, "compare", view_link(ctx.link_root, "compare", peer_state)
+        )
         prov = dataclasses.replace(
             prov,
-            subtitle=f"{prov.subtitle} · {focus_name} and its {similar}, {peer_set_label(peer_set, geography)}; "
-            f"dashed line: their value ({peer_method(model, state, focus, peer_set)})",
+            subtitle=f"{prov.subtitle} · {comp.focus_name} and its {comp.peer_words}, {peer_set_label(ctx.peers, ctx.geography)}",
         )
         alt = (
-            f"Bar chart of {meta['short_name']}, {rec['Period']}, for {focus_name} and its {similar}, "
-            f"ranked, with 95% confidence intervals, the England line and the {similar}' value. {fact}"
+            f"Bar chart of {meta['short_name']}, {row.period}, for {comp.focus_name} and its {comp.peer_words}, "
+            f"ranked, with {ctx.ci}% confidence intervals, the England line and the peers' value. {fact}"
         )
         pages.append(
             Page(
                 "chart",
-                f"{meta['short_name']}: compared with {similar}",
-                figure=peer_fig,
+                f"{meta['short_name']}: compared with {comp.peer_words}",
+                figure=fig,
                 alt=alt,
                 provenance=prov,
             )
         )
     else:
-        pages += _region_pages(model, state, meta, rec, geography, fact, figure_for, link_root, size)
-    periods = indicator_periods(model, ind, geography)
+        pages += _region_pages(ctx, state, meta, row, fact)
+    periods = indicator_periods(model, ind, ctx.geography)
     if len(periods) >= MIN_TREND_PERIODS:
-        prov = describe.provenance(model, state, "trends", view_link(link_root, "trends", state))
+        prov = describe.provenance(model, state, "trends", view_link(ctx.link_root, "trends", state))
         alt = (
             f"Line chart of {meta['short_name']} over {len(periods)} periods ({periods[0]} to {periods[-1]}) "
-            f"for {who}, England and the region. Recent trend: {rec['Recent trend']}. {fact}"
+            f"for {ctx.who}, England and the region. {messages.trend_text(row)}. {fact}"
         )
         pages.append(
             Page(
                 "chart",
                 f"{meta['short_name']}: trend",
-                figure=figure_for(state | {"page": "trends"}, "trends"),
+                figure=ctx.figure_for(state | {"page": "trends"}, "trends"),
                 alt=alt,
                 provenance=prov,
             )
@@ -633,32 +639,22 @@ def _indicator_pages(
     return pages
 
 
-def _region_pages(
-    model: Model,
-    state: dict,
-    meta: pd.Series,
-    rec: dict,
-    geography: str,
-    fact: str,
-    figure_for: FigureFor,
-    link_root: str,
-    size: Size,
-) -> list[Page]:
-    """The indicator's bars for the focus area's region (areas without peers), as many pages as legible."""
-    pages = []
-    region, region_name = region_of(model, state["areas"][0], geography)
+def _region_pages(ctx: PackContext, state: dict, meta: pd.Series, row, fact: str) -> list[Page]:
+    """The indicator's bars for the focus area's region, as many pages as legible."""
+    model = ctx.model
+    region, region_name = region_of(model, state["areas"][0], ctx.geography)
     compare_state = dict(state, region=region) if region else state
     prov = describe.provenance(
-        model, compare_state, "compare", view_link(link_root, "compare", compare_state)
+        model, compare_state, "compare", view_link(ctx.link_root, "compare", compare_state)
     )
     if region:
         prov = dataclasses.replace(prov, subtitle=f"{prov.subtitle} · {region_name}, the focus area's region")
     alt = (
-        f"Bar chart of {meta['short_name']}, {rec['Period']}, for the {area_word(geography, 2)} of "
-        f"{region_name or 'England'}, "
-        f"ranked, with 95% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
+        f"Bar chart of {meta['short_name']}, {row.period}, for the CCGs of {region_name or 'England'}, "
+        f"ranked, with {ctx.ci}% confidence intervals and the England{' and region' if region else ''} lines. {fact}"
     )
-    figures = region_compare(figure_for(compare_state | {"page": "compare"}, "compare"), prov, size)
+    figures = region_compare(ctx.figure_for(compare_state | {"page": "compare"}, "compare"), prov, ctx.size)
+    pages = []
     for k, figure in enumerate(figures, start=1):
         more = "" if len(figures) == 1 else f" ({k} of {len(figures)})"
         part_prov = dataclasses.replace(prov, subtitle=prov.subtitle + more)
@@ -670,27 +666,22 @@ def _region_pages(
     return pages
 
 
-def appendix_table(
-    model: Model, rows: pd.DataFrame, names: dict[str, str], geography: str = s.HOME_GEOGRAPHY
-) -> pd.DataFrame:
-    """Every indicator and area: outcomes first (the pack's domain order), then context."""
+def appendix_table(rows: pd.DataFrame, names: dict[str, str], main: str = "England") -> pd.DataFrame:
+    """Every indicator and area: outcomes first (the pack's domain order), then context; each value
+    with its unit and the benchmark it was compared with (its value, named where it is not ``main``)."""
     order = {d: i for i, d in enumerate(domain_order(rows))}
     data = rows.assign(_d=rows["domain"].astype(str).map(order).fillna(99)).sort_values("_d", kind="stable")
+    units = data["unit"].astype(str).tolist()
     table = pd.DataFrame(
         {
             "Indicator": data["short_name"].astype(str),
             "Domain": data["domain"].astype(str).map(lambda d: s.DOMAINS.get(d, d).split(":")[0]),
             "Area": data[s.AREA_CODE].map(names),
             "Period": data[s.PERIOD].astype(str),
-            "Value": [_value(v, str(u)) for v, u in zip(data[s.VALUE], data["unit"], strict=True)],
+            "Value": [format_value(v, u) for v, u in zip(data[s.VALUE], units, strict=True)],
             "Benchmark": [
-                _with_label(_value(v, str(u)), label)
-                for v, u, label in zip(
-                    data["england_value"],
-                    data["unit"],
-                    benchmark_labels(model, data, "england", geography),
-                    strict=True,
-                )
+                "none" if pd.isna(v) else format_value(v, u) + ("" if label == main else f" ({label})")
+                for v, u, label in zip(data["comparator_value"], units, data["comparator_label"], strict=True)
             ],
             "Compared": data["category"].astype(str),
         }
@@ -710,28 +701,59 @@ def _number(pages: list[Page]) -> list[Page]:
 # --- tables on pages -----------------------------------------------------------------
 
 COLUMN_SHARE = {
-    "Indicator": 3.2,
+    "Indicator": 2.8,
     "Area": 2.2,
     "Domain": 1.0,
     "Period": 1.6,
-    "Value": 0.9,
+    "Value": 1.3,
     "England": 0.9,
-    "Benchmark": 1.1,
+    "Benchmark": 1.5,
     "Compared": 1.2,
-    "Recent trend": 1.8,
+    "Recent trend": 2.4,
     "Data age": 1.9,
+    "Message": 1.6,
+    "Gap": 1.1,
+    "Term": 1.0,
+    "Meaning": 6.0,
 }
 
 
-def column_widths(columns: list[str], width_px: float) -> list[float]:
+def column_widths(
+    columns: list[str], width_px: float, frame: pd.DataFrame | None = None, font_px: float = MIN_FONT_PX
+) -> list[float]:
+    """Each column's width: its share of ``width_px`` (``COLUMN_SHARE``), but never narrower than
+    its longest word (header in bold, or any cell of ``frame``): a cell wraps between words and
+    is never cut."""
     shares = [COLUMN_SHARE.get(c.split(" ")[0] if c not in COLUMN_SHARE else c, 1.1) for c in columns]
     total = sum(shares)
-    return [width_px * sh / total for sh in shares]
+    widths = [width_px * sh / total for sh in shares]
+    if frame is None:
+        return widths
+    need = []
+    for col in columns:
+        words = [w for cell in frame[col].astype(str) for w in cell.split()]
+        longest = max(
+            [text_px(w, font_px) for w in words] + [1.12 * text_px(w, font_px) for w in str(col).split()]
+        )
+        need.append(longest + 18)
+    fixed = [False] * len(columns)
+    for _ in columns:  # give each too-narrow column its need, the rest shares what is left
+        short = [i for i, (w, n) in enumerate(zip(widths, need, strict=True)) if not fixed[i] and w < n]
+        if not short:
+            break
+        for i in short:
+            fixed[i], widths[i] = True, need[i]
+        free = width_px - sum(w for w, f in zip(widths, fixed, strict=True) if f)
+        rest = sum(sh for sh, f in zip(shares, fixed, strict=True) if not f)
+        widths = [
+            w if f else max(0.0, free) * sh / rest for w, sh, f in zip(widths, shares, fixed, strict=True)
+        ]
+    return widths
 
 
 def wrapped_cells(frame: pd.DataFrame, width_px: float) -> tuple[list[list[str]], list[int]]:
     """Each column's cells wrapped to its width, and each row's line count."""
-    widths = column_widths(list(frame.columns), width_px)
+    widths = column_widths(list(frame.columns), width_px, frame)
     columns, lines = [], [1] * len(frame)
     for col, w in zip(frame.columns, widths, strict=True):
         cells = []
@@ -822,15 +844,16 @@ def _text(text: str, y: float, font_px: int, colour: str, size: Size) -> dict:
 
 def _table_trace(frame: pd.DataFrame, width: float, size: Size, top_px: float, bottom_px: float) -> go.Table:
     cells, _lines = wrapped_cells(frame, width)
+    widths = column_widths(list(frame.columns), width, frame)
     header = [
         f"<b>{'<br>'.join(wrap(c, w - 14, MIN_FONT_PX))}</b>"
-        for c, w in zip(frame.columns, column_widths(list(frame.columns), width), strict=True)
+        for c, w in zip(frame.columns, widths, strict=True)
     ]
     return go.Table(
         domain=dict(
             x=[PAD / size.width, 1 - PAD / size.width], y=[bottom_px / size.height, 1 - top_px / size.height]
         ),
-        columnwidth=column_widths(list(frame.columns), width),
+        columnwidth=widths,
         header=dict(
             values=header, fill_color="#E8EEF4", align="left", font=dict(size=MIN_FONT_PX), height=row_px(1)
         ),
@@ -936,13 +959,42 @@ def _textbox(slide, left, top, width, height, paragraphs: list[str], size_pt: in
     return box
 
 
-def _pptx_table(slide, frame: pd.DataFrame, top, height_limit) -> None:
-    rows, cols = len(frame) + 1, len(frame.columns)
-    width = SLIDE_W - Inches(0.8)
-    shares = column_widths(list(frame.columns), 1.0)
-    shape = slide.shapes.add_table(rows, cols, Inches(0.4), top, width, Emu(int(Inches(0.32) * rows)))
-    for j, share in enumerate(shares):
-        shape.table.columns[j].width = Emu(int(width * share))
+TABLE_W_IN = 13.333 - 0.8
+CELL_MARGIN_IN = 0.1  # python-pptx's default left and right cell margins
+ROOM_IN = 7.5 - 1.2 - 0.6  # under the title, above the page number
+
+
+def pptx_row_lines(frame: pd.DataFrame) -> tuple[list[float], list[int], int]:
+    """Column widths (inches) and each row's wrapped line count at PPTX_TABLE_PT, with the same
+    widths ``_pptx_table`` gives its columns; and the header row's lines."""
+    width_pt = TABLE_W_IN * 72
+    widths_pt = column_widths(list(frame.columns), width_pt, frame, font_px=PPTX_TABLE_PT)
+    usable = [w - 2 * CELL_MARGIN_IN * 72 for w in widths_pt]
+    lines = [
+        max(len(wrap(str(v), u, PPTX_TABLE_PT)) for v, u in zip(row, usable, strict=True))
+        for row in frame.astype(str).itertuples(index=False)
+    ]
+    header = max(
+        len(wrap(str(c), u, PPTX_TABLE_PT * 1.12)) for c, u in zip(frame.columns, usable, strict=True)
+    )
+    return [w / 72 for w in widths_pt], lines, header
+
+
+def pptx_row_in(lines: int) -> float:
+    """A table row's height in inches at PPTX_TABLE_PT (1.2 line spacing, 2 pt margins)."""
+    return (lines * PPTX_TABLE_PT * 1.2 + 6) / 72
+
+
+def _pptx_table(slide, frame: pd.DataFrame, top) -> None:
+    widths, lines, header = pptx_row_lines(frame)
+    heights = [pptx_row_in(header), *(pptx_row_in(n) for n in lines)]
+    shape = slide.shapes.add_table(
+        len(frame) + 1, len(frame.columns), Inches(0.4), top, Inches(TABLE_W_IN), Inches(sum(heights))
+    )
+    for j, w in enumerate(widths):
+        shape.table.columns[j].width = Inches(w)
+    for i, h in enumerate(heights):
+        shape.table.rows[i].height = Inches(h)
     for j, col in enumerate(frame.columns):
         shape.table.cell(0, j).text = str(col)
     for r, values in enumerate(frame.astype(str).itertuples(index=False), start=1):
@@ -955,17 +1007,21 @@ def _pptx_table(slide, frame: pd.DataFrame, top, height_limit) -> None:
                 run.font.size = Pt(PPTX_TABLE_PT)
 
 
-def pptx_table_rows(frame: pd.DataFrame, room_in: float) -> list[pd.DataFrame]:
-    """Slices of a table that fit ``room_in`` inches of a slide at PPTX_TABLE_PT (rows wrap)."""
-    width_px = (13.333 - 0.8) * 96 * (MIN_FONT_PX / (PPTX_TABLE_PT * 96 / 72))
-    _cells, lines = wrapped_cells(frame, width_px)
-    line_in = PPTX_TABLE_PT * 1.25 / 72
-    out, start, used = [], 0, line_in * 2 + 0.12
+def pptx_table_rows(
+    frame: pd.DataFrame, room_in: float, first_room_in: float | None = None
+) -> list[pd.DataFrame]:
+    """Slices of a table that fit a slide at PPTX_TABLE_PT (rows wrap, estimated with the column
+    widths the table gets): the first slice in ``first_room_in`` (the room under a slide's text),
+    every later one in the full ``room_in``."""
+    _widths, lines, header = pptx_row_lines(frame)
+    out: list[pd.DataFrame] = []
+    start, room = 0, room_in if first_room_in is None else first_room_in
+    used = pptx_row_in(header)
     for i, n in enumerate(lines):
-        need = n * line_in + 0.12
-        if used + need > room_in and i > start:
+        need = pptx_row_in(n)
+        if used + need > room and i > start:
             out.append(frame.iloc[start:i])
-            start, used = i, line_in * 2 + 0.12
+            start, room, used = i, room_in, pptx_row_in(header)
         used += need
     out.append(frame.iloc[start:])
     return [p for p in out if len(p)]
@@ -1029,12 +1085,14 @@ def pack_pptx(
         )
         top = Inches(1.2)
         if page.paragraphs:
-            size_pt, height_in = fit_text(page.paragraphs, 12.3, 5.7 if page.table is None else 3.2)
+            size_pt, height_in = fit_text(page.paragraphs, 12.3, ROOM_IN)
+            if page.body_pt:
+                size_pt, height_in = page.body_pt, text_height_in(page.paragraphs, 12.3, page.body_pt)
             height = Emu(int(Inches(1) * height_in))
             _textbox(slide, Inches(0.4), top, Inches(12.5), height, page.paragraphs, size_pt)
             top = Emu(top + height + Inches(0.1))
         if page.table is not None and len(page.table):
-            _pptx_table(slide, page.table, top, SLIDE_H - top - Inches(0.6))
+            _pptx_table(slide, page.table, top)
         _number_box(slide, page.number)
     prs.core_properties.title = pages[0].title
     if stamp is not None:  # the same deck, byte for byte, from every worker
@@ -1046,30 +1104,77 @@ def pack_pptx(
     return out.getvalue()
 
 
-def slide_pages(pages: list[Page]) -> list[Page]:
-    """The plan re-cut for slides: tables split to fit a slide, page numbers redone."""
-    out: list[Page] = []
-    appendix = [p.table for p in pages if p.kind == "table" and p.table is not None]
+def _sections(pages: list[Page]) -> list[list[Page]]:
+    """The plan's pages grouped by section: a text page and its continuations; the data
+    appendix's pages together; each chart alone."""
+    groups: list[list[Page]] = []
     for page in pages:
-        if page.kind == "table":
-            if appendix:
-                whole = pd.concat(appendix, ignore_index=True)
-                parts = pptx_table_rows(whole, 7.5 - 1.2 - 0.6)
-                out += [Page("table", "Data appendix", table=part) for part in parts]
-                appendix = []
-        elif page.kind == "text" and page.table is not None and len(page.table):
-            _size, used = fit_text(page.paragraphs, 12.3, 3.2)
-            parts = pptx_table_rows(page.table, 7.5 - 1.2 - 0.6 - used - 0.1)
-            out.append(dataclasses.replace(page, table=parts[0]))
-            for part in parts[1:]:
-                out.append(
-                    dataclasses.replace(page, title=f"{page.title} (continued)", paragraphs=[], table=part)
+        last = groups[-1][0] if groups else None
+        continues = (
+            last is not None
+            and last.kind == page.kind
+            and (
+                page.kind == "table"
+                or (
+                    page.kind == "text"
+                    and page.title.startswith(last.title.split(" (continued")[0] + " (continued")
                 )
+            )
+        )
+        if continues:
+            groups[-1].append(page)
         else:
-            out.append(page)
-    tables = [p for p in out if p.kind == "table"]
-    for i, page in enumerate(tables, start=1):
-        page.title = f"Data appendix ({i} of {len(tables)})"
+            groups.append([page])
+    return groups
+
+
+def _slide_paragraphs(paragraphs: list[str]) -> list[list[str]]:
+    """Paragraphs in slide-sized groups (at the smallest body size, 12 pt); never split one."""
+    out: list[list[str]] = [[]]
+    for para in paragraphs:
+        if out[-1] and text_height_in([*out[-1], para], 12.3, 12) > ROOM_IN:
+            out.append([])
+        out[-1].append(para)
+    return out
+
+
+def slide_pages(pages: list[Page]) -> list[Page]:
+    """The plan re-cut for slides, section by section: a section's paragraphs over as many slides
+    as they need, then its table's rows over the slides they fit (the first in the room the text
+    leaves, each later one in a whole slide); continued slides numbered within the section, page
+    numbers redone."""
+    out: list[Page] = []
+    for group in _sections(pages):
+        first = group[0]
+        if first.kind == "chart":
+            out.append(first)
+            continue
+        title = "Data appendix" if first.kind == "table" else first.title
+        paragraphs = [p for page in group for p in page.paragraphs]
+        tables = [page.table for page in group if page.table is not None and len(page.table)]
+        table = pd.concat(tables, ignore_index=True) if tables else None
+        slides = [Page(first.kind, title, paragraphs=chunk) for chunk in _slide_paragraphs(paragraphs)]
+        if table is not None:
+            _w, lines, header = pptx_row_lines(table)
+            first_rows = pptx_row_in(header) + sum(pptx_row_in(n) for n in lines[:2])
+            used = 0.0
+            if slides[-1].paragraphs:  # the text as large as leaves room for the table's first rows
+                fits = [
+                    (pt, text_height_in(slides[-1].paragraphs, 12.3, pt) + 0.1)
+                    for pt in (PPTX_BODY_PT, 14, 13, 12)
+                    if text_height_in(slides[-1].paragraphs, 12.3, pt) + 0.1 + first_rows <= ROOM_IN
+                ]
+                if fits:
+                    slides[-1].body_pt, used = fits[0]
+                else:
+                    slides.append(Page(first.kind, title))
+            parts = pptx_table_rows(table, ROOM_IN, ROOM_IN - used)
+            slides[-1].table = parts[0]
+            slides += [Page(first.kind, title, table=part) for part in parts[1:]]
+        if first.kind == "table":
+            for i, slide in enumerate(slides, start=1):
+                slide.title = f"Data appendix ({i} of {len(slides)})"
+        out += _continued(slides, title) if first.kind != "table" else slides
     return _number(out)
 
 

@@ -27,13 +27,12 @@ import plotly.graph_objects as go
 from data.model import schema as s
 from data.model.core import Model
 from data.queries.areas import area_names as names_by_geography
-from data.queries.areas import area_word
-from data.queries.peers import benchmark_key, focus_peer_value, peer_codes
-from data.queries.rows import Selection
-from data.queries.view_frames import area_frame, meta_dict, overview_geography, overview_grid, spine_rows
-from figures.compare import ranked_bars
+from data.queries.comparator import comparator_from_state, compare_grid, compare_spine
+from data.queries.view_frames import (
+    geography_of,
+    overview_geography,
+)
 from figures.overview import overview_grid as overview_figure
-from figures.peers import mark_peers
 from figures.spine import spine_chart
 from reports.decorate import (
     MIN_FONT_PX,
@@ -100,13 +99,18 @@ def plot_area(fig: go.Figure, prov: Provenance, size: Size) -> tuple[float, floa
     )
 
 
-def fit_rows(lines: list[int], room_px: float) -> list[tuple[int, int, int]]:
+def fit_rows(
+    lines: list[int], room_px: float, heading: list[bool] | None = None
+) -> list[tuple[int, int, int]]:
     """Consecutive (start, end, capacity) windows of category rows whose labels fit ``room_px``.
 
     Rows on a category axis are evenly spaced, so a window's pitch must hold its tallest pair
     of neighbouring labels: pitch >= ROW_PX * (lines_i + lines_i+1) / 2. ``capacity`` is the
     most rows the window's pitch allows (a short last page keeps the pitch of a full one).
+    ``heading`` marks rows that head the rows below them (a spine's domain headings): a
+    window never ends on one while rows follow (keep with next: it opens the next window).
     """
+    heading = heading or [False] * len(lines)
     windows: list[tuple[int, int, int]] = []
     start = 0
     while start < len(lines):
@@ -116,6 +120,8 @@ def fit_rows(lines: list[int], room_px: float) -> list[tuple[int, int, int]]:
             if more * (end + 1 - start) > room_px:
                 break
             need, end = more, end + 1
+        while end < len(lines) and end - 1 > start and heading[end - 1]:
+            end -= 1  # the heading goes to the next window, with its first rows
         windows.append((start, end, max(end - start, int(room_px // need))))
         start = end
     return windows
@@ -172,7 +178,9 @@ def _windows_for(fig: go.Figure, prov: Provenance, size: Size) -> list[tuple[int
     worst = _with_subtitle(prov, "national ranking, ranks 100-106 of 106 · part 10 of 10 (10 of 10)")
     _, room = plot_area(fig, worst, size)
     limit = label_width(size)
-    return fit_rows([label_lines(label, limit) for label in labels], room)
+    keys = [str(k) for k in (fig.layout.yaxis.categoryarray or fig.layout.yaxis.tickvals or [])]
+    heading = [k.startswith("§") for k in keys] if len(keys) == len(labels) else None
+    return fit_rows([label_lines(label, limit) for label in labels], room, heading)
 
 
 # --- compare -----------------------------------------------------------------------
@@ -229,52 +237,6 @@ def compare_parts(
     return _numbered(parts)
 
 
-def peer_compare(model: Model, state: dict, focus: str, peer_set: str) -> go.Figure | None:
-    """The focus area and its peers ranked (one page: 11 bars), the England line and the
-    peers' value as a dashed line; None when the area has no peers or no value to show."""
-    codes = [focus, *peer_codes(model, focus, peer_set, state["geography"])]
-    if len(codes) < 2:
-        return None
-    sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
-    frame, england, _regions = area_frame(model, sel)
-    frame = frame[frame[s.AREA_CODE].isin(codes)]
-    if frame.empty or frame.loc[frame[s.AREA_CODE] == focus, s.VALUE].isna().all():
-        return None
-    fig = ranked_bars(
-        frame,
-        meta_dict(model, state["indicator"]),
-        ci=state["ci"],
-        benchmark=benchmark_key(state),
-        palette=state["palette"],
-        selected=[c for c in state["areas"] if c in set(frame[s.AREA_CODE])],
-        england_value=england,
-        region_values={},
-        sort=state["sort"],
-    )
-    names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
-    value, _method, _n = focus_peer_value(model, sel, focus, peer_set)
-    fig = mark_peers(  # the method (pooled or mean, over how many) is in the page's subtitle
-        fig,
-        [names[c] for c in codes[1:] if c in names.index],
-        value,
-        label=f"Similar {area_word(state['geography'], 2)}",
-        unit=model.catalogue.at[state["indicator"], "unit"],
-    )
-    # the England label (above the plot, on the paper) and the peers' label (on the axis domain)
-    # lie close together: on the axis domain both, so that the page puts each on its own row
-    for note in fig.layout.annotations:
-        if note.xref == "x" and note.yref == "paper" and (note.y or 0) >= 1:
-            note.yref = "y domain"
-    return fig
-
-
-def peer_method(model: Model, state: dict, focus: str, peer_set: str) -> str:
-    """'pooled over 10' / 'mean over 9': how the peers' value on a chart was made."""
-    sel = Selection(state["indicator"], state["period"], state["geography"], state["sex"])
-    _value, method, n = focus_peer_value(model, sel, focus, peer_set)
-    return f"{method} over {n}" if method else ""
-
-
 # --- spine -------------------------------------------------------------------------
 
 
@@ -286,16 +248,19 @@ def spine_parts(
     domains: list[str] | None = None,
     rows: pd.DataFrame | None = None,
     together: str = "",
+    versus: str | None = None,
 ) -> list[Part]:
     """The spine chart one domain at a time (``domains`` limits and orders them), or, with
     ``together`` (a heading), the ``domains`` in one chart under their own headings, split
     over as many pages as its rows need (a board pack: no half-empty page per short domain)."""
     areas = state["areas"]
+    geography = geography_of(model, areas[0]) or state["geography"]
+    comp = comparator_from_state(model, dict(state, geography=geography))
     if rows is None:
-        rows = spine_rows(
-            model, areas, benchmark=state["benchmark"], ci=state["ci"], geography=state.get("geography")
-        )
-    names = area_names(model, areas, state.get("geography"))
+        rows = compare_spine(model, areas, comp, geography)
+    if versus is None:
+        versus = "England" if comp.kind == "england" else comp.heading
+    names = area_names(model, areas, geography)
     parts: list[Part] = []
     groups = [[d] for d in (domains or domain_order(rows))]
     if together:
@@ -304,7 +269,9 @@ def spine_parts(
         sub = rows[rows["domain"].astype(str).isin(group)]
         if sub.empty:
             continue
-        fig = spine_chart(sub, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"])
+        fig = spine_chart(
+            sub, areas=areas, area_names=names, palette=state["palette"], ci=state["ci"], versus=versus
+        )
         heading = together or s.DOMAINS.get(group[0], group[0])
         n_ind = sub[s.INDICATOR_ID].nunique()
         base = _with_subtitle(prov, f"{heading} ({n_ind} indicator{'s' if n_ind != 1 else ''})")
@@ -349,13 +316,8 @@ def _overview_figure(grid: pd.DataFrame, palette: str) -> go.Figure:
 
 def overview_parts(model: Model, state: dict, prov: Provenance, size: Size) -> list[Part]:
     geography = overview_geography(state.get("geography"))
-    grid = overview_grid(
-        model,
-        region=state.get("region") or "",
-        benchmark=state["benchmark"],
-        ci=state["ci"],
-        geography=geography,
-    )
+    comp = comparator_from_state(model, state)
+    grid = compare_grid(model, comp, region=state.get("region") or "", geography=geography)
     if state.get("region"):
         regions = [(state["region"], "")]
     else:

@@ -15,20 +15,16 @@ import pandas as pd
 from data.model import schema as s
 from data.model.core import Model
 from data.queries.areas import area_names
-from data.queries.peers import benchmark_key, peer_values_for
+from data.queries.comparator import comparator_from_state, compare_grid, compare_rows, compare_spine
+from data.queries.funnel import funnel_table
 from data.queries.rows import Selection, fingertips_frame, view_rows
-from data.queries.view_frames import category_column, explorer_frame, overview_grid, spine_rows, trend_frames
+from data.queries.view_frames import category_column, explorer_frame, overview_geography, trend_frames
 from views.provenance import OGL, OS_DATA, Provenance
 
-REGION_COLUMN = "Compared to Region value or percentiles"
-PEERS_COLUMN = "Compared to similar CCGs"
-PEER_VALUE_COLUMN = "Similar CCGs value"
-
-
-def comparison_label(state: dict) -> str:
-    if state["benchmark"] == "peers":
-        return PEERS_COLUMN
-    return "Compared to England value or percentiles" if state["benchmark"] == "england" else REGION_COLUMN
+BENCHMARK_COLUMN = "Benchmark"
+BENCHMARK_VALUE_COLUMN = "Benchmark value"
+COMPARED_COLUMN = "Compared to benchmark"
+NOT_COMPARED_COLUMN = "Why not compared"
 
 
 SPINE_COLUMNS = {
@@ -39,8 +35,9 @@ SPINE_COLUMNS = {
     s.PERIOD: "Time period",
     s.VALUE: "Value",
     s.COUNT: "Count",
-    "england_value": "Benchmark value",
-    "benchmark": "Benchmark",
+    "comparator_label": BENCHMARK_COLUMN,
+    "comparator_value": BENCHMARK_VALUE_COLUMN,
+    "england_value": "Centre of the spine (England, or the median)",
     "min": "Lowest",
     "q25": "25th Percentile",
     "q75": "75th Percentile",
@@ -56,30 +53,42 @@ def selection(state: dict) -> Selection:
 
 
 def _with_comparison(model: Model, sel: Selection, rows: pd.DataFrame, state: dict) -> pd.DataFrame:
-    """Fingertips' frame; the comparison columns follow the chosen CI and benchmark."""
-    ci = state["ci"]
-    frame = fingertips_frame(model, sel, rows, category_column("england", ci))
-    if state["benchmark"] == "region":
-        frame[REGION_COLUMN] = (
-            rows[category_column("region", ci)].where(rows[s.GEOGRAPHY] == sel.geography, "").to_numpy()
-        )
-    if state["benchmark"] == "peers":
-        key = benchmark_key(state)
-        mine = rows[s.GEOGRAPHY] == sel.geography
-        frame[PEER_VALUE_COLUMN] = peer_values_for(model, sel, rows[s.AREA_CODE], state.get("peers")).where(
-            mine
-        )
-        frame[PEERS_COLUMN] = rows[category_column(key, ci)].where(mine, "").to_numpy()
+    """Fingertips' frame, compared with the view's one comparator (``data.queries.comparator``):
+    each area's benchmark (named as it is: "England", "49 of 106 CCGs with data", "South West
+    region", "NHS Kernow CCG's 10 similar CCGs"), its value, and the category at the chosen CI.
+    Fingertips' own comparison column keeps its name when the benchmark is England."""
+    comp = comparator_from_state(model, state)
+    compared = compare_rows(model, rows, comp)
+    frame = fingertips_frame(model, sel, rows, category_column("england", state["ci"]))
+    fingertips_column = next(c for c in frame.columns if c.startswith("Compared to "))
+    areas = (~rows[s.GEOGRAPHY].isin(s.COMPARATOR_GEOGRAPHIES)).to_numpy()
+    category = compared["category"].where(areas, "").to_numpy()
+    if comp.kind == "england":
+        frame[fingertips_column] = category
+    else:
+        frame = frame.drop(columns=fingertips_column)
+        frame[COMPARED_COLUMN] = category
+    frame[BENCHMARK_COLUMN] = compared["comparator_label"].where(areas, "").to_numpy()
+    frame[BENCHMARK_VALUE_COLUMN] = compared["comparator_value"].where(areas).to_numpy(dtype=float)
+    why = compared["not_compared_why"].where(areas, "").to_numpy()
+    if (why != "").any():
+        frame[NOT_COMPARED_COLUMN] = why
     return frame
 
 
-def _area_rows(model: Model, state: dict, region_filter: bool) -> pd.DataFrame:
+def _area_rows(model: Model, state: dict, region_filter: bool, scoped: bool = True) -> pd.DataFrame:
+    """The areas a page shows (with similar CCGs and ``scope=peers``: the focus and its peers, as
+    the page; ``scoped=False``: every area, as the map draws them), then England and, where a
+    line of theirs is drawn, the regions."""
     sel = selection(state)
     rows = view_rows(model, sel)
     areas = rows[rows[s.GEOGRAPHY] == sel.geography]
     region = state.get("region") if region_filter else ""
     if region:
         areas = areas[areas["region_code"] == region]
+    comp = comparator_from_state(model, state)
+    if scoped and comp.scope and (state.get("scope") or "peers") == "peers":
+        areas = areas[areas[s.AREA_CODE].isin(set(comp.scope))]
     regions = rows[rows[s.GEOGRAPHY] == s.region_geography(sel.geography)]
     if region:
         regions = regions[regions[s.AREA_CODE] == region]
@@ -88,18 +97,20 @@ def _area_rows(model: Model, state: dict, region_filter: bool) -> pd.DataFrame:
     return pd.concat(keep, ignore_index=True)
 
 
-def _england_column(benchmarks: pd.Series) -> str:
-    """Fingertips' comparison column, named "benchmark" when some comparator is not England."""
-    if (benchmarks.astype(str) != "England").any():
-        return "Compared to benchmark value or percentiles"
-    return "Compared to England value or percentiles"
+def funnel_export(model: Model, state: dict) -> pd.DataFrame:
+    """The funnel's table under the chosen ``od=`` (``data.queries.funnel.funnel_table``: the
+    chart's own numbers, each area's limits at its denominator and its category)."""
+    table, _method = funnel_table(model, selection(state), ci=state["ci"], od=state.get("od") or "none")
+    return table
 
 
 def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
     """The rows a page shows, with Fingertips' column names (see module docstring)."""
-    if page in ("map", "compare", "table", "funnel"):
-        rows = _area_rows(model, state, region_filter=page != "map")
+    if page in ("map", "compare", "table"):
+        rows = _area_rows(model, state, region_filter=page != "map", scoped=page != "map")
         return _with_comparison(model, selection(state), rows, state)
+    if page == "funnel":
+        return funnel_export(model, state)
     if page == "trends":
         series, england, region, labels = trend_frames(model, selection(state), state["areas"])
         rows = pd.concat([series, region, england], ignore_index=True)
@@ -107,30 +118,20 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
         frame["Recent Trend"] = rows[s.AREA_CODE].map(labels).fillna("").to_numpy()
         return frame
     if page == "spine":
-        rows = spine_rows(
-            model,
-            state["areas"],
-            benchmark=benchmark_key(state),
-            ci=state["ci"],
-            geography=state.get("geography"),
-        )
-        names = area_names(model, state["areas"], state.get("geography"))
+        comp = comparator_from_state(model, state)
+        geography = state.get("geography")
+        rows = compare_spine(model, state["areas"], comp, geography) if state["areas"] else pd.DataFrame()
+        if rows.empty:
+            return pd.DataFrame(columns=[*SPINE_COLUMNS.values(), COMPARED_COLUMN])
+        names = area_names(model, state["areas"], geography)
         rows = rows.assign(**{s.AREA_NAME: rows[s.AREA_CODE].map(names)})
         frame = rows[list(SPINE_COLUMNS)].rename(columns=SPINE_COLUMNS)
-        if state["benchmark"] == "peers":
-            frame[PEERS_COLUMN] = rows["category"].to_numpy()
-        else:
-            label = _england_column(rows["benchmark"])
-            frame[label if state["benchmark"] == "england" else REGION_COLUMN] = rows["category"].to_numpy()
+        frame[COMPARED_COLUMN] = rows["category"].to_numpy()
         return frame
     if page == "overview":
-        grid = overview_grid(
-            model, region=state.get("region") or "", benchmark=benchmark_key(state), ci=state["ci"]
-        )
-        if state["benchmark"] == "peers":
-            label = PEERS_COLUMN
-        else:
-            label = _england_column(grid["benchmark"]) if state["benchmark"] == "england" else REGION_COLUMN
+        comp = comparator_from_state(model, state)
+        geography = overview_geography(state.get("geography"))
+        grid = compare_grid(model, comp, region=state.get("region") or "", geography=geography)
         return pd.DataFrame(
             {
                 "Indicator ID": grid[s.INDICATOR_ID],
@@ -139,8 +140,9 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
                 "Area Name": grid[s.AREA_NAME],
                 "Time period": grid[s.PERIOD],
                 "Value": grid[s.VALUE],
-                label: grid["category"],
-                "Benchmark": grid["benchmark"],
+                BENCHMARK_COLUMN: grid["comparator_label"],
+                BENCHMARK_VALUE_COLUMN: grid["comparator_value"],
+                COMPARED_COLUMN: grid["category"],
             }
         )
     if page == "explorer":
@@ -166,7 +168,7 @@ def view_table(model: Model, state: dict, page: str) -> pd.DataFrame:
 def metadata(model: Model, state: dict, page: str, prov: Provenance) -> list[tuple[str, str]]:
     """(field, text) pairs that travel with the data: what, where from, licence, method."""
     out = [("Title", prov.title), ("Selection", prov.subtitle)]
-    indicators = [state["indicator"]] if page in ("map", "compare", "table", "trends") else []
+    indicators = [state["indicator"]] if page in ("map", "compare", "table", "trends", "funnel") else []
     if page == "explorer":
         indicators = [v for v in (state["x"], state["y"]) if not v.startswith("demo:")]
     for ind in indicators:

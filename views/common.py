@@ -8,6 +8,7 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
 from data.queries.areas import area_names as names_of
+from data.queries.comparator import Comparator, comparator_from_state, compare_rows, headline
 from data.queries.rows import Selection
 from data.queries.view_frames import area_frame
 from views.cache import memoized
@@ -79,3 +80,52 @@ def region_rows(state: dict) -> tuple[pd.DataFrame, float | None, dict, str | No
     if region:
         frame = frame[frame["region_code"] == region]
     return frame, england, regions, region
+
+
+# --- the view's one comparator ----------------------------------------------------------------
+
+
+def comparator_of(state: dict) -> Comparator:
+    """What every value of the selection's views is compared with (``data.queries.comparator``)."""
+    return comparator_from_state(load_model(), state)
+
+
+def comparator_key(state: dict) -> tuple:
+    """The parts of the selection the comparator depends on (a cache key)."""
+    areas = state.get("areas") or []
+    return (
+        state.get("benchmark") or "england",
+        state.get("peers") or "",
+        areas[0] if areas else "",
+        str(state.get("ci") or "95"),
+        state.get("geography") or s.HOME_GEOGRAPHY,
+    )
+
+
+@memoized
+def _compared(indicator: str, period: str, geography: str, sex: str, region: str, key: tuple) -> pd.DataFrame:
+    benchmark, peers, focus_code, ci, _geo = key
+    state = {"benchmark": benchmark, "peers": peers, "areas": [focus_code] if focus_code else [], "ci": ci}
+    comp = comparator_from_state(load_model(), state | {"geography": geography})
+    frame, _england, _regions = area_rows(indicator, period, geography, sex, region)
+    return compare_rows(load_model(), frame, comp)
+
+
+def compared_rows(state: dict, region: str = "", *, scope: str | None = None) -> pd.DataFrame:
+    """The selection's areas (one region's, with ``region``) compared with the view's comparator:
+    each row's comparator value, label and method, category and whether it is in scope. With a
+    peer comparator and ``scope="peers"`` (the selection's ``scope`` when not given) only the focus
+    area and its peers."""
+    frame = _compared(
+        state["indicator"], state["period"], state["geography"], state["sex"], region, comparator_key(state)
+    )
+    scope = scope if scope is not None else (state.get("scope") or "peers")
+    if scope == "peers" and comparator_of(state).scope:
+        frame = frame[frame["in_scope"].to_numpy(dtype=bool)].reset_index(drop=True)
+    return frame
+
+
+def versus_text(state: dict, compared: pd.DataFrame, unit: str | None) -> str:
+    """The comparator of a slice in words, with its value: "NHS Kernow CCG's 10 similar CCGs (62.6%,
+    pooled)", "England (65.4%)", "49 of 106 CCGs with data (4.03%)", "each area's NHS region"."""
+    return headline(compared, comparator_of(state)).text(unit)

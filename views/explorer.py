@@ -10,7 +10,7 @@ from data.model import schema as s
 from data.model.store import load_model
 from data.queries.view_frames import explorer_frame, variable_column
 from figures import summaries as words
-from figures.common import format_value
+from figures.common import format_difference
 from figures.scatter import (
     NEGLIGIBLE_R2,
     coverage_in_words,
@@ -94,8 +94,7 @@ def explorer_view(state: dict, size_by_pop: bool, colour_by: str, show_ci: bool)
     for position, title in (("above", "Furthest above the line"), ("below", "Furthest below the line")):
         part = ranking[ranking["position"] == position]
         items = [
-            el("Li", f"{r.area_name} ({'+' if r.residual > 0 else '−'}{format_value(abs(r.residual), unit)})")
-            for r in part.itertuples()
+            el("Li", f"{r.area_name} ({format_difference(r.residual, unit)})") for r in part.itertuples()
         ]
         lists += [el("H3", title), el("Ol", items)]
     return fig, note, lists

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from data.model.core import Model
-from views.alerts import VERSUS, alert_parts, alert_pieces
+from views.alerts import alert_parts, alert_pieces
 from views.compare import compare_figure
 from views.explorer import explorer_outputs
 from views.funnel import funnel_chart
@@ -92,4 +92,6 @@ def comparator_for(page: str, piece: Piece, state: dict) -> str:
         return inequality_comparator(piece)
     if page == "practices":
         return "England (each practice's 95% Wilson interval compared with England's value)"
-    return VERSUS.get(state["benchmark"], state["benchmark"])
+    if page == "alerts":  # each row names its own (England, or the CCGs with data; the region; peers)
+        return "the benchmark named on each row (its Benchmark and Benchmark value columns)"
+    raise ValueError(f"unknown page {page!r}")

@@ -119,7 +119,8 @@ def acsc_method(model: Model, table: pd.DataFrame) -> str:
     return (
         "The gradient (absolute gradient index) is the slope of a population-weighted regression of each "
         "neighbourhood's (LSOA's) age-standardised rate of unplanned admissions for chronic ambulatory care "
-        "sensitive conditions on its IMD 2015 deprivation rank within the CCG: the modelled difference in "
+        "sensitive conditions on its Index of Multiple Deprivation (IMD) 2015 rank within the CCG (a higher IMD "
+        "rank means less deprived): the modelled difference in "
         "admissions per 100,000 between the most and the least deprived neighbourhoods; larger means more "
         f"inequality. Source: {publisher}; CCG IAF 2016/17 inequality indicator; HES year "
         f"{summary['period']} (not recorded in the file); CCG 2015/16 boundaries, GP-registered populations. "
@@ -175,7 +176,7 @@ def icb_view(state: dict) -> tuple[str, int, pd.DataFrame, dict, str]:
 
 ICB_METHOD = (
     "the mean of the practices' values in each ICB for four groups of practice deprivation (national quintiles "
-    "of practice IMD; 4 and 5 merged), and England's average. It has no denominators or confidence limits: the "
+    "of practice IMD, the Index of Multiple Deprivation; group 1 least deprived; 4 and 5 merged), and England's average. It has no denominators or confidence limits: the "
     "gap and a descriptive slope (least-squares line over the groups' deprivation midpoints, equal fifths "
     "assumed) are given; PHE's slope index of inequality needs five or more groups with populations and limits, "
     "so it is not computed, and no difference is called significant."
@@ -186,7 +187,10 @@ def inequalities_outputs(state: dict):
     """The notes, the ICB's chart, every ICB's ranking, the gradient's notes, chart and map."""
     indicator, year, table, meta, icb = icb_view(state)
     # the indicator is chosen by the links below (kept in the URL as ineq=)
-    options = [(n, n, page_href("inequalities", state, ineq=n)) for n in indicators(load_model())]
+    names = load_model().frames["inequality_catalogue"].set_index("indicator")["name"]
+    options = [
+        (n, str(names.get(n, n)), page_href("inequalities", state, ineq=n)) for n in indicators(load_model())
+    ]
     icb_links = [_link("all ICBs", "inequalities", state, icb="all")] if icb != "all" else []
     explorer = _link(
         "open the explorer with deprivation on the x axis",
@@ -196,11 +200,11 @@ def inequalities_outputs(state: dict):
         y=state["indicator"],
     )
     note = [
-        P(f"HEEC ICB data pack, {year}: {ICB_METHOD}", className="hint"),
+        P(f"Health Equity Evidence Centre (HEEC) ICB data pack, {year}: {ICB_METHOD}", className="hint"),
         el(
             "Details",
             [
-                el("Summary", f"Indicator: {indicator} (change)"),
+                el("Summary", f"Indicator: {meta['name']} (change)"),
                 P(choices(indicator, options), "measure-links"),
             ],
         ),
@@ -215,7 +219,7 @@ def inequalities_outputs(state: dict):
     else:
         icb_fig = EMPTY_FIGURE
         if icb != "all":
-            note.append(P(f"No {indicator} values for this ICB in {year}.", className="notice-item"))
+            note.append(P(f"No {meta['name']} values for this ICB in {year}.", className="notice-item"))
     rank_fig = icb_ranking_chart(table, meta, highlight=icb if icb != "all" else None).to_plotly_json()
     acsc, acsc_fig = acsc_outputs(state)
     map_fig = acsc_map(state, gradient_of(state))

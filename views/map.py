@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.peers import benchmark_key
 from data.queries.view_frames import meta_dict
 from figures import summaries as words
 from figures.map import (
@@ -36,7 +35,16 @@ from figures.map import (
 )
 from figures.summaries import map_area_rows
 from views.cache import memoized
-from views.common import area_names, focus, freeze, geography_name, rows_of
+from views.common import (
+    area_names,
+    comparator_of,
+    compared_rows,
+    focus,
+    freeze,
+    geography_name,
+    rows_of,
+    versus_text,
+)
 from views.content import P, Span, el, terms
 
 GEO_URL = "/geo/{fingerprint}/{layer}.json"
@@ -88,8 +96,10 @@ def with_geojson_urls(fig, fingerprint: str, layer: str, regions: bool, outlines
 
 
 def map_inputs(state: dict) -> tuple[pd.DataFrame, str]:
-    """The selection's rows, keyed by the codes of the layer they are drawn on, and that layer."""
-    frame, _, _ = rows_of(state)
+    """The selection's rows compared with the view's one comparator (every area: with similar CCGs
+    the others are grey, "not in the peer group"), keyed by the codes of the layer they are drawn
+    on, and that layer."""
+    frame = compared_rows(state, scope="all")
     layer = map_layer(state["geography"], state["layout"])
     if state["geography"] in LAYER_FOR:
         # Drawn on another set's polygons: key the rows by that set's codes (same ODS code).
@@ -130,7 +140,7 @@ def map_options(state: dict) -> dict:
         "colour": state["colour"],
         "palette": state["palette"],
         "ci": state["ci"],
-        "benchmark": benchmark_key(state),
+        "benchmark": comparator_of(state).key,
         "selected": state["areas"],
     }
 
@@ -294,15 +304,18 @@ def selected_areas(state: dict):
     """The selected areas' values in words, beside the map."""
     if not state["areas"]:
         return P("Click an area on the map, or search above, to see its value here.", className="hint")
-    frame, england, _ = rows_of(state)
+    _rows, england, _ = rows_of(state)
+    frame = compared_rows(state, scope="all")
+    meta = meta_dict(load_model(), state["indicator"])
     items = selected_values(
         frame,
-        meta_dict(load_model(), state["indicator"]),
+        meta,
         state["areas"],
         ci=state["ci"],
-        benchmark=state["benchmark"],
+        benchmark=comparator_of(state).key,
         england_value=england,
         area_names=area_names(state["areas"], state["geography"]),
+        versus=versus_text(state, frame, meta.get("unit")),
     )
     return [P(f"{state['period']}", className="hint"), el("Dl", terms(items))]
 
@@ -349,7 +362,7 @@ def map_sentence(frozen: tuple) -> str:
         geography=geography_name(state),
         n_areas=len(model.geojson[layer]["features"]),
         colour=effective_colour(state["colour"], meta),
-        benchmark=benchmark_key(state),
+        benchmark=comparator_of(state).key,
         ci=state["ci"],
         focus=code,
         focus_name=name,
@@ -360,7 +373,7 @@ def map_sentence(frozen: tuple) -> str:
 def _list_rows(frozen: tuple) -> list[dict]:
     state = dict(frozen)
     model = load_model()
-    frame, _, _ = rows_of(state)
+    frame = compared_rows(state, scope="all")
     areas = model.areas[model.areas[s.GEOGRAPHY] == state["geography"]].drop_duplicates(s.AREA_CODE)
     meta = meta_dict(model, state["indicator"])
     return map_area_rows(
@@ -368,7 +381,7 @@ def _list_rows(frozen: tuple) -> list[dict]:
         frame,
         meta,
         colour=effective_colour(state["colour"], meta),
-        benchmark=benchmark_key(state),
+        benchmark=comparator_of(state).key,
         ci=state["ci"],
         selected=state["areas"],
     )

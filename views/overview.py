@@ -7,28 +7,36 @@ import plotly.graph_objects as go
 
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.peers import benchmark_key
-from data.queries.view_frames import overview_geography, overview_grid
+from data.queries.comparator import comparator_from_state, compare_grid
+from data.queries.view_frames import overview_geography
 from figures import summaries as words
 from figures.overview import overview_figure_dict
 from figures.spine import split_outcomes
 from views.cache import memoized
-from views.common import area_names, focus
+from views.common import area_names, comparator_key, comparator_of, focus
 from views.spine import context_label
 
 
 @memoized
-def overview_frame(region: str, benchmark: str, ci: str, geography: str = s.HOME_GEOGRAPHY) -> pd.DataFrame:
-    return overview_grid(load_model(), region=region, benchmark=benchmark, ci=ci, geography=geography)
+def overview_frame(region: str, key: tuple) -> pd.DataFrame:
+    """The grid compared with the view's one comparator (``compare_grid``: with similar CCGs, only
+    the focus area and its peers are coloured)."""
+    benchmark, peers, focus_code, ci, geography = key
+    state = {"benchmark": benchmark, "peers": peers, "areas": [focus_code] if focus_code else [], "ci": ci}
+    comp = comparator_from_state(load_model(), state | {"geography": geography})
+    return compare_grid(load_model(), comp, region=region, geography=geography)
 
 
 def _grids(state: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The outcome and the context rows of the selection's grid: the selection's geography where the
     build makes its grid (CCG 2021, sub-ICB 2023, ICB 2023), else CCG 2021."""
-    geography = overview_geography(state.get("geography"))
-    return split_outcomes(
-        overview_frame(state.get("region") or "", benchmark_key(state), state["ci"], geography)
-    )
+    key = comparator_key(dict(state, geography=overview_geography(state.get("geography"))))
+    return split_outcomes(overview_frame(state.get("region") or "", key))
+
+
+def overview_versus(state: dict) -> str:
+    comp = comparator_of(dict(state, geography=overview_geography(state.get("geography"))))
+    return "England" if comp.kind == "england" else comp.heading
 
 
 def overview_view(state: dict):
@@ -65,10 +73,10 @@ def overview_figure_for(state: dict) -> go.Figure:
 @memoized
 def overview_sentences(frozen: tuple) -> tuple[str, str]:
     state = dict(frozen)
-    benchmark = benchmark_key(state)
+    versus = overview_versus(state)
     outcomes, context = _grids(state)
     code, name = focus(state)
     return (
-        words.overview_summary(outcomes, benchmark=benchmark, focus=code, focus_name=name),
-        words.overview_summary(context, kind="context", benchmark=benchmark, focus=code, focus_name=name),
+        words.overview_summary(outcomes, versus=versus, focus=code, focus_name=name),
+        words.overview_summary(context, kind="context", versus=versus, focus=code, focus_name=name),
     )

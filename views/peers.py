@@ -8,10 +8,11 @@ from data.model import schema as s
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS, VARIABLES, peer_set_label
 from data.model.store import load_model
 from data.queries.areas import area_word, focus_geography
-from data.queries.peers import focus_peer_value, has_peers, peer_table, spine_peer_rows
+from data.queries.comparator import headline
+from data.queries.peers import has_peers, peer_table, spine_peer_rows
 from figures.peers import add_peer_band, mark_peers
 from selection import to_query
-from views.common import area_names, selection
+from views.common import area_names, comparator_of
 from views.content import P, Span, choices, el, table
 
 
@@ -19,22 +20,18 @@ def peer_set_of(state: dict) -> str:
     return state.get("peers") or DEFAULT_PEER_SET
 
 
-def with_peers(fig, state: dict, frame: pd.DataFrame):
-    """The compare figure with the focus area's peers flagged and their value drawn (benchmark=peers)."""
-    if state.get("benchmark") != "peers" or not state.get("areas"):
+def with_peers(fig, state: dict, compared: pd.DataFrame):
+    """The compare figure with the focus area's peers flagged and their value drawn: the value
+    the bars were coloured against (the view's comparator, ``compared`` its rows)."""
+    comp = comparator_of(state)
+    if comp.kind != "peers" or not comp.focus:
         return fig
-    model = load_model()
-    focus = state["areas"][0]
-    peers = peer_table(model, focus, peer_set_of(state), state["geography"])
-    if peers.empty:
-        return fig
-    names = frame.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
-    labels = [names[c] for c in peers["peer_code"] if c in names.index]
-    value, method, n = focus_peer_value(model, selection(state), focus, peer_set_of(state))
-    unit = model.catalogue.at[state["indicator"], "unit"]
-    how = f"{method} over {n}" if method else ""
-    label = f"Similar {area_word(state['geography'], 2)}"
-    return mark_peers(fig, labels, value, label=label, method=how, unit=unit)
+    names = compared.set_index(s.AREA_CODE)[s.AREA_NAME].astype(str)
+    labels = [names[c] for c in comp.peers if c in names.index]
+    head = headline(compared, comp)
+    unit = load_model().catalogue.at[state["indicator"], "unit"]
+    label = comp.peer_words[:1].upper() + comp.peer_words[1:]
+    return mark_peers(fig, labels, head.value, label=label, method=head.method, unit=unit)
 
 
 def spine_with_peers(fig, state: dict, rows: pd.DataFrame):
@@ -78,8 +75,18 @@ def peers_panel(state: dict) -> tuple[list, bool]:
     options = [
         (key, peer_set_label(key, geography), f"/{page}{to_query(dict(state, peers=key))}") for key in sets
     ]
-    switch = P([Span("Peer set: "), *choices(chosen, options)])
     similar = f"similar {area_word(geography, 2)}"
+    scope = state.get("scope") or "peers"
+    shown = [
+        (key, label, f"/{page}{to_query(dict(state, scope=key))}")
+        for key, label in (
+            ("peers", f"the focus area and its {similar}"),
+            ("all", "every area (the others grey, not compared)"),
+        )
+    ]
+    switch = P(
+        [Span("Peer set: "), *choices(chosen, options), Span(" Areas shown: "), *choices(scope, shown)]
+    )
     if not state.get("areas"):
         return [switch, P(f"Choose a focus area to see its {similar}.", className="hint")], False
     focus = state["areas"][0]

@@ -38,7 +38,10 @@ PRACTICE_COLUMNS = {
     **COMPARED,
     "flag": "Flag",
 }
-NO_PRACTICE_FOCUS = "The practice drill-down needs a CCG (April 2021) focus area: add areas=<code>."
+NO_PRACTICE_FOCUS = (
+    "The practice drill-down needs a CCG (April 2021) focus area: choose one with the Areas box above, "
+    "or click it on the map."
+)
 
 
 @memoized
@@ -161,7 +164,11 @@ def practices_sentence(frozen: tuple) -> str:
 
 
 def no_practice_data(model: Model, indicator: str) -> str:
-    return f"{indicator} has no practice-level data: use indicator= one of {', '.join(measures(model))}."
+    """Why an indicator has no practice export, and the indicators that have one, by name."""
+    names = model.catalogue["short_name"]
+    have = "; ".join(str(names.get(m, m)) for m in measures(model))
+    name = names.get(indicator, indicator)
+    return f"{name} has no practice-level data. Practice data exist for: {have}."
 
 
 def practice_parts(model: Model, state: dict) -> list[tuple[str, bool]] | str:

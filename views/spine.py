@@ -10,12 +10,12 @@ import plotly.graph_objects as go
 
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.peers import benchmark_key
-from data.queries.view_frames import spine_rows
+from data.queries.comparator import comparator_from_state, compare_spine
+from data.queries.view_frames import geography_of, spine_rows
 from figures import summaries as words
 from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
 from views.cache import memoized
-from views.common import area_names
+from views.common import area_names, comparator_key, comparator_of
 from views.content import Markdown, P
 from views.peers import spine_with_peers
 
@@ -27,12 +27,27 @@ def context_label(n_context: int) -> str:
 
 
 @memoized
-def spine_frame(
-    areas: tuple[str, ...], benchmark: str, ci: str, geography: str | None = None
-) -> pd.DataFrame:
-    """The spine's rows; ``geography`` the selection's (the focus area's own where it is one of its
-    areas: an ICB code is an STP's too)."""
-    return spine_rows(load_model(), list(areas), benchmark=benchmark, ci=ci, geography=geography)
+def _spine_frame(areas: tuple[str, ...], key: tuple) -> pd.DataFrame:
+    benchmark, peers, _focus, ci, geography = key
+    state = {"benchmark": benchmark, "peers": peers, "areas": list(areas), "ci": ci, "geography": geography}
+    return compare_spine(load_model(), list(areas), comparator_from_state(load_model(), state), geography)
+
+
+def spine_frame(state: dict) -> pd.DataFrame:
+    """The spine's rows compared with the view's one comparator (``compare_spine``): the focus
+    area's geography, each indicator at the focus area's latest period."""
+    areas = tuple(state["areas"])
+    model = load_model()
+    geography = geography_of(model, areas[0], state.get("geography")) or s.HOME_GEOGRAPHY
+    return _spine_frame(areas, comparator_key(dict(state, geography=geography)))
+
+
+def spine_versus(state: dict) -> str:
+    """What the spine's markers are compared with, in words (before any indicator is known)."""
+    areas = state.get("areas") or []
+    geography = geography_of(load_model(), areas[0], state.get("geography")) if areas else None
+    comp = comparator_of(dict(state, geography=geography or s.HOME_GEOGRAPHY))
+    return "England" if comp.kind == "england" else comp.heading
 
 
 def spine_view(state: dict):
@@ -42,13 +57,13 @@ def spine_view(state: dict):
     The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``).
     """
     areas = state["areas"]
-    kwargs = dict(palette=state["palette"], ci=state["ci"], benchmark=benchmark_key(state), screen=True)
+    kwargs = dict(palette=state["palette"], ci=state["ci"], versus=spine_versus(state), screen=True)
     if not areas:
         rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
         empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
         ask = P("Choose an area (click the map, or search above) to see its spine chart.")
         return empty, ask, empty, None, "", "Context indicators"
-    rows = spine_frame(tuple(areas), benchmark_key(state), state["ci"], state.get("geography"))
+    rows = spine_frame(state)
     names = area_names(areas, state["geography"])
     outcomes, context = split_outcomes(rows)
     focus = names.get(areas[0], areas[0])
@@ -121,15 +136,13 @@ def markdown_table(frame: pd.DataFrame):
 def spine_sentences(frozen: tuple) -> tuple[str, str]:
     state = dict(frozen)
     areas = state["areas"]
-    benchmark = benchmark_key(state)
     if not areas:
         none = pd.DataFrame()
         return words.spine_summary(none, [], {}), words.spine_summary(none, [], {}, kind="context")
-    outcomes, context = split_outcomes(
-        spine_frame(tuple(areas), benchmark, state["ci"], state.get("geography"))
-    )
+    outcomes, context = split_outcomes(spine_frame(state))
     names = area_names(areas, state["geography"])
+    versus = spine_versus(state)
     return (
-        words.spine_summary(outcomes, areas, names, benchmark=benchmark),
-        words.spine_summary(context, areas, names, kind="context", benchmark=benchmark),
+        words.spine_summary(outcomes, areas, names, versus=versus),
+        words.spine_summary(context, areas, names, kind="context", versus=versus),
     )

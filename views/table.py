@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from data.model import schema as s
 from data.model.store import load_model
-from data.queries.areas import area_word
-from data.queries.peers import benchmark_key, has_peers, peer_codes
-from data.queries.view_frames import category_column, ci_columns
+from data.queries.view_frames import ci_columns
 from figures.common import is_missing
 from selection import export_href, to_query
-from views.common import rows_of
+from views.common import comparator_of, compared_rows
 from views.content import A
 
 COLUMNS = [
@@ -24,6 +20,8 @@ COLUMNS = [
     "upper",
     s.COUNT,
     s.DENOMINATOR,
+    "comparator_label",
+    "comparator_value",
     "category",
     s.NOTE,
 ]
@@ -37,7 +35,7 @@ def column_defs(unit: str, ci: str) -> list[dict]:
     }
     return [
         {"field": "area_code", "headerName": "Area code", "pinned": "left", "width": 120},
-        {"field": "ods_code", "headerName": "ODS", "width": 80},
+        {"field": "ods_code", "headerName": "ODS code", "width": 95},
         {"field": "area_name", "headerName": "Area name", "minWidth": 240, "flex": 2},
         {"field": "region_name", "headerName": "Region", "minWidth": 150},
         {"field": "value", "headerName": f"Value ({unit})", **number},
@@ -45,42 +43,33 @@ def column_defs(unit: str, ci: str) -> list[dict]:
         {"field": "upper", "headerName": f"Upper {ci}% CI", **number},
         {"field": "count", "headerName": "Count", **number},
         {"field": "denominator", "headerName": "Denominator", **number},
+        {"field": "comparator_label", "headerName": "Benchmark", "minWidth": 200},
+        {"field": "comparator_value", "headerName": f"Benchmark value ({unit})", **number},
         {"field": "category", "headerName": "Compared with benchmark", "minWidth": 150},
         {"field": "note", "headerName": "Note", "minWidth": 200, "flex": 1},
     ]
 
 
 def peers_only(state: dict) -> bool:
-    """With benchmark=peers and a focus area with peers (CCG 2021, sub-ICB location or ICB) the table
-    holds the focus area and its peers."""
-    return (
-        state.get("benchmark") == "peers"
-        and bool(state.get("areas"))
-        and has_peers(load_model(), state["geography"], state.get("peers") or "similar")
-    )
-
-
-def only_peers(frame: pd.DataFrame, state: dict) -> pd.DataFrame:
-    if not peers_only(state):
-        return frame
-    focus = state["areas"][0]
-    keep = [focus, *peer_codes(load_model(), focus, state.get("peers") or "similar", state["geography"])]
-    return frame[frame[s.AREA_CODE].isin(keep)]
+    """With a peer comparator and ``scope=peers`` the table holds the focus area and its peers."""
+    return bool(comparator_of(state).scope) and (state.get("scope") or "peers") == "peers"
 
 
 def table_rows(state: dict) -> list[dict]:
-    """One dict per area of the selection (the region filter applies)."""
+    """One dict per area of the selection (the region filter applies), compared with the view's
+    one comparator (``views.common.compared_rows``)."""
     model = load_model()
-    frame, _, _ = rows_of(state, state.get("region") or "")
-    frame = only_peers(frame, state)
+    frame = compared_rows(state, state.get("region") or "")
     lo, hi = ci_columns(state["ci"])
-    cat = category_column(benchmark_key(state), state["ci"])
     ods = model.areas[model.areas[s.GEOGRAPHY] == state["geography"]].set_index(s.AREA_CODE)["ods_code"]
     out = frame.assign(
         ods_code=frame[s.AREA_CODE].map(ods).fillna(""),
         lower=frame[lo],
         upper=frame[hi],
-        category=frame[cat],
+        category=[
+            f"{c} ({why})" if c == s.NOT_COMPARED and why else c
+            for c, why in zip(frame["category"], frame["not_compared_why"], strict=True)
+        ],
     )[COLUMNS]
     # column by column as lists (missing values as None): far cheaper than a frame-wide cast
     columns = [[None if is_missing(v) else v for v in out[c].tolist()] for c in out.columns]
@@ -109,7 +98,7 @@ def table_page(state: dict) -> dict:
     if pinned:
         summary += f" · {pinned[0]['area_name']} pinned at the top"
     if peers_only(state):
-        summary += f" · the focus area and its similar {area_word(state['geography'], 2)} only"
+        summary += f" · {comparator_of(state).focus_name} and its {comparator_of(state).peer_words} only"
     return {
         "rows": rows,
         "pinned": pinned,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from data.model import schema as s
 from data.model.core import Model
 from data.model.store import load_model
 from data.queries.rows import Selection
-from data.queries.view_frames import meta_dict, trend_frames
+from data.queries.view_frames import indicator_rows, meta_dict, trend_frames
 from figures import summaries as words
 from figures.trends import trend_dict
 from views.cache import memoized
-from views.common import area_names, selection
+from views.common import area_names, comparator_of, selection
 
 
 def trends_dict(state: dict) -> dict:
@@ -31,7 +32,34 @@ def trends_dict(state: dict) -> dict:
         region=region,
         trend_labels=labels,
         trend_reasons=trend_reasons(model, sel, areas),
+        **peer_series(model, state, series),
     )
+
+
+def peer_series(model: Model, state: dict, series: pd.DataFrame) -> dict:
+    """With similar CCGs as the comparator: the focus area's peer value in each period (the line
+    its categories are judged against), for ``trend_dict``; nothing otherwise."""
+    comp = comparator_of(state)
+    pv = model.frames.get("peer_values")
+    if comp.kind != "peers" or not comp.focus or pv is None:
+        return {}
+    rows = pv[
+        (pv["peer_set"] == comp.peer_set)
+        & (pv[s.GEOGRAPHY] == comp.geography)
+        & (pv[s.AREA_CODE] == comp.focus)
+        & (pv[s.INDICATOR_ID] == state["indicator"])
+        & (pv[s.SEX] == state["sex"])
+    ]
+    starts = indicator_rows(model, state["indicator"], state["sex"], {comp.geography})
+    starts = starts.drop_duplicates(s.PERIOD).set_index(s.PERIOD)[s.PERIOD_START]
+    frame = pd.DataFrame(
+        {
+            s.PERIOD: rows[s.PERIOD].to_numpy(),
+            s.PERIOD_START: rows[s.PERIOD].map(starts).to_numpy(),
+            s.VALUE: rows["peer_value"].to_numpy(dtype=float),
+        }
+    ).dropna(subset=[s.PERIOD_START])
+    return {"peers": frame, "peer_label": f"{comp.focus_name}'s {comp.peer_words}"}
 
 
 def trends_figure(state: dict) -> go.Figure:

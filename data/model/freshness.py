@@ -95,7 +95,9 @@ def is_stale(label: str | None, today: date | None = None, start=None) -> bool:
 
 
 def describe_age(end: date | None, today: date | None = None) -> str:
-    """Plain words for a period's age: "ended Mar 2019, 7 years ago" (whole calendar months)."""
+    """Plain words for a period's age: "ended Mar 2019, 7 years 8 months ago" (whole calendar
+    months; the months said, so that a period just over the three-year line never reads as
+    "3 years ago" beside "more than 3 years old")."""
     if end is None:
         return "age unknown"
     today = today or date.today()
@@ -105,8 +107,11 @@ def describe_age(end: date | None, today: date | None = None) -> str:
         return f"runs to {when}"
     if months < 12:
         return f"ended {when}, {months} month{'s' if months != 1 else ''} ago"
-    years = months // 12
-    return f"ended {when}, {years} year{'s' if years != 1 else ''} ago"
+    years, rest = divmod(months, 12)
+    text = f"{years} year{'s' if years != 1 else ''}" + (
+        f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
+    )
+    return f"ended {when}, {text} ago"
 
 
 def data_age_notice(label: str | None, today: date | None = None, start=None) -> str | None:

@@ -46,7 +46,11 @@ N_PEERS = 10
 VARIABLES = (
     ("pct_under18", 1.0, "age structure: % aged under 18"),
     ("pct_65plus", 1.0, "age structure: % aged 65+"),
-    ("imd19_mean_rank", 1.0, "deprivation: mean IMD 2019 rank of the area's LSOAs"),
+    (
+        "imd19_mean_rank",
+        1.0,
+        "deprivation: mean IMD 2019 rank of the area's LSOAs, unweighted (a higher rank means less deprived)",
+    ),
     (
         "imd19_pct_lsoa_most_deprived_quintile",
         1.0,

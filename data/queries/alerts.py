@@ -128,9 +128,14 @@ def alert_table(
     comparator: Comparator | None = None,
     peer_set: str | None = None,
     geography: str = s.HOME_GEOGRAPHY,
+    keep_all: bool = False,
 ) -> pd.DataFrame:
     """Every indicator of the areas (all areas of ``geography``, CCG 2021 by default, if None) in
     its early-warning group.
+
+    ``keep_all`` keeps the indicators in no group too (group "other": not worse, trend assessed
+    and not getting worse), so a board pack's key messages take their better-than rows from the
+    same table as its warnings.
 
     ``comparator`` is the view's comparator; without one it is made from ``benchmark`` (england,
     region, peers or peers_<set>) and ``ci``: for one area, that area's; for several or all
@@ -166,7 +171,7 @@ def alert_table(
     group = np.select(
         [worse & worsening, worse & ~assessed, worse, worsening, ~assessed],
         ["red-red", "worse now", "worse", "worsening", "not assessed"],
-        "",
+        "other" if keep_all else "",
     )
     info = model.areas[model.areas[s.GEOGRAPHY] == geography].set_index(s.AREA_CODE)
     unit = rows[s.INDICATOR_ID].map(model.catalogue["unit"]).fillna("")
@@ -211,7 +216,7 @@ def alert_table(
     )
     out = out[out["group"] != ""]
     out = out.assign(
-        _g=out["group"].map({g: i for i, g in enumerate(GROUPS)}),
+        _g=out["group"].map({g: i for i, g in enumerate(GROUPS)}).fillna(len(GROUPS)),
         _w=-(out["category_998"] == s.WORSE).astype(int),
         _c=-out["chi2"].fillna(0),
     )
@@ -259,6 +264,8 @@ def breaks_sentence(left_out: pd.DataFrame, *, what: str = "indicator results") 
         return ""
     n = int(left_out["n"].sum())
     which = "; ".join(f"{r.short_name}, {r.series_break}" for r in left_out.itertuples(index=False))
+    if n == 1:  # "1 indicator result", not "1 indicator results"
+        what = " ".join([*what.split()[:-1], what.split()[-1].removesuffix("s")])
     return f"{n:,} {what} not assessed because of a series break ({which})"
 
 

@@ -166,6 +166,11 @@ def method_line(model: Model, sel: Selection, view: FunnelView, *, ci: str = "95
     return text + f", a between-area spread τ of {spread} added to each area's chance variation."
 
 
+def funnel_benchmark(view: FunnelView) -> str:
+    """What a funnel compares each area with: "the average of the 106 areas on the funnel"."""
+    return f"the average of the {len(view.rows)} areas on the funnel"
+
+
 FUNNEL_EXPORT_COLUMNS = {
     s.AREA_CODE: "Area Code",
     s.AREA_NAME: "Area Name",
@@ -181,7 +186,9 @@ FUNNEL_EXPORT_COLUMNS = {
     "upper95_limit": "Upper 95% limit at this denominator",
     "upper998_limit": "Upper 99.8% limit at this denominator",
     "position": "Funnel position",
-    "category": "Compared with the funnel's average",
+    "benchmark": "Benchmark",
+    "benchmark_value": "Benchmark value",
+    "category": "Compared to benchmark",
 }
 
 
@@ -197,7 +204,11 @@ def funnel_table(
         return pd.DataFrame(columns=list(FUNNEL_EXPORT_COLUMNS.values())), method_line(
             model, sel, view, ci=ci, od=od
         )
-    out = rows.assign(position=rows["funnel_category"].map(POSITION_WORDS).fillna(rows["funnel_category"]))
+    out = rows.assign(
+        position=rows["funnel_category"].map(POSITION_WORDS).fillna(rows["funnel_category"]),
+        benchmark=funnel_benchmark(view),
+        benchmark_value=float(view.funnel.limits.baseline),
+    )
     out = out.sort_values([s.AREA_NAME], kind="stable")
     table = out[[c for c in FUNNEL_EXPORT_COLUMNS if c in out]].rename(columns=FUNNEL_EXPORT_COLUMNS)
     return table.reset_index(drop=True), method_line(model, sel, view, ci=ci, od=od)

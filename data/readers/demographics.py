@@ -55,12 +55,18 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
     ("n_lsoa", "Number of LSOAs (2011)", "count", LSOA_CCG21_ID, "LSOAs in the CCG (April 2021 lookup)."),
     (
         "imd19_mean_rank",
-        "IMD 2019: mean LSOA rank",
+        "IMD 2019: mean LSOA rank (a higher rank means less deprived)",
         "rank",
         IMD_ID,
         "Unweighted mean of LSOA ranks (1 = most deprived of 32,844); lower is more deprived.",
     ),
-    ("imd19_median_decile", "IMD 2019: median LSOA decile", "decile", IMD_ID, "1 = most deprived decile."),
+    (
+        "imd19_median_decile",
+        "IMD 2019: median LSOA decile (1 = most deprived)",
+        "decile",
+        IMD_ID,
+        "1 = most deprived decile.",
+    ),
     (
         "imd19_pct_lsoa_most_deprived_decile",
         "IMD 2019: % of LSOAs in England's most deprived decile",

@@ -1,4 +1,4 @@
-"""Pages and tools beyond Fingertips, in the browser: finding an area by place or old CCG."""
+"""Pages and tools beyond Fingertips, in the browser: the Areas box finding an area by place, code or\nold CCG; similar CCGs on compare and table."""
 
 from __future__ import annotations
 
@@ -17,28 +17,40 @@ def model():
     return load_model()
 
 
+def _search_areas(app_page, text: str) -> None:
+    """Type into the Areas box (the one search box) and wait for its answers."""
+    app_page.page.click("#ctl-areas")
+    app_page.page.keyboard.type(text, delay=40)
+    app_page.page.wait_for_function(
+        "t => [...document.querySelectorAll('.dash-dropdown-option')].some(e => e.textContent.length > 0)",
+        arg=text,
+    )
+
+
 @pytest.mark.parametrize(
-    "text, link, code",
+    "text, option, code",
     [
-        ("Cornwall", "Cornwall → NHS Kernow CCG", KERNOW),
-        ("Sandwell", "Sandwell → NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
-        ("Great Yarmouth", "Great Yarmouth → NHS Norfolk and Waveney CCG", NORFOLK_WAVENEY),
-        ("05Y", "NHS Walsall CCG (2013) → NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
+        ("Cornwall", "NHS Kernow CCG (11N) · Cornwall, local authority", KERNOW),
+        ("Sandwell", "NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
+        ("Great Yarmouth", "NHS Norfolk and Waveney CCG", NORFOLK_WAVENEY),
+        ("05Y", "NHS Black Country and West Birmingham CCG", BLACK_COUNTRY),
+        ("11N", "NHS Kernow CCG (11N)", KERNOW),
     ],
 )
-def test_search_by_place_or_old_code_focuses_the_ccg(app_page, model, text, link, code):
+def test_the_areas_box_finds_an_area_by_place_code_or_old_ccg(app_page, model, text, option, code):
     app_page.goto("/compare?indicator=qof_hyp")
     app_page.wait_graph("compare-graph")
     app_page.settle()
-    app_page.page.fill("#place-search", text)
-    app_page.page.locator("#place-results a", has_text=link).first.click()
+    _search_areas(app_page, text)
+    app_page.page.locator(".dash-dropdown-option", has_text=option).first.click()
     app_page.page.wait_for_function("() => /[?&]areas=/.test(location.search)")
     app_page.settle()
     state, _ = parse_query(model, app_page.query())
     assert app_page.path() == "/compare"
     assert state["areas"][0] == code and state["indicator"] == "qof_hyp"
+    assert not app_page.page.query_selector("#place-search")  # one search box
     if text == "Cornwall":
-        app_page.screenshot("place-search-cornwall")
+        app_page.screenshot("areas-box-cornwall")
 
 
 def test_old_code_in_the_url_moves_to_the_successor_with_a_notice(app_page, model):
@@ -51,13 +63,19 @@ def test_old_code_in_the_url_moves_to_the_successor_with_a_notice(app_page, mode
     assert parse_query(model, app_page.query())[0]["areas"] == [BLACK_COUNTRY]
 
 
-def test_unknown_name_suggests_the_closest(app_page):
+def test_unknown_name_suggests_the_closest_or_says_it_is_unknown(app_page):
     app_page.goto("/map")
     app_page.settle()
-    app_page.page.fill("#place-search", "Sandwel Wst Birmingham")
-    app_page.page.wait_for_selector("#place-results li")
-    text = app_page.text("#place-results")
-    assert "Closest names" in text and "Sandwell" in text
+    _search_areas(app_page, "Sandwel Wst Birmingham")
+    options = app_page.page.locator(".dash-dropdown-option").all_text_contents()
+    assert any("Sandwell and West Birmingham" in o and "closest name" in o for o in options)
+    app_page.page.keyboard.press("Escape")
+    _search_areas(app_page, "Truro")
+    app_page.page.wait_for_function(
+        "() => [...document.querySelectorAll('.dash-dropdown-option')].some(e => e.textContent.includes('Truro'))"
+    )
+    options = app_page.page.locator(".dash-dropdown-option").all_text_contents()
+    assert any("is called 'Truro'" in o for o in options) and not any("Thurrock" in o for o in options)
 
 
 def test_peers_benchmark_on_compare_and_table(app_page, model):
@@ -67,7 +85,18 @@ def test_peers_benchmark_on_compare_and_table(app_page, model):
     assert "10 CCGs most like NHS Kernow CCG" in app_page.text("#peers-panel")
     fig = app_page.figure("compare-graph")
     assert sum("◆" in t for t in fig["layout"]["yaxis"]["ticktext"]) == 10
+    assert len(fig["layout"]["yaxis"]["ticktext"]) == 11  # the focus and its peers: one comparator
+    assert "NHS Kernow CCG's 10 similar CCGs (" in fig["layout"]["title"]["text"]
     app_page.screenshot("peers-compare")
+    app_page.page.locator("#peers-panel a", has_text="every area").click()
+    app_page.page.wait_for_function("() => /scope=all/.test(location.search)")
+    app_page.settle()
+    fig = app_page.figure("compare-graph")
+    assert any("not in the peer group (95)" in t["name"] for t in fig["data"])
+    app_page.screenshot("peers-compare-all")
+    app_page.page.locator("#peers-panel a", has_text="the focus area and its similar CCGs").click()
+    app_page.page.wait_for_function("() => !/scope=all/.test(location.search)")
+    app_page.settle()
     app_page.page.locator("#peers-panel a", has_text="RightCare").click()
     app_page.page.wait_for_function("() => /peers=rightcare/.test(location.search)")
     app_page.settle()
@@ -86,7 +115,7 @@ def test_funnel_page_from_url_and_click_selects(app_page, model):
     fig = app_page.figure("funnel-graph")
     points = [t for t in fig["data"] if t.get("mode") == "markers"]
     assert sum(len(t["x"]) for t in points) == 106
-    assert "over-dispersion phi" in fig["layout"]["title"]["text"]
+    assert "spread beyond chance (phi)" in fig["layout"]["title"]["text"]
     state, _ = parse_query(model, app_page.query())
     assert (state["od"], state["areas"]) == ("multiplicative", [KERNOW])
     app_page.screenshot("funnel-page")
@@ -116,23 +145,29 @@ def test_funnel_for_an_indicator_without_counts_says_so(app_page):
 def test_alerts_page_lists_the_recomputed_red_reds(app_page, model):
     from data.queries.alerts import area_alerts
 
-    expected = area_alerts(model, KERNOW)
+    ncl = "E38000240"  # one red-red (GP appointments not attended, against the 49 CCGs with data)
+    expected = area_alerts(model, ncl)
     reds = expected[expected["group"] == "red-red"]["short_name"].tolist()
-    app_page.goto(f"/alerts?areas={KERNOW}&ci=95")
+    now = expected[expected["group"] == "worse now"]["short_name"].tolist()
+    assert reds and now
+    app_page.goto(f"/alerts?areas={ncl}&ci=95")
     app_page.page.wait_for_selector("#alerts-focus .alerts-table")
     app_page.settle()
     text = app_page.text("#alerts-focus")
     assert f"Worse than the benchmark and getting worse ({len(reds)})" in text
-    for name in reds:
+    assert f"Worse than the benchmark now; trend cannot be assessed ({len(now)})" in text  # open, counted
+    for name in reds + now:
         assert name in text
+    assert "49 of 106 CCGs with data" in text and "percentage points" in text
     assert "red-red results in" in app_page.text("#alerts-national")
+    assert "not assessed because of a series break" in app_page.text("#alerts-national")
     app_page.screenshot("alerts-page")
-    assert parse_query(model, app_page.query())[0]["areas"] == [KERNOW]
+    assert parse_query(model, app_page.query())[0]["areas"] == [ncl]
     app_page.page.locator("#alerts-focus .alerts-table a", has_text=reds[0]).first.click()
     app_page.page.wait_for_function("() => location.pathname === '/trends'")
     app_page.settle()
     state, _ = parse_query(model, app_page.query())
-    assert state["areas"][0] == KERNOW and state["indicator"] == expected.iloc[0]["indicator_id"]
+    assert state["areas"][0] == ncl and state["indicator"] == expected.iloc[0]["indicator_id"]
 
 
 def test_practices_page_shows_the_ccgs_practices(app_page, model):

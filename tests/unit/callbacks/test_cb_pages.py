@@ -413,7 +413,7 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
 def test_map_selected_values_beside_the_map(app_ctx, state_for):
     children = pages.update_map_selected(state_for(f"?areas={KERNOW},{NCL}", page="map"))
     terms = [c.children for c in children[1].children if isinstance(c, html.Dt)]
-    assert terms == ["NHS Kernow CCG", "NHS North Central London CCG", "England"]
+    assert terms == ["NHS Kernow CCG", "NHS North Central London CCG", "Benchmark: England"]
     values = [c.children for c in children[1].children if isinstance(c, html.Dd)]
     assert "95% CI" in values[0] and "than England" in values[0] or "similar to England" in values[0]
     empty = pages.update_map_selected(state_for("", page="map"))

@@ -13,8 +13,8 @@ from layouts import ids
 KERNOW, SOUTH_WEST = "E38000089", "E40000006"
 
 
-def run(state, shown=None, clicks=0, search=None):
-    extra = {(ids.DEFINITION_BUTTON, "n_clicks"): clicks, (ids.PLACE_SEARCH, "value"): search}
+def run(state, shown=None, clicks=0):
+    extra = {(ids.DEFINITION_BUTTON, "n_clicks"): clicks}
     out = shell.shell_outputs(state, extra, shown)
     names = [(part.name, cid, prop) for part in shell.PARTS for cid, prop in part.outputs]
     assert len(out) == len(names) + 1  # every output, then the digests
@@ -50,9 +50,8 @@ def test_a_region_change_sends_only_the_parts_that_change(app_ctx, state_for):
     values, new = run(after, shown=digests)
     changed = sent(values)
     assert f"{ids.EXPORT_LINKS}.children" in changed  # the links carry the query
-    # the closed Definition panel, the peers panel, the Benchmark labels and the empty place
-    # results are as they were: not sent
-    for key in (ids.DEFINITION_PANEL, ids.PEERS_PANEL, ids.BENCHMARK, ids.PLACE_RESULTS):
+    # the closed Definition panel, the peers panel and the Benchmark labels are as they were: not sent
+    for key in (ids.DEFINITION_PANEL, ids.PEERS_PANEL, ids.BENCHMARK):
         assert not any(k.startswith(key + ".") for k in changed), key
     assert new["definition"] == digests["definition"] and new["export_links"] != digests["export_links"]
     # what is sent is what a first answer for the new selection sends
@@ -66,14 +65,6 @@ def test_opening_the_definition_sends_it(app_ctx, state_for):
     values, _ = run(state, shown=digests, clicks=1)
     assert sent(values) == {f"{ids.DEFINITION_PANEL}.children", f"{ids.DEFINITION_PANEL}.hidden"}
     assert values[f"{ids.DEFINITION_PANEL}.hidden"] is False
-
-
-def test_a_place_search_sends_only_its_results(app_ctx, state_for):
-    state = state_for(f"?areas={KERNOW}", page="map")
-    _, digests = run(state)
-    values, _ = run(state, shown=digests, search="Truro")
-    assert sent(values) == {f"{ids.PLACE_RESULTS}.children"}
-    assert values[f"{ids.PLACE_RESULTS}.children"]  # something found or said
 
 
 def test_a_digest_store_of_another_shape_is_ignored(app_ctx, state_for):

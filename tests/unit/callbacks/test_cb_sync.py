@@ -128,7 +128,7 @@ def test_bad_url_gives_notices_and_a_working_selection(model):
     assert any("Unknown indicator 'nope'" in t for t in texts)
     assert any("No data for period '1999'" in t for t in texts)
     assert any("XYZ" in t for t in texts)
-    assert any("'42' is not a valid ci" in t for t in texts)
+    assert any("'42' is not a valid confidence level" in t for t in texts)
     assert out["areas"] == [KERNOW] and out["ci"] == "95"
     assert out["period"] == indicator_periods(model, out["indicator"], "ccg21")[-1]
     assert "nope" not in out["search"] and "ci=" not in out["search"]

@@ -24,6 +24,8 @@ COLUMNS = [
     "upper",
     "count",
     "denominator",
+    "comparator_label",
+    "comparator_value",
     "category",
     "note",
 ]
@@ -41,6 +43,9 @@ def test_rows_for_all_areas(app_ctx, model, state_for):
     assert math.isclose(kernow["value"], truth[s.VALUE])
     assert math.isclose(kernow["lower"], truth[s.LOWER95]) and math.isclose(kernow["upper"], truth[s.UPPER95])
     assert kernow["category"] == truth[s.CMP_ENGLAND_95]
+    assert kernow["comparator_label"] == "England" and math.isclose(
+        kernow["comparator_value"], 14.4, abs_tol=0.05
+    )
     # JSON-safe: no NaN anywhere (missing is None)
     assert not any(isinstance(v, float) and math.isnan(v) for r in rows for v in r.values())
 

@@ -105,8 +105,8 @@ def test_long_labels_wrap_and_rows_grow(rows):
     fig = spine_chart(long, areas=["X1"], area_names={"X1": "One"})
     ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
     lines = ticks["a"].split("<br>")
-    assert len(lines) == 2 and all(len(line) <= 40 for line in lines)
-    assert lines[1].endswith("…")  # cut after two lines; the hover has the whole name
+    assert len(lines) >= 2 and all(len(line) <= 40 for line in lines)
+    assert " ".join(lines) == LONG_NAME and "…" not in ticks["a"]  # wrapped, never cut
     marker = [t for t in fig.data if t.name == "One" and t.hovertext][0]
     assert any(LONG_NAME in text for text in marker.hovertext)
     assert fig.layout.yaxis.type == "category"
@@ -161,7 +161,7 @@ def test_spine_table(rows):
         "One value",
         "Two count",
         "Two value",
-        "England",
+        "Centre (England)",
         "Worst",
         "Best",
         "Unit",
@@ -171,10 +171,22 @@ def test_spine_table(rows):
     alpha = table.set_index("Indicator").loc["Alpha"]
     assert (alpha["Worst"], alpha["Best"], alpha["One value"], alpha["Two count"]) == (4.0, 13.0, 11.0, 1)
     assert np.isnan(table.set_index("Indicator").loc["Gamma", "One value"])
+    compared = spine_table(rows.assign(comparator_value=7.5, comparator_label="Peers"), ["X1"], {"X1": "One"})
+    assert compared.columns[4:7].tolist() == ["One compared", "Benchmark", "Benchmark value"]
+    assert set(compared["Benchmark value"]) == {7.5}
 
 
-def test_export_form_keeps_labels_above_the_plot_and_no_status_column(rows):
-    fig = spine_chart(rows, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
-    assert not [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
-    assert {a.text for a in fig.layout.annotations} == {"Worst", "England", "Best"}
-    assert fig.layout.xaxis.showticklabels is False and list(fig.layout.xaxis.range) == [-0.03, 1.03]
+def test_export_form_prints_values_benchmark_and_a_colour_legend(rows):
+    """A printed spine page carries the numbers (each area's value with its category glyph, the
+    benchmark's value) and says which colour is which; Worst / England / Best above the plot."""
+    compared = rows.assign(comparator_value=rows["england_value"], comparator_label="England")
+    fig = spine_chart(compared, areas=["X1", "X2"], area_names={"X1": "One", "X2": "Two"})
+    columns = {t.name: t for t in fig.data if t.type == "scatter" and t.mode == "text"}
+    assert set(columns) == {"Value vs benchmark"}
+    assert all(text[0] in "○◇–" for text in columns["Value vs benchmark"].text)  # each area by its symbol
+    assert all(" vs " in text for text in columns["Value vs benchmark"].text if text != "–")
+    texts = {a.text for a in fig.layout.annotations}
+    assert {"Worst", "England", "Best", "<b>Value vs England</b>"} <= texts
+    legend = {t.name for t in fig.data if t.showlegend}
+    assert {"▲ Better", "● Similar", "▼ Worse"} <= legend
+    assert fig.layout.xaxis.showticklabels is False

@@ -65,6 +65,9 @@ def test_prevalence_area_counts_and_limits(prevalence):
     assert all(len(c["short_name"]) <= 60 for c in prevalence.catalogue)
     # never cut mid-word (the 40-character cut gave "Non-diabetic hyperglycaemia (18+) preval")
     assert all(c["short_name"].endswith("prevalence") for c in prevalence.catalogue)
+    assert all(len(c["short_name"]) <= 60 for c in prevalence.catalogue)  # wrapped, never cut
+    shorts = {c[s.INDICATOR_ID]: c["short_name"] for c in prevalence.catalogue}
+    assert shorts["qof_ndh"] == "Non-diabetic hyperglycaemia (18+) prevalence"
 
 
 @needs_data
@@ -235,3 +238,14 @@ def test_points_missing_key_column_raises(tmp_path):
     }
     with pytest.raises(SourceError):
         read_qof_points(ReadContext(entry=manifest["p"], data_dir=tmp_path, manifest=manifest))
+
+
+def test_no_short_name_is_a_cut_of_its_name(model):
+    """Issue 18: names wrapped, never cut ('Non-diabetic hyperglycaemia (18+) preval')."""
+    assert model.catalogue.at["qof_ndh", "short_name"] == "Non-diabetic hyperglycaemia (18+) prevalence"
+    for ind, row in model.catalogue.iterrows():
+        short, name = str(row["short_name"]), str(row["name"])
+        cut = (
+            len(short) in (40, 39) and short != name and name.startswith(short) and name[len(short)].isalnum()
+        )
+        assert not cut, ind

@@ -83,7 +83,18 @@ def test_alerts_csv_lists_the_focus_area_and_the_national_red_reds(export_client
     meta, focus = read_csv(get(export_client, f"/export/alerts.csv?areas={KERNOW}").data)
     expected = area_alerts(model, KERNOW)
     assert list(focus["Indicator ID"]) == list(expected["indicator_id"])
-    assert meta["Comparator"] == "England" and meta["Title"] == "Early warning: NHS Kernow CCG"
+    assert meta["Title"] == "Early warning: NHS Kernow CCG"
+    assert meta["Comparator"] == "the benchmark named on each row (its Benchmark and Benchmark value columns)"
+    assert meta["Selection"].startswith("Compared with England (where England is not complete")
+    # each row names what it was compared with, as it is (GP appointments: the CCGs with data)
+    named = dict(zip(focus["Indicator ID"], focus["Benchmark"], strict=True))
+    assert named["gp_appt_dna_rate"] == "49 of 106 CCGs with data" and named["qof_points"] == "England"
+    warned = focus[focus["Group"] != "not assessed"]
+    assert (
+        len(warned)
+        and warned["Benchmark value"].notna().all()
+        and warned["Gap in words"].str.len().gt(0).all()
+    )
     _, reds = read_csv(get(export_client, f"/export/alerts.csv?areas={KERNOW}&part=2").data)
     assert len(reds) == len(national_red_reds(model)) and set(reds["Group"]) == {"red-red"}
 
@@ -98,7 +109,10 @@ def test_xlsx_holds_every_table_and_the_metadata(export_client):
     body = get(export_client, f"/export/alerts.xlsx?areas={KERNOW}&benchmark=region").data
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["1 Focus area", "2 Red-red by region", "Metadata"]
-    assert book["1 Focus area"]["C2"].value == "the NHS region"
+    sheet = book["1 Focus area"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Benchmark") + 1
+    assert {sheet.cell(r, column).value for r in range(2, sheet.max_row + 1)} == {"South West region"}
 
 
 @pytest.mark.parametrize(

@@ -89,8 +89,12 @@ def test_csv_has_fingertips_columns_and_metadata(rendered):
     assert any(line.startswith("# Definition (qof_hyp):") for line in head)
     assert any("Open Government Licence" in line for line in head)
     frame = pd.read_csv(io.StringIO(text), comment="#")
-    assert frame.columns.tolist() == s.FINGERTIPS_COLUMNS + ["Compared to Region value or percentiles"]
+    # Fingertips' columns, the England comparison replaced by the view's one comparator (the region)
+    fingertips = [c for c in s.FINGERTIPS_COLUMNS if c != "Compared to England value or percentiles"]
+    assert frame.columns.tolist() == fingertips + ["Compared to benchmark", "Benchmark", "Benchmark value"]
     assert (frame["Area Type"] == s.GEOGRAPHIES["ccg21"]).sum() == 106
+    areas = frame[frame["Area Type"] == s.GEOGRAPHIES["ccg21"]]
+    assert areas["Benchmark"].str.endswith(" region").all() and areas["Benchmark value"].notna().all()
 
 
 @pytest.mark.parametrize("key", ["spine_xlsx", "compare_xlsx"])
@@ -103,7 +107,8 @@ def test_xlsx_opens_with_columns_and_metadata(rendered, key):
     fields = {row[0] for row in book["Metadata"].iter_rows(min_row=2, values_only=True)}
     assert {"Source", "Licence", "Method", "View"} <= fields
     if key == "compare_xlsx":
-        assert header == s.FINGERTIPS_COLUMNS and "Definition (qof_hyp)" in fields
+        assert header == [*s.FINGERTIPS_COLUMNS, "Benchmark", "Benchmark value"]
+        assert "Definition (qof_hyp)" in fields
 
 
 @pytest.mark.parametrize(

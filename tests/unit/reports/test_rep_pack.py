@@ -14,11 +14,10 @@ import re
 import pytest
 from export_helpers import needs_chromium, pdf_text
 from legibility import SvgMeasurer, pdf_problems
+from pack_checks import pack_text_problems
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
-
-from data.model import schema as s
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 AREAS = ("E38000089", "E38000006", "E38000240")
@@ -56,20 +55,26 @@ def plan(model):
 
 
 def test_plan_sections_in_order(plan, model):
+    from reports.pack import PACK_SECTIONS
+
+    assert PACK_SECTIONS[:2] == ["cover", "key messages"]  # one list: a new section is one entry
     titles = [p.title for p in plan]
-    assert titles[:4] == [
+    bases = list(dict.fromkeys(t.split(" (continued")[0] for t in titles))
+    assert bases[:5] == [
         "Board pack: NHS Kernow CCG",
         "Key messages",
+        "Questions for the board",
         "Early warning",
         "Compared with similar CCGs",
     ]
-    assert titles[-1].startswith("Data appendix (") and titles[-1].endswith(")")
+    assert titles[-1].startswith("Data sources and glossary")
+    assert any(t.startswith("Data appendix (") for t in titles)
     spine_titles = [t for t in titles if t.endswith(": spine chart")]
     # the outcome domains in one spine chart (over as many pages as it needs), context last
     assert spine_titles[0] == "Outcome indicators: spine chart"
     context_at = titles.index("Context: spine chart")
     assert all(not t.startswith("Outcome") and ": compared" not in t for t in titles[context_at:])
-    # every indicator that differs: one comparison page (its similar CCGs), no region overflow pages
+    # every key indicator: one comparison page, no region overflow pages
     assert not any(re.search(r"compared \(\d+ of \d+\)", t) for t in titles)
     assert all(p.number == f"Page {i} of {len(plan)}" for i, p in enumerate(plan, start=1))
     charts = [p for p in plan if p.kind == "chart"]
@@ -88,27 +93,103 @@ def test_trends_only_with_three_periods(plan, model):
             assert len(indicator_periods(model, ind, "ccg21")) >= 3
 
 
-def test_key_messages_table_and_sentences(model):
-    from data.queries.view_frames import spine_rows
-    from reports.pack import key_sentence, key_table
+def _messages(model, area, benchmark="england", peers=None):
+    from data.queries.comparator import comparator_for
+    from reports.messages import key_messages
 
-    rows = spine_rows(model, [AREAS[1]])
-    table = key_table(model, rows, {AREAS[1]: NAMES[AREAS[1]]}, "england", "ccg21")
-    assert len(table) >= 2
-    assert set(table["Compared"]) <= {s.WORSE, s.BETTER}
-    assert (table["domain"] != "context").all()
-    worse_first = table["Compared"].tolist()
-    assert worse_first == sorted(worse_first, key=lambda c: c != s.WORSE)
-    for _, row in table.iterrows():
-        sentence = key_sentence(row)
-        side = "worse" if row["Compared"] == s.WORSE else "better"
-        assert f"{NAMES[AREAS[1]]} is significantly {side} than England" in sentence
-        assert row["Value"] in sentence and row["Period"] in sentence
-        assert row["stale"] == ("OLDER DATA" in row["Data age"])
+    comp = comparator_for(model, benchmark, focus=area, peer_set=peers)
+    return key_messages(model, [area], {area: NAMES[area]}, {area: comp})
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_pack_pdf_is_legible_and_complete(packs, area, tmp_path):
+def test_key_messages_lead_with_the_warnings(model, area):
+    """Key messages are the early-warning list's rows (every red-red among them, whatever its
+    domain), in order: worse and getting worse, worse now, worse, better; history after current."""
+    from data.queries.alerts import area_alerts
+    from reports.messages import lead_sentences, summary_lines
+
+    key = _messages(model, area)
+    alerts = area_alerts(model, area)
+    for group in ("red-red", "worse now", "worse"):
+        want = set(alerts.loc[alerts["group"] == group, "indicator_id"])
+        assert set(key.loc[key["message"] == group, "indicator_id"]) == want, group
+    rank = {"red-red": 0, "worse now": 1, "worse": 2, "better": 3}
+    order = list(zip(key["history"].astype(int), key["message"].map(rank), strict=True))
+    assert order == sorted(order)  # current first, then history; within each, the warnings first
+    sentences = lead_sentences(key)
+    worst = key[key["message"] != "better"]
+    if len(worst):  # the page's first sentence is its worst warning, not a better-than
+        assert "significantly worse than" in sentences[0]
+    for _, row in key.iterrows():  # every value with its unit, the benchmark's value, period and age
+        assert row["period"] and row["age_text"].startswith(("ended", "runs"))
+    lines = summary_lines(key)
+    assert len(lines) == 3
+    assert lines[0].startswith(
+        f"Worse than the benchmark and getting worse: {int((key['message'] == 'red-red').sum())}"
+    )
+
+
+def test_north_central_londons_red_red_leads_its_key_messages(model):
+    """NCL's one red-red (GP appointments not attended, against the 49 CCGs with data) is the first
+    sentence, marked context and history (its data ended in 2021)."""
+    from reports.messages import lead_sentences, questions
+
+    key = _messages(model, AREAS[2])
+    first = lead_sentences(key)[0]
+    assert first.startswith(
+        "GP appointments not attended (%) (context): NHS North Central London CCG is significantly worse than 49 of 106 CCGs with data (5.35% against 4.03%, +1.32 percentage points; 2021-08"
+    )
+    assert "history" in first and first.endswith("and getting worse.")
+    assert any(q.startswith("GP appointments not attended (%) (context)") for q in questions(key))
+
+
+def test_barnsley_worse_now_rows_say_why(model):
+    from reports.messages import display_table
+
+    key = _messages(model, AREAS[1], "peers", "rightcare")
+    table = display_table(key, several_areas=False, main="NHS Barnsley CCG's 10 RightCare similar CCGs")
+    now = table[table["Message"].str.contains("worse now", case=False)]
+    assert set(now["Indicator"]) == {
+        "Smoking prevalence 15+ (QOF) (context)",
+        "Unplanned admissions, chronic ACSC",
+    }
+    assert set(now["Recent trend"]) == {"No trend: 3 of 5 points", "No trend: 1 of 5 points"}
+    assert (table["Value"].str.match(UNIT_VALUE) & table["Benchmark"].str.match(UNIT_VALUE)).all()
+
+
+UNIT_VALUE = r"^(£[\d,.\-]+|-?[\d,.]+(%| per 100,000| score 0-10| ratio))( \(.*\))?$"
+
+
+def test_cover_link_is_the_selection_only(model, monkeypatch):
+    from reports.decorate import wrap
+    from reports.pack import plan_pack
+    from views.exports import figure_for
+
+    root = "https://outcomes.example.nhs.uk"
+    pages = plan_pack(
+        model,
+        [AREAS[1]],
+        benchmark="peers",
+        ci="95",
+        figure_for=figure_for,
+        link_root=root,
+        peers="rightcare",
+    )
+    online = next(p for p in pages[0].paragraphs if p.startswith("Online"))
+    link = online.split(": ", 1)[1]
+    assert link == f"{root}/spine?areas={AREAS[1]}&benchmark=peers&peers=rightcare"
+    for width in (200, 300, 420):  # never broken inside a word: the lines join back into the link
+        lines = wrap(online, width, 16)
+        at = next(i for i, line in enumerate(lines) if "https" in line)
+        joined = "".join(lines[at:])
+        assert joined[joined.index("https") :] == link
+        words = set(online.split())
+        for a, b in zip(lines, lines[1:], strict=False):  # a break inside a word leaves a non-word
+            assert a.split()[-1] in words or a.endswith(("&", "?", "/")), (a, b)
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_pack_pdf_is_legible_and_complete(packs, area, tmp_path, model):
     response = packs[(area, "pdf")]
     assert response.status_code == 200, response.data[:300]
     problems = pdf_problems(response.data, name=f"pack {area}")
@@ -122,15 +203,31 @@ def test_pack_pdf_is_legible_and_complete(packs, area, tmp_path):
     for part in (
         f"Board pack: {NAMES[area]}",
         "Key messages",
+        "Questions for the board",
         "spine chart",
         "Context: spine chart",
         "Data appendix (1 of",
         "Data sources:",
+        "Data sources and glossary",
         "Open Government Licence v3.0",
         "outcome indicators (Domains 1-5) and",
     ):
         assert part in text, part
     assert "127.0.0.1" not in text and "localhost" not in text
+    problems = pack_text_problems(response.data, model, area)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_barnsley_peers_pack_pdf(export_client, model):
+    """The same checks for a peers pack (RightCare's similar CCGs): one comparator, named."""
+    response = export_client.get(f"/export/pack.pdf?areas={AREAS[1]}&benchmark=peers&peers=rightcare")
+    assert response.status_code == 200, response.data[:300]
+    problems = pack_text_problems(response.data, model, AREAS[1], "peers", "rightcare")
+    assert not problems, "\n".join(problems[:20])
+    from pack_checks import page_lines
+
+    text = " ".join(" ".join(p) for p in page_lines(response.data))
+    assert "NHS Barnsley CCG's RightCare similar CCGs" in text and "each area's own" not in text
 
 
 def _boxes(slide):
@@ -174,8 +271,29 @@ def test_pack_pptx_numbered_alt_text_and_fits(packs, area):
             for b, *rb in boxes[j + 1 :]:
                 apart = ra[2] <= rb[0] or rb[2] <= ra[0] or ra[3] <= rb[1] or rb[3] <= ra[1]
                 assert apart, f"slide {i}: {a.name} overlaps {b.name}"
-    assert slides[0].shapes[0].text_frame.text == f"Board pack: {NAMES[area]}"
-    assert "Key messages" in slides[1].shapes[0].text_frame.text
+    assert slides[0].shapes[0].text_frame.text.startswith(f"Board pack: {NAMES[area]}")
+    titles = [s.shapes[0].text_frame.text for s in slides if s.shapes and s.shapes[0].has_text_frame]
+    assert any(t.startswith("Key messages") for t in titles[:3])
+    # a table continues only onto slides its rows need: no slide whose rows would have fitted the one before
+    for i, slide in enumerate(slides[1:], start=1):
+        title = slide.shapes[0].text_frame.text if slide.shapes[0].has_text_frame else ""
+        tables = [sh for sh in slide.shapes if sh.has_table]
+        before = [sh for sh in slides[i - 1].shapes if sh.has_table]
+        if "(continued" in title and tables and before:
+            first_row = tables[0].table.rows[1].height
+            bottom = before[0].top + before[0].height
+            assert bottom + first_row > height - Emu(914400 * 0.6), (
+                f"slide {i + 1}: its first row fitted slide {i}"
+            )
+    # every section heading has content under it (a heading is never a slide's last line)
+    for i, slide in enumerate(slides, start=1):
+        if not any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in slide.shapes):
+            body = [
+                sh
+                for sh in list(slide.shapes)[1:]
+                if not (sh.has_text_frame and sh.text_frame.text.startswith("Page "))
+            ]
+            assert body, f"slide {i} is only a title"
 
 
 def _table_growth(shape) -> int:

@@ -92,22 +92,25 @@ def test_early_warning_page_matches_the_model(plans, model, area):
     want = expected_warnings(model, area)
     names = model.catalogue["short_name"]
     labels = {
-        "red-red": "Worse and getting worse",
-        "worse now": "Worse now, trend cannot be assessed",
-        "worse": "Worse, not getting worse",
-        "worsening": "Getting worse, not yet worse",
+        "red-red": "Worse, getting worse",
+        "worse now": "Worse now",
+        "worse": "Worse",
+        "worsening": "Getting worse",
     }
+    shown = table["Indicator"].str.removesuffix(" (context)")
     for group, label in labels.items():
-        assert set(table.loc[table["Warning"] == label, "Indicator"]) == {names[i] for i in want[group]}
+        assert set(shown[table["Warning"] == label]) == {names[i] for i in want[group]}
     # red-red first, then worse now, worse, worsening
     order = {label: i for i, label in enumerate(labels.values())}
     ranks = table["Warning"].map(order).tolist()
     assert ranks == sorted(ranks)
     assert len(GROUPS) == 5
     text = " ".join(pages[0].paragraphs)
-    assert f"{len(want['red-red'])} indicator(s) worse and getting worse" in text
-    assert f"{len(want['worse now'])} worse now with no trend that can be assessed" in text
-    assert f"{len(want['not assessed'])} not worse and could not be assessed" in text
+    assert f"{len(want['red-red'])} worse and getting worse;" in text
+    assert f"{len(want['worse now'])} worse now with a trend that cannot be assessed" in text
+    assert f"{len(want['not assessed'])} not worse and not assessed" in text
+    # every row's benchmark value is England's (or the partial comparator's, named)
+    assert table["Benchmark"].str.match(r"^[£\d.,\-]").all() and table["Gap"].str.len().gt(0).all()
 
 
 def test_the_qof_points_break_is_worse_now_not_red_red(plans, model):
@@ -115,11 +118,15 @@ def test_the_qof_points_break_is_worse_now_not_red_red(plans, model):
     is worse than England now, but no trend is computed across the break, so it is not red-red."""
     pages = _page(plans[AREAS[0]], "Early warning")
     table = pages[0].table
-    qof = table[table["Indicator"] == model.catalogue.at["qof_points", "short_name"]]
+    qof = table[table["Indicator"] == model.catalogue.at["qof_points", "short_name"] + " (context)"]
     assert len(qof) == 1
     row = qof.iloc[0]
-    assert row["Warning"] == "Worse now, trend cannot be assessed"
-    assert row["Compared"] == s.WORSE and row["Recent trend"] == "Cannot be calculated"
+    assert row["Warning"] == "Worse now"
+    assert row["Recent trend"] == "No trend: series break 2021/22, 2 of 5 points"
+    assert any(
+        "not assessed because of a series break (QOF points achieved (%), 2021/22)" in p
+        for p in pages[0].paragraphs
+    )
 
 
 def _number(text: str) -> float:
@@ -188,12 +195,13 @@ def test_similar_ccgs_page_matches_the_model(plans, model, key):
 def test_key_messages_show_the_value_compared_with(model, benchmark):
     """With benchmark=region (or peers) the key messages' benchmark value is the region's (the
     peers') value, not England's."""
-    from data.queries.view_frames import spine_rows
-    from reports.pack import key_table
+    from data.queries.comparator import comparator_for
+    from reports.messages import display_table, key_messages
 
     area = AREAS[0]
-    rows = spine_rows(model, [area], benchmark=benchmark, ci="95")
-    table = key_table(model, rows, {area: "X"}, benchmark, "ccg21")
+    comp = comparator_for(model, benchmark, focus=area)
+    messages = key_messages(model, [area], {area: "X"}, {area: comp})
+    table = display_table(messages, several_areas=False, main="")
     assert len(table) >= 1
     ind = model.indicators
     region = model.areas.loc[model.areas[s.AREA_CODE] == area, "region_code"].dropna().iloc[0]
@@ -201,9 +209,9 @@ def test_key_messages_show_the_value_compared_with(model, benchmark):
     peers = sets[
         (sets["peer_set"] == "rightcare") & (sets[s.GEOGRAPHY] == "ccg21") & (sets[s.AREA_CODE] == area)
     ]["peer_code"]
-    for rec in table.to_dict("records"):
+    for rec, msg in zip(table.to_dict("records"), messages.itertuples(index=False), strict=True):
         rows = ind[
-            (ind[s.INDICATOR_ID] == rec["indicator_id"])
+            (ind[s.INDICATOR_ID] == msg.indicator_id)
             & (ind[s.PERIOD] == rec["Period"])
             & (ind[s.SEX] == "Persons")
         ]
@@ -216,7 +224,7 @@ def test_key_messages_show_the_value_compared_with(model, benchmark):
             pooled = (
                 theirs[s.COUNT].sum()
                 / theirs[s.DENOMINATOR].sum()
-                * (model.catalogue.at[rec["indicator_id"], "multiplier"] or 1.0)
+                * (model.catalogue.at[msg.indicator_id, "multiplier"] or 1.0)
             )
             mean = theirs[s.VALUE].mean()
             got = _number(rec["Benchmark"])

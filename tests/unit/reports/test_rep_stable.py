@@ -187,12 +187,14 @@ def test_pack_button_busy_says_so(export_client, model, monkeypatch):
 
 
 def test_map_export_honours_the_peer_set(export_client, model):
-    """benchmark=peers&peers=rightcare: the map's data file compares each area with its RightCare
-    peers (the model's column for that set) and says so; the image differs from the default set's."""
+    """benchmark=peers&peers=rightcare: the map's data file compares the focus area and its
+    RightCare peers with the focus area's RightCare peer value (one comparator, named on each row);
+    every other area is not compared ('not in the peer group'); the two sets give different files."""
     import csv
 
+    from data.methods.stats import compare
     from data.model import schema as s
-    from data.model.peers import cmp_columns
+    from data.queries.peers import peer_codes
 
     base = f"/export/map.csv?indicator=qof_hyp&areas={AREA}&benchmark=peers"
     texts = {}
@@ -202,23 +204,35 @@ def test_map_export_honours_the_peer_set(export_client, model):
         texts[peer_set] = response.get_data(as_text=True)
     assert "RightCare's similar 10 of 2016" in texts["rightcare"]
     assert "the nearest 10 by demographics" in texts["similar"]
-    rows = [line for line in texts["rightcare"].splitlines() if not line.startswith("#")]
-    table = list(csv.DictReader(rows))
-    column = "Compared to similar CCGs"  # reports.tables.PEERS_COLUMN
-    ind = model.indicators
-    latest = ind[
-        (ind[s.INDICATOR_ID] == "qof_hyp") & (ind[s.GEOGRAPHY] == "ccg21") & (ind[s.SEX] == "Persons")
-    ]
-    latest = latest[latest[s.PERIOD] == latest.sort_values(s.PERIOD_START)[s.PERIOD].iloc[-1]]
-    want = latest.set_index(s.AREA_CODE)[cmp_columns("rightcare")[0]]
-    code_column = next(c for c in table[0] if c.lower().replace(" ", "_") in ("area_code", "areacode"))
+    table = list(
+        csv.DictReader([line for line in texts["rightcare"].splitlines() if not line.startswith("#")])
+    )
+    group = {AREA, *peer_codes(model, AREA, "rightcare")}
+    latest = model.slice("qof_hyp", "ccg21", "2022/23", "Persons").set_index(s.AREA_CODE)
+    pooled = (
+        latest.loc[sorted(group - {AREA}), s.COUNT].sum()
+        / latest.loc[sorted(group - {AREA}), s.DENOMINATOR].sum()
+        * 100
+    )
     checked = 0
     for rec in table:
-        if rec[code_column] in want.index:
-            assert rec[column] == want[rec[code_column]], rec[code_column]
-            checked += 1
+        code = rec["Area Code"]
+        if code not in latest.index:
+            continue
+        if code in group:
+            r = latest.loc[code]
+            assert float(rec["Benchmark value"]) == pytest.approx(pooled)
+            assert rec["Compared to benchmark"] == compare(
+                r["value"], r["lower95"], r["upper95"], pooled, "no judgement"
+            )
+        else:
+            assert (
+                rec["Compared to benchmark"] == s.NOT_COMPARED
+                and rec["Why not compared"] == "not in the peer group"
+            )
+        checked += 1
     assert checked >= 100
-    assert (want != latest.set_index(s.AREA_CODE)[cmp_columns("similar")[0]]).any()  # the sets differ
+    assert texts["similar"] != texts["rightcare"]
 
 
 @needs_chromium

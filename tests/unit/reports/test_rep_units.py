@@ -13,7 +13,7 @@ from callbacks.exports import EXPORT_PAGES, BadExport, links_for, query_params, 
 from data.model import schema as s
 from reports import describe, tables
 from reports.decorate import EXPORT_FONT, SIZES, decorate, wrap
-from reports.pack import key_sentence
+from reports.messages import sentence
 from reports.parts import domain_order, fit_rows, slots_for
 from reports.render import RenderError, chromium_path
 from views.provenance import OGL, OS_DATA, Provenance
@@ -144,29 +144,56 @@ def test_csv_and_xlsx_writers_round_trip():
     assert [c.value for c in book["Metadata"][2]] == ["Definition", "What it is"]
 
 
-def test_key_sentence_says_direction_trend_and_age():
-    row = pd.Series(
-        {
-            "Indicator": "Hypertension prevalence",
-            "Area": "NHS X CCG",
-            "Compared": s.WORSE,
-            "benchmark_label": "England",
-            "Value": "16.9%",
-            "Benchmark": "14.4%",
-            "Period": "2018/19",
-            "Recent trend": "Increasing and getting worse",
-            "Data age": "ended Mar 2019, 7 years ago (OLDER DATA)",
-            "stale": True,
-        }
+def test_key_sentence_says_direction_unit_gap_trend_and_age():
+    from types import SimpleNamespace
+
+    row = SimpleNamespace(
+        message="red-red",
+        history=True,
+        short_name="Hypertension prevalence",
+        context=False,
+        area_name="NHS X CCG",
+        value=16.9,
+        unit="%",
+        comparator_label="England",
+        comparator_value=14.4,
+        gap_text="+2.5 percentage points",
+        period="2018/19",
+        age_text="ended Mar 2019, 7 years 8 months ago",
+        reason="",
     )
-    text = key_sentence(row)
-    assert text.startswith(
+    text = sentence(row)
+    assert text == (
         "Hypertension prevalence: NHS X CCG is significantly worse than England (16.9% against 14.4%, "
-        "2018/19) and getting worse."
+        "+2.5 percentage points; 2018/19, ended Mar 2019, 7 years 8 months ago: history) and getting worse."
     )
-    assert "These data are old (ended Mar 2019, 7 years ago)" in text
-    better = key_sentence(row.copy().replace({s.WORSE: s.BETTER}).where(row.index != "stale", False))
-    assert "significantly better than England" in better and "old" not in better
+    now = sentence(
+        SimpleNamespace(
+            **{
+                **vars(row),
+                "message": "worse now",
+                "history": False,
+                "reason": "1 valid point (5 needed)",
+                "unit": "per 100,000",
+                "value": 95.4,
+                "comparator_value": 80.3,
+            }
+        )
+    )
+    assert "(95.4 per 100,000 against 80.3 per 100,000," in now
+    assert now.endswith("its trend cannot be assessed (1 valid point (5 needed)).")
+    better = sentence(SimpleNamespace(**{**vars(row), "message": "better", "context": True}))
+    assert better.startswith(
+        "Hypertension prevalence (context): NHS X CCG is significantly better than England"
+    )
+
+
+def test_fit_rows_keeps_a_heading_with_the_rows_under_it():
+    # a heading at the cut (row 17 of 18) moves to the next window
+    heading = [i == 17 for i in range(40)]
+    windows = fit_rows([1] * 40, 18 * 18, heading)
+    assert windows[0][1] == 17 and windows[1][0] == 17
+    assert all(not heading[b - 1] for a, b, _ in windows[:-1])
 
 
 def test_fit_rows_pages_labels_at_full_size():
@@ -218,7 +245,9 @@ def test_data_tables_use_fingertips_columns(model):
         "ci": "95",
     }
     frame = tables.view_table(model, state, "map")
-    assert frame.columns.tolist() == s.FINGERTIPS_COLUMNS
+    assert frame.columns.tolist() == [*s.FINGERTIPS_COLUMNS, "Benchmark", "Benchmark value"]
+    areas = frame[frame["Area Code"] != s.ENGLAND_CODE]
+    assert set(areas["Benchmark"]) == {"England"}
     assert (frame["Area Type"] == s.GEOGRAPHIES["ccg21"]).sum() == 106
     assert (frame["Area Code"] == s.ENGLAND_CODE).sum() == 1
 

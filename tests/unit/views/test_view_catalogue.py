@@ -105,7 +105,7 @@ def test_one_indicator_has_its_own_page(model):
     assert "Hypertension prevalence" in words
     assert "Coverage" in words and "106 of 106 CCG (April 2021) areas (2022/23)" in words
     assert (
-        "Data from 2022/23 (ended Mar 2023, 3 years ago)" in words
+        "Data from 2022/23 (ended Mar 2023, 3 years 7 months ago)" in words
     )  # ended March 2023: more than three years before TODAY
     assert children == [] and hidden is True
 

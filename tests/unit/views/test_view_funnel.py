@@ -94,4 +94,33 @@ def test_export_endpoints(dash_app):
     bad = client.get("/export/funnel.png?indicator=dementia_ddr_65plus")
     assert bad.status_code == 400 and "cannot go on a funnel" in bad.get_data(as_text=True)
     bad = client.get("/export/funnel.svg?indicator=qof_hyp&od=wild")
-    assert bad.status_code == 400 and "not a valid od" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "not a valid funnel adjustment" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("od", ["none", "multiplicative", "additive"])
+def test_funnel_files_carry_the_funnel_under_od(dash_app, model, od):
+    """/export/funnel.csv and .xlsx: funnel_table's columns under the chosen od= (the chart's own
+    categories), what each area is compared with, and the method line naming the adjustment."""
+    import io
+
+    import openpyxl
+
+    from data.queries.funnel import OD_WORDS
+
+    client = dash_app.server.test_client()
+    query = f"?indicator=gp_fft_positive&period=Feb+2026&od={od}"
+    body = client.get(f"/export/funnel.csv{query}").get_data(as_text=True)
+    meta = dict(line[2:].split(": ", 1) for line in body.splitlines() if line.startswith("# "))
+    table = pd.read_csv(io.StringIO(body), comment="#")
+    view = funnel_view(model, Selection("gp_fft_positive", "Feb 2026", "ccg21", "Persons"), od=od)
+    assert (
+        table["Compared to benchmark"].value_counts().to_dict()
+        == view.rows["category"].value_counts().to_dict()
+    )
+    assert set(table["Benchmark"]) == {"the average of the 106 areas on the funnel"}
+    assert OD_WORDS[od].split(" (")[0] in meta["Method"]
+    assert "compared with the average of the 106 areas on the funnel" in meta["Selection"]
+    assert "Caveats (gp_fft_positive)" in meta  # the FFT's caveat travels with its funnel
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/funnel.xlsx{query}").data))
+    header = [c.value for c in book["Data"][1]]
+    assert "Lower 95% limit at this denominator" in header and "Compared to benchmark" in header

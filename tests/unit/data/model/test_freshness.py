@@ -83,7 +83,7 @@ def test_age_and_staleness_against_today():
 def test_notice_text_names_the_period():
     notice = data_age_notice("2014/15", TODAY)
     assert notice.startswith("Data from 2014/15 ")
-    assert "ended Mar 2015, 11 years ago" in notice
+    assert "ended Mar 2015, 11 years 7 months ago" in notice
     assert data_age_notice("2025-01", TODAY) is None
 
 

@@ -26,14 +26,14 @@ def test_fft_table_equals_the_funnel(model, od, counts):
     view = funnel_view(model, FFT, od=od)
     table, method = funnel_table(model, FFT, od=od)
     assert view.rows["category"].value_counts().to_dict() == counts
-    assert table["Compared with the funnel's average"].value_counts().to_dict() == counts
+    assert table["Compared to benchmark"].value_counts().to_dict() == counts
     assert len(table) == 106 and set(table["Area Code"]) == set(view.rows[s.AREA_CODE])
     # every area sits where its limits say: inside the 95% limits exactly when it is Similar
     y = table["Funnel y (value plotted)"]
     inside = (y >= table["Lower 95% limit at this denominator"]) & (
         y <= table["Upper 95% limit at this denominator"]
     )
-    assert (inside == (table["Compared with the funnel's average"] == s.SIMILAR)).all()
+    assert (inside == (table["Compared to benchmark"] == s.SIMILAR)).all()
     assert (table["Upper 99.8% limit at this denominator"] <= 100).all()
     if od == "none":
         assert "no adjustment for over-dispersion" in method

@@ -106,4 +106,6 @@ def test_peers_benchmark_and_set_in_the_url(model):
     assert (state["benchmark"], state["peers"], notices) == ("peers", "rightcare", [])
     state, notices = parse_query(model, "?benchmark=peers&peers=cousins")
     assert state["peers"] == "similar"
-    assert notices == ["'cousins' is not a valid peers (similar or rightcare): using similar."]
+    assert notices == [
+        "'cousins' is not a valid peer set (similar CCGs (nearest 10) or RightCare's similar 10): showing similar CCGs (nearest 10)."
+    ]
