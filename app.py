@@ -13,6 +13,7 @@ from dash import Dash
 
 from api import register_api
 from callbacks import register_all
+from callbacks.compression import install_static_compression
 from callbacks.guard import install_callback_guard
 from callbacks.security import install_security
 from data.model.settings import get_settings
@@ -101,6 +102,7 @@ def create_app() -> Dash:
     register_all(dash_app, get_settings())
     register_api(dash_app.server)  # /api/v1 and the /api page
     install_security(dash_app)
+    install_static_compression(dash_app.server)  # scripts, styles, boundaries: once, hard
     install_callback_guard(dash_app)
     trim_memory_now_and_then(dash_app.server)
     # Dash copies the registered callbacks into app.callback_map on the first request, after it

@@ -49,7 +49,10 @@ def on_starting(server):
 
 
 def when_ready(server):
+    from callbacks.compression import warm
     from callbacks.render_service import start
+
+    warm(server.app.wsgi())  # the first load's files compressed once, here, before the workers fork
 
     start(server, server.app.wsgi)
 

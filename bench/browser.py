@@ -42,39 +42,109 @@ CHROMIUM_ARGS = [
 FIRST_LOAD_PATH = "/map?areas=E38000089"
 CHANGES = 15  # timed control changes per interaction
 CHANGE_TIMEOUT_MS = 20_000
-GROUP_LIMIT_S = 300.0  # stop starting new interactions after this
-# interaction name (as in bench.app) -> the graph whose redraw ends the measurement
+GROUP_LIMIT_S = 600.0  # stop starting new interactions after this
+# interaction name (as in bench.app) -> the element whose redraw ends the measurement: a graph
+# (its plotly_afterplot) or, for the table and the catalogue, the element whose content changes
 BROWSER_INTERACTIONS = {
     "map_indicator": "map-graph",
+    "map_period": "map-graph",
+    "map_area_select": "map-graph",
     "spine_1_area": "spine-graph",
     "spine_6_areas": "spine-graph",
-    "compare_page": "compare-graph",
     "explorer_xy": "explorer-graph",
+    "compare_page": "compare-graph",
+    "table_page": "table-holder",
     "overview_page": "overview-graph",
+    "trends_page": "trends-graph",
+    "catalogue_search": "catalogue-list",
 }
+SETTLE_QUIET_MS = 200  # before each change: no callback pending and the page unchanged this long
 
-DRAWN_JS = """(graphId) => {
-  const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
-  return !!(gd && gd._fullLayout && gd.data && gd.data.length > 0 && gd.offsetParent !== null);
+DRAWN_JS = """(targetId) => {
+  const root = document.getElementById(targetId);
+  if (!root || root.offsetParent === null) return false;
+  const gd = root.querySelector('.js-plotly-plot');
+  if (gd) return !!(gd._fullLayout && gd.data && gd.data.length > 0);
+  return root.querySelector('*') !== null;
 }"""
 
-# Change one control and resolve with the milliseconds until the graph's next afterplot.
-CHANGE_JS = """async ([graphId, changes, timeoutMs]) => {
-  const gd = document.querySelector('#' + graphId + ' .js-plotly-plot');
-  if (!gd || !gd.once) throw new Error('no drawn graph ' + graphId);
+# Every callback dash-renderer has requested or is running has answered (its redux store).
+IDLE_JS_BODY = """
+  const s = window.store && window.store.getState();
+  if (!s) return true;
+  const cbs = Object.assign({}, s.callbacks);
+  delete cbs.stored;
+  delete cbs.completed;
+  return Object.values(cbs).every((list) => !list || list.length === 0);
+"""
+WAIT_IDLE_JS = "() => {" + IDLE_JS_BODY + "}"
+
+# Until nothing is pending and nothing on the page has changed for quietMs (at most 10 s): the
+# previous change's late work (a second draw, a summary) is not taken for the next one's.
+SETTLE_JS = (
+    """async (quietMs) => {
+  const idle = () => {"""
+    + IDLE_JS_BODY
+    + """};
+  let last = performance.now();
+  const observer = new MutationObserver(() => { last = performance.now(); });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const started = performance.now();
+  while (performance.now() - started < 10000) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (idle() && performance.now() - last > quietMs) break;
+  }
+  observer.disconnect();
+}"""
+)
+
+# Change controls and resolve with the milliseconds until the target is redrawn: a graph's next
+# plotly_afterplot (Plotly's own end-of-draw event); for another element, its last change once
+# every callback has answered and two frames have passed without another.
+CHANGE_JS = (
+    """async ([targetId, changes, timeoutMs]) => {
+  const root = document.getElementById(targetId);
+  if (!root) throw new Error('no element ' + targetId);
+  const gd = root.querySelector('.js-plotly-plot');
+  if (gd && !gd.once) throw new Error('no drawn graph ' + targetId);
+  const idle = () => {"""
+    + IDLE_JS_BODY
+    + """};
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no redraw of ' + graphId)), timeoutMs);
+    let observer = null;
+    let finished = false;
+    const finish = () => { finished = true; clearTimeout(timer); if (observer) observer.disconnect(); };
+    const timer = setTimeout(() => { finish(); reject(new Error('no redraw of ' + targetId)); }, timeoutMs);
     const t0 = performance.now();
-    gd.once('plotly_afterplot', () => { clearTimeout(timer); resolve(performance.now() - t0); });
+    if (gd) {
+      gd.once('plotly_afterplot', () => { finish(); resolve(performance.now() - t0); });
+    } else {
+      let last = null;
+      observer = new MutationObserver(() => { last = performance.now(); });
+      observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+      (async () => {
+        while (!finished) {
+          await frame();
+          if (last !== null && idle()) {
+            const seen = last;
+            await frame();
+            await frame();
+            if (last === seen && idle()) { finish(); resolve(last - t0); return; }
+          }
+        }
+      })();
+    }
     for (const [id, props] of changes) window.dash_clientside.set_props(id, props);
   });
 }"""
+)
 
 
 def _plan(calls: int, names: list[str]) -> dict[str, dict[str, Any]]:
     """For each browser interaction: the page URL to open and ``calls`` control changes."""
     from app import server
-    from bench.app import INTERACTIONS, DashClient
+    from bench.app import INTERACTIONS, VIEW_OUTPUT, DashClient, next_change
 
     dc = DashClient(server.test_client())
     dc.open("/map", "?areas=E38000089")
@@ -87,8 +157,8 @@ def _plan(calls: int, names: list[str]) -> dict[str, dict[str, Any]]:
         steps = it.steps(dc)
         changes = []
         for _ in range(calls):
-            change = next(steps)
-            dc.set(**change)  # the next step depends on the current state, as in the server timings
+            # applied here too: the next step depends on the current state, as in the server timings
+            change, _ = next_change(dc, it, steps, VIEW_OUTPUT[it.page])
             changes.append(
                 [[key.rpartition(".")[0], {key.rpartition(".")[2]: v}] for key, v in change.items()]
             )
@@ -101,8 +171,12 @@ def _first_load(page: Any, base: str) -> dict:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sent: set[str] = set()
+    failed: set[str] = set()
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: sent.add(e["requestId"]))
+    cdp.on("Network.loadingFailed", lambda e: failed.add(e["requestId"]))
     cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
     cdp.on(
         "Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"]))
@@ -112,6 +186,11 @@ def _first_load(page: Any, base: str) -> dict:
     page.wait_for_function(DRAWN_JS, arg="map-graph", timeout=60_000)
     drawn = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
+    # DevTools events reach this process after the page's own idle: wait until every request
+    # sent has finished (or failed), so that none is left out of the count
+    deadline = time.monotonic() + 10
+    while sent - set(sizes) - failed and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     by_url: dict[str, int] = {}
     for rid, size in sizes.items():
@@ -121,6 +200,7 @@ def _first_load(page: Any, base: str) -> dict:
     return {
         "first_load_transferred_bytes": sum(sizes.values()),
         "first_load_requests": len(sizes),
+        "first_load_unfinished_requests": len(sent - set(sizes) - failed),
         "first_load_map_drawn_s": round(drawn, 2),
         "first_load_largest": [{"url": u.split("?")[0][:90], "bytes": b} for u, b in top[:8]],
     }
@@ -143,6 +223,7 @@ def _time_changes(page: Any, base: str, graph: str, plan: dict, deadline: float)
     for change in plan["changes"]:
         if time.monotonic() > deadline:
             break
+        page.evaluate(SETTLE_JS, SETTLE_QUIET_MS)
         try:
             times.append(page.evaluate(CHANGE_JS, [graph, change, CHANGE_TIMEOUT_MS]))
         except Exception as exc:  # noqa: BLE001 - a change that never redraws is counted, not fatal

@@ -29,6 +29,6 @@ def update_catalogue(pathname, text):
     return catalogue_outputs(catalogue_page(pathname, text, today), today)
 
 
-@callback(Output(ids.DATA_AGE, "children"), Output(ids.DATA_AGE, "hidden"), Input(ids.STATE, "data"))
-def update_data_age(state):
+def data_age_part(state: dict) -> tuple:
+    """The data-age line: its items and whether it is hidden (part of ``callbacks.shell``)."""
     return render(data_age_outputs(state))

@@ -305,13 +305,11 @@ def links_for(state: dict):
     return footer_links(state, parts)
 
 
-@callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.STATE, "data"))
-def update_export_links(state):
-    if not state:
-        raise PreventUpdate
+def export_links_part(state: dict) -> tuple:
+    """The footer's download links (part of ``callbacks.shell``)."""
     if state.get("page") not in EXPORT_PAGES:
-        return []  # the indicator catalogue has nothing to export as a view
-    return links_for(state)
+        return ([],)  # the indicator catalogue has nothing to export as a view
+    return (links_for(state),)
 
 
 def pack_status(state: dict | None) -> str | None:

@@ -148,13 +148,9 @@ def update_explorer(state, size_by_pop, colour_by, show_ci):
     return render(page_outputs("explorer", shown(state, "explorer"), *options))
 
 
-@callback(
-    Output(ids.DEFINITION_PANEL, "children"),
-    Output(ids.DEFINITION_PANEL, "hidden"),
-    Input(ids.DEFINITION_BUTTON, "n_clicks"),
-    Input(ids.STATE, "data"),
-)
-def update_definition(n_clicks, state):
-    if not state:
-        raise PreventUpdate
-    return render(el("Dl", definition(state["indicator"]))), not (n_clicks or 0) % 2
+def definition_part(state: dict, n_clicks: int | None) -> tuple:
+    """The Definition panel (part of ``callbacks.shell``): drawn only while it is open (an odd
+    number of clicks), so a change of indicator with the panel closed draws nothing."""
+    if not (n_clicks or 0) % 2:
+        return [], True
+    return render(el("Dl", definition(state["indicator"]))), False

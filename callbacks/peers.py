@@ -1,17 +1,11 @@
-"""Peers: the panel listing the focus area's similar CCGs (shown with benchmark=peers)."""
+"""Peers: the panel listing the focus area's similar CCGs (shown with benchmark=peers; part of
+``callbacks.shell``)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
-from dash.exceptions import PreventUpdate
-
-from layouts import ids
 from layouts.content import render
 from views.peers import peers_panel
 
 
-@callback(Output(ids.PEERS_PANEL, "children"), Output(ids.PEERS_PANEL, "hidden"), Input(ids.STATE, "data"))
-def update_peers_panel(state):
-    if not state:
-        raise PreventUpdate
+def peers_part(state: dict) -> tuple:
     return render(peers_panel(state))

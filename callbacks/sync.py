@@ -7,7 +7,11 @@ every view reads. Parsing and writing are pure functions in selection.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from dash import Input, Output, State, callback, ctx, no_update
+from plotly.io.json import to_json_plotly
 
 from data.model.store import load_model
 from data.queries.rows import indicator_periods, indicator_sexes
@@ -92,53 +96,81 @@ def next_state(pathname: str | None, search: str | None, trigger: str | None, co
     return state, notices
 
 
+# What the sync callback writes, in order (its Outputs).
+OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.URL, "search"),
+    (ids.STATE, "data"),
+    (ids.NOTICE, "children"),
+    (ids.INDICATOR, "value"),
+    (ids.PERIOD, "options"),
+    (ids.PERIOD, "value"),
+    (ids.GEOGRAPHY, "options"),
+    (ids.GEOGRAPHY, "value"),
+    (ids.SEX, "options"),
+    (ids.SEX, "value"),
+    (ids.AREAS, "options"),
+    (ids.AREAS, "value"),
+    (ids.REGION, "value"),
+    (ids.BENCHMARK, "value"),
+    (ids.CI, "value"),
+    (ids.COLOUR, "value"),
+    (ids.PALETTE, "value"),
+    (ids.LAYOUT, "value"),
+    (ids.SORT, "value"),
+    (ids.X_VAR, "value"),
+    (ids.Y_VAR, "value"),
+    *[(ids.page_container(p), "hidden") for p in PAGES],
+    *[(ids.nav_link(p), "href") for p in PAGES],
+    *[(ids.nav_link(p), "className") for p in PAGES],
+)
+INPUTS: tuple[tuple[str, str], ...] = (
+    (ids.URL, "pathname"),
+    (ids.URL, "search"),
+    *[(cid, "value") for cid in CONTROL_KEYS],
+    *[(cid, "clickData") for cid in CLICK_SOURCES],
+    (ids.TABLE_PICK, "data"),
+)
+# What the browser shows of each output that is not an input already: sent as State, so that
+# the callback writes only what differs (every prop written costs the browser a pass over
+# every mounted component, changed or not).
+SHOWN: tuple[tuple[str, str], ...] = tuple(o for o in OUTPUTS if o not in INPUTS)
+
+
 @callback(
-    Output(ids.URL, "search"),
-    Output(ids.STATE, "data"),
-    Output(ids.NOTICE, "children"),
-    Output(ids.INDICATOR, "value"),
-    Output(ids.PERIOD, "options"),
-    Output(ids.PERIOD, "value"),
-    Output(ids.GEOGRAPHY, "options"),
-    Output(ids.GEOGRAPHY, "value"),
-    Output(ids.SEX, "options"),
-    Output(ids.SEX, "value"),
-    Output(ids.AREAS, "options"),
-    Output(ids.AREAS, "value"),
-    Output(ids.REGION, "value"),
-    Output(ids.BENCHMARK, "value"),
-    Output(ids.CI, "value"),
-    Output(ids.COLOUR, "value"),
-    Output(ids.PALETTE, "value"),
-    Output(ids.LAYOUT, "value"),
-    Output(ids.SORT, "value"),
-    Output(ids.X_VAR, "value"),
-    Output(ids.Y_VAR, "value"),
-    *[Output(ids.page_container(p), "hidden") for p in PAGES],
-    *[Output(ids.nav_link(p), "href") for p in PAGES],
-    *[Output(ids.nav_link(p), "className") for p in PAGES],
-    Input(ids.URL, "pathname"),
-    Input(ids.URL, "search"),
-    *[Input(cid, "value") for cid in CONTROL_KEYS],
-    *[Input(cid, "clickData") for cid in CLICK_SOURCES],
-    Input(ids.TABLE_PICK, "data"),
-    State(ids.AREAS, "options"),
-    State(ids.GEOGRAPHY, "value"),
+    *[Output(cid, prop) for cid, prop in OUTPUTS],
+    *[Input(cid, prop) for cid, prop in INPUTS],
+    *[State(cid, prop) for cid, prop in SHOWN],
 )
 def sync(pathname, search, *rest):
     n, m = len(CONTROL_KEYS), len(CLICK_SOURCES)
     control_values, click_values = rest[:n], rest[n : n + m]
-    table_pick, area_opts, shown_geography = rest[n + m :]
+    table_pick = rest[n + m]
+    values = dict(zip(INPUTS, (pathname, search, *rest[: len(INPUTS) - 2]), strict=True))
+    values.update(zip(SHOWN, rest[len(INPUTS) - 2 :], strict=True))
     trigger = ids.TABLE_GRID if ctx.triggered_id == ids.TABLE_PICK else ctx.triggered_id
-    return sync_outputs(
+    outputs = sync_outputs(
         pathname,
         search,
         control_values,
         click_values,
         [table_pick] if table_pick else None,
-        area_opts,
-        shown_geography,
+        values[(ids.AREAS, "options")],
+        values[(ids.GEOGRAPHY, "value")],
         trigger,
+    )
+    return only_changes(outputs, [values[o] for o in OUTPUTS])
+
+
+def _as_json(value: Any) -> Any:
+    """A value as the browser holds it (Dash components as their JSON)."""
+    return json.loads(to_json_plotly(value))
+
+
+def only_changes(outputs: tuple, shown: list) -> tuple:
+    """``no_update`` for every output the browser already shows (``shown``, in output order)."""
+    return tuple(
+        value if value is no_update or _as_json(value) != seen else no_update
+        for value, seen in zip(outputs, shown, strict=True)
     )
 
 

@@ -31,12 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import shapely
 
 from data.model import schema as s
 from figures import common
 from figures import palette as pal
-from geo.simplify import label_point
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +192,8 @@ def focus_view(geojson: Mapping[str, Any], code: str | None) -> dict[str, Any]:
 
 def label_points(geojson: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
     """Area code -> (lon, lat) of its glyph: the ``label`` property made at build
-    (geo.simplify.label_point), computed the same way for GeoJSON without one (e.g. tests)."""
+    (geo.labels.label_point), computed the same way for GeoJSON without one (e.g. tests; shapely is
+    imported only then, so a page worker never loads it)."""
     out = {}
     for feature in geojson.get("features", []):
         code = feature.get("id")
@@ -204,7 +203,9 @@ def label_points(geojson: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
         if label is None:
             if not feature.get("geometry"):
                 continue
-            label = label_point(shapely.geometry.shape(feature["geometry"]))
+            from geo.labels import geojson_label_point
+
+            label = geojson_label_point(feature["geometry"])
         out[str(code)] = (round(float(label[0]), 3), round(float(label[1]), 3))
     return out
 

@@ -86,36 +86,35 @@ def overview_figure_dict(
             z_of[k] = cat_index[cat]
             if glyphs:
                 glyph_of[k] = pal.CATEGORY_GLYPHS.get(cat, "")
-    z, hover, text, custom = [], [], [], []
+    # No customdata per cell: nothing reads a click or hover on the grid, and [area, indicator]
+    # for every cell was most of the figure's bytes (about 250 kB of JSON for all regions).
+    z, hover, text = [], [], []
     n_missing = 0
-    for code, row in zip(area_codes, cell, strict=True):
+    for row in cell:
         z.append([None if k is None else z_of[k] for k in row])
         hover.append([NO_DATA_HOVER if k is None or cell_text[k] is None else cell_text[k] for k in row])
-        text.append(["" if k is None else glyph_of[k] for k in row])
-        custom.append([[code, ind] for ind in ind_ids])
+        if glyphs:
+            text.append(["" if k is None else glyph_of[k] for k in row])
         n_missing += sum(1 for k in row if k is None or cell_text[k] is None)
 
     colours = [pal.CATEGORY_COLOURS[palette][c] for c in s.CATEGORIES]
-    data: list[dict] = [
-        {
-            "type": "heatmap",
-            "z": z,
-            "x": [short[i] for i in ind_ids],
-            "y": [names[c] for c in area_codes],
-            "colorscale": pal.stepped_colorscale(colours),
-            "zmin": -0.5,
-            "zmax": len(colours) - 0.5,
-            "showscale": False,
-            "xgap": 2,
-            "ygap": 2,
-            "hovertext": hover,
-            "hovertemplate": "<b>%{y}</b><br>%{x}: %{hovertext}<extra></extra>",
-            "text": text,
-            "texttemplate": "%{text}",
-            "textfont": {"size": 11, "color": "#1A1A1A"},
-            "customdata": custom,
-        }
-    ]
+    heat = {
+        "type": "heatmap",
+        "z": z,
+        "x": [short[i] for i in ind_ids],
+        "y": [names[c] for c in area_codes],
+        "colorscale": pal.stepped_colorscale(colours),
+        "zmin": -0.5,
+        "zmax": len(colours) - 0.5,
+        "showscale": False,
+        "xgap": 2,
+        "ygap": 2,
+        "hovertext": hover,
+        "hovertemplate": "<b>%{y}</b><br>%{x}: %{hovertext}<extra></extra>",
+    }
+    if glyphs:  # the colour-blind palette prints each category's glyph; the other has no text to draw
+        heat.update(text=text, texttemplate="%{text}", textfont={"size": 11, "color": "#1A1A1A"})
+    data: list[dict] = [heat]
     # the legend counts every value of the grid's rows (rows repeated for a cell included)
     row_counts = Counter(c for c, t in zip(cats, cell_text, strict=True) if t is not None)
     for category in s.CATEGORIES:

@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.ops import polylabel
 
 from geo.boundaries import OVERLAY_ONLY_LAYERS
+from geo.labels import label_point
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +46,6 @@ TOLERANCES: MappingProxyType[str, float] = MappingProxyType(
 )
 DEFAULT_TOLERANCE = 0.005
 PRECISION = 4  # decimal places: 11 m at most, well under the 500 m generalisation of the sources
-LABEL_PRECISION = 3  # a marker's position: 100 m is plenty
-
-
-def label_point(geom: shapely.Geometry) -> list[float]:
-    """[lon, lat] inside the area where a marker reads as belonging to it.
-
-    The pole of inaccessibility of the largest polygon (the point furthest from its edges), not
-    the centroid, which can fall outside a concave or crescent-shaped area.
-    """
-    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
-    largest = max(parts, key=lambda g: g.area)
-    point = polylabel(largest, tolerance=0.001)
-    if point.is_empty or not largest.contains(point):
-        point = largest.point_on_surface()
-    return [round(point.x, LABEL_PRECISION), round(point.y, LABEL_PRECISION)]
 
 
 def simplify_layer(gdf: gpd.GeoDataFrame, tolerance: float) -> tuple[np.ndarray, str]:
@@ -76,7 +61,7 @@ def simplify_layer(gdf: gpd.GeoDataFrame, tolerance: float) -> tuple[np.ndarray,
 
 def to_browser_geojson(gdf: gpd.GeoDataFrame, tolerance: float, precision: int = PRECISION) -> dict:
     """A FeatureCollection whose feature ids are area codes with properties area_code, area_name
-    and ``label`` ([lon, lat] for the map's category glyph: ``label_point``).
+    and ``label`` ([lon, lat] for the map's category glyph: ``geo.labels.label_point``).
 
     Exterior rings run clockwise (d3 / plotly ``go.Choropleth`` convention; MapLibre ignores winding).
     """

@@ -7,6 +7,7 @@ URL = "url"
 STATE = "state-store"  # the resolved selection (small dict), shared by every page
 NOTICE = "notice"
 MAP_LAYER = "map-layer-store"  # which boundary layer the map figure currently holds
+SHELL_SHOWN = "shell-shown-store"  # a digest of each part of the frame the browser shows (callbacks/shell.py)
 
 # Header / navigation
 NAV = "nav"

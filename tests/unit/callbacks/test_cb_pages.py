@@ -323,20 +323,17 @@ def test_overview_all_regions(app_ctx, state_for):
     assert len(fig.data[0].y) == 106
 
 
-def test_update_definition_toggles(app_ctx, model, state_for):
+def test_definition_is_drawn_only_while_open(app_ctx, model, state_for):
     state = state_for("?indicator=qof_hyp")
-    body, hidden = pages.update_definition(0, state)
-    assert hidden is True
-    _, hidden1 = pages.update_definition(1, state)
-    _, hidden2 = pages.update_definition(2, state)
-    assert (hidden1, hidden2) == (False, True)
+    assert pages.definition_part(state, 0) == ([], True)  # closed: nothing drawn
+    assert pages.definition_part(state, 2) == ([], True)
+    body, hidden = pages.definition_part(state, 1)
+    assert hidden is False
     terms = [c.children for c in body.children if isinstance(c, html.Dt)]
     values = [c.children for c in body.children if isinstance(c, html.Dd)]
     assert terms[:2] == ["Indicator", "Definition"]
     assert values[0] == model.catalogue.at["qof_hyp", "name"]
     assert values[1] == str(model.catalogue.at["qof_hyp", "definition"])
-    with pytest.raises(PreventUpdate):
-        pages.update_definition(1, None)
 
 
 def test_table_component_formats_numbers():

@@ -19,7 +19,8 @@ def test_cells_classes_and_legend():
     area_row = list(heat.y).index(grid[s.AREA_NAME].iloc[10])
     rec = grid.iloc[10]
     assert z[area_row, list(heat.x).index(rec["short_name"])] == s.CATEGORIES.index(rec["category"])
-    assert heat.customdata[area_row][0] == [rec[s.AREA_CODE], rec["indicator_id"]]
+    assert heat.customdata is None  # nothing reads it: not sent (it was most of the bytes)
+    assert heat.text is None and heat.texttemplate is None  # no glyphs on this palette: no text to draw
     n_cells = 106 * 8
     assert np.isnan(z).sum() == n_cells - grid[s.VALUE].notna().sum()
     legend = {t.name for t in fig.data[1:]}

@@ -1,0 +1,89 @@
+"""The frame around the page shown, from one callback: the footer's download links, the
+Definition panel, the data-age line, the peers panel, the Benchmark control's labels, the Region
+control's regions.
+
+Each follows from the shared selection (``ids.STATE``), and most change only now and then.
+As six callbacks they cost six requests on every change, and the browser rebuilt every one of
+their components each time: dash-renderer passes over every mounted component once for each
+prop it writes and for each new component (``python -m bench.devtools``: one overview change
+made about 300 such passes, half of them for the components of these parts). Here they are
+one request, and a part is sent only when its content differs from what the browser shows:
+the browser keeps a digest of each part it was sent (``ids.SHELL_SHOWN``), so an unchanged
+part costs nothing there. The parts themselves are plain functions in their own modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Input, Output, State, callback, no_update
+from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
+
+from callbacks.benchmark import benchmark_part, region_part
+from callbacks.catalogue import data_age_part
+from callbacks.exports import export_links_part
+from callbacks.pages import definition_part
+from callbacks.peers import peers_part
+from layouts import ids
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the frame: its outputs and how it answers (the selection, then ``inputs``' values)."""
+
+    name: str
+    outputs: tuple[tuple[str, str], ...]
+    answer: Callable[..., tuple]
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+PARTS: tuple[Part, ...] = (
+    Part("export_links", ((ids.EXPORT_LINKS, "children"),), export_links_part),
+    Part(
+        "definition",
+        ((ids.DEFINITION_PANEL, "children"), (ids.DEFINITION_PANEL, "hidden")),
+        definition_part,
+        ((ids.DEFINITION_BUTTON, "n_clicks"),),
+    ),
+    Part("data_age", ((ids.DATA_AGE, "children"), (ids.DATA_AGE, "hidden")), data_age_part),
+    Part("peers", ((ids.PEERS_PANEL, "children"), (ids.PEERS_PANEL, "hidden")), peers_part),
+    Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part),
+    Part("region", ((ids.REGION, "options"),), region_part),
+)
+EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)
+
+
+def digest(values: tuple) -> str:
+    """A short digest of a part's values as the browser receives them (JSON)."""
+    return hashlib.blake2b(to_json_plotly(list(values)).encode(), digest_size=8).hexdigest()
+
+
+def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: dict | None) -> tuple:
+    """Every part's outputs (``no_update`` for a part whose digest the browser already holds),
+    then the digests (``no_update`` if none changed)."""
+    if not state:
+        raise PreventUpdate
+    shown = shown if isinstance(shown, dict) else {}
+    out: list = []
+    digests = {}
+    for part in PARTS:
+        values = part.answer(state, *[extra.get(i) for i in part.inputs])
+        digests[part.name] = digest(values)
+        out += list(values) if digests[part.name] != shown.get(part.name) else [no_update] * len(values)
+    return (*out, digests if digests != shown else no_update)
+
+
+@callback(
+    *[Output(cid, prop) for part in PARTS for cid, prop in part.outputs],
+    Output(ids.SHELL_SHOWN, "data"),
+    Input(ids.STATE, "data"),
+    *[Input(cid, prop) for cid, prop in EXTRA_INPUTS],
+    State(ids.SHELL_SHOWN, "data"),
+)
+def update_shell(state, *rest):
+    extra = dict(zip(EXTRA_INPUTS, rest[: len(EXTRA_INPUTS)], strict=True))
+    return shell_outputs(state, extra, rest[len(EXTRA_INPUTS)])

@@ -1,0 +1,72 @@
+"""callbacks.shell: the frame's parts from one callback, each sent only when it differs from
+what the browser shows (its digest in ids.SHELL_SHOWN)."""
+
+from __future__ import annotations
+
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks import shell
+from layouts import ids
+
+KERNOW, SOUTH_WEST = "E38000089", "E40000006"
+
+
+def run(state, shown=None, clicks=0):
+    extra = {(ids.DEFINITION_BUTTON, "n_clicks"): clicks}
+    out = shell.shell_outputs(state, extra, shown)
+    names = [(part.name, cid, prop) for part in shell.PARTS for cid, prop in part.outputs]
+    assert len(out) == len(names) + 1  # every output, then the digests
+    return {f"{cid}.{prop}": value for (_, cid, prop), value in zip(names, out[:-1])}, out[-1]
+
+
+def sent(values: dict) -> set[str]:
+    return {key for key, value in values.items() if value is not no_update}
+
+
+def test_no_selection_yet_answers_nothing():
+    with pytest.raises(PreventUpdate):
+        run(None)
+
+
+def test_a_first_answer_sends_every_part_and_their_digests(app_ctx, state_for):
+    values, digests = run(state_for(f"?areas={KERNOW}", page="overview"))
+    assert sent(values) == set(values)
+    assert set(digests) == {part.name for part in shell.PARTS}
+
+
+def test_the_same_selection_again_sends_nothing(app_ctx, state_for):
+    state = state_for(f"?areas={KERNOW}", page="overview")
+    _, digests = run(state)
+    values, again = run(state, shown=digests)
+    assert sent(values) == set() and again is no_update
+
+
+def test_a_region_change_sends_only_the_parts_that_change(app_ctx, state_for):
+    before = state_for(f"?areas={KERNOW}", page="overview")
+    after = state_for(f"?areas={KERNOW}&region={SOUTH_WEST}", page="overview")
+    first, digests = run(before)
+    values, new = run(after, shown=digests)
+    changed = sent(values)
+    assert f"{ids.EXPORT_LINKS}.children" in changed  # the links carry the query
+    # the closed Definition panel, the peers panel and the Benchmark labels are as they were: not sent
+    for key in (ids.DEFINITION_PANEL, ids.PEERS_PANEL, ids.BENCHMARK):
+        assert not any(k.startswith(key + ".") for k in changed), key
+    assert new["definition"] == digests["definition"] and new["export_links"] != digests["export_links"]
+    # what is sent is what a first answer for the new selection sends
+    fresh, _ = run(after)
+    assert all(shell.digest((values[k],)) == shell.digest((fresh[k],)) for k in changed)
+
+
+def test_opening_the_definition_sends_it(app_ctx, state_for):
+    state = state_for("?indicator=qof_hyp", page="map")
+    _, digests = run(state)
+    values, _ = run(state, shown=digests, clicks=1)
+    assert sent(values) == {f"{ids.DEFINITION_PANEL}.children", f"{ids.DEFINITION_PANEL}.hidden"}
+    assert values[f"{ids.DEFINITION_PANEL}.hidden"] is False
+
+
+def test_a_digest_store_of_another_shape_is_ignored(app_ctx, state_for):
+    values, _ = run(state_for("", page="map"), shown=["not", "a", "dict"])
+    assert sent(values) == set(values)
