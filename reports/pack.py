@@ -43,18 +43,21 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.methods.formatting import format_value
+from data.methods.formatting import format_value, published_name
 from data.model import schema as s
 from data.model.core import Model
 from data.model.freshness import STALE_YEARS
 from data.model.glossary import glossary_table
 from data.model.peers import DEFAULT_PEER_SET, peer_set_label
 from data.queries.alerts import left_out_for_breaks
-from data.queries.areas import area_names
+from data.queries.areas import area_names, area_word
 from data.queries.comparator import Comparator, comparator_for, compare_rows, compare_spine
+from data.queries.experience import FFT_ADVICE, SUMMARY_RULE, against, experience
 from data.queries.rows import indicator_periods
 from data.queries.view_frames import geography_of
+from figures.experience import lean_chart
 from reports import describe, messages, sections
+from reports import experience as experience_tables
 from reports.decorate import (
     EXPORT_FONT,
     FOOTER_SIZE,
@@ -70,6 +73,7 @@ from reports.decorate import (
 from reports.parts import domain_order, region_compare, region_of, spine_parts
 from reports.render import Renderer
 from selection import parse_query, to_query, view_link
+from views.experience_export import sources_text
 from views.exports import figure_for
 from views.provenance import OGL, OS_DATA, Provenance
 
@@ -84,11 +88,6 @@ BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
 BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
 TABLE_LINE_PX = 18  # one line of 14 px table text, with leading (measured in a pack: 17 px)
 TABLE_PAD_PX = 15  # top + bottom padding of a table row (measured: 1, 2, 3 lines take 32, 51, 67 px)
-COMPARED_WITH = {
-    "peers": "Compared with similar CCGs",
-}
-
-
 @dataclass
 class Page:
     """One page/slide: text (paragraphs, optional table), a chart (figure + alt text) or a table."""
@@ -262,6 +261,7 @@ def pack_context(
 # The pack's sections in order (a new section: one entry here, one builder in SECTION_BUILDERS).
 PACK_SECTIONS = [
     "cover",
+    "patient experience",
     "key messages",
     "questions",
     "early warning",
@@ -274,6 +274,7 @@ PACK_SECTIONS = [
 ]
 CONTENTS = {  # what the cover's contents line calls each section (None: not listed)
     "cover": None,
+    "patient experience": "patient experience",
     "key messages": "key messages",
     "questions": "questions for the board",
     "early warning": "early warning",
@@ -310,6 +311,75 @@ def cover(ctx: PackContext, contents: list[str]) -> list[Page]:
     return _table_section(
         f"Board pack: {', '.join(ctx.names.values())}", paragraphs, pd.DataFrame(), ctx.size, ""
     )
+
+
+def experience_pages(ctx: PackContext) -> list[Page]:
+    """Patient experience as /experience tells it (the pack opens with it after its cover): the
+    sources-agree line, each source against the pack's comparator (table, then chart), the main
+    hospital trusts and what is missing. Nothing for a focus area that is not a CCG (April 2021)
+    or sub-ICB location (the page's sources are attributed to those areas)."""
+    model, focus = ctx.model, ctx.areas[0]
+    home = model.areas.loc[model.areas[s.GEOGRAPHY] == s.HOME_GEOGRAPHY, s.AREA_CODE]
+    if focus not in set(home):
+        return []
+    view = experience(model, focus, ctx.benchmark, peer_set=ctx.peers, ci=ctx.ci)
+    name = published_name(view.area_name)
+    versus = against(view.comparator)
+    state = _state(model, ctx.base | {"areas": [focus]})
+    link = view_link(ctx.link_root, "experience", state)
+    intro = (
+        f"Every source of patient feedback for {name}, each against {versus} in one way: a source "
+        "leans below or above when at least two-thirds of its items lie that way; significance only "
+        "where the source allows a sound test (the GP Friends and Family Test is never ranked: NHS "
+        "England's advice)."
+    )
+    pages = _table_section(
+        f"Patient experience: {name}",
+        [view.headline, intro],
+        experience_tables.sources_table(view),
+        ctx.size,
+        "",
+    )
+    title = f"{name}: each source against {versus}"
+    pages.append(
+        Page(
+            "chart",
+            "Patient experience: each source",
+            figure=lean_chart(view.leans, versus=versus, title=title, subtitle=view.headline),
+            alt=(
+                f"Bar chart of each patient-experience source for {name}: the share of its items below "
+                f"(left) and above (right) {versus}. {view.headline}"
+            ),
+            provenance=Provenance(
+                title=title,
+                subtitle=f"{view.headline} · {ctx.ci}% confidence",
+                source=sources_text(model),
+                method=SUMMARY_RULE,
+                link=link,
+                caveat=FFT_ADVICE,
+            ),
+        )
+    )
+    trusts = experience_tables.trusts_table(view)
+    pages += _table_section(
+        "Patient experience: the main hospital trusts",
+        [
+            f"The trusts where at least 5% of {name}'s residents are admitted (2019 catchments), with CQC's "
+            "band for each of the inpatient survey's 11 sections (the trust's score against expected "
+            "ranges around the national mean) and the change since the 2021 survey."
+        ],
+        trusts,
+        ctx.size,
+        empty="No trust with an inpatient survey score serves this area's residents.",
+    )
+    pages += _table_section(
+        "Patient experience: what is missing, and why",
+        [],
+        experience_tables.missing_table(view),
+        ctx.size,
+        empty="Nothing is missing: every source has a current value for this area.",
+    )
+    return pages
 
 
 def key_messages_pages(ctx: PackContext) -> list[Page]:
@@ -371,7 +441,7 @@ def peers_pages(ctx: PackContext) -> list[Page]:
     also = set(ctx.messages.loc[ctx.messages[s.AREA_CODE] == focus, s.INDICATOR_ID])
     peer_key = sections.peer_key_table(comparison, also)
     return _table_section(
-        COMPARED_WITH["peers"],
+        f"Compared with similar {area_word(ctx.geography, 2)}",
         sections.peer_paragraphs(
             ctx.model, focus, ctx.names[focus], ctx.peers, comparison, len(peer_key), ctx.ci, ctx.geography
         ),
@@ -457,6 +527,7 @@ def glossary_pages(ctx: PackContext) -> list[Page]:
 
 
 SECTION_BUILDERS: dict[str, Callable[[PackContext], list[Page]]] = {
+    "patient experience": experience_pages,
     "key messages": key_messages_pages,
     "questions": questions_pages,
     "early warning": early_warning_pages,

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 ]
 # Chromium's software GL warns about ReadPixels stalls while MapLibre draws: not errors.
 IGNORED_CONSOLE = ("GPU stall due to ReadPixels",)
-START_TIMEOUT_S = 90
+START_TIMEOUT_S = 300  # a first start may build the model (about 45 s quiet, minutes on a busy machine)
 
 
 @pytest.fixture(scope="session")

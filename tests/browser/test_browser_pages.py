@@ -7,6 +7,7 @@ import re
 import pytest
 
 from data.model import schema as s
+from data.model.precomputed import in_summaries
 from data.model.store import load_model
 
 pytestmark = pytest.mark.browser
@@ -164,7 +165,10 @@ def test_spine_page(app_page, model):
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == KERNOW) & (ind[s.SEX] == "Persons")]
     context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
     # outcomes on the chart; context indicators in their own section below
-    expected = set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) - context
+    # survey questions without a published wording stay on their survey's page (issue 17)
+    expected = (set(mine.loc[mine[s.VALUE].notna(), s.INDICATOR_ID]) - context) & in_summaries(
+        model.catalogue
+    )
     markers = [t for t in fig["data"] if t["type"] == "scatter" and t.get("customdata")]
     assert [t["name"] for t in markers] == ["NHS Kernow CCG", "NHS North Central London CCG"]
     assert {c[1] for c in markers[0]["customdata"]} == expected
@@ -236,7 +240,8 @@ def test_overview_page(app_page, model):
     avail = model.frames["availability"]
     avail = avail[(avail[s.GEOGRAPHY] == "ccg21") & (avail[s.SEX] == "Persons") & (avail["n_values"] > 0)]
     context = set(model.catalogue.index[model.catalogue["domain"] == "context"])
-    n_outcomes = len(set(avail[s.INDICATOR_ID]) - context)  # outcomes first; context in its own section
+    # outcomes first (context in its own section); unworded survey questions on their survey's page
+    n_outcomes = len((set(avail[s.INDICATOR_ID]) - context) & in_summaries(model.catalogue))
     a = model.areas
     sw = a[(a[s.GEOGRAPHY] == "ccg21") & (a["region_code"] == SOUTH_WEST)]
     assert len(heat["x"]) == n_outcomes

@@ -146,3 +146,51 @@ def test_the_pdf_and_an_image(export_client, tmp_path):
     assert SOURCE_FFT in text and SOURCE_GPPS in text and view.headline.split(":")[0] in text
     svg = get(export_client, f"/export/experience.svg?areas={KERNOW}&part=4").data.decode()
     assert svg.startswith("<svg") and "Inpatient survey 2022" in svg
+
+
+# --- the board pack's patient experience section (it opens the pack after the cover) --------------
+
+
+@real
+@pytest.mark.parametrize("area", [KERNOW, "E38000150"])  # Kernow; Somerset (RH5 has no catchment)
+def test_pack_experience_tables_are_the_pages_numbers(area):
+    from reports.experience import missing_table, sources_table, trusts_table
+
+    model = load_model()
+    view = experience(model, area, "england")
+    sources = sources_table(view)
+    assert sources["Source"].tolist() == view.leans["source"].tolist()
+    for row, lean in zip(sources.itertuples(index=False), view.leans.itertuples(index=False), strict=True):
+        assert row[4] == lean.detail  # "In words" is the page's sentence, not a new one
+        if int(lean.n) > 1:
+            assert f"{int(lean.below)} below, {int(lean.level)} level, {int(lean.above)} above" in row[2]
+    trusts = trusts_table(view)
+    main = view.inpatient_trusts.drop_duplicates("trust_code")
+    assert len(trusts) == len(main)
+    for row, (_, trust) in zip(trusts.itertuples(index=False), main.iterrows(), strict=True):
+        assert row[0] == f"{trust['trust_name']} ({trust['trust_code']})"
+        assert row[1] == f"{100 * trust['share']:.0f}%"
+        assert "of 11 sections" in row[2]
+    missing = missing_table(view)
+    assert missing["What"].tolist() == view.missing["what"].tolist()
+    if area == "E38000150":  # Somerset: the attributed score is not counted, and says why
+        assert "RH5" in " ".join(sources["In words"]) and "RH5" in " ".join(missing["Why"])
+
+
+@real
+def test_pack_opens_with_patient_experience_after_its_cover(app_ctx):
+    from reports.pack import plan_pack
+    from views.exports import figure_for
+
+    model = load_model()
+    plan = plan_pack(model, [NCL], benchmark="england", ci="95", figure_for=figure_for, link_root="")
+    titles = [p.title for p in plan]
+    assert titles[1] == "Patient experience: NHS North Central London CCG"
+    chart = next(p for p in plan if p.title == "Patient experience: each source")
+    assert chart.provenance.caveat == FFT_ADVICE and chart.provenance.method == SUMMARY_RULE
+    assert "/experience?" in chart.provenance.link and NCL in chart.provenance.link
+    view = experience(model, NCL, "england")
+    assert plan[1].paragraphs[0] == view.headline
+    # an ICB's pack has no experience section (its sources are attributed to CCG 2021 areas)
+    icb = plan_pack(model, ["E54000036"], benchmark="england", ci="95", figure_for=figure_for, link_root="")
+    assert not any(p.title.startswith("Patient experience") for p in icb)

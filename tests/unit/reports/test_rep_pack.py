@@ -57,11 +57,16 @@ def plan(model):
 def test_plan_sections_in_order(plan, model):
     from reports.pack import PACK_SECTIONS
 
-    assert PACK_SECTIONS[:2] == ["cover", "key messages"]  # one list: a new section is one entry
+    # one list: a new section is one entry; patient experience opens the pack after its cover (issue 17)
+    assert PACK_SECTIONS[:3] == ["cover", "patient experience", "key messages"]
     titles = [p.title for p in plan]
     bases = list(dict.fromkeys(t.split(" (continued")[0] for t in titles))
-    assert bases[:5] == [
+    assert bases[:9] == [
         "Board pack: NHS Kernow CCG",
+        "Patient experience: NHS Kernow CCG",
+        "Patient experience: each source",
+        "Patient experience: the main hospital trusts",
+        "Patient experience: what is missing, and why",
         "Key messages",
         "Questions for the board",
         "Early warning",

@@ -21,7 +21,7 @@ from views.funnel import funnel_sentence
 from views.map import full_map, map_inputs, map_sentence, region_layer, selected_areas
 from views.overview import overview_outputs
 from views.peers import peers_panel
-from views.places import place_results
+from views.places import area_search_options
 from views.spine import spine_outputs
 from views.table import table_rows
 from views.trends import trends_dict
@@ -162,12 +162,20 @@ def test_early_warning_of_an_icb(app_ctx, state_for):
     assert "compared with similar ICBs" in peers
 
 
-def test_search_results_go_to_their_geography(app_ctx, state_for):
-    links = str(place_results("South Yorkshire", state_for("?indicator=qof_hyp", page="map")))
-    assert f"areas={SOUTH_YORKSHIRE}&" in links.replace("%2C", ",") or f"areas={SOUTH_YORKSHIRE}" in links
-    assert "geography=icb23" in links and "geography=sicbl23" in links
-    on_icbs = str(place_results("Barnsley", state_for("?indicator=qof_hyp&geography=icb23", page="map")))
-    assert f"areas={SOUTH_YORKSHIRE}" in on_icbs and "geography=icb23" in on_icbs
+def test_area_search_offers_areas_of_the_view_geography(app_ctx, state_for):
+    """One search box: what is typed finds areas of the view's geography, saying why they matched."""
+
+    def found(text: str, query: str) -> dict[str, str]:
+        state = state_for(f"?indicator=qof_hyp{query}", page="map")
+        return {o["value"]: o["label"] for o in area_search_options(text, state)}
+
+    on_icbs = found("Barnsley", "&geography=icb23")
+    assert on_icbs == {SOUTH_YORKSHIRE: "NHS South Yorkshire ICB (QF7) · Barnsley, local authority"}
+    on_ccgs = found("South Yorkshire", "")
+    assert {"E38000006", "E38000044", "E38000141"} <= set(on_ccgs)  # Barnsley, Doncaster, Rotherham
+    assert "sub-ICB location" in on_ccgs["E38000006"]
+    on_sub_icbs = found("Barnsley", "&geography=sicbl23")
+    assert on_sub_icbs["E38000006"].startswith("NHS South Yorkshire ICB – 02P (formerly NHS Barnsley CCG)")
 
 
 def test_selector_labels_in_words_people_use(model):
