@@ -87,6 +87,31 @@ def lean_chart(leans: pd.DataFrame, *, versus: str, title: str, subtitle: str = 
                 ),
                 hovertext=text,
                 hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+                showlegend=False,  # a legend entry takes its first bar's colour: keyed below instead
+                legendgroup=name,
+            )
+        )
+    # the legend's keys, one colour each (a source not counted would otherwise grey the first key)
+    keys = [
+        (f"{name} {versus}", colour, "")
+        for name, colour in (("Below", BELOW), ("Level", LEVEL), ("Above", ABOVE))
+    ]
+    if not counted.all():
+        keys.append(("Shown, not counted in the summary", NOT_COUNTED, "/"))
+    for key, colour, shape in keys:
+        fig.add_trace(
+            go.Bar(
+                y=[None],
+                x=[None],
+                orientation="h",
+                name=key,
+                legendgroup=key.split(" ")[0],
+                marker=dict(
+                    color=colour,
+                    line=dict(color=colour if not shape else "#9E9E9E", width=1),
+                    pattern=dict(shape=shape),
+                ),
+                hoverinfo="skip",
             )
         )
     fig.add_trace(

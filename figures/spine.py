@@ -470,11 +470,14 @@ def spine_figure_dict(
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
+                # Worst starts at the plot's left edge and Best ends at its right (centred there, they
+                # reach over the label column, onto a wrapped domain heading)
+                "xanchor": anchor,
                 "text": text,
                 "showarrow": False,
                 "font": {"size": 11},
             }
-            for x, text in ((0, "Worst"), (0.5, "England"), (1, "Best"))
+            for x, text, anchor in ((0, "Worst", "left"), (0.5, "England", "center"), (1, "Best", "right"))
         ]
         if export_columns:
             layout["annotations"] += [
@@ -489,7 +492,7 @@ def spine_figure_dict(
                     "showarrow": False,
                     "font": {"size": 11},
                 }
-                for x, text in ((status_x, f"Value vs {_short_versus(versus)}"),)
+                for x, text in ((status_x, f"Value vs {_column_versus(versus)}"),)
             ]
     return {"data": data, "layout": layout}
 
@@ -501,6 +504,12 @@ def _short_versus(versus: str) -> str:
     """The comparator in a column heading: 'NHS Kernow CCG's similar CCGs' stays; a long England
     phrase is cut to its first words at a bracket."""
     return versus.split(" (")[0]
+
+
+def _column_versus(versus: str) -> str:
+    """The comparator in the exported value column's heading, short enough for the column: a peer
+    group is "peers" (named in full in the subtitle and the legend), else ``_short_versus``."""
+    return "peers" if "similar" in versus else _short_versus(versus)
 
 
 def _value_columns(

@@ -17,7 +17,7 @@ from data.queries.comparator import comparator_from_state, compare_slice, headli
 from data.queries.funnel import funnel_benchmark, funnel_view, method_line
 from data.queries.rows import Selection
 from data.queries.view_frames import benchmark_label, overview_geography
-from views.provenance import Provenance
+from views.provenance import Provenance, first_sentence
 
 INDICATOR_PAGES = ("map", "compare", "table", "trends", "funnel")
 MAP_PAGES = ("map",)
@@ -215,7 +215,7 @@ def caveat_for(model: Model, state: dict, page: str, limit: int = 240) -> str:
     text = str(model.catalogue.at[shown[0], "caveats"] or "").strip()
     if not text or text.lower() in {"none", "nan", "none recorded"}:
         return ""
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    first = first_sentence(text)  # "'c. 2014/15-2015/16'" is not the end of a sentence
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -88,6 +88,8 @@ BODY_PX = 16  # text pages' body size (px); tables use MIN_FONT_PX
 BODY_LINE = 1.3  # plotly's line spacing in annotations, in em
 TABLE_LINE_PX = 18  # one line of 14 px table text, with leading (measured in a pack: 17 px)
 TABLE_PAD_PX = 15  # top + bottom padding of a table row (measured: 1, 2, 3 lines take 32, 51, 67 px)
+
+
 @dataclass
 class Page:
     """One page/slide: text (paragraphs, optional table), a chart (figure + alt text) or a table."""
@@ -155,7 +157,8 @@ class PackContext:
             return comp.heading if len(self.areas) == 1 else f"each area's own {comp.peer_words}"
         if comp.kind == "region":
             return "each area's NHS region"
-        return "England (where England's value is not complete: the CCGs with data, named on each row)"
+        partial = area_word(self.geography, 2)
+        return f"England (where England's value is not complete: the {partial} with data, named on each row)"
 
     @property
     def versus_short(self) -> str:

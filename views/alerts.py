@@ -161,7 +161,7 @@ def focus_section(state: dict) -> list:
             el("H4", f"{GROUP_TITLES[group]} ({len(rows)})", f"alert-group alert-{group.replace(' ', '-')}")
         )
         if rows.empty:
-            out.append(P("None.", className="hint"))
+            out.append(P("No indicator in this group.", className="hint"))
             continue
         out.append(
             table(HEAD, [_cells(state, r) for r in rows.itertuples(index=False)], "data-table alerts-table")

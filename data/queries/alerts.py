@@ -150,7 +150,7 @@ def alert_table(
                 model, benchmark, focus=areas[0], ci=ci, peer_set=peer_set, geography=geography
             )
         else:
-            comparator = national_comparator(model, benchmark, ci=ci, peer_set=peer_set)
+            comparator = national_comparator(model, benchmark, ci=ci, peer_set=peer_set, geography=geography)
     trends = model.frames["trends"]
     trends = trends[(trends[s.GEOGRAPHY] == geography) & (trends[s.SEX] == "Persons")]
     wanted = [s.INDICATOR_ID, s.AREA_CODE, s.PERIOD, "trend", "chi2", "n_points", "reason"]
@@ -285,7 +285,7 @@ def national_alerts(
 ) -> NationalAlerts:
     """Every area's (of ``geography``: CCG 2021 by default) red-red indicators by region, and what a
     series break left out."""
-    comp = national_comparator(model, benchmark, ci=ci, peer_set=peer_set)
+    comp = national_comparator(model, benchmark, ci=ci, peer_set=peer_set, geography=geography)
     table = alert_table(model, ci=ci, comparator=comp, geography=geography)
     reds = table[table["group"] == "red-red"]
     reds = reds.sort_values(["region_name", s.AREA_NAME, "short_name"], kind="stable").reset_index(drop=True)

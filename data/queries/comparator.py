@@ -42,7 +42,7 @@ from data.model import schema as s
 from data.model.core import Model
 from data.model.harmonise import is_partial_comparator
 from data.model.peers import DEFAULT_PEER_SET, PEER_SETS
-from data.queries.areas import area_name, geography_of
+from data.queries.areas import area_name, area_word, geography_of
 from data.queries.peers import has_peers, peer_codes
 from data.queries.rows import Selection, own_national, view_rows
 
@@ -114,7 +114,8 @@ class Comparator:
         is not complete, the CCGs with data)', "each area's NHS region", "NHS Kernow CCG's similar
         CCGs", "each CCG's own similar CCGs"."""
         if self.kind == "england":
-            return "England (where England is not complete: the CCGs with data, named on each row)"
+            partial = area_word(self.geography, 2)
+            return f"England (where England is not complete: the {partial} with data, named on each row)"
         if self.kind == "region":
             return "each area's NHS region"
         if self.each_own_peers:
@@ -157,13 +158,15 @@ def comparator_for(
                 if not has_peers(model, geography, chosen)
                 else "The focus area is not an area of this geography."
             )
-            return Comparator("england", "england", ci, notice=f"{why} Compared with England instead.")
+            return Comparator(
+                "england", "england", ci, notice=f"{why} Compared with England instead.", geography=geography
+            )
         peers = tuple(peer_codes(model, focus, chosen, geography))
         name = published_name(area_name(model, focus, geography))
         return Comparator(key, "peers", ci, focus, name, chosen, peers, geography=geography)
     if benchmark not in ("england", "region"):
         raise ValueError(f"unknown benchmark {benchmark!r} (england, region or peers)")
-    return Comparator(benchmark, benchmark, ci)
+    return Comparator(benchmark, benchmark, ci, geography=geography or s.HOME_GEOGRAPHY)
 
 
 def comparator_from_state(model: Model, state: Mapping) -> Comparator:
@@ -180,13 +183,18 @@ def comparator_from_state(model: Model, state: Mapping) -> Comparator:
 
 
 def national_comparator(
-    model: Model, benchmark: str = "england", *, ci: str = "95", peer_set: str | None = None
+    model: Model,
+    benchmark: str = "england",
+    *,
+    ci: str = "95",
+    peer_set: str | None = None,
+    geography: str = s.HOME_GEOGRAPHY,
 ):
-    """The comparator of a list of every CCG (the national red-red list): England or each
-    area's region as for any view; for peers, each CCG against its own similar CCGs."""
+    """The comparator of a list of every area of ``geography`` (the national red-red list):
+    England or each area's region as for any view; for peers, each CCG against its own similar CCGs."""
     if benchmark.startswith("peers"):
         return comparator_for(model, benchmark, focus=None, ci=ci, peer_set=peer_set, geography=None)
-    return comparator_for(model, benchmark, ci=ci)
+    return comparator_for(model, benchmark, ci=ci, geography=geography)
 
 
 # --- the comparator's value for any rows ------------------------------------------------------------

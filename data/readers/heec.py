@@ -49,7 +49,11 @@ KNOWN: dict[str, tuple[str, str, str]] = {
     "overall_pct": ("GP Patient Survey: overall experience of GP practice, %", "%", HIGH),
     "access_pct": ("GP Patient Survey: ease of getting through to the practice by phone, %", "%", HIGH),
     "continuity_pct": ("GP Patient Survey: continuity with a preferred GP, %", "%", HIGH),
-    "trust_pct": ("GP Patient Survey: trust in the healthcare professional (HEEC trust_pct), %", "%", HIGH),
+    "trust_pct": (
+        "GP Patient Survey: trust in the healthcare professional (HEEC's label; the question is not confirmed), %",
+        "%",
+        HIGH,
+    ),
     "cqc_rating": ("Practices rated Good or Outstanding by CQC", "%", HIGH),
     "Life_Expectancy_Male": ("Life expectancy at birth, males", "years", HIGH),
     "Life_Expectancy_Female": ("Life expectancy at birth, females", "years", HIGH),

@@ -251,8 +251,24 @@ def test_the_client_limit_holds_across_workers_and_forged_addresses(strict_app):
     ]
     assert [a.status for a in answers] == [200, 200, 200, 429, 429, 429], [a.body[:100] for a in answers]
     assert all(int(a.headers["retry-after"]) > 0 for a in answers[3:])
-    pids = {int(p) for p in re.findall(r"pid=<(\d+)>", (tmp / "access.log").read_text())}
-    assert len(pids) == 2, "both workers should have answered"
+
+    def pids() -> set[int]:
+        return {int(p) for p in re.findall(r"pid=<(\d+)>", (tmp / "access.log").read_text())}
+
+    # the kernel may hand six connections to one worker: ask on (every answer a 429) until both
+    # workers have answered, so the limit is seen to hold in each
+    for i in range(6, 60):
+        if len(pids()) == 2:
+            break
+        again = request(
+            app.base,
+            "GET",
+            f"/export/compare.svg?indicator={INDICATORS[i % 4]}",
+            source="127.0.3.1",
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        )
+        assert again.status == 429, again.body[:100]
+    assert len(pids()) == 2, "both workers should have answered"
 
 
 def test_bad_input_through_nginx(stack, model):

@@ -102,7 +102,11 @@ def test_compare_with_similar_icbs(app_ctx, state_for):
     fig = compare_figure(state)
     assert sum("◆" in t for t in fig.layout.yaxis.ticktext) == 5
     assert any(a.text.startswith("Similar ICBs") for a in fig.layout.annotations)
-    assert "colours compare with similar ICBs" in fig.layout.title.text
+    # one comparator, named with its value (issue 18)
+    assert (
+        "colours compare with NHS South Yorkshire ICB's 5 similar ICBs (91.6%, pooled)"
+        in fig.layout.title.text
+    )
     assert [o["label"] for o in benchmark_options(state)][2] == "Similar ICBs"
     panel = str(peers_panel(state)[0])
     assert "5 ICBs most like NHS South Yorkshire ICB" in panel and "Similar CCG" not in panel
@@ -159,7 +163,7 @@ def test_early_warning_of_an_icb(app_ctx, state_for):
     national = str(national_section(state)[0])
     assert "ICBs (April 2023)" in national and "CCG" not in national
     peers = str(focus_section(state_for(icb(f"areas={CORNWALL}&benchmark=peers"), page="alerts"))[0])
-    assert "compared with similar ICBs" in peers
+    assert f"compared with {CORNWALL_NAME}'s" in peers and "similar ICBs" in peers and "CCG" not in peers
 
 
 def test_area_search_offers_areas_of_the_view_geography(app_ctx, state_for):
