@@ -195,4 +195,6 @@ def indicator_title(meta: Mapping[str, Any]) -> str:
     """The indicator's display name with its unit."""
     name = meta.get("name") or meta.get("short_name") or "Indicator"
     unit = meta.get("unit")
-    return f"{name} ({unit})" if unit and unit not in ("count", "value") else str(name)
+    if not unit or unit in ("count", "value") or f"({unit}" in str(name):  # "(%, yearly)" says it already
+        return str(name)
+    return f"{name} ({unit})"

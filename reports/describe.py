@@ -126,8 +126,8 @@ def subtitle_for(model: Model, state: dict, page: str) -> str:
     if page in INDICATOR_PAGES:
         meta = model.catalogue.loc[state["indicator"]]
         unit = f" ({meta['unit']})" if meta["unit"] not in ("count", "value", "") else ""
-        if unit and unit in str(meta["short_name"]):
-            unit = ""  # the short name already says it
+        if unit and f"({meta['unit']}" in str(meta["short_name"]):
+            unit = ""  # the short name already says it: "(%)", "(%, yearly)"
         period = "all periods" if page == "trends" else state["period"]
         parts = [f"{meta['short_name']}{unit}", period, f"{geography}{region}", state["sex"]]
         return " · ".join(parts + [benchmark_text(model, state, page), ci])

@@ -302,7 +302,7 @@ def cover(ctx: PackContext, contents: list[str]) -> list[Page]:
         *messages.summary_lines(ctx.messages),
         f"Prepared {_prepared(model)} by the {describe.APP_NAME}. Each area is compared with {ctx.versus} "
         f"at {ctx.ci}% confidence (Fingertips' method).{notice}",
-        counts_sentence(rows, ctx.names) + (f" {MEDIAN_NOTE}" if median else ""),
+        counts_sentence(rows, ctx.names) + (f" {median_note(ctx.main)}" if median else ""),
         "Contents: " + "; ".join(contents) + ".",
         (
             f"Online (the same selection, live): {public}"
@@ -471,7 +471,7 @@ def spine_pages(ctx: PackContext, kind: str) -> list[Page]:
     n_ind = sub[s.INDICATOR_ID].nunique()
     spine_prov = dataclasses.replace(prov, title=f"{heading}: spine chart")
     if sub["short_name"].str.contains(MEDIAN_MARK, regex=False).any():
-        spine_prov = dataclasses.replace(spine_prov, caveat=MEDIAN_NOTE)
+        spine_prov = dataclasses.replace(spine_prov, caveat=median_note(ctx.main))
     pages = []
     for part in spine_parts(
         ctx.model,
@@ -580,6 +580,16 @@ MEDIAN_NOTE = (
     "Indicators marked (median centre) have no England value: their spine is centred on the median "
     "of all areas and the areas are not compared."
 )
+
+
+def median_note(comp: Comparator) -> str:
+    """MEDIAN_NOTE, for the pack's comparator: with peers the areas are compared with the peers' value."""
+    if comp.kind == "peers":
+        return (
+            "Indicators marked (median centre) have no England value: their spine is centred on the median "
+            f"of all areas; the areas are compared with {comp.heading}."
+        )
+    return MEDIAN_NOTE
 
 
 def shorter_names(rows: pd.DataFrame) -> pd.DataFrame:

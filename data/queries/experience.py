@@ -932,8 +932,13 @@ def missing(
             }
         )
     for flag in sorted(set(fft["flag"].dropna()) - {""}):
-        codes = fft.loc[fft["flag"] == flag, "practice_code"].tolist()
-        what = ", ".join(codes) if len(codes) <= 10 else f"{len(codes)} practices"
+        flagged = fft[fft["flag"] == flag]
+        names = flagged["practice_name"] if "practice_name" in flagged else flagged["practice_code"]
+        named = [
+            f"{published_name(n)} ({c})" if isinstance(n, str) and n and n != c else str(c)
+            for c, n in zip(flagged["practice_code"], names, strict=True)
+        ]
+        what = "; ".join(named) if len(named) <= 10 else f"{len(named)} practices"
         out.append({"source": SOURCE_FFT, "what": f"flagged: {what}", "why": flag})
     ip = rows[rows["source"] == SOURCE_IP22]
     if SOURCE_IP22 in broken:
