@@ -24,6 +24,7 @@ MODULES = (
     "exports",
     "catalogue",
     "shell",
+    "places",
     "summaries",
     "map_list",
     "scope",
