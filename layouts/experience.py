@@ -11,7 +11,16 @@ from layouts.widgets import chart
 def _section(note: str, graph: str, table: str | None = None, heading: str = "") -> html.Section:
     children = [html.Div(id=note), chart(graph, "auto")]
     if table:
-        children.append(html.Div(id=table, className="experience-table-holder", **{"aria-label": heading}))
+        # a named region a keyboard can reach (its table may scroll)
+        children.append(
+            html.Div(
+                id=table,
+                className="experience-table-holder",
+                role="region",
+                tabIndex="0",
+                **{"aria-label": heading},
+            )
+        )
     return html.Section(className="experience-source", children=children)
 
 

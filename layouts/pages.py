@@ -16,10 +16,13 @@ from selection import DEMOGRAPHIC_PREFIX, HOME_PAGE, PAGE_TITLES, PAGES
 from views.glossary import glossary_content
 
 
-def _beside(grid: str, graph_id: str, side_id: str, side_class: str) -> html.Div:
-    """A chart with a column beside it (the spine's table, the explorer's lists)."""
+def _beside(grid: str, graph_id: str, side_id: str, side_class: str, label: str = "") -> html.Div:
+    """A chart with a column beside it (the spine's table, the explorer's lists); a ``label``ed
+    column is a named region a keyboard can reach and scroll (it may be wider than its room)."""
+    named = {"role": "region", "aria-label": label, "tabIndex": "0"} if label else {}
     return html.Div(
-        className=grid, children=[chart(graph_id, "auto"), html.Div(id=side_id, className=side_class)]
+        className=grid,
+        children=[chart(graph_id, "auto"), html.Div(id=side_id, className=side_class, **named)],
     )
 
 
@@ -171,7 +174,9 @@ def spine_page() -> html.Div:
                 className="hint",
             ),
             html.P(id=ids.SPINE_SUMMARY, className="summary"),
-            _beside("spine-grid", ids.SPINE_GRAPH, ids.SPINE_TABLE, "spine-table"),
+            _beside(
+                "spine-grid", ids.SPINE_GRAPH, ids.SPINE_TABLE, "spine-table", "The spine chart's values"
+            ),
             context_section(
                 ids.SPINE_CONTEXT, ids.SPINE_CONTEXT_LABEL, ids.SPINE_CONTEXT_GRAPH, ids.SPINE_CONTEXT_TABLE
             ),
@@ -193,7 +198,15 @@ def context_section(
         chart(graph_id, "auto"),
     ]
     if table_id:
-        children.append(html.Div(id=table_id, className="spine-table"))
+        children.append(
+            html.Div(
+                id=table_id,
+                className="spine-table",
+                role="region",
+                tabIndex="0",
+                **{"aria-label": "The context indicators' values"},
+            )
+        )
     return html.Details(id=section_id, className="context-section", open=False, children=children)
 
 

@@ -140,7 +140,10 @@ def test_navigation_keeps_the_query(app_page, model):
         ("indicator=not_an_indicator", ["Unknown indicator 'not_an_indicator'"]),
         ("indicator=qof_hyp&period=1999/00", ["No data for period '1999/00'", "2022/23"]),
         ("areas=XYZ123,E38000089", ["Unknown area code: XYZ123"]),
-        ("ci=42&benchmark=mars", ["'42' is not a valid ci", "'mars' is not a valid benchmark"]),
+        (
+            "ci=42&benchmark=mars",
+            ["'42' is not a valid confidence level (95% or 99.8%)", "'mars' is not a valid benchmark"],
+        ),
         ("indicator=%%%&areas=%ZZ&&&sort", ["Unknown indicator '%%%'"]),
     ],
 )
