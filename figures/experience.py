@@ -46,7 +46,9 @@ def lean_chart(leans: pd.DataFrame, *, versus: str, title: str, subtitle: str = 
     fig = go.Figure()
     frame = leans.iloc[::-1].reset_index(drop=True)  # the first source at the top
     labels = [
-        f"{r.source} ({r.n} {r.items if r.n != 1 else 'measure'})" if r.n else f"{r.source} (no value)"
+        f"{r.source} ({r.n} {r.items if r.n != 1 else 'measure'})"
+        if r.n
+        else f"{r.source} ({'not counted: see why' if r.lean == 'not counted' else 'no value'})"
         for r in frame.itertuples()
     ]
     n = frame["n"].replace(0, np.nan).astype(float)

@@ -25,6 +25,7 @@ from data.queries.experience import (
     SOURCE_GPPS,
     SOURCE_IP22,
     SUMMARY_RULE,
+    VERDICT_CI,
     ExperienceView,
     NationalView,
     against,
@@ -183,7 +184,8 @@ def survey_figure(state: dict, source: str) -> go.Figure:
     what = "11 sections" if source == SOURCE_IP22 else f"{len(rows)} questions"
     title = f"{source}: {what}" + (f", {name}" if name else "")
     subtitle = (
-        "Scores 0-10 attributed from each area's hospitals; ranges where the comparison with England is sound"
+        "Scores 0-10 attributed from each area's hospitals; ranges where the comparison with England is sound; "
+        f"colours at {state['ci']}% confidence (the summary counts a section at {VERDICT_CI}%)"
         if source == SOURCE_IP22
         else "Scores 0-10 of the mental-health trusts headquartered in each area (no limits: values only)"
     )
@@ -427,7 +429,8 @@ def driver_table(view: ExperienceView | None):
             published_name(r.pcn_name) if isinstance(r.pcn_name, str) else "",
             format_count(r.responses),
             format_value(r.value, "%"),
-            f"{r.contribution:+.2f}",
+            # a contribution under 0.005 points keeps a third decimal (never "-0.00")
+            f"{r.contribution:+.2f}" if abs(r.contribution) >= 0.005 else f"{r.contribution:+.3f}",
         ]
         for r in drivers.itertuples(index=False)
     ]

@@ -50,17 +50,25 @@ def _rows(ccg21: str, indicator: str):
     return practice_rows(load_model(), ccg21, indicator)
 
 
-def _cell(v) -> str:
-    if isinstance(v, float):
-        return "" if pd.isna(v) else f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.2f}"
+COUNTS = {s.COUNT, s.DENOMINATOR, "practices", "used"}  # whole numbers: printed without decimals
+
+
+def _cell(v, column: str = "") -> str:
+    if isinstance(v, float | int) and not isinstance(v, bool):
+        if pd.isna(v):
+            return ""
+        if column in COUNTS and float(v).is_integer():
+            return f"{int(v):,}"
+        return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.2f}"
     return "" if v is None else str(v)
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], highlight: str | None = None):
     records = frame.to_dict("records")
-    rows = [[_cell(rec[c]) for c in columns] for rec in records]
+    rows = [[_cell(rec[c], c) for c in columns] for rec in records]
     picked = [("picked" if highlight and rec.get("practice_code") == highlight else None) for rec in records]
-    return table(list(columns.values()), rows, "data-table practices-table", picked)
+    kind = "practices-table" if "practice_code" in columns else "pcn-table"  # which columns are text
+    return table(list(columns.values()), rows, f"data-table {kind}", picked)
 
 
 def ranked_practices(rows: pd.DataFrame) -> pd.DataFrame:
