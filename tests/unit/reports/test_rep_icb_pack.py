@@ -47,7 +47,14 @@ def test_icb_pack_plan(plan):
     )
     assert "32 of 42 ICBs with data" in tables and "CCGs with data" not in tables
     charts = [p for p in plan if p.kind == "chart"]
-    assert all("geography=icb23" in p.provenance.link for p in charts)
+    # every chart's link opens the ICB geography (the spine's by its ICB code alone)
+    from data.model.store import load_model
+    from selection import parse_query
+
+    model = load_model()
+    assert all(
+        parse_query(model, p.provenance.link.split("?", 1)[1])[0]["geography"] == "icb23" for p in charts
+    )
     assert not any("similar CCGs" in p.title for p in charts)
     assert not any("similar CCGs" in p.alt for p in charts)
 
