@@ -55,7 +55,7 @@ def test_evaluate_covers_every_budget_line_and_is_json():
     figures = {
         "interactions": _interactions(),
         "baseline_noop": {"p50_ms": 1.0, "p95_ms": 3.0},
-        "perceived": {"map_indicator": {"p50_ms": 200.0, "p95_ms": 350.0}},
+        "perceived": {"map_indicator": {"p50_ms": 200.0, "p95_ms": 250.0}},
         "first_load_transferred_bytes": 1_300_000,
         "export_map_png_warm_s": 1.2,
         "board_pack_s": 9.0,
@@ -71,7 +71,7 @@ def test_evaluate_covers_every_budget_line_and_is_json():
         assert by_name[name].met is True
     rows = json.loads(json.dumps(budget.as_json(checks)))
     assert set(rows[0]) == {"figure", "measured", "limit", "unit", "met", "note"}
-    assert "| first load, bytes transferred | 1.30 MB | < 1.20 MB | **MISSED (1.1x the budget)** |" in (
+    assert "| first load, bytes transferred | 1.30 MB | < 1.00 MB | **MISSED (1.3x the budget)** |" in (
         budget.markdown(checks)
     )
 
