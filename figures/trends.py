@@ -144,7 +144,8 @@ def trend_legend_name(name: str, label: str, reason: str = "") -> str:
         elif broken:
             period, have, need = broken.groups()
             why = f"not computed across the series break in {period} ({have} comparable periods since; {need} needed)"
-        return f"{name} – recent trend cannot be calculated: {why}"
+        # the reason on its own line: one line ran off an exported page's legend
+        return f"{name} – recent trend cannot be calculated:<br>{why}"
     return f"{name} {trend_arrow(label)} {label}".strip()
 
 

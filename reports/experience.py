@@ -24,7 +24,8 @@ LEAN_WORDS = {
 
 
 def sources_table(view: ExperienceView) -> pd.DataFrame:
-    """One row per source: its lean against the comparator, the items each way, and in words."""
+    """One row per source: its lean against the comparator, the items each way, and in words (with
+    its significance, or why it is not tested)."""
     leans = view.leans
     counts = [
         f"{int(r.below)} below, {int(r.level)} level, {int(r.above)} above ({int(r.n)} {r.items})"
@@ -37,7 +38,6 @@ def sources_table(view: ExperienceView) -> pd.DataFrame:
             "Source": leans["source"].astype(str),
             "Lean": [LEAN_WORDS.get(str(v), str(v)) for v in leans["lean"]],
             "Items": counts,
-            "Significance": leans["significance"].astype(str),
             "In words": leans["detail"].astype(str),
         }
     )

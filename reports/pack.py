@@ -337,7 +337,7 @@ def experience_pages(ctx: PackContext) -> list[Page]:
         "England's advice)."
     )
     pages = _table_section(
-        f"Patient experience: {name}",
+        "Patient experience",
         [view.headline, intro],
         experience_tables.sources_table(view),
         ctx.size,
@@ -1117,6 +1117,12 @@ def text_height_in(paragraphs: list[str], width_in: float, size_pt: int) -> floa
     return (lines * size_pt * 1.2 + len(paragraphs) * size_pt * 0.4) / 72 + 0.15
 
 
+def title_pt(title: str) -> int:
+    """A slide title's size: the largest that keeps it on one line above the body (a wrapped title
+    once ran into the table below it); bold text is about a tenth wider than ``wrap`` measures."""
+    return next((pt for pt in (28, 24, 20) if text_height_in([title], 12.5 / 1.1, pt) <= 0.8), 16)
+
+
 def fit_text(paragraphs: list[str], width_in: float, room_in: float) -> tuple[int, float]:
     """The largest body size (16 pt down to 12 pt) at which the paragraphs fit ``room_in``."""
     for size_pt in (PPTX_BODY_PT, 14, 13, 12):
@@ -1165,7 +1171,14 @@ def pack_pptx(
             _set_alt(pic, page.alt)
             continue
         _textbox(
-            slide, Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.8), [page.title], 28, bold_first=True
+            slide,
+            Inches(0.4),
+            Inches(0.3),
+            Inches(12.5),
+            Inches(0.8),
+            [page.title],
+            title_pt(page.title),
+            bold_first=True,
         )
         top = Inches(1.2)
         if page.paragraphs:

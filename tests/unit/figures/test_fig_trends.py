@@ -70,7 +70,7 @@ def test_a_trend_that_cannot_be_calculated_says_why():
     )
     names = [t.name for t in fig.data if t.showlegend is not False and t.mode == "lines+markers"]
     assert names == [
-        "Area A – recent trend cannot be calculated: it needs 5 periods with counts or confidence limits; "
+        "Area A – recent trend cannot be calculated:<br>it needs 5 periods with counts or confidence limits; "
         "this series has 3",
         "Area B ↑ Increasing and getting better",
     ]

@@ -161,7 +161,7 @@ def test_pack_experience_tables_are_the_pages_numbers(area):
     sources = sources_table(view)
     assert sources["Source"].tolist() == view.leans["source"].tolist()
     for row, lean in zip(sources.itertuples(index=False), view.leans.itertuples(index=False), strict=True):
-        assert row[4] == lean.detail  # "In words" is the page's sentence, not a new one
+        assert row[3] == lean.detail  # "In words" is the page's sentence, not a new one
         if int(lean.n) > 1:
             assert f"{int(lean.below)} below, {int(lean.level)} level, {int(lean.above)} above" in row[2]
     trusts = trusts_table(view)
@@ -185,7 +185,7 @@ def test_pack_opens_with_patient_experience_after_its_cover(app_ctx):
     model = load_model()
     plan = plan_pack(model, [NCL], benchmark="england", ci="95", figure_for=figure_for, link_root="")
     titles = [p.title for p in plan]
-    assert titles[1] == "Patient experience: NHS North Central London CCG"
+    assert titles[1] == "Patient experience"
     chart = next(p for p in plan if p.title == "Patient experience: each source")
     assert chart.provenance.caveat == FFT_ADVICE and chart.provenance.method == SUMMARY_RULE
     assert "/experience?" in chart.provenance.link and NCL in chart.provenance.link

@@ -63,7 +63,7 @@ def test_plan_sections_in_order(plan, model):
     bases = list(dict.fromkeys(t.split(" (continued")[0] for t in titles))
     assert bases[:9] == [
         "Board pack: NHS Kernow CCG",
-        "Patient experience: NHS Kernow CCG",
+        "Patient experience",
         "Patient experience: each source",
         "Patient experience: the main hospital trusts",
         "Patient experience: what is missing, and why",
