@@ -533,6 +533,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "spine": _AREA_VIEW,
     "overview": ("region", *_AREA_VIEW),
     "alerts": ("areas", "benchmark", "peers", "ci"),
+    "experience": ("areas", "benchmark", "peers", "ci", "categories"),
     **{
         page: tuple(k for k in QUERY_ORDER if k not in ("x", "y", "practice", "ineq", "icb"))
         for page in ("map", "compare", "table", "trends", "funnel")
