@@ -361,20 +361,7 @@ def spine_figure_dict(
     span = 0.42 if len(areas) > 3 else 0.34 if len(areas) > 1 else 0.26
     if screen and areas and keys:
         status = _status_text(cats_by_area, keys, len(areas))
-        data.append(
-            {
-                "type": "scatter",
-                "x": [status_x] * len(status),
-                "y": list(status),
-                "mode": "text",
-                "text": list(status.values()),
-                "textposition": "middle right",
-                "textfont": {"size": 12, "color": "#333333"},
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "name": "Compared with " + versus,
-            }
-        )
+        data.append(_text_column(status_x, status, "#333333", "Compared with " + versus))
     export_columns = not screen and areas and keys
     if export_columns:
         data += _value_columns(col, areas, picks, cats_by_area, keys, ind, status_x)
@@ -552,20 +539,23 @@ def _value_columns(
         else:
             shown += unit
         texts[key] = shown
-    return [
-        {
-            "type": "scatter",
-            "x": [at] * len(texts),
-            "y": list(texts),
-            "mode": "text",
-            "text": list(texts.values()),
-            "textposition": "middle right",
-            "textfont": {"size": 12, "color": "#222222"},
-            "hoverinfo": "skip",
-            "showlegend": False,
-            "name": "Value vs benchmark",
-        }
-    ]
+    return [_text_column(at, texts, "#222222", "Value vs benchmark")]
+
+
+def _text_column(x: float, texts: Mapping[str, str], colour: str, name: str) -> dict:
+    """A column of text beside the spine: one line per row key (``texts``: key -> text) at ``x``."""
+    return {
+        "type": "scatter",
+        "x": [x] * len(texts),
+        "y": list(texts),
+        "mode": "text",
+        "text": list(texts.values()),
+        "textposition": "middle right",
+        "textfont": {"size": 12, "color": colour},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": name,
+    }
 
 
 def _category_keys(cats_by_area: list[dict[str, str]], colours: Mapping[str, str]) -> list[dict]:

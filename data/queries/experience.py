@@ -647,6 +647,22 @@ def lean(sides: Iterable[str]) -> tuple[str, int, int, int]:
     return "mixed", below, above, level
 
 
+def _leaning(rec: dict, leaned: tuple[str, int, int, int], detail: str, counted: bool = True) -> dict:
+    """A source's row of ``leans`` from ``lean``'s answer: its items each way, whether it counts
+    towards the summary (a source that does not is "not counted") and its sentence."""
+    lean_, below, above, level = leaned
+    return {
+        **rec,
+        "lean": lean_ if counted else "not counted",
+        "below": below,
+        "above": above,
+        "level": level,
+        "n": below + above + level,
+        "counted": counted,
+        "detail": detail,
+    }
+
+
 def against(cmp: Comparator) -> str:
     """The comparator as it reads in a sentence: England, the South West region, its similar CCGs."""
     if cmp.kind == "region":
@@ -687,16 +703,7 @@ def _fft_lean(rows: pd.DataFrame, cmp: Comparator) -> dict:
         f"{possessive(against(cmp))} {format_value(r['comparator_value'], '%')}; not tested for "
         "significance (NHS England advises against comparing on FFT)"
     )
-    return {
-        **rec,
-        "lean": lean_,
-        "below": below,
-        "above": above,
-        "level": level,
-        "n": 1,
-        "counted": True,
-        "detail": detail,
-    }
+    return _leaning(rec, (lean_, below, above, level), detail)
 
 
 def _ip22_lean(rows: pd.DataFrame, req: Request) -> dict:
@@ -734,16 +741,7 @@ def _ip22_lean(rows: pd.DataFrame, req: Request) -> dict:
             detail += f"; no section significantly different from England (at {VERDICT_CI}%)"
     elif cmp.kind != "england":
         detail += "; not tested for significance (CQC's expected ranges are drawn around the national mean)"
-    return {
-        **rec,
-        "lean": lean_,
-        "below": below,
-        "above": above,
-        "level": level,
-        "n": n,
-        "counted": True,
-        "detail": detail,
-    }
+    return _leaning(rec, (lean_, below, above, level), detail)
 
 
 def _trusts_of(note: str) -> str:
@@ -772,16 +770,7 @@ def _cmh21_lean(rows: pd.DataFrame, req: Request) -> dict:
         + _counts(below, above, level, n, "questions", "on", "the " + str(cmh["comparator"].iloc[0]))
         + f", {LEAN_WORDS[lean_]}; not tested for significance ({NO_LIMITS.split(', so')[0]})"
     )
-    return {
-        **rec,
-        "lean": lean_,
-        "below": below,
-        "above": above,
-        "level": level,
-        "n": n,
-        "counted": True,
-        "detail": detail,
-    }
+    return _leaning(rec, (lean_, below, above, level), detail)
 
 
 def _gpps_lean(model: Model, area: str, gpps: pd.DataFrame, cmp: Comparator) -> dict:
@@ -812,16 +801,7 @@ def _gpps_lean(model: Model, area: str, gpps: pd.DataFrame, cmp: Comparator) -> 
         detail += f"; not counted: it describes {icb}, which covers {n_ccgs} CCGs, not this area alone"
     elif cmp.kind != "england":
         detail += f"; not counted against {against(cmp)}: HEEC publishes England's values only"
-    return {
-        **rec,
-        "lean": lean_ if counted else "not counted",
-        "below": below,
-        "above": above,
-        "level": level,
-        "n": n,
-        "counted": counted,
-        "detail": detail,
-    }
+    return _leaning(rec, (lean_, below, above, level), detail, counted)
 
 
 def leans(rows: pd.DataFrame, req: Request, gpps: pd.DataFrame) -> pd.DataFrame:
