@@ -26,7 +26,6 @@ from bench.hotspots import profile_calls
 log = logging.getLogger(__name__)
 
 UPDATE_PATH = "/_dash-update-component"
-STATE_INPUT = "state-store.data"
 CALLS = 60  # timed calls per interaction (the issue asks for at least 50)
 PROFILED_CALLS = 3  # changes profiled after the timings when an interaction misses its budget
 VIEW_OUTPUT = {
@@ -185,18 +184,9 @@ class DashClient:
         return calls
 
     def run_clientside(self, dep: dict) -> list[str]:
-        """What a clientside callback the bench knows does in the browser; the props it set.
-
-        ``scope.pageState`` copies the selection to the shown page's store (callbacks/scope.py).
-        """
-        if dep["clientside_function"].get("namespace") != "scope":
-            return []
-        state = self.props.get(STATE_INPUT) or {}
-        key = f"state-{state.get('page')}.data"
-        if key not in _outputs_of(dep["output"]):
-            return []
-        self.props[key] = state
-        return [key]
+        """What a clientside callback does in the browser; the props it set. None of the app's
+        sets a prop another callback listens to (they draw into the page), so: nothing."""
+        return []
 
     def open(self, path: str, search: str = "") -> list[Call]:
         """A page load or link: the Location's props change."""

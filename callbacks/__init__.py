@@ -27,7 +27,6 @@ MODULES = (
     "places",
     "summaries",
     "map_list",
-    "scope",
 )
 
 

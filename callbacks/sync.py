@@ -3,6 +3,14 @@
 The URL is the truth: opening a link parses it; changing a control or clicking an
 area rewrites the query string (without a reload) and the selection store that
 every view reads. Parsing and writing are pure functions in selection.
+
+Every page lives in one layout (hidden pages stay mounted, so their state survives navigation).
+If each page's callbacks took ``ids.STATE`` as input, one change would post a request for every
+page, shown or not. Instead this callback also writes the selection to the shown page's own
+store (``ids.page_state(page)``) and that page's callbacks take it as input: one change posts
+the requests of the page in view alone, straight from this callback's answer (no hop through
+the browser in between). The callback guard re-parses these copies with the URL's rules, like
+``ids.STATE``.
 """
 
 from __future__ import annotations
@@ -120,7 +128,6 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     (ids.X_VAR, "value"),
     (ids.Y_VAR, "value"),
     *[(ids.page_container(p), "hidden") for p in PAGES],
-    *[(ids.nav_link(p), "href") for p in PAGES],
     *[(ids.nav_link(p), "className") for p in PAGES],
 )
 INPUTS: tuple[tuple[str, str], ...] = (
@@ -138,6 +145,7 @@ SHOWN: tuple[tuple[str, str], ...] = tuple(o for o in OUTPUTS if o not in INPUTS
 
 @callback(
     *[Output(cid, prop) for cid, prop in OUTPUTS],
+    *[Output(ids.page_state(p), "data") for p in PAGES],
     *[Input(cid, prop) for cid, prop in INPUTS],
     *[State(cid, prop) for cid, prop in SHOWN],
 )
@@ -158,7 +166,16 @@ def sync(pathname, search, *rest):
         values[(ids.GEOGRAPHY, "value")],
         trigger,
     )
-    return only_changes(outputs, [values[o] for o in OUTPUTS])
+    changed = only_changes(outputs, [values[o] for o in OUTPUTS])
+    return (*changed, *page_states(changed[OUTPUTS.index((ids.STATE, "data"))]))
+
+
+def page_states(state: Any) -> tuple:
+    """The shown page's copy of the selection, written when the selection changed (``state`` is
+    ``no_update`` when it did not); every other page's copy is left as it is."""
+    if state is no_update or not isinstance(state, dict):
+        return tuple(no_update for _ in PAGES)
+    return tuple(state if p == state.get("page") else no_update for p in PAGES)
 
 
 def _as_json(value: Any) -> Any:
@@ -219,6 +236,5 @@ def sync_outputs(
         state["x"],
         state["y"],
         *[p != page for p in PAGES],
-        *[f"/{p}{query}" for p in PAGES],
         *["nav-link active" if p == page else "nav-link" for p in PAGES],
     )

@@ -48,8 +48,8 @@ def page_container(page: str) -> str:
 
 
 def page_state(page: str) -> str:
-    """The selection as the page's own callbacks see it: a copy of ``STATE`` written (in the
-    browser, callbacks/scope.py) only while the page is shown, so hidden pages cost no requests."""
+    """The selection as the page's own callbacks see it: a copy of ``STATE`` written (by the sync
+    callback, callbacks/sync.py) only while the page is shown, so hidden pages cost no requests."""
     return f"state-{page}"
 
 

@@ -13,12 +13,15 @@ from selection import PAGE_TITLES, PAGES
 
 
 def navigation() -> html.Nav:
+    """The page links. Each carries the current query in its ``href`` (so a link copied or opened
+    in a new tab keeps the selection), but the browser writes that attribute, not a callback:
+    assets/nav.js keeps every link's ``href`` in step with the address bar and opens a page in
+    place as ``dcc.Link`` would. Thirteen props written by the sync callback on every change cost
+    dash-renderer a pass over every mounted component each (``python -m bench.devtools``)."""
     return html.Nav(
         id=ids.NAV,
         className="nav",
-        children=[
-            dcc.Link(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES
-        ],
+        children=[html.A(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES],
     )
 
 

@@ -5,6 +5,11 @@ SimpleCache (one process) by default; FileSystemCache or Redis when configured
 answering, calls fall back to computing the result, with a logged warning; after a few
 failures in a row a circuit breaker skips the cache for a while, then tries it again.
 
+Within one request, a result already computed is taken from the request's own memo (``flask.g``)
+before the shared cache is asked: a view calls the same memoised frames several times (the rows,
+then the compared rows, then the chart), and with the cache off (``NullCache``) or on another
+worker each of those calls would otherwise compute again.
+
 Bounded: at most ``MAX_ENTRIES`` entries and ``MAX_LOCAL_BYTES`` (pickled) in a process's
 own cache (``BoundedSimpleCache``: every gunicorn worker keeps one, so it counts against the
 worker's memory budget), and no value larger than ``MAX_VALUE_BYTES`` (pickled) is stored
@@ -22,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from flask_caching import Cache
 from flask_caching.backends.simplecache import SimpleCache
 
@@ -34,6 +39,7 @@ DEFAULT_TIMEOUT = 3600
 MAX_ENTRIES = 200  # per process (SimpleCache) or per directory (FileSystemCache)
 MAX_VALUE_BYTES = 2_000_000  # the largest view (a full map figure) pickles to about 0.6 MB
 MAX_LOCAL_BYTES = 32_000_000  # a process's own cache, all entries together (pickled)
+MAX_REQUEST_BYTES = 16_000_000  # one request's own memo, all entries together (pickled)
 
 
 class BoundedSimpleCache(SimpleCache):
@@ -128,8 +134,41 @@ def small_enough(value: Any) -> bool:
         return False
 
 
+class RequestMemo:
+    """One request's results, pickled (each hit is a copy, as from the shared cache, so a caller
+    that changes what it was given changes nobody else's), at most ``MAX_REQUEST_BYTES``."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+        self.size = 0
+
+    def get(self, key: str) -> Any:
+        data = self.values.get(key)
+        return None if data is None else pickle.loads(data)
+
+    def put(self, key: str, value: Any) -> None:
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return
+        if self.size + len(data) <= MAX_REQUEST_BYTES:
+            self.values[key] = data
+            self.size += len(data)
+
+
+def request_memo() -> RequestMemo | None:
+    """The memo of the request being served (None outside a request)."""
+    if not has_request_context():
+        return None
+    memo = g.get("_memoized")
+    if memo is None:
+        memo = g._memoized = RequestMemo()
+    return memo
+
+
 def memoized(func: Callable) -> Callable:
-    """Memoise a pure function of hashable arguments in the shared cache.
+    """Memoise a pure function of hashable arguments: in the request's own memo, then in the
+    shared cache.
 
     If the backend fails (e.g. Redis stopped), the result is computed directly and a warning
     is logged: the app keeps answering; repeated failures open the circuit breaker.
@@ -137,26 +176,37 @@ def memoized(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        if not breaker.allow():
-            return func(*args, **kwargs)
         key = _key(func, args, kwargs)
-        try:
-            hit = cache.get(key)
-        except Exception as exc:  # the cache backend (e.g. Redis) is down: answer anyway
-            breaker.failed(exc, f"computing {func.__name__} directly")
-            return func(*args, **kwargs)
-        breaker.succeeded()
-        if hit is not None:
+        memo = request_memo()
+        if memo is not None and (hit := memo.get(key)) is not None:
             return hit
-        value = func(*args, **kwargs)
-        if not small_enough(value):
-            log.info("%s result over %d bytes: not cached", func.__name__, MAX_VALUE_BYTES)
-            return value
-        try:
-            cache.set(key, value)
-        except Exception as exc:
-            breaker.failed(exc, f"{func.__name__} not stored")
+        value = _shared(func, key, args, kwargs)
+        if memo is not None:
+            memo.put(key, value)
         return value
 
     wrapper.uncached = func  # type: ignore[attr-defined]
     return wrapper
+
+
+def _shared(func: Callable, key: str, args: tuple, kwargs: dict) -> Any:
+    """The result from the shared cache, or computed (and stored there if small enough)."""
+    if not breaker.allow():
+        return func(*args, **kwargs)
+    try:
+        hit = cache.get(key)
+    except Exception as exc:  # the cache backend (e.g. Redis) is down: answer anyway
+        breaker.failed(exc, f"computing {func.__name__} directly")
+        return func(*args, **kwargs)
+    breaker.succeeded()
+    if hit is not None:
+        return hit
+    value = func(*args, **kwargs)
+    if not small_enough(value):
+        log.info("%s result over %d bytes: not cached", func.__name__, MAX_VALUE_BYTES)
+        return value
+    try:
+        cache.set(key, value)
+    except Exception as exc:
+        breaker.failed(exc, f"{func.__name__} not stored")
+    return value

@@ -81,3 +81,35 @@ def test_simple_cache_holds_at_most_max_entries(dash_app, n):
             cache_module.cache.set(f"test-bound-{i}", i)
         backend = cache_module.cache.cache
         assert len(backend._cache) <= MAX_ENTRIES + 1  # pruned before each new entry
+
+
+class NoCache:
+    """The shared cache turned off (``NullCache``): every get misses."""
+
+    def get(self, key):
+        return None
+
+    def set(self, key, value):
+        return True
+
+
+def test_a_request_computes_each_result_once_even_with_the_cache_off(monkeypatch, dash_app):
+    monkeypatch.setattr(cache_module, "cache", NoCache())
+    calls = []
+
+    @memoized
+    def frame(x: int) -> dict:
+        calls.append(x)
+        return {"x": [x]}
+
+    with dash_app.server.test_request_context():
+        first = frame(1)
+        first["x"].append("changed by its caller")
+        assert frame(1) == {"x": [1]}  # a copy: what one caller did to its result is not seen
+        frame(2)
+    assert calls == [1, 2]
+    with dash_app.server.test_request_context():  # the next request: computed again
+        frame(1)
+    assert calls == [1, 2, 1]
+    frame(1)  # outside a request: no memo
+    assert calls == [1, 2, 1, 1]

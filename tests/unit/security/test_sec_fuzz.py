@@ -103,7 +103,7 @@ def check(response, started: float) -> None:
 
 
 def is_selection(cid: object) -> bool:
-    """The shared selection store or a page's copy of it (callbacks/scope.py)."""
+    """The shared selection store or a page's copy of it (written by callbacks/sync.py)."""
     return cid == ids.STATE or cid in {ids.page_state(p) for p in PAGES}
 
 

@@ -84,7 +84,7 @@ def test_a_lone_surrogate_in_any_page_store_is_400(client, dash_app, state_for, 
         response = post(client, body)
         assert response.status_code == 400, (output, response.status_code)
         posted += 1
-    assert posted >= 20
+    assert posted >= 15  # every page view, the shell, the summaries, exports, places
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
