@@ -21,7 +21,9 @@ def navigation() -> html.Nav:
     return html.Nav(
         id=ids.NAV,
         className="nav",
-        children=[html.A(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES],
+        children=[
+            html.A(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES
+        ],
     )
 
 
