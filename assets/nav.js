@@ -2,7 +2,8 @@
 // step with the address bar here rather than by a callback (each prop a callback writes costs
 // dash-renderer a pass over every mounted component). A plain click opens the page in place, as
 // dcc.Link does (history.pushState, then the event dcc.Location listens for); a click with a
-// modifier key, or a middle click, is left to the browser (a new tab, with the selection).
+// modifier key, or a middle click, is left to the browser (a new tab, with the selection). Links
+// the browser draws itself (the catalogue's, a[data-app-link]) open their page in place the same way.
 (function () {
   "use strict";
   const PREFIX = "nav-";
@@ -22,10 +23,13 @@
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const a = event.target.closest && event.target.closest("a.nav-link[id^='" + PREFIX + "']");
+    const a = event.target.closest && event.target.closest("a.nav-link[id^='" + PREFIX + "'], a[data-app-link]");
     if (!a) return;
     event.preventDefault();
-    window.history.pushState({}, "", "/" + a.id.slice(PREFIX.length) + window.location.search);
+    const target = a.hasAttribute("data-app-link")
+      ? a.getAttribute("href")
+      : "/" + a.id.slice(PREFIX.length) + window.location.search;
+    window.history.pushState({}, "", target);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
   });
 

@@ -36,7 +36,7 @@ VIEW_OUTPUT = {
     "explorer": "explorer-graph.figure",
     "overview": "overview-graph.figure",
     "trends": "trends-graph.figure",
-    "indicators": "catalogue-list.children",
+    "indicators": "catalogue-matches.data",
 }
 # The baseline: a callback that returns its input, registered by the bench on the app instance,
 # posted through the same endpoint (guard, security, compression) as every interaction.

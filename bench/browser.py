@@ -56,7 +56,7 @@ BROWSER_INTERACTIONS = {
     "table_page": "table-holder",
     "overview_page": "overview-graph",
     "trends_page": "trends-graph",
-    "catalogue_search": "catalogue-list",
+    "catalogue_search": "page-indicators",  # the count line and the list (the search hides entries)
 }
 SETTLE_QUIET_MS = 200  # before each change: no callback pending and the page unchanged this long
 

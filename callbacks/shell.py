@@ -14,20 +14,19 @@ part costs nothing there. The parts themselves are plain functions in their own 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from dash import Input, Output, State, callback, no_update
 from dash.exceptions import PreventUpdate
-from plotly.io.json import to_json_plotly
 
 from callbacks.benchmark import benchmark_part, region_part
 from callbacks.catalogue import data_age_part
 from callbacks.exports import export_links_part
 from callbacks.pages import definition_part
 from callbacks.peers import peers_part
+from callbacks.shown import digest
 from layouts import ids
 
 
@@ -55,11 +54,6 @@ PARTS: tuple[Part, ...] = (
     Part("region", ((ids.REGION, "options"),), region_part),
 )
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)
-
-
-def digest(values: tuple) -> str:
-    """A short digest of a part's values as the browser receives them (JSON)."""
-    return hashlib.blake2b(to_json_plotly(list(values)).encode(), digest_size=8).hexdigest()
 
 
 def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: dict | None) -> tuple:

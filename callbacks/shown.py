@@ -1,8 +1,12 @@
-"""What every page's callbacks share: answer only while the page is shown; write paths into a Patch."""
+"""What every page's callbacks share: answer only while the page is shown; write paths into a Patch;
+a digest of what the browser was sent (to send a part again only when it differs)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from dash import Patch
+from plotly.io.json import to_json_plotly
 from dash.exceptions import PreventUpdate
 
 
@@ -22,3 +26,8 @@ def patch_of(changes: dict[tuple, object], *under: str) -> Patch:
             node = node[key]
         node[path[-1]] = value
     return patch
+
+
+def digest(values: tuple) -> str:
+    """A short digest of values as the browser receives them (JSON)."""
+    return hashlib.blake2b(to_json_plotly(list(values)).encode(), digest_size=8).hexdigest()

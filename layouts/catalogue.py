@@ -6,7 +6,6 @@ components out. Ages are worked out against ``today``, passed in by the callback
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from dash import dcc, html
@@ -26,7 +25,7 @@ INTRO = (
 
 
 def catalogue_page() -> html.Div:
-    """The page frame; the callback fills the list (or one indicator) from the URL and the search box."""
+    """The page frame; the callbacks fill the list (or one indicator) from the URL and the search box."""
     return html.Div(
         className="catalogue",
         children=[
@@ -49,7 +48,11 @@ def catalogue_page() -> html.Div:
                 ],
             ),
             html.Div(id=ids.CATALOGUE_DETAIL),
+            # drawn by the browser (assets/catalogue.js) from the entries; the search hides entries
             html.Div(id=ids.CATALOGUE_LIST),
+            dcc.Store(id=ids.CATALOGUE_ENTRIES),
+            dcc.Store(id=ids.CATALOGUE_ENTRIES_SHOWN),
+            dcc.Store(id=ids.CATALOGUE_MATCHES),
         ],
     )
 
@@ -58,51 +61,30 @@ def definition_list(fields: list[tuple[str, str]]) -> html.Dl:
     return html.Dl([item for k, v in fields for item in (html.Dt(k), html.Dd(v))])
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
-
-
-def _escape_markdown(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def fields_markdown(fields: list[tuple[str, str]]) -> dcc.Markdown:
-    """The fields as one Markdown block: one component per entry keeps a long list light in the browser."""
-    lines = [f"**{k}:** {_escape_markdown(str(v))}" for k, v in fields]
-    return dcc.Markdown("  \n".join(lines), className="entry-fields")
-
-
-def age_badge(row: dict, today: date) -> html.Span:
-    old = is_old(row, today)
-    text = f"data from {row['latest_period']}" if row.get("latest_period") else "no data"
-    return html.Span(
-        text,
-        className="age-badge old" if old else "age-badge",
-        title=age_text(row, today) + (f": more than {STALE_YEARS} years old" if old else ""),
-    )
-
-
+NO_MATCH = "No indicator matches: try fewer or shorter words."
 # The selection parameter a page shows a catalogue row's item under (rows that are not indicators).
 VIEW_PARAMETER = {"inequalities": "ineq"}
 
 
-def _links(row: dict) -> html.P:
+def link_pairs(row: dict) -> list[tuple[str, str]]:
+    """(label, href) of the row's links: the views that show it, then its own page."""
     ind = row[s.INDICATOR_ID]
     if row.get("view_page"):  # not an indicator row (the GP Patient Survey by ICB): the page that shows it
         item = {VIEW_PARAMETER.get(str(row["view_page"]), "indicator"): str(row.get("view_item", ""))}
-        return html.P(
-            className="catalogue-links",
-            children=[
-                dcc.Link("Show it", href=page_href(str(row["view_page"]), {}, **item)),
-                dcc.Link("Permanent link", href=catalogue_href(ind)),
-            ],
-        )
+        return [
+            ("Show it", page_href(str(row["view_page"]), {}, **item)),
+            ("Permanent link", catalogue_href(ind)),
+        ]
     pages = (("Map", "map"), ("Compare areas", "compare"), ("Table", "table"), ("Trends", "trends"))
+    return [
+        *[(label, indicator_href(page, ind)) for label, page in pages],
+        ("Permanent link", catalogue_href(ind)),
+    ]
+
+
+def _links(row: dict) -> html.P:
     return html.P(
-        className="catalogue-links",
-        children=[
-            *[dcc.Link(label, href=indicator_href(page, ind)) for label, page in pages],
-            dcc.Link("Permanent link", href=catalogue_href(ind)),
-        ],
+        className="catalogue-links", children=[dcc.Link(label, href=href) for label, href in link_pairs(row)]
     )
 
 
@@ -110,55 +92,50 @@ def _extra(lines: list[str]) -> list:
     return [html.P(line, className="catalogue-extra") for line in lines]
 
 
-def indicator_entry(row: dict, today: date, extra: list[str] | None = None) -> html.Details:
-    """One indicator in the list: a summary line (full name, then unit, polarity, coverage and age,
-    each set apart in text as well as by spacing) that opens onto its full entry."""
-    summary = html.Summary(
-        [
-            html.Span(str(row.get("name") or row["short_name"]), className="entry-name"),
-            html.Span(" · ", className="entry-sep"),
-            html.Span(
-                f"{row.get('unit', '')} · {row.get('polarity', '')} · {coverage_text(row)}",
-                className="entry-meta",
-            ),
-            html.Span(" · ", className="entry-sep"),
-            age_badge(row, today),
-        ]
-    )
-    return html.Details(
-        className="catalogue-entry",
-        children=[summary, *_extra(extra or []), fields_markdown(entry_fields(row, today)), _links(row)],
-    )
+def entry_data(row: dict, today: date, extra: list[str] | None = None) -> dict:
+    """One indicator of the list, as the browser draws it (assets/catalogue.js): a summary line (full
+    name, then unit, polarity, coverage and age, each set apart in text as well as by spacing) that
+    opens onto its full entry."""
+    old = is_old(row, today)
+    return {
+        "id": str(row[s.INDICATOR_ID]),
+        "name": str(row.get("name") or row["short_name"]),
+        "meta": f"{row.get('unit', '')} · {row.get('polarity', '')} · {coverage_text(row)}",
+        "age": f"data from {row['latest_period']}" if row.get("latest_period") else "no data",
+        "old": old,
+        "age_title": age_text(row, today) + (f": more than {STALE_YEARS} years old" if old else ""),
+        "extras": list(extra or []),
+        "fields": [[k, str(v)] for k, v in entry_fields(row, today)],
+        "links": [list(pair) for pair in link_pairs(row)],
+    }
 
 
-def catalogue_list(
+def catalogue_entries(
     rows: list[dict],
     today: date,
     extras: dict[str, list[str]] | None = None,
     domain_notes: dict | None = None,
-) -> list:
-    """Rows (already in catalogue order) grouped under their domain headings."""
+) -> dict:
+    """Every row (already in catalogue order), grouped under its domain, as the browser draws the
+    list (assets/catalogue.js). The list is plain HTML drawn once, not Dash components: about 2,000
+    of them, once mounted, made dash-renderer slower on every other page (each store update visits
+    every mounted component), and a search redrew them all; the search now only hides entries."""
     extras, domain_notes = extras or {}, domain_notes or {}
-    out: list = []
-    current = None
+    domains: list[dict] = []
     for row in rows:
-        domain = row.get("domain", "context")
-        if domain != current:
-            current = domain
-            n = sum(1 for r in rows if r.get("domain", "context") == domain)
-            kind = "outcome domain" if domain != "context" else "not an outcome"
-            out.append(
-                html.H3(
-                    [
-                        str(row.get("domain_label") or domain),
-                        html.Span(f" {n} · {kind}", className="entry-meta"),
-                    ],
-                    className="catalogue-domain",
-                )
+        domain = str(row.get("domain", "context"))
+        if not domains or domains[-1]["key"] != domain:
+            domains.append(
+                {
+                    "key": domain,
+                    "label": str(row.get("domain_label") or domain),
+                    "kind": "outcome domain" if domain != "context" else "not an outcome",
+                    "notes": list(domain_notes.get(domain, [])),
+                    "entries": [],
+                }
             )
-            out += _extra(domain_notes.get(domain, []))
-        out.append(indicator_entry(row, today, extras.get(row[s.INDICATOR_ID])))
-    return out
+        domains[-1]["entries"].append(entry_data(row, today, extras.get(row[s.INDICATOR_ID])))
+    return {"domains": domains, "none": NO_MATCH}
 
 
 def indicator_detail(row: dict, today: date, extra: list[str] | None = None) -> html.Article:
@@ -199,16 +176,10 @@ def unknown_indicator(indicator_id: str, suggestions: list[dict] | None = None) 
 
 
 def catalogue_outputs(page: CataloguePage, today: date) -> tuple:
-    """(count line, list, detail, search box hidden) for what the catalogue view found."""
+    """(detail, list hidden, search box hidden) for a detail page or an unknown id; the list's
+    entries and matches come from ``catalogue_entries`` and ``views.catalogue.catalogue_matches``."""
     if page.detail is not None:
-        return "", [], indicator_detail(page.detail, today, page.detail_lines), True
+        return indicator_detail(page.detail, today, page.detail_lines), True, True
     if page.unknown is not None:
-        return "", [], unknown_indicator(page.unknown, page.suggestions), True
-    if not page.rows:
-        return (
-            page.count,
-            [html.P("No indicator matches: try fewer or shorter words.", className="hint")],
-            [],
-            False,
-        )
-    return page.count, catalogue_list(page.rows, today, page.extras, page.domain_notes), [], False
+        return unknown_indicator(page.unknown, page.suggestions), True, True
+    return [], False, False

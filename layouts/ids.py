@@ -106,6 +106,9 @@ CATALOGUE_SEARCH_BOX = "catalogue-search-box"
 CATALOGUE_COUNT = "catalogue-count"
 CATALOGUE_DETAIL = "catalogue-detail"
 CATALOGUE_LIST = "catalogue-list"
+CATALOGUE_ENTRIES = "catalogue-entries"  # the list's entries, as data (drawn by assets/catalogue.js)
+CATALOGUE_ENTRIES_SHOWN = "catalogue-entries-shown"  # the digest of the entries the browser holds
+CATALOGUE_MATCHES = "catalogue-matches"  # the ids the search matches (None: all)
 DATA_AGE = "data-age"  # "data from <period>" notice for the view shown
 
 # Peers ("similar CCGs")

@@ -200,17 +200,31 @@ def catalogue_page(pathname: str | None, text: str | None, today: date) -> Catal
     rows = search(frame, text).to_dict("records")
     extras = {r[s.INDICATOR_ID]: patient_experience_lines(model, r[s.INDICATOR_ID]) for r in rows}
     sentence = gpps_sentence(model)
+    return CataloguePage(
+        count_line(frame, rows, text, today), rows, extras, {"4": [sentence]} if sentence else {}
+    )
+
+
+def count_line(frame: pd.DataFrame, rows: list[dict], text: str | None, today: date) -> str:
+    """How many of the catalogue's rows are listed (and match the search), outcomes and old data."""
     n_old = sum(
         1 for r in rows if r["latest_period"] and is_stale(r["latest_period"], today, r["latest_end"])
     )
     n_outcome = sum(1 for r in rows if r["outcome"])
-    count = (
+    return (
         f"{len(rows)} of {len(frame)} indicators"
         + (f" match '{text.strip()}'" if (text or "").strip() else "")
         + f": {n_outcome} outcome, {len(rows) - n_outcome} context; "
         f"{n_old} with latest data more than {STALE_YEARS} years old."
     )
-    return CataloguePage(count, rows, extras, {"4": [sentence]} if sentence else {})
+
+
+def catalogue_matches(text: str | None, today: date) -> tuple[list[str] | None, str]:
+    """The ids of the rows the search text matches (None: no text, every row) and the count line."""
+    frame = catalogue_rows(load_model())
+    hits = search(frame, text)
+    ids = hits[s.INDICATOR_ID].astype(str).tolist() if (text or "").strip() else None
+    return ids, count_line(frame, hits.to_dict("records"), text, today)
 
 
 # --- the data-age notice -------------------------------------------------------------------

@@ -32,18 +32,41 @@ def test_catalogue_lists_every_indicator_and_search_filters(app_page, model):
     assert headings[0].startswith("Domain 1") and headings[-1].startswith("Context")
     app_page.screenshot("catalogue")
 
+    # the search hides the entries it does not match (the list is drawn once, assets/catalogue.js)
     expected = len(search(model.frames[FRAME_NAME], "dementia"))
     app_page.page.fill("#catalogue-search", "dementia")
+    shown = "details.catalogue-entry:not([hidden])"
     app_page.page.wait_for_function(
-        "(n) => document.querySelectorAll('details.catalogue-entry').length === n", arg=expected
+        "([sel, n]) => document.querySelectorAll(sel).length === n", arg=[shown, expected]
     )
     app_page.settle()
     assert 0 < expected < n
     assert f"{expected} of {n} indicators match 'dementia'" in app_page.text("#catalogue-count")
-    app_page.page.locator("details.catalogue-entry summary").first.click()
+    visible_headings = app_page.page.locator("h3.catalogue-domain:not([hidden])").all_inner_texts()
+    # each heading counts what it shows ("Domain 2: ... 3 · outcome domain")
+    assert sum(int(h.rsplit(" · ", 1)[0].split()[-1]) for h in visible_headings) == expected
+    app_page.page.locator(f"{shown} summary").first.click()
     app_page.page.wait_for_selector("details.catalogue-entry[open] .entry-fields p")
     assert "Definition:" in app_page.text("details.catalogue-entry[open] .entry-fields")
     app_page.screenshot("catalogue-search")
+
+    # nothing matches: said in the list; clearing the search shows every entry again
+    app_page.page.fill("#catalogue-search", "zzzz no such thing")
+    app_page.page.wait_for_selector("p.catalogue-none:not([hidden])")
+    assert app_page.page.locator(shown).count() == 0
+    app_page.page.fill("#catalogue-search", "")
+    app_page.page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length === n", arg=[shown, n]
+    )
+
+    # an entry's link opens its page in place (no reload: the list stays mounted, hidden)
+    first = app_page.page.locator(shown).first
+    first.locator("summary").click()
+    wanted = first.get_attribute("data-id")
+    first.locator(".catalogue-links a", has_text="Permanent link").click()
+    app_page.page.wait_for_selector(".catalogue-detail h3")
+    assert app_page.path() == f"/indicators/{wanted}"
+    assert app_page.page.evaluate("() => document.getElementById('catalogue-list').__entries !== undefined")
 
 
 def test_an_indicator_has_its_own_page(app_page, model):

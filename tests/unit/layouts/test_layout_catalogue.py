@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from data.model import schema as s
-from layouts.catalogue import indicator_entry
+from layouts.catalogue import entry_data
 from views.catalogue import entry_fields
 
 TODAY = date(2026, 12, 6)
@@ -29,24 +29,15 @@ ROW = {
 }
 
 
-def _text(component) -> str:
-    children = getattr(component, "children", component)
-    if isinstance(children, str):
-        return children
-    if isinstance(children, list | tuple):
-        return "".join(_text(c) for c in children)
-    return "" if children is None else _text(children)
-
-
 def test_the_row_reads_as_words():
-    summary = indicator_entry(ROW, TODAY).children[0]
-    name, meta = summary.children[0], summary.children[2]
-    assert name.children == ROW["name"]  # the full name, not cut at 40 characters
-    text = _text(summary)
+    """The summary line as the browser draws it (assets/catalogue.js): name · meta · age."""
+    entry = entry_data(ROW, TODAY)
+    assert entry["name"] == ROW["name"]  # the full name, not cut at 40 characters
+    text = " · ".join([entry["name"], entry["meta"], entry["age"]])
     assert "lower is better · 106 of 106" in text and "better106" not in text
     assert text.startswith(ROW["name"] + " · % · lower is better · 106 of 106")
     assert text.endswith(" · data from Feb 2026")
-    assert meta.className == "entry-meta"
+    assert entry["fields"][0] == ["Indicator", ROW["name"]]
 
 
 def test_fields_say_how_it_is_compared_and_where_the_wording_is_stated():
@@ -61,8 +52,8 @@ def test_fields_say_how_it_is_compared_and_where_the_wording_is_stated():
 
 def test_a_survey_row_links_to_its_page():
     row = {**ROW, s.INDICATOR_ID: "gpps_overall_pct", "view_page": "inequalities", "view_item": "overall_pct"}
-    links = indicator_entry(row, TODAY).children[-1]
-    assert [link.href for link in links.children] == [
+    links = entry_data(row, TODAY)["links"]
+    assert [href for _, href in links] == [
         "/inequalities?ineq=overall_pct",
         "/indicators/gpps_overall_pct",
     ]

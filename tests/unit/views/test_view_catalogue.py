@@ -13,12 +13,13 @@ from callbacks.sync import next_state
 from data.model.catalogue import FRAME_NAME
 from data.model.settings import get_settings
 from layouts import catalogue as catalogue_layout
-from layouts.catalogue import catalogue_list, indicator_detail
+from layouts.catalogue import NO_MATCH, catalogue_entries, indicator_detail
 from layouts.content import render
 from selection import catalogue_id, page_of, with_catalogue_indicator
 from views.catalogue import (
     FFT_INDICATORS,
     GPPS_FRAME,
+    catalogue_matches,
     catalogue_page,
     data_age_items,
     definition_extras,
@@ -31,8 +32,20 @@ TODAY = date(2026, 11, 30)
 
 
 def catalogue_outputs(pathname: str, text: str, today: date):
-    """What the catalogue callback sends for a path and search text."""
-    return catalogue_layout.catalogue_outputs(catalogue_page(pathname, text, today), today)
+    """What the catalogue's callbacks send for a path and search text: (count line, the list's
+    entries, the ids the search matches, the detail, whether the search box is hidden)."""
+    page = catalogue_page(pathname, "", today)
+    detail, list_hidden, box_hidden = catalogue_layout.catalogue_outputs(page, today)
+    if list_hidden:
+        return "", None, None, detail, box_hidden
+    matched, count = catalogue_matches(text, today)
+    return (
+        count,
+        catalogue_entries(page.rows, today, page.extras, page.domain_notes),
+        matched,
+        detail,
+        box_hidden,
+    )
 
 
 def data_age_outputs(state, today: date):
@@ -56,8 +69,10 @@ def texts(component) -> list[str]:
     return out
 
 
-def entries(children) -> list:
-    return [c for c in children if type(c).__name__ == "Details"]
+def entries(listed: dict, matched: list[str] | None = None) -> list[dict]:
+    """The entries the browser shows: all, or those the search matched."""
+    every = [e for d in listed["domains"] for e in d["entries"]]
+    return every if matched is None else [e for e in every if e["id"] in set(matched)]
 
 
 @pytest.mark.parametrize(
@@ -76,47 +91,48 @@ def test_catalogue_paths(path, page, wanted):
 
 
 def test_the_whole_catalogue_lists_every_indicator_by_domain(model):
-    count, children, detail, hidden = catalogue_outputs("/indicators", "", TODAY)
+    count, listed, matched, detail, hidden = catalogue_outputs("/indicators", "", TODAY)
     n = len(model.frames[FRAME_NAME])  # every indicator, and the GP Patient Survey items by ICB
     assert n == len(model.catalogue) + len(model.frames["gpps_items"])
-    assert len(entries(children)) == n
+    assert matched is None and len(entries(listed)) == n
+    assert len({e["id"] for e in entries(listed)}) == n
     assert count.startswith(f"{n} of {n} indicators")
-    headings = [t for c in children if type(c).__name__ == "H3" for t in texts(c)[:1]]
+    headings = [d["label"] for d in listed["domains"]]
     assert headings[-1] == "Context"  # outcome domains first, then context
     assert headings[0].startswith("Domain ")
     assert detail == [] and hidden is False
 
 
 def test_search_filters_the_list(model):
-    count, children, _, _ = catalogue_outputs("/indicators", "dementia", TODAY)
-    names = [texts(e)[0] for e in entries(children)]
+    count, listed, matched, _, _ = catalogue_outputs("/indicators", "dementia", TODAY)
+    names = [e["name"] for e in entries(listed, matched)]
     expected = model.frames[FRAME_NAME]
     n = expected.apply(lambda r: "dementia" in " ".join(map(str, r.values)).lower(), axis=1).sum()
     assert 0 < len(names) <= n
     assert any("Dementia" in name for name in names)
     assert "match 'dementia'" in count
-    count, children, _, _ = catalogue_outputs("/indicators", "zzzz no such thing", TODAY)
-    assert count.startswith("0 of") and "No indicator matches" in texts(children)[0]
+    count, listed, matched, _, _ = catalogue_outputs("/indicators", "zzzz no such thing", TODAY)
+    assert count.startswith("0 of") and matched == [] and listed["none"] == NO_MATCH
 
 
 def test_one_indicator_has_its_own_page(model):
-    count, children, detail, hidden = catalogue_outputs("/indicators/qof_hyp", "", TODAY)
+    count, listed, _, detail, hidden = catalogue_outputs("/indicators/qof_hyp", "", TODAY)
     words = " ".join(texts(detail))
     assert "Hypertension prevalence" in words
     assert "Coverage" in words and "106 of 106 CCG (April 2021) areas (2022/23)" in words
     assert (
         "Data from 2022/23 (ended Mar 2023, 3 years 7 months ago)" in words
     )  # ended March 2023: more than three years before TODAY
-    assert children == [] and hidden is True
+    assert listed is None and hidden is True
 
 
 def test_an_unknown_indicator_is_a_clear_notice(model):
-    _, children, detail, hidden = catalogue_outputs("/indicators/qof_nope", "", TODAY)
+    _, listed, _, detail, hidden = catalogue_outputs("/indicators/qof_nope", "", TODAY)
     words = " ".join(texts(detail))
     assert "There is no indicator 'qof_nope' in the catalogue." in words
     assert "Browse all indicators" in words
     assert "Did you mean:" in words  # qof_... suggestions
-    assert children == []
+    assert listed is None
 
 
 def test_old_data_carries_a_notice_on_single_indicator_pages(model, state_for):
@@ -194,8 +210,8 @@ def test_gpps_line_in_the_catalogue_layout(with_gpps):
     line = gpps_sentence(with_gpps)
     detail = indicator_detail(row, TODAY, [line])
     assert line in texts(detail)
-    listed = catalogue_list([row], TODAY, {}, {"4": [line]})
-    assert line in texts(listed)
+    listed = catalogue_entries([row], TODAY, {}, {"4": [line]})
+    assert listed["domains"][0]["notes"] == [line]
 
 
 def test_real_gpps_table_when_loaded(model):
