@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from dash import Patch
-from plotly.io.json import to_json_plotly
 from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
 
 
 def shown(state: dict | None, page: str) -> dict:
