@@ -42,15 +42,12 @@ PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "spine": (
         (ids.SPINE_GRAPH, "figure"),
         (ids.SPINE_TABLE, "children"),
-        (ids.SPINE_CONTEXT_GRAPH, "figure"),
-        (ids.SPINE_CONTEXT_TABLE, "children"),
         (ids.SPINE_SUMMARY, "children"),
         (ids.SPINE_CONTEXT_LABEL, "children"),
     ),
     "trends": ((ids.TRENDS_GRAPH, "figure"),),
     "overview": (
         (ids.OVERVIEW_GRAPH, "figure"),
-        (ids.OVERVIEW_CONTEXT_GRAPH, "figure"),
         (ids.OVERVIEW_SUMMARY, "children"),
         (ids.OVERVIEW_CONTEXT_LABEL, "children"),
     ),
@@ -71,7 +68,15 @@ PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         (ids.INEQ_ACSC_MAP, "figure"),
     ),
 }
-UPDATES = {}  # page: its callback (tests call them directly)
+# page: its collapsed context section and what the section holds (views.pages.BUILDERS[page + "_context"])
+CONTEXT_OUTPUTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "spine": (
+        ids.SPINE_CONTEXT,
+        ((ids.SPINE_CONTEXT_GRAPH, "figure"), (ids.SPINE_CONTEXT_TABLE, "children")),
+    ),
+    "overview": (ids.OVERVIEW_CONTEXT, ((ids.OVERVIEW_CONTEXT_GRAPH, "figure"),)),
+}
+UPDATES = {}  # page (or page + "_context"): its callback (tests call them directly)
 
 
 def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
@@ -82,8 +87,29 @@ def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
     UPDATES[page] = update
 
 
+def register_context(page: str, section: str, outputs: tuple[tuple[str, str], ...]) -> None:
+    """The context section's chart, made only while the section is open: a change of selection with
+    it closed sends nothing for it; opening it (``open``, written by assets/sections.js) draws it
+    for the selection then."""
+
+    @callback(
+        *[Output(cid, prop) for cid, prop in outputs],
+        Input(ids.page_state(page), "data"),
+        Input(section, "open"),
+    )
+    def update_context(state, is_open):
+        if is_open is not True:
+            raise PreventUpdate
+        out = render(page_outputs(f"{page}_context", shown(state, page)))
+        return out[0] if len(outputs) == 1 else out
+
+    UPDATES[f"{page}_context"] = update_context
+
+
 for _page, _outputs in PAGE_OUTPUTS.items():
     register(_page, _outputs)
+for _page, (_section, _outputs) in CONTEXT_OUTPUTS.items():
+    register_context(_page, _section, _outputs)
 
 
 @callback(

@@ -40,11 +40,21 @@ def overview_versus(state: dict) -> str:
 
 
 def overview_view(state: dict):
-    """Outcome grid, context grid (plain figure dicts), the counts line and the context section's label."""
+    """Outcome grid, context grid (plain figure dicts), the counts line and the context section's label.
+
+    The page sends the two parts apart (``overview_outcomes_view``, ``overview_context_view``):
+    the context grid is made only while its section is open."""
+    fig, summary, label = overview_outcomes_view(state)
+    (context_fig,) = overview_context_view(state)
+    return fig, context_fig, summary, label
+
+
+def overview_outcomes_view(state: dict):
+    """The outcome grid, the counts line and the context section's label."""
     outcomes, context = _grids(state)
-    kwargs = dict(palette=state["palette"])
-    fig = overview_figure_dict(outcomes, title="Outcome indicators (domains 1 to 5)", **kwargs)
-    context_fig = overview_figure_dict(context, title="Context indicators", **kwargs)
+    fig = overview_figure_dict(
+        outcomes, title="Outcome indicators (domains 1 to 5)", palette=state["palette"]
+    )
     n_out, n_ctx = outcomes["indicator_id"].nunique(), context["indicator_id"].nunique()
     summary = f"{n_out} outcome indicators (shown first) and {n_ctx} context indicators (below)."
     if state["areas"]:
@@ -56,7 +66,13 @@ def overview_view(state: dict):
             f" {name} has values for {has_out.nunique()} of the outcome and "
             f"{has_ctx.nunique()} of the context indicators."
         )
-    return fig, context_fig, summary, context_label(n_ctx)
+    return fig, summary, context_label(n_ctx)
+
+
+def overview_context_view(state: dict):
+    """The context indicators' grid."""
+    _, context = _grids(state)
+    return (overview_figure_dict(context, title="Context indicators", palette=state["palette"]),)
 
 
 def overview_outputs(state: dict):

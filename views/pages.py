@@ -10,18 +10,20 @@ from views.experience import experience_outputs
 from views.explorer import explorer_view
 from views.funnel import funnel_outputs
 from views.inequalities import inequalities_outputs
-from views.overview import overview_view
+from views.overview import overview_context_view, overview_outcomes_view
 from views.practices import practices_outputs
-from views.spine import spine_view
+from views.spine import spine_context_view, spine_outcomes_view
 from views.trends import trends_dict
 
 BUILDERS = {
     "experience": experience_outputs,
     "compare": compare_dict,
-    "spine": spine_view,
+    "spine": spine_outcomes_view,
+    "spine_context": spine_context_view,  # sent only while the context section is open
     "explorer": explorer_view,
     "trends": trends_dict,
-    "overview": overview_view,
+    "overview": overview_outcomes_view,
+    "overview_context": overview_context_view,
     "funnel": funnel_outputs,
     "practices": practices_outputs,
     "alerts": alerts_page,

@@ -54,15 +54,30 @@ def spine_view(state: dict):
     """Outcome spine, its table, context spine, its table, the counts line and the context label.
 
     Outcomes (domains 1-5) come first; context indicators go to their own collapsed section.
-    The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``).
+    The figures are plain dicts (``spine_outputs`` gives them as ``go.Figure``). The page sends
+    the two parts apart (``spine_outcomes_view``, ``spine_context_view``): the context section's
+    chart is made only while the section is open.
     """
+    fig, table, summary, label = spine_outcomes_view(state)
+    context_fig, context_table = spine_context_view(state)
+    return fig, table, context_fig, context_table, summary, label
+
+
+def _kwargs(state: dict) -> dict:
+    return dict(palette=state["palette"], ci=state["ci"], versus=spine_versus(state), screen=True)
+
+
+def _empty(state: dict) -> dict:
+    rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
+    return spine_figure_dict(rows, areas=[], area_names={}, **_kwargs(state))
+
+
+def spine_outcomes_view(state: dict):
+    """The outcome spine, its table, the counts line and the context section's label."""
     areas = state["areas"]
-    kwargs = dict(palette=state["palette"], ci=state["ci"], versus=spine_versus(state), screen=True)
     if not areas:
-        rows = spine_rows(load_model(), [])  # no rows, but every column the chart reads
-        empty = spine_figure_dict(rows, areas=[], area_names={}, **kwargs)
         ask = P("Choose an area (click the map, or search above) to see its spine chart.")
-        return empty, ask, empty, None, "", "Context indicators"
+        return _empty(state), ask, "", "Context indicators"
     rows = spine_frame(state)
     names = area_names(areas, state["geography"])
     outcomes, context = split_outcomes(rows)
@@ -70,29 +85,32 @@ def spine_view(state: dict):
     n_outcome = _with_value(outcomes, areas[0])
     n_context = _with_value(context, areas[0])
     fig = spine_with_peers(
-        spine_figure_dict(outcomes, areas=areas, area_names=names, **kwargs), state, outcomes
+        spine_figure_dict(outcomes, areas=areas, area_names=names, **_kwargs(state)), state, outcomes
     )
-    context_fig = spine_figure_dict(
-        context,
-        areas=areas,
-        area_names=names,
-        title=profile_title("Context indicators", areas, names),
-        **kwargs,
-    )
-    context_fig = spine_with_peers(context_fig, state, context)
     summary = (
         f"{focus} has data for {n_outcome} outcome indicator{'' if n_outcome == 1 else 's'} "
         f"(NHS Outcomes Framework domains 1 to 5, shown first) and {n_context} context "
         f"indicator{'' if n_context == 1 else 's'} (in their own section below)."
     )
-    return (
-        fig,
-        markdown_table(spine_table(outcomes, areas, names)),
-        context_fig,
-        markdown_table(spine_table(context, areas, names)),
-        summary,
-        context_label(n_context),
+    return fig, markdown_table(spine_table(outcomes, areas, names)), summary, context_label(n_context)
+
+
+def spine_context_view(state: dict):
+    """The context indicators' spine and its table."""
+    areas = state["areas"]
+    if not areas:
+        return _empty(state), None
+    names = area_names(areas, state["geography"])
+    _, context = split_outcomes(spine_frame(state))
+    context_fig = spine_figure_dict(
+        context,
+        areas=areas,
+        area_names=names,
+        title=profile_title("Context indicators", areas, names),
+        **_kwargs(state),
     )
+    context_fig = spine_with_peers(context_fig, state, context)
+    return context_fig, markdown_table(spine_table(context, areas, names))
 
 
 def spine_outputs(state: dict):

@@ -249,3 +249,11 @@ def test_overview_page(app_page, model):
     assert "outcome indicators (shown first)" in app_page.text("#overview-summary")
     assert sorted(heat["y"]) == sorted(sw[s.AREA_NAME]) and len(heat["z"]) == len(sw)
     app_page.screenshot("overview")
+    # the context grid is made when its section is opened, for the selection shown then
+    assert app_page.figure("overview-context-graph")["data"] == []
+    app_page.page.click("#overview-context-label")
+    app_page.wait_graph("overview-context-graph")
+    context_heat = app_page.figure("overview-context-graph")["data"][0]
+    n_context = len(set(avail[s.INDICATOR_ID]) & context & in_summaries(model.catalogue))
+    assert context_heat["type"] == "heatmap" and 0 < len(context_heat["x"]) <= n_context
+    assert sorted(context_heat["y"]) == sorted(sw[s.AREA_NAME])

@@ -84,9 +84,12 @@ def test_six_area_spine_keeps_its_plot_and_its_text_apart(app_page):
     assert "outcome indicator" in summary and "context indicator" in summary
     app_page.screenshot("spine-6-areas-1366")
     # context indicators sit in their own collapsed section, below the outcomes
+    # and their chart is made only when the section is opened (callbacks/pages.py, register_context)
     assert app_page.page.locator("#spine-context").get_attribute("open") is None
+    assert app_page.figure("spine-context-graph")["data"] == []
     app_page.page.click("#spine-context-label")
-    app_page.page.wait_for_timeout(600)
+    app_page.wait_graph("spine-context-graph", min_traces=10, timeout_ms=LOADED_MACHINE_MS)
+    app_page.settle(timeout_s=LOADED_MACHINE_MS / 1000)
     size = plot_size(app_page, "spine-context-graph")
     assert size["w"] >= 500, size
     assert text_overlaps(app_page, "spine-context-graph")["hits"] == []

@@ -431,3 +431,21 @@ def test_options_that_cannot_apply_are_disabled_with_a_reason(app_ctx, model, st
     _, colour = pages.update_map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
     category = [o for o in colour if o["value"] == "category"][0]
     assert category["disabled"] is True and "needs confidence intervals" in category["label"]
+
+
+@pytest.mark.parametrize(("page", "n_outputs"), [("spine", 2), ("overview", 1)])
+def test_a_context_section_is_drawn_only_while_open(app_ctx, state_for, page, n_outputs):
+    """The collapsed context section's chart: nothing while closed; opened, the selection's chart
+    (and, on the spine, its table), the same as the whole view's."""
+    state = state_for(f"?areas={KERNOW},{NCL}&region={SOUTH_WEST}", page=page)
+    update = pages.UPDATES[f"{page}_context"]
+    for closed in (False, None):
+        with pytest.raises(PreventUpdate):
+            update(state, closed)
+    out = update(state, True)
+    figure = out[0] if n_outputs == 2 else out
+    assert isinstance(figure, dict) and figure["data"], type(figure)  # a figure, not a list of one
+    whole = vspine.spine_view(state) if page == "spine" else voverview.overview_view(state)
+    assert json.dumps(figure, sort_keys=True, default=str) == json.dumps(
+        whole[2 if page == "spine" else 1], sort_keys=True, default=str
+    )
