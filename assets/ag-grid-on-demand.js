@@ -2,8 +2,9 @@
  *
  * The server leaves dash_ag_grid.min.js out of the page and names its URL in
  * <meta name="ccg-ag-grid-script">. Until it is needed, this stand-in is the
- * `dash_ag_grid` namespace the renderer resolves components from. Rendering an AgGrid
- * (or a callback waiting on one: the renderer asks `_dashprivate_isLazyComponentReady`)
+ * `dash_ag_grid` namespace the renderer resolves components from. An AgGrid given rows
+ * (the table page's grid is in the layout from the start, empty, until the page is shown)
+ * or a callback waiting on one (the renderer asks `_dashprivate_isLazyComponentReady`)
  * loads the real script once; the stand-in then renders the real grid with the same props,
  * and stays the namespace, so the grid is never remounted.
  */
@@ -46,14 +47,15 @@
         var React = window.React;
         var failed = React.useState(null);
         var ready = React.useState(!!real);
+        var wanted = !!real || (Array.isArray(props.rowData) && props.rowData.length > 0);
         React.useEffect(function () {
-            if (!real) {
+            if (!real && wanted) {
                 load().then(
                     function () { ready[1](true); },
                     function (err) { failed[1](err.message); }
                 );
             }
-        }, []);
+        }, [wanted]);
         if (real) return React.createElement(real.AgGrid, props);
         return React.createElement(
             'p',

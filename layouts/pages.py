@@ -135,9 +135,11 @@ def table_page() -> html.Div:
                 html.Span(id=ids.TABLE_DOWNLOAD, className="table-download"),
                 html.Span(id=ids.TABLE_SUMMARY, className="summary"),
             ),
-            # The grid is made when the page is first shown: AG Grid's large script then loads
-            # only for people who open the table.
-            html.Div(id=ids.TABLE_HOLDER, children=html.P("Loading the table…", className="hint")),
+            # The grid is in the layout from the start, empty; its rows arrive when the page is
+            # shown, and AG Grid's large script loads only then (assets/ag-grid-on-demand.js), so
+            # only for people who open the table. Later changes write the grid's props: its rows
+            # change in place.
+            html.Div(id=ids.TABLE_HOLDER, children=table_grid([], [], "table.csv")),
         ]
     )
 
@@ -160,6 +162,9 @@ def table_grid(
             "pinnedTopRowData": pinned or [],
         },
         csvExportParams={"fileName": file_name},
+        # rows keep their identity across changes of selection (callbacks/table.py writes rowData):
+        # AG Grid then updates the cells of the rows it has instead of drawing every row again
+        getRowId="params.data.area_code",
         style={"height": "68vh"},
         className="ag-theme-alpine",
     )

@@ -135,6 +135,8 @@ def test_table_page(app_page, model):
         "() => { const e = document.getElementById('table-summary'); return !!e && /\\d+ areas/.test(e.innerText); }"
     )
     app_page.settle()
+    # the grid draws its rows once AG Grid's script (loaded on demand) has arrived
+    app_page.page.wait_for_selector("#table-grid .ag-pinned-left-cols-container .ag-row [col-id='area_code']")
     a = model.areas
     london = set(a.loc[(a[s.GEOGRAPHY] == "ccg21") & (a["region_code"] == LONDON), s.AREA_CODE])
     rows = model.slice("ft_91547", "ccg21", "2020/21", "Persons")
@@ -153,6 +155,27 @@ def test_table_page(app_page, model):
     assert set(codes) == expected and len(shown) == len(expected)
     assert "Lower 95% CI" in app_page.text("#table-grid .ag-header")
     app_page.screenshot("table")
+
+    # a row clicked becomes the focus area (pinned at the top), in the URL
+    row = app_page.page.locator("#table-grid .ag-center-cols-container .ag-row").first
+    picked = row.get_attribute("row-id")
+    row.click()
+    app_page.page.wait_for_function("(code) => location.search.includes('areas=' + code)", arg=picked)
+    app_page.settle()
+    pinned = "#table-grid .ag-floating-top .ag-pinned-left-floating-top [col-id='area_code']"
+    app_page.page.wait_for_function(
+        "([sel, code]) => [...document.querySelectorAll(sel)].some((e) => e.innerText === code)",
+        arg=[pinned, picked],
+    )
+    # another indicator: the same grid, its rows changed in place (callbacks/table.py patches it)
+    app_page.page.evaluate("() => { document.getElementById('table-grid').dataset.mark = 'kept'; }")
+    app_page.page.evaluate("() => window.dash_clientside.set_props('ctl-indicator', {value: 'qof_hyp'})")
+    app_page.page.wait_for_function(
+        "() => /qof_hyp|Hypertension/i.test(document.getElementById('table-summary').innerText)"
+    )
+    app_page.settle()
+    assert app_page.page.get_attribute("#table-grid", "data-mark") == "kept"
+    assert picked in app_page.query()
 
 
 def test_spine_page(app_page, model):

@@ -68,7 +68,7 @@ def test_rows_for_an_older_geography(app_ctx, model, state_for):
 
 
 def test_update_table_outputs(app_ctx, state_for):
-    grid, summary, _ = table.update_table(
+    grid, summary, _ = table.table_outputs(
         state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table")
     )
     rows, cols, csv = grid.rowData, grid.columnDefs, grid.csvExportParams
@@ -94,7 +94,7 @@ def test_column_defs_units():
 
 
 def test_focus_area_is_pinned_at_the_top(app_ctx, state_for):
-    grid, summary, _ = table.update_table(state_for(f"?indicator=qof_hyp&areas={KERNOW}", page="table"))
+    grid, summary, _ = table.table_outputs(state_for(f"?indicator=qof_hyp&areas={KERNOW}", page="table"))
     pinned = grid.dashGridOptions["pinnedTopRowData"]
     assert [r["area_code"] for r in pinned] == [KERNOW]
     assert KERNOW not in {r["area_code"] for r in grid.rowData}  # once, at the top
@@ -110,7 +110,7 @@ def test_the_table_csv_is_the_export_with_numbers_and_provenance(app_ctx, dash_a
     import pandas as pd
 
     state = state_for(f"?indicator=qof_hyp&areas={KERNOW}&ci=99.8", page="table")
-    grid, _, links = table.update_table(state)
+    grid, _, links = table.table_outputs(state)
     csv_link = links[0].href
     assert csv_link == "/export/table.csv" + to_query(state)
     assert links[1].href == "/export/table.xlsx" + to_query(state)
@@ -130,9 +130,12 @@ def test_the_table_csv_is_the_export_with_numbers_and_provenance(app_ctx, dash_a
         assert values[code] == pytest.approx(row["value"], rel=1e-9)
 
 
-def test_a_picked_row_goes_to_the_shared_selection():
-    assert table.pick_row([{"area_code": "E38000089", "area_name": "NHS Kernow CCG"}]) == {
-        "area_code": "E38000089"
-    }
-    with pytest.raises(PreventUpdate):
-        table.pick_row([])
+def test_the_callback_writes_the_grid_props(app_ctx, state_for):
+    """The grid is in the layout; a selection writes its rows, columns and options."""
+    state = state_for("?indicator=ft_91547&period=2020/21&ci=99.8", page="table")
+    out = table.update_table(state)
+    made, summary, _ = table.table_outputs(state)
+    props = dict(zip(table.GRID_PROPS, out, strict=False))
+    assert props["rowData"] == made.rowData and props["columnDefs"] == made.columnDefs
+    assert props["csvExportParams"] == {"fileName": "ft_91547_ccg21_2020-21.csv"}
+    assert out[len(table.GRID_PROPS)] == summary
