@@ -31,7 +31,7 @@ PROFILED_CALLS = 3  # changes profiled after the timings when an interaction mis
 VIEW_OUTPUT = {
     "map": "map-graph.figure",
     "compare": "compare-graph.figure",
-    "table": "table-holder.children",
+    "table": "table-grid.rowData",
     "spine": "spine-graph.figure",
     "explorer": "explorer-graph.figure",
     "overview": "overview-graph.figure",
