@@ -298,11 +298,11 @@ def register_export_routes(server: Flask) -> None:
 # --- footer: links and the board pack ---------------------------------------------
 
 
-def links_for(state: dict):
+def links_for(state: dict, query: str | None = None):
     """The footer's download links for the selection (a page of numbered parts says which parts)."""
     page = state.get("page", "map")
     parts = part_labels(load_model(), state, page) if page in BEYOND_EXPORTS else None
-    return footer_links(state, parts)
+    return footer_links(state, parts, query)
 
 
 def export_links_part(state: dict) -> tuple:
@@ -310,6 +310,14 @@ def export_links_part(state: dict) -> tuple:
     if state.get("page") not in EXPORT_PAGES:
         return ([],)  # the indicator catalogue has nothing to export as a view
     return (links_for(state),)
+
+
+def export_links_kept(state: dict) -> tuple:
+    """The footer's links without the selection's query (which the browser keeps up to date in the
+    links it has): the shell sends the footer again only when these differ."""
+    if state.get("page") not in EXPORT_PAGES:
+        return ([],)
+    return (links_for(state, query=""),)
 
 
 def pack_status(state: dict | None) -> str | None:

@@ -23,7 +23,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.benchmark import benchmark_part, region_part
 from callbacks.catalogue import data_age_part
-from callbacks.exports import export_links_part
+from callbacks.exports import export_links_kept, export_links_part
 from callbacks.pages import definition_part
 from callbacks.peers import peers_part
 from callbacks.shown import digest
@@ -38,10 +38,13 @@ class Part:
     outputs: tuple[tuple[str, str], ...]
     answer: Callable[..., tuple]
     inputs: tuple[tuple[str, str], ...] = ()
+    # what decides whether the browser has the part already, if not its values themselves (the
+    # export links: their query follows the address bar in the browser, assets/nav.js)
+    kept: Callable[[dict], tuple] | None = None
 
 
 PARTS: tuple[Part, ...] = (
-    Part("export_links", ((ids.EXPORT_LINKS, "children"),), export_links_part),
+    Part("export_links", ((ids.EXPORT_LINKS, "children"),), export_links_part, kept=export_links_kept),
     Part(
         "definition",
         ((ids.DEFINITION_PANEL, "children"), (ids.DEFINITION_PANEL, "hidden")),
@@ -66,7 +69,7 @@ def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: 
     digests = {}
     for part in PARTS:
         values = part.answer(state, *[extra.get(i) for i in part.inputs])
-        digests[part.name] = digest(values)
+        digests[part.name] = digest(part.kept(state) if part.kept else values)
         out += list(values) if digests[part.name] != shown.get(part.name) else [no_update] * len(values)
     return (*out, digests if digests != shown else no_update)
 

@@ -2,6 +2,12 @@
 
 The links are stable URLs (``/export/<page>.<fmt>?<query>``) so the same link, pasted into
 a board paper, regenerates the file. The board pack builds in a background callback.
+
+A view's links carry the page's own query string, so when only the selection changes only their
+query changes: each such link is marked ``data-follow-query`` with what it adds to the query
+(``data-extra``: a part, a size), and the browser keeps the query in step with the address bar
+(assets/nav.js), while the footer itself is sent again only when the links differ otherwise
+(callbacks/shell.py). One change of indicator then builds no new components for the footer.
 """
 
 from __future__ import annotations
@@ -20,6 +26,20 @@ PAGED_NOTE = (
 )
 
 
+def export_link(
+    label: str, page: str, fmt: str, query: str, size: str | None = None, part: int = 1, **attrs
+) -> html.A:
+    """A link to one export of the page's view; its query follows the address bar's (assets/nav.js)."""
+    extra = export_href(page, fmt, "", size, part).partition("?")[2]
+    return html.A(
+        label,
+        href=export_href(page, fmt, query, size, part),
+        className="export-link",
+        **{"data-follow-query": "1", "data-extra": extra},
+        **attrs,
+    )
+
+
 def export_links(page: str, query: str, ready: bool, reason: str = "") -> html.Div:
     """Links to every format the current page exports (or why it cannot yet)."""
     if not ready:
@@ -30,20 +50,12 @@ def export_links(page: str, query: str, ready: bool, reason: str = "") -> html.D
     if page in CHART_PAGES:
         for fmt in CHART_FORMATS:
             sizes = [
-                html.A(
-                    label,
-                    href=export_href(page, fmt, query, size),
-                    className="export-link",
-                    title=f"{fmt.upper()}, {label}",
-                )
+                export_link(label, page, fmt, query, size, title=f"{fmt.upper()}, {label}")
                 for size, label in IMAGE_SIZES
             ]
             items += [html.Strong(fmt.upper() + " "), *_joined(sizes), html.Span(" · ")]
     for fmt in DATA_FORMATS:
-        items += [
-            html.A(fmt.upper(), href=export_href(page, fmt, query), className="export-link"),
-            html.Span(" "),
-        ]
+        items += [export_link(fmt.upper(), page, fmt, query), html.Span(" ")]
     if page in PAGED_PAGES:
         items.append(html.Span(PAGED_NOTE, className="export-note"))
     return html.Div(items, className="export-formats")
@@ -66,34 +78,29 @@ def part_export_links(page: str, query: str, parts: list[tuple[str, bool]] | str
     items: list = [html.Span("Download: ")]
     for number, (label, chart) in enumerate(parts, start=1):
         links = [
-            html.A(fmt.upper(), href=export_href(page, fmt, query, part=number), className="export-link")
+            export_link(fmt.upper(), page, fmt, query, part=number)
             for fmt in (("png", "svg") if chart else ()) + ("csv",)
         ]
         items += [html.Strong(f"{number}. {label}: "), *_joined(links), html.Span(" · ")]
     if any(chart for _, chart in parts):
         sizes = [
-            html.A(
-                label,
-                href=export_href(page, "pdf", query, size),
-                className="export-link",
-                title=f"PDF, {label}",
-            )
-            for size, label in IMAGE_SIZES
+            export_link(label, page, "pdf", query, size, title=f"PDF, {label}") for size, label in IMAGE_SIZES
         ]
         items += [html.Strong("PDF of every chart "), *_joined(sizes), html.Span(" · ")]
-    items.append(
-        html.A("XLSX of every table", href=export_href(page, "xlsx", query), className="export-link")
-    )
+    items.append(export_link("XLSX of every table", page, "xlsx", query))
     return html.Div(items, className="export-formats")
 
 
-def footer_links(state: dict, parts: list[tuple[str, bool]] | str | None = None) -> html.Div:
+def footer_links(
+    state: dict, parts: list[tuple[str, bool]] | str | None = None, query: str | None = None
+) -> html.Div:
     """The footer's download links for the page shown (``parts``: a page of numbered parts' labels,
-    ``views.exports.part_labels``), and the board pack's for the selected areas."""
+    ``views.exports.part_labels``), and the board pack's for the selected areas. ``query``: the
+    views' query string (the selection's, unless given; "" gives the links' selection-free form)."""
     page = state.get("page", "map")
     if page not in EXPORT_PAGES:  # pages with no file of their own
         return html.Div()
-    query = to_query(state)
+    query = to_query(state) if query is None else query
     if page in BEYOND_EXPORTS:
         return part_export_links(page, query, parts or [])
     if page == "spine" and not state.get("areas"):

@@ -22,7 +22,14 @@ def navigation() -> html.Nav:
         id=ids.NAV,
         className="nav",
         children=[
-            html.A(PAGE_TITLES[p], id=ids.nav_link(p), href=f"/{p}", className="nav-link") for p in PAGES
+            html.A(
+                PAGE_TITLES[p],
+                id=ids.nav_link(p),
+                href=f"/{p}",
+                className="nav-link",
+                **{"data-follow-query": "1"},
+            )
+            for p in PAGES
         ],
     )
 

@@ -134,6 +134,36 @@ def test_navigation_keeps_the_query(app_page, model):
     assert app_page.page.evaluate("window.__noReload") == "still here"
 
 
+LINKS_JS = """() => [...document.querySelectorAll('a[data-follow-query]')].map((a) =>
+    [a.id || a.className, a.getAttribute('href'), a.getAttribute('data-extra') || ''])"""
+
+
+def test_page_and_export_links_carry_the_selection_shown(app_page, model):
+    """The page links and the footer's export links follow the address bar's query (assets/nav.js):
+    after a change of indicator, every one of them has the new query, and a link opened as is gives
+    the file for what the page shows."""
+    app_page.goto(f"/compare?indicator=qof_hyp&areas={KERNOW}")
+    app_page.wait_graph("compare-graph")
+    app_page.settle()
+    app_page.page.wait_for_selector("#export-links a.export-link")
+    app_page.page.evaluate(
+        "() => window.dash_clientside.set_props('ctl-indicator', {value: 'dementia_ddr_65plus'})"
+    )
+    app_page.page.wait_for_function("() => location.search.includes('indicator=dementia_ddr_65plus')")
+    app_page.settle()
+    search = "?" + app_page.query()
+    links = app_page.page.evaluate(LINKS_JS)
+    exports = [href for _, href, _ in links if href.startswith("/export/compare.")]
+    navs = [href for key, href, _ in links if key.startswith("nav-")]
+    assert len(exports) >= 8 and len(navs) == len(PAGES)
+    for _, href, extra in links:
+        path = href.split("?")[0]
+        assert href == path + search + (("&" + extra) if extra else ""), href
+    png = next(href for href in exports if href.startswith("/export/compare.png") and "size=" not in href)
+    response = app_page.page.request.get(app_page.base_url + png)
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+
+
 @pytest.mark.parametrize(
     ("query", "phrases"),
     [
