@@ -233,6 +233,8 @@ def map_indicator_steps(dc: DashClient) -> Iterator[dict]:
 
 
 def map_period_steps(dc: DashClient) -> Iterator[dict]:
+    """Periods of the indicator with the most of them, chosen now (not at the first step), so that
+    the browser's plan opens the page on it."""
     from data.model.store import load_model
     from data.queries.rows import indicator_periods
 
@@ -243,9 +245,26 @@ def map_period_steps(dc: DashClient) -> Iterator[dict]:
     periods = [o["value"] for o in dc.props["ctl-period.options"]]
     if len(periods) < 2:
         raise RuntimeError(f"{richest} has fewer than two periods")
-    for period in _cycle(periods):
-        if period != dc.props["ctl-period.value"]:
-            yield {"ctl-period.value": period}
+    return _other_values(dc, "ctl-period.value", periods)
+
+
+def _other_values(dc: DashClient, key: str, values: list) -> Iterator[dict]:
+    for value in _cycle(values):
+        if value != dc.props[key]:
+            yield {key: value}
+
+
+def trend_steps(dc: DashClient) -> Iterator[dict]:
+    """Indicators with a trend to draw (two periods or more), starting on the first now, so that
+    the browser's plan opens the page on a chart rather than on 'no trend to show'."""
+    from data.model.store import load_model
+    from data.queries.rows import indicator_periods
+
+    model = load_model()
+    geography = dc.props["state-store.data"]["geography"]
+    with_trend = [i for i in _indicators_on(dc, geography) if len(indicator_periods(model, i, geography)) > 1]
+    dc.set(**{"ctl-indicator.value": with_trend[0]})
+    return _other_values(dc, "ctl-indicator.value", with_trend)
 
 
 def area_click_steps(dc: DashClient) -> Iterator[dict]:
@@ -299,7 +318,7 @@ INTERACTIONS = (
     Interaction("compare_page", "compare", indicator_steps),
     Interaction("table_page", "table", indicator_steps),
     Interaction("overview_page", "overview", overview_steps),
-    Interaction("trends_page", "trends", indicator_steps),
+    Interaction("trends_page", "trends", trend_steps),
     Interaction("catalogue_search", "indicators", catalogue_steps),
 )
 # Pages a later branch adds get an interaction here when they reach main; the harness times

@@ -153,8 +153,8 @@ def _plan(calls: int, names: list[str]) -> dict[str, dict[str, Any]]:
     for name in names:
         it = by_name[name]
         dc.open(f"/{it.page}", dc.props.get("url.search") or "")
+        steps = it.steps(dc)  # may choose where to start (an indicator with periods to step through)
         start = f"/{it.page}{dc.props.get('url.search') or ''}"
-        steps = it.steps(dc)
         changes = []
         for _ in range(calls):
             # applied here too: the next step depends on the current state, as in the server timings
