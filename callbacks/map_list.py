@@ -18,7 +18,7 @@ from layouts import ids
 from views.map import area_list
 
 
-@callback(Output(ids.MAP_AREA_ROWS, "data"), Input(ids.page_state("map"), "data"))
+@callback(Output(ids.MAP_AREA_ROWS, "data"), Input(ids.page_state("map"), "data"), prevent_initial_call=True)
 def update_map_area_list(state):
     return area_list(shown(state, "map"))
 

@@ -80,7 +80,11 @@ UPDATES = {}  # page (or page + "_context"): its callback (tests call them direc
 
 
 def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
-    @callback(*[Output(cid, prop) for cid, prop in outputs], Input(ids.page_state(page), "data"))
+    @callback(
+        *[Output(cid, prop) for cid, prop in outputs],
+        Input(ids.page_state(page), "data"),
+        prevent_initial_call=True,
+    )
     def update(state):
         return render(page_outputs(page, shown(state, page)))
 
@@ -96,6 +100,7 @@ def register_context(page: str, section: str, outputs: tuple[tuple[str, str], ..
         *[Output(cid, prop) for cid, prop in outputs],
         Input(ids.page_state(page), "data"),
         Input(section, "open"),
+        prevent_initial_call=True,
     )
     def update_context(state, is_open):
         if is_open is not True:
@@ -118,6 +123,7 @@ for _page, (_section, _outputs) in CONTEXT_OUTPUTS.items():
     Output(ids.MAP_SUMMARY, "children"),
     Input(ids.page_state("map"), "data"),
     State(ids.MAP_LAYER, "data"),
+    prevent_initial_call=True,
 )
 def update_map(state, shown_layer):
     view = map_page(shown(state, "map"), shown_layer)
@@ -142,7 +148,9 @@ def update_map_view(state, zoom):
     return patch_of(view_changes(shown(state, "map"), zoom), "layout", "geo")
 
 
-@callback(Output(ids.MAP_SELECTED, "children"), Input(ids.page_state("map"), "data"))
+@callback(
+    Output(ids.MAP_SELECTED, "children"), Input(ids.page_state("map"), "data"), prevent_initial_call=True
+)
 def update_map_selected(state):
     """The selected areas' values in words, beside the map."""
     return render(selected_areas(shown(state, "map")))
@@ -152,6 +160,7 @@ def update_map_selected(state):
     Output(ids.LAYOUT, "options"),
     Output(ids.COLOUR, "options"),
     Input(ids.page_state("map"), "data"),
+    prevent_initial_call=True,
 )
 def update_map_choices(state):
     """Options that cannot apply are disabled, and say why, rather than being silently ignored."""
@@ -168,6 +177,7 @@ def update_map_choices(state):
     Input(ids.SIZE_BY_POP, "value"),
     Input(ids.SCATTER_COLOUR, "value"),
     Input(ids.SHOW_CI, "value"),
+    prevent_initial_call=True,
 )
 def update_explorer(state, size_by_pop, colour_by, show_ci):
     options = ("on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or []))

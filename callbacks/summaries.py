@@ -53,7 +53,7 @@ def register(page: str, charts: tuple[str, ...], follows: str | None, anchors: t
 
     if follows is None:  # drawn beside the chart, from the page's own copy of the selection
 
-        @callback(*outputs, Input(ids.page_state(page), "data"))
+        @callback(*outputs, Input(ids.page_state(page), "data"), prevent_initial_call=True)
         def beside(state):
             return answer(state)
 
@@ -61,7 +61,9 @@ def register(page: str, charts: tuple[str, ...], follows: str | None, anchors: t
 
     extra = [State(ids.SIZE_BY_POP, "value")] if page == "explorer" else []
 
-    @callback(*outputs, Input(follows, "children"), State(ids.STATE, "data"), *extra)
+    @callback(
+        *outputs, Input(follows, "children"), State(ids.STATE, "data"), *extra, prevent_initial_call=True
+    )
     def after(_, state, *options):
         return answer(state, *options)
 

@@ -9,7 +9,8 @@ If each page's callbacks took ``ids.STATE`` as input, one change would post a re
 page, shown or not. Instead this callback also writes the selection to the shown page's own
 store (``ids.page_state(page)``) and that page's callbacks take it as input: one change posts
 the requests of the page in view alone, straight from this callback's answer (no hop through
-the browser in between). The callback guard re-parses these copies with the URL's rules, like
+the browser in between). Those callbacks do not run when the page loads (``prevent_initial_call``:
+the stores are empty then); this callback's first answer writes the shown page's store. The callback guard re-parses these copies with the URL's rules, like
 ``ids.STATE``.
 """
 

@@ -32,6 +32,7 @@ def table_outputs(state: dict) -> tuple:
     Output(ids.TABLE_SUMMARY, "children"),
     Output(ids.TABLE_DOWNLOAD, "children"),
     Input(ids.page_state("table"), "data"),
+    prevent_initial_call=True,
 )
 def update_table(state):
     grid, summary, downloads = table_outputs(state)
