@@ -192,6 +192,10 @@ def _first_load(page: Any, base: str) -> dict:
     while sent - set(sizes) - failed and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    # the DevTools session ends here: left attached, it reports every later request to this
+    # process, and the timings that follow would pay for it
+    cdp.send("Network.disable")
+    cdp.detach()
     by_url: dict[str, int] = {}
     for rid, size in sizes.items():
         url = urls.get(rid, "?").removeprefix(base)
@@ -256,6 +260,8 @@ def measure(calls: int = CHANGES, only: set[str] | None = None) -> dict:
                 context = browser.new_context(viewport={"width": 1366, "height": 768})
                 page = context.new_page()
                 figures.update(_first_load(page, served.base))
+                page.close()  # the timings in a page of their own, with no DevTools session on it
+                page = context.new_page()
                 deadline = time.monotonic() + GROUP_LIMIT_S
                 perceived = {}
                 for name in names:
