@@ -128,10 +128,8 @@ breaker = CircuitBreaker()
 
 def small_enough(value: Any) -> bool:
     """True if the value pickles within ``MAX_VALUE_BYTES`` (larger results are not cached)."""
-    try:
-        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) <= MAX_VALUE_BYTES
-    except Exception:
-        return False
+    data = _pickled(value)
+    return data is not None and len(data) <= MAX_VALUE_BYTES
 
 
 class RequestMemo:
@@ -146,11 +144,8 @@ class RequestMemo:
         data = self.values.get(key)
         return None if data is None else pickle.loads(data)
 
-    def put(self, key: str, value: Any) -> None:
-        try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            return
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a result, given pickled (as it was to check its size for the shared cache)."""
         if self.size + len(data) <= MAX_REQUEST_BYTES:
             self.values[key] = data
             self.size += len(data)
@@ -180,33 +175,45 @@ def memoized(func: Callable) -> Callable:
         memo = request_memo()
         if memo is not None and (hit := memo.get(key)) is not None:
             return hit
-        value = _shared(func, key, args, kwargs)
-        if memo is not None:
-            memo.put(key, value)
+        value, data = _shared(func, key, args, kwargs)
+        if memo is not None and data is not None:
+            memo.put(key, data)
         return value
 
     wrapper.uncached = func  # type: ignore[attr-defined]
     return wrapper
 
 
-def _shared(func: Callable, key: str, args: tuple, kwargs: dict) -> Any:
-    """The result from the shared cache, or computed (and stored there if small enough)."""
+def _pickled(value: Any) -> bytes | None:
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+
+
+def _shared(func: Callable, key: str, args: tuple, kwargs: dict) -> tuple[Any, bytes | None]:
+    """The result from the shared cache, or computed (and stored there if small enough); with the
+    result pickled when it was computed here (for the request's memo), else None (a hit from the
+    shared cache is as quick to ask again)."""
     if not breaker.allow():
-        return func(*args, **kwargs)
+        value = func(*args, **kwargs)
+        return value, _pickled(value)
     try:
         hit = cache.get(key)
     except Exception as exc:  # the cache backend (e.g. Redis) is down: answer anyway
         breaker.failed(exc, f"computing {func.__name__} directly")
-        return func(*args, **kwargs)
+        value = func(*args, **kwargs)
+        return value, _pickled(value)
     breaker.succeeded()
     if hit is not None:
-        return hit
+        return hit, None
     value = func(*args, **kwargs)
-    if not small_enough(value):
-        log.info("%s result over %d bytes: not cached", func.__name__, MAX_VALUE_BYTES)
-        return value
+    data = _pickled(value)
+    if data is None or len(data) > MAX_VALUE_BYTES:
+        log.info("%s result over %d bytes (or not picklable): not cached", func.__name__, MAX_VALUE_BYTES)
+        return value, data
     try:
         cache.set(key, value)
     except Exception as exc:
         breaker.failed(exc, f"{func.__name__} not stored")
-    return value
+    return value, data
