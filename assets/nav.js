@@ -42,7 +42,7 @@
   // they are there (later changes of the address come with the events above; export links arrive
   // from the server with the query of their time, and follow it from then on).
   const watcher = new MutationObserver(function () {
-    if (document.querySelector("a.nav-link" + "[data-follow-query]")) {
+    if (document.querySelector("a.nav-link[data-follow-query]")) {
       watcher.disconnect();
       followLinks();
     }

@@ -173,20 +173,14 @@ class DashClient:
                     pending.append((dep, hits))
             produced = {}
             for dep, hits in pending:
-                if dep.get("clientside_function"):  # runs in the browser: no request
-                    for key in self.run_clientside(dep):
-                        produced[key] = dep["output"]
+                # runs in the browser, no request; those the steps reach draw into the page
+                if dep.get("clientside_function"):
                     continue
                 call = self.post(dep, hits)
                 calls.append(call)
                 for key in self.apply(call):
                     produced[key] = dep["output"]
         return calls
-
-    def run_clientside(self, dep: dict) -> list[str]:
-        """What a clientside callback does in the browser; the props it set. None of the app's
-        sets a prop another callback listens to (they draw into the page), so: nothing."""
-        return []
 
     def open(self, path: str, search: str = "") -> list[Call]:
         """A page load or link: the Location's props change."""

@@ -39,7 +39,7 @@ def update_catalogue(pathname, shown):
     if not on_catalogue(pathname):
         raise PreventUpdate
     today = date.today()
-    page = catalogue_page(pathname, "", today)
+    page = catalogue_page(pathname)
     detail, list_hidden, box_hidden = catalogue_outputs(page, today)
     if list_hidden:  # one indicator's page: the list the browser holds stays, hidden
         return no_update, no_update, detail, True, box_hidden

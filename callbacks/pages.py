@@ -105,8 +105,7 @@ def register_context(page: str, section: str, outputs: tuple[tuple[str, str], ..
     def update_context(state, is_open):
         if is_open is not True:
             raise PreventUpdate
-        out = render(page_outputs(f"{page}_context", shown(state, page)))
-        return out[0] if len(outputs) == 1 else out
+        return render(page_outputs(f"{page}_context", shown(state, page)))
 
     UPDATES[f"{page}_context"] = update_context
 

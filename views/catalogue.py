@@ -169,9 +169,9 @@ def _suggestions(frame: pd.DataFrame, wanted: str) -> list[dict]:
 
 @dataclass(frozen=True)
 class CataloguePage:
-    """What /indicators shows: the count line, and the list, one indicator, or an unknown id."""
+    """What /indicators shows: the list (its count line: ``catalogue_matches``), one indicator, or an
+    unknown id."""
 
-    count: str = ""
     rows: list[dict] = field(default_factory=list)  # the list (empty: nothing matches, or a detail page)
     extras: dict[str, list[str]] = field(default_factory=dict)
     domain_notes: dict[str, list[str]] = field(default_factory=dict)
@@ -180,13 +180,10 @@ class CataloguePage:
     unknown: str | None = None  # /indicators/<unknown id>
     suggestions: list[dict] = field(default_factory=list)
 
-    @property
-    def search_hidden(self) -> bool:
-        return self.detail is not None or self.unknown is not None
 
-
-def catalogue_page(pathname: str | None, text: str | None, today: date) -> CataloguePage:
-    """The catalogue for a path and search text."""
+def catalogue_page(pathname: str | None) -> CataloguePage:
+    """The catalogue for a path: every row (a search only hides some, in the browser), one
+    indicator, or an unknown id."""
     model = load_model()
     frame = catalogue_rows(model)
     wanted = catalogue_id(pathname)
@@ -197,12 +194,10 @@ def catalogue_page(pathname: str | None, text: str | None, today: date) -> Catal
         return CataloguePage(
             detail=hit.iloc[0].to_dict(), detail_lines=patient_experience_lines(model, wanted)
         )
-    rows = search(frame, text).to_dict("records")
+    rows = frame.to_dict("records")
     extras = {r[s.INDICATOR_ID]: patient_experience_lines(model, r[s.INDICATOR_ID]) for r in rows}
     sentence = gpps_sentence(model)
-    return CataloguePage(
-        count_line(frame, rows, text, today), rows, extras, {"4": [sentence]} if sentence else {}
-    )
+    return CataloguePage(rows, extras, {"4": [sentence]} if sentence else {})
 
 
 def count_line(frame: pd.DataFrame, rows: list[dict], text: str | None, today: date) -> str:

@@ -45,7 +45,7 @@ def overview_view(state: dict):
     The page sends the two parts apart (``overview_outcomes_view``, ``overview_context_view``):
     the context grid is made only while its section is open."""
     fig, summary, label = overview_outcomes_view(state)
-    (context_fig,) = overview_context_view(state)
+    context_fig = overview_context_view(state)
     return fig, context_fig, summary, label
 
 
@@ -72,7 +72,7 @@ def overview_outcomes_view(state: dict):
 def overview_context_view(state: dict):
     """The context indicators' grid."""
     _, context = _grids(state)
-    return (overview_figure_dict(context, title="Context indicators", palette=state["palette"]),)
+    return overview_figure_dict(context, title="Context indicators", palette=state["palette"])
 
 
 def overview_outputs(state: dict):

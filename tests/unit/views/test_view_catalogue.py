@@ -34,7 +34,7 @@ TODAY = date(2026, 11, 30)
 def catalogue_outputs(pathname: str, text: str, today: date):
     """What the catalogue's callbacks send for a path and search text: (count line, the list's
     entries, the ids the search matches, the detail, whether the search box is hidden)."""
-    page = catalogue_page(pathname, "", today)
+    page = catalogue_page(pathname)
     detail, list_hidden, box_hidden = catalogue_layout.catalogue_outputs(page, today)
     if list_hidden:
         return "", None, None, detail, box_hidden
