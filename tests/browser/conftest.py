@@ -102,6 +102,27 @@ class AppPage:
                 quiet_since = None
         raise AssertionError(f"Dash callbacks still running after {timeout_s:.0f} s")
 
+    def still(self, quiet_ms: int = 500, timeout_s: float = 30) -> None:
+        """Wait until the page's DOM has not changed for ``quiet_ms``.
+
+        ``settle`` watches Dash's requests only; what the browser does after the last answer (AG
+        Grid's script loading and the grid drawing its rows, plotly drawing) goes on after it. A
+        check of the whole DOM (axe) run while a component is still building it judges a half-drawn
+        tree.
+        """
+        self.page.evaluate(
+            """([quiet, timeout]) => new Promise((resolve, reject) => {
+                let timer = null;
+                const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+                const done = () => { observer.disconnect(); clearTimeout(limit); resolve(); };
+                const limit = setTimeout(() => { observer.disconnect(); clearTimeout(timer);
+                    reject(new Error('the page was still changing after ' + timeout + ' ms')); }, timeout);
+                observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+                timer = setTimeout(done, quiet);
+            })""",
+            [quiet_ms, int(timeout_s * 1000)],
+        )
+
     def wait_graph(self, graph_id: str, min_traces: int = 1, timeout_ms: int = 30000) -> None:
         self.page.wait_for_function(
             """([id, n]) => { const gd = document.querySelector('#' + id + ' .js-plotly-plot');
