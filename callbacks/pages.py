@@ -38,14 +38,14 @@ PAGE_OUTPUTS: dict[str, tuple[tuple[str, str], ...]] = {
         (ids.EXP_GPPS_TABLE, "children"),
         (ids.EXP_MISSING, "children"),
     ),
-    "compare": ((ids.COMPARE_GRAPH, "figure"),),
+    "compare": ((ids.COMPARE_GRAPH, "figure"), (ids.chart_summary(ids.COMPARE_GRAPH), "children")),
     "spine": (
         (ids.SPINE_GRAPH, "figure"),
         (ids.SPINE_TABLE, "children"),
         (ids.SPINE_SUMMARY, "children"),
         (ids.SPINE_CONTEXT_LABEL, "children"),
     ),
-    "trends": ((ids.TRENDS_GRAPH, "figure"),),
+    "trends": ((ids.TRENDS_GRAPH, "figure"), (ids.chart_summary(ids.TRENDS_GRAPH), "children")),
     "overview": (
         (ids.OVERVIEW_GRAPH, "figure"),
         (ids.OVERVIEW_SUMMARY, "children"),

@@ -13,15 +13,28 @@ from views.inequalities import inequalities_outputs
 from views.overview import overview_context_view, overview_outcomes_view
 from views.practices import practices_outputs
 from views.spine import spine_context_view, spine_outcomes_view
+from views.summaries import chart_summaries
 from views.trends import trends_dict
+
+
+def compare_view(state: dict) -> tuple:
+    """The ranked bars and, under them, their summary: one answer, so a change of selection is one
+    request (the sentence reads the frames the bars were drawn from, memoised in the request)."""
+    return compare_dict(state), chart_summaries("compare", state)[0]
+
+
+def trends_view(state: dict) -> tuple:
+    """The trend chart and its summary, in one answer (as ``compare_view``)."""
+    return trends_dict(state), chart_summaries("trends", state)[0]
+
 
 BUILDERS = {
     "experience": experience_outputs,
-    "compare": compare_dict,
+    "compare": compare_view,
     "spine": spine_outcomes_view,
     "spine_context": spine_context_view,  # sent only while the context section is open
     "explorer": explorer_view,
-    "trends": trends_dict,
+    "trends": trends_view,
     "overview": overview_outcomes_view,
     "overview_context": overview_context_view,
     "funnel": funnel_outputs,

@@ -16,12 +16,20 @@ from views.cache import memoized
 from views.common import area_names, comparator_of, selection
 
 
+@memoized
+def series_of(indicator: str, geography: str, sex: str, areas: tuple[str, ...]) -> tuple:
+    """``trend_frames`` of a selection (the areas', England's and the region's series, the trend
+    labels; every period, so the selected period is no part of the key): the chart and its summary
+    sentence, answered in one request, read them once."""
+    return trend_frames(load_model(), Selection(indicator, "", geography, sex), list(areas))
+
+
 def trends_dict(state: dict) -> dict:
     """The trends page's figure as a plain dict (no ``go.Figure`` validation in a request)."""
     model = load_model()
     sel = selection(state)
     areas = state["areas"]
-    series, england, region, labels = trend_frames(model, sel, areas)
+    series, england, region, labels = series_of(sel.indicator_id, sel.geography, sel.sex, tuple(areas))
     return trend_dict(
         series,
         meta_dict(model, state["indicator"]),
@@ -86,7 +94,9 @@ def trend_reasons(model: Model, sel: Selection, areas: list[str]) -> dict[str, s
 def trends_sentence(frozen: tuple) -> str:
     state = dict(frozen)
     model = load_model()
-    series, england, _, labels = trend_frames(model, selection(state), state["areas"])
+    series, england, _, labels = series_of(
+        state["indicator"], state["geography"], state["sex"], tuple(state["areas"])
+    )
     return words.trends_summary(
         series,
         meta_dict(model, state["indicator"]),

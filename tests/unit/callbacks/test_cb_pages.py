@@ -184,6 +184,19 @@ def test_compare_figure_all_areas_sorted_by_name(app_ctx, model, state_for):
     assert order == sorted(order)
 
 
+@pytest.mark.parametrize(
+    ("page", "query"), [("compare", "?indicator=qof_hyp"), ("trends", "?indicator=ft_91547")]
+)
+def test_compare_and_trends_answer_chart_and_summary_in_one(app_ctx, state_for, page, query):
+    """One request per change on these pages: the chart's callback writes the summary under it too
+    (the sentence names the focus area and links to the table view of the same selection)."""
+    figure, summary = pages.UPDATES[page](state_for(f"{query}&areas={KERNOW}", page=page))
+    assert figure["data"] and figure["layout"]["title"]["text"]
+    sentence, link = summary[0].children, summary[-1]
+    assert "NHS Kernow CCG" in sentence and sentence.endswith(".")
+    assert link.href.startswith("/table?") and f"areas={KERNOW}" in link.href
+
+
 def spine_expected(model, code: str, outcomes: bool | None = None) -> set[str]:
     ind = model.indicators
     mine = ind[(ind[s.GEOGRAPHY] == "ccg21") & (ind[s.AREA_CODE] == code) & (ind[s.SEX] == "Persons")]

@@ -29,7 +29,7 @@ VIEW_PAGES = {
 }
 
 
-def view_body(state: dict, output: str = "compare-graph.figure") -> dict:
+def view_body(state: dict, output: str = "..compare-graph.figure...compare-graph-summary.children..") -> dict:
     """The body the Dash renderer posts for a one-input view callback fed by the selection store."""
     outputs = [
         {"id": part.split(".")[0], "property": part.split(".")[1]} for part in output.strip(".").split("...")
