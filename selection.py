@@ -481,11 +481,8 @@ def _region_of_set(model: Model, region: str, geography: str) -> str:
 
 def _why_none(model: Model, indicator: str, geography: str) -> str:
     """Why an indicator has no values on a geography, as the build says (geography_methods), or ''."""
-    frame = model.frames.get("geography_methods")
-    if frame is None or frame.empty:
-        return ""
-    hit = frame.loc[(frame[s.INDICATOR_ID] == indicator) & (frame[s.GEOGRAPHY] == geography), "how"]
-    return str(hit.iloc[0]).split(": ", 1)[-1] if len(hit) else ""
+    method = model.methods.get((indicator, geography))
+    return str(method["how"]).split(": ", 1)[-1] if method else ""
 
 
 def default_x(model: Model) -> str:

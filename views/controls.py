@@ -77,11 +77,7 @@ STATUS_WORDS = {
 def geography_method(model: Model, indicator: str, geography: str) -> dict | None:
     """The build's record of how ``indicator``'s values on ``geography`` were made (status, n_areas,
     n_of, how), or None where it keeps none (the older vintages: values as published)."""
-    frame = model.frames.get("geography_methods")
-    if frame is None or frame.empty:
-        return None
-    hit = frame[(frame[s.INDICATOR_ID] == indicator) & (frame[s.GEOGRAPHY] == geography)]
-    return hit.iloc[0].to_dict() if len(hit) else None
+    return model.methods.get((indicator, geography))
 
 
 def geography_label(geography: str) -> str:

@@ -50,6 +50,17 @@ def availability_index(avail: pd.DataFrame | None) -> dict[str, Availability]:
     }
 
 
+def methods_index(frame: pd.DataFrame | None) -> dict[tuple[str, str], dict]:
+    """The build's geography_methods rows by (indicator_id, geography): how each indicator's values
+    on each geography were made, or why there are none (the first row of a pair)."""
+    if frame is None or frame.empty:
+        return {}
+    index: dict[tuple[str, str], dict] = {}
+    for row in frame.to_dict("records"):
+        index.setdefault((row[s.INDICATOR_ID], row[s.GEOGRAPHY]), row)
+    return index
+
+
 @dataclass(frozen=True)
 class Model:
     """Every frame the app reads. Treat as read-only: nothing may modify it."""
@@ -72,6 +83,9 @@ class Model:
     # What each indicator has (geographies, sexes, periods), from the availability frame, made at
     # load: every callback's selection is re-parsed against it, so it must be a dict lookup.
     available: dict[str, Availability] = field(default_factory=dict, compare=False, repr=False)
+    # The geography_methods frame by (indicator_id, geography), made at load: the controls ask it
+    # for every geography of the indicator on every change.
+    methods: dict[tuple[str, str], dict] = field(default_factory=dict, compare=False, repr=False)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         return self.catalogue.loc[indicator_id]

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from data.model import schema as s
-from data.model.core import FRAME_FIELDS, Model, availability_index
+from data.model.core import FRAME_FIELDS, Model, availability_index, methods_index
 from data.model.manifest import load_manifest, manifest_fingerprint, sha256_of
 from data.model.recovery import RECOVERY, ModelRecovering, expected_sum, write_spares
 from data.model.settings import get_settings
@@ -46,6 +46,7 @@ def _freeze(model: Model) -> Model:
     keys = [s.INDICATOR_ID, s.GEOGRAPHY, s.PERIOD, s.SEX]
     object.__setattr__(model, "slices", model.indicators.groupby(keys, sort=False).indices)
     object.__setattr__(model, "available", availability_index(model.frames.get("availability")))
+    object.__setattr__(model, "methods", methods_index(model.frames.get("geography_methods")))
     for f in fields(model):
         value = getattr(model, f.name)
         if isinstance(value, pd.DataFrame):

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from data.model import schema as s
+from data.model.core import methods_index
 from data.model.harmonise import is_aggregable
 from data.queries.rows import indicator_periods
 from selection import parse_query
@@ -209,7 +210,10 @@ def test_selector_says_why_a_geography_has_no_values(model):
         have, geographies=have.geographies - {s.ICB_GEOGRAPHY}
     )
     synthetic = dataclasses.replace(
-        model, frames={**dict(model.frames.items()), "geography_methods": methods}, available=available
+        model,
+        frames={**dict(model.frames.items()), "geography_methods": methods},
+        available=available,
+        methods=methods_index(methods),
     )
     option = next(
         o for o in geography_options(synthetic, "mort_treatable_u75") if o["value"] == s.ICB_GEOGRAPHY

@@ -118,6 +118,16 @@ def test_dementia_icb_rows_published_and_equal_to_the_sum_of_their_subicb_rows(m
     assert "E38000246" not in set(subicb[s.AREA_CODE])
 
 
+def test_the_methods_lookup_made_at_load_holds_every_row_of_the_frame(model):
+    """``model.methods`` (what the controls ask on every change) is the build's geography_methods
+    frame by (indicator, geography): every pair, with the same record."""
+    methods = model.frames["geography_methods"]
+    pairs = methods.drop_duplicates([s.INDICATOR_ID, s.GEOGRAPHY])
+    assert len(model.methods) == len(pairs) > 100
+    for row in pairs.sample(50, random_state=1).to_dict("records"):
+        assert model.methods[(row[s.INDICATOR_ID], row[s.GEOGRAPHY])] == row
+
+
 def test_every_icb_comes_from_all_its_members_or_is_left_out_with_a_reason(model):
     methods = model.frames["geography_methods"]
     icb = methods[methods[s.GEOGRAPHY] == "icb23"].set_index(s.INDICATOR_ID)
