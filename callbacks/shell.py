@@ -68,8 +68,13 @@ def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: 
     out: list = []
     digests = {}
     for part in PARTS:
+        if part.kept is not None:  # known before the part is made: not made when the browser has it
+            digests[part.name] = digest(part.kept(state))
+            if digests[part.name] == shown.get(part.name):
+                out += [no_update] * len(part.outputs)
+                continue
         values = part.answer(state, *[extra.get(i) for i in part.inputs])
-        digests[part.name] = digest(part.kept(state) if part.kept else values)
+        digests.setdefault(part.name, digest(values))
         out += list(values) if digests[part.name] != shown.get(part.name) else [no_update] * len(values)
     return (*out, digests if digests != shown else no_update)
 

@@ -3,6 +3,8 @@ what the browser shows (its digest in ids.SHELL_SHOWN)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from dash import no_update
 from dash.exceptions import PreventUpdate
@@ -97,3 +99,19 @@ def test_export_links_are_sent_again_only_when_more_than_their_query_changes(app
     for a in follow:  # the query the browser would write: the page's, then what the link adds
         extra = a.to_plotly_json()["props"]["data-extra"]
         assert a.href == a.href.split("?")[0] + query + (("&" + extra) if extra else "")
+
+
+def test_a_part_the_browser_keeps_is_not_made_again(app_ctx, state_for, monkeypatch):
+    """The export links' digest is known from the selection alone: while the browser has them,
+    a change does not build the footer's links only to throw them away."""
+    before = state_for(f"?areas={KERNOW}&indicator=qof_hyp", page="compare")
+    after = state_for(f"?areas={KERNOW}&indicator=dementia_ddr_65plus", page="compare")
+    _, digests = run(before)
+    made = []
+    links = next(p for p in shell.PARTS if p.name == "export_links")
+    counted = dataclasses.replace(links, answer=lambda *a: made.append(a) or links.answer(*a))
+    monkeypatch.setattr(shell, "PARTS", tuple(counted if p is links else p for p in shell.PARTS))
+    values, _ = run(after, shown=digests)
+    assert made == [] and f"{ids.EXPORT_LINKS}.children" not in sent(values)
+    run(state_for("?areas=E38000240&indicator=qof_hyp", page="compare"), shown=digests)
+    assert len(made) == 1  # a new area changes the pack's links: made and sent
