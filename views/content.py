@@ -8,6 +8,7 @@ Dash components, element for element (``P`` becomes ``html.P``, ``Link`` a ``dcc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,15 @@ def A(children: Any, href: str, className: str | None = None, download: str | No
 
 def Markdown(text: str, className: str | None = None) -> Element:
     return Element("Markdown", text, className)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # inline markup; cells hold no blocks
+
+
+def literal(text: str) -> str:
+    """Text as literal Markdown (every character that could mean markup escaped; an ampersand as
+    its entity, since dcc.Markdown's parser shows a backslash before one)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " ").replace("&", "&amp;"))
 
 
 def table(

@@ -4,7 +4,7 @@ app and its board packs use, in plain words (``data.model.glossary``; the pack p
 from __future__ import annotations
 
 from data.model.glossary import glossary_table
-from views.content import P, el, terms
+from views.content import Markdown, P, literal
 
 INTRO = (
     "The abbreviations and terms used on these pages and in the board packs. Areas are compared with "
@@ -14,7 +14,18 @@ INTRO = (
 
 
 def glossary_content() -> list:
-    """The glossary as a definition list (static: it is the same for every selection)."""
+    """The glossary as one table of terms and meanings (static: the same for every selection).
+
+    One Markdown component, not a Dash component per term: the page is in the layout from the
+    start, hidden, and the browser does work for every mounted component on every change on every
+    page (``python -m bench.devtools``: 90 components of this page were a fifth of the app's).
+    """
     table = glossary_table()
-    pairs = [(str(term), str(meaning)) for term, meaning in zip(table["Term"], table["Meaning"], strict=True)]
-    return [P(INTRO, className="hint"), el("Dl", terms(pairs), className="glossary")]
+    rows = [
+        f"| **{literal(str(term))}** | {literal(str(meaning))} |"
+        for term, meaning in zip(table["Term"], table["Meaning"], strict=True)
+    ]
+    return [
+        P(INTRO, className="hint"),
+        Markdown("\n".join(["| Term | Meaning |", "|:--|:--|", *rows]), "glossary"),
+    ]

@@ -3,8 +3,6 @@ indicators in their own section, each with its table, the counts line and the su
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,10 +14,8 @@ from figures import summaries as words
 from figures.spine import profile_title, spine_figure_dict, spine_table, split_outcomes
 from views.cache import memoized
 from views.common import area_names, comparator_key, comparator_of
-from views.content import Markdown, P
+from views.content import Markdown, P, literal
 from views.peers import spine_with_peers
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # inline markup; cells hold no blocks
 
 
 def context_label(n_context: int) -> str:
@@ -133,18 +129,13 @@ def _cell(v) -> str:
     return str(v)
 
 
-def _md(text: str) -> str:
-    """Text as literal Markdown (every character that could mean markup escaped)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
-
-
 def markdown_table(frame: pd.DataFrame):
     """The numbers beside a chart as one table, sent as one component (a Markdown table: the
     browser gets plain <table> markup, not a component per cell; no raw HTML is allowed)."""
-    head = "| " + " | ".join(_md(str(c)) for c in frame.columns) + " |"
+    head = "| " + " | ".join(literal(str(c)) for c in frame.columns) + " |"
     rule = "|" + "|".join([":--", *["--:"] * (len(frame.columns) - 1)]) + "|"
     body = [
-        "| " + " | ".join(_md(v) if isinstance(v, str) else _cell(v) for v in row) + " |"
+        "| " + " | ".join(literal(v) if isinstance(v, str) else _cell(v) for v in row) + " |"
         for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
     ]
     return Markdown("\n".join([head, rule, *body]), className="data-table")

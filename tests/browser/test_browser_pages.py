@@ -280,3 +280,19 @@ def test_overview_page(app_page, model):
     n_context = len(set(avail[s.INDICATOR_ID]) & context & in_summaries(model.catalogue))
     assert context_heat["type"] == "heatmap" and 0 < len(context_heat["x"]) <= n_context
     assert sorted(context_heat["y"]) == sorted(sw[s.AREA_NAME])
+
+
+def test_glossary_page_is_one_table_of_every_term(app_page):
+    """Every term of the glossary in one table, in the words the pack prints ("A&E", not "A\\&E"),
+    drawn from one Markdown component (the page stays mounted, hidden, on every other page)."""
+    from data.model.glossary import glossary_table
+
+    app_page.goto("/glossary")
+    app_page.page.wait_for_selector(".glossary table tbody tr")
+    cells = app_page.page.eval_on_selector_all(
+        ".glossary table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+    )
+    table = glossary_table()
+    assert [c[0] for c in cells] == [str(t) for t in table["Term"]]
+    assert cells[0] == ["A&E", "Accident and emergency department."]
+    assert app_page.page.locator("#page-glossary .glossary").count() == 1

@@ -129,3 +129,18 @@ def test_explorer_outliers_in_percentage_points(app_ctx, state_for):
         t for o in out if not hasattr(o, "to_plotly_json") and not isinstance(o, dict) for t in texts(o)
     )
     assert "percentage points" in text and not re.search(r"[+-]\d[\d.]*%\)", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("A&E", "A&amp;E"),  # the entity: dcc.Markdown's parser shows a backslash before '&'
+        ("&lt;b&gt;", "&amp;lt;b&amp;gt;"),  # an entity in the text stays text
+        ("<b>x</b> | *y* [z](w)", "\\<b\\>x\\</b\\> \\| \\*y\\* \\[z\\](w)"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_text_put_in_markdown_is_shown_as_written(text, shown):
+    from views.content import literal
+
+    assert literal(text) == shown
