@@ -90,13 +90,14 @@ def Markdown(text: str, className: str | None = None) -> Element:
     return Element("Markdown", text, className)
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # inline markup; cells hold no blocks
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]>|~])")  # inline markup; cells hold no blocks
 
 
 def literal(text: str) -> str:
-    """Text as literal Markdown (every character that could mean markup escaped; an ampersand as
-    its entity, since dcc.Markdown's parser shows a backslash before one)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " ").replace("&", "&amp;"))
+    """Text as literal Markdown: every character that could mean markup escaped; '&' and '<' as
+    their entities (dcc.Markdown's parser, not in CommonMark mode, shows a backslash before them)."""
+    text = text.replace("\n", " ").replace("&", "&amp;").replace("<", "&lt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 
@@ -28,7 +29,7 @@ KERNOW, NCL, SOUTH_WEST = "E38000089", "E38000240", "E40000006"  # NCL: North Ce
 def markdown_cells(line: str) -> list[str]:
     """The cells of one Markdown table row, unescaped."""
     cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
-    return [re.sub(r"\\(.)", r"\1", c.strip()) for c in cells]
+    return [html_lib.unescape(re.sub(r"\\(.)", r"\1", c.strip())) for c in cells]
 
 
 def markdown_head(component) -> list[str]:
@@ -365,7 +366,7 @@ def test_table_component_escapes_markup():
 
     name = "A | B *not bold* <b>x</b> [link](http://x) & more"
     table = render(vspine.markdown_table(pd.DataFrame({"Indicator": [name]})))
-    assert "\\|" in table.children and "\\<b\\>" in table.children
+    assert "\\|" in table.children and "&lt;b\\>" in table.children
     assert markdown_rows(table) == [[name]]
 
 

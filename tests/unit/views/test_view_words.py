@@ -134,9 +134,9 @@ def test_explorer_outliers_in_percentage_points(app_ctx, state_for):
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        ("A&E", "A&amp;E"),  # the entity: dcc.Markdown's parser shows a backslash before '&'
+        ("A&E", "A&amp;E"),  # entities: dcc.Markdown's parser shows a backslash before '&' or '<'
         ("&lt;b&gt;", "&amp;lt;b&amp;gt;"),  # an entity in the text stays text
-        ("<b>x</b> | *y* [z](w)", "\\<b\\>x\\</b\\> \\| \\*y\\* \\[z\\](w)"),
+        ("<b>x</b> | *y* [z](w)", "&lt;b\\>x&lt;/b\\> \\| \\*y\\* \\[z\\](w)"),
         ("two\nlines", "two lines"),
     ],
 )
