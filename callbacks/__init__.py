@@ -23,7 +23,6 @@ MODULES = (
     "table",
     "exports",
     "catalogue",
-    "shell",
     "places",
     "summaries",
     "map_list",

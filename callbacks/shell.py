@@ -1,15 +1,14 @@
-"""The frame around the page shown, from one callback: the footer's download links, the
-Definition panel, the data-age line, the peers panel, the Benchmark control's labels, the Region
-control's regions.
+"""The frame around the page shown: the footer's download links, the Definition panel, the
+data-age line, the peers panel, the Benchmark control's labels, the Region control's regions.
 
-Each follows from the shared selection (``ids.STATE``), and most change only now and then.
-As six callbacks they cost six requests on every change, and the browser rebuilt every one of
-their components each time: dash-renderer passes over every mounted component once for each
-prop it writes and for each new component (``python -m bench.devtools``: one overview change
-made about 300 such passes, half of them for the components of these parts). Here they are
-one request, and a part is sent only when its content differs from what the browser shows:
-the browser keeps a digest of each part it was sent (``ids.SHELL_SHOWN``), so an unchanged
-part costs nothing there. The parts themselves are plain functions in their own modules.
+Each follows from the shared selection, and most change only now and then. They are answered by
+the sync callback (``callbacks.sync``), in the request that makes the selection: as callbacks of
+their own (six at first, then one) they cost a request more on every change, and the browser's
+work for each (dash-renderer passes over every mounted component for each prop it writes and for
+each callback's passage through its store: ``python -m bench.devtools``). A part is sent only when
+its content differs from what the browser shows: the browser keeps a digest of each part it was
+sent (``ids.SHELL_SHOWN``), so an unchanged part costs nothing there. The parts themselves are
+plain functions in their own modules.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Input, Output, State, callback, no_update
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.benchmark import benchmark_part, region_part
@@ -57,6 +56,7 @@ PARTS: tuple[Part, ...] = (
     Part("region", ((ids.REGION, "options"),), region_part),
 )
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)
+PART_OUTPUTS: tuple[tuple[str, str], ...] = tuple(o for part in PARTS for o in part.outputs)
 
 
 def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: dict | None) -> tuple:
@@ -77,15 +77,3 @@ def shell_outputs(state: dict | None, extra: dict[tuple[str, str], Any], shown: 
         digests.setdefault(part.name, digest(values))
         out += list(values) if digests[part.name] != shown.get(part.name) else [no_update] * len(values)
     return (*out, digests if digests != shown else no_update)
-
-
-@callback(
-    *[Output(cid, prop) for part in PARTS for cid, prop in part.outputs],
-    Output(ids.SHELL_SHOWN, "data"),
-    Input(ids.STATE, "data"),
-    *[Input(cid, prop) for cid, prop in EXTRA_INPUTS],
-    State(ids.SHELL_SHOWN, "data"),
-)
-def update_shell(state, *rest):
-    extra = dict(zip(EXTRA_INPUTS, rest[: len(EXTRA_INPUTS)], strict=True))
-    return shell_outputs(state, extra, rest[len(EXTRA_INPUTS)])

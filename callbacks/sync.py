@@ -22,6 +22,9 @@ from typing import Any
 from dash import Input, Output, State, callback, ctx, no_update
 from plotly.io.json import to_json_plotly
 
+from callbacks.shell import EXTRA_INPUTS as FRAME_INPUTS
+from callbacks.shell import PART_OUTPUTS as FRAME_PART_OUTPUTS
+from callbacks.shell import shell_outputs
 from data.model.store import load_model
 from data.queries.rows import indicator_periods, indicator_sexes
 from layouts import ids
@@ -144,31 +147,64 @@ INPUTS: tuple[tuple[str, str], ...] = (
 SHOWN: tuple[tuple[str, str], ...] = tuple(o for o in OUTPUTS if o not in INPUTS)
 
 
+# The frame around the page (callbacks/shell.py): its parts follow the selection, so they are
+# answered here, in the same request (a callback of their own was one request more per change, and
+# its passage through dash-renderer about 13 store notifications more, each a pass over every
+# mounted component). The Definition button, the parts' own input, answers only the frame.
+FRAME_OUTPUTS: tuple[tuple[str, str], ...] = (*FRAME_PART_OUTPUTS, (ids.SHELL_SHOWN, "data"))
+STATE_AT = OUTPUTS.index((ids.STATE, "data"))
+
+
 @callback(
     *[Output(cid, prop) for cid, prop in OUTPUTS],
     *[Output(ids.page_state(p), "data") for p in PAGES],
+    *[Output(cid, prop) for cid, prop in FRAME_OUTPUTS],
     *[Input(cid, prop) for cid, prop in INPUTS],
+    *[Input(cid, prop) for cid, prop in FRAME_INPUTS],
     *[State(cid, prop) for cid, prop in SHOWN],
+    State(ids.SHELL_SHOWN, "data"),
 )
-def sync(pathname, search, *rest):
-    n, m = len(CONTROL_KEYS), len(CLICK_SOURCES)
-    control_values, click_values = rest[:n], rest[n : n + m]
-    table_pick = rest[n + m]
-    values = dict(zip(INPUTS, (pathname, search, *rest[: len(INPUTS) - 2]), strict=True))
-    values.update(zip(SHOWN, rest[len(INPUTS) - 2 :], strict=True))
-    trigger = ids.TABLE_GRID if ctx.triggered_id == ids.TABLE_PICK else ctx.triggered_id
-    outputs = sync_outputs(
-        pathname,
-        search,
-        control_values,
-        click_values,
-        [table_pick] if table_pick else None,
-        values[(ids.AREAS, "options")],
-        values[(ids.GEOGRAPHY, "value")],
-        trigger,
-    )
-    changed = only_changes(outputs, [values[o] for o in OUTPUTS])
-    return (*changed, *page_states(changed[OUTPUTS.index((ids.STATE, "data"))]))
+def sync(*args):
+    return sync_answer(args, ctx.triggered_id)
+
+
+def sync_answer(args: tuple, triggered: Any) -> tuple:
+    """The sync callback's answer for its arguments (inputs, the frame's inputs, what the browser
+    shows, the frame's digests) and the id that triggered it: a plain function, for tests."""
+    k, f = len(INPUTS), len(FRAME_INPUTS)
+    values = dict(zip(INPUTS, args[:k], strict=True))
+    frame_extra = dict(zip(FRAME_INPUTS, args[k : k + f], strict=True))
+    values.update(zip(SHOWN, args[k + f : k + f + len(SHOWN)], strict=True))
+    frame_shown = args[k + f + len(SHOWN)]
+    if triggered in {cid for cid, _ in FRAME_INPUTS}:  # the selection is as it was: the frame alone
+        changed = tuple(no_update for _ in OUTPUTS)
+        state = values[(ids.STATE, "data")]
+    else:
+        n, m = len(CONTROL_KEYS), len(CLICK_SOURCES)
+        control_values = [values[(cid, "value")] for cid in CONTROL_KEYS]
+        click_values = [values[(cid, "clickData")] for cid in CLICK_SOURCES]
+        table_pick = values[(ids.TABLE_PICK, "data")]
+        assert len(control_values) == n and len(click_values) == m
+        outputs = sync_outputs(
+            values[(ids.URL, "pathname")],
+            values[(ids.URL, "search")],
+            control_values,
+            click_values,
+            [table_pick] if table_pick else None,
+            values[(ids.AREAS, "options")],
+            values[(ids.GEOGRAPHY, "value")],
+            ids.TABLE_GRID if triggered == ids.TABLE_PICK else triggered,
+        )
+        changed = only_changes(outputs, [values[o] for o in OUTPUTS])
+        state = outputs[STATE_AT]
+    return (*changed, *page_states(changed[STATE_AT]), *frame(state, frame_extra, frame_shown))
+
+
+def frame(state: Any, extra: dict, shown: Any) -> tuple:
+    """The frame's parts for the selection, each only where it differs from what the browser has."""
+    if not isinstance(state, dict) or not state:
+        return tuple(no_update for _ in FRAME_OUTPUTS)
+    return shell_outputs(state, extra, shown)
 
 
 def page_states(state: Any) -> tuple:

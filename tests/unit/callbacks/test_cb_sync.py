@@ -301,3 +301,66 @@ def test_focus():
     assert focus([BARNET, KERNOW], KERNOW) == [KERNOW, BARNET]
     assert focus([], KERNOW) == [KERNOW]
     assert focus([KERNOW], KERNOW) == [KERNOW]
+
+
+def sync_args(pathname="/compare", search="", shown=None, frame_shown=None, clicks=0) -> tuple:
+    """The sync callback's arguments as the renderer sends them: inputs (URL, controls, clicks,
+    the table's pick), the frame's inputs, what the browser shows, the frame's digests."""
+    from callbacks import sync
+
+    inputs = {(ids.URL, "pathname"): pathname, (ids.URL, "search"): search}
+    extra = {(ids.DEFINITION_BUTTON, "n_clicks"): clicks}
+    return (
+        *[inputs.get(i) for i in sync.INPUTS],
+        *[extra.get(i) for i in sync.FRAME_INPUTS],
+        *[(shown or {}).get(o) for o in sync.SHOWN],
+        frame_shown,
+    )
+
+
+def browser_has(answer: tuple) -> dict:
+    """What the browser shows after an answer that wrote every output (as JSON, as it sends it)."""
+    from callbacks import sync
+
+    return {o: sync._as_json(v) for o, v in zip(sync.OUTPUTS, answer[: len(sync.OUTPUTS)], strict=True)}
+
+
+def frame_of(answer: tuple) -> dict:
+    from callbacks import sync
+
+    at = len(sync.OUTPUTS) + len(PAGES)
+    return dict(zip(sync.FRAME_OUTPUTS, answer[at:], strict=True))
+
+
+def test_one_answer_makes_the_selection_and_the_frame_around_it(app_ctx):
+    """A URL load answers the selection, the shown page's copy and the frame (footer links, data
+    age, Benchmark labels...) in one request; the same selection again sends no part of the frame."""
+    from callbacks import sync
+
+    answer = sync.sync_answer(sync_args(search=f"?areas={KERNOW}"), None)
+    assert len(answer) == len(sync.OUTPUTS) + len(PAGES) + len(sync.FRAME_OUTPUTS)
+    state = answer[sync.STATE_AT]
+    assert state["areas"] == [KERNOW] and answer[len(sync.OUTPUTS) + PAGES.index("compare")] == state
+    frame = frame_of(answer)
+    assert all(v is not no_update for v in frame.values())
+    digests = frame[(ids.SHELL_SHOWN, "data")]
+    shown = browser_has(answer)
+    again = sync.sync_answer(sync_args(search=f"?areas={KERNOW}", shown=shown, frame_shown=digests), ids.URL)
+    assert all(v is no_update for v in frame_of(again).values())
+
+
+def test_the_definition_button_answers_only_the_frame(app_ctx):
+    from callbacks import sync
+
+    first = sync.sync_answer(sync_args(search="?indicator=qof_hyp"), None)
+    shown = browser_has(first)
+    digests = frame_of(first)[(ids.SHELL_SHOWN, "data")]
+    opened = sync.sync_answer(
+        sync_args(search="?indicator=qof_hyp", shown=shown, frame_shown=digests, clicks=1),
+        ids.DEFINITION_BUTTON,
+    )
+    assert all(v is no_update for v in opened[: len(sync.OUTPUTS) + len(PAGES)])
+    frame = frame_of(opened)
+    sent = {o for o, v in frame.items() if v is not no_update} - {(ids.SHELL_SHOWN, "data")}
+    assert sent == {(ids.DEFINITION_PANEL, "children"), (ids.DEFINITION_PANEL, "hidden")}
+    assert frame[(ids.DEFINITION_PANEL, "hidden")] is False
