@@ -61,6 +61,7 @@ MAP_ZOOM = "map-zoom"  # bring into view: the selected area, England or London
 COMPARE_GRAPH = "compare-graph"
 TABLE_GRID = "table-grid"  # empty until the table page is first shown (its script loads then)
 TABLE_HOLDER = "table-holder"
+GLOSSARY_BODY = "glossary-body"  # the glossary's table, drawn when its page is first shown
 TABLE_PICK = "table-pick-store"  # the row last picked in the table
 TABLE_DOWNLOAD = (
     "table-download"  # links to the table's CSV / XLSX export (the same file as /export/table.csv)

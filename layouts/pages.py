@@ -9,11 +9,9 @@ from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
-from layouts.content import render
 from layouts.experience import experience_page
 from layouts.widgets import chart, labelled, map_area_list, radio
 from selection import DEMOGRAPHIC_PREFIX, HOME_PAGE, PAGE_TITLES, PAGES
-from views.glossary import glossary_content
 
 
 def _beside(grid: str, graph_id: str, side_id: str, side_class: str, label: str = "") -> html.Div:
@@ -284,7 +282,9 @@ def pages(model: Model) -> list[html.Div]:
         "alerts": alerts_page,
         "practices": practices_page,
         "inequalities": inequalities_page,
-        "glossary": lambda: html.Div(render(glossary_content()), className="glossary-page"),
+        # drawn the first time the page is shown (callbacks/pages.py): its Markdown's script is then
+        # no part of the first load of every other page
+        "glossary": lambda: html.Div(id=ids.GLOSSARY_BODY, className="glossary-page"),
     }
     return [
         html.Section(

@@ -16,9 +16,9 @@ INTRO = (
 def glossary_content() -> list:
     """The glossary as one table of terms and meanings (static: the same for every selection).
 
-    One Markdown component, not a Dash component per term: the page is in the layout from the
-    start, hidden, and the browser does work for every mounted component on every change on every
-    page (``python -m bench.devtools``: 90 components of this page were a fifth of the app's).
+    One Markdown component, not a Dash component per term: once drawn, the page stays mounted
+    (hidden) and the browser does work for every mounted component on every change on every page
+    (``python -m bench.devtools``: 90 components of this page were a fifth of the app's).
     """
     table = glossary_table()
     rows = [

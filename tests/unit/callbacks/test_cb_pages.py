@@ -463,3 +463,30 @@ def test_a_context_section_is_drawn_only_while_open(app_ctx, state_for, page, n_
     assert json.dumps(figure, sort_keys=True, default=str) == json.dumps(
         whole[2 if page == "spine" else 1], sort_keys=True, default=str
     )
+
+
+def test_the_glossary_is_drawn_once_when_its_page_is_first_shown(app_ctx, state_for):
+    """Not in the first load of other pages (its Markdown's script would load with them), drawn
+    the first time its page is shown, and not sent again."""
+    with pytest.raises(PreventUpdate):
+        pages.draw_glossary(state_for("", page="map"), None)
+    drawn = pages.draw_glossary(state_for("", page="glossary"), None)
+    assert isinstance(drawn[1], dcc.Markdown) and "| **A&amp;E** |" in drawn[1].children
+    with pytest.raises(PreventUpdate):
+        pages.draw_glossary(state_for("?indicator=qof_hyp", page="glossary"), drawn)
+
+
+def test_no_markdown_in_the_first_layout(model):
+    """dcc.Markdown's script (about 100 kB with its highlighter) loads when one is mounted: none is
+    in the layout every page loads with."""
+    from app import app
+
+    def walk(node):
+        yield node
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str | int | float):
+                yield from walk(child)
+
+    layout = app.layout() if callable(app.layout) else app.layout
+    assert not [n for n in walk(layout) if isinstance(n, dcc.Markdown)]
