@@ -162,11 +162,14 @@ def customdata(frame: pd.DataFrame, *extra_columns: str) -> list[list]:
     return [list(row) for row in zip(*columns, strict=True)]
 
 
+TEMPLATE = "plotly_white"  # every chart's plotly template
+
+
 def base_layout(title: str, *, uirevision: str, subtitle: str | None = None) -> dict[str, Any]:
     """Layout shared by the charts: white template, readable title, stable uirevision."""
     text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
     return dict(
-        template="plotly_white",
+        template=TEMPLATE,
         title=dict(text=text, x=0.01, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=24)),
         font=dict(family=FONT_FAMILY, size=13),
         uirevision=uirevision,
@@ -180,9 +183,7 @@ def plain_layout(title: str, *, uirevision: str, subtitle: str | None = None) ->
     plotly.js knows no template names). The template dict is shared: treat it as read-only."""
     from figures.plain import template
 
-    return dict(
-        base_layout(title, uirevision=uirevision, subtitle=subtitle), template=template("plotly_white")
-    )
+    return dict(base_layout(title, uirevision=uirevision, subtitle=subtitle), template=template(TEMPLATE))
 
 
 def finite(values: pd.Series | np.ndarray) -> np.ndarray:

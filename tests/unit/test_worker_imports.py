@@ -23,3 +23,16 @@ def test_the_app_imports_neither_the_geometry_stack_nor_the_file_makers():
     )
     loaded = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     assert loaded == "", f"a worker imported {loaded}"
+
+
+def test_the_charts_template_is_made_with_the_app_before_any_request():
+    """Expanding plotly's template takes about 0.3 s: made when the app is created (under gunicorn's
+    preload, in the master, before the workers fork), it is not paid by each worker's first chart."""
+    code = (
+        "import logging; logging.disable(logging.WARNING); import app; "
+        "from figures.plain import template; print(template.cache_info().currsize)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "1"
