@@ -180,16 +180,12 @@ def sync_answer(args: tuple, triggered: Any) -> tuple:
         changed = tuple(no_update for _ in OUTPUTS)
         state = values[(ids.STATE, "data")]
     else:
-        n, m = len(CONTROL_KEYS), len(CLICK_SOURCES)
-        control_values = [values[(cid, "value")] for cid in CONTROL_KEYS]
-        click_values = [values[(cid, "clickData")] for cid in CLICK_SOURCES]
         table_pick = values[(ids.TABLE_PICK, "data")]
-        assert len(control_values) == n and len(click_values) == m
         outputs = sync_outputs(
             values[(ids.URL, "pathname")],
             values[(ids.URL, "search")],
-            control_values,
-            click_values,
+            [values[(cid, "value")] for cid in CONTROL_KEYS],
+            [values[(cid, "clickData")] for cid in CLICK_SOURCES],
             [table_pick] if table_pick else None,
             values[(ids.AREAS, "options")],
             values[(ids.GEOGRAPHY, "value")],
