@@ -148,6 +148,8 @@ class DashClient:
                     changed.append(key)  # a Patch: the figure is not needed here, only its arrival
                     continue
                 self.props[key] = value
+                if prop == "children":
+                    self._walk(value)  # a page drawn when first shown: its components' props
                 changed.append(key)
         return changed
 

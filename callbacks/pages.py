@@ -17,7 +17,6 @@ from layouts import ids
 from layouts.content import render
 from views.catalogue import definition
 from views.content import el
-from views.glossary import glossary_content
 from views.map import map_choices, map_page, selected_areas, view_changes
 from views.pages import page_outputs
 
@@ -182,21 +181,6 @@ def update_map_choices(state):
 def update_explorer(state, size_by_pop, colour_by, show_ci):
     options = ("on" in (size_by_pop or []), colour_by or "region", "on" in (show_ci or []))
     return render(page_outputs("explorer", shown(state, "explorer"), *options))
-
-
-@callback(
-    Output(ids.GLOSSARY_BODY, "children"),
-    Input(ids.page_state("glossary"), "data"),
-    State(ids.GLOSSARY_BODY, "children"),
-    prevent_initial_call=True,
-)
-def draw_glossary(state, drawn):
-    """The glossary, drawn the first time its page is shown (it is the same for every selection,
-    so once is enough; mounted at start, its Markdown's script would load with every page)."""
-    shown(state, "glossary")
-    if drawn:
-        raise PreventUpdate
-    return render(glossary_content())
 
 
 def definition_part(state: dict, n_clicks: int | None) -> tuple:

@@ -5,13 +5,15 @@ area rewrites the query string (without a reload) and the selection store that
 every view reads. Parsing and writing are pure functions in selection.
 
 Every page lives in one layout (hidden pages stay mounted, so their state survives navigation).
-If each page's callbacks took ``ids.STATE`` as input, one change would post a request for every
-page, shown or not. Instead this callback also writes the selection to the shown page's own
-store (``ids.page_state(page)``) and that page's callbacks take it as input: one change posts
-the requests of the page in view alone, straight from this callback's answer (no hop through
-the browser in between). Those callbacks do not run when the page loads (``prevent_initial_call``:
-the stores are empty then); this callback's first answer writes the shown page's store. The callback guard re-parses these copies with the URL's rules, like
-``ids.STATE``.
+Most pages are drawn the first time they are shown: this callback sends their content then
+(``mount``; ``layouts.pages.LAZY_PAGES``). If each page's callbacks took ``ids.STATE`` as input,
+one change would post a request for every page, shown or not. Instead this callback also writes
+the selection to the shown page's own store (``ids.page_state(page)``) and that page's callbacks
+take it as input: one change posts the requests of the page in view alone, straight from this
+callback's answer (no hop through the browser in between). Those callbacks do not run when the
+page loads (``prevent_initial_call``: the stores are empty then); this callback's first answer
+writes the shown page's store. The callback guard re-parses these copies with the URL's rules,
+like ``ids.STATE``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from data.model.store import load_model
 from data.queries.rows import indicator_periods, indicator_sexes
 from layouts import ids
 from layouts.controls import area_options
+from layouts.pages import LAZY_PAGES, page_content
 from layouts.widgets import notice_items
 from selection import (
     PAGES,
@@ -159,10 +162,13 @@ STATE_AT = OUTPUTS.index((ids.STATE, "data"))
     *[Output(cid, prop) for cid, prop in OUTPUTS],
     *[Output(ids.page_state(p), "data") for p in PAGES],
     *[Output(cid, prop) for cid, prop in FRAME_OUTPUTS],
+    *[Output(ids.page_body(p), "children") for p in LAZY_PAGES],
+    Output(ids.MOUNTED, "data"),
     *[Input(cid, prop) for cid, prop in INPUTS],
     *[Input(cid, prop) for cid, prop in FRAME_INPUTS],
     *[State(cid, prop) for cid, prop in SHOWN],
     State(ids.SHELL_SHOWN, "data"),
+    State(ids.MOUNTED, "data"),
 )
 def sync(*args):
     return sync_answer(args, ctx.triggered_id)
@@ -170,12 +176,13 @@ def sync(*args):
 
 def sync_answer(args: tuple, triggered: Any) -> tuple:
     """The sync callback's answer for its arguments (inputs, the frame's inputs, what the browser
-    shows, the frame's digests) and the id that triggered it: a plain function, for tests."""
+    shows, the frame's digests, the pages drawn) and the id that triggered it: a plain function,
+    for tests."""
     k, f = len(INPUTS), len(FRAME_INPUTS)
     values = dict(zip(INPUTS, args[:k], strict=True))
     frame_extra = dict(zip(FRAME_INPUTS, args[k : k + f], strict=True))
     values.update(zip(SHOWN, args[k + f : k + f + len(SHOWN)], strict=True))
-    frame_shown = args[k + f + len(SHOWN)]
+    frame_shown, mounted = args[k + f + len(SHOWN) :]
     if triggered in {cid for cid, _ in FRAME_INPUTS}:  # the selection is as it was: the frame alone
         changed = tuple(no_update for _ in OUTPUTS)
         state = values[(ids.STATE, "data")]
@@ -193,7 +200,12 @@ def sync_answer(args: tuple, triggered: Any) -> tuple:
         )
         changed = only_changes(outputs, [values[o] for o in OUTPUTS])
         state = outputs[STATE_AT]
-    return (*changed, *page_states(changed[STATE_AT]), *frame(state, frame_extra, frame_shown))
+    return (
+        *changed,
+        *page_states(changed[STATE_AT]),
+        *frame(state, frame_extra, frame_shown),
+        *mount(state, mounted),
+    )
 
 
 def frame(state: Any, extra: dict, shown: Any) -> tuple:
@@ -201,6 +213,19 @@ def frame(state: Any, extra: dict, shown: Any) -> tuple:
     if not isinstance(state, dict) or not state:
         return tuple(no_update for _ in FRAME_OUTPUTS)
     return shell_outputs(state, extra, shown)
+
+
+def mount(state: Any, mounted: Any) -> tuple:
+    """The shown page's content, if it is drawn when first shown and the browser has not been sent
+    it (``mounted``: the pages it has), then the pages it will have; ``no_update`` otherwise. In the
+    same answer as the page's copy of the selection: dash-renderer runs the page's callbacks once
+    their outputs are in the layout, so they draw the new content in the same round."""
+    page = state.get("page") if isinstance(state, dict) else None
+    have = [p for p in mounted if p in LAZY_PAGES] if isinstance(mounted, list) else []
+    if page not in LAZY_PAGES or page in have:
+        return (*[no_update for _ in LAZY_PAGES], no_update)
+    content = page_content(load_model(), page)
+    return (*[content if p == page else no_update for p in LAZY_PAGES], [*have, page])
 
 
 def page_states(state: Any) -> tuple:

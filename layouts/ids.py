@@ -47,6 +47,15 @@ def page_container(page: str) -> str:
     return f"page-{page}"
 
 
+def page_body(page: str) -> str:
+    """A page's content, below its title: empty until the page is first shown, for the pages
+    drawn then (``layouts.pages.LAZY_PAGES``)."""
+    return f"body-{page}"
+
+
+MOUNTED = "mounted-store"  # the pages drawn so far (callbacks/sync.py)
+
+
 def page_state(page: str) -> str:
     """The selection as the page's own callbacks see it: a copy of ``STATE`` written (by the sync
     callback, callbacks/sync.py) only while the page is shown, so hidden pages cost no requests."""
@@ -59,9 +68,9 @@ MAP_SUMMARY = "map-summary"
 MAP_SELECTED = "map-selected"  # the selected areas' values, in words, beside the map
 MAP_ZOOM = "map-zoom"  # bring into view: the selected area, England or London
 COMPARE_GRAPH = "compare-graph"
-TABLE_GRID = "table-grid"  # empty until the table page is first shown (its script loads then)
+TABLE_GRID = "table-grid"  # empty until its first rows arrive (its script loads then)
 TABLE_HOLDER = "table-holder"
-GLOSSARY_BODY = "glossary-body"  # the glossary's table, drawn when its page is first shown
+GLOSSARY_BODY = "glossary-body"  # the glossary's table
 TABLE_PICK = "table-pick-store"  # the row last picked in the table
 TABLE_DOWNLOAD = (
     "table-download"  # links to the table's CSV / XLSX export (the same file as /export/table.csv)

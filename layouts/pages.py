@@ -9,9 +9,11 @@ from data.model.core import Model
 from layouts import ids
 from layouts.beyond import alerts_page, funnel_page, inequalities_page, practices_page
 from layouts.catalogue import catalogue_page
+from layouts.content import render
 from layouts.experience import experience_page
 from layouts.widgets import chart, labelled, map_area_list, radio
 from selection import DEMOGRAPHIC_PREFIX, HOME_PAGE, PAGE_TITLES, PAGES
+from views.glossary import glossary_content
 
 
 def _beside(grid: str, graph_id: str, side_id: str, side_class: str, label: str = "") -> html.Div:
@@ -267,7 +269,24 @@ def overview_page() -> html.Div:
     )
 
 
-def pages(model: Model) -> list[html.Div]:
+# Pages drawn from the start: their content holds inputs of the sync callback (the map's, the
+# compare and funnel charts' and the explorer's controls and clicks), and a callback fires only
+# while every one of its inputs is in the layout. Every other page is drawn the first time it is
+# shown (``page_content``, sent by the sync callback, callbacks/sync.py): each mounted component
+# costs dash-renderer a pass on every change of any page (``python -m bench.devtools``: a map change
+# 113 -> 64 ms of its script with the other pages left out).
+EAGER_PAGES = ("map", "compare", "explorer", "funnel")
+LAZY_PAGES = tuple(p for p in PAGES if p not in EAGER_PAGES)
+
+
+def glossary_page() -> html.Div:
+    """The glossary: one table of every term (its Markdown's script loads with it, so with this
+    page only)."""
+    return html.Div(id=ids.GLOSSARY_BODY, className="glossary-page", children=render(glossary_content()))
+
+
+def page_content(model: Model, page: str) -> html.Div:
+    """What a page holds below its title."""
     builders = {
         "experience": experience_page,
         "map": map_page,
@@ -282,16 +301,22 @@ def pages(model: Model) -> list[html.Div]:
         "alerts": alerts_page,
         "practices": practices_page,
         "inequalities": inequalities_page,
-        # drawn the first time the page is shown (callbacks/pages.py): its Markdown's script is then
-        # no part of the first load of every other page
-        "glossary": lambda: html.Div(id=ids.GLOSSARY_BODY, className="glossary-page"),
+        "glossary": glossary_page,
     }
+    return builders[page]()
+
+
+def pages(model: Model) -> list[html.Section]:
+    """Every page's container, the eager pages' content in it, the others' body empty."""
     return [
         html.Section(
             id=ids.page_container(page),
             className="page",
             hidden=page != HOME_PAGE,
-            children=[html.H2(PAGE_TITLES[page], className="page-title"), builders[page]()],
+            children=[
+                html.H2(PAGE_TITLES[page], className="page-title"),
+                page_content(model, page) if page in EAGER_PAGES else html.Div(id=ids.page_body(page)),
+            ],
         )
         for page in PAGES
     ]

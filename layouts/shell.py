@@ -44,6 +44,7 @@ def shell(model: Model) -> html.Div:
             *[dcc.Store(id=ids.page_state(p)) for p in PAGES],
             dcc.Store(id=ids.MAP_LAYER),
             dcc.Store(id=ids.SHELL_SHOWN),
+            dcc.Store(id=ids.MOUNTED, data=[]),
             dcc.Store(id=ids.TABLE_PICK),
             html.A("Skip to the chart and controls", href=f"#{ids.CONTROLS}", className="skip-link"),
             html.Header(

@@ -14,6 +14,15 @@ def dash_app():
     return app_module.app
 
 
+@pytest.fixture(scope="session")
+def drawn_layouts(dash_app, model) -> list:
+    """Every tree of components the browser can be sent: the first layout, then the content of each
+    page drawn the first time it is shown (``layouts.pages.LAZY_PAGES``)."""
+    from layouts.pages import LAZY_PAGES, page_content
+
+    return [dash_app.layout, *[page_content(model, p) for p in LAZY_PAGES]]
+
+
 @pytest.fixture()
 def app_ctx(dash_app):
     """A Flask request context, so the memoised (flask-caching) helpers work."""

@@ -465,15 +465,16 @@ def test_a_context_section_is_drawn_only_while_open(app_ctx, state_for, page, n_
     )
 
 
-def test_the_glossary_is_drawn_once_when_its_page_is_first_shown(app_ctx, state_for):
-    """Not in the first load of other pages (its Markdown's script would load with them), drawn
-    the first time its page is shown, and not sent again."""
-    with pytest.raises(PreventUpdate):
-        pages.draw_glossary(state_for("", page="map"), None)
-    drawn = pages.draw_glossary(state_for("", page="glossary"), None)
-    assert isinstance(drawn[1], dcc.Markdown) and "| **A&amp;E** |" in drawn[1].children
-    with pytest.raises(PreventUpdate):
-        pages.draw_glossary(state_for("?indicator=qof_hyp", page="glossary"), drawn)
+def test_the_glossary_page_is_one_table_drawn_when_first_shown(app_ctx, model):
+    """Not in the first load of other pages (its Markdown's script would load with them): its
+    content is sent the first time its page is shown (callbacks.sync.mount)."""
+    from layouts import ids
+    from layouts.pages import LAZY_PAGES, page_content
+
+    assert "glossary" in LAZY_PAGES
+    body = page_content(model, "glossary")
+    assert body.id == ids.GLOSSARY_BODY
+    assert isinstance(body.children[1], dcc.Markdown) and "| **A&amp;E** |" in body.children[1].children
 
 
 def test_no_markdown_in_the_first_layout(model):

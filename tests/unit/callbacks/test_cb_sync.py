@@ -8,6 +8,7 @@ from dash import html, no_update
 from callbacks.sync import CLICK_SOURCES, CONTROL_KEYS, clicked_area, focus, sync_outputs
 from data.queries.rows import indicator_periods
 from layouts import ids
+from layouts.pages import LAZY_PAGES
 from selection import PAGES, parse_query, to_query
 
 KERNOW, BARNET, CORNWALL_STP = "E38000089", "E38000240", "E54000036"  # BARNET: now North Central London
@@ -303,9 +304,10 @@ def test_focus():
     assert focus([KERNOW], KERNOW) == [KERNOW]
 
 
-def sync_args(pathname="/compare", search="", shown=None, frame_shown=None, clicks=0) -> tuple:
+def sync_args(pathname="/compare", search="", shown=None, frame_shown=None, clicks=0, mounted=None) -> tuple:
     """The sync callback's arguments as the renderer sends them: inputs (URL, controls, clicks,
-    the table's pick), the frame's inputs, what the browser shows, the frame's digests."""
+    the table's pick), the frame's inputs, what the browser shows, the frame's digests, the pages
+    drawn so far."""
     from callbacks import sync
 
     inputs = {(ids.URL, "pathname"): pathname, (ids.URL, "search"): search}
@@ -315,6 +317,7 @@ def sync_args(pathname="/compare", search="", shown=None, frame_shown=None, clic
         *[extra.get(i) for i in sync.FRAME_INPUTS],
         *[(shown or {}).get(o) for o in sync.SHOWN],
         frame_shown,
+        [] if mounted is None else mounted,
     )
 
 
@@ -329,7 +332,16 @@ def frame_of(answer: tuple) -> dict:
     from callbacks import sync
 
     at = len(sync.OUTPUTS) + len(PAGES)
-    return dict(zip(sync.FRAME_OUTPUTS, answer[at:], strict=True))
+    return dict(zip(sync.FRAME_OUTPUTS, answer[at : at + len(sync.FRAME_OUTPUTS)], strict=True))
+
+
+def mounted_of(answer: tuple) -> tuple[dict, object]:
+    """The pages' content the answer sends (page -> content, where sent), and the pages drawn."""
+    from callbacks import sync
+
+    at = len(sync.OUTPUTS) + len(PAGES) + len(sync.FRAME_OUTPUTS)
+    bodies = dict(zip(LAZY_PAGES, answer[at:-1], strict=True))
+    return {p: v for p, v in bodies.items() if v is not no_update}, answer[-1]
 
 
 def test_one_answer_makes_the_selection_and_the_frame_around_it(app_ctx):
@@ -338,7 +350,7 @@ def test_one_answer_makes_the_selection_and_the_frame_around_it(app_ctx):
     from callbacks import sync
 
     answer = sync.sync_answer(sync_args(search=f"?areas={KERNOW}"), None)
-    assert len(answer) == len(sync.OUTPUTS) + len(PAGES) + len(sync.FRAME_OUTPUTS)
+    assert len(answer) == len(sync.OUTPUTS) + len(PAGES) + len(sync.FRAME_OUTPUTS) + len(LAZY_PAGES) + 1
     state = answer[sync.STATE_AT]
     assert state["areas"] == [KERNOW] and answer[len(sync.OUTPUTS) + PAGES.index("compare")] == state
     frame = frame_of(answer)
@@ -364,3 +376,45 @@ def test_the_definition_button_answers_only_the_frame(app_ctx):
     sent = {o for o, v in frame.items() if v is not no_update} - {(ids.SHELL_SHOWN, "data")}
     assert sent == {(ids.DEFINITION_PANEL, "children"), (ids.DEFINITION_PANEL, "hidden")}
     assert frame[(ids.DEFINITION_PANEL, "hidden")] is False
+
+
+def ids_in(component) -> list[str]:
+    """The ids of a Dash tree's components."""
+    cid = getattr(component, "id", None)
+    children = getattr(component, "children", None)
+    children = children if isinstance(children, list | tuple) else [children]
+    return [cid] * bool(cid) + [i for c in children if hasattr(c, "to_plotly_json") for i in ids_in(c)]
+
+
+def test_a_page_is_drawn_the_first_time_it_is_shown(app_ctx):
+    """The pages whose content holds no input of the sync callback are sent when first shown, in the
+    same answer as the page's copy of the selection, and not again; the others are there from the
+    start."""
+    from callbacks import sync
+
+    answer = sync.sync_answer(sync_args("/spine", f"?areas={KERNOW}"), None)
+    sent, mounted = mounted_of(answer)
+    assert list(sent) == ["spine"] and mounted == ["spine"]
+    found = set(ids_in(sent["spine"]))
+    assert {ids.SPINE_GRAPH, ids.SPINE_TABLE, ids.SPINE_CONTEXT} <= found
+    assert answer[len(sync.OUTPUTS) + PAGES.index("spine")]["page"] == "spine"  # its copy, same answer
+
+    shown = browser_has(answer)
+    again = sync.sync_answer(sync_args("/spine", "?areas=E38000010", shown=shown, mounted=["spine"]), ids.URL)
+    assert mounted_of(again) == ({}, no_update)
+    trends = sync.sync_answer(
+        sync_args("/trends", f"?areas={KERNOW}", shown=shown, mounted=["spine"]), ids.URL
+    )
+    assert list(mounted_of(trends)[0]) == ["trends"] and mounted_of(trends)[1] == ["spine", "trends"]
+    for eager in ("/map", "/compare", "/explorer", "/funnel"):
+        assert mounted_of(sync.sync_answer(sync_args(eager, f"?areas={KERNOW}"), None)) == ({}, no_update)
+
+
+@pytest.mark.parametrize("forged", [None, "spine", {"spine": 1}, ["spine", "nope", 3]])
+def test_a_forged_list_of_drawn_pages_is_read_safely(app_ctx, forged):
+    from callbacks import sync
+
+    answer = sync.sync_answer(sync_args("/trends", f"?areas={KERNOW}", mounted=forged), None)
+    sent, mounted = mounted_of(answer)
+    assert list(sent) == ["trends"]
+    assert mounted == (["spine", "trends"] if isinstance(forged, list) else ["trends"])

@@ -6,7 +6,7 @@ import pytest
 
 from layouts import ids
 from layouts.controls import area_options, controls, indicator_options, region_options
-from layouts.pages import pages, variable_options
+from layouts.pages import EAGER_PAGES, LAZY_PAGES, page_content, pages, variable_options
 from layouts.shell import navigation, shell
 from selection import DEMOGRAPHIC_PREFIX, PAGE_TITLES, PAGES
 
@@ -28,11 +28,8 @@ def all_declared_ids() -> set[str]:
     fixed = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
     summaries = {ids.chart_summary(v) for k, v in vars(ids).items() if k.endswith(("_GRAPH", "_MAP"))}
     pages = {ids.page_container(p) for p in PAGES} | {ids.nav_link(p) for p in PAGES}
-    return fixed | summaries | pages | {ids.page_state(p) for p in PAGES}
-
-
-# Declared in ids.py but used by no layout or callback yet (export pack, indicator info).
-NOT_IN_LAYOUT = {ids.TABLE_GRID}  # created when the table page is first shown
+    bodies = {ids.page_body(p) for p in LAZY_PAGES}
+    return fixed | summaries | pages | bodies | {ids.page_state(p) for p in PAGES}
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +38,10 @@ def layout(model):
 
 
 @pytest.fixture(scope="module")
-def by_id(layout):
+def by_id(layout, model):
+    """Every component by id: the first layout, and each page drawn when first shown."""
     found: dict[str, list] = {}
-    for c in walk(layout):
+    for c in [*walk(layout), *[c for p in LAZY_PAGES for c in walk(page_content(model, p))]]:
         cid = getattr(c, "id", None)
         if cid is not None:
             found.setdefault(cid, []).append(c)
@@ -52,7 +50,7 @@ def by_id(layout):
 
 def test_every_id_appears_exactly_once(by_id):
     assert {k: len(v) for k, v in by_id.items() if len(v) > 1} == {}
-    missing = all_declared_ids() - NOT_IN_LAYOUT - set(by_id)
+    missing = all_declared_ids() - set(by_id)
     assert missing == set()
     undeclared = set(by_id) - all_declared_ids()
     assert undeclared == set()
@@ -128,18 +126,34 @@ def test_each_page_holds_its_view(model):
     sections = {s.id: {getattr(c, "id", None) for c in walk(s)} for s in pages(model)}
     assert ids.MAP_GRAPH in sections[ids.page_container("map")]
     assert ids.COMPARE_GRAPH in sections[ids.page_container("compare")]
-    assert ids.TABLE_HOLDER in sections[ids.page_container("table")]
-    assert ids.SPINE_GRAPH in sections[ids.page_container("spine")]
     assert ids.EXPLORER_GRAPH in sections[ids.page_container("explorer")]
-    assert ids.TRENDS_GRAPH in sections[ids.page_container("trends")]
-    assert ids.OVERVIEW_GRAPH in sections[ids.page_container("overview")]
+    drawn = {p: {getattr(c, "id", None) for c in walk(page_content(model, p))} for p in LAZY_PAGES}
+    assert ids.TABLE_HOLDER in drawn["table"]
+    assert ids.SPINE_GRAPH in drawn["spine"]
+    assert ids.TRENDS_GRAPH in drawn["trends"]
+    assert ids.OVERVIEW_GRAPH in drawn["overview"]
 
 
-def test_no_graph_offers_the_cloud_or_its_own_image_download(layout):
+def test_only_the_pages_that_hold_inputs_of_the_sync_callback_are_drawn_from_the_start(layout, model):
+    """dash-renderer fires a callback only while all its inputs are in the layout: the pages holding
+    the sync callback's are there from the start; every other page's body is empty until shown."""
+    from callbacks.sync import FRAME_INPUTS, INPUTS
+
+    wanted = {cid for cid, _ in (*INPUTS, *FRAME_INPUTS)}
+    first = {getattr(c, "id", None) for c in walk(layout)}
+    assert wanted <= first
+    holding = {p for p in PAGES if wanted & {getattr(c, "id", None) for c in walk(page_content(model, p))}}
+    assert holding == set(EAGER_PAGES)
+    bodies = [c for c in walk(layout) if getattr(c, "id", None) in {ids.page_body(p) for p in LAZY_PAGES}]
+    assert len(bodies) == len(LAZY_PAGES) and all(not b.children for b in bodies)
+
+
+def test_no_graph_offers_the_cloud_or_its_own_image_download(layout, model):
     """Information governance: no modebar may upload to Plotly; downloads go through the exports."""
     from dash import dcc
 
-    graphs = [c for c in walk(layout) if isinstance(c, dcc.Graph)]
+    every = [*walk(layout), *[c for p in LAZY_PAGES for c in walk(page_content(model, p))]]
+    graphs = [c for c in every if isinstance(c, dcc.Graph)]
     assert len(graphs) >= 7
     for graph in graphs:
         config = graph.config

@@ -20,8 +20,8 @@ def _walk(component):
             yield from _walk(child)
 
 
-def test_every_graph_in_the_layout_has_its_summary(dash_app):
-    found = list(_walk(dash_app.layout))
+def test_every_graph_in_the_layout_has_its_summary(drawn_layouts):
+    found = [c for tree in drawn_layouts for c in _walk(tree)]
     graphs = [c.id for c in found if isinstance(c, dcc.Graph)]
     present = {getattr(c, "id", None) for c in found}
     assert len(graphs) >= 12
