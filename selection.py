@@ -566,12 +566,20 @@ def export_href(page: str, fmt: str, query: str, size: str | None = None, part: 
     return f"/export/{page}.{fmt}{query}"
 
 
+PACK_KEYS = ("areas", "benchmark", "ci", "peers")  # what a board pack reads of a selection
+
+
+def only_keys(query: str, keys: tuple[str, ...]) -> str:
+    """The pairs of a query string (``to_query``'s) whose key is one of ``keys``, as written (the
+    browser filters the address bar's query the same way: assets/nav.js, ``data-follow-keys``)."""
+    pairs = [p for p in query.lstrip("?").split("&") if p and p.partition("=")[0] in keys]
+    return "?" + "&".join(pairs) if pairs else ""
+
+
 def pack_href(state: dict, fmt: str) -> str:
-    """The board pack of a selection: its areas, benchmark, CI level and peer set."""
-    wanted = {"areas": ",".join(state["areas"]), "benchmark": state["benchmark"], "ci": state["ci"]}
-    if state.get("peers"):  # the pack's similar-CCGs pages use the page's peer set
-        wanted["peers"] = state["peers"]
-    return f"/export/pack.{fmt}?{urlencode(wanted, safe=',')}"
+    """The board pack of a selection: its areas, benchmark, CI level and peer set (defaults left
+    out, as in the address bar)."""
+    return f"/export/pack.{fmt}" + only_keys(to_query(state), PACK_KEYS)
 
 
 def carried_params(search: str | None, keys: tuple[str, ...]) -> dict[str, str]:

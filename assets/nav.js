@@ -12,8 +12,16 @@
   "use strict";
   const FOLLOW = "a[data-follow-query]";
 
+  // data-follow-keys: only those keys of the query (a board pack's: selection.PACK_KEYS), as written
+  function only(search, keys) {
+    const kept = search.replace(/^\?/, "").split("&").filter(function (pair) {
+      return pair && keys.indexOf(pair.split("=")[0]) >= 0;
+    });
+    return kept.length ? "?" + kept.join("&") : "";
+  }
   function wanted(a) {
-    const search = window.location.search;
+    const keys = a.getAttribute("data-follow-keys");
+    const search = keys ? only(window.location.search, keys.split(",")) : window.location.search;
     const path = (a.getAttribute("href") || "").split("?")[0];
     const extra = a.getAttribute("data-extra") || "";
     return path + search + (extra ? (search ? "&" : "?") + extra : "");

@@ -79,30 +79,53 @@ CONTEXT_OUTPUTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 UPDATES = {}  # page (or page + "_context"): its callback (tests call them directly)
 
 
+def _as_tuple(value, n: int) -> tuple:
+    """A callback's answer as one value per output (Dash takes a lone output's value bare)."""
+    return tuple(value) if n > 1 else (value,)
+
+
+def context_part(page: str, state: dict, is_open) -> tuple:
+    """The context section's outputs: drawn for the selection while the section is open, left as
+    they are (``no_update``) while it is closed."""
+    outputs = CONTEXT_OUTPUTS[page][1]
+    if is_open is not True:
+        return tuple(no_update for _ in outputs)
+    return _as_tuple(render(page_outputs(f"{page}_context", state)), len(outputs))
+
+
 def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
+    """The page's callback. A page with a collapsed context section draws the section's chart in the
+    same answer while it is open (``State``: a closed section costs no request of its own on every
+    change); ``register_context`` draws it when it is opened."""
+    section, context = CONTEXT_OUTPUTS.get(page, ("", ()))
+
     @callback(
-        *[Output(cid, prop) for cid, prop in outputs],
+        *[Output(cid, prop) for cid, prop in (*outputs, *context)],
         Input(ids.page_state(page), "data"),
+        *([State(section, "open")] if section else []),
         prevent_initial_call=True,
     )
-    def update(state):
-        return render(page_outputs(page, shown(state, page)))
+    def update(state, is_open=None):
+        main = render(page_outputs(page, shown(state, page)))
+        if not section:
+            return main
+        return (*_as_tuple(main, len(outputs)), *context_part(page, state, is_open))
 
     UPDATES[page] = update
 
 
 def register_context(page: str, section: str, outputs: tuple[tuple[str, str], ...]) -> None:
-    """The context section's chart, made only while the section is open: a change of selection with
-    it closed sends nothing for it; opening it (``open``, written by assets/sections.js) draws it
-    for the selection then."""
+    """The context section's chart when the section is opened (``open``, written by
+    assets/sections.js), for the selection then; while it stays open, the page's callback redraws
+    it with each change."""
 
     @callback(
-        *[Output(cid, prop) for cid, prop in outputs],
-        Input(ids.page_state(page), "data"),
+        *[Output(cid, prop, allow_duplicate=True) for cid, prop in outputs],
         Input(section, "open"),
+        State(ids.page_state(page), "data"),
         prevent_initial_call=True,
     )
-    def update_context(state, is_open):
+    def update_context(is_open, state):
         if is_open is not True:
             raise PreventUpdate
         return render(page_outputs(f"{page}_context", shown(state, page)))

@@ -15,7 +15,7 @@ import pandas as pd
 from data.model import schema as s
 from data.model.catalogue import FRAME_NAME, gpps_overall_good, search
 from data.model.core import Model
-from data.model.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale
+from data.model.freshness import STALE_YEARS, data_age_notice, describe_age, is_stale, period_end
 from data.model.store import load_model
 from data.queries.rows import indicator_periods
 from data.queries.view_frames import shown_periods
@@ -256,7 +256,13 @@ def _many(pairs: list[tuple[str, str]], today: date, what: str) -> list:
         f"{len(old)} of {n} indicators on this {what} have data more than {STALE_YEARS} years old "
         "(not today's figures): show which."
     )
-    items = [el("Li", f"{name}: data from {period}") for name, period in old]
+    # one line per period, oldest first (a line per indicator was about 50 components, mounted in
+    # the frame of every change on these pages)
+    by_period: dict[str, list[str]] = {}
+    for name, period in old:
+        by_period.setdefault(period, []).append(name)
+    oldest_first = sorted(by_period, key=lambda p: (period_end(p) or date.max, p))
+    items = [el("Li", f"Data from {p}: {'; '.join(by_period[p])}.") for p in oldest_first]
     return [el("Details", [el("Summary", summary), el("Ul", items)])]
 
 

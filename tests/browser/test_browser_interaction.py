@@ -135,13 +135,16 @@ def test_navigation_keeps_the_query(app_page, model):
 
 
 LINKS_JS = """() => [...document.querySelectorAll('a[data-follow-query]')].map((a) =>
-    [a.id || a.className, a.getAttribute('href'), a.getAttribute('data-extra') || ''])"""
+    [a.id || a.className, a.getAttribute('href'), a.getAttribute('data-extra') || '',
+     a.getAttribute('data-follow-keys')])"""
 
 
 def test_page_and_export_links_carry_the_selection_shown(app_page, model):
     """The page links and the footer's export links follow the address bar's query (assets/nav.js):
-    after a change of indicator, every one of them has the new query, and a link opened as is gives
-    the file for what the page shows."""
+    after a change of indicator and of areas, every one of them has the new query (the board pack's
+    its own keys of it), and a link opened as is gives the file for what the page shows."""
+    from selection import PACK_KEYS, only_keys
+
     app_page.goto(f"/compare?indicator=qof_hyp&areas={KERNOW}")
     app_page.wait_graph("compare-graph")
     app_page.settle()
@@ -151,14 +154,22 @@ def test_page_and_export_links_carry_the_selection_shown(app_page, model):
     )
     app_page.page.wait_for_function("() => location.search.includes('indicator=dementia_ddr_65plus')")
     app_page.settle()
+    app_page.page.evaluate(
+        f"() => window.dash_clientside.set_props('ctl-areas', {{value: ['{KERNOW}', '{NCL}']}})"
+    )
+    app_page.page.wait_for_function(f"() => location.search.includes('{NCL}')")
+    app_page.settle()
     search = "?" + app_page.query()
     links = app_page.page.evaluate(LINKS_JS)
-    exports = [href for _, href, _ in links if href.startswith("/export/compare.")]
-    navs = [href for key, href, _ in links if key.startswith("nav-")]
+    exports = [href for _, href, _, _ in links if href.startswith("/export/compare.")]
+    navs = [href for key, href, _, _ in links if key.startswith("nav-")]
+    packs = [href for _, href, _, keys in links if keys]
     assert len(exports) >= 8 and len(navs) == len(PAGES)
-    for _, href, extra in links:
+    assert packs == [f"/export/pack.{f}?areas={KERNOW},{NCL}" for f in ("pdf", "pptx")]
+    for _, href, extra, keys in links:
         path = href.split("?")[0]
-        assert href == path + search + (("&" + extra) if extra else ""), href
+        query = only_keys(search, PACK_KEYS) if keys else search
+        assert href == path + query + (("&" + extra) if extra else ""), href
     png = next(href for href in exports if href.startswith("/export/compare.png") and "size=" not in href)
     response = app_page.page.request.get(app_page.base_url + png)
     assert response.status == 200 and response.headers["content-type"] == "image/png"

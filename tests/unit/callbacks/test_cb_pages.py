@@ -455,14 +455,25 @@ def test_a_context_section_is_drawn_only_while_open(app_ctx, state_for, page, n_
     update = pages.UPDATES[f"{page}_context"]
     for closed in (False, None):
         with pytest.raises(PreventUpdate):
-            update(state, closed)
-    out = update(state, True)
+            update(closed, state)
+    out = update(True, state)
     figure = out[0] if n_outputs == 2 else out
     assert isinstance(figure, dict) and figure["data"], type(figure)  # a figure, not a list of one
     whole = vspine.spine_view(state) if page == "spine" else voverview.overview_view(state)
     assert json.dumps(figure, sort_keys=True, default=str) == json.dumps(
         whole[2 if page == "spine" else 1], sort_keys=True, default=str
     )
+
+    # a change of selection: the page's own answer redraws the section while it is open, in the
+    # same request, and leaves it alone while it is closed (no request of its own)
+    n_main = len(pages.PAGE_OUTPUTS[page])
+    closed = pages.UPDATES[page](state, False)
+    assert len(closed) == n_main + n_outputs and all(v is no_update for v in closed[n_main:])
+    opened = pages.UPDATES[page](state, True)
+    assert json.dumps(opened[n_main], sort_keys=True, default=str) == json.dumps(
+        figure, sort_keys=True, default=str
+    )
+    assert closed[:n_main][0] == opened[:n_main][0]  # the page's own chart either way
 
 
 def test_the_glossary_page_is_one_table_drawn_when_first_shown(app_ctx, model):

@@ -77,28 +77,46 @@ def test_a_digest_store_of_another_shape_is_ignored(app_ctx, state_for):
 
 
 def test_export_links_are_sent_again_only_when_more_than_their_query_changes(app_ctx, state_for):
-    """A new indicator changes only the links' query (kept up to date in the browser); a new area
-    changes the board pack's links, so the footer is sent again, with the new query."""
+    """A new indicator or a new area changes only the links' query (kept up to date in the browser,
+    the board pack's with its own keys of it); the footer is sent again when its links themselves
+    change (the first area chosen brings the board pack's links; another page, other formats)."""
+    from selection import PACK_KEYS, only_keys, pack_href, to_query
+
     before = state_for(f"?areas={KERNOW}&indicator=qof_hyp", page="compare")
     _, digests = run(before)
-    values, _ = run(
-        state_for(f"?areas={KERNOW}&indicator=dementia_ddr_65plus", page="compare"), shown=digests
-    )
-    assert values[f"{ids.EXPORT_LINKS}.children"] is no_update
-    other = state_for(f"?areas={KERNOW},E38000240&indicator=dementia_ddr_65plus", page="compare")
+    for query in (f"?areas={KERNOW}&indicator=dementia_ddr_65plus", f"?areas={KERNOW},E38000240&ci=99.8"):
+        values, _ = run(state_for(query, page="compare"), shown=digests)
+        assert values[f"{ids.EXPORT_LINKS}.children"] is no_update, query
+    other = state_for("?indicator=dementia_ddr_65plus", page="compare")  # no area: no pack links
     values, _ = run(other, shown=digests)
+    assert values[f"{ids.EXPORT_LINKS}.children"] is not no_update
+    chosen = state_for(f"?areas={KERNOW},E38000240&indicator=qof_hyp&ci=99.8", page="compare")
+    values, _ = run(chosen, shown=run(other)[1])
     links = values[f"{ids.EXPORT_LINKS}.children"]
-    assert links is not no_update
-    follow = [
-        a for a in links.children if getattr(a, "className", "") == "export-link" and "pack" not in a.href
-    ]
+    follow = [a for a in links.children if getattr(a, "className", "") == "export-link"]
     assert follow and all(a.to_plotly_json()["props"]["data-follow-query"] == "1" for a in follow)
-    from selection import to_query
-
-    query = to_query(other)
-    for a in follow:  # the query the browser would write: the page's, then what the link adds
-        extra = a.to_plotly_json()["props"]["data-extra"]
+    query = to_query(chosen)
+    for a in follow:  # the query the browser would write: the page's (or its pack keys), then the link's own
+        props = a.to_plotly_json()["props"]
+        if "data-follow-keys" in props:
+            assert props["data-follow-keys"].split(",") == list(PACK_KEYS)
+            assert a.href == a.href.split("?")[0] + only_keys(query, PACK_KEYS)
+            assert a.href == pack_href(chosen, a.href.split("?")[0].rsplit(".", 1)[1])
+            continue
+        extra = props["data-extra"]
         assert a.href == a.href.split("?")[0] + query + (("&" + extra) if extra else "")
+    packs = [a.href for a in follow if "/export/pack." in a.href]
+    assert packs == [f"/export/pack.{f}?areas={KERNOW},E38000240&ci=99.8" for f in ("pdf", "pptx")]
+
+
+def test_only_keys_keeps_the_pairs_as_written():
+    from selection import only_keys
+
+    query = "?indicator=qof_hyp&areas=E38000089,E38000240&benchmark=region&ci=99.8&colour=value"
+    assert only_keys(query, ("areas", "benchmark", "ci", "peers")) == (
+        "?areas=E38000089,E38000240&benchmark=region&ci=99.8"
+    )
+    assert only_keys("?indicator=qof_hyp", ("areas",)) == "" and only_keys("", ("areas",)) == ""
 
 
 def test_a_part_the_browser_keeps_is_not_made_again(app_ctx, state_for, monkeypatch):
@@ -114,4 +132,6 @@ def test_a_part_the_browser_keeps_is_not_made_again(app_ctx, state_for, monkeypa
     values, _ = run(after, shown=digests)
     assert made == [] and f"{ids.EXPORT_LINKS}.children" not in sent(values)
     run(state_for("?areas=E38000240&indicator=qof_hyp", page="compare"), shown=digests)
-    assert len(made) == 1  # a new area changes the pack's links: made and sent
+    assert made == []  # a new area: the pack's links follow the address bar too
+    run(state_for("?indicator=qof_hyp", page="compare"), shown=digests)
+    assert len(made) == 1  # no area: no pack links, so the links themselves change: made and sent

@@ -11,6 +11,7 @@ import pytest
 
 from callbacks.sync import next_state
 from data.model.catalogue import FRAME_NAME
+from data.model.freshness import period_end
 from data.model.settings import get_settings
 from layouts import catalogue as catalogue_layout
 from layouts.catalogue import NO_MATCH, catalogue_entries, indicator_detail
@@ -155,7 +156,15 @@ def test_explorer_trends_spine_and_overview_notices(app_ctx, model, state_for):
     spine = state_for("?areas=E38000220", page="spine")
     words = " ".join(texts(render(data_age_items(spine, TODAY))))
     assert "indicators on this spine chart have data more than 3 years old" in words
-    assert "data from 2014/15" in words
+    assert "Data from 2014/15: Obesity-related admissions." in words  # one line per period, oldest first
+    (details,) = data_age_items(spine, TODAY)
+    lines = [li.children for li in details.children[1].children]
+    periods = [line.removeprefix("Data from ").partition(": ")[0] for line in lines]
+    assert len(periods) == len(set(periods)) < 20  # not a line per indicator (about 50 here)
+    ends = [period_end(p) for p in periods]
+    assert None not in ends and ends == sorted(ends)
+    named = sum(len(line.partition(": ")[2].split("; ")) for line in lines)
+    assert named == int(details.children[0].children.split(" of ")[0])  # every old indicator, once
     overview = state_for("", page="overview")
     assert "on this overview" in " ".join(texts(render(data_age_items(overview, TODAY))))
 
