@@ -6,22 +6,15 @@ listener in assets/a11y.js reads the button's ``data-code``), and the URL sync c
 re-parses the selection with the URL's rules, as for a click on the map. The buttons carry no
 Dash ids: 106 pattern-matching ids made dash-renderer re-resolve its callback graph on every
 change (about 1.4 s of browser CPU for one indicator change, measured with the DevTools
-profiler), and no callback needs to hear them. What the list holds: ``views.map.area_list``.
+profiler), and no callback needs to hear them. What the list holds: ``views.map.area_list``, sent
+with the rest of the map page in the map's answer (``callbacks.pages.update_map``).
 """
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, callback, clientside_callback
+from dash import ClientsideFunction, Input, Output, clientside_callback
 
-from callbacks.shown import shown
 from layouts import ids
-from views.map import area_list
-
-
-@callback(Output(ids.MAP_AREA_ROWS, "data"), Input(ids.page_state("map"), "data"), prevent_initial_call=True)
-def update_map_area_list(state):
-    return area_list(shown(state, "map"))
-
 
 clientside_callback(
     ClientsideFunction(namespace="a11y", function_name="renderAreaList"),

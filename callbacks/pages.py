@@ -9,7 +9,7 @@ as a Dash ``Patch``.
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.shown import patch_of, shown
@@ -17,7 +17,7 @@ from layouts import ids
 from layouts.content import render
 from views.catalogue import definition
 from views.content import el
-from views.map import map_choices, map_page, selected_areas, view_changes
+from views.map import area_list, map_choices, map_page, selected_areas, view_changes
 from views.pages import page_outputs
 
 # page: its outputs, in the order its view gives them (views.pages.BUILDERS)
@@ -139,56 +139,83 @@ for _page, (_section, _outputs) in CONTEXT_OUTPUTS.items():
     register_context(_page, _section, _outputs)
 
 
-@callback(
-    Output(ids.MAP_GRAPH, "figure"),
-    Output(ids.MAP_LAYER, "data"),
-    Output(ids.MAP_SUMMARY, "children"),
-    Input(ids.page_state("map"), "data"),
-    State(ids.MAP_LAYER, "data"),
-    prevent_initial_call=True,
+# What the map's one callback writes, in order: the map page's parts all follow the selection, so
+# they come in one answer (as five callbacks they were five requests per change, and each
+# callback's passage through dash-renderer's store is a pass over every mounted component).
+MAP_OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.MAP_GRAPH, "figure"),
+    (ids.MAP_LAYER, "data"),
+    (ids.MAP_SUMMARY, "children"),
+    (ids.MAP_SELECTED, "children"),
+    (ids.MAP_AREA_ROWS, "data"),
+    (ids.LAYOUT, "options"),
+    (ids.COLOUR, "options"),
 )
-def update_map(state, shown_layer):
-    view = map_page(shown(state, "map"), shown_layer)
-    summary = render(view.summary)
-    if view.is_update:
-        return patch_of(view.update), no_update, summary
-    return view.figure, view.layer, summary
 
 
 @callback(
-    Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+    *[Output(cid, prop) for cid, prop in MAP_OUTPUTS],
     Input(ids.page_state("map"), "data"),
     Input(ids.MAP_ZOOM, "value"),
+    State(ids.MAP_LAYER, "data"),
+    State(ids.LAYOUT, "options"),
+    State(ids.COLOUR, "options"),
     prevent_initial_call=True,
 )
-def update_map_view(state, zoom):
-    """Bring the selected area (or England, or London) into view: only the map's view keys.
+def update_map(state, zoom, shown_layer, layout_options, colour_options):
+    return map_answer(
+        shown(state, "map"),
+        zoom,
+        shown_layer,
+        (layout_options, colour_options),
+        ctx.triggered_id == ids.MAP_ZOOM,
+    )
 
-    Sent again with every selection: plotly keeps a view the user has panned to unless the
-    centre we send changes (a new focus area, or another "Show" choice).
+
+def map_answer(
+    state: dict,
+    zoom: str | None,
+    shown_layer: str | None,
+    shown_choices: tuple = (None, None),
+    zoom_only=False,
+) -> tuple:
+    """The map page's outputs (``MAP_OUTPUTS``) for the selection shown.
+
+    - The figure: whole when its boundary layer is not the one drawn (``shown_layer``), otherwise a
+      ``Patch`` of what changed. Either way it brings the chosen "Show" into view (the selected area,
+      England or London): plotly keeps a view the user has panned to unless the view sent changes.
+      A change of "Show" alone (``zoom_only``) sends only the view's keys.
+    - The summary line, the selected areas' values in words, the rows of the keyboard list
+      (``views.map.area_list``), and the Layout and Colour options (those that cannot apply
+      disabled, saying why; sent only when they differ from ``shown_choices``).
     """
-    return patch_of(view_changes(shown(state, "map"), zoom), "layout", "geo")
+    view = map_page(state, shown_layer)
+    keys = view_changes(state, zoom) if view.layer else {}  # no layer: the map says what is missing
+    if zoom_only:
+        return (patch_of(keys, "layout", "geo"), *[no_update for _ in MAP_OUTPUTS[1:]])
+    if view.is_update:
+        figure = patch_of({**view.update, **{("layout", "geo", *path): v for path, v in keys.items()}})
+    else:
+        figure = view.figure
+        if keys:
+            figure.update_layout(geo={key: dict(sub) for key, sub in map_view_of(keys).items()})
+    choices = map_choices(state)
+    return (
+        figure,
+        view.layer if not view.is_update else no_update,
+        render(view.summary),
+        render(selected_areas(state)),
+        area_list(state),
+        *[mine if mine != seen else no_update for mine, seen in zip(choices, shown_choices, strict=True)],
+    )
 
 
-@callback(
-    Output(ids.MAP_SELECTED, "children"), Input(ids.page_state("map"), "data"), prevent_initial_call=True
-)
-def update_map_selected(state):
-    """The selected areas' values in words, beside the map."""
-    return render(selected_areas(shown(state, "map")))
-
-
-@callback(
-    Output(ids.LAYOUT, "options"),
-    Output(ids.COLOUR, "options"),
-    Input(ids.page_state("map"), "data"),
-    prevent_initial_call=True,
-)
-def update_map_choices(state):
-    """Options that cannot apply are disabled, and say why, rather than being silently ignored."""
-    if not state:
-        raise PreventUpdate
-    return map_choices(state)
+def map_view_of(keys: dict[tuple, object]) -> dict[str, dict]:
+    """``{(key, sub): value}`` view leaves as ``{key: {sub: value}}`` (for a whole figure's layout.geo)."""
+    nested: dict[str, dict] = {}
+    for (key, sub), value in keys.items():
+        nested.setdefault(key, {})[sub] = value
+    return nested
 
 
 @callback(

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from callbacks.pages import MAP_OUTPUTS
 from data.model.store import load_model
 
 pytestmark = pytest.mark.browser
@@ -19,13 +20,17 @@ def test_map_request_shape_and_patch_on_indicator_change(app_page):
     first = [r for r in app_page.requests if r.post_data and r.post_data.startswith('{"output":"..map-graph')]
     assert len(first) == 1
     payload = json.loads(first[0].post_data)
-    assert payload["outputs"] == [
-        {"id": "map-graph", "property": "figure"},
-        {"id": "map-layer-store", "property": "data"},
-        {"id": "map-summary", "property": "children"},
+    assert payload["outputs"] == [{"id": cid, "property": prop} for cid, prop in MAP_OUTPUTS]
+    assert [(i["id"], i["property"]) for i in payload["inputs"]] == [
+        ("state-map", "data"),
+        ("map-zoom", "value"),
     ]
-    assert [(i["id"], i["property"]) for i in payload["inputs"]] == [("state-map", "data")]
-    assert payload["state"] == [{"id": "map-layer-store", "property": "data"}]  # nothing shown yet
+    assert [(i["id"], i["property"]) for i in payload["state"]] == [
+        ("map-layer-store", "data"),
+        ("ctl-layout", "options"),
+        ("ctl-colour", "options"),
+    ]
+    assert "value" not in payload["state"][0]  # no layer shown yet
     assert payload["changedPropIds"] == ["state-map.data"]
     response = first[0].response().json()["response"]
     assert response["map-layer-store"]["data"] == "ccg21"
@@ -38,7 +43,7 @@ def test_map_request_shape_and_patch_on_indicator_change(app_page):
     maps = [r for r in app_page.requests if r.post_data and r.post_data.startswith('{"output":"..map-graph')]
     assert len(maps) == 2
     second = json.loads(maps[1].post_data)
-    assert second["state"] == [{"id": "map-layer-store", "property": "data", "value": "ccg21"}]
+    assert second["state"][0] == {"id": "map-layer-store", "property": "data", "value": "ccg21"}
     body = maps[1].response().body()
     fig = json.loads(body)["response"]["map-graph"]["figure"]
     assert fig["__dash_patch_update"] == "__dash_patch_update"

@@ -137,19 +137,48 @@ def test_map_summary_text(app_ctx, model, state_for):
 
 def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for):
     state = state_for("?indicator=qof_hyp")
-    fig, layer, _ = pages.update_map(state, None)
+    fig, layer, *_ = pages.map_answer(state, "focus", None)
     assert layer == "ccg21" and not isinstance(fig, Patch)
-    patch, layer2, _ = pages.update_map(state_for("?indicator=dementia_ddr_65plus"), "ccg21")
+    patch, layer2, *_ = pages.map_answer(state_for("?indicator=dementia_ddr_65plus"), "focus", "ccg21")
     assert isinstance(patch, Patch) and layer2 is no_update
-    fig3, layer3, _ = pages.update_map(state_for("?indicator=qof_hyp&geography=icb22"), "ccg21")
+    fig3, layer3, *_ = pages.map_answer(state_for("?indicator=qof_hyp&geography=icb22"), "focus", "ccg21")
     assert layer3 == "icb23" and not isinstance(fig3, Patch)
     assert len(fig3.data[UNDERLAY].locations) == 42
+
+
+def test_the_map_page_is_one_answer(app_ctx, state_for):
+    """The figure, layer, summary, selected values, keyboard list and options in one answer; the
+    options only when they differ from those shown; a change of "Show" only the view's keys."""
+    from layouts import ids
+
+    state = state_for(f"?indicator=qof_hyp&areas={KERNOW}", page="map")
+    answer = dict(zip(pages.MAP_OUTPUTS, pages.map_answer(state, "focus", None), strict=True))
+    assert all(v is not no_update for v in answer.values())
+    assert answer[(ids.MAP_AREA_ROWS, "data")] == vmap.area_list(state)
+    assert "NHS Kernow CCG" in str(answer[(ids.MAP_SELECTED, "children")])
+    choices = (answer[(ids.LAYOUT, "options")], answer[(ids.COLOUR, "options")])
+    again = dict(zip(pages.MAP_OUTPUTS, pages.map_answer(state, "focus", "ccg21", choices), strict=True))
+    assert again[(ids.LAYOUT, "options")] is no_update and again[(ids.COLOUR, "options")] is no_update
+    # the whole figure and a patch bring the same view in: the focus area's
+    ops = {
+        tuple(op["location"]): op["params"]["value"]
+        for op in again[(ids.MAP_GRAPH, "figure")].to_plotly_json()["operations"]
+    }
+    geo = answer[(ids.MAP_GRAPH, "figure")].layout.geo
+    assert ops[("layout", "geo", "center", "lon")] == geo.center.lon
+    assert ops[("layout", "geo", "projection", "scale")] == geo.projection.scale
+    # England: the whole figure leaves the view to plotly's fit (every view key unset)
+    england = pages.map_answer(state, "england", None)[0].layout.geo
+    assert england.center.lon is None and england.projection.scale is None
+    zoom = pages.map_answer(state, "london", "ccg21", choices, zoom_only=True)
+    assert all(v is no_update for v in zoom[1:])
+    assert {op["location"][1] for op in zoom[0].to_plotly_json()["operations"]} == {"geo"}
 
 
 @pytest.mark.parametrize(
     ("callback", "args"),
     [
-        (pages.update_map, ("compare", None)),
+        (pages.update_map, ("compare", "focus", None, None, None)),
         (pages.UPDATES["compare"], ("map",)),
         (pages.UPDATES["spine"], ("map",)),
         (pages.UPDATES["trends"], ("map",)),
@@ -396,7 +425,7 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     from figures.map import FIT_VIEW, feature_bounds
 
     state = state_for(f"?areas={KERNOW}", page="map")
-    patch = pages.update_map_view(state, "focus").to_plotly_json()
+    patch = pages.map_answer(state, "focus", "ccg21", zoom_only=True)[0].to_plotly_json()
     ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
     # only the view's leaves: the projection keeps its type (mercator)
     assert set(ops) == {
@@ -419,30 +448,30 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     # England: plotly's own fit of the layer (every view key unset turns geo.fitbounds back on)
     england = vmap.map_view_for(state, "england")
     assert england == vmap.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
-    reset = pages.update_map_view(state, "england").to_plotly_json()
+    reset = pages.map_answer(state, "england", "ccg21", zoom_only=True)[0].to_plotly_json()
     assert {tuple(op["location"]) for op in reset["operations"]} == set(ops)
     assert all(op["params"]["value"] is None for op in reset["operations"])
 
 
 def test_map_selected_values_beside_the_map(app_ctx, state_for):
-    children = pages.update_map_selected(state_for(f"?areas={KERNOW},{NCL}", page="map"))
+    children = render(vmap.selected_areas(state_for(f"?areas={KERNOW},{NCL}", page="map")))
     terms = [c.children for c in children[1].children if isinstance(c, html.Dt)]
     assert terms == ["NHS Kernow CCG", "NHS North Central London CCG", "Benchmark: England"]
     values = [c.children for c in children[1].children if isinstance(c, html.Dd)]
     assert "95% CI" in values[0] and "than England" in values[0] or "similar to England" in values[0]
-    empty = pages.update_map_selected(state_for("", page="map"))
+    empty = render(vmap.selected_areas(state_for("", page="map")))
     assert "Click an area" in empty.children
 
 
 def test_options_that_cannot_apply_are_disabled_with_a_reason(app_ctx, model, state_for):
-    layout, colour = pages.update_map_choices(state_for("?geography=ccg21", page="map"))
+    layout, colour = vmap.map_choices(state_for("?geography=ccg21", page="map"))
     cartogram = [o for o in layout if o["value"] == "cartogram"][0]
     assert cartogram["disabled"] is True and "only for CCG 2018 and CCG 2019" in cartogram["label"]
-    layout, _ = pages.update_map_choices({**state_for("", page="map"), "geography": "ccg19"})
+    layout, _ = vmap.map_choices({**state_for("", page="map"), "geography": "ccg19"})
     assert not [o for o in layout if o["value"] == "cartogram"][0]["disabled"]
     no_limits = model.catalogue.index[model.catalogue["ci_method"].str.lower() == "none"]
     assert len(no_limits)
-    _, colour = pages.update_map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
+    _, colour = vmap.map_choices(state_for(f"?indicator={no_limits[0]}", page="map"))
     category = [o for o in colour if o["value"] == "category"][0]
     assert category["disabled"] is True and "needs confidence intervals" in category["label"]
 

@@ -44,6 +44,30 @@ def view_body(state: dict, output: str = "..compare-graph.figure...compare-graph
     }
 
 
+def map_body(state: dict, shown_layer: str | None = None) -> dict:
+    """The body the Dash renderer posts for the map page's callback (``callbacks.pages.MAP_OUTPUTS``)
+    when the map's copy of the selection changes."""
+    from callbacks.pages import MAP_OUTPUTS
+
+    layer = {"id": "map-layer-store", "property": "data"}
+    if shown_layer is not None:
+        layer["value"] = shown_layer
+    return {
+        "output": ".." + "...".join(f"{cid}.{prop}" for cid, prop in MAP_OUTPUTS) + "..",
+        "outputs": [{"id": cid, "property": prop} for cid, prop in MAP_OUTPUTS],
+        "inputs": [
+            {"id": "state-map", "property": "data", "value": state},
+            {"id": "map-zoom", "property": "value", "value": "focus"},
+        ],
+        "changedPropIds": ["state-map.data"],
+        "state": [
+            layer,
+            {"id": "ctl-layout", "property": "options"},
+            {"id": "ctl-colour", "property": "options"},
+        ],
+    }
+
+
 @pytest.fixture()
 def state_for(model):
     def make(query: str = "", page: str = "map") -> dict:

@@ -64,27 +64,32 @@ def test_a_lone_surrogate_in_any_page_store_is_400(client, dash_app, state_for, 
     stores = {"state-store"} | {f"state-{page}" for page in PAGES}
     posted = 0
     for output, entry in dash_app.callback_map.items():
-        readers = [i for i in entry.get("inputs", []) if i["id"] in stores and i["property"] == "data"]
+        every = [*entry.get("inputs", []), *entry.get("state", [])]
+        readers = [i for i in every if i["id"] in stores and i["property"] == "data"]
         if not readers:
             continue
         page = readers[0]["id"].removeprefix("state-")
         state = {**state_for(page=page if page in PAGES else "map"), "areas": ["\udc80"]}
+
+        def sent(items, readers=readers, state=state):
+            return [
+                {"id": i["id"], "property": i["property"], **({"value": state} if i in readers else {})}
+                for i in items
+            ]
+
         body = {
             "output": output,
             "outputs": [
                 {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
             ],
-            "inputs": [
-                {"id": i["id"], "property": i["property"], "value": state if i in readers else None}
-                for i in entry["inputs"]
-            ],
-            "state": [{"id": s_["id"], "property": s_["property"]} for s_ in entry.get("state", [])],
-            "changedPropIds": [f"{readers[0]['id']}.data"],
+            "inputs": sent(entry["inputs"]),
+            "state": sent(entry.get("state", [])),
+            "changedPropIds": [f"{entry['inputs'][0]['id']}.{entry['inputs'][0]['property']}"],
         }
         response = post(client, body)
         assert response.status_code == 400, (output, response.status_code)
         posted += 1
-    assert posted >= 15  # every page view, the shell, the summaries, exports, places
+    assert posted >= 15  # every page view, the sync callback, the summaries, exports, the context sections
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

@@ -20,7 +20,7 @@ from data.model.settings import get_settings
 from data.model.store import cache_dir_for, load_model
 from selection import parse_query
 from tests.serving import app_server
-from tests.unit.security.conftest import view_body
+from tests.unit.security.conftest import map_body, view_body
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[3]
@@ -90,10 +90,7 @@ def test_missing_boundary_file(tmp_path):
     with serve(env, log) as url:
         answers_views(url)  # the other views work
         state, _ = parse_query(load_model(), "")
-        body = view_body(
-            {**state, "page": "map"}, "..map-graph.figure...map-layer-store.data...map-summary.children.."
-        )
-        body["state"] = [{"id": "map-layer-store", "property": "data", "value": None}]
+        body = map_body({**state, "page": "map"})
         response = requests.post(url + "/_dash-update-component", json=body, timeout=60)
         assert response.status_code == 200
         assert (
