@@ -95,7 +95,7 @@
     const query = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
     return query ? "?" + query : "";
   }
-  // Draw the list from its rows (callbacks/map_list.py area_list): text set as text, never as HTML.
+  // Draw the list from its rows (views.map.area_list, sent by callbacks.pages.update_map): text set as text, never as HTML.
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });

@@ -3,7 +3,7 @@
  * The server leaves dash_ag_grid.min.js out of the page and names its URL in
  * <meta name="ccg-ag-grid-script">. Until it is needed, this stand-in is the
  * `dash_ag_grid` namespace the renderer resolves components from. An AgGrid given rows
- * (the table page's grid is in the layout from the start, empty, until the page is shown)
+ * (the table page's grid comes empty with the page's content, its rows just after)
  * or a callback waiting on one (the renderer asks `_dashprivate_isLazyComponentReady`)
  * loads the real script once; the stand-in then renders the real grid with the same props,
  * and stays the namespace, so the grid is never remounted.

@@ -1,6 +1,7 @@
 // A collapsed section's open state, told to Dash (html.Details does not report it): the context
 // sections of the spine and overview pages draw their chart only while open (callbacks/pages.py,
-// register_context), so a change of selection with the section closed costs nothing for it.
+// register: the page's callback hears ``open``), so a change of selection with the section closed
+// costs nothing for it.
 (function () {
   "use strict";
   document.addEventListener("toggle", function (event) {

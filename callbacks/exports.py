@@ -34,6 +34,7 @@ from reports.pack import build_pack, data_date
 from reports.render import RenderError, get_renderer, stable_file
 from selection import (
     MAX_AREAS,
+    PACK_KEYS,
     QUERY_ORDER,
     QueryError,
     known_area_codes,
@@ -57,7 +58,6 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-PACK_KEYS = ("areas", "benchmark", "ci", "peers")
 RENDERED = (".png", ".svg", ".pdf", ".pptx")  # exports that start Chromium: the render pool, rate-limited
 
 

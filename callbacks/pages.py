@@ -9,15 +9,14 @@ as a Dash ``Patch``.
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, no_update
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, callback, no_update
 
 from callbacks.shown import patch_of, shown
 from layouts import ids
 from layouts.content import render
 from views.catalogue import definition
 from views.content import el
-from views.map import area_list, map_choices, map_page, selected_areas, view_changes
+from views.map import area_list, map_choices, map_page, selected_areas
 from views.pages import page_outputs
 
 # page: its outputs, in the order its view gives them (views.pages.BUILDERS)
@@ -76,7 +75,7 @@ CONTEXT_OUTPUTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "overview": (ids.OVERVIEW_CONTEXT, ((ids.OVERVIEW_CONTEXT_GRAPH, "figure"),)),
 }
-UPDATES = {}  # page (or page + "_context"): its callback (tests call them directly)
+UPDATES = {}  # page: its callback (tests call them directly)
 
 
 def _as_tuple(value, n: int) -> tuple:
@@ -95,14 +94,15 @@ def context_part(page: str, state: dict, is_open) -> tuple:
 
 def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
     """The page's callback. A page with a collapsed context section draws the section's chart in the
-    same answer while it is open (``State``: a closed section costs no request of its own on every
-    change); ``register_context`` draws it when it is opened."""
+    same answer while it is open (``open``, written by assets/sections.js when it is opened): a
+    closed section costs nothing on a change. Whatever triggered it, the answer is whole (a request
+    dash-renderer supersedes with a newer one of the same callback is never applied)."""
     section, context = CONTEXT_OUTPUTS.get(page, ("", ()))
 
     @callback(
         *[Output(cid, prop) for cid, prop in (*outputs, *context)],
         Input(ids.page_state(page), "data"),
-        *([State(section, "open")] if section else []),
+        *([Input(section, "open")] if section else []),
         prevent_initial_call=True,
     )
     def update(state, is_open=None):
@@ -114,29 +114,8 @@ def register(page: str, outputs: tuple[tuple[str, str], ...]) -> None:
     UPDATES[page] = update
 
 
-def register_context(page: str, section: str, outputs: tuple[tuple[str, str], ...]) -> None:
-    """The context section's chart when the section is opened (``open``, written by
-    assets/sections.js), for the selection then; while it stays open, the page's callback redraws
-    it with each change."""
-
-    @callback(
-        *[Output(cid, prop, allow_duplicate=True) for cid, prop in outputs],
-        Input(section, "open"),
-        State(ids.page_state(page), "data"),
-        prevent_initial_call=True,
-    )
-    def update_context(is_open, state):
-        if is_open is not True:
-            raise PreventUpdate
-        return render(page_outputs(f"{page}_context", shown(state, page)))
-
-    UPDATES[f"{page}_context"] = update_context
-
-
 for _page, _outputs in PAGE_OUTPUTS.items():
     register(_page, _outputs)
-for _page, (_section, _outputs) in CONTEXT_OUTPUTS.items():
-    register_context(_page, _section, _outputs)
 
 
 # What the map's one callback writes, in order: the map page's parts all follow the selection, so
@@ -163,59 +142,29 @@ MAP_OUTPUTS: tuple[tuple[str, str], ...] = (
     prevent_initial_call=True,
 )
 def update_map(state, zoom, shown_layer, layout_options, colour_options):
-    return map_answer(
-        shown(state, "map"),
-        zoom,
-        shown_layer,
-        (layout_options, colour_options),
-        ctx.triggered_id == ids.MAP_ZOOM,
-    )
+    return map_answer(shown(state, "map"), zoom, shown_layer, (layout_options, colour_options))
 
 
 def map_answer(
-    state: dict,
-    zoom: str | None,
-    shown_layer: str | None,
-    shown_choices: tuple = (None, None),
-    zoom_only=False,
+    state: dict, zoom: str | None, shown_layer: str | None, shown_choices: tuple = (None, None)
 ) -> tuple:
-    """The map page's outputs (``MAP_OUTPUTS``) for the selection shown.
-
-    - The figure: whole when its boundary layer is not the one drawn (``shown_layer``), otherwise a
-      ``Patch`` of what changed. Either way it brings the chosen "Show" into view (the selected area,
-      England or London): plotly keeps a view the user has panned to unless the view sent changes.
-      A change of "Show" alone (``zoom_only``) sends only the view's keys.
-    - The summary line, the selected areas' values in words, the rows of the keyboard list
-      (``views.map.area_list``), and the Layout and Colour options (those that cannot apply
-      disabled, saying why; sent only when they differ from ``shown_choices``).
-    """
-    view = map_page(state, shown_layer)
-    keys = view_changes(state, zoom) if view.layer else {}  # no layer: the map says what is missing
-    if zoom_only:
-        return (patch_of(keys, "layout", "geo"), *[no_update for _ in MAP_OUTPUTS[1:]])
-    if view.is_update:
-        figure = patch_of({**view.update, **{("layout", "geo", *path): v for path, v in keys.items()}})
-    else:
-        figure = view.figure
-        if keys:
-            figure.update_layout(geo={key: dict(sub) for key, sub in map_view_of(keys).items()})
+    """The map page's outputs (``MAP_OUTPUTS``) for the selection shown, whatever triggered it (a
+    request that dash-renderer supersedes with a newer one of the same callback is never applied, so
+    each answer is whole): the figure (``views.map.map_page``: whole when its layer is not the one
+    drawn, otherwise a ``Patch``; the chosen "Show" in view), the summary line, the selected areas'
+    values in words, the rows of the keyboard list (``views.map.area_list``), and the Layout and
+    Colour options (those that cannot apply disabled, saying why; sent only when they differ from
+    ``shown_choices``)."""
+    view = map_page(state, shown_layer, zoom or "focus")
     choices = map_choices(state)
     return (
-        figure,
-        view.layer if not view.is_update else no_update,
+        patch_of(view.update) if view.is_update else view.figure,
+        no_update if view.is_update else view.layer,
         render(view.summary),
         render(selected_areas(state)),
         area_list(state),
         *[mine if mine != seen else no_update for mine, seen in zip(choices, shown_choices, strict=True)],
     )
-
-
-def map_view_of(keys: dict[tuple, object]) -> dict[str, dict]:
-    """``{(key, sub): value}`` view leaves as ``{key: {sub: value}}`` (for a whole figure's layout.geo)."""
-    nested: dict[str, dict] = {}
-    for (key, sub), value in keys.items():
-        nested.setdefault(key, {})[sub] = value
-    return nested
 
 
 @callback(

@@ -200,12 +200,11 @@ def sync_answer(args: tuple, triggered: Any) -> tuple:
         )
         changed = only_changes(outputs, [values[o] for o in OUTPUTS])
         state = outputs[STATE_AT]
-    return (
-        *changed,
-        *page_states(changed[STATE_AT]),
-        *frame(state, frame_extra, frame_shown),
-        *mount(state, mounted),
-    )
+    drawn = mount(state, mounted)
+    # the page's copy of the selection goes with its content (its callbacks draw into it), even
+    # when the selection is as the browser has it
+    copies = page_states(state if drawn[-1] is not no_update else changed[STATE_AT])
+    return (*changed, *copies, *frame(state, frame_extra, frame_shown), *drawn)
 
 
 def frame(state: Any, extra: dict, shown: Any) -> tuple:
@@ -221,7 +220,7 @@ def mount(state: Any, mounted: Any) -> tuple:
     same answer as the page's copy of the selection: dash-renderer runs the page's callbacks once
     their outputs are in the layout, so they draw the new content in the same round."""
     page = state.get("page") if isinstance(state, dict) else None
-    have = [p for p in mounted if p in LAZY_PAGES] if isinstance(mounted, list) else []
+    have = [p for p in LAZY_PAGES if p in mounted] if isinstance(mounted, list) else []
     if page not in LAZY_PAGES or page in have:
         return (*[no_update for _ in LAZY_PAGES], no_update)
     content = page_content(load_model(), page)

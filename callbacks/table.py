@@ -1,7 +1,7 @@
 """The table page: every area of the selection in dash-ag-grid, and a CSV of the rows shown.
 
-The grid is in the layout from the start, empty (layouts/pages.py); this callback writes its
-rows, columns and options, so a change of selection changes the rows of the grid the user has
+The grid comes with the page's content, empty, when the page is first shown (layouts/pages.py);
+this callback writes its rows, columns and options, so a change of selection changes the rows of the grid the user has
 (AG Grid keeps each row by its area code and redraws only the cells that changed) instead of
 building a new grid. AG Grid's script loads when the first rows arrive.
 """

@@ -101,7 +101,9 @@ def chart_summary(graph_id: str) -> str:
 
 MAP_AREA_LIST = "map-area-list"  # "List of areas on this map": keyboard selection of the map's areas
 MAP_AREA_TABLE = "map-area-table"  # the list's container: assets/a11y.js draws the table in it
-MAP_AREA_ROWS = "map-area-rows"  # what the list is drawn from (callbacks/map_list.py)
+MAP_AREA_ROWS = (
+    "map-area-rows"  # what the list is drawn from (views.map.area_list; callbacks.pages.update_map)
+)
 
 
 EXPORT_LINKS = "export-links"

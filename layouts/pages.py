@@ -135,10 +135,10 @@ def table_page() -> html.Div:
                 html.Span(id=ids.TABLE_DOWNLOAD, className="table-download"),
                 html.Span(id=ids.TABLE_SUMMARY, className="summary"),
             ),
-            # The grid is in the layout from the start, empty; its rows arrive when the page is
-            # shown, and AG Grid's large script loads only then (assets/ag-grid-on-demand.js), so
-            # only for people who open the table. Later changes write the grid's props: its rows
-            # change in place.
+            # The grid comes with the page's content (drawn when the page is first shown), empty;
+            # its rows arrive then, and AG Grid's large script loads only then
+            # (assets/ag-grid-on-demand.js), so only for people who open the table. Later changes
+            # write the grid's props: its rows change in place.
             html.Div(id=ids.TABLE_HOLDER, children=table_grid([], [], "table.csv")),
         ]
     )

@@ -166,11 +166,10 @@ def export_map(state: dict) -> go.Figure:
     return embedded_for_export(fig)  # each shape embedded about once: a faster render
 
 
-def full_map(state: dict) -> go.Figure:
-    """The whole map figure for a selection (boundaries by URL)."""
-    layer = map_layer(state["geography"], state["layout"])
-    focus_code = on_layer(state["areas"][0], state["geography"]) if state["areas"] else None
-    fig, layer = _choropleth(state, view=focus_view(load_model().geojson[layer], focus_code))
+def full_map(state: dict, zoom: str = "focus") -> go.Figure:
+    """The whole map figure for a selection (boundaries by URL), showing the chosen "Show"
+    (``map_view_for``)."""
+    fig, layer = _choropleth(state, view=map_view_for(state, zoom))
     with_geojson_urls(
         fig,
         load_model().fingerprint,
@@ -257,16 +256,19 @@ def empty_map(note: str) -> dict:
     }
 
 
-def map_page(state: dict, shown_layer: str | None) -> MapView:
-    """The map for a selection: the whole figure, or only its changes when ``shown_layer`` is drawn."""
+def map_page(state: dict, shown_layer: str | None, zoom: str = "focus") -> MapView:
+    """The map for a selection: the whole figure, or only its changes when ``shown_layer`` is drawn;
+    either way with the chosen "Show" in view (plotly keeps a view the user has panned to unless the
+    view sent changes: a new focus area, or another "Show")."""
     layer = map_layer(state["geography"], state["layout"])
     if layer not in load_model().geojson:  # a boundary file missing from this build
         note = missing_layer_note(state["geography"])
         return MapView(empty_map(note), None, None, [Span(note)])
     summary = map_summary(state)
     if shown_layer == layer:
-        return MapView(None, map_changes(state), layer, summary)
-    return MapView(full_map(state), None, layer, summary)
+        view = {("layout", "geo", *path): value for path, value in view_changes(state, zoom).items()}
+        return MapView(None, {**map_changes(state), **view}, layer, summary)
+    return MapView(full_map(state, zoom), None, layer, summary)
 
 
 def map_view_for(state: dict, zoom: str) -> dict:

@@ -73,17 +73,25 @@ def view_body(model, output: str, query: str, page: str) -> bytes:
     state["page"] = page
     from dash._callback import GLOBAL_CALLBACK_MAP  # callbacks join app.callback_map on first request
 
-    known = list(app.callback_map) + list(GLOBAL_CALLBACK_MAP)
+    known = {**GLOBAL_CALLBACK_MAP, **app.callback_map}
     key = next(k for k in known if output in k.strip(".").split("..."))
     parts = [p.rsplit(".", 1) for p in key.strip(".").split("...")]
     outputs = [{"id": cid, "property": prop} for cid, prop in parts]
+    store = f"state-{page}"
+
+    def sent(items: list[dict]) -> list[dict]:  # the store's value; every other prop unset
+        return [
+            {"id": i["id"], "property": i["property"], **({"value": state} if i["id"] == store else {})}
+            for i in items
+        ]
+
     return json.dumps(
         {
             "output": key,
             "outputs": outputs[0] if len(outputs) == 1 else outputs,
-            "inputs": [{"id": f"state-{page}", "property": "data", "value": state}],
-            "state": [],
-            "changedPropIds": [f"state-{page}.data"],
+            "inputs": sent(known[key]["inputs"]),
+            "state": sent(known[key].get("state", [])),
+            "changedPropIds": [f"{store}.data"],
         }
     ).encode()
 

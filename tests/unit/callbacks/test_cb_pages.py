@@ -135,7 +135,7 @@ def test_map_summary_text(app_ctx, model, state_for):
     assert any("Sub-ICB" in part.children for part in summary[1:])
 
 
-def test_update_map_full_then_patch_then_full_for_a_new_layer(app_ctx, state_for):
+def test_the_map_is_whole_then_a_patch_then_whole_for_a_new_layer(app_ctx, state_for):
     state = state_for("?indicator=qof_hyp")
     fig, layer, *_ = pages.map_answer(state, "focus", None)
     assert layer == "ccg21" and not isinstance(fig, Patch)
@@ -170,9 +170,11 @@ def test_the_map_page_is_one_answer(app_ctx, state_for):
     # England: the whole figure leaves the view to plotly's fit (every view key unset)
     england = pages.map_answer(state, "england", None)[0].layout.geo
     assert england.center.lon is None and england.projection.scale is None
-    zoom = pages.map_answer(state, "london", "ccg21", choices, zoom_only=True)
-    assert all(v is no_update for v in zoom[1:])
-    assert {op["location"][1] for op in zoom[0].to_plotly_json()["operations"]} == {"geo"}
+    # a change of "Show" answers the whole page too (a newer request of the same callback supersedes
+    # one in flight, whose answer is then never applied): the values and the new view
+    london = pages.map_answer(state, "london", "ccg21", choices)[0].to_plotly_json()["operations"]
+    paths = {tuple(op["location"][:2]) for op in london}
+    assert ("layout", "geo") in paths and ("data", 1) in paths
 
 
 @pytest.mark.parametrize(
@@ -425,8 +427,12 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     from figures.map import FIT_VIEW, feature_bounds
 
     state = state_for(f"?areas={KERNOW}", page="map")
-    patch = pages.map_answer(state, "focus", "ccg21", zoom_only=True)[0].to_plotly_json()
-    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    patch = pages.map_answer(state, "focus", "ccg21")[0].to_plotly_json()
+    ops = {
+        tuple(op["location"]): op["params"]["value"]
+        for op in patch["operations"]
+        if op["location"][:2] == ["layout", "geo"]
+    }
     # only the view's leaves: the projection keeps its type (mercator)
     assert set(ops) == {
         ("layout", "geo", "center", "lon"),
@@ -448,9 +454,10 @@ def test_map_view_brings_the_focus_area_or_london_into_view(app_ctx, model, stat
     # England: plotly's own fit of the layer (every view key unset turns geo.fitbounds back on)
     england = vmap.map_view_for(state, "england")
     assert england == vmap.map_view_for(state_for("", page="map"), "focus") == FIT_VIEW
-    reset = pages.map_answer(state, "england", "ccg21", zoom_only=True)[0].to_plotly_json()
-    assert {tuple(op["location"]) for op in reset["operations"]} == set(ops)
-    assert all(op["params"]["value"] is None for op in reset["operations"])
+    reset = pages.map_answer(state, "england", "ccg21")[0].to_plotly_json()
+    view = [op for op in reset["operations"] if op["location"][:2] == ["layout", "geo"]]
+    assert {tuple(op["location"]) for op in view} == set(ops)
+    assert all(op["params"]["value"] is None for op in view)
 
 
 def test_map_selected_values_beside_the_map(app_ctx, state_for):
@@ -481,28 +488,19 @@ def test_a_context_section_is_drawn_only_while_open(app_ctx, state_for, page, n_
     """The collapsed context section's chart: nothing while closed; opened, the selection's chart
     (and, on the spine, its table), the same as the whole view's."""
     state = state_for(f"?areas={KERNOW},{NCL}&region={SOUTH_WEST}", page=page)
-    update = pages.UPDATES[f"{page}_context"]
+    update = pages.UPDATES[page]
+    n_main = len(pages.PAGE_OUTPUTS[page])
     for closed in (False, None):
-        with pytest.raises(PreventUpdate):
-            update(closed, state)
-    out = update(True, state)
-    figure = out[0] if n_outputs == 2 else out
+        out = update(state, closed)
+        assert len(out) == n_main + n_outputs and all(v is no_update for v in out[n_main:])
+    opened = update(state, True)
+    figure = opened[n_main]
     assert isinstance(figure, dict) and figure["data"], type(figure)  # a figure, not a list of one
     whole = vspine.spine_view(state) if page == "spine" else voverview.overview_view(state)
     assert json.dumps(figure, sort_keys=True, default=str) == json.dumps(
         whole[2 if page == "spine" else 1], sort_keys=True, default=str
     )
-
-    # a change of selection: the page's own answer redraws the section while it is open, in the
-    # same request, and leaves it alone while it is closed (no request of its own)
-    n_main = len(pages.PAGE_OUTPUTS[page])
-    closed = pages.UPDATES[page](state, False)
-    assert len(closed) == n_main + n_outputs and all(v is no_update for v in closed[n_main:])
-    opened = pages.UPDATES[page](state, True)
-    assert json.dumps(opened[n_main], sort_keys=True, default=str) == json.dumps(
-        figure, sort_keys=True, default=str
-    )
-    assert closed[:n_main][0] == opened[:n_main][0]  # the page's own chart either way
+    assert out[0] == opened[0]  # the page's own chart either way: each answer is whole
 
 
 def test_the_glossary_page_is_one_table_drawn_when_first_shown(app_ctx, model):

@@ -418,3 +418,21 @@ def test_a_forged_list_of_drawn_pages_is_read_safely(app_ctx, forged):
     sent, mounted = mounted_of(answer)
     assert list(sent) == ["trends"]
     assert mounted == (["spine", "trends"] if isinstance(forged, list) else ["trends"])
+
+
+def test_a_page_sent_while_the_selection_is_unchanged_gets_its_copy_too(app_ctx):
+    """The Definition button answers only the frame on a page already drawn; should the browser
+    lack the page's content (a store it forged), the content goes with the page's copy of the
+    selection, so that the page's callbacks draw into it."""
+    from callbacks import sync
+
+    first = sync.sync_answer(sync_args("/trends", f"?areas={KERNOW}"), None)
+    shown, digests = browser_has(first), frame_of(first)[(ids.SHELL_SHOWN, "data")]
+    again = dict(search=f"?areas={KERNOW}", shown=shown, frame_shown=digests, clicks=1)
+    opened = sync.sync_answer(sync_args("/trends", **again, mounted=["trends"]), ids.DEFINITION_BUTTON)
+    assert mounted_of(opened) == ({}, no_update)
+    assert all(v is no_update for v in opened[: len(sync.OUTPUTS) + len(PAGES)])
+    lacking = sync.sync_answer(sync_args("/trends", **again, mounted=[]), ids.DEFINITION_BUTTON)
+    assert list(mounted_of(lacking)[0]) == ["trends"]
+    assert lacking[len(sync.OUTPUTS) + PAGES.index("trends")]["page"] == "trends"
+    assert [p for p in PAGES if lacking[len(sync.OUTPUTS) + PAGES.index(p)] is not no_update] == ["trends"]

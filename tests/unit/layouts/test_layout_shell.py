@@ -161,3 +161,27 @@ def test_no_graph_offers_the_cloud_or_its_own_image_download(layout, model):
         assert config.get("showLink") is False and config.get("plotlyServerURL") == ""
         removed = set(config.get("modeBarButtonsToRemove", []))
         assert {"toImage", "sendDataToCloud", "editInChartStudio"} <= removed, graph.id
+
+
+def test_no_callback_waits_on_a_page_not_yet_drawn(dash_app, model):
+    """dash-renderer runs a callback only while every one of its inputs and states is in the
+    layout: one that reads a prop inside a page drawn when first shown must belong to that page
+    (all its outputs there) or read nothing but that page, else it would stop working until the page
+    is first shown (why the sync callback's pages are in ``EAGER_PAGES``)."""
+    from dash._callback import GLOBAL_CALLBACK_MAP
+
+    dash_app.server.test_client().get("/_dash-layout")  # Dash fills its callback map on the first request
+    page_of = {getattr(c, "id", None): p for p in LAZY_PAGES for c in walk(page_content(model, p))}
+    page_of.pop(None, None)
+    checked = 0
+    for key, entry in {**GLOBAL_CALLBACK_MAP, **dash_app.callback_map}.items():
+        outputs = [part.rsplit(".", 1)[0].split("@")[0] for part in key.strip(".").split("...")]
+        reads = [i["id"] for i in (*entry["inputs"], *entry.get("state", []))]
+        pages_read = {page_of[i] for i in reads if i in page_of}
+        if not pages_read:
+            continue
+        checked += 1
+        assert len(pages_read) == 1, (key, pages_read)
+        (page,) = pages_read
+        assert all(page_of.get(o) == page for o in outputs) or all(page_of.get(i) == page for i in reads), key
+    assert checked >= 5  # the table's pick, the catalogue's search, the summaries, the context sections

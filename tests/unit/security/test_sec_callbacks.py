@@ -75,7 +75,7 @@ def test_a_huge_selection_is_cut_to_six_areas(client, dash_app, model, state_for
     state = {**state_for(page="spine"), "areas": [f"E38{i:06d}" for i in range(5000)] + codes}
     output = next(k for k in dash_app.callback_map if "spine-graph.figure" in k)
     body = view_body(state, output)
-    body["state"] = [{"id": "spine-context", "property": "open", "value": False}]
+    body["inputs"].append({"id": "spine-context", "property": "open", "value": False})
     response = post(client, body)
     assert response.status_code == 200
     assert len(response.data) < 300_000
