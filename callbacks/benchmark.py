@@ -5,13 +5,27 @@ parts of ``callbacks.shell``."""
 from __future__ import annotations
 
 from data.model.store import load_model
-from views.controls import benchmark_options, region_options
+from views.controls import benchmark_inputs, benchmark_options, region_options
 
 
 def benchmark_part(state: dict) -> tuple:
     return (benchmark_options(state),)
 
 
-def region_part(state: dict) -> tuple:
+def benchmark_kept(state: dict) -> tuple:
+    """What the labels follow from: while the browser has them for these, they are not made again."""
+    return benchmark_inputs(state)
+
+
+def _geography(state: dict) -> str | None:
     geography = state.get("geography")
-    return (region_options(load_model(), geography if isinstance(geography, str) else None),)
+    return geography if isinstance(geography, str) else None
+
+
+def region_part(state: dict) -> tuple:
+    return (region_options(load_model(), _geography(state)),)
+
+
+def region_kept(state: dict) -> tuple:
+    """The regions follow from the geography alone (about 5 ms to make them, on every change)."""
+    return (_geography(state),)

@@ -20,7 +20,7 @@ from typing import Any
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.benchmark import benchmark_part, region_part
+from callbacks.benchmark import benchmark_kept, benchmark_part, region_kept, region_part
 from callbacks.catalogue import data_age_part
 from callbacks.exports import export_links_kept, export_links_part
 from callbacks.pages import definition_part
@@ -52,8 +52,8 @@ PARTS: tuple[Part, ...] = (
     ),
     Part("data_age", ((ids.DATA_AGE, "children"), (ids.DATA_AGE, "hidden")), data_age_part),
     Part("peers", ((ids.PEERS_PANEL, "children"), (ids.PEERS_PANEL, "hidden")), peers_part),
-    Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part),
-    Part("region", ((ids.REGION, "options"),), region_part),
+    Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part, kept=benchmark_kept),
+    Part("region", ((ids.REGION, "options"),), region_part, kept=region_kept),
 )
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)
 PART_OUTPUTS: tuple[tuple[str, str], ...] = tuple(o for part in PARTS for o in part.outputs)

@@ -280,6 +280,7 @@ def trends_summary(
     parts = []
 
     def course(rows: pd.DataFrame) -> str:
+        rows = rows[[s.VALUE, s.PERIOD]]  # only the columns read (a whole Arrow-backed row is slow)
         rows = rows[pd.to_numeric(rows[s.VALUE], errors="coerce").notna()]
         if rows.empty:
             return "no values"

@@ -31,14 +31,21 @@ def _label(indicator: str, period: str | None, sex: str, geography: str | None =
     return benchmark_label(model, indicator, period, sex, geography)
 
 
-def benchmark_options(state: dict | None) -> list[dict]:
-    """The radio's options for a selection: the England option named for what it really is, the
-    peers option for the kind of area compared ("Similar ICBs" on ICBs)."""
-    label = ENGLAND_LABEL
+def benchmark_inputs(state: dict | None) -> tuple:
+    """What the Benchmark radio's options follow from: (indicator, period, sex) where a page of one
+    indicator names its national comparator (else None for each), and the geography."""
     geography = (state or {}).get("geography") or s.HOME_GEOGRAPHY
     if state and state.get("page") in INDICATOR_PAGES and state.get("indicator"):
         period = None if state["page"] == "trends" else state.get("period") or None
-        label = _label(state["indicator"], period, state.get("sex") or "Persons", geography)
+        return state["indicator"], period, state.get("sex") or "Persons", geography
+    return None, None, None, geography
+
+
+def benchmark_options(state: dict | None) -> list[dict]:
+    """The radio's options for a selection: the England option named for what it really is, the
+    peers option for the kind of area compared ("Similar ICBs" on ICBs)."""
+    indicator, period, sex, geography = benchmark_inputs(state)
+    label = _label(indicator, period, sex, geography) if indicator else ENGLAND_LABEL
     words = {"england": label, "peers": f"Similar {area_word(geography, 2)}"}
     return [{"label": words.get(value, text), "value": value} for value, text in BENCHMARK_OPTIONS]
 

@@ -135,3 +135,32 @@ def test_a_part_the_browser_keeps_is_not_made_again(app_ctx, state_for, monkeypa
     assert made == []  # a new area: the pack's links follow the address bar too
     run(state_for("?indicator=qof_hyp", page="compare"), shown=digests)
     assert len(made) == 1  # no area: no pack links, so the links themselves change: made and sent
+
+
+def test_the_benchmark_labels_and_regions_are_made_only_when_what_they_follow_changes(
+    app_ctx, state_for, monkeypatch
+):
+    """The regions follow the geography; the Benchmark labels the indicator, period, sex and
+    geography: a change of areas makes neither again, a change of indicator only the labels."""
+    made: list[str] = []
+
+    def counted(part):
+        return dataclasses.replace(part, answer=lambda *a: made.append(part.name) or part.answer(*a))
+
+    parts = tuple(counted(p) if p.name in ("benchmark", "region") else p for p in shell.PARTS)
+    monkeypatch.setattr(shell, "PARTS", parts)
+    before = state_for(f"?areas={KERNOW}&indicator=qof_hyp", page="compare")
+    _, digests = run(before)
+    assert sorted(made) == ["benchmark", "region"]
+    made.clear()
+    values, digests2 = run(
+        state_for(f"?areas={KERNOW},E38000240&indicator=qof_hyp", page="compare"), shown=digests
+    )
+    assert made == [] and not {f"{ids.BENCHMARK}.options", f"{ids.REGION}.options"} & sent(values)
+    values, _ = run(
+        state_for(f"?areas={KERNOW}&indicator=dementia_ddr_65plus", page="compare"), shown=digests
+    )
+    assert made == ["benchmark"] and f"{ids.REGION}.options" not in sent(values)
+    made.clear()
+    values, _ = run(state_for("?indicator=qof_hyp&geography=icb22", page="compare"), shown=digests)
+    assert sorted(made) == ["benchmark", "region"] and f"{ids.REGION}.options" in sent(values)
