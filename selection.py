@@ -576,10 +576,10 @@ def only_keys(query: str, keys: tuple[str, ...]) -> str:
     return "?" + "&".join(pairs) if pairs else ""
 
 
-def pack_href(state: dict, fmt: str) -> str:
+def pack_href(state: dict, fmt: str, query: str | None = None) -> str:
     """The board pack of a selection: its areas, benchmark, CI level and peer set (defaults left
-    out, as in the address bar)."""
-    return f"/export/pack.{fmt}" + only_keys(to_query(state), PACK_KEYS)
+    out, as in the address bar), from the selection's query string or the ``query`` given."""
+    return f"/export/pack.{fmt}" + only_keys(to_query(state) if query is None else query, PACK_KEYS)
 
 
 def carried_params(search: str | None, keys: tuple[str, ...]) -> dict[str, str]:

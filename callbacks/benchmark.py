@@ -5,16 +5,11 @@ parts of ``callbacks.shell``."""
 from __future__ import annotations
 
 from data.model.store import load_model
-from views.controls import benchmark_inputs, benchmark_options, region_options
+from views.controls import benchmark_options, region_options
 
 
 def benchmark_part(state: dict) -> tuple:
     return (benchmark_options(state),)
-
-
-def benchmark_kept(state: dict) -> tuple:
-    """What the labels follow from: while the browser has them for these, they are not made again."""
-    return benchmark_inputs(state)
 
 
 def _geography(state: dict) -> str | None:

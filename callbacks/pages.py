@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
-from callbacks.shown import patch_of, shown
+from callbacks.shown import only_changes, patch_of, shown
 from layouts import ids
 from layouts.content import render
 from views.catalogue import definition
@@ -163,7 +163,7 @@ def map_answer(
         render(view.summary),
         render(selected_areas(state)),
         area_list(state),
-        *[mine if mine != seen else no_update for mine, seen in zip(choices, shown_choices, strict=True)],
+        *only_changes(choices, list(shown_choices)),
     )
 
 

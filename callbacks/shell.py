@@ -20,13 +20,14 @@ from typing import Any
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.benchmark import benchmark_kept, benchmark_part, region_kept, region_part
+from callbacks.benchmark import benchmark_part, region_kept, region_part
 from callbacks.catalogue import data_age_part
 from callbacks.exports import export_links_kept, export_links_part
 from callbacks.pages import definition_part
 from callbacks.peers import peers_part
 from callbacks.shown import digest
 from layouts import ids
+from views.controls import benchmark_inputs
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ PARTS: tuple[Part, ...] = (
     ),
     Part("data_age", ((ids.DATA_AGE, "children"), (ids.DATA_AGE, "hidden")), data_age_part),
     Part("peers", ((ids.PEERS_PANEL, "children"), (ids.PEERS_PANEL, "hidden")), peers_part),
-    Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part, kept=benchmark_kept),
+    Part("benchmark", ((ids.BENCHMARK, "options"),), benchmark_part, kept=benchmark_inputs),
     Part("region", ((ids.REGION, "options"),), region_part, kept=region_kept),
 )
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = tuple(i for part in PARTS for i in part.inputs)

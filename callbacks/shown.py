@@ -4,8 +4,10 @@ a digest of what the browser was sent (to send a part again only when it differs
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
-from dash import Patch
+from dash import Patch, no_update
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
@@ -31,3 +33,16 @@ def patch_of(changes: dict[tuple, object], *under: str) -> Patch:
 def digest(values: tuple) -> str:
     """A short digest of values as the browser receives them (JSON)."""
     return hashlib.blake2b(to_json_plotly(list(values)).encode(), digest_size=8).hexdigest()
+
+
+def as_json(value: Any) -> Any:
+    """A value as the browser holds it (Dash components as their JSON)."""
+    return json.loads(to_json_plotly(value))
+
+
+def only_changes(outputs: tuple, shown: list) -> tuple:
+    """``no_update`` for every output the browser already shows (``shown``, in output order)."""
+    return tuple(
+        value if value is no_update or as_json(value) != seen else no_update
+        for value, seen in zip(outputs, shown, strict=True)
+    )

@@ -18,15 +18,14 @@ like ``ids.STATE``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from dash import Input, Output, State, callback, ctx, no_update
-from plotly.io.json import to_json_plotly
 
 from callbacks.shell import EXTRA_INPUTS as FRAME_INPUTS
 from callbacks.shell import PART_OUTPUTS as FRAME_PART_OUTPUTS
 from callbacks.shell import shell_outputs
+from callbacks.shown import only_changes
 from data.model.store import load_model
 from data.queries.rows import indicator_periods, indicator_sexes
 from layouts import ids
@@ -233,19 +232,6 @@ def page_states(state: Any) -> tuple:
     if state is no_update or not isinstance(state, dict):
         return tuple(no_update for _ in PAGES)
     return tuple(state if p == state.get("page") else no_update for p in PAGES)
-
-
-def _as_json(value: Any) -> Any:
-    """A value as the browser holds it (Dash components as their JSON)."""
-    return json.loads(to_json_plotly(value))
-
-
-def only_changes(outputs: tuple, shown: list) -> tuple:
-    """``no_update`` for every output the browser already shows (``shown``, in output order)."""
-    return tuple(
-        value if value is no_update or _as_json(value) != seen else no_update
-        for value, seen in zip(outputs, shown, strict=True)
-    )
 
 
 def sync_outputs(

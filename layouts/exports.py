@@ -15,7 +15,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from selection import PACK_KEYS, export_href, only_keys, to_query
+from selection import PACK_KEYS, export_href, pack_href, to_query
 from views.exports import BEYOND_EXPORTS, CHART_FORMATS, CHART_PAGES, DATA_FORMATS, EXPORT_PAGES
 
 IMAGE_SIZES = (("slide", "16:9 slide"), ("a4", "A4 landscape"), ("screen", "as on screen"))
@@ -109,19 +109,19 @@ def footer_links(
     if state.get("areas"):
         links.children += [
             html.Span(" · Board pack for the selected areas: "),
-            pack_link("PDF", "pdf", query),
+            pack_link("PDF", "pdf", state, query),
             html.Span(", "),
-            pack_link("PowerPoint", "pptx", query),
+            pack_link("PowerPoint", "pptx", state, query),
         ]
     return links
 
 
-def pack_link(label: str, fmt: str, query: str) -> html.A:
+def pack_link(label: str, fmt: str, state: dict, query: str) -> html.A:
     """A link to the board pack of the views' selection (``query``): the query's pack keys only,
     kept in step with the address bar by the browser like the views' links (assets/nav.js)."""
     return html.A(
         label,
-        href=f"/export/pack.{fmt}" + only_keys(query, PACK_KEYS),
+        href=pack_href(state, fmt, query),
         className="export-link",
         **{"data-follow-query": "1", "data-follow-keys": ",".join(PACK_KEYS)},
     )

@@ -324,8 +324,9 @@ def sync_args(pathname="/compare", search="", shown=None, frame_shown=None, clic
 def browser_has(answer: tuple) -> dict:
     """What the browser shows after an answer that wrote every output (as JSON, as it sends it)."""
     from callbacks import sync
+    from callbacks.shown import as_json
 
-    return {o: sync._as_json(v) for o, v in zip(sync.OUTPUTS, answer[: len(sync.OUTPUTS)], strict=True)}
+    return {o: as_json(v) for o, v in zip(sync.OUTPUTS, answer[: len(sync.OUTPUTS)], strict=True)}
 
 
 def frame_of(answer: tuple) -> dict:
